@@ -1,0 +1,164 @@
+package dev.tonari.store.memory;
+
+import dev.tonari.store.Direction;
+import dev.tonari.store.EntryCursor;
+import dev.tonari.store.Labels;
+import dev.tonari.store.LogEntry;
+import dev.tonari.store.LogStore;
+import dev.tonari.store.SelectRequest;
+import dev.tonari.store.StreamBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * The simplest correct {@link LogStore}: everything in sorted maps on the heap, nothing durable.
+ * It is the reference that the engine is compared with and the fake that upper layers test on.
+ */
+public final class InMemoryLogStore implements LogStore {
+  private record Key(long timestamp, String line) {}
+
+  private static final Comparator<Key> ORDER = Comparator.comparingLong(Key::timestamp).thenComparing(Key::line);
+
+  private final Map<String, Map<Labels, TreeMap<Key, Labels>>> tenants = new ConcurrentHashMap<>();
+
+  @Override
+  public synchronized void append(String tenant, List<StreamBatch> streams) {
+    Map<Labels, TreeMap<Key, Labels>> byStream = tenants.computeIfAbsent(tenant, t -> new TreeMap<>());
+    for (StreamBatch batch : streams) {
+      TreeMap<Key, Labels> entries = byStream.computeIfAbsent(batch.labels(), l -> new TreeMap<>(ORDER));
+      for (LogEntry e : batch.entries()) {
+        entries.putIfAbsent(new Key(e.timestampNanos(), e.line()), e.metadata());
+      }
+    }
+  }
+
+  @Override
+  public synchronized List<EntryCursor> select(SelectRequest request) {
+    List<EntryCursor> cursors = new ArrayList<>();
+    Map<Labels, TreeMap<Key, Labels>> byStream = tenants.getOrDefault(request.tenant(), Map.of());
+    for (Map.Entry<Labels, TreeMap<Key, Labels>> stream : byStream.entrySet()) {
+      if (!request.streamSelector().test(stream.getKey())) {
+        continue;
+      }
+      List<Map.Entry<Key, Labels>> selected = new ArrayList<>();
+      var range = stream.getValue().subMap(new Key(request.fromNanos(), ""), true, new Key(request.toNanos(), ""), false);
+      for (Map.Entry<Key, Labels> e : range.entrySet()) {
+        byte[] bytes = e.getKey().line().getBytes(StandardCharsets.UTF_8);
+        if (request.lineFilter().test(bytes, 0, bytes.length)) {
+          selected.add(Map.entry(e.getKey(), e.getValue()));
+        }
+      }
+      if (request.direction() == Direction.BACKWARD) {
+        java.util.Collections.reverse(selected);
+      }
+      if (!selected.isEmpty()) {
+        cursors.add(new ListCursor(stream.getKey(), selected));
+      }
+    }
+    return cursors;
+  }
+
+  @Override
+  public synchronized List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) {
+    List<Labels> result = new ArrayList<>();
+    for (Map.Entry<Labels, TreeMap<Key, Labels>> stream : tenants.getOrDefault(tenant, Map.of()).entrySet()) {
+      if (selector.test(stream.getKey()) && hasEntries(stream.getValue(), fromNanos, toNanos)) {
+        result.add(stream.getKey());
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public List<String> labelNames(String tenant, long fromNanos, long toNanos) {
+    TreeSet<String> names = new TreeSet<>();
+    for (Labels labels : series(tenant, l -> true, fromNanos, toNanos)) {
+      names.addAll(labels.names());
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
+  public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) {
+    TreeSet<String> values = new TreeSet<>();
+    for (Labels labels : series(tenant, l -> true, fromNanos, toNanos)) {
+      String v = labels.get(name);
+      if (v != null) {
+        values.add(v);
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  @Override
+  public synchronized List<String> tenants() {
+    return List.copyOf(new TreeSet<>(tenants.keySet()));
+  }
+
+  @Override
+  public void close() {}
+
+  private static boolean hasEntries(TreeMap<Key, Labels> entries, long fromNanos, long toNanos) {
+    Key first = entries.ceilingKey(new Key(fromNanos, ""));
+    return first != null && first.timestamp() < toNanos;
+  }
+
+  private static final class ListCursor implements EntryCursor {
+    private final Labels labels;
+    private final List<Map.Entry<Key, Labels>> entries;
+    private int index = -1;
+    private byte[] line;
+
+    ListCursor(Labels labels, List<Map.Entry<Key, Labels>> entries) {
+      this.labels = labels;
+      this.entries = entries;
+    }
+
+    @Override
+    public Labels labels() {
+      return labels;
+    }
+
+    @Override
+    public boolean next() {
+      if (index + 1 >= entries.size()) {
+        return false;
+      }
+      index++;
+      line = entries.get(index).getKey().line().getBytes(StandardCharsets.UTF_8);
+      return true;
+    }
+
+    @Override
+    public long timestamp() {
+      return entries.get(index).getKey().timestamp();
+    }
+
+    @Override
+    public byte[] lineBuffer() {
+      return line;
+    }
+
+    @Override
+    public int lineOffset() {
+      return 0;
+    }
+
+    @Override
+    public int lineLength() {
+      return line.length;
+    }
+
+    @Override
+    public Labels metadata() {
+      return entries.get(index).getValue();
+    }
+  }
+}
