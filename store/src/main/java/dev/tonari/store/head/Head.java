@@ -1,0 +1,92 @@
+package dev.tonari.store.head;
+
+import dev.tonari.store.Labels;
+import dev.tonari.store.StreamBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The recent, not yet flushed entries of every tenant and stream, in memory. Appends to different
+ * streams do not contend: the maps are concurrent and each {@link HeadStream} has its own lock.
+ *
+ * <p>A head is one generation of the engine: it holds exactly the records of WAL segments {@code
+ * firstSegmentId} up to the segment that was current when it was frozen, so that once its parts
+ * are written those segments can be deleted.
+ */
+public final class Head {
+  private final long firstSegmentId;
+  private final Map<String, ConcurrentHashMap<Labels, HeadStream>> tenants = new ConcurrentHashMap<>();
+  private final LongAdder bytes = new LongAdder();
+  private final LongAdder streamCount = new LongAdder();
+  private final AtomicLong firstAppendMillis = new AtomicLong(Long.MAX_VALUE);
+
+  public Head(long firstSegmentId) {
+    this.firstSegmentId = firstSegmentId;
+  }
+
+  /** The first WAL segment whose records this head holds. */
+  public long firstSegmentId() {
+    return firstSegmentId;
+  }
+
+  /** Adds a stream's entries; {@code nowMillis} is remembered if this is the head's first entry. */
+  public void append(String tenant, StreamBatch batch, long nowMillis) {
+    if (batch.entries().isEmpty()) {
+      return;
+    }
+    ConcurrentHashMap<Labels, HeadStream> streams = tenants.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+    HeadStream stream = streams.get(batch.labels());
+    if (stream == null) {
+      stream =
+          streams.computeIfAbsent(
+              batch.labels(),
+              labels -> {
+                streamCount.increment();
+                bytes.add(64 + labels.toString().length());
+                return new HeadStream(labels);
+              });
+    }
+    bytes.add(stream.append(batch.entries()));
+    if (firstAppendMillis.get() == Long.MAX_VALUE) {
+      firstAppendMillis.compareAndSet(Long.MAX_VALUE, nowMillis);
+    }
+  }
+
+  /** Approximate memory held, in bytes. */
+  public long bytes() {
+    return bytes.sum();
+  }
+
+  public long streamCount() {
+    return streamCount.sum();
+  }
+
+  public boolean isEmpty() {
+    return streamCount.sum() == 0;
+  }
+
+  /** When the first entry arrived (the clock's millis), or Long.MAX_VALUE if none did. */
+  public long firstAppendMillis() {
+    return firstAppendMillis.get();
+  }
+
+  public List<String> tenants() {
+    return new ArrayList<>(tenants.keySet());
+  }
+
+  /** The tenant's streams, in no particular order; a live view. */
+  public Iterable<HeadStream> streams(String tenant) {
+    Map<Labels, HeadStream> streams = tenants.get(tenant);
+    return streams == null ? List.of() : streams.values();
+  }
+
+  /** The tenant's stream with these labels, or null. */
+  public HeadStream stream(String tenant, Labels labels) {
+    Map<Labels, HeadStream> streams = tenants.get(tenant);
+    return streams == null ? null : streams.get(labels);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.tonari.store.head;
+
+import dev.tonari.store.Direction;
+import dev.tonari.store.EntryCursor;
+import dev.tonari.store.Labels;
+import dev.tonari.store.LinePredicate;
+import java.util.Arrays;
+
+/**
+ * An immutable view of a {@link HeadStream} at one moment: its entries sorted by (timestamp, line
+ * bytes) without duplicates. Positions are 0..size()-1 in that order.
+ */
+public final class HeadStreamSnapshot {
+  private final Labels labels;
+  private final long[] timestamps;
+  private final int[] lineEnds;
+  private final byte[] lineBytes;
+  private final int[] order;
+  private final int size;
+  private final int[] metadataIndexes;
+  private final Labels[] metadataValues;
+
+  HeadStreamSnapshot(
+      Labels labels, long[] timestamps, int[] lineEnds, byte[] lineBytes, int[] order, int size, int[] metadataIndexes, Labels[] metadataValues) {
+    this.labels = labels;
+    this.timestamps = timestamps;
+    this.lineEnds = lineEnds;
+    this.lineBytes = lineBytes;
+    this.order = order;
+    this.size = size;
+    this.metadataIndexes = metadataIndexes;
+    this.metadataValues = metadataValues;
+  }
+
+  public Labels labels() {
+    return labels;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public long timestamp(int position) {
+    return timestamps[order[position]];
+  }
+
+  public byte[] lineBuffer() {
+    return lineBytes;
+  }
+
+  public int lineOffset(int position) {
+    int index = order[position];
+    return index == 0 ? 0 : lineEnds[index - 1];
+  }
+
+  public int lineLength(int position) {
+    int index = order[position];
+    return lineEnds[index] - (index == 0 ? 0 : lineEnds[index - 1]);
+  }
+
+  public Labels metadata(int position) {
+    int found = Arrays.binarySearch(metadataIndexes, order[position]);
+    return found >= 0 ? metadataValues[found] : Labels.EMPTY;
+  }
+
+  /** First position whose timestamp is {@code >= timestamp} (size() if none). */
+  public int lowerBound(long timestamp) {
+    int lo = 0;
+    int hi = size;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (timestamps[order[mid]] < timestamp) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Whether any entry has {@code from <= timestamp < to}. */
+  public boolean hasEntries(long fromNanos, long toNanos) {
+    int first = lowerBound(fromNanos);
+    return first < size && timestamp(first) < toNanos;
+  }
+
+  /** Entries with {@code from <= timestamp < to} passing the filter, in the given direction. */
+  public EntryCursor cursor(long fromNanos, long toNanos, Direction direction, LinePredicate filter) {
+    int first = lowerBound(fromNanos);
+    int end = lowerBound(toNanos);
+    return new Cursor(first, Math.max(first, end), direction, filter);
+  }
+
+  private final class Cursor implements EntryCursor {
+    private final int first;
+    private final int end;
+    private final boolean forward;
+    private final LinePredicate filter;
+    private int position;
+
+    Cursor(int first, int end, Direction direction, LinePredicate filter) {
+      this.first = first;
+      this.end = end;
+      this.forward = direction == Direction.FORWARD;
+      this.filter = filter;
+      this.position = forward ? first - 1 : end;
+    }
+
+    @Override
+    public Labels labels() {
+      return labels;
+    }
+
+    @Override
+    public boolean next() {
+      while (true) {
+        position += forward ? 1 : -1;
+        if (position < first || position >= end) {
+          return false;
+        }
+        if (filter == LinePredicate.ALL || filter.test(lineBytes, HeadStreamSnapshot.this.lineOffset(position), HeadStreamSnapshot.this.lineLength(position))) {
+          return true;
+        }
+      }
+    }
+
+    @Override
+    public long timestamp() {
+      return HeadStreamSnapshot.this.timestamp(position);
+    }
+
+    @Override
+    public byte[] lineBuffer() {
+      return lineBytes;
+    }
+
+    @Override
+    public int lineOffset() {
+      return HeadStreamSnapshot.this.lineOffset(position);
+    }
+
+    @Override
+    public int lineLength() {
+      return HeadStreamSnapshot.this.lineLength(position);
+    }
+
+    @Override
+    public Labels metadata() {
+      return HeadStreamSnapshot.this.metadata(position);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.tonari.store.wal;
+
+import dev.tonari.store.Labels;
+import dev.tonari.store.LogEntry;
+import dev.tonari.store.StreamBatch;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The payload of a WAL record, big-endian:
+ *
+ * <pre>
+ * u16 tenantLength, tenant UTF-8
+ * i32 streamCount
+ *   per stream: i32 labelsLength, labels text UTF-8 ({a="1"}), i32 entryCount
+ *     per entry: i64 timestampNanos, i32 lineLength, line UTF-8,
+ *                i32 metadataLength (0 = none), metadata labels text UTF-8
+ * </pre>
+ *
+ * Labels travel in their canonical text form so the log stays readable by any future version
+ * that can parse Loki's selector syntax.
+ */
+public final class WalRecordCodec {
+  private WalRecordCodec() {}
+
+  public static byte[] encode(WalRecord record) {
+    ByteSink sink = new ByteSink(256);
+    byte[] tenant = record.tenant().getBytes(StandardCharsets.UTF_8);
+    if (tenant.length > 0xFFFF) {
+      throw new IllegalArgumentException("tenant name longer than 65535 bytes");
+    }
+    sink.putShort(tenant.length);
+    sink.put(tenant);
+    sink.putInt(record.streams().size());
+    for (StreamBatch stream : record.streams()) {
+      sink.putText(stream.labels().toString());
+      sink.putInt(stream.entries().size());
+      for (LogEntry entry : stream.entries()) {
+        sink.putLong(entry.timestampNanos());
+        sink.putText(entry.line());
+        if (entry.metadata().isEmpty()) {
+          sink.putInt(0);
+        } else {
+          sink.putText(entry.metadata().toString());
+        }
+      }
+    }
+    return sink.toByteArray();
+  }
+
+  /**
+   * Decodes a payload whose checksum was verified.
+   *
+   * @throws IllegalArgumentException when the payload is not a well-formed record
+   */
+  public static WalRecord decode(ByteBuffer payload) {
+    try {
+      int tenantLength = Short.toUnsignedInt(payload.getShort());
+      String tenant = text(payload, tenantLength);
+      int streamCount = count(payload);
+      List<StreamBatch> streams = new ArrayList<>(streamCount);
+      for (int s = 0; s < streamCount; s++) {
+        Labels labels = Labels.parse(text(payload, count(payload)));
+        int entryCount = count(payload);
+        List<LogEntry> entries = new ArrayList<>(entryCount);
+        for (int e = 0; e < entryCount; e++) {
+          long timestamp = payload.getLong();
+          String line = text(payload, count(payload));
+          int metadataLength = count(payload);
+          Labels metadata = metadataLength == 0 ? Labels.EMPTY : Labels.parse(text(payload, metadataLength));
+          entries.add(new LogEntry(timestamp, line, metadata));
+        }
+        streams.add(new StreamBatch(labels, entries));
+      }
+      if (payload.hasRemaining()) {
+        throw new IllegalArgumentException(payload.remaining() + " bytes left after the record");
+      }
+      return new WalRecord(tenant, streams);
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("record payload ends early", e);
+    }
+  }
+
+  private static int count(ByteBuffer payload) {
+    int n = payload.getInt();
+    if (n < 0 || n > payload.remaining()) {
+      throw new IllegalArgumentException("length " + n + " exceeds the " + payload.remaining() + " bytes left");
+    }
+    return n;
+  }
+
+  private static String text(ByteBuffer payload, int length) {
+    if (length > payload.remaining()) {
+      throw new IllegalArgumentException("length " + length + " exceeds the " + payload.remaining() + " bytes left");
+    }
+    String s;
+    if (payload.hasArray()) {
+      s = new String(payload.array(), payload.arrayOffset() + payload.position(), length, StandardCharsets.UTF_8);
+      payload.position(payload.position() + length);
+    } else {
+      byte[] bytes = new byte[length];
+      payload.get(bytes);
+      s = new String(bytes, StandardCharsets.UTF_8);
+    }
+    return s;
+  }
+
+  /** A growable big-endian byte array; cheaper than DataOutputStream over a stream. */
+  private static final class ByteSink {
+    private byte[] bytes;
+    private int size;
+
+    ByteSink(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    private void ensure(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
+
+    void putShort(int v) {
+      ensure(2);
+      bytes[size++] = (byte) (v >>> 8);
+      bytes[size++] = (byte) v;
+    }
+
+    void putInt(int v) {
+      ensure(4);
+      bytes[size++] = (byte) (v >>> 24);
+      bytes[size++] = (byte) (v >>> 16);
+      bytes[size++] = (byte) (v >>> 8);
+      bytes[size++] = (byte) v;
+    }
+
+    void putLong(long v) {
+      putInt((int) (v >>> 32));
+      putInt((int) v);
+    }
+
+    void put(byte[] b) {
+      ensure(b.length);
+      System.arraycopy(b, 0, bytes, size, b.length);
+      size += b.length;
+    }
+
+    void putText(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      putInt(b.length);
+      put(b);
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(bytes, size);
+    }
+  }
+}
