@@ -1,0 +1,151 @@
+package dev.tonari.store.bloom;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
+/**
+ * Which terms of a log line go into a block's bloom filter, and which of them a {@code |=}
+ * literal must find there. The two sides are designed together so that pruning is safe: if a line
+ * contains literal L, every probe of L is one of the line's terms, so a block whose bloom filter
+ * lacks a probe cannot hold a matching line.
+ *
+ * <p><b>Tokens</b> are maximal runs of token bytes: ASCII letters and digits, and every byte
+ * {@code >= 0x80} (so a UTF-8 encoded word stays whole). Matching is case-sensitive, as {@code |=}
+ * is.
+ *
+ * <p><b>Terms of a line</b>: for each token of at least {@value #MIN_TOKEN_LENGTH} bytes, the whole
+ * token (tag 0); and when the token has at least {@value #AFFIX_LENGTH} bytes, also its first
+ * {@value #AFFIX_LENGTH} bytes (tag 1, prefix) and its last {@value #AFFIX_LENGTH} bytes (tag 2,
+ * suffix). Tokens of exactly {@value #AFFIX_LENGTH} bytes get prefix and suffix terms too: a
+ * literal ending in a 6-byte token cannot tell whether the line's token is longer.
+ *
+ * <p><b>Probes of a literal L</b>: a token that has a non-token byte of L on both sides is a whole
+ * token of any line containing L (probe tag 0, when at least 2 bytes long). The last token, when a
+ * non-token byte of L precedes it but L ends inside it, is the start of a line token (probe its
+ * first 6 bytes, tag 1, when at least 6 long). The first token, when L starts inside it and a
+ * non-token byte of L follows it, is the end of a line token (probe its last 6 bytes, tag 2, when
+ * at least 6 long). A token touching both ends of L could be any part of a line token: no probe.
+ *
+ * <p><b>Hash</b> of a term (tag, bytes): FNV-1a 64 over the tag byte followed by the bytes
+ * (offset basis 0xcbf29ce484222325, prime 0x100000001b3), then MurmurHash3's fmix64 finalizer so
+ * that all 64 bits are well mixed for {@link BloomFilter}'s double hashing. This is part of the
+ * stored format: changing it needs a new part format version.
+ */
+public final class BloomTerms {
+  public static final int MIN_TOKEN_LENGTH = 2;
+  public static final int AFFIX_LENGTH = 6;
+  public static final int TAG_TOKEN = 0;
+  public static final int TAG_PREFIX = 1;
+  public static final int TAG_SUFFIX = 2;
+
+  private static final long[] NO_PROBES = new long[0];
+  private static final boolean[] TOKEN_BYTE = new boolean[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      TOKEN_BYTE[c] = c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+  }
+
+  private BloomTerms() {}
+
+  public static boolean isTokenByte(byte b) {
+    return TOKEN_BYTE[b & 0xff];
+  }
+
+  /** Calls {@code hashSink} with the hash of every term of the line (repeats included). */
+  public static void forEachTerm(byte[] line, int offset, int length, LongConsumer hashSink) {
+    int end = offset + length;
+    int i = offset;
+    while (i < end) {
+      while (i < end && !TOKEN_BYTE[line[i] & 0xff]) {
+        i++;
+      }
+      int start = i;
+      while (i < end && TOKEN_BYTE[line[i] & 0xff]) {
+        i++;
+      }
+      int tokenLength = i - start;
+      if (tokenLength >= MIN_TOKEN_LENGTH) {
+        hashSink.accept(hash(TAG_TOKEN, line, start, tokenLength));
+        if (tokenLength >= AFFIX_LENGTH) {
+          hashSink.accept(hash(TAG_PREFIX, line, start, AFFIX_LENGTH));
+          hashSink.accept(hash(TAG_SUFFIX, line, i - AFFIX_LENGTH, AFFIX_LENGTH));
+        }
+      }
+    }
+  }
+
+  /** Probes of a literal, as UTF-8; empty when a bloom filter cannot prune for it. */
+  public static long[] probes(String literal) {
+    return probes(literal.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Probes of a literal given as bytes, without duplicates; empty when none. */
+  public static long[] probes(byte[] literal) {
+    long[] probes = new long[4];
+    int count = 0;
+    int n = literal.length;
+    int i = 0;
+    while (i < n) {
+      while (i < n && !TOKEN_BYTE[literal[i] & 0xff]) {
+        i++;
+      }
+      int start = i;
+      while (i < n && TOKEN_BYTE[literal[i] & 0xff]) {
+        i++;
+      }
+      int tokenLength = i - start;
+      if (tokenLength == 0) {
+        break;
+      }
+      boolean boundedLeft = start > 0;
+      boolean boundedRight = i < n;
+      long probe;
+      if (boundedLeft && boundedRight && tokenLength >= MIN_TOKEN_LENGTH) {
+        probe = hash(TAG_TOKEN, literal, start, tokenLength);
+      } else if (boundedLeft && !boundedRight && tokenLength >= AFFIX_LENGTH) {
+        probe = hash(TAG_PREFIX, literal, start, AFFIX_LENGTH);
+      } else if (!boundedLeft && boundedRight && tokenLength >= AFFIX_LENGTH) {
+        probe = hash(TAG_SUFFIX, literal, i - AFFIX_LENGTH, AFFIX_LENGTH);
+      } else {
+        continue;
+      }
+      if (indexOf(probes, count, probe) < 0) {
+        if (count == probes.length) {
+          probes = Arrays.copyOf(probes, count * 2);
+        }
+        probes[count++] = probe;
+      }
+    }
+    return count == 0 ? NO_PROBES : Arrays.copyOf(probes, count);
+  }
+
+  private static int indexOf(long[] values, int count, long value) {
+    for (int i = 0; i < count; i++) {
+      if (values[i] == value) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The 64-bit hash of a term: FNV-1a 64 over (tag, bytes), then fmix64. */
+  public static long hash(int tag, byte[] bytes, int offset, int length) {
+    long h = 0xcbf29ce484222325L;
+    h ^= tag & 0xff;
+    h *= 0x100000001b3L;
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      h ^= bytes[i] & 0xff;
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+}

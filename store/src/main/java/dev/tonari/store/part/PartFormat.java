@@ -1,0 +1,91 @@
+package dev.tonari.store.part;
+
+/**
+ * The byte-level specification of a part file, format "tonari-part" version 1. {@code
+ * docs/format.md} mirrors this text with a worked example; the two must change together.
+ *
+ * <p>All fixed-width integers are little-endian. "varint" is unsigned LEB128 (7 bits per byte,
+ * low groups first, high bit set on every byte but the last); "zigzag" maps a signed n to {@code
+ * (n << 1) ^ (n >> 63)} before the varint. "string" is a u32 byte length followed by UTF-8 bytes.
+ * CRC32C is the Castagnoli CRC of {@link java.util.zip.CRC32C}.
+ *
+ * <pre>
+ * part    = header data footer trailer
+ * header  (24 bytes)
+ *   0  4  magic 0x89 'T' 'N' 'P'           (89 54 4E 50; the high byte catches 7-bit transfers)
+ *   4 11  format name "tonari-part"        (ASCII)
+ *  15  1  0x00
+ *  16  4  u32 version = 1
+ *  20  4  u32 flags = 0                     (readers reject any other value)
+ * data    for each stream in index order, for each of its blocks in time order:
+ *           compressed block (compressedSize bytes) followed by its bloom filter (bloomSize bytes).
+ *           The regions tile [24, footerOffset) exactly, with no gaps, so every byte is covered
+ *           by a checksum.
+ * footer  (footerLength bytes at footerOffset; CRC32C in the trailer)
+ *   string tenant
+ *   u32    level
+ *   u32    replaces count, then that many strings (names of the parts this one replaces)
+ *   u32    stream count
+ *   u64    entries; i64 min timestamp; i64 max timestamp (both 0 without entries)
+ *   u64    raw bytes (sum of line lengths)
+ *   per stream, in ascending label order:
+ *     u32    label count, then per label: string name, string value (sorted by name)
+ *     u64    fingerprint ({@link dev.tonari.store.Labels#fingerprint()}; checked on open)
+ *     i64    min timestamp; i64 max timestamp; u64 entries
+ *     u32    block count, then per block 48 bytes:
+ *        0  u64 offset of the compressed block in the file
+ *        8  u32 compressed size
+ *       12  u32 raw (uncompressed) size
+ *       16  u32 entry count (at least 1)
+ *       20  i64 min timestamp (of the first entry)
+ *       28  i64 max timestamp (of the last entry)
+ *       36  u32 CRC32C of the compressed block
+ *       40  u32 bloom filter size (it follows the compressed block)
+ *       44  u32 CRC32C of the bloom filter
+ * trailer (32 bytes at the end of the file)
+ *   0  u64 footer offset
+ *   8  u64 footer length (footer offset + footer length + 32 = file size)
+ *  16  u32 CRC32C of the footer
+ *  20  u32 version (equals the header's)
+ *  24  u32 CRC32C of trailer bytes 0..23
+ *  28  4   magic 0x89 'T' 'N' 'P'
+ * </pre>
+ *
+ * <p><b>Block.</b> One zstd frame (with its content size) holding the entries of one stream, sorted
+ * by (timestamp, line bytes), as four columns one after the other, so that zstd sees similar bytes
+ * together:
+ *
+ * <pre>
+ *   timestamps  n zigzag varints: the first timestamp, then each difference from the previous one
+ *   lengths     n varints: the byte length of each line
+ *   metadata    n records: varint pair count, then per pair varint length + UTF-8 name,
+ *               varint length + UTF-8 value (structured metadata, sorted by name; empty = one 0x00)
+ *   lines       the line bytes, concatenated (no separators)
+ * </pre>
+ *
+ * The columns fill the raw size exactly. A writer closes a block once its raw size reaches the
+ * target (256 KiB by default), so a block holds at least one entry and a single long line makes a
+ * block of its own.
+ *
+ * <p><b>Bloom filter</b> of a block: the {@link dev.tonari.store.bloom.BloomFilter} serialized
+ * form (u32 word count, u8 hash count, words as u64) holding the hash of every distinct {@link
+ * dev.tonari.store.bloom.BloomTerms term} of the block's lines, sized for the block's distinct term
+ * count at the writer's false-positive rate.
+ *
+ * <p><b>Reading.</b> Open checks the header, trailer, footer CRC, the footer's structure (lengths,
+ * order, fingerprints, tiling, totals) and every bloom filter's CRC, so that an opened part's
+ * index and bloom filters can be trusted. A block's CRC is checked each time it is read, before
+ * it is decompressed.
+ */
+public final class PartFormat {
+  public static final int VERSION = 1;
+  public static final String FORMAT_NAME = "tonari-part";
+  public static final byte[] MAGIC = {(byte) 0x89, 'T', 'N', 'P'};
+  public static final int HEADER_BYTES = 24;
+  public static final int TRAILER_BYTES = 32;
+  public static final int BLOCK_DIRECTORY_ENTRY_BYTES = 48;
+  /** File name suffix for parts in an object store. */
+  public static final String FILE_SUFFIX = ".part";
+
+  private PartFormat() {}
+}

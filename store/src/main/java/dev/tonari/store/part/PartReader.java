@@ -1,0 +1,413 @@
+package dev.tonari.store.part;
+
+import dev.tonari.store.Direction;
+import dev.tonari.store.Labels;
+import dev.tonari.store.LinePredicate;
+import dev.tonari.store.bloom.BloomFilter;
+import dev.tonari.store.bloom.BloomTerms;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads a part (format in {@link PartFormat}) from a buffer, usually a read-only mapping of the
+ * file, without copying it. {@link #open} verifies the header, trailer, footer CRC, the footer's
+ * structure and every bloom filter's CRC, so an opened reader's index can be trusted; each block's
+ * CRC is verified whenever the block is read, before it is decompressed. A reader never serves
+ * bytes that fail a check: it throws {@link CorruptPartException} instead.
+ *
+ * <p>A reader is immutable and safe to share between threads; each {@link PartCursor} belongs to
+ * one thread. The buffer must stay unchanged while the reader is in use.
+ */
+public final class PartReader implements AutoCloseable {
+  private final String name;
+  private final ByteBuffer data;
+  private final PartSummary summary;
+  private final List<PartStream> streams;
+  /** Index of each stream's first block in the flat block arrays; one extra slot at the end. */
+  private final int[] streamFirstBlock;
+  final long[] blockOffset;
+  final int[] blockCompressedSize;
+  final int[] blockRawSize;
+  final int[] blockEntryCount;
+  final long[] blockMinTimestamp;
+  final long[] blockMaxTimestamp;
+  final int[] blockCrc;
+  final BloomFilter[] blockBloom;
+  final PartReadStats stats = new PartReadStats();
+
+  private PartReader(String name, ByteBuffer data, FooterParser footer) {
+    this.name = name;
+    this.data = data;
+    this.summary = footer.summary;
+    this.streams = Collections.unmodifiableList(footer.streams);
+    this.streamFirstBlock = footer.streamFirstBlock;
+    this.blockOffset = footer.blockOffset;
+    this.blockCompressedSize = footer.blockCompressedSize;
+    this.blockRawSize = footer.blockRawSize;
+    this.blockEntryCount = footer.blockEntryCount;
+    this.blockMinTimestamp = footer.blockMinTimestamp;
+    this.blockMaxTimestamp = footer.blockMaxTimestamp;
+    this.blockCrc = footer.blockCrc;
+    this.blockBloom = footer.blockBloom;
+  }
+
+  /**
+   * Opens a part held in the buffer from its position to its limit (the buffer itself is not
+   * moved).
+   *
+   * @param name the part's name, used in every error message
+   * @throws CorruptPartException when any check fails
+   */
+  public static PartReader open(String name, ByteBuffer buffer) throws CorruptPartException {
+    ByteBuffer data = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
+    int size = data.remaining();
+    if (size < PartFormat.HEADER_BYTES + PartFormat.TRAILER_BYTES) {
+      throw new CorruptPartException(name, "file of " + size + " bytes is shorter than a header and trailer ("
+          + (PartFormat.HEADER_BYTES + PartFormat.TRAILER_BYTES) + " bytes); truncated?");
+    }
+    checkHeader(name, data);
+    int trailer = size - PartFormat.TRAILER_BYTES;
+    for (int i = 0; i < 4; i++) {
+      if (data.get(trailer + 28 + i) != PartFormat.MAGIC[i]) {
+        throw new CorruptPartException(name, "trailer magic is missing; the file is truncated or not a part", -1, -1, trailer + 28, null);
+      }
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(data.slice(trailer, 24));
+    if ((int) crc.getValue() != data.getInt(trailer + 24)) {
+      throw new CorruptPartException(name, "trailer checksum mismatch", -1, -1, trailer, null);
+    }
+    int trailerVersion = data.getInt(trailer + 20);
+    if (trailerVersion != PartFormat.VERSION) {
+      throw new CorruptPartException(name, "trailer version " + trailerVersion + " differs from header version " + PartFormat.VERSION, -1, -1, trailer + 20, null);
+    }
+    long footerOffset = data.getLong(trailer);
+    long footerLength = data.getLong(trailer + 8);
+    if (footerOffset < PartFormat.HEADER_BYTES || footerLength < 0 || footerOffset > trailer || footerOffset + footerLength != trailer) {
+      throw new CorruptPartException(name, "footer at offset " + footerOffset + " of length " + footerLength + " does not end at the trailer (" + trailer + ")", -1, -1, trailer, null);
+    }
+    crc.reset();
+    crc.update(data.slice((int) footerOffset, (int) footerLength));
+    if ((int) crc.getValue() != data.getInt(trailer + 16)) {
+      throw new CorruptPartException(name, "footer checksum mismatch", -1, -1, footerOffset, null);
+    }
+    FooterParser footer = new FooterParser(name, data, (int) footerOffset, (int) footerLength);
+    footer.parse();
+    return new PartReader(name, data, footer);
+  }
+
+  private static void checkHeader(String name, ByteBuffer data) throws CorruptPartException {
+    for (int i = 0; i < 4; i++) {
+      if (data.get(i) != PartFormat.MAGIC[i]) {
+        throw new CorruptPartException(name, "not a tonari part: bad magic at the start", -1, -1, 0, null);
+      }
+    }
+    byte[] formatName = PartFormat.FORMAT_NAME.getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < formatName.length; i++) {
+      if (data.get(4 + i) != formatName[i]) {
+        throw new CorruptPartException(name, "not a tonari part: format name is not " + PartFormat.FORMAT_NAME, -1, -1, 4, null);
+      }
+    }
+    if (data.get(15) != 0) {
+      throw new CorruptPartException(name, "header byte 15 must be 0", -1, -1, 15, null);
+    }
+    int version = data.getInt(16);
+    if (version != PartFormat.VERSION) {
+      throw new CorruptPartException(name, "unsupported part format version " + version + " (this reader knows " + PartFormat.VERSION + ")", -1, -1, 16, null);
+    }
+    int flags = data.getInt(20);
+    if (flags != 0) {
+      throw new CorruptPartException(name, "unknown header flags 0x" + Integer.toHexString(flags), -1, -1, 20, null);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public PartSummary summary() {
+    return summary;
+  }
+
+  /** The streams in ascending label order. */
+  public List<PartStream> streams() {
+    return streams;
+  }
+
+  /** Index of the stream with these labels, or -1. */
+  public int indexOf(Labels labels) {
+    int low = 0;
+    int high = streams.size() - 1;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      int c = streams.get(middle).labels().compareTo(labels);
+      if (c == 0) {
+        return middle;
+      } else if (c < 0) {
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return -1;
+  }
+
+  public PartReadStats stats() {
+    return stats;
+  }
+
+  public long blocksSkippedByBloom() {
+    return stats.blocksSkippedByBloom();
+  }
+
+  public long blocksSkippedByTime() {
+    return stats.blocksSkippedByTime();
+  }
+
+  public long blocksRead() {
+    return stats.blocksRead();
+  }
+
+  /**
+   * A cursor over the stream's entries with {@code fromNanos <= timestamp < toNanos} whose line
+   * passes {@code lineFilter}, in time order or its reverse. Blocks outside the range, and blocks
+   * whose bloom filter lacks a probe ({@link BloomTerms#probes}) of any required literal, are not
+   * read. The literals only prune; the filter decides.
+   */
+  public PartCursor cursor(
+      int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals) {
+    if (streamIndex < 0 || streamIndex >= streams.size()) {
+      throw new IndexOutOfBoundsException("stream index " + streamIndex + " out of 0.." + (streams.size() - 1) + " in part " + name);
+    }
+    List<long[]> probes = new ArrayList<>(requiredLiterals.size());
+    for (String literal : requiredLiterals) {
+      long[] literalProbes = BloomTerms.probes(literal);
+      if (literalProbes.length > 0) {
+        probes.add(literalProbes);
+      }
+    }
+    return new PartCursor(
+        this, streamIndex, streams.get(streamIndex).labels(), streamFirstBlock[streamIndex], streamFirstBlock[streamIndex + 1],
+        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes.toArray(new long[0][]));
+  }
+
+  /** A copy-free view of the whole part for a cursor's own use (positions are per view). */
+  ByteBuffer data() {
+    return data;
+  }
+
+  int firstBlockOf(int streamIndex) {
+    return streamFirstBlock[streamIndex];
+  }
+
+  @Override
+  public void close() {
+    // Nothing to release: the buffer belongs to whoever mapped it, and is unmapped by the GC.
+  }
+
+  /** Parses and checks the footer; any inconsistency becomes a CorruptPartException. */
+  private static final class FooterParser {
+    private final String name;
+    private final ByteBuffer data;
+    private final int footerOffset;
+    private final ByteBuffer footer;
+    PartSummary summary;
+    final List<PartStream> streams = new ArrayList<>();
+    int[] streamFirstBlock;
+    long[] blockOffset = new long[16];
+    int[] blockCompressedSize = new int[16];
+    int[] blockRawSize = new int[16];
+    int[] blockEntryCount = new int[16];
+    long[] blockMinTimestamp = new long[16];
+    long[] blockMaxTimestamp = new long[16];
+    int[] blockCrc = new int[16];
+    BloomFilter[] blockBloom = new BloomFilter[16];
+    int blockCount;
+
+    FooterParser(String name, ByteBuffer data, int footerOffset, int footerLength) {
+      this.name = name;
+      this.data = data;
+      this.footerOffset = footerOffset;
+      this.footer = data.slice(footerOffset, footerLength).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    void parse() throws CorruptPartException {
+      try {
+        parseChecked();
+      } catch (BufferUnderflowException e) {
+        throw corrupt(-1, -1, "footer ends in the middle of a field", e);
+      } catch (IllegalArgumentException e) {
+        throw corrupt(-1, -1, "footer holds an invalid value: " + e.getMessage(), e);
+      }
+      if (footer.hasRemaining()) {
+        throw corrupt(-1, -1, footer.remaining() + " unexpected bytes after the stream index", null);
+      }
+    }
+
+    private void parseChecked() throws CorruptPartException {
+      String tenant = string();
+      int level = footer.getInt();
+      int replacesCount = count("replaced part");
+      List<String> replaces = new ArrayList<>(replacesCount);
+      for (int i = 0; i < replacesCount; i++) {
+        replaces.add(string());
+      }
+      int streamCount = count("stream");
+      long entries = footer.getLong();
+      long minTimestamp = footer.getLong();
+      long maxTimestamp = footer.getLong();
+      long rawBytes = footer.getLong();
+      streamFirstBlock = new int[streamCount + 1];
+      long expectedOffset = PartFormat.HEADER_BYTES;
+      long entrySum = 0;
+      long minSeen = Long.MAX_VALUE;
+      long maxSeen = Long.MIN_VALUE;
+      Labels previous = null;
+      for (int s = 0; s < streamCount; s++) {
+        int labelCount = count("label");
+        String[] pairs = new String[labelCount * 2];
+        for (int i = 0; i < pairs.length; i++) {
+          pairs[i] = string();
+        }
+        Labels labels = Labels.of(pairs);
+        long fingerprint = footer.getLong();
+        if (fingerprint != labels.fingerprint()) {
+          throw corrupt(s, -1, "stream fingerprint " + Long.toHexString(fingerprint) + " does not match its labels " + labels, null);
+        }
+        if (previous != null && labels.compareTo(previous) <= 0) {
+          throw corrupt(s, -1, "streams are not in ascending label order: " + labels + " after " + previous, null);
+        }
+        previous = labels;
+        long streamMin = footer.getLong();
+        long streamMax = footer.getLong();
+        long streamEntries = footer.getLong();
+        int blocks = count("block");
+        if (blocks == 0) {
+          throw corrupt(s, -1, "stream " + labels + " has no blocks", null);
+        }
+        streamFirstBlock[s] = blockCount;
+        long streamEntrySum = 0;
+        long previousMax = Long.MIN_VALUE;
+        for (int b = 0; b < blocks; b++) {
+          long offset = footer.getLong();
+          int compressedSize = footer.getInt();
+          int rawSize = footer.getInt();
+          int entryCount = footer.getInt();
+          long blockMin = footer.getLong();
+          long blockMax = footer.getLong();
+          int crc = footer.getInt();
+          int bloomSize = footer.getInt();
+          int bloomCrc = footer.getInt();
+          if (offset != expectedOffset) {
+            throw corrupt(s, b, "block offset " + offset + " is not where the previous region ends (" + expectedOffset + ")", null);
+          }
+          if (compressedSize <= 0 || rawSize <= 0 || entryCount <= 0 || bloomSize <= 0) {
+            throw corrupt(s, b, "block sizes must be positive: compressed " + compressedSize + ", raw " + rawSize
+                + ", entries " + entryCount + ", bloom " + bloomSize, null);
+          }
+          long bloomOffset = offset + compressedSize;
+          expectedOffset = bloomOffset + bloomSize;
+          if (expectedOffset > footerOffset) {
+            throw corrupt(s, b, "block and bloom filter run past the footer at " + footerOffset, null);
+          }
+          if (blockMin > blockMax || blockMin < previousMax) {
+            throw corrupt(s, b, "block time range [" + blockMin + ", " + blockMax + "] is out of order", null);
+          }
+          previousMax = blockMax;
+          CRC32C bloomChecksum = new CRC32C();
+          ByteBuffer bloomBytes = data.slice((int) bloomOffset, bloomSize).order(ByteOrder.LITTLE_ENDIAN);
+          bloomChecksum.update(bloomBytes.duplicate());
+          if ((int) bloomChecksum.getValue() != bloomCrc) {
+            throw new CorruptPartException(name, "bloom filter checksum mismatch", s, b, bloomOffset, null);
+          }
+          BloomFilter bloom = BloomFilter.readFrom(bloomBytes);
+          if (bloomBytes.hasRemaining()) {
+            throw new CorruptPartException(name, "bloom filter is shorter than its region", s, b, bloomOffset, null);
+          }
+          addBlock(offset, compressedSize, rawSize, entryCount, blockMin, blockMax, crc, bloom);
+          streamEntrySum += entryCount;
+        }
+        if (streamEntrySum != streamEntries || streamMin != blockMinTimestamp[streamFirstBlock[s]]
+            || streamMax != blockMaxTimestamp[blockCount - 1]) {
+          throw corrupt(s, -1, "stream totals (entries " + streamEntries + ", time [" + streamMin + ", " + streamMax
+              + "]) disagree with its blocks", null);
+        }
+        entrySum += streamEntries;
+        minSeen = Math.min(minSeen, streamMin);
+        maxSeen = Math.max(maxSeen, streamMax);
+        streams.add(new PartStream(labels, fingerprint, streamMin, streamMax, streamEntries, blocks));
+      }
+      streamFirstBlock[streamCount] = blockCount;
+      if (expectedOffset != footerOffset) {
+        throw corrupt(-1, -1, "blocks end at " + expectedOffset + ", not at the footer (" + footerOffset + ")", null);
+      }
+      boolean empty = entrySum == 0;
+      if (entrySum != entries || minTimestamp != (empty ? 0 : minSeen) || maxTimestamp != (empty ? 0 : maxSeen) || level < 0 || rawBytes < 0) {
+        throw corrupt(-1, -1, "part totals disagree with its streams", null);
+      }
+      summary = new PartSummary(tenant, level, replaces, streamCount, entries, minTimestamp, maxTimestamp, rawBytes, data.capacity());
+    }
+
+    private void addBlock(long offset, int compressedSize, int rawSize, int entryCount, long min, long max, int crc, BloomFilter bloom) {
+      if (blockCount == blockOffset.length) {
+        int n = blockCount * 2;
+        blockOffset = java.util.Arrays.copyOf(blockOffset, n);
+        blockCompressedSize = java.util.Arrays.copyOf(blockCompressedSize, n);
+        blockRawSize = java.util.Arrays.copyOf(blockRawSize, n);
+        blockEntryCount = java.util.Arrays.copyOf(blockEntryCount, n);
+        blockMinTimestamp = java.util.Arrays.copyOf(blockMinTimestamp, n);
+        blockMaxTimestamp = java.util.Arrays.copyOf(blockMaxTimestamp, n);
+        blockCrc = java.util.Arrays.copyOf(blockCrc, n);
+        blockBloom = java.util.Arrays.copyOf(blockBloom, n);
+      }
+      blockOffset[blockCount] = offset;
+      blockCompressedSize[blockCount] = compressedSize;
+      blockRawSize[blockCount] = rawSize;
+      blockEntryCount[blockCount] = entryCount;
+      blockMinTimestamp[blockCount] = min;
+      blockMaxTimestamp[blockCount] = max;
+      blockCrc[blockCount] = crc;
+      blockBloom[blockCount] = bloom;
+      blockCount++;
+    }
+
+    private int count(String what) throws CorruptPartException {
+      int n = footer.getInt();
+      // Every counted item takes at least 4 footer bytes, so a larger count is damage, not data.
+      if (n < 0 || n > footer.remaining() / 4) {
+        throw corrupt(-1, -1, what + " count " + Integer.toUnsignedString(n) + " is larger than the footer can hold", null);
+      }
+      return n;
+    }
+
+    private String string() throws CorruptPartException {
+      int length = footer.getInt();
+      if (length < 0 || length > footer.remaining()) {
+        throw corrupt(-1, -1, "string length " + Integer.toUnsignedString(length) + " runs past the footer", null);
+      }
+      ByteBuffer bytes = footer.slice(footer.position(), length);
+      footer.position(footer.position() + length);
+      try {
+        return StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(bytes)
+            .toString();
+      } catch (CharacterCodingException e) {
+        throw corrupt(-1, -1, "a string in the footer is not valid UTF-8", e);
+      }
+    }
+
+    private CorruptPartException corrupt(int stream, int block, String problem, Throwable cause) {
+      return new CorruptPartException(name, problem, stream, block, footerOffset + footer.position(), cause);
+    }
+  }
+}

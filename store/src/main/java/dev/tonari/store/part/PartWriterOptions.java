@@ -1,0 +1,64 @@
+package dev.tonari.store.part;
+
+import com.github.luben.zstd.Zstd;
+import java.util.List;
+
+/**
+ * How a part is written.
+ *
+ * @param tenant the tenant whose streams the part holds (recorded in the footer)
+ * @param level merge level: 0 for a part flushed from the head, n+1 for a merge of level-n parts
+ * @param replaces names of the parts this one replaces (a merge's inputs), so that a crash between
+ *     publishing the merge and deleting its inputs can be resolved on restart
+ * @param zstdLevel zstd compression level of the blocks
+ * @param blockTargetBytes a block is closed once its uncompressed columns reach this size
+ * @param bloomFalsePositiveRate target false-positive rate of each block's bloom filter
+ */
+public record PartWriterOptions(
+    String tenant, int level, List<String> replaces, int zstdLevel, int blockTargetBytes, double bloomFalsePositiveRate) {
+  public static final int DEFAULT_ZSTD_LEVEL = 3;
+  public static final int DEFAULT_BLOCK_TARGET_BYTES = 256 * 1024;
+  public static final double DEFAULT_BLOOM_FALSE_POSITIVE_RATE = 0.01;
+
+  public PartWriterOptions {
+    if (tenant == null) {
+      throw new IllegalArgumentException("tenant must not be null");
+    }
+    if (level < 0) {
+      throw new IllegalArgumentException("part level must be >= 0, got " + level + " for tenant " + tenant);
+    }
+    replaces = List.copyOf(replaces);
+    if (zstdLevel < Zstd.minCompressionLevel() || zstdLevel > Zstd.maxCompressionLevel()) {
+      throw new IllegalArgumentException(
+          "zstd level must be in [" + Zstd.minCompressionLevel() + ", " + Zstd.maxCompressionLevel() + "], got " + zstdLevel);
+    }
+    if (blockTargetBytes < 1) {
+      throw new IllegalArgumentException("block target bytes must be >= 1, got " + blockTargetBytes);
+    }
+    if (!(bloomFalsePositiveRate > 0 && bloomFalsePositiveRate < 1)) {
+      throw new IllegalArgumentException("bloom false-positive rate must be in (0, 1), got " + bloomFalsePositiveRate);
+    }
+  }
+
+  /** Level 0, replacing nothing, zstd level 3, 256 KiB blocks, 1% bloom false positives. */
+  public static PartWriterOptions defaults(String tenant) {
+    return new PartWriterOptions(
+        tenant, 0, List.of(), DEFAULT_ZSTD_LEVEL, DEFAULT_BLOCK_TARGET_BYTES, DEFAULT_BLOOM_FALSE_POSITIVE_RATE);
+  }
+
+  public PartWriterOptions withLevel(int newLevel) {
+    return new PartWriterOptions(tenant, newLevel, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate);
+  }
+
+  public PartWriterOptions withReplaces(List<String> newReplaces) {
+    return new PartWriterOptions(tenant, level, newReplaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate);
+  }
+
+  public PartWriterOptions withBlockTargetBytes(int bytes) {
+    return new PartWriterOptions(tenant, level, replaces, zstdLevel, bytes, bloomFalsePositiveRate);
+  }
+
+  public PartWriterOptions withZstdLevel(int newLevel) {
+    return new PartWriterOptions(tenant, level, replaces, newLevel, blockTargetBytes, bloomFalsePositiveRate);
+  }
+}
