@@ -1,0 +1,127 @@
+package dev.tonari.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonari.ingest.PushEncoder;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The few Loki HTTP calls the benchmarks and the crash test make: push an encoded body, wait for
+ * readiness, and page through {@code query_range} results. One instance is safe to share between
+ * threads (the JDK client multiplexes connections).
+ */
+public final class LokiHttpClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http;
+  private final String baseUrl;
+
+  public LokiHttpClient(String baseUrl) {
+    this(baseUrl, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  public LokiHttpClient(String baseUrl, HttpClient http) {
+    this.baseUrl = baseUrl;
+    this.http = http;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Posts a push body; returns the HTTP status (204 means stored durably). */
+  public int push(String tenant, PushEncoder.EncodedPush push) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/loki/api/v1/push"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", push.contentType())
+            .header("X-Scope-OrgID", tenant)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(push.body()));
+    if (push.contentEncoding() != null) {
+      request.header("Content-Encoding", push.contentEncoding());
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 204 && response.statusCode() < 500) {
+      throw new IOException("push to " + baseUrl + " for tenant " + tenant + " refused with " + response.statusCode() + ": " + response.body());
+    }
+    return response.statusCode();
+  }
+
+  /** True when {@code GET /ready} answers 200. */
+  public boolean ready() {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/ready")).timeout(Duration.ofSeconds(2)).GET().build();
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** One entry of a query result. */
+  public record ResultEntry(String streamLabels, long timestampNanos, String line) {}
+
+  /**
+   * Runs one {@code query_range} call and returns the entries of all result streams, in response
+   * order.
+   */
+  public List<ResultEntry> queryRange(String tenant, String query, long startNanos, long endNanos, int limit, String direction)
+      throws IOException, InterruptedException {
+    List<ResultEntry> entries = new ArrayList<>();
+    queryRange(tenant, query, startNanos, endNanos, limit, direction, entries::add);
+    return entries;
+  }
+
+  /** Like {@link #queryRange(String, String, long, long, int, String)}, streaming entries to a consumer; returns their count. */
+  public int queryRange(String tenant, String query, long startNanos, long endNanos, int limit, String direction, Consumer<ResultEntry> sink)
+      throws IOException, InterruptedException {
+    String url =
+        baseUrl
+            + "/loki/api/v1/query_range?query="
+            + URLEncoder.encode(query, StandardCharsets.UTF_8)
+            + "&start="
+            + startNanos
+            + "&end="
+            + endNanos
+            + "&limit="
+            + limit
+            + "&direction="
+            + direction;
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10)).header("X-Scope-OrgID", tenant).GET().build();
+    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new IOException(
+          "query_range " + query + " for tenant " + tenant + " failed with " + response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8));
+    }
+    JsonNode root = JSON.readTree(response.body());
+    JsonNode result = root.path("data").path("result");
+    if (!result.isArray()) {
+      throw new IOException("query_range " + query + " for tenant " + tenant + " answered without data.result: " + abbreviate(root.toString()));
+    }
+    int count = 0;
+    for (JsonNode stream : result) {
+      String labels = stream.path("stream").toString();
+      for (JsonNode value : stream.path("values")) {
+        sink.accept(new ResultEntry(labels, Long.parseLong(value.get(0).asText()), value.get(1).asText()));
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 300 ? text : text.substring(0, 297) + "...";
+  }
+}

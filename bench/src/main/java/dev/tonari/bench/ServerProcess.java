@@ -1,0 +1,145 @@
+package dev.tonari.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Tonari server as a child process ({@code java -jar tonari.jar server}) on a free
+ * loopback port, for tests and benchmarks that need to kill it, restart it, or measure it from the
+ * outside. Its output is appended to a log file next to (not inside) the data directory.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final Path dataDir;
+  private final LokiHttpClient client;
+
+  private ServerProcess(Process process, int port, Path dataDir) {
+    this.process = process;
+    this.port = port;
+    this.dataDir = dataDir;
+    this.client = new LokiHttpClient("http://127.0.0.1:" + port);
+  }
+
+  /**
+   * Starts the server on a fresh free port and waits until {@code /ready} answers 200.
+   *
+   * @param jvmOptions extra options for the server's JVM (heap size, GC)
+   * @throws IOException when it exits or is not ready within the timeout; the message names the log
+   */
+  public static ServerProcess start(Path jar, Path dataDir, Path logFile, List<String> jvmOptions, Duration readyTimeout)
+      throws IOException, InterruptedException {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port));
+    Files.createDirectories(dataDir);
+    Files.createDirectories(logFile.toAbsolutePath().getParent());
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    ServerProcess server = new ServerProcess(process, port, dataDir);
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    while (!server.client.ready()) {
+      if (!process.isAlive()) {
+        throw new IOException("server on " + dataDir + " exited with " + process.exitValue() + " before it was ready; see " + logFile);
+      }
+      if (System.nanoTime() > deadline) {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        throw new IOException("server on " + dataDir + " not ready within " + readyTimeout + "; see " + logFile);
+      }
+      Thread.sleep(50);
+    }
+    return server;
+  }
+
+  public static String javaExecutable() {
+    return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  public LokiHttpClient client() {
+    return client;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** SIGKILL: the process gets no chance to flush or close anything. */
+  public void killHard() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("server pid " + process.pid() + " still alive 60 s after SIGKILL");
+    }
+  }
+
+  /** SIGTERM and wait: the server flushes its head to parts and exits. */
+  public int stopGracefully(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      throw new IllegalStateException("server pid " + process.pid() + " did not stop within " + timeout + " after SIGTERM; killed it");
+    }
+    return process.exitValue();
+  }
+
+  /** Peak resident set size so far (Linux VmHWM), in bytes; -1 when /proc is not readable. */
+  public long peakResidentBytes() {
+    return readProcStatusKilobytes(process.pid(), "VmHWM:") * 1024;
+  }
+
+  static long readProcStatusKilobytes(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+        }
+      }
+      return -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Kills the process if it still runs, so that no test or benchmark leaves a server behind. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+}
