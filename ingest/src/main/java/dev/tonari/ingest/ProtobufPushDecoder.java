@@ -150,8 +150,15 @@ final class ProtobufPushDecoder {
         skip(tag);
       }
     }
+    long secondsPart = seconds;
+    long nanosPart = nanos;
+    if (seconds < 0 && nanos > 0) {
+      // Borrow a second so times just above Long.MIN_VALUE nanoseconds do not overflow on the way.
+      secondsPart += 1;
+      nanosPart -= 1_000_000_000L;
+    }
     try {
-      return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
+      return Math.addExact(Math.multiplyExact(secondsPart, 1_000_000_000L), nanosPart);
     } catch (ArithmeticException e) {
       throw malformed("timestamp " + seconds + "s " + nanos + "ns does not fit in 64 bits of nanoseconds since the epoch", e);
     }
