@@ -1,0 +1,94 @@
+package dev.tonari.bench;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Replays pre-encoded push requests ({@link PushBodyFile}) against a server over several
+ * concurrent HTTP connections, as fast as the server acknowledges them, and measures lines/s,
+ * raw MB/s and push latency. Encoding happened when the corpus was written, so the client costs
+ * little CPU next to the server on the same machine.
+ */
+public final class IngestBench {
+  private IngestBench() {}
+
+  /**
+   * @param wireBytes bytes of request bodies sent (compressed)
+   * @param latencyP50Millis median push latency
+   */
+  public record Result(
+      long entries, long rawBytes, long wireBytes, double seconds, double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis) {
+    public double linesPerSecond() {
+      return entries / seconds;
+    }
+
+    public double rawMegabytesPerSecond() {
+      return rawBytes / 1e6 / seconds;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT, "%,d lines in %.2f s: %,.0f lines/s, %.1f MB/s raw, push latency p50 %.1f ms p99 %.1f ms max %.1f ms",
+          entries, seconds, linesPerSecond(), rawMegabytesPerSecond(), latencyP50Millis, latencyP99Millis, latencyMaxMillis);
+    }
+  }
+
+  /**
+   * Sends every body once, {@code connections} at a time; fails on the first push the server
+   * does not acknowledge with 204.
+   */
+  public static Result run(LokiHttpClient client, List<PushBodyFile.PushBody> bodies, int connections) throws IOException, InterruptedException {
+    Histogram latencies = new Histogram(3_600_000_000_000L, 3);
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong entries = new AtomicLong();
+    AtomicLong rawBytes = new AtomicLong();
+    AtomicLong wireBytes = new AtomicLong();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    Thread[] threads = new Thread[connections];
+    long start = System.nanoTime();
+    for (int t = 0; t < connections; t++) {
+      threads[t] =
+          Thread.ofPlatform()
+              .name("ingest-pusher-" + t)
+              .start(
+                  () -> {
+                    int index;
+                    while (failure.get() == null && (index = next.getAndIncrement()) < bodies.size()) {
+                      PushBodyFile.PushBody body = bodies.get(index);
+                      long sent = System.nanoTime();
+                      try {
+                        int status = client.push(body.tenant(), body.push());
+                        if (status != 204) {
+                          throw new IOException("push " + index + " for tenant " + body.tenant() + " answered " + status);
+                        }
+                      } catch (IOException | InterruptedException | RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                        return;
+                      }
+                      long elapsed = System.nanoTime() - sent;
+                      synchronized (latencies) {
+                        latencies.recordValue(elapsed);
+                      }
+                      entries.addAndGet(body.entries());
+                      rawBytes.addAndGet(body.rawBytes());
+                      wireBytes.addAndGet(body.push().body().length);
+                    }
+                  });
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (failure.get() != null) {
+      throw new IOException("ingest benchmark stopped after " + entries.get() + " entries: " + failure.get().getMessage(), failure.get());
+    }
+    return new Result(
+        entries.get(), rawBytes.get(), wireBytes.get(), seconds, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6, latencies.getMaxValue() / 1e6);
+  }
+}
