@@ -1,0 +1,923 @@
+package dev.tonari.store.engine;
+
+import dev.tonari.store.Direction;
+import dev.tonari.store.EntryCursor;
+import dev.tonari.store.Labels;
+import dev.tonari.store.LinePredicate;
+import dev.tonari.store.LogStore;
+import dev.tonari.store.SelectRequest;
+import dev.tonari.store.StreamBatch;
+import dev.tonari.store.head.Head;
+import dev.tonari.store.head.HeadStream;
+import dev.tonari.store.head.HeadStreamSnapshot;
+import dev.tonari.store.object.LocalObjectStore;
+import dev.tonari.store.object.ObjectInfo;
+import dev.tonari.store.object.ObjectStore;
+import dev.tonari.store.part.CorruptPartException;
+import dev.tonari.store.part.PartReader;
+import dev.tonari.store.part.PartStream;
+import dev.tonari.store.part.PartSummary;
+import dev.tonari.store.part.PartWriter;
+import dev.tonari.store.part.PartWriterOptions;
+import dev.tonari.store.wal.WalRecord;
+import dev.tonari.store.wal.WalRecordCodec;
+import dev.tonari.store.wal.WriteAheadLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable {@link LogStore}: a write-ahead log, an in-memory head, and immutable parts in an
+ * {@link ObjectStore}, merged in the background and deleted by retention.
+ *
+ * <p><b>Append.</b> Under the read lock an append queues its WAL record to the current segment
+ * and inserts the entries into the live head, so WAL segment k holds exactly the records of the
+ * head generation that was live with it; it then waits, without the lock, for the group fsync.
+ * When {@code append} returns the entries are durable and visible.
+ *
+ * <p><b>Flush.</b> Under the write lock the WAL moves to a new segment and a new head becomes
+ * live; the old head is frozen (still served). One part per tenant is then written from it (a
+ * temporary file under {@code tmp/}, then {@code put} as {@code <tenant>/parts/<level>-<sequence>.part}),
+ * the frozen head is dropped, and a checkpoint file naming the first WAL segment still needed is
+ * written durably before older segments are deleted. A crash at any step leaves either the
+ * segments or the parts (or both, which reads and merges de-duplicate).
+ *
+ * <p><b>Recovery.</b> Parts listed in another part's {@code replaces} are deleted (a merge that
+ * crashed before deleting its inputs), parts failing their checksums are set aside, and WAL
+ * segments from the checkpoint on are replayed into the head.
+ *
+ * <p><b>Reads</b> merge, per stream, the frozen heads, the live head and every part whose stream
+ * overlaps the range, in the requested direction, de-duplicating equal (timestamp, line) entries
+ * across sources. A part that fails a checksum is logged, counted, moved to {@code
+ * quarantine/<key>} and dropped; the query goes on with the rest.
+ *
+ * <p><b>Maintenance</b> (a background thread, or {@link #maintain()}): flush when the head is too
+ * big or too old, merge by {@link MergePolicy}, delete parts past retention.
+ */
+public final class DiskLogStore implements LogStore {
+  private static final Logger log = LoggerFactory.getLogger(DiskLogStore.class);
+  static final String CHECKPOINT_FILE = "checkpoint";
+  static final String QUARANTINE_PREFIX = "quarantine/";
+  private static final String CHECKPOINT_HEADER = "tonari-checkpoint 1";
+
+  /** What reads see; replaced as a whole under {@link #stateLock}. */
+  private record State(Head live, List<FrozenHead> frozen, Map<String, List<PartHandle>> parts) {
+    List<PartHandle> parts(String tenant) {
+      return parts.getOrDefault(tenant, List.of());
+    }
+
+    List<Head> heads() {
+      List<Head> heads = new ArrayList<>(frozen.size() + 1);
+      for (FrozenHead f : frozen) {
+        heads.add(f.head);
+      }
+      heads.add(live);
+      return heads;
+    }
+  }
+
+  /** A head being written to parts, with the tenants already done (so a retry skips them). */
+  private static final class FrozenHead {
+    final Head head;
+    final Set<String> persistedTenants = new HashSet<>();
+
+    FrozenHead(Head head) {
+      this.head = head;
+    }
+  }
+
+  private final DiskLogStoreConfig config;
+  private final Path dataDirectory;
+  private final Path temporaryDirectory;
+  private final ObjectStore objectStore;
+  private final boolean ownsObjectStore;
+  private final WriteAheadLog wal;
+  private final StoreMetrics metrics = new StoreMetrics(this);
+  private final ReentrantReadWriteLock appendLock = new ReentrantReadWriteLock();
+  private final ReentrantLock flushLock = new ReentrantLock();
+  private final ReentrantLock maintenanceLock = new ReentrantLock();
+  private final Object stateLock = new Object();
+  private final Set<String> quarantined = ConcurrentHashMap.newKeySet();
+  private final AtomicLong nextSequence = new AtomicLong(1);
+  private final AtomicBoolean flushRequested = new AtomicBoolean();
+  private final ScheduledExecutorService maintenance;
+  private volatile State state;
+  private volatile boolean closed;
+
+  private DiskLogStore(DiskLogStoreConfig config) throws IOException {
+    this.config = config;
+    this.dataDirectory = config.dataDirectory();
+    this.temporaryDirectory = dataDirectory.resolve("tmp");
+    Files.createDirectories(temporaryDirectory);
+    clearTemporaryFiles();
+    this.ownsObjectStore = config.objectStore() == null;
+    this.objectStore = ownsObjectStore ? new LocalObjectStore(dataDirectory.resolve("objects")) : config.objectStore();
+    Map<String, List<PartHandle>> parts = loadParts();
+    long checkpoint = readCheckpoint();
+    Head recovered = new Head(checkpoint);
+    long[] replayed = new long[1];
+    long now = config.clock().millis();
+    this.wal =
+        WriteAheadLog.open(
+            dataDirectory.resolve("wal"),
+            checkpoint,
+            (segment, record) -> {
+              for (StreamBatch batch : record.streams()) {
+                recovered.append(record.tenant(), batch, now);
+              }
+              replayed[0]++;
+            });
+    log.info("opened store in {}: {} parts, replayed {} WAL records from segment {}", dataDirectory, parts.values().stream().mapToInt(List::size).sum(), replayed[0], checkpoint);
+    this.state = new State(recovered, List.of(), parts);
+    if (config.maintenanceInterval().isZero()) {
+      this.maintenance = null;
+    } else {
+      this.maintenance =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "tonari-store-maintenance");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long millis = Math.max(1, config.maintenanceInterval().toMillis());
+      maintenance.scheduleWithFixedDelay(this::maintainQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Opens (recovering if needed) the store in {@code config.dataDirectory()}. */
+  public static DiskLogStore open(DiskLogStoreConfig config) throws IOException {
+    return new DiskLogStore(config);
+  }
+
+  public StoreMetrics metrics() {
+    return metrics;
+  }
+
+  WriteAheadLog wal() {
+    return wal;
+  }
+
+  ObjectStore objectStore() {
+    return objectStore;
+  }
+
+  // ---------------------------------------------------------------------------------- append
+
+  @Override
+  public void append(String tenant, List<StreamBatch> streams) throws IOException {
+    validateTenant(tenant);
+    List<StreamBatch> nonEmpty = new ArrayList<>(streams.size());
+    for (StreamBatch batch : streams) {
+      if (!batch.entries().isEmpty()) {
+        nonEmpty.add(batch);
+      }
+    }
+    if (nonEmpty.isEmpty()) {
+      return;
+    }
+    byte[] payload = WalRecordCodec.encode(new WalRecord(tenant, nonEmpty));
+    CompletableFuture<Long> durable;
+    Head head;
+    appendLock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IOException("store in " + dataDirectory + " is closed; append for tenant " + tenant + " refused");
+      }
+      durable = wal.submit(payload);
+      head = state.live();
+      long now = config.clock().millis();
+      for (StreamBatch batch : nonEmpty) {
+        head.append(tenant, batch, now);
+      }
+    } finally {
+      appendLock.readLock().unlock();
+    }
+    WriteAheadLog.await(durable);
+    if (head.bytes() >= config.flushHeadBytes() && maintenance != null && flushRequested.compareAndSet(false, true)) {
+      try {
+        maintenance.execute(
+            () -> {
+              flushRequested.set(false);
+              maintainQuietly();
+            });
+      } catch (RejectedExecutionException e) {
+        // Closing: close() flushes the head itself.
+        flushRequested.set(false);
+      }
+    }
+  }
+
+  private static void validateTenant(String tenant) {
+    if (tenant == null || tenant.isEmpty() || tenant.length() > 150) {
+      throw new IllegalArgumentException("tenant id must have 1 to 150 characters, got " + (tenant == null ? "none" : tenant.length()));
+    }
+    if (tenant.equals(".") || tenant.equals("..") || tenant.startsWith(".tonari-tmp-")) {
+      throw new IllegalArgumentException("tenant id " + tenant + " is reserved");
+    }
+    for (int i = 0; i < tenant.length(); i++) {
+      char c = tenant.charAt(i);
+      if (c == '/' || c == '\\' || c < 0x20) {
+        throw new IllegalArgumentException("tenant id " + tenant + " contains a forbidden character at " + i);
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- flush
+
+  /**
+   * Writes the live head (and any frozen head left by a failed flush) to parts, advances the
+   * checkpoint and deletes the WAL segments it covered.
+   */
+  public void flush() throws IOException {
+    flushLock.lock();
+    try {
+      appendLock.writeLock().lock();
+      try {
+        State current = state;
+        if (!current.live().isEmpty()) {
+          long segment = wal.rotate();
+          List<FrozenHead> frozen = new ArrayList<>(current.frozen());
+          frozen.add(new FrozenHead(current.live()));
+          synchronized (stateLock) {
+            state = new State(new Head(segment), List.copyOf(frozen), state.parts());
+          }
+        } else if (current.frozen().isEmpty()) {
+          return;
+        }
+      } finally {
+        appendLock.writeLock().unlock();
+      }
+      persistFrozenHeads();
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  private void persistFrozenHeads() throws IOException {
+    for (FrozenHead frozen : state.frozen()) {
+      List<String> tenants = frozen.head.tenants();
+      tenants.sort(null);
+      for (String tenant : tenants) {
+        if (frozen.persistedTenants.contains(tenant)) {
+          continue;
+        }
+        PartHandle part = writeHeadPart(tenant, frozen.head);
+        if (part != null) {
+          synchronized (stateLock) {
+            state = new State(state.live(), state.frozen(), withPart(state.parts(), part));
+          }
+          metrics.flushBytesWritten.add(part.summary().fileBytes());
+        }
+        frozen.persistedTenants.add(tenant);
+      }
+      synchronized (stateLock) {
+        List<FrozenHead> remaining = new ArrayList<>(state.frozen());
+        remaining.remove(frozen);
+        state = new State(state.live(), List.copyOf(remaining), state.parts());
+      }
+      metrics.flushes.increment();
+    }
+    State current = state;
+    long firstNeeded = current.frozen().isEmpty() ? current.live().firstSegmentId() : current.frozen().get(0).head.firstSegmentId();
+    writeCheckpoint(firstNeeded);
+    wal.deleteSegmentsBelow(firstNeeded);
+  }
+
+  private PartHandle writeHeadPart(String tenant, Head head) throws IOException {
+    List<HeadStreamSnapshot> snapshots = new ArrayList<>();
+    for (HeadStream stream : head.streams(tenant)) {
+      HeadStreamSnapshot snapshot = stream.snapshot();
+      if (snapshot.size() > 0) {
+        snapshots.add(snapshot);
+      }
+    }
+    if (snapshots.isEmpty()) {
+      return null;
+    }
+    snapshots.sort(Comparator.comparing(HeadStreamSnapshot::labels));
+    long sequence = nextSequence.getAndIncrement();
+    String key = PartHandle.key(tenant, 0, sequence);
+    return writePart(
+        key,
+        PartWriterOptions.defaults(tenant),
+        writer -> {
+          for (HeadStreamSnapshot snapshot : snapshots) {
+            writer.beginStream(snapshot.labels());
+            byte[] lines = snapshot.lineBuffer();
+            for (int p = 0; p < snapshot.size(); p++) {
+              writer.add(snapshot.timestamp(p), lines, snapshot.lineOffset(p), snapshot.lineLength(p), snapshot.metadata(p));
+            }
+            writer.endStream();
+          }
+        });
+  }
+
+  @FunctionalInterface
+  private interface PartContent {
+    void writeTo(PartWriter writer) throws IOException;
+  }
+
+  /** Writes a part to a temporary file, publishes it under the key and opens it. */
+  private PartHandle writePart(String key, PartWriterOptions options, PartContent content) throws IOException {
+    Path temporary = Files.createTempFile(temporaryDirectory, "part-", ".tmp");
+    try {
+      try (PartWriter writer = new PartWriter(temporary, options)) {
+        content.writeTo(writer);
+        writer.finish();
+      }
+      objectStore.put(key, temporary);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("writing part " + key + " for tenant " + options.tenant() + " failed", e);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    Object[] parsed = PartHandle.parse(key);
+    PartReader reader = PartReader.open(key, objectStore.get(key));
+    return new PartHandle(key, options.tenant(), (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams());
+  }
+
+  private static Map<String, List<PartHandle>> withPart(Map<String, List<PartHandle>> parts, PartHandle part) {
+    Map<String, List<PartHandle>> copy = new HashMap<>(parts);
+    List<PartHandle> ofTenant = new ArrayList<>(copy.getOrDefault(part.tenant(), List.of()));
+    ofTenant.add(part);
+    copy.put(part.tenant(), List.copyOf(ofTenant));
+    return Map.copyOf(copy);
+  }
+
+  private static Map<String, List<PartHandle>> withoutParts(Map<String, List<PartHandle>> parts, String tenant, Set<String> keys) {
+    Map<String, List<PartHandle>> copy = new HashMap<>(parts);
+    List<PartHandle> ofTenant = new ArrayList<>(copy.getOrDefault(tenant, List.of()));
+    ofTenant.removeIf(p -> keys.contains(p.key()));
+    if (ofTenant.isEmpty()) {
+      copy.remove(tenant);
+    } else {
+      copy.put(tenant, List.copyOf(ofTenant));
+    }
+    return Map.copyOf(copy);
+  }
+
+  private void retire(PartHandle part) {
+    metrics.retiredBlocksRead.add(part.reader().blocksRead());
+    metrics.retiredBlocksSkippedByBloom.add(part.reader().blocksSkippedByBloom());
+    metrics.retiredBlocksSkippedByTime.add(part.reader().blocksSkippedByTime());
+  }
+
+  // ------------------------------------------------------------------------------ checkpoint
+
+  private long readCheckpoint() throws IOException {
+    Path file = dataDirectory.resolve(CHECKPOINT_FILE);
+    if (!Files.exists(file)) {
+      return 1;
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    if (lines.size() >= 2 && lines.get(0).equals(CHECKPOINT_HEADER) && lines.get(1).startsWith("first-segment ")) {
+      try {
+        return Long.parseLong(lines.get(1).substring("first-segment ".length()).trim());
+      } catch (NumberFormatException e) {
+        log.error("checkpoint file {} has an unreadable segment number; replaying the whole WAL", file, e);
+        return 1;
+      }
+    }
+    // Replaying from the first segment is always safe: reads and merges drop duplicates.
+    log.error("checkpoint file {} is malformed; replaying the whole WAL", file);
+    return 1;
+  }
+
+  private void writeCheckpoint(long firstSegment) throws IOException {
+    Path file = dataDirectory.resolve(CHECKPOINT_FILE);
+    Path temporary = dataDirectory.resolve(CHECKPOINT_FILE + ".tmp");
+    byte[] content = (CHECKPOINT_HEADER + "\nfirst-segment " + firstSegment + "\n").getBytes(StandardCharsets.UTF_8);
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    WriteAheadLog.syncDirectory(dataDirectory);
+  }
+
+  // -------------------------------------------------------------------------------- recovery
+
+  private void clearTemporaryFiles() throws IOException {
+    try (Stream<Path> files = Files.list(temporaryDirectory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  private Map<String, List<PartHandle>> loadParts() throws IOException {
+    Map<String, PartHandle> opened = new LinkedHashMap<>();
+    Map<String, CorruptPartException> corrupt = new LinkedHashMap<>();
+    long maxSequence = 0;
+    for (ObjectInfo info : objectStore.list("")) {
+      Object[] parsed = PartHandle.parse(info.key());
+      if (parsed == null) {
+        continue;
+      }
+      maxSequence = Math.max(maxSequence, (Long) parsed[2]);
+      try {
+        PartReader reader = PartReader.open(info.key(), objectStore.get(info.key()));
+        opened.put(info.key(), new PartHandle(info.key(), (String) parsed[0], (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams()));
+      } catch (CorruptPartException e) {
+        corrupt.put(info.key(), e);
+      }
+    }
+    nextSequence.set(maxSequence + 1);
+    Set<String> replaced = new HashSet<>();
+    for (PartHandle part : opened.values()) {
+      replaced.addAll(part.summary().replaces());
+    }
+    for (String key : replaced) {
+      if (opened.remove(key) != null || corrupt.remove(key) != null) {
+        // A merge published its output but crashed before deleting its inputs.
+        log.info("deleting part {}, replaced by a merged part", key);
+        objectStore.delete(key);
+      }
+    }
+    for (Map.Entry<String, CorruptPartException> e : corrupt.entrySet()) {
+      moveToQuarantine(e.getKey(), (String) PartHandle.parse(e.getKey())[0], e.getValue());
+    }
+    Map<String, List<PartHandle>> byTenant = new HashMap<>();
+    for (PartHandle part : opened.values()) {
+      byTenant.computeIfAbsent(part.tenant(), t -> new ArrayList<>()).add(part);
+    }
+    Map<String, List<PartHandle>> result = new HashMap<>();
+    byTenant.forEach((tenant, list) -> result.put(tenant, List.copyOf(list)));
+    return Map.copyOf(result);
+  }
+
+  // ------------------------------------------------------------------------------ quarantine
+
+  /** Takes a part out of service and moves it to {@code quarantine/<key>}; never throws. */
+  private void quarantine(PartHandle part, CorruptPartException cause) {
+    if (!quarantined.add(part.key())) {
+      return;
+    }
+    synchronized (stateLock) {
+      state = new State(state.live(), state.frozen(), withoutParts(state.parts(), part.tenant(), Set.of(part.key())));
+    }
+    retire(part);
+    moveToQuarantine(part.key(), part.tenant(), cause);
+  }
+
+  private void moveToQuarantine(String key, String tenant, CorruptPartException cause) {
+    metrics.corruptParts.increment();
+    log.error("part {} of tenant {} failed its checksum; moving it to {}{} and serving the other parts", key, tenant, QUARANTINE_PREFIX, key, cause);
+    try {
+      ByteBuffer data = objectStore.get(key);
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      objectStore.put(QUARANTINE_PREFIX + key, bytes);
+      objectStore.delete(key);
+    } catch (IOException e) {
+      log.error("could not move corrupt part {} of tenant {} to quarantine; it stays out of service until restart", key, tenant, e);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- reads
+
+  @Override
+  public List<EntryCursor> select(SelectRequest request) throws IOException {
+    State current = state;
+    long from = request.fromNanos();
+    long to = request.toNanos();
+    TreeMap<Labels, List<MergingCursor.Source>> sourcesByStream = new TreeMap<>();
+    Map<Labels, Boolean> selected = new HashMap<>();
+    Predicate<Labels> selector = labels -> selected.computeIfAbsent(labels, request.streamSelector()::test);
+    for (Head head : current.heads()) {
+      for (HeadStream stream : head.streams(request.tenant())) {
+        if (stream.minTimestamp() >= to || stream.maxTimestamp() < from || !selector.test(stream.labels())) {
+          continue;
+        }
+        HeadStreamSnapshot snapshot = stream.snapshot();
+        if (snapshot.hasEntries(from, to)) {
+          sourcesByStream
+              .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
+              .add(new MergingCursor.Source(snapshot.cursor(from, to, request.direction(), request.lineFilter()), null));
+        }
+      }
+    }
+    for (PartHandle part : current.parts(request.tenant())) {
+      if (!part.overlaps(from, to)) {
+        continue;
+      }
+      List<PartStream> streams = part.streams();
+      for (int i = 0; i < streams.size(); i++) {
+        PartStream stream = streams.get(i);
+        if (stream.overlaps(from, to) && selector.test(stream.labels())) {
+          EntryCursor cursor = part.reader().cursor(i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals());
+          sourcesByStream.computeIfAbsent(stream.labels(), l -> new ArrayList<>()).add(new MergingCursor.Source(cursor, part));
+        }
+      }
+    }
+    List<EntryCursor> cursors = new ArrayList<>(sourcesByStream.size());
+    try {
+      for (Map.Entry<Labels, List<MergingCursor.Source>> stream : sourcesByStream.entrySet()) {
+        MergingCursor cursor = new MergingCursor(stream.getKey(), stream.getValue(), request.direction(), this::quarantine);
+        if (cursor.prime()) {
+          cursors.add(cursor);
+        } else {
+          cursor.close();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      for (EntryCursor cursor : cursors) {
+        try {
+          cursor.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    return cursors;
+  }
+
+  @Override
+  public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
+    State current = state;
+    TreeSet<Labels> found = new TreeSet<>();
+    for (Head head : current.heads()) {
+      for (HeadStream stream : head.streams(tenant)) {
+        if (!found.contains(stream.labels())
+            && stream.minTimestamp() < toNanos
+            && stream.maxTimestamp() >= fromNanos
+            && selector.test(stream.labels())
+            && stream.snapshot().hasEntries(fromNanos, toNanos)) {
+          found.add(stream.labels());
+        }
+      }
+    }
+    for (PartHandle part : current.parts(tenant)) {
+      if (!part.overlaps(fromNanos, toNanos)) {
+        continue;
+      }
+      List<PartStream> streams = part.streams();
+      for (int i = 0; i < streams.size(); i++) {
+        PartStream stream = streams.get(i);
+        if (!found.contains(stream.labels()) && stream.overlaps(fromNanos, toNanos) && selector.test(stream.labels()) && hasEntries(part, i, fromNanos, toNanos)) {
+          found.add(stream.labels());
+        }
+      }
+    }
+    return List.copyOf(found);
+  }
+
+  /**
+   * Whether a part's stream has an entry in the range. The stream's min and max are entries, so
+   * only a range strictly inside them needs a look at the blocks.
+   */
+  private boolean hasEntries(PartHandle part, int streamIndex, long fromNanos, long toNanos) throws IOException {
+    PartStream stream = part.streams().get(streamIndex);
+    if ((stream.minTimestamp() >= fromNanos && stream.minTimestamp() < toNanos) || (stream.maxTimestamp() >= fromNanos && stream.maxTimestamp() < toNanos)) {
+      return true;
+    }
+    try (EntryCursor cursor = part.reader().cursor(streamIndex, fromNanos, toNanos, Direction.FORWARD, LinePredicate.ALL, List.of())) {
+      return cursor.next();
+    } catch (CorruptPartException e) {
+      quarantine(part, e);
+      return false;
+    }
+  }
+
+  @Override
+  public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
+    TreeSet<String> names = new TreeSet<>();
+    for (Labels labels : series(tenant, l -> true, fromNanos, toNanos)) {
+      names.addAll(labels.names());
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
+  public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
+    TreeSet<String> values = new TreeSet<>();
+    for (Labels labels : series(tenant, l -> l.get(name) != null, fromNanos, toNanos)) {
+      values.add(labels.get(name));
+    }
+    return List.copyOf(values);
+  }
+
+  @Override
+  public List<String> tenants() {
+    State current = state;
+    TreeSet<String> tenants = new TreeSet<>(current.parts().keySet());
+    for (Head head : current.heads()) {
+      for (String tenant : head.tenants()) {
+        if (head.streams(tenant).iterator().hasNext()) {
+          tenants.add(tenant);
+        }
+      }
+    }
+    return List.copyOf(tenants);
+  }
+
+  // ----------------------------------------------------------------------------- maintenance
+
+  /** One round of background work: flush if due, merge what the policy asks, apply retention. */
+  public void maintain() throws IOException {
+    if (flushDue()) {
+      flush();
+    }
+    while (mergeOnce()) {
+      // Each merge may make the next level eligible.
+    }
+    applyRetention();
+  }
+
+  private void maintainQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      maintain();
+    } catch (IOException | RuntimeException e) {
+      // The next round retries; a failure here must not stop the schedule.
+      log.error("store maintenance in {} failed", dataDirectory, e);
+    }
+  }
+
+  private boolean flushDue() {
+    State current = state;
+    Head live = current.live();
+    if (!current.frozen().isEmpty() || live.bytes() >= config.flushHeadBytes()) {
+      return true;
+    }
+    long first = live.firstAppendMillis();
+    return first != Long.MAX_VALUE && config.clock().millis() - first >= config.flushAge().toMillis();
+  }
+
+  /** Runs at most one merge; true when one ran. */
+  public boolean mergeOnce() throws IOException {
+    MergePolicy policy = config.mergePolicy();
+    maintenanceLock.lock();
+    try {
+      for (Map.Entry<String, List<PartHandle>> tenantParts : new TreeMap<>(state.parts()).entrySet()) {
+        TreeMap<Integer, List<PartHandle>> byLevel = new TreeMap<>();
+        for (PartHandle part : tenantParts.getValue()) {
+          if (part.level() < policy.maxLevel()) {
+            byLevel.computeIfAbsent(part.level(), l -> new ArrayList<>()).add(part);
+          }
+        }
+        for (Map.Entry<Integer, List<PartHandle>> level : byLevel.entrySet()) {
+          if (level.getValue().size() >= policy.partsPerMerge()) {
+            List<PartHandle> inputs = new ArrayList<>(level.getValue());
+            inputs.sort(Comparator.comparingLong(PartHandle::sequence));
+            merge(tenantParts.getKey(), level.getKey() + 1, inputs.subList(0, policy.partsPerMerge()));
+            return true;
+          }
+        }
+      }
+      return false;
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  private void merge(String tenant, int level, List<PartHandle> inputs) throws IOException {
+    List<String> keys = inputs.stream().map(PartHandle::key).toList();
+    TreeMap<Labels, List<int[]>> streams = new TreeMap<>();
+    for (int p = 0; p < inputs.size(); p++) {
+      List<PartStream> partStreams = inputs.get(p).streams();
+      for (int s = 0; s < partStreams.size(); s++) {
+        streams.computeIfAbsent(partStreams.get(s).labels(), l -> new ArrayList<>()).add(new int[] {p, s});
+      }
+    }
+    long sequence = nextSequence.getAndIncrement();
+    String key = PartHandle.key(tenant, level, sequence);
+    PartHandle merged =
+        writePart(
+            key,
+            PartWriterOptions.defaults(tenant).withLevel(level).withReplaces(keys),
+            writer -> {
+              for (Map.Entry<Labels, List<int[]>> stream : streams.entrySet()) {
+                List<MergingCursor.Source> sources = new ArrayList<>();
+                for (int[] ref : stream.getValue()) {
+                  PartHandle part = inputs.get(ref[0]);
+                  sources.add(new MergingCursor.Source(part.reader().cursor(ref[1], Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD, LinePredicate.ALL, List.of()), part));
+                }
+                try (MergingCursor cursor = new MergingCursor(stream.getKey(), sources, Direction.FORWARD, this::quarantine)) {
+                  boolean begun = false;
+                  while (cursor.next()) {
+                    if (!begun) {
+                      writer.beginStream(stream.getKey());
+                      begun = true;
+                    }
+                    writer.add(cursor.timestamp(), cursor.lineBuffer(), cursor.lineOffset(), cursor.lineLength(), cursor.metadata());
+                  }
+                  if (begun) {
+                    writer.endStream();
+                  }
+                }
+              }
+            });
+    synchronized (stateLock) {
+      Map<String, List<PartHandle>> parts = withoutParts(state.parts(), tenant, Set.copyOf(keys));
+      if (merged.summary().entries() > 0) {
+        parts = withPart(parts, merged);
+      }
+      state = new State(state.live(), state.frozen(), parts);
+    }
+    if (merged.summary().entries() == 0) {
+      objectStore.delete(merged.key());
+    }
+    for (PartHandle input : inputs) {
+      retire(input);
+      objectStore.delete(input.key());
+    }
+    metrics.merges.increment();
+    metrics.mergeBytesWritten.add(merged.summary().fileBytes());
+    log.debug("merged {} parts of tenant {} into {}", keys.size(), tenant, key);
+  }
+
+  /** Deletes parts whose newest entry is older than their tenant's retention; returns how many. */
+  public int applyRetention() throws IOException {
+    maintenanceLock.lock();
+    try {
+      Instant now = config.clock().instant();
+      int deleted = 0;
+      for (Map.Entry<String, List<PartHandle>> tenantParts : state.parts().entrySet()) {
+        String tenant = tenantParts.getKey();
+        Duration retention = config.retentionFor(tenant);
+        if (retention.isZero() || retention.isNegative()) {
+          continue;
+        }
+        Instant cutoff = now.minus(retention);
+        long cutoffNanos = cutoff.getEpochSecond() * 1_000_000_000L + cutoff.getNano();
+        Set<String> expired = new HashSet<>();
+        for (PartHandle part : tenantParts.getValue()) {
+          if (part.summary().maxTimestamp() < cutoffNanos) {
+            expired.add(part.key());
+          }
+        }
+        if (expired.isEmpty()) {
+          continue;
+        }
+        synchronized (stateLock) {
+          state = new State(state.live(), state.frozen(), withoutParts(state.parts(), tenant, expired));
+        }
+        for (PartHandle part : tenantParts.getValue()) {
+          if (expired.contains(part.key())) {
+            retire(part);
+            objectStore.delete(part.key());
+            metrics.retentionDeletedParts.increment();
+            deleted++;
+            log.info("retention deleted part {} of tenant {} (newest entry older than {})", part.key(), tenant, retention);
+          }
+        }
+      }
+      return deleted;
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------- statistics
+
+  long headBytes() {
+    long bytes = 0;
+    for (Head head : state.heads()) {
+      bytes += head.bytes();
+    }
+    return bytes;
+  }
+
+  long headStreams() {
+    long streams = 0;
+    for (Head head : state.heads()) {
+      streams += head.streamCount();
+    }
+    return streams;
+  }
+
+  Map<String, Long> partCounts() {
+    Map<String, Long> counts = new TreeMap<>();
+    state.parts().forEach((tenant, parts) -> counts.put(tenant, (long) parts.size()));
+    return counts;
+  }
+
+  Map<String, Long> partBytes() {
+    Map<String, Long> bytes = new TreeMap<>();
+    state.parts().forEach((tenant, parts) -> bytes.put(tenant, parts.stream().mapToLong(p -> p.summary().fileBytes()).sum()));
+    return bytes;
+  }
+
+  long openPartStats(StoreMetrics.PartStatistic statistic) {
+    long sum = 0;
+    for (List<PartHandle> parts : state.parts().values()) {
+      for (PartHandle part : parts) {
+        sum +=
+            switch (statistic) {
+              case SKIPPED_BY_BLOOM -> part.reader().blocksSkippedByBloom();
+              case SKIPPED_BY_TIME -> part.reader().blocksSkippedByTime();
+              case READ -> part.reader().blocksRead();
+            };
+      }
+    }
+    return sum;
+  }
+
+  /** Keys of the published parts of a tenant, sorted (for tests and the admin API). */
+  public List<String> partKeys(String tenant) {
+    return state.parts(tenant).stream().map(PartHandle::key).sorted().toList();
+  }
+
+  // ----------------------------------------------------------------------------------- close
+
+  /** Stops maintenance, flushes the head to parts and closes the WAL and the object store. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    stopMaintenance();
+    try {
+      flush();
+    } finally {
+      appendLock.writeLock().lock();
+      try {
+        closed = true;
+      } finally {
+        appendLock.writeLock().unlock();
+      }
+      wal.close();
+      if (ownsObjectStore) {
+        objectStore.close();
+      }
+    }
+  }
+
+  /**
+   * Stops everything without flushing, as {@code kill -9} would leave the files (acknowledged
+   * records are in the WAL already): for crash-recovery tests.
+   */
+  void abandonWithoutFlush() throws IOException {
+    stopMaintenance();
+    appendLock.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      appendLock.writeLock().unlock();
+    }
+    wal.close();
+    if (ownsObjectStore) {
+      objectStore.close();
+    }
+  }
+
+  private void stopMaintenance() {
+    if (maintenance == null) {
+      return;
+    }
+    // Not shutdownNow: interrupting a flush would close its file channels mid-write.
+    maintenance.shutdown();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (maintenance.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+        log.warn("store maintenance in {} still running after a minute; waiting", dataDirectory);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

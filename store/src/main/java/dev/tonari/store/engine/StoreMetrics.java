@@ -1,0 +1,104 @@
+package dev.tonari.store.engine;
+
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The engine's numbers for {@code /metrics}, as plain getters: the server maps them to Prometheus
+ * counters and gauges, so {@code store} needs no metrics library. Counters only grow for the life
+ * of the process; gauges (head, parts) are read live.
+ */
+public final class StoreMetrics {
+  private final DiskLogStore store;
+  final LongAdder flushes = new LongAdder();
+  final LongAdder flushBytesWritten = new LongAdder();
+  final LongAdder merges = new LongAdder();
+  final LongAdder mergeBytesWritten = new LongAdder();
+  final LongAdder retentionDeletedParts = new LongAdder();
+  final LongAdder corruptParts = new LongAdder();
+  /** Block counters of parts that are no longer open (merged away, deleted, set aside). */
+  final LongAdder retiredBlocksSkippedByBloom = new LongAdder();
+  final LongAdder retiredBlocksSkippedByTime = new LongAdder();
+  final LongAdder retiredBlocksRead = new LongAdder();
+
+  StoreMetrics(DiskLogStore store) {
+    this.store = store;
+  }
+
+  public long walFsyncs() {
+    return store.wal().fsyncs();
+  }
+
+  public long walBytes() {
+    return store.wal().bytesWritten();
+  }
+
+  public long walRecords() {
+    return store.wal().recordsWritten();
+  }
+
+  /** Approximate bytes held by the live and frozen heads. */
+  public long headBytes() {
+    return store.headBytes();
+  }
+
+  public long headStreams() {
+    return store.headStreams();
+  }
+
+  /** Number of published parts per tenant. */
+  public Map<String, Long> partsByTenant() {
+    return store.partCounts();
+  }
+
+  /** Bytes of published parts per tenant. */
+  public Map<String, Long> partBytesByTenant() {
+    return store.partBytes();
+  }
+
+  public long flushes() {
+    return flushes.sum();
+  }
+
+  /** Bytes of parts written by flushes. */
+  public long flushBytesWritten() {
+    return flushBytesWritten.sum();
+  }
+
+  public long merges() {
+    return merges.sum();
+  }
+
+  /** Bytes of parts written by merges (with flush bytes, the write amplification). */
+  public long mergeBytesWritten() {
+    return mergeBytesWritten.sum();
+  }
+
+  /** Parts deleted because all their entries were older than the retention period. */
+  public long retentionDeletedParts() {
+    return retentionDeletedParts.sum();
+  }
+
+  /** Parts that failed a checksum and were moved to {@code quarantine/}. */
+  public long corruptParts() {
+    return corruptParts.sum();
+  }
+
+  public long blocksSkippedByBloom() {
+    return retiredBlocksSkippedByBloom.sum() + store.openPartStats(PartStatistic.SKIPPED_BY_BLOOM);
+  }
+
+  public long blocksSkippedByTime() {
+    return retiredBlocksSkippedByTime.sum() + store.openPartStats(PartStatistic.SKIPPED_BY_TIME);
+  }
+
+  public long blocksRead() {
+    return retiredBlocksRead.sum() + store.openPartStats(PartStatistic.READ);
+  }
+
+  enum PartStatistic {
+    SKIPPED_BY_BLOOM,
+    SKIPPED_BY_TIME,
+    READ
+  }
+}
