@@ -10,6 +10,11 @@ public final class QueryException extends Exception {
     this.status = status;
   }
 
+  public QueryException(int status, String message, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+  }
+
   public int status() {
     return status;
   }

@@ -1,0 +1,104 @@
+package dev.tonari.query;
+
+import com.google.re2j.Pattern;
+import dev.tonari.logql.LineFilter;
+import dev.tonari.logql.LineFilterOperator;
+import dev.tonari.logql.LineFilterTerm;
+import dev.tonari.logql.LogqlParseException;
+import dev.tonari.logql.LogqlRegex;
+import dev.tonari.store.LinePredicate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Compiles a chain of line filters into one {@link LinePredicate} over UTF-8 bytes, so that the
+ * store can drop lines before any String is made. Literal filters search bytes; regex filters run
+ * RE2/J on the bytes (linear time). Also lists the literals every kept line must contain, which
+ * the store uses to skip blocks by their bloom filters.
+ */
+final class LineFilterCompiler {
+  private LineFilterCompiler() {}
+
+  /** A test of one line for one alternative of a filter. */
+  private interface Term {
+    boolean foundIn(byte[] buffer, int offset, int length);
+  }
+
+  static LinePredicate compile(List<LineFilter> filters) throws QueryException, LogqlParseException {
+    if (filters.isEmpty()) {
+      return LinePredicate.ALL;
+    }
+    LinePredicate[] stages = new LinePredicate[filters.size()];
+    for (int i = 0; i < filters.size(); i++) {
+      stages[i] = compileFilter(filters.get(i));
+    }
+    if (stages.length == 1) {
+      return stages[0];
+    }
+    return (buffer, offset, length) -> {
+      for (LinePredicate stage : stages) {
+        if (!stage.test(buffer, offset, length)) {
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+
+  /** The {@code |=} literals; lines that pass the filters contain each of them. */
+  static List<String> requiredLiterals(List<LineFilter> filters) {
+    List<String> literals = new ArrayList<>();
+    for (LineFilter filter : filters) {
+      if (filter.operator() == LineFilterOperator.CONTAINS
+          && filter.alternatives().size() == 1
+          && filter.alternatives().get(0) instanceof LineFilterTerm.Text text
+          && !text.value().isEmpty()) {
+        literals.add(text.value());
+      }
+    }
+    return literals;
+  }
+
+  private static LinePredicate compileFilter(LineFilter filter) throws QueryException, LogqlParseException {
+    Term[] terms = new Term[filter.alternatives().size()];
+    for (int i = 0; i < terms.length; i++) {
+      terms[i] = compileTerm(filter, filter.alternatives().get(i));
+    }
+    boolean negated = filter.operator().negated();
+    if (terms.length == 1) {
+      Term only = terms[0];
+      return negated ? (buffer, offset, length) -> !only.foundIn(buffer, offset, length) : only::foundIn;
+    }
+    // With alternatives, a positive filter keeps lines matching any term, a negated one lines matching none.
+    return (buffer, offset, length) -> {
+      for (Term term : terms) {
+        if (term.foundIn(buffer, offset, length)) {
+          return !negated;
+        }
+      }
+      return negated;
+    };
+  }
+
+  private static Term compileTerm(LineFilter filter, LineFilterTerm term) throws QueryException, LogqlParseException {
+    return switch (term) {
+      case LineFilterTerm.Ip ip -> throw new QueryException(400, "line filter " + filter.operator().operator() + " ip(\"" + ip.range() + "\") is not supported yet");
+      case LineFilterTerm.Text text ->
+          switch (filter.operator()) {
+            case CONTAINS, NOT_CONTAINS -> new LiteralSearch(text.value())::foundIn;
+            case MATCHES_REGEX, NOT_MATCHES_REGEX -> regexTerm(LogqlRegex.lineFilterPattern(text.value()));
+            case MATCHES_PATTERN, NOT_MATCHES_PATTERN ->
+                throw new QueryException(400, "pattern line filter " + filter.operator().operator() + " is not supported yet");
+          };
+    };
+  }
+
+  private static Term regexTerm(Pattern pattern) {
+    return (buffer, offset, length) -> {
+      // RE2/J reads UTF-8 from a whole array only, so a line inside a larger buffer is copied out.
+      byte[] line = offset == 0 && length == buffer.length ? buffer : Arrays.copyOfRange(buffer, offset, offset + length);
+      return pattern.matcher(line).find();
+    };
+  }
+}

@@ -1,0 +1,228 @@
+package dev.tonari.query;
+
+import dev.tonari.logql.LogSelectorExpr;
+import dev.tonari.logql.LogqlParseException;
+import dev.tonari.logql.LogqlParser;
+import dev.tonari.logql.Matcher;
+import dev.tonari.store.Direction;
+import dev.tonari.store.EntryCursor;
+import dev.tonari.store.Labels;
+import dev.tonari.store.LinePredicate;
+import dev.tonari.store.LogEntry;
+import dev.tonari.store.LogStore;
+import dev.tonari.store.SelectRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * Runs LogQL log queries and the label/series lookups over a {@link LogStore}, with Loki's
+ * semantics and refusals. Time ranges are half open, {@code start <= timestamp < end}.
+ *
+ * <p>A log query returns the {@code limit} newest (backward) or oldest (forward) entries across all
+ * matching streams: the per-stream cursors of the store are merged by timestamp with a heap, and
+ * reading stops as soon as {@code limit} entries are taken, so a query for the newest 100 lines
+ * reads about 100 lines per stream, whatever the range. Equal timestamps of different streams are
+ * ordered by the streams' labels. Every refusal is a {@link QueryException} with Loki's status and
+ * wording; failures of the store are 500s naming the tenant.
+ *
+ * <p>Thread-safe: it keeps no state between calls.
+ */
+public final class QueryEngine {
+  private final LogStore store;
+  private final QueryLimits limits;
+
+  public QueryEngine(LogStore store, QueryLimits limits) {
+    this.store = store;
+    this.limits = limits;
+  }
+
+  public StreamsResult logQuery(String tenant, String query, long startNanos, long endNanos, int limit, Direction direction) throws QueryException {
+    long began = System.nanoTime();
+    if (limit > limits.maxEntriesLimitPerQuery()) {
+      throw new QueryException(
+          400,
+          String.format(
+              "max entries limit per query exceeded, limit > max_entries_limit_per_query (%d > %d)", limit, limits.maxEntriesLimitPerQuery()));
+    }
+    if (limit <= 0) {
+      throw new QueryException(400, "limit must be a positive value, got " + limit);
+    }
+    checkTimeRange(startNanos, endNanos);
+    LogSelectorExpr selector = parseLogQuery(query);
+    Predicate<Labels> streamSelector;
+    LinePredicate lineFilter;
+    List<String> requiredLiterals;
+    try {
+      streamSelector = LabelSelector.compile(selector.matchers());
+      lineFilter = LineFilterCompiler.compile(selector.lineFilters());
+      requiredLiterals = LineFilterCompiler.requiredLiterals(selector.lineFilters());
+    } catch (LogqlParseException e) {
+      throw new QueryException(400, e.getMessage(), e);
+    }
+    // Counted here rather than by the store so that every store reports the same statistics.
+    LongAdder linesScanned = new LongAdder();
+    LongAdder bytesScanned = new LongAdder();
+    LinePredicate countingFilter =
+        (buffer, offset, length) -> {
+          linesScanned.increment();
+          bytesScanned.add(length);
+          return lineFilter.test(buffer, offset, length);
+        };
+    SelectRequest request = new SelectRequest(tenant, streamSelector, startNanos, endNanos, direction, countingFilter, requiredLiterals);
+    List<StreamResult> streams;
+    List<EntryCursor> cursors = List.of();
+    try {
+      cursors = store.select(request);
+      streams = mergeNewestOrOldest(cursors, limit, direction);
+    } catch (IOException e) {
+      throw new QueryException(500, "reading logs of tenant " + tenant + " for query " + query + ": " + e.getMessage(), e);
+    } finally {
+      closeAll(tenant, cursors);
+    }
+    long returned = streams.stream().mapToLong(stream -> stream.entries().size()).sum();
+    return new StreamsResult(streams, new QueryStatistics(linesScanned.sum(), bytesScanned.sum(), returned, System.nanoTime() - began));
+  }
+
+  public List<Labels> series(String tenant, List<String> matchers, long startNanos, long endNanos) throws QueryException {
+    checkTimeRange(startNanos, endNanos);
+    List<Predicate<Labels>> selectors = new ArrayList<>();
+    for (String matcherText : matchers) {
+      selectors.add(compileSelector(matcherText));
+    }
+    Predicate<Labels> any = selectors.isEmpty() ? labels -> true : labels -> selectors.stream().anyMatch(selector -> selector.test(labels));
+    try {
+      return List.copyOf(new TreeSet<>(store.series(tenant, any, startNanos, endNanos)));
+    } catch (IOException e) {
+      throw new QueryException(500, "reading series of tenant " + tenant + ": " + e.getMessage(), e);
+    }
+  }
+
+  public List<String> labelNames(String tenant, long startNanos, long endNanos) throws QueryException {
+    checkTimeRange(startNanos, endNanos);
+    try {
+      return store.labelNames(tenant, startNanos, endNanos);
+    } catch (IOException e) {
+      throw new QueryException(500, "reading label names of tenant " + tenant + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Values of one label; with a {@code query} selector, only over the streams it selects. */
+  public List<String> labelValues(String tenant, String name, long startNanos, long endNanos, String query) throws QueryException {
+    checkTimeRange(startNanos, endNanos);
+    try {
+      if (query == null || query.isBlank()) {
+        return store.labelValues(tenant, name, startNanos, endNanos);
+      }
+      Predicate<Labels> selector = compileSelector(query);
+      TreeSet<String> values = new TreeSet<>();
+      for (Labels labels : store.series(tenant, selector, startNanos, endNanos)) {
+        String value = labels.get(name);
+        if (value != null) {
+          values.add(value);
+        }
+      }
+      return List.copyOf(values);
+    } catch (IOException e) {
+      throw new QueryException(500, "reading values of label " + name + " of tenant " + tenant + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static LogSelectorExpr parseLogQuery(String query) throws QueryException {
+    try {
+      return LogqlParser.parseLogSelector(query);
+    } catch (LogqlParseException e) {
+      throw new QueryException(400, e.getMessage(), e);
+    }
+  }
+
+  private static Predicate<Labels> compileSelector(String selectorText) throws QueryException {
+    try {
+      List<Matcher> matchers = LogqlParser.parseMatchers(selectorText);
+      return LabelSelector.compile(matchers);
+    } catch (LogqlParseException e) {
+      throw new QueryException(400, e.getMessage(), e);
+    }
+  }
+
+  private void checkTimeRange(long startNanos, long endNanos) throws QueryException {
+    if (endNanos < startNanos) {
+      throw new QueryException(400, "end timestamp must not be before start time (start: " + startNanos + ", end: " + endNanos + ")");
+    }
+    long maximum = limits.maxQueryLength().toNanos();
+    // Subtracting could overflow for extreme timestamps; compare as unsigned to stay exact.
+    long length = endNanos - startNanos;
+    if (maximum > 0 && Long.compareUnsigned(length, maximum) > 0) {
+      throw new QueryException(
+          400,
+          String.format(
+              "the query time range exceeds the limit (query length: %s, limit: %s)", GoDurations.format(length), GoDurations.format(maximum)));
+    }
+  }
+
+  /**
+   * Takes entries from the cursors in global timestamp order until {@code limit} are taken. Each
+   * cursor is in the heap at most once, keyed by its current entry, so memory is one entry per
+   * stream plus the result.
+   */
+  private static List<StreamResult> mergeNewestOrOldest(List<EntryCursor> cursors, int limit, Direction direction) throws IOException {
+    List<EntryCursor> byLabels = new ArrayList<>(cursors);
+    byLabels.sort(Comparator.comparing(EntryCursor::labels));
+    List<List<LogEntry>> taken = new ArrayList<>(byLabels.size());
+    IdentityHashMap<EntryCursor, Integer> indexOf = new IdentityHashMap<>();
+    for (int i = 0; i < byLabels.size(); i++) {
+      indexOf.put(byLabels.get(i), i);
+      taken.add(new ArrayList<>());
+    }
+    Comparator<EntryCursor> byTime = Comparator.comparingLong(EntryCursor::timestamp);
+    if (direction == Direction.BACKWARD) {
+      byTime = byTime.reversed();
+    }
+    PriorityQueue<EntryCursor> heap = new PriorityQueue<>(Math.max(1, byLabels.size()), byTime.thenComparing(indexOf::get));
+    for (EntryCursor cursor : byLabels) {
+      if (cursor.next()) {
+        heap.add(cursor);
+      }
+    }
+    int count = 0;
+    while (count < limit && !heap.isEmpty()) {
+      EntryCursor cursor = heap.poll();
+      taken.get(indexOf.get(cursor)).add(new LogEntry(cursor.timestamp(), cursor.line(), cursor.metadata()));
+      count++;
+      if (count < limit && cursor.next()) {
+        heap.add(cursor);
+      }
+    }
+    List<StreamResult> result = new ArrayList<>();
+    for (int i = 0; i < byLabels.size(); i++) {
+      if (!taken.get(i).isEmpty()) {
+        result.add(new StreamResult(byLabels.get(i).labels(), taken.get(i)));
+      }
+    }
+    return result;
+  }
+
+  private static void closeAll(String tenant, List<EntryCursor> cursors) throws QueryException {
+    IOException failure = null;
+    for (EntryCursor cursor : cursors) {
+      try {
+        cursor.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw new QueryException(500, "closing cursors of tenant " + tenant + ": " + failure.getMessage(), failure);
+    }
+  }
+}
