@@ -46,17 +46,17 @@ public class PushDecoderBenchmark {
   }
 
   @Benchmark
-  public PushRequest decodeJson() {
+  public PushRequest decodeJson() throws PushException {
     return PushDecoder.decode("application/json", null, json, MAX_BYTES);
   }
 
   @Benchmark
-  public PushRequest decodeJsonGzip() {
+  public PushRequest decodeJsonGzip() throws PushException {
     return PushDecoder.decode("application/json", "gzip", jsonGzip, MAX_BYTES);
   }
 
   @Benchmark
-  public PushRequest decodeProtobufSnappy() {
+  public PushRequest decodeProtobufSnappy() throws PushException {
     return PushDecoder.decode("application/x-protobuf", null, protobufSnappy, MAX_BYTES);
   }
 
