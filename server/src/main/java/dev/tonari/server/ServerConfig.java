@@ -1,0 +1,317 @@
+package dev.tonari.server;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tonari.ingest.Limits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Everything the server needs to start, read from a YAML file whose shape and key names follow
+ * Loki's where the concept is the same ({@code limits_config} keys under {@code limits}); every
+ * key is optional and documented in {@code docs/configuration.md}. Unknown keys and malformed
+ * values are errors that name the file, the key and the line and column, so a typo never silently
+ * falls back to a default.
+ *
+ * @param listenHost address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+ * @param listenPort TCP port; 0 picks a free one (tests)
+ * @param dataDir directory of the write-ahead log and parts
+ * @param limits defaults applied to every tenant's pushes
+ * @param retentionPeriod entries older than this are deleted; zero keeps everything
+ * @param flushSizeBytes a tenant's head is flushed to a part when it holds this many line bytes
+ * @param flushAge a head is flushed at the latest this long after its first entry
+ */
+public record ServerConfig(
+    String listenHost,
+    int listenPort,
+    Path dataDir,
+    Limits limits,
+    Duration retentionPeriod,
+    long flushSizeBytes,
+    Duration flushAge) {
+
+  public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
+  public static final Path DEFAULT_DATA_DIR = Path.of("data");
+  public static final Duration DEFAULT_RETENTION = Duration.ofHours(744);
+  public static final long DEFAULT_FLUSH_SIZE_BYTES = 128L * 1024 * 1024;
+  public static final Duration DEFAULT_FLUSH_AGE = Duration.ofMinutes(30);
+
+  public ServerConfig {
+    if (listenPort < 0 || listenPort > 65535) {
+      throw new IllegalArgumentException("listen port must be within 0..65535, got " + listenPort);
+    }
+    if (retentionPeriod.isNegative() || flushAge.isNegative() || flushSizeBytes <= 0) {
+      throw new IllegalArgumentException("retention.period and storage.flush_age must not be negative and storage.flush_size must be positive");
+    }
+  }
+
+  public static ServerConfig defaults() {
+    HostPort listen = HostPort.parse(DEFAULT_LISTEN);
+    return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES, DEFAULT_FLUSH_AGE);
+  }
+
+  /** The address as {@code host:port}. */
+  public String listen() {
+    return listenHost.contains(":") ? "[" + listenHost + "]:" + listenPort : listenHost + ":" + listenPort;
+  }
+
+  public ServerConfig withListen(String hostPort) {
+    HostPort listen = HostPort.parse(hostPort);
+    return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge);
+  }
+
+  public ServerConfig withDataDir(Path directory) {
+    return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge);
+  }
+
+  public ServerConfig withLimits(Limits newLimits) {
+    return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge);
+  }
+
+  /**
+   * Reads a YAML config file; keys it does not set keep their defaults.
+   *
+   * @throws ConfigException naming the file, the key, the line and column of the problem
+   */
+  public static ServerConfig load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + file + " does not exist", e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses YAML text; {@code source} names it in error messages. */
+  public static ServerConfig parse(String yaml, String source) throws ConfigException {
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    FileRoot root;
+    try {
+      root = yaml.isBlank() ? null : mapper.readValue(yaml, FileRoot.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(source + at(e.getLocation()) + ": unknown key '" + path(e) + "'; known keys here: "
+          + String.join(", ", sortedNames(e.getKnownPropertyIds())), e);
+    } catch (JsonProcessingException e) {
+      String key = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? " key '" + path(m) + "'" : "";
+      throw new ConfigException(source + at(e.getLocation()) + key + ": " + e.getOriginalMessage(), e);
+    }
+    ServerConfig defaults = defaults();
+    if (root == null) {
+      return defaults;
+    }
+    try {
+      return root.apply(defaults);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String at(JsonLocation location) {
+    return location == null ? "" : " line " + location.getLineNr() + " column " + location.getColumnNr();
+  }
+
+  private static String path(JsonMappingException e) {
+    List<String> names = new ArrayList<>();
+    for (JsonMappingException.Reference reference : e.getPath()) {
+      names.add(reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]");
+    }
+    return String.join(".", names);
+  }
+
+  private static List<String> sortedNames(Collection<Object> ids) {
+    TreeSet<String> names = new TreeSet<>();
+    if (ids != null) {
+      ids.forEach(id -> names.add(String.valueOf(id)));
+    }
+    return List.copyOf(names);
+  }
+
+  /** A host and port from {@code host:port}, {@code :port} (all interfaces) or {@code [v6]:port}. */
+  public record HostPort(String host, int port) {
+    public static HostPort parse(String text) {
+      String value = text.trim();
+      int colon = value.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("listen address \"" + text + "\" must be HOST:PORT, e.g. 127.0.0.1:3100");
+      }
+      String host = value.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      if (host.isEmpty()) {
+        host = "0.0.0.0";
+      }
+      int port;
+      try {
+        port = Integer.parseInt(value.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("listen address \"" + text + "\" has no numeric port; expected HOST:PORT, e.g. 127.0.0.1:3100", e);
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("listen address \"" + text + "\" has port " + port + " outside 0..65535");
+      }
+      return new HostPort(host, port);
+    }
+  }
+
+  /** A config file that cannot be used; the message says where and why. */
+  public static final class ConfigException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  // The file's shape. Nulls mean "not set"; values are parsed by the deserializers below so that
+  // their errors carry the line and column.
+
+  static final class FileRoot {
+    @JsonProperty("server") ServerSection server;
+    @JsonProperty("storage") StorageSection storage;
+    @JsonProperty("limits") LimitsSection limits;
+    @JsonProperty("retention") RetentionSection retention;
+
+    ServerConfig apply(ServerConfig defaults) {
+      ServerConfig config = defaults;
+      if (server != null && server.listen != null) {
+        config = config.withListen(server.listen);
+      }
+      if (storage != null) {
+        if (storage.dataDir != null) {
+          config = config.withDataDir(Path.of(storage.dataDir));
+        }
+        config = new ServerConfig(config.listenHost, config.listenPort, config.dataDir, config.limits, config.retentionPeriod,
+            storage.flushSize != null ? storage.flushSize : config.flushSizeBytes,
+            storage.flushAge != null ? storage.flushAge : config.flushAge);
+      }
+      if (limits != null) {
+        config = config.withLimits(limits.apply(config.limits));
+      }
+      if (retention != null && retention.period != null) {
+        config = new ServerConfig(config.listenHost, config.listenPort, config.dataDir, config.limits, retention.period, config.flushSizeBytes, config.flushAge);
+      }
+      return config;
+    }
+  }
+
+  static final class ServerSection {
+    @JsonProperty("listen") String listen;
+  }
+
+  static final class StorageSection {
+    @JsonProperty("data_dir") String dataDir;
+
+    @JsonProperty("flush_size")
+    @JsonDeserialize(using = SizeDeserializer.class)
+    Long flushSize;
+
+    @JsonProperty("flush_age")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration flushAge;
+  }
+
+  static final class RetentionSection {
+    @JsonProperty("period")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration period;
+  }
+
+  static final class LimitsSection {
+    @JsonProperty("reject_old_samples") Boolean rejectOldSamples;
+
+    @JsonProperty("reject_old_samples_max_age")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration rejectOldSamplesMaxAge;
+
+    @JsonProperty("creation_grace_period")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration creationGracePeriod;
+
+    @JsonProperty("max_line_size")
+    @JsonDeserialize(using = SizeDeserializer.class)
+    Long maxLineSize;
+
+    @JsonProperty("max_line_size_truncate") Boolean maxLineSizeTruncate;
+    @JsonProperty("max_label_names_per_series") Integer maxLabelNamesPerSeries;
+    @JsonProperty("max_label_name_length") Integer maxLabelNameLength;
+    @JsonProperty("max_label_value_length") Integer maxLabelValueLength;
+
+    @JsonProperty("max_push_body_size")
+    @JsonDeserialize(using = SizeDeserializer.class)
+    Long maxPushBodySize;
+
+    Limits apply(Limits base) {
+      if (maxLineSize != null && maxLineSize > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("limits.max_line_size " + maxLineSize + " is larger than " + Integer.MAX_VALUE + " bytes");
+      }
+      return new Limits(
+          rejectOldSamples != null ? rejectOldSamples : base.rejectOldSamples(),
+          rejectOldSamplesMaxAge != null ? rejectOldSamplesMaxAge : base.rejectOldSamplesMaxAge(),
+          creationGracePeriod != null ? creationGracePeriod : base.creationGracePeriod(),
+          maxLineSize != null ? maxLineSize.intValue() : base.maxLineSize(),
+          maxLineSizeTruncate != null ? maxLineSizeTruncate : base.maxLineSizeTruncate(),
+          maxLabelNamesPerSeries != null ? maxLabelNamesPerSeries : base.maxLabelNamesPerSeries(),
+          maxLabelNameLength != null ? maxLabelNameLength : base.maxLabelNameLength(),
+          maxLabelValueLength != null ? maxLabelValueLength : base.maxLabelValueLength(),
+          maxPushBodySize != null ? maxPushBodySize : base.maxBodyBytes());
+    }
+  }
+
+  static final class DurationDeserializer extends StdDeserializer<Duration> {
+    private static final long serialVersionUID = 1L;
+
+    DurationDeserializer() {
+      super(Duration.class);
+    }
+
+    @Override
+    public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      try {
+        return LokiUnits.parseDuration(parser.getValueAsString());
+      } catch (IllegalArgumentException e) {
+        throw JsonMappingException.from(parser, e.getMessage(), e);
+      }
+    }
+  }
+
+  static final class SizeDeserializer extends StdDeserializer<Long> {
+    private static final long serialVersionUID = 1L;
+
+    SizeDeserializer() {
+      super(Long.class);
+    }
+
+    @Override
+    public Long deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      try {
+        return LokiUnits.parseBytes(parser.getValueAsString());
+      } catch (IllegalArgumentException e) {
+        throw JsonMappingException.from(parser, e.getMessage(), e);
+      }
+    }
+  }
+}

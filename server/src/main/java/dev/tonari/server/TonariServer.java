@@ -1,0 +1,192 @@
+package dev.tonari.server;
+
+import dev.tonari.ingest.PushValidator;
+import dev.tonari.query.QueryEngine;
+import dev.tonari.query.QueryLimits;
+import dev.tonari.store.LogStore;
+import dev.tonari.store.engine.DiskLogStore;
+import dev.tonari.store.engine.DiskLogStoreConfig;
+import dev.tonari.store.engine.StoreMetrics;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Tonari node: the Loki-compatible HTTP API (Javalin on Jetty, one virtual thread per
+ * request) over a {@link LogStore}. {@link #start} binds and returns when the port accepts
+ * connections; {@link #close} stops taking requests, lets running ones finish, then closes the
+ * store, which flushes its head so that a restart reads parts rather than replaying the WAL.
+ *
+ * <p>Routes: {@code POST /loki/api/v1/push}; {@code GET|POST /loki/api/v1/query_range}, {@code
+ * /query}, {@code /labels}, {@code /label/{name}/values}, {@code /series}; {@code GET
+ * /loki/api/v1/status/buildinfo}, {@code /ready}, {@code /metrics}.
+ */
+public final class TonariServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TonariServer.class);
+  public static final String VERSION = versionOrDevelopment();
+
+  private final ServerConfig config;
+  private final LogStore store;
+  private final ServerMetrics metrics;
+  private final Javalin app;
+  private boolean closed;
+
+  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app) {
+    this.config = config;
+    this.store = store;
+    this.metrics = metrics;
+    this.app = app;
+  }
+
+  /**
+   * Opens the disk store under {@code config.dataDir()} (replaying its WAL) and starts serving it;
+   * the store's figures are exported on {@code /metrics}.
+   */
+  public static TonariServer open(ServerConfig config) throws IOException {
+    DiskLogStoreConfig storeConfig = DiskLogStoreConfig.defaults(config.dataDir())
+        .withFlushHeadBytes(config.flushSizeBytes())
+        .withFlushAge(config.flushAge())
+        .withRetention(config.retentionPeriod(), null);
+    DiskLogStore store = DiskLogStore.open(storeConfig);
+    return start(config, store, metrics -> registerStoreMetrics(metrics, store.metrics()), Clock.systemUTC());
+  }
+
+  /** Maps the engine's plain getters to Prometheus metrics read at scrape time. */
+  public static void registerStoreMetrics(ServerMetrics metrics, StoreMetrics store) {
+    metrics.registerCounter("tonari_wal_fsyncs", "fsync calls on the write-ahead log (group commit shares one among concurrent pushes).", store::walFsyncs);
+    metrics.registerCounter("tonari_wal_bytes", "Bytes appended to the write-ahead log.", store::walBytes);
+    metrics.registerCounter("tonari_wal_records", "Records appended to the write-ahead log.", store::walRecords);
+    metrics.registerGauge("tonari_head_bytes", "Approximate bytes held in the in-memory head.", store::headBytes);
+    metrics.registerGauge("tonari_head_streams", "Streams held in the in-memory head.", store::headStreams);
+    metrics.registerGaugePerTenant("tonari_parts", "Published parts per tenant.", store::partsByTenant);
+    metrics.registerGaugePerTenant("tonari_part_bytes", "Bytes of published parts per tenant.", store::partBytesByTenant);
+    metrics.registerCounter("tonari_flushes", "Head flushes to parts.", store::flushes);
+    metrics.registerCounter("tonari_flush_bytes_written", "Bytes of parts written by flushes.", store::flushBytesWritten);
+    metrics.registerCounter("tonari_merges", "Merges of small parts into larger ones.", store::merges);
+    metrics.registerCounter("tonari_merge_bytes_written", "Bytes of parts written by merges.", store::mergeBytesWritten);
+    metrics.registerCounter("tonari_retention_deleted_parts", "Parts deleted by retention.", store::retentionDeletedParts);
+    metrics.registerCounter("tonari_corrupt_parts", "Parts that failed a checksum and were set aside in quarantine.", store::corruptParts);
+    metrics.registerCounter("tonari_blocks_skipped_by_bloom", "Blocks skipped because their bloom filter excluded a |= literal.", store::blocksSkippedByBloom);
+    metrics.registerCounter("tonari_blocks_skipped_by_time", "Blocks skipped because of their time range.", store::blocksSkippedByTime);
+    metrics.registerCounter("tonari_blocks_read", "Blocks decoded by queries.", store::blocksRead);
+  }
+
+  /**
+   * Starts a server over a store the caller opened; the server owns it from now on and closes it
+   * in {@link #close}, also when starting fails.
+   *
+   * @param storeMetrics registers the store's figures as callback metrics; may do nothing
+   */
+  public static TonariServer start(ServerConfig config, LogStore store, Consumer<ServerMetrics> storeMetrics, Clock clock)
+      throws IOException {
+    ServerMetrics metrics = new ServerMetrics();
+    Javalin app;
+    try {
+      storeMetrics.accept(metrics);
+      PushHandler push = new PushHandler(store, new PushValidator(clock), config.limits(), metrics);
+      QueryHandlers queries = new QueryHandlers(new QueryEngine(store, QueryLimits.defaults()), metrics, () -> nanosNow(clock));
+      app = Javalin.create(javalin -> {
+        javalin.concurrency.useVirtualThreads = true;
+        javalin.startup.showJavalinBanner = false;
+        javalin.startup.showOldJavalinVersionWarning = false;
+        javalin.jetty.host = config.listenHost();
+        javalin.jetty.port = config.listenPort();
+        var routes = javalin.routes;
+        routes.post("/loki/api/v1/push", push::handle);
+        routes.get("/loki/api/v1/query_range", queries::queryRange);
+        routes.post("/loki/api/v1/query_range", queries::queryRange);
+        routes.get("/loki/api/v1/query", queries::instantQuery);
+        routes.post("/loki/api/v1/query", queries::instantQuery);
+        routes.get("/loki/api/v1/labels", queries::labels);
+        routes.post("/loki/api/v1/labels", queries::labels);
+        routes.get("/loki/api/v1/label/{name}/values", queries::labelValues);
+        routes.post("/loki/api/v1/label/{name}/values", queries::labelValues);
+        routes.get("/loki/api/v1/series", queries::series);
+        routes.post("/loki/api/v1/series", queries::series);
+        routes.get("/loki/api/v1/status/buildinfo", ctx -> {
+          ctx.contentType("application/json; charset=utf-8");
+          LokiJson.writeBuildInfo(ctx.outputStream(), VERSION);
+        });
+        routes.get("/ready", ctx -> ctx.contentType("text/plain; charset=utf-8").result("ready\n"));
+        routes.get("/metrics", ctx -> {
+          ctx.contentType(ServerMetrics.CONTENT_TYPE);
+          metrics.write(ctx.outputStream());
+        });
+        routes.exception(Exception.class, (e, ctx) -> {
+          log.error("{} {} failed", ctx.method(), ctx.path(), e);
+          ctx.status(500).contentType("text/plain; charset=utf-8").result(ctx.path() + " failed: " + e + "\n");
+        });
+      });
+      app.start();
+    } catch (RuntimeException e) {
+      closeAfterFailedStart(store, e);
+      throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
+    }
+    TonariServer server = new TonariServer(config, store, metrics, app);
+    log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
+    return server;
+  }
+
+  private static void closeAfterFailedStart(LogStore store, RuntimeException cause) {
+    try {
+      store.close();
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** The bound port (the real one when the config asked for port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** {@code http://host:port}, with a loopback host when bound to all interfaces. */
+  public String baseUrl() {
+    String host = config.listenHost();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public LogStore store() {
+    return store;
+  }
+
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stops HTTP (running requests complete), then closes the store; idempotent. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      app.stop();
+    } finally {
+      store.close();
+      log.info("Tonari stopped; store in {} closed", config.dataDir());
+    }
+  }
+
+  private static long nanosNow(Clock clock) {
+    return QueryHandlers.nanosOf(clock.instant());
+  }
+
+  private static String versionOrDevelopment() {
+    String version = TonariServer.class.getPackage().getImplementationVersion();
+    return version != null ? version : "0.1.0-SNAPSHOT";
+  }
+}
