@@ -99,7 +99,13 @@ public final class InMemoryLogStore implements LogStore {
 
   @Override
   public synchronized List<String> tenants() {
-    return List.copyOf(new TreeSet<>(tenants.keySet()));
+    TreeSet<String> withData = new TreeSet<>();
+    tenants.forEach((tenant, streams) -> {
+      if (streams.values().stream().anyMatch(entries -> !entries.isEmpty())) {
+        withData.add(tenant);
+      }
+    });
+    return List.copyOf(withData);
   }
 
   @Override
