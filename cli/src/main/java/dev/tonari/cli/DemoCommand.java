@@ -1,0 +1,119 @@
+package dev.tonari.cli;
+
+import dev.tonari.cli.generate.GeneratorOptions;
+import dev.tonari.cli.generate.LogGenerator;
+import dev.tonari.ingest.PushEncoder;
+import dev.tonari.ingest.PushRequest;
+import dev.tonari.server.ServerConfig;
+import dev.tonari.server.TonariServer;
+import dev.tonari.store.StreamBatch;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tonari demo}: a server plus the built-in generator pushing realistic logs for a few teams
+ * through the real HTTP push API, once a second, until stopped. Prints where to look.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run a server with generated demo logs flowing in.")
+final class DemoCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:3100", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data/demo", description = "Data directory (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--lines-per-second", defaultValue = "500", description = "Generated lines per second over all tenants (default: ${DEFAULT-VALUE}).")
+  int linesPerSecond;
+
+  @Override
+  public Integer call() throws Exception {
+    if (linesPerSecond <= 0) {
+      System.err.println("tonari demo: --lines-per-second must be positive");
+      return 2;
+    }
+    ServerConfig config;
+    try {
+      config = ServerConfig.defaults().withListen(listen).withDataDir(dataDir);
+    } catch (IllegalArgumentException e) {
+      System.err.println("tonari demo: " + e.getMessage());
+      return 2;
+    }
+    TonariServer server = TonariServer.open(config);
+    GeneratorOptions options = GeneratorOptions.defaults();
+    Thread pusher = Thread.ofPlatform().name("demo-pusher").daemon(true).start(() -> pushForever(server.baseUrl(), options));
+    printBanner(System.out, Terminal.detect(), server.baseUrl(), options.tenants());
+    ServerCommand.runUntilSignalled(() -> {
+      pusher.interrupt();
+      try {
+        pusher.join(Duration.ofSeconds(5));
+      } finally {
+        server.close();
+      }
+    });
+    return 0;
+  }
+
+  /** One push per tenant per second, each entry stamped within the last second, through HTTP. */
+  private void pushForever(String baseUrl, GeneratorOptions options) {
+    LogGenerator generator = new LogGenerator(System.nanoTime(), options);
+    URI push = URI.create(baseUrl + "/loki/api/v1/push");
+    long stepNanos = 1_000_000_000L / linesPerSecond;
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      while (!Thread.currentThread().isInterrupted()) {
+        long second = System.currentTimeMillis() * 1_000_000L - 1_000_000_000L;
+        Map<String, List<StreamBatch>> byTenant = generator.nextByTenant(linesPerSecond, second, stepNanos);
+        for (Map.Entry<String, List<StreamBatch>> tenant : byTenant.entrySet()) {
+          PushEncoder.EncodedPush encoded = PushEncoder.encode(new PushRequest(tenant.getValue()), PushEncoder.Format.PROTOBUF_SNAPPY);
+          HttpRequest.Builder request = HttpRequest.newBuilder(push).header("X-Scope-OrgID", tenant.getKey())
+              .header("Content-Type", encoded.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(encoded.body()));
+          if (encoded.contentEncoding() != null) {
+            request.header("Content-Encoding", encoded.contentEncoding());
+          }
+          HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+          if (response.statusCode() / 100 != 2) {
+            log.warn("demo push for tenant {} answered {}: {}", tenant.getKey(), response.statusCode(), response.body().strip());
+          }
+        }
+        Thread.sleep(1000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException e) {
+      log.error("demo pusher stopped: pushing to {} failed", push, e);
+    }
+  }
+
+  static void printBanner(PrintStream out, Terminal terminal, String baseUrl, List<String> tenants) {
+    String tenant = tenants.get(0);
+    out.println();
+    out.println(terminal.paint(Terminal.BOLD + Terminal.GREEN, "Tonari demo is running") + " at " + terminal.paint(Terminal.BOLD, baseUrl));
+    out.println("Generated logs flow in for the tenants " + terminal.paint(Terminal.CYAN, String.join(", ", tenants))
+        + " (X-Scope-OrgID). Press Ctrl-C to stop.");
+    out.println();
+    out.println(terminal.paint(Terminal.BOLD, "Try:"));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari query --addr " + baseUrl + " --tenant " + tenant + " '{env=\"prod\"} |= \"error\"'"));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari query --addr " + baseUrl + " --tenant " + tenant + " --since 5m --output raw '{namespace=\"" + tenant + "\"}'"));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "curl -s -H 'X-Scope-OrgID: " + tenant + "' " + baseUrl + "/loki/api/v1/labels"));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "curl -s -H 'X-Scope-OrgID: " + tenant + "' " + baseUrl
+        + "/loki/api/v1/query_range --data-urlencode 'query={env=\"prod\"} |= \"timeout\"' --data-urlencode 'limit=5' -G"));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "curl -s " + baseUrl + "/metrics | grep ^tonari_"));
+    out.println();
+    out.println(terminal.paint(Terminal.DIM, "Grafana: add a Loki data source with URL " + baseUrl + " and header X-Scope-OrgID: " + tenant + "."));
+    out.println();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.tonari.cli;
+
+import dev.tonari.server.ServerConfig;
+import dev.tonari.server.TonariServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tonari server}: runs a node until SIGTERM or SIGINT, then stops taking requests and
+ * closes the store, which flushes the head to parts (so a restart does not replay a full WAL).
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the Tonari server (Loki API on embedded local storage).")
+final class ServerCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (see docs/configuration.md); flags win over it.")
+  Path config;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default: 127.0.0.1:3100 unless set in the config file).")
+  String listen;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory of the WAL and parts (default: ./data unless set in the config file).")
+  Path dataDir;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig serverConfig;
+    try {
+      serverConfig = resolve(config, listen, dataDir);
+    } catch (ServerConfig.ConfigException | IllegalArgumentException e) {
+      System.err.println("tonari server: " + e.getMessage());
+      return 2;
+    }
+    runUntilSignalled(TonariServer.open(serverConfig));
+    return 0;
+  }
+
+  /** The config file (or defaults) with the flags applied on top. */
+  static ServerConfig resolve(Path file, String listen, Path dataDir) throws ServerConfig.ConfigException {
+    ServerConfig resolved = file == null ? ServerConfig.defaults() : ServerConfig.load(file);
+    if (listen != null) {
+      resolved = resolved.withListen(listen);
+    }
+    if (dataDir != null) {
+      resolved = resolved.withDataDir(dataDir);
+    }
+    return resolved;
+  }
+
+  /**
+   * Blocks until the JVM is asked to stop; the shutdown hook closes the server and waits for the
+   * close to finish, so the head is flushed before the process exits.
+   */
+  static void runUntilSignalled(AutoCloseable server) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      try {
+        server.close();
+      } catch (Exception e) {
+        System.err.println("tonari: error while stopping: " + e);
+        e.printStackTrace(System.err);
+      } finally {
+        stopped.countDown();
+      }
+    }, "tonari-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stopped.await();
+  }
+}

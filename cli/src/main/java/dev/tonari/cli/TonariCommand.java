@@ -1,0 +1,40 @@
+package dev.tonari.cli;
+
+import dev.tonari.server.TonariServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code tonari} command line: {@code server}, {@code demo}, {@code query}, {@code push}. Each
+ * subcommand returns its exit code; usage errors exit with 2 as picocli does.
+ */
+@Command(
+    name = "tonari",
+    mixinStandardHelpOptions = true,
+    versionProvider = TonariCommand.Version.class,
+    description = "A log platform that speaks Loki's API over its own columnar storage.",
+    subcommands = {ServerCommand.class, DemoCommand.class, QueryCommand.class, PushCommand.class})
+public final class TonariCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, for main and for tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new TonariCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"tonari " + TonariServer.VERSION};
+    }
+  }
+}
