@@ -14,14 +14,18 @@ import java.util.function.LongConsumer;
  * {@code >= 0x80} (so a UTF-8 encoded word stays whole). Matching is case-sensitive, as {@code |=}
  * is.
  *
- * <p><b>Terms of a line</b>: for each token of at least {@value #MIN_TOKEN_LENGTH} bytes, the whole
- * token (tag 0); and when the token has at least {@value #AFFIX_LENGTH} bytes, also its first
- * {@value #AFFIX_LENGTH} bytes (tag 1, prefix) and its last {@value #AFFIX_LENGTH} bytes (tag 2,
- * suffix). Tokens of exactly {@value #AFFIX_LENGTH} bytes get prefix and suffix terms too: a
- * literal ending in a 6-byte token cannot tell whether the line's token is longer.
+ * <p><b>Terms of a line</b>: for each token of {@value #MIN_TOKEN_LENGTH} to {@value
+ * #AFFIX_LENGTH}-1 bytes, the whole token (tag 0); for each token of at least {@value
+ * #AFFIX_LENGTH} bytes, its first {@value #AFFIX_LENGTH} bytes (tag 1, prefix) and its last
+ * {@value #AFFIX_LENGTH} bytes (tag 2, suffix) instead. A long token needs no whole-token term:
+ * its prefix and suffix together identify it nearly as well (a false positive needs both to
+ * collide), and long tokens are the unique ones (ids, hashes, timestamps) whose terms dominate a
+ * filter's size. Tokens of exactly {@value #AFFIX_LENGTH} bytes get prefix and suffix terms too:
+ * a literal ending in a 6-byte token cannot tell whether the line's token is longer.
  *
  * <p><b>Probes of a literal L</b>: a token that has a non-token byte of L on both sides is a whole
- * token of any line containing L (probe tag 0, when at least 2 bytes long). The last token, when a
+ * token of any line containing L: probe it whole (tag 0) when it is 2 to 5 bytes long, or probe
+ * its prefix (tag 1) and its suffix (tag 2) when it is longer. The last token, when a
  * non-token byte of L precedes it but L ends inside it, is the start of a line token (probe its
  * first 6 bytes, tag 1, when at least 6 long). The first token, when L starts inside it and a
  * non-token byte of L follows it, is the end of a line token (probe its last 6 bytes, tag 2, when
@@ -67,12 +71,11 @@ public final class BloomTerms {
         i++;
       }
       int tokenLength = i - start;
-      if (tokenLength >= MIN_TOKEN_LENGTH) {
+      if (tokenLength >= AFFIX_LENGTH) {
+        hashSink.accept(hash(TAG_PREFIX, line, start, AFFIX_LENGTH));
+        hashSink.accept(hash(TAG_SUFFIX, line, i - AFFIX_LENGTH, AFFIX_LENGTH));
+      } else if (tokenLength >= MIN_TOKEN_LENGTH) {
         hashSink.accept(hash(TAG_TOKEN, line, start, tokenLength));
-        if (tokenLength >= AFFIX_LENGTH) {
-          hashSink.accept(hash(TAG_PREFIX, line, start, AFFIX_LENGTH));
-          hashSink.accept(hash(TAG_SUFFIX, line, i - AFFIX_LENGTH, AFFIX_LENGTH));
-        }
       }
     }
   }
@@ -84,7 +87,8 @@ public final class BloomTerms {
 
   /** Probes of a literal given as bytes, without duplicates; empty when none. */
   public static long[] probes(byte[] literal) {
-    long[] probes = new long[4];
+    // At most two probes per token, and a token takes at least one byte plus a separator.
+    long[] probes = new long[literal.length + 2];
     int count = 0;
     int n = literal.length;
     int i = 0;
@@ -102,33 +106,28 @@ public final class BloomTerms {
       }
       boolean boundedLeft = start > 0;
       boolean boundedRight = i < n;
-      long probe;
-      if (boundedLeft && boundedRight && tokenLength >= MIN_TOKEN_LENGTH) {
-        probe = hash(TAG_TOKEN, literal, start, tokenLength);
-      } else if (boundedLeft && !boundedRight && tokenLength >= AFFIX_LENGTH) {
-        probe = hash(TAG_PREFIX, literal, start, AFFIX_LENGTH);
-      } else if (!boundedLeft && boundedRight && tokenLength >= AFFIX_LENGTH) {
-        probe = hash(TAG_SUFFIX, literal, i - AFFIX_LENGTH, AFFIX_LENGTH);
-      } else {
-        continue;
+      boolean longToken = tokenLength >= AFFIX_LENGTH;
+      if (boundedLeft && boundedRight && !longToken && tokenLength >= MIN_TOKEN_LENGTH) {
+        count = addUnique(probes, count, hash(TAG_TOKEN, literal, start, tokenLength));
       }
-      if (indexOf(probes, count, probe) < 0) {
-        if (count == probes.length) {
-          probes = Arrays.copyOf(probes, count * 2);
-        }
-        probes[count++] = probe;
+      if (boundedLeft && longToken) {
+        count = addUnique(probes, count, hash(TAG_PREFIX, literal, start, AFFIX_LENGTH));
+      }
+      if (boundedRight && longToken) {
+        count = addUnique(probes, count, hash(TAG_SUFFIX, literal, i - AFFIX_LENGTH, AFFIX_LENGTH));
       }
     }
     return count == 0 ? NO_PROBES : Arrays.copyOf(probes, count);
   }
 
-  private static int indexOf(long[] values, int count, long value) {
+  private static int addUnique(long[] values, int count, long value) {
     for (int i = 0; i < count; i++) {
       if (values[i] == value) {
-        return i;
+        return count;
       }
     }
-    return -1;
+    values[count] = value;
+    return count + 1;
   }
 
   /** The 64-bit hash of a term: FNV-1a 64 over (tag, bytes), then fmix64. */
