@@ -1,0 +1,8 @@
+package dev.tonari.store.object;
+
+class InMemoryObjectStoreTest extends ObjectStoreContractTest {
+  @Override
+  protected ObjectStore createStore() {
+    return new InMemoryObjectStore();
+  }
+}
