@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 find_java
 build_jars
-exec "$JAVA" -cp bench/target/benchmarks.jar dev.tonari.bench.CrashTest --jar cli/target/tonari.jar --work-dir bench/work/crash "$@"
+exec "$JAVA" --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar dev.tonari.bench.CrashTest --jar cli/target/tonari.jar --work-dir bench/work/crash "$@"

@@ -35,14 +35,14 @@ mkdir -p "$work"
 # older than a week by default, so a corpus older than 5 days is written again.
 if [ ! -f "$work/corpus.json" ] || [ -n "$(find "$work/corpus.json" -mtime +5)" ]; then
   rm -f "$work/raw.zst"
-  "$JAVA" -cp bench/target/benchmarks.jar dev.tonari.bench.CorpusWriter --size "$size" --out "$work"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar dev.tonari.bench.CorpusWriter --size "$size" --out "$work"
 fi
 
 # Every server the benchmark starts is its child; make sure none outlives an interrupted run.
 bench_pid=""
 cleanup() { [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-"$JAVA" -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar cli/target/tonari.jar --work "$work" --server-jvm "$server_jvm" \
+"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar cli/target/tonari.jar --work "$work" --server-jvm "$server_jvm" \
   > >(tee "bench/work/results-$size.txt") &
 bench_pid=$!
 wait "$bench_pid"

@@ -17,6 +17,13 @@ import java.util.concurrent.TimeUnit;
  * outside. Its output is appended to a log file next to (not inside) the data directory.
  */
 public final class ServerProcess implements AutoCloseable {
+  /** Servers still running, killed by a shutdown hook if this JVM is stopped (Ctrl-C, SIGTERM). */
+  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-tonari-servers"));
+  }
+
   private final Process process;
   private final int port;
   private final Path dataDir;
@@ -46,6 +53,8 @@ public final class ServerProcess implements AutoCloseable {
     Files.createDirectories(logFile.toAbsolutePath().getParent());
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    LIVE.add(process);
+    process.onExit().thenAccept(LIVE::remove);
     ServerProcess server = new ServerProcess(process, port, dataDir);
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     while (!server.client.ready()) {
