@@ -98,13 +98,15 @@ public final class EndToEndBench {
       QueryTiming needle = null;
       for (int attempt = 0; attempt < 2; attempt++) {
         fullScan = timeQuery(server.client(), corpus, word, start, end, true);
-        needle = timeQuery(server.client(), corpus, corpus.get("needle").asText(), start, end, false);
+        // trace_id=<id>, as one would search for it: a bare id is one token that could be the middle
+        // of a longer one, so the bloom filters could not be probed for it (see BloomTerms).
+        needle = timeQuery(server.client(), corpus, "trace_id=" + corpus.get("needle").asText(), start, end, false);
       }
       server.stopGracefully(Duration.ofMinutes(5));
       String fullScanNote = fullScan.lines == expectedWordLines ? "" : " (returned " + fullScan.lines + ", expected " + expectedWordLines + ")";
       row("full scan |= \"" + word + "\"", "seconds", decimal3(fullScan.seconds) + fullScanNote, "zstd -dc | grep -F -c: " + decimal3(grepSeconds) + " (" + grepCount + " lines)", ratio(grepSeconds / fullScan.seconds));
       row("", "raw MB/s scanned", decimal(rawBytes / 1e6 / fullScan.seconds), decimal(rawBytes / 1e6 / grepSeconds), "");
-      row("needle |= trace id", "seconds", decimal3(needle.seconds) + " (" + needle.lines + " line)", "full scan: " + decimal3(fullScan.seconds), decimal(fullScan.seconds / needle.seconds) + "x faster");
+      row("needle |= trace_id=<id>", "seconds", decimal3(needle.seconds) + " (" + needle.lines + " line)", "full scan: " + decimal3(fullScan.seconds), decimal(fullScan.seconds / needle.seconds) + "x faster");
     }
     printTable(lines, rawBytes, corpus.get("streams").asInt());
   }
@@ -166,7 +168,8 @@ public final class EndToEndBench {
   }
 
   private static void compressWithZstd(Path raw, Path zst) throws IOException, InterruptedException {
-    if (Files.exists(zst) && Files.getLastModifiedTime(zst).compareTo(Files.getLastModifiedTime(raw)) > 0) {
+    // zstd gives its output the input's modification time, so an up-to-date file has an equal one.
+    if (Files.exists(zst) && Files.getLastModifiedTime(zst).compareTo(Files.getLastModifiedTime(raw)) >= 0) {
       return;
     }
     System.err.println("zstd -3 " + raw + " ...");
