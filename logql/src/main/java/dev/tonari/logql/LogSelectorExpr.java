@@ -7,7 +7,7 @@ import java.util.List;
  * applied to each line in order. The selector may be empty only before validation; the parser
  * refuses a selector without a matcher that excludes the empty value, as Loki does.
  */
-public record LogSelectorExpr(List<Matcher> matchers, List<PipelineStage> pipeline) implements Expr {
+public record LogSelectorExpr(List<Matcher> matchers, List<PipelineStage> pipeline) implements LogExpr {
   public LogSelectorExpr {
     matchers = List.copyOf(matchers);
     pipeline = List.copyOf(pipeline);

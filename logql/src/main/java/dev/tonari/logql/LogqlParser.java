@@ -53,6 +53,7 @@ public final class LogqlParser {
   public static LogSelectorExpr parseLogSelector(String query) throws LogqlParseException {
     return switch (parse(query)) {
       case LogSelectorExpr selector -> selector;
+      case SampleExpr sample -> throw LogqlParseException.unsupported("a log query is expected here, not a metric query", 1, 1);
     };
   }
 
@@ -176,6 +177,7 @@ public final class LogqlParser {
 
   private static void validate(Expr expr) throws LogqlParseException {
     switch (expr) {
+      case SampleExpr sample -> throw LogqlParseException.unsupported("metric queries are not supported yet", 1, 1);
       case LogSelectorExpr selector -> {
         boolean selective = false;
         for (Matcher matcher : selector.matchers()) {

@@ -14,6 +14,7 @@ public final class LogqlPrinter {
     StringBuilder out = new StringBuilder();
     switch (expr) {
       case LogSelectorExpr selector -> appendLogSelector(out, selector);
+      case SampleExpr sample -> throw new UnsupportedOperationException("metric queries are not printed yet: " + sample);
     }
     return out.toString();
   }
@@ -30,6 +31,7 @@ public final class LogqlPrinter {
     for (PipelineStage stage : selector.pipeline()) {
       switch (stage) {
         case LineFilter filter -> appendLineFilter(out, filter);
+        default -> throw new UnsupportedOperationException("stage not printed yet: " + stage);
       }
     }
   }
