@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The short form of {@link CrashTest}: three SIGKILLs of the real server while four pushers send
- * 3000 numbered entries; every acknowledged entry must be read back exactly once. Needs
+ * up to 3000 numbered entries; every acknowledged entry must be read back exactly once. Needs
  * the shaded server jar, which a reactor build packages in cli before bench's tests run.
  */
 class CrashRecoveryTest {
@@ -33,8 +33,11 @@ class CrashRecoveryTest {
     CrashTest.Result result = new CrashTest(options, new PrintStream(report, true, StandardCharsets.UTF_8)).run();
     String text = report.toString(StandardCharsets.UTF_8);
     assertThat(result.problems()).as(text).isEmpty();
-    assertThat(result.entriesExpected()).isEqualTo(3000);
+    // Batches are created only while the server is being killed, so how many depends on how fast
+    // this machine pushes; at least a few lives' worth must have been pushed for the test to mean
+    // anything, and all of them must come back.
+    assertThat(result.entriesExpected()).as(text).isBetween(20L * 20, 3000L);
+    assertThat(result.entriesExpected()).isEqualTo(result.batchesAcknowledged() * 20L);
     assertThat(result.entriesReturned()).as(text).isEqualTo(result.entriesExpected());
-    assertThat(result.batchesAcknowledged()).isEqualTo(150);
   }
 }
