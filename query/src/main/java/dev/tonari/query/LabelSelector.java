@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * A stream selector compiled to a test of a stream's labels: every matcher must hold, and a missing
  * label counts as the empty value (Prometheus semantics). Regexes are compiled once, anchored.
  */
-final class LabelSelector implements Predicate<Labels> {
+public final class LabelSelector implements Predicate<Labels> {
   private final String[] names;
   private final boolean[] negated;
   /** For each matcher, either the exact value or the compiled pattern (the other is null). */
@@ -26,7 +26,7 @@ final class LabelSelector implements Predicate<Labels> {
     patterns = new Pattern[size];
   }
 
-  static LabelSelector compile(List<Matcher> matchers) throws LogqlParseException {
+  public static LabelSelector compile(List<Matcher> matchers) throws LogqlParseException {
     LabelSelector selector = new LabelSelector(matchers.size());
     for (int i = 0; i < matchers.size(); i++) {
       Matcher matcher = matchers.get(i);

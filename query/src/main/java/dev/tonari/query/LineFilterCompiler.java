@@ -17,7 +17,7 @@ import java.util.List;
  * RE2/J on the bytes (linear time). Also lists the literals every kept line must contain, which
  * the store uses to skip blocks by their bloom filters.
  */
-final class LineFilterCompiler {
+public final class LineFilterCompiler {
   private LineFilterCompiler() {}
 
   /** A test of one line for one alternative of a filter. */
@@ -25,7 +25,7 @@ final class LineFilterCompiler {
     boolean foundIn(byte[] buffer, int offset, int length);
   }
 
-  static LinePredicate compile(List<LineFilter> filters) throws QueryException, LogqlParseException {
+  public static LinePredicate compile(List<LineFilter> filters) throws QueryException, LogqlParseException {
     if (filters.isEmpty()) {
       return LinePredicate.ALL;
     }
@@ -47,7 +47,7 @@ final class LineFilterCompiler {
   }
 
   /** The {@code |=} literals; lines that pass the filters contain each of them. */
-  static List<String> requiredLiterals(List<LineFilter> filters) {
+  public static List<String> requiredLiterals(List<LineFilter> filters) {
     List<String> literals = new ArrayList<>();
     for (LineFilter filter : filters) {
       if (filter.operator() == LineFilterOperator.CONTAINS

@@ -1,0 +1,252 @@
+package dev.tonari.query.metric;
+
+import dev.tonari.logql.RangeOperation;
+import java.util.Arrays;
+
+/**
+ * Evaluates one range aggregation of one series at every step of a grid, with Loki's windows: at
+ * step {@code t} the window is {@code (t - offset - range, t - offset]}, left-open and
+ * right-closed, and a step whose window holds no sample has no value.
+ *
+ * <p>The window is slid over the time-sorted samples with two indexes that only move forward, so
+ * finding the windows of all steps costs one pass over the samples. Counts are the index distance,
+ * byte sums come from prefix sums (integers, exact in a double below 2^53), minimum and maximum
+ * from monotonic deques, first and last are the window's ends. Sums, means, variances, quantiles
+ * and counter rates are computed over the window's samples in order, exactly as Loki's functions
+ * compute them, so that floating-point results are bit-identical to Loki's instead of carrying
+ * the drift of a running subtraction.
+ */
+final class RangeWindows {
+  private RangeWindows() {}
+
+  /**
+   * @param timestamps sorted sample times in nanoseconds, {@code count} of them
+   * @param parameter the quantile of {@code quantile_over_time}, ignored otherwise
+   * @param unwrapped whether the samples are unwrapped values (changes what {@code rate} means)
+   */
+  static void evaluate(
+      RangeOperation function,
+      double parameter,
+      boolean unwrapped,
+      long[] timestamps,
+      double[] values,
+      int count,
+      StepGrid grid,
+      long rangeNanos,
+      long offsetNanos,
+      StepMatrix.Row out) {
+    double rangeSeconds = goSeconds(rangeNanos);
+    double[] prefixSums = needsPrefixSums(function, unwrapped) ? prefixSums(values, count) : null;
+    boolean useDeque = (function == RangeOperation.MIN_OVER_TIME || function == RangeOperation.MAX_OVER_TIME) && !containsNaN(values, count);
+    int[] deque = useDeque ? new int[count] : null;
+    int dequeHead = 0;
+    int dequeTail = 0;
+    boolean wantMax = function == RangeOperation.MAX_OVER_TIME;
+    double[] scratch = function == RangeOperation.QUANTILE_OVER_TIME ? new double[16] : null;
+    int low = 0;
+    int high = 0;
+    for (int step = 0; step < grid.size(); step++) {
+      long windowEnd = grid.timestamp(step) - offsetNanos;
+      long windowStart = windowEnd - rangeNanos;
+      while (high < count && timestamps[high] <= windowEnd) {
+        if (useDeque) {
+          double value = values[high];
+          // Only strictly worse values leave, so among equal values the earliest stays in front, as Loki's scan keeps the first.
+          while (dequeTail > dequeHead && (wantMax ? values[deque[dequeTail - 1]] < value : values[deque[dequeTail - 1]] > value)) {
+            dequeTail--;
+          }
+          deque[dequeTail++] = high;
+        }
+        high++;
+      }
+      while (low < count && timestamps[low] <= windowStart) {
+        low++;
+      }
+      if (useDeque) {
+        while (dequeHead < dequeTail && deque[dequeHead] < low) {
+          dequeHead++;
+        }
+      }
+      if (high <= low) {
+        continue;
+      }
+      int size = high - low;
+      double value =
+          switch (function) {
+            case COUNT_OVER_TIME -> size;
+            case RATE -> unwrapped ? sum(values, low, high) / rangeSeconds : size / rangeSeconds;
+            case BYTES_OVER_TIME -> prefixSums[high] - prefixSums[low];
+            case BYTES_RATE -> (prefixSums[high] - prefixSums[low]) / rangeSeconds;
+            case ABSENT_OVER_TIME -> 1;
+            case SUM_OVER_TIME -> sum(values, low, high);
+            case AVG_OVER_TIME -> average(values, low, high);
+            case MIN_OVER_TIME -> useDeque ? values[deque[dequeHead]] : minimum(values, low, high);
+            case MAX_OVER_TIME -> useDeque ? values[deque[dequeHead]] : maximum(values, low, high);
+            case STDVAR_OVER_TIME -> variance(values, low, high);
+            case STDDEV_OVER_TIME -> Math.sqrt(variance(values, low, high));
+            case QUANTILE_OVER_TIME -> {
+              if (scratch.length < size) {
+                scratch = new double[Math.max(size, scratch.length * 2)];
+              }
+              System.arraycopy(values, low, scratch, 0, size);
+              yield quantileOfFirst(parameter, scratch, size);
+            }
+            case FIRST_OVER_TIME -> values[low];
+            case LAST_OVER_TIME -> values[high - 1];
+            case RATE_COUNTER -> counterRate(timestamps, values, low, high, rangeNanos);
+          };
+      out.set(step, value);
+    }
+  }
+
+  private static boolean needsPrefixSums(RangeOperation function, boolean unwrapped) {
+    return !unwrapped && (function == RangeOperation.BYTES_OVER_TIME || function == RangeOperation.BYTES_RATE);
+  }
+
+  private static double[] prefixSums(double[] values, int count) {
+    double[] sums = new double[count + 1];
+    for (int i = 0; i < count; i++) {
+      sums[i + 1] = sums[i] + values[i];
+    }
+    return sums;
+  }
+
+  private static boolean containsNaN(double[] values, int count) {
+    for (int i = 0; i < count; i++) {
+      if (Double.isNaN(values[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Go's {@code time.Duration.Seconds()}, which splits whole and fractional seconds. */
+  static double goSeconds(long nanos) {
+    long seconds = nanos / 1_000_000_000L;
+    long fraction = nanos % 1_000_000_000L;
+    return seconds + fraction / 1e9;
+  }
+
+  static double sum(double[] values, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += values[i];
+    }
+    return sum;
+  }
+
+  /** Loki's {@code avgOverTime}: an incremental mean that survives infinities. */
+  static double average(double[] values, int from, int to) {
+    double mean = 0;
+    double count = 0;
+    for (int i = from; i < to; i++) {
+      double value = values[i];
+      count++;
+      if (Double.isInfinite(mean)) {
+        if (Double.isInfinite(value) && (mean > 0) == (value > 0)) {
+          continue;
+        }
+        if (!Double.isInfinite(value) && !Double.isNaN(value)) {
+          continue;
+        }
+      }
+      mean += value / count - mean / count;
+    }
+    return mean;
+  }
+
+  static double minimum(double[] values, int from, int to) {
+    double minimum = values[from];
+    for (int i = from; i < to; i++) {
+      if (values[i] < minimum || Double.isNaN(minimum)) {
+        minimum = values[i];
+      }
+    }
+    return minimum;
+  }
+
+  static double maximum(double[] values, int from, int to) {
+    double maximum = values[from];
+    for (int i = from; i < to; i++) {
+      if (values[i] > maximum || Double.isNaN(maximum)) {
+        maximum = values[i];
+      }
+    }
+    return maximum;
+  }
+
+  /** Welford's algorithm, as Loki's {@code stdvarOverTime}. */
+  static double variance(double[] values, int from, int to) {
+    double aux = 0;
+    double count = 0;
+    double mean = 0;
+    for (int i = from; i < to; i++) {
+      count++;
+      double delta = values[i] - mean;
+      mean += delta / count;
+      aux += delta * (values[i] - mean);
+    }
+    return aux / count;
+  }
+
+  /** Prometheus' quantile with linear interpolation; sorts the first {@code size} values in place. */
+  static double quantileOfFirst(double quantile, double[] values, int size) {
+    if (size == 0) {
+      return Double.NaN;
+    }
+    if (quantile < 0) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    if (quantile > 1) {
+      return Double.POSITIVE_INFINITY;
+    }
+    Arrays.sort(values, 0, size);
+    double n = size;
+    double rank = quantile * (n - 1);
+    double lowerIndex = Math.max(0, Math.floor(rank));
+    double upperIndex = Math.min(n - 1, lowerIndex + 1);
+    double weight = rank - Math.floor(rank);
+    return values[(int) lowerIndex] * (1 - weight) + values[(int) upperIndex] * weight;
+  }
+
+  /**
+   * Loki's {@code rate_counter}: Prometheus' extrapolated counter rate as Loki ported it, including
+   * its mix of units (sample times in nanoseconds against a range in milliseconds), so that results
+   * match Loki's rather than Prometheus'.
+   */
+  static double counterRate(long[] timestamps, double[] values, int from, int to, long rangeNanos) {
+    int size = to - from;
+    if (size < 2) {
+      return 0;
+    }
+    long firstTime = timestamps[from];
+    long lastTime = timestamps[to - 1];
+    double firstValue = values[from];
+    long rangeStart = firstTime - rangeNanos / 1_000_000L;
+    long rangeEnd = lastTime;
+    double result = values[to - 1] - firstValue;
+    double lastValue = 0;
+    for (int i = from; i < to; i++) {
+      if (values[i] < lastValue) {
+        result += lastValue;
+      }
+      lastValue = values[i];
+    }
+    double durationToStart = (firstTime - rangeStart) / 1000.0;
+    double durationToEnd = (rangeEnd - lastTime) / 1000.0;
+    double sampledInterval = (lastTime - firstTime) / 1000.0;
+    double averageDurationBetweenSamples = sampledInterval / (size - 1);
+    if (result > 0 && firstValue >= 0) {
+      double durationToZero = sampledInterval * (firstValue / result);
+      if (durationToZero < durationToStart) {
+        durationToStart = durationToZero;
+      }
+    }
+    double extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+    double extrapolateToInterval = sampledInterval;
+    extrapolateToInterval += durationToStart < extrapolationThreshold ? durationToStart : averageDurationBetweenSamples / 2;
+    extrapolateToInterval += durationToEnd < extrapolationThreshold ? durationToEnd : averageDurationBetweenSamples / 2;
+    result = result * (extrapolateToInterval / sampledInterval);
+    return result / goSeconds(rangeNanos);
+  }
+}

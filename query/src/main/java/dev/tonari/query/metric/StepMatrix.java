@@ -1,0 +1,91 @@
+package dev.tonari.query.metric;
+
+import dev.tonari.store.Labels;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The value of a vector-typed expression at every instant of a {@link StepGrid}: one row per label
+ * set, each a value per step and whether the series has a sample at that step. A row's labels never
+ * change between steps, which lets operators compute signatures and groups once per row instead of
+ * once per step.
+ */
+final class StepMatrix {
+  /** One series over the grid; {@code present[i]} says whether {@code values[i]} is a sample. */
+  static final class Row {
+    final Labels labels;
+    final double[] values;
+    final boolean[] present;
+
+    Row(Labels labels, int steps) {
+      this.labels = labels;
+      this.values = new double[steps];
+      this.present = new boolean[steps];
+    }
+
+    void set(int step, double value) {
+      values[step] = value;
+      present[step] = true;
+    }
+
+    boolean isEmpty() {
+      for (boolean sample : present) {
+        if (sample) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  final StepGrid grid;
+  final List<Row> rows;
+
+  StepMatrix(StepGrid grid, List<Row> rows) {
+    this.grid = grid;
+    this.rows = rows;
+  }
+
+  int steps() {
+    return grid.size();
+  }
+
+  /** Builds a matrix whose rows are created on first use of a label set, in order of first use. */
+  static final class Builder {
+    private final StepGrid grid;
+    private final Map<Labels, Row> rows = new LinkedHashMap<>();
+
+    Builder(StepGrid grid) {
+      this.grid = grid;
+    }
+
+    Row row(Labels labels) {
+      return rows.computeIfAbsent(labels, l -> new Row(l, grid.size()));
+    }
+
+    /**
+     * Sets a sample, refusing a second one for the same labels at the same step, as Prometheus
+     * refuses a vector with two equal label sets.
+     */
+    void setUnique(Labels labels, int step, double value) throws MetricEvaluationException {
+      Row row = row(labels);
+      if (row.present[step]) {
+        throw new MetricEvaluationException("vector cannot contain metrics with the same labelset " + labels);
+      }
+      row.set(step, value);
+    }
+
+    StepMatrix build() {
+      List<Row> nonEmpty = new ArrayList<>(rows.size());
+      for (Row row : rows.values()) {
+        if (!row.isEmpty()) {
+          nonEmpty.add(row);
+        }
+      }
+      return new StepMatrix(grid, Collections.unmodifiableList(nonEmpty));
+    }
+  }
+}

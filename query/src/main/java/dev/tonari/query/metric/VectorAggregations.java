@@ -1,0 +1,177 @@
+package dev.tonari.query.metric;
+
+import dev.tonari.logql.Grouping;
+import dev.tonari.logql.VectorOperation;
+import dev.tonari.store.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Vector aggregations ({@code sum by (app) (...)}, {@code topk(3, ...)}, ...) evaluated at every
+ * step of a matrix, with the arithmetic of Loki's {@code vectorAggEvaluator}: sums in input order,
+ * incremental means and Welford variances, NaN replaced by any number in {@code min}/{@code max},
+ * and {@code topk}/{@code bottomk} that prefer numbers over NaN and, among equal values, the
+ * series that comes first. Groups are computed once per input row, not once per step.
+ */
+final class VectorAggregations {
+  private VectorAggregations() {}
+
+  static StepMatrix aggregate(VectorOperation operator, Grouping grouping, int parameter, StepMatrix input) {
+    return switch (operator) {
+      case TOPK, BOTTOMK -> selectK(operator == VectorOperation.TOPK, grouping, parameter, input);
+      // Sorting changes only the order of an instant result, which the engine applies at the end.
+      case SORT, SORT_DESC -> input;
+      default -> reduce(operator, grouping, input);
+    };
+  }
+
+  private static StepMatrix reduce(VectorOperation operator, Grouping grouping, StepMatrix input) {
+    int steps = input.steps();
+    Map<Labels, Integer> groupIndexes = new HashMap<>();
+    List<StepMatrix.Row> groups = new ArrayList<>();
+    int[] groupOf = new int[input.rows.size()];
+    for (int r = 0; r < input.rows.size(); r++) {
+      Labels groupLabels = Matching.groupLabels(grouping, input.rows.get(r).labels);
+      Integer index = groupIndexes.get(groupLabels);
+      if (index == null) {
+        index = groups.size();
+        groupIndexes.put(groupLabels, index);
+        groups.add(new StepMatrix.Row(groupLabels, steps));
+      }
+      groupOf[r] = index;
+    }
+    int groupCount = groups.size();
+    double[] value = new double[groupCount];
+    double[] mean = new double[groupCount];
+    long[] count = new long[groupCount];
+    for (int step = 0; step < steps; step++) {
+      Arrays.fill(count, 0);
+      for (int r = 0; r < input.rows.size(); r++) {
+        StepMatrix.Row row = input.rows.get(r);
+        if (!row.present[step]) {
+          continue;
+        }
+        double sample = row.values[step];
+        int g = groupOf[r];
+        if (count[g] == 0) {
+          value[g] = operator == VectorOperation.STDVAR || operator == VectorOperation.STDDEV ? 0 : sample;
+          mean[g] = sample;
+          count[g] = 1;
+          continue;
+        }
+        switch (operator) {
+          case SUM -> value[g] += sample;
+          case AVG -> {
+            count[g]++;
+            if (Double.isInfinite(mean[g])) {
+              if (Double.isInfinite(sample) && (mean[g] > 0) == (sample > 0)) {
+                break;
+              }
+              if (!Double.isInfinite(sample) && !Double.isNaN(sample)) {
+                break;
+              }
+            }
+            // Each side is divided by the count first so that large values do not overflow.
+            mean[g] += sample / count[g] - mean[g] / count[g];
+          }
+          case MAX -> {
+            if (value[g] < sample || Double.isNaN(value[g])) {
+              value[g] = sample;
+            }
+          }
+          case MIN -> {
+            if (value[g] > sample || Double.isNaN(value[g])) {
+              value[g] = sample;
+            }
+          }
+          case COUNT -> count[g]++;
+          case STDDEV, STDVAR -> {
+            count[g]++;
+            double delta = sample - mean[g];
+            mean[g] += delta / count[g];
+            value[g] += delta * (sample - mean[g]);
+          }
+          default -> throw new IllegalStateException("not a reducing aggregation: " + operator);
+        }
+      }
+      for (int g = 0; g < groupCount; g++) {
+        if (count[g] == 0) {
+          continue;
+        }
+        double result =
+            switch (operator) {
+              case AVG -> mean[g];
+              case COUNT -> count[g];
+              case STDDEV -> Math.sqrt(value[g] / count[g]);
+              case STDVAR -> value[g] / count[g];
+              default -> value[g];
+            };
+        groups.get(g).set(step, result);
+      }
+    }
+    groups.removeIf(StepMatrix.Row::isEmpty);
+    return new StepMatrix(input.grid, groups);
+  }
+
+  private static StepMatrix selectK(boolean top, Grouping grouping, int k, StepMatrix input) {
+    if (k < 1) {
+      return new StepMatrix(input.grid, List.of());
+    }
+    int steps = input.steps();
+    int rowCount = input.rows.size();
+    List<StepMatrix.Row> out = new ArrayList<>(rowCount);
+    for (StepMatrix.Row row : input.rows) {
+      out.add(new StepMatrix.Row(row.labels, steps));
+    }
+    Map<Labels, List<Integer>> members = new HashMap<>();
+    List<List<Integer>> groups = new ArrayList<>();
+    for (int r = 0; r < rowCount; r++) {
+      List<Integer> group = members.computeIfAbsent(Matching.groupLabels(grouping, input.rows.get(r).labels), labels -> new ArrayList<>());
+      if (group.isEmpty()) {
+        groups.add(group);
+      }
+      group.add(r);
+    }
+    Integer[] candidates = new Integer[rowCount];
+    for (int step = 0; step < steps; step++) {
+      final int at = step;
+      for (List<Integer> group : groups) {
+        int size = 0;
+        for (int r : group) {
+          if (input.rows.get(r).present[at]) {
+            candidates[size++] = r;
+          }
+        }
+        // Numbers before NaN, best value first, and the earlier row first among equal values.
+        Arrays.sort(candidates, 0, size, (a, b) -> {
+          double x = input.rows.get(a).values[at];
+          double y = input.rows.get(b).values[at];
+          boolean xNaN = Double.isNaN(x);
+          boolean yNaN = Double.isNaN(y);
+          if (xNaN != yNaN) {
+            return xNaN ? 1 : -1;
+          }
+          int byValue = xNaN ? 0 : (top ? Double.compare(y, x) : Double.compare(x, y));
+          if (x == y) {
+            byValue = 0; // -0.0 and 0.0 are equal values here, as in Go
+          }
+          return byValue != 0 ? byValue : Integer.compare(a, b);
+        });
+        for (int i = 0; i < Math.min(k, size); i++) {
+          int r = candidates[i];
+          out.get(r).set(at, input.rows.get(r).values[at]);
+        }
+      }
+    }
+    List<StepMatrix.Row> nonEmpty = new ArrayList<>();
+    for (StepMatrix.Row row : out) {
+      if (!row.isEmpty()) {
+        nonEmpty.add(row);
+      }
+    }
+    return new StepMatrix(input.grid, nonEmpty);
+  }
+}
