@@ -1,0 +1,152 @@
+package dev.tonari.tenancy.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every key of the tenants file format, section by section, with its value kind and a one-line
+ * description. The loader checks keys against these tables (and suggests the nearest one for a
+ * typo), and {@link TenantConfigSchema} generates {@code docs/tenants.schema.json} from them, so
+ * the format, the lint and the published schema cannot drift apart.
+ */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  /** What a key's value must be. */
+  public enum Kind {
+    /** A mapping with the keys of another table. */
+    SECTION,
+    /** A mapping from tenant ID to a settings section. */
+    TENANT_MAP,
+    /** A list of {@code retention_stream} rules. */
+    RULE_LIST,
+    /** A mapping from label value to tenant ID. */
+    ROUTE_MAP,
+    DURATION,
+    SIZE,
+    COUNT,
+    MEGABYTES,
+    BOOLEAN,
+    PRICE,
+    CURRENCY,
+    LABEL_NAME,
+    SELECTOR,
+    /** A declared tenant ID, or {@code reject}. */
+    DEFAULT_TENANT,
+    PRIORITY
+  }
+
+  /** One key: its name, its kind, the table of its nested keys for sections, its description. */
+  public record Key(String name, Kind kind, String section, String description) {}
+
+  public static final String ROOT = "root";
+  public static final String SETTINGS = "settings";
+  public static final String LIMITS = "limits";
+  public static final String RETENTION = "retention";
+  public static final String RETENTION_STREAM = "retention_stream";
+  public static final String ROUTING = "routing";
+  public static final String PRICING = "pricing";
+
+  private static final Map<String, Map<String, Key>> TABLES = new LinkedHashMap<>();
+
+  static {
+    table(ROOT,
+        new Key("defaults", Kind.SECTION, SETTINGS, "Limits and retention of every tenant that does not override them."),
+        new Key("tenants", Kind.TENANT_MAP, SETTINGS, "Declared tenants (Loki tenant IDs) and their overrides; an empty value takes the defaults."),
+        new Key("routing", Kind.SECTION, ROUTING, "Routes a shared agent's streams to tenants by the value of one label."),
+        new Key("pricing", Kind.SECTION, PRICING, "Price sheet that turns usage into cost."));
+    table(SETTINGS,
+        new Key("limits", Kind.SECTION, LIMITS, "Limits, named as Loki's limits_config."),
+        new Key("retention", Kind.SECTION, RETENTION, "How long entries are kept."));
+    table(LIMITS,
+        new Key("ingestion_rate_mb", Kind.MEGABYTES, null, "Per-tenant push rate in MB/s (MB = 2^20 bytes, as Loki). Default 4."),
+        new Key("ingestion_burst_size_mb", Kind.MEGABYTES, null, "Per-tenant burst in MB. Default 6."),
+        new Key("max_global_streams_per_user", Kind.COUNT, null, "Active streams per tenant; 0 means no limit. Default 5000."),
+        new Key("max_line_size", Kind.SIZE, null, "Longest line, e.g. 256KB; 0 means no limit. Default 256KB."),
+        new Key("max_label_names_per_series", Kind.COUNT, null, "Labels per stream. Default 15."),
+        new Key("reject_old_samples", Kind.BOOLEAN, null, "Refuse entries older than reject_old_samples_max_age. Default true."),
+        new Key("reject_old_samples_max_age", Kind.DURATION, null, "Oldest accepted entry, e.g. 168h. Default 168h."),
+        new Key("creation_grace_period", Kind.DURATION, null, "How far in the future an entry may be. Default 10m."),
+        new Key("max_entries_limit_per_query", Kind.COUNT, null, "Most entries a log query returns. Default 5000."),
+        new Key("max_query_length", Kind.DURATION, null, "Widest time range of a query; 0 means no limit. Default 721h."),
+        new Key("max_query_series", Kind.COUNT, null, "Most series a metric query returns. Default 500."),
+        new Key("max_bytes_scanned", Kind.SIZE, null, "Most bytes one query may read (Tonari's own); 0 means no limit. Default 0."),
+        new Key("query_timeout", Kind.DURATION, null, "Longest a query may run. Default 1m."));
+    table(RETENTION,
+        new Key("period", Kind.DURATION, null, "Tenant-wide retention, e.g. 744h; 0 keeps everything. Default 744h."),
+        new Key("retention_stream", Kind.RULE_LIST, RETENTION_STREAM, "Per-stream retention rules, as Loki's retention_stream; replaces the defaults' list."));
+    table(RETENTION_STREAM,
+        new Key("selector", Kind.SELECTOR, null, "Stream selector, e.g. {app=\"debug\"}. Required."),
+        new Key("period", Kind.DURATION, null, "Retention of matching streams, e.g. 24h. Required."),
+        new Key("priority", Kind.PRIORITY, null, "The highest priority among matching rules wins. Default 0."));
+    table(ROUTING,
+        new Key("label", Kind.LABEL_NAME, null, "Label whose value picks the tenant, e.g. namespace. Required."),
+        new Key("map", Kind.ROUTE_MAP, null, "Label value -> declared tenant."),
+        new Key("default_tenant", Kind.DEFAULT_TENANT, null, "Tenant of unmapped values, or reject (the default) to refuse them."));
+    table(PRICING,
+        new Key("currency", Kind.CURRENCY, null, "ISO 4217 code, e.g. EUR. Default EUR."),
+        new Key("ingested_per_gb", Kind.PRICE, null, "Price per GB (10^9 bytes) ingested. Default 0."),
+        new Key("stored_per_gb_month", Kind.PRICE, null, "Price per GB-month (730 hours) stored after compression. Default 0."),
+        new Key("scanned_per_gb", Kind.PRICE, null, "Price per GB read by queries. Default 0."));
+  }
+
+  private static void table(String name, Key... keys) {
+    Map<String, Key> table = new LinkedHashMap<>();
+    for (Key key : keys) {
+      table.put(key.name(), key);
+    }
+    TABLES.put(name, java.util.Collections.unmodifiableMap(table));
+  }
+
+  /** The keys of one section table, in documentation order. */
+  public static Map<String, Key> table(String name) {
+    Map<String, Key> table = TABLES.get(name);
+    if (table == null) {
+      throw new IllegalArgumentException("no key table named '" + name + "'");
+    }
+    return table;
+  }
+
+  /** All tables, by name. */
+  public static Map<String, Map<String, Key>> tables() {
+    return java.util.Collections.unmodifiableMap(TABLES);
+  }
+
+  /** The known key nearest to a misspelt one, if one is near enough to be a plausible typo. */
+  public static java.util.Optional<String> suggestion(String unknown, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int distance = editDistance(unknown, candidate);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = candidate;
+      }
+    }
+    int tolerated = Math.max(2, unknown.length() / 3);
+    if (best != null && (bestDistance <= tolerated || best.startsWith(unknown) || unknown.startsWith(best))) {
+      return java.util.Optional.of(best);
+    }
+    return java.util.Optional.empty();
+  }
+
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}

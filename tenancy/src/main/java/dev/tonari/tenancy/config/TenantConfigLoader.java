@@ -1,0 +1,708 @@
+package dev.tonari.tenancy.config;
+
+import dev.tonari.tenancy.config.ConfigKeys.Key;
+import dev.tonari.tenancy.config.ConfigKeys.Kind;
+import dev.tonari.tenancy.config.YamlTree.Entry;
+import dev.tonari.tenancy.config.YamlTree.Mapping;
+import dev.tonari.tenancy.config.YamlTree.Node;
+import dev.tonari.tenancy.config.YamlTree.Position;
+import dev.tonari.tenancy.config.YamlTree.Scalar;
+import dev.tonari.tenancy.config.YamlTree.ScalarKind;
+import dev.tonari.tenancy.config.YamlTree.Sequence;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Reads tenants files into a {@link TenantConfig}, or into every problem found, each with its file,
+ * line and column. Nothing is half-applied: a result is either a complete valid config or a list
+ * of problems.
+ *
+ * <p>The format (see {@code docs/tenants.schema.json} and {@code tenancy/RATIONALE.md}):
+ *
+ * <pre>
+ * defaults:                 # every tenant
+ *   limits: {ingestion_rate_mb: 4, max_line_size: 256KB, query_timeout: 1m, ...}
+ *   retention:
+ *     period: 744h
+ *     retention_stream: [{selector: '{app="debug"}', period: 24h, priority: 1}]
+ * tenants:                  # declared tenants and their overrides
+ *   team-a: {limits: {ingestion_rate_mb: 8}}
+ *   shared:
+ * routing: {label: namespace, map: {team-a-ns: team-a}, default_tenant: shared}   # or reject
+ * pricing: {currency: EUR, ingested_per_gb: 0.50, stored_per_gb_month: 0.02, scanned_per_gb: 0.005}
+ * </pre>
+ *
+ * <p>Several files (a directory is read as its {@code *.yaml} and {@code *.yml} files in name
+ * order) merge: each tenant may be declared in one file only, and {@code defaults}, {@code
+ * routing} and {@code pricing} may each appear in one file only, so a team's file cannot silently
+ * override the platform team's. Tenant overrides apply over the defaults key by key; a tenant's
+ * {@code retention_stream} replaces the default list.
+ */
+public final class TenantConfigLoader {
+  private final TenantSettings baseDefaults;
+  private final Function<String, Optional<String>> selectorProblem;
+
+  /** Loki's defaults underneath, and the built-in minimal selector check. */
+  public TenantConfigLoader() {
+    this(TenantSettings.defaults(), SelectorSyntax::problem);
+  }
+
+  /**
+   * @param baseDefaults what applies where the files say nothing (the server passes its own
+   *     config's limits and retention)
+   * @param selectorProblem why a {@code retention_stream} selector is invalid, or empty; the
+   *     server injects the LogQL parser here
+   */
+  public TenantConfigLoader(TenantSettings baseDefaults, Function<String, Optional<String>> selectorProblem) {
+    this.baseDefaults = Objects.requireNonNull(baseDefaults, "baseDefaults");
+    this.selectorProblem = Objects.requireNonNull(selectorProblem, "selectorProblem");
+  }
+
+  /** The outcome of a load: a config, or the problems that prevent one. */
+  public sealed interface LoadResult {
+    record Loaded(TenantConfig config) implements LoadResult {}
+
+    record Invalid(List<ConfigProblem> problems) implements LoadResult {
+      public Invalid {
+        problems = List.copyOf(problems);
+      }
+    }
+  }
+
+  /**
+   * The files a list of paths stands for: files as given, directories as their {@code *.yaml} and
+   * {@code *.yml} files in name order (not recursive).
+   */
+  public static List<Path> expand(List<Path> paths) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Path path : paths) {
+      if (Files.isDirectory(path)) {
+        try (Stream<Path> listing = Files.list(path)) {
+          listing.filter(p -> {
+                String name = p.getFileName().toString();
+                return Files.isRegularFile(p) && (name.endsWith(".yaml") || name.endsWith(".yml"));
+              })
+              .sorted()
+              .forEach(files::add);
+        }
+      } else {
+        files.add(path);
+      }
+    }
+    return files;
+  }
+
+  /** Loads and merges files and directories. An unreadable file is a problem at 1:1 of that file. */
+  public LoadResult load(List<Path> paths) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    List<Map.Entry<String, String>> sources = new ArrayList<>();
+    List<Path> files;
+    try {
+      files = expand(paths);
+    } catch (IOException e) {
+      return new LoadResult.Invalid(List.of(new ConfigProblem(String.valueOf(paths), 1, 1, "cannot list tenants files: " + e)));
+    }
+    for (Path file : files) {
+      try {
+        sources.add(Map.entry(file.toString(), Files.readString(file)));
+      } catch (NoSuchFileException e) {
+        problems.add(new ConfigProblem(file.toString(), 1, 1, "file does not exist"));
+      } catch (MalformedInputException e) {
+        problems.add(new ConfigProblem(file.toString(), 1, 1, "file is not UTF-8 text"));
+      } catch (IOException e) {
+        problems.add(new ConfigProblem(file.toString(), 1, 1, "cannot read file: " + e));
+      }
+    }
+    if (!problems.isEmpty()) {
+      return new LoadResult.Invalid(problems);
+    }
+    return parseAll(sources);
+  }
+
+  /** Parses one document; {@code file} names it in problems. */
+  public LoadResult parse(String text, String file) {
+    return parseAll(List.of(Map.entry(file, text)));
+  }
+
+  /** Parses and merges several documents (file name, text), in the given order. */
+  public LoadResult parseAll(List<Map.Entry<String, String>> documents) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    List<FileDraft> drafts = new ArrayList<>();
+    for (Map.Entry<String, String> document : documents) {
+      FileReader reader = new FileReader(document.getKey(), problems);
+      drafts.add(reader.read(document.getValue()));
+    }
+    TenantConfig config = merge(drafts, problems);
+    if (!problems.isEmpty()) {
+      Collections.sort(problems);
+      return new LoadResult.Invalid(problems);
+    }
+    return new LoadResult.Loaded(config);
+  }
+
+  // ---- merging across files ----
+
+  private record Located<T>(String file, Position position, T value) {
+    String where() {
+      return file + " at line " + position.line() + " column " + position.column();
+    }
+  }
+
+  private static final class SettingsDraft {
+    final Map<String, Object> limits = new LinkedHashMap<>();
+    Duration retentionPeriod;
+    List<RetentionPolicy.StreamRule> streamRules;
+  }
+
+  private record Route(String value, String tenant, Position position) {}
+
+  private static final class RoutingDraft {
+    String label;
+    final List<Route> routes = new ArrayList<>();
+    String defaultTenant;
+    Position defaultTenantPosition;
+  }
+
+  private static final class FileDraft {
+    final String file;
+    Located<SettingsDraft> defaults;
+    final Map<String, Located<SettingsDraft>> tenants = new LinkedHashMap<>();
+    Located<RoutingDraft> routing;
+    Located<PriceSheet> pricing;
+
+    FileDraft(String file) {
+      this.file = file;
+    }
+  }
+
+  private TenantConfig merge(List<FileDraft> drafts, List<ConfigProblem> problems) {
+    Located<SettingsDraft> defaults = null;
+    Map<String, Located<SettingsDraft>> tenants = new LinkedHashMap<>();
+    Located<RoutingDraft> routing = null;
+    Located<PriceSheet> pricing = null;
+    for (FileDraft draft : drafts) {
+      if (draft.defaults != null) {
+        if (defaults != null) {
+          problems.add(problem(draft.defaults, "defaults: section 'defaults' is already set in " + defaults.where()));
+        } else {
+          defaults = draft.defaults;
+        }
+      }
+      for (Map.Entry<String, Located<SettingsDraft>> tenant : draft.tenants.entrySet()) {
+        Located<SettingsDraft> previous = tenants.putIfAbsent(tenant.getKey(), tenant.getValue());
+        if (previous != null) {
+          problems.add(problem(tenant.getValue(), "tenants: tenant '" + tenant.getKey() + "' is already declared in " + previous.where()));
+        }
+      }
+      if (draft.routing != null) {
+        if (routing != null) {
+          problems.add(problem(draft.routing, "routing: section 'routing' is already set in " + routing.where()));
+        } else {
+          routing = draft.routing;
+        }
+      }
+      if (draft.pricing != null) {
+        if (pricing != null) {
+          problems.add(problem(draft.pricing, "pricing: section 'pricing' is already set in " + pricing.where()));
+        } else {
+          pricing = draft.pricing;
+        }
+      }
+    }
+    Optional<RoutingRule> routingRule = Optional.empty();
+    if (routing != null) {
+      routingRule = checkRouting(routing, tenants.keySet(), problems);
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    TenantSettings effectiveDefaults = defaults == null ? baseDefaults : apply(baseDefaults, defaults.value());
+    Map<String, TenantSettings> effectiveTenants = new LinkedHashMap<>();
+    tenants.forEach((tenant, draft) -> effectiveTenants.put(tenant, apply(effectiveDefaults, draft.value())));
+    return new TenantConfig(effectiveDefaults, effectiveTenants, routingRule, pricing == null ? PriceSheet.free() : pricing.value());
+  }
+
+  private static Optional<RoutingRule> checkRouting(Located<RoutingDraft> routing, java.util.Set<String> declared, List<ConfigProblem> problems) {
+    RoutingDraft draft = routing.value();
+    String declaredList = declared.isEmpty() ? "none" : String.join(", ", new TreeSet<>(declared));
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Route route : draft.routes) {
+      if (!declared.contains(route.tenant())) {
+        problems.add(new ConfigProblem(routing.file(), route.position().line(), route.position().column(),
+            "routing.map." + route.value() + ": routes to tenant '" + route.tenant() + "', which is not declared under tenants (declared: " + declaredList + ")"));
+      }
+      map.put(route.value(), route.tenant());
+    }
+    Optional<String> defaultTenant = Optional.empty();
+    if (draft.defaultTenant != null && !draft.defaultTenant.equals(RoutingRule.REJECT)) {
+      if (!declared.contains(draft.defaultTenant)) {
+        problems.add(new ConfigProblem(routing.file(), draft.defaultTenantPosition.line(), draft.defaultTenantPosition.column(),
+            "routing.default_tenant: tenant '" + draft.defaultTenant + "' is not declared under tenants (declared: " + declaredList
+                + "); use 'reject' to refuse unrouted streams"));
+      }
+      defaultTenant = Optional.of(draft.defaultTenant);
+    }
+    // Without a (valid) label the problem is already reported; the routes are still checked above.
+    return draft.label == null ? Optional.empty() : Optional.of(new RoutingRule(draft.label, map, defaultTenant));
+  }
+
+  private static TenantSettings apply(TenantSettings base, SettingsDraft draft) {
+    TenantLimits.Builder limits = base.limits().toBuilder();
+    draft.limits.forEach(limits::set);
+    RetentionPolicy retention = new RetentionPolicy(
+        draft.retentionPeriod != null ? draft.retentionPeriod : base.retention().period(),
+        draft.streamRules != null ? draft.streamRules : base.retention().streamRules());
+    return new TenantSettings(limits.build(), retention);
+  }
+
+  private static ConfigProblem problem(Located<?> located, String message) {
+    return new ConfigProblem(located.file(), located.position().line(), located.position().column(), message);
+  }
+
+  // ---- one file ----
+
+  /** Validates one document's tree against {@link ConfigKeys}, collecting every problem. */
+  private final class FileReader {
+    private final String file;
+    private final List<ConfigProblem> problems;
+
+    FileReader(String file, List<ConfigProblem> problems) {
+      this.file = file;
+      this.problems = problems;
+    }
+
+    FileDraft read(String text) {
+      FileDraft draft = new FileDraft(file);
+      List<Map.Entry<Position, String>> duplicates = new ArrayList<>();
+      Node root;
+      try {
+        root = YamlTree.parse(text, duplicates);
+      } catch (YamlTree.SyntaxException e) {
+        report(e.position, e.getMessage());
+        return draft;
+      }
+      for (Map.Entry<Position, String> duplicate : duplicates) {
+        report(duplicate.getKey(), duplicate.getValue());
+      }
+      if (root == null || isNull(root)) {
+        return draft;
+      }
+      Mapping mapping = mapping(root, "the file", "a mapping with the sections defaults, tenants, routing, pricing");
+      if (mapping == null) {
+        return draft;
+      }
+      for (Entry entry : knownEntries(mapping, ConfigKeys.ROOT, "")) {
+        switch (entry.key()) {
+          case "defaults" -> {
+            SettingsDraft settings = settings(entry.value(), "defaults");
+            if (settings != null) {
+              draft.defaults = new Located<>(file, entry.keyPosition(), settings);
+            }
+          }
+          case "tenants" -> readTenants(entry.value(), draft);
+          case "routing" -> {
+            RoutingDraft routing = routing(entry.value());
+            if (routing != null) {
+              draft.routing = new Located<>(file, entry.keyPosition(), routing);
+            }
+          }
+          case "pricing" -> {
+            PriceSheet pricing = pricing(entry.value());
+            if (pricing != null) {
+              draft.pricing = new Located<>(file, entry.keyPosition(), pricing);
+            }
+          }
+          default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
+        }
+      }
+      return draft;
+    }
+
+    private void readTenants(Node node, FileDraft draft) {
+      if (isNull(node)) {
+        return;
+      }
+      Mapping tenants = mapping(node, "tenants", "a mapping from tenant ID to its overrides");
+      if (tenants == null) {
+        return;
+      }
+      for (Entry entry : tenants.entries().values()) {
+        Optional<String> invalid = TenantIds.problem(entry.key());
+        if (invalid.isPresent()) {
+          report(entry.keyPosition(), "tenants: invalid tenant ID '" + entry.key() + "': " + invalid.get());
+          continue;
+        }
+        SettingsDraft settings = isNull(entry.value()) ? new SettingsDraft() : settings(entry.value(), "tenants." + entry.key());
+        if (settings != null) {
+          draft.tenants.put(entry.key(), new Located<>(file, entry.keyPosition(), settings));
+        }
+      }
+    }
+
+    private SettingsDraft settings(Node node, String path) {
+      SettingsDraft draft = new SettingsDraft();
+      if (isNull(node)) {
+        return draft;
+      }
+      Mapping mapping = mapping(node, path, "a mapping with the sections limits, retention");
+      if (mapping == null) {
+        return null;
+      }
+      for (Entry entry : knownEntries(mapping, ConfigKeys.SETTINGS, path)) {
+        String entryPath = path + "." + entry.key();
+        if (isNull(entry.value())) {
+          continue;
+        }
+        if (entry.key().equals("limits")) {
+          Mapping limits = mapping(entry.value(), entryPath, "a mapping of limits");
+          if (limits != null) {
+            for (Entry limit : knownEntries(limits, ConfigKeys.LIMITS, entryPath)) {
+              Key key = ConfigKeys.table(ConfigKeys.LIMITS).get(limit.key());
+              Object value = scalarValue(limit.value(), key.kind(), entryPath + "." + limit.key());
+              if (value != null) {
+                draft.limits.put(limit.key(), value);
+              }
+            }
+          }
+        } else {
+          readRetention(entry.value(), entryPath, draft);
+        }
+      }
+      return draft;
+    }
+
+    private void readRetention(Node node, String path, SettingsDraft draft) {
+      Mapping retention = mapping(node, path, "a mapping with the keys period, retention_stream");
+      if (retention == null) {
+        return;
+      }
+      for (Entry entry : knownEntries(retention, ConfigKeys.RETENTION, path)) {
+        String entryPath = path + "." + entry.key();
+        if (entry.key().equals("period")) {
+          Object period = scalarValue(entry.value(), Kind.DURATION, entryPath);
+          if (period != null) {
+            draft.retentionPeriod = (Duration) period;
+          }
+          continue;
+        }
+        if (isNull(entry.value())) {
+          draft.streamRules = List.of();
+          continue;
+        }
+        if (!(entry.value() instanceof Sequence rules)) {
+          report(entry.value().position(), entryPath + ": expected a list of rules {selector, period, priority}, got " + entry.value().kindName());
+          continue;
+        }
+        List<RetentionPolicy.StreamRule> parsed = new ArrayList<>();
+        for (int i = 0; i < rules.items().size(); i++) {
+          RetentionPolicy.StreamRule rule = streamRule(rules.items().get(i), entryPath + "[" + i + "]");
+          if (rule != null) {
+            parsed.add(rule);
+          }
+        }
+        draft.streamRules = parsed;
+      }
+    }
+
+    private RetentionPolicy.StreamRule streamRule(Node node, String path) {
+      Mapping mapping = mapping(node, path, "a mapping with the keys selector, period, priority");
+      if (mapping == null) {
+        return null;
+      }
+      String selector = null;
+      Duration period = null;
+      long priority = 0;
+      boolean valid = true;
+      for (Entry entry : knownEntries(mapping, ConfigKeys.RETENTION_STREAM, path)) {
+        Key key = ConfigKeys.table(ConfigKeys.RETENTION_STREAM).get(entry.key());
+        Object value = scalarValue(entry.value(), key.kind(), path + "." + entry.key());
+        if (value == null) {
+          valid = false;
+          continue;
+        }
+        switch (entry.key()) {
+          case "selector" -> selector = (String) value;
+          case "period" -> period = (Duration) value;
+          case "priority" -> priority = (Long) value;
+          default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
+        }
+      }
+      if (!mapping.entries().containsKey("selector")) {
+        report(mapping.position(), path + ": missing required key 'selector'");
+        valid = false;
+      }
+      if (!mapping.entries().containsKey("period")) {
+        report(mapping.position(), path + ": missing required key 'period'");
+        valid = false;
+      }
+      return valid && selector != null && period != null ? new RetentionPolicy.StreamRule(selector, period, (int) priority) : null;
+    }
+
+    private RoutingDraft routing(Node node) {
+      if (isNull(node)) {
+        return null;
+      }
+      Mapping mapping = mapping(node, "routing", "a mapping with the keys label, map, default_tenant");
+      if (mapping == null) {
+        return null;
+      }
+      RoutingDraft draft = new RoutingDraft();
+      for (Entry entry : knownEntries(mapping, ConfigKeys.ROUTING, "routing")) {
+        String path = "routing." + entry.key();
+        switch (entry.key()) {
+          case "label" -> draft.label = (String) scalarValue(entry.value(), Kind.LABEL_NAME, path);
+          case "default_tenant" -> {
+            String tenant = (String) scalarValue(entry.value(), Kind.DEFAULT_TENANT, path);
+            if (tenant != null) {
+              draft.defaultTenant = tenant;
+              draft.defaultTenantPosition = entry.value().position();
+            }
+          }
+          case "map" -> {
+            if (isNull(entry.value())) {
+              continue;
+            }
+            Mapping routes = mapping(entry.value(), path, "a mapping from label value to tenant ID");
+            if (routes == null) {
+              continue;
+            }
+            for (Entry route : routes.entries().values()) {
+              if (route.value() instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && !(scalar.kind() == ScalarKind.STRING && scalar.text().isEmpty())) {
+                Optional<String> invalid = TenantIds.problem(scalar.text());
+                if (invalid.isPresent()) {
+                  report(scalar.position(), path + "." + route.key() + ": invalid tenant ID '" + scalar.text() + "': " + invalid.get());
+                } else {
+                  draft.routes.add(new Route(route.key(), scalar.text(), scalar.position()));
+                }
+              } else {
+                report(route.value().position(), path + "." + route.key() + ": expected a tenant ID, got " + route.value().kindName());
+              }
+            }
+          }
+          default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
+        }
+      }
+      if (!mapping.entries().containsKey("label")) {
+        report(mapping.position(), "routing: missing required key 'label'");
+      }
+      return draft;
+    }
+
+    private PriceSheet pricing(Node node) {
+      if (isNull(node)) {
+        return null;
+      }
+      Mapping mapping = mapping(node, "pricing", "a mapping with the keys currency, ingested_per_gb, stored_per_gb_month, scanned_per_gb");
+      if (mapping == null) {
+        return null;
+      }
+      String currency = "EUR";
+      BigDecimal ingested = BigDecimal.ZERO;
+      BigDecimal stored = BigDecimal.ZERO;
+      BigDecimal scanned = BigDecimal.ZERO;
+      boolean valid = true;
+      for (Entry entry : knownEntries(mapping, ConfigKeys.PRICING, "pricing")) {
+        Key key = ConfigKeys.table(ConfigKeys.PRICING).get(entry.key());
+        Object value = scalarValue(entry.value(), key.kind(), "pricing." + entry.key());
+        if (value == null) {
+          valid = false;
+          continue;
+        }
+        switch (entry.key()) {
+          case "currency" -> currency = (String) value;
+          case "ingested_per_gb" -> ingested = (BigDecimal) value;
+          case "stored_per_gb_month" -> stored = (BigDecimal) value;
+          case "scanned_per_gb" -> scanned = (BigDecimal) value;
+          default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
+        }
+      }
+      return valid ? new PriceSheet(currency, ingested, stored, scanned) : null;
+    }
+
+    /** The entries of a mapping whose keys the table knows; reports the others with a suggestion. */
+    private List<Entry> knownEntries(Mapping mapping, String table, String path) {
+      Map<String, Key> keys = ConfigKeys.table(table);
+      List<Entry> known = new ArrayList<>();
+      for (Entry entry : mapping.entries().values()) {
+        if (keys.containsKey(entry.key())) {
+          known.add(entry);
+          continue;
+        }
+        String where = path.isEmpty() ? "at the top level" : "in " + path;
+        List<String> names = List.copyOf(keys.keySet());
+        Optional<String> suggestion = ConfigKeys.suggestion(entry.key(), names);
+        report(entry.keyPosition(), "unknown key '" + entry.key() + "' " + where
+            + suggestion.map(s -> "; did you mean '" + s + "'?").orElse("; known keys: " + String.join(", ", names)));
+      }
+      return known;
+    }
+
+    private Mapping mapping(Node node, String path, String expected) {
+      if (node instanceof Mapping mapping) {
+        return mapping;
+      }
+      report(node.position(), path + ": expected " + expected + ", got " + node.kindName());
+      return null;
+    }
+
+    /** Parses a scalar of a kind; reports and returns null when it is not one. */
+    private Object scalarValue(Node node, Kind kind, String path) {
+      if (!(node instanceof Scalar scalar) || scalar.kind() == ScalarKind.NULL) {
+        report(node.position(), path + ": expected " + describe(kind) + ", got " + node.kindName());
+        return null;
+      }
+      String text = scalar.text();
+      try {
+        return switch (kind) {
+          case DURATION -> {
+            if (scalar.kind() == ScalarKind.INTEGER && !text.equals("0")) {
+              throw new IllegalArgumentException("a duration needs a unit: write " + text + "s, " + text + "m or " + text + "h");
+            }
+            if (scalar.kind() != ScalarKind.STRING && scalar.kind() != ScalarKind.INTEGER) {
+              throw wrongKind(kind, scalar);
+            }
+            yield LokiUnits.parseDuration(text);
+          }
+          case SIZE -> {
+            if (scalar.kind() == ScalarKind.INTEGER) {
+              yield nonNegative(Long.parseLong(text), text);
+            }
+            if (scalar.kind() != ScalarKind.STRING) {
+              throw wrongKind(kind, scalar);
+            }
+            yield LokiUnits.parseBytes(text);
+          }
+          case COUNT, PRIORITY -> {
+            if (scalar.kind() != ScalarKind.INTEGER) {
+              throw wrongKind(kind, scalar);
+            }
+            long value = Long.parseLong(text);
+            if (kind == Kind.COUNT) {
+              nonNegative(value, text);
+            }
+            if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+              throw new IllegalArgumentException("must be at most " + Integer.MAX_VALUE + ", got " + text);
+            }
+            yield value;
+          }
+          case MEGABYTES -> {
+            if (scalar.kind() != ScalarKind.INTEGER && scalar.kind() != ScalarKind.FLOAT) {
+              throw wrongKind(kind, scalar);
+            }
+            double value = Double.parseDouble(text);
+            if (!(value >= 0) || Double.isInfinite(value)) {
+              throw new IllegalArgumentException("must not be negative, got " + text);
+            }
+            yield value;
+          }
+          case PRICE -> {
+            if (scalar.kind() != ScalarKind.INTEGER && scalar.kind() != ScalarKind.FLOAT) {
+              throw wrongKind(kind, scalar);
+            }
+            BigDecimal value = new BigDecimal(text);
+            if (value.signum() < 0) {
+              throw new IllegalArgumentException("must not be negative, got " + text);
+            }
+            yield value;
+          }
+          case BOOLEAN -> {
+            if (scalar.kind() != ScalarKind.BOOLEAN) {
+              throw wrongKind(kind, scalar);
+            }
+            yield Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT));
+          }
+          case CURRENCY -> {
+            if (scalar.kind() != ScalarKind.STRING || !text.matches("[A-Z]{3}")) {
+              throw new IllegalArgumentException("expected a 3-letter ISO 4217 currency code such as EUR or USD, got " + scalar.kindName());
+            }
+            yield text;
+          }
+          case LABEL_NAME -> {
+            if (scalar.kind() != ScalarKind.STRING || !SelectorSyntax.isLabelName(text)) {
+              throw new IllegalArgumentException("expected a label name ([a-zA-Z_][a-zA-Z0-9_]*), got " + scalar.kindName());
+            }
+            yield text;
+          }
+          case SELECTOR -> {
+            if (scalar.kind() != ScalarKind.STRING) {
+              throw wrongKind(kind, scalar);
+            }
+            Optional<String> problem = selectorProblem.apply(text);
+            if (problem.isPresent()) {
+              throw new IllegalArgumentException("invalid stream selector '" + text + "': " + problem.get());
+            }
+            yield text;
+          }
+          case DEFAULT_TENANT -> {
+            if (scalar.kind() != ScalarKind.STRING) {
+              throw wrongKind(kind, scalar);
+            }
+            Optional<String> invalid = TenantIds.problem(text);
+            if (invalid.isPresent()) {
+              throw new IllegalArgumentException("invalid tenant ID '" + text + "': " + invalid.get());
+            }
+            yield text;
+          }
+          case SECTION, TENANT_MAP, RULE_LIST, ROUTE_MAP -> throw new IllegalStateException("not a scalar kind: " + kind);
+        };
+      } catch (IllegalArgumentException e) {
+        report(scalar.position(), path + ": " + e.getMessage());
+        return null;
+      }
+    }
+
+    private IllegalArgumentException wrongKind(Kind kind, Scalar scalar) {
+      return new IllegalArgumentException("expected " + describe(kind) + ", got " + scalar.kindName());
+    }
+
+    private long nonNegative(long value, String text) {
+      if (value < 0) {
+        throw new IllegalArgumentException("must not be negative, got " + text);
+      }
+      return value;
+    }
+
+    private void report(Position position, String message) {
+      problems.add(new ConfigProblem(file, position.line(), position.column(), message));
+    }
+  }
+
+  private static boolean isNull(Node node) {
+    return node instanceof Scalar scalar && scalar.kind() == ScalarKind.NULL;
+  }
+
+  static String describe(Kind kind) {
+    return switch (kind) {
+      case DURATION -> "a duration such as 168h, 10m or 1h30m";
+      case SIZE -> "a size such as 256KB or 1MiB";
+      case COUNT -> "a whole number";
+      case PRIORITY -> "a whole number";
+      case MEGABYTES -> "a number of MB";
+      case PRICE -> "a price (a number)";
+      case BOOLEAN -> "true or false";
+      case CURRENCY -> "a currency code such as EUR";
+      case LABEL_NAME -> "a label name";
+      case SELECTOR -> "a stream selector such as {app=\"debug\"}";
+      case DEFAULT_TENANT -> "a tenant ID or reject";
+      case SECTION -> "a mapping";
+      case TENANT_MAP -> "a mapping from tenant ID to overrides";
+      case RULE_LIST -> "a list of rules";
+      case ROUTE_MAP -> "a mapping from label value to tenant ID";
+    };
+  }
+}
