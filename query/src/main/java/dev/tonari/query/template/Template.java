@@ -1,0 +1,454 @@
+package dev.tonari.query.template;
+
+import dev.tonari.query.template.TemplateNode.Command;
+import dev.tonari.query.template.TemplateNode.Operand;
+import dev.tonari.query.template.TemplateNode.Pipeline;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A Go text/template as LogQL's {@code line_format} and {@code label_format} use it, with Loki's
+ * function map (Sprig's subset plus Loki's own functions, {@code __line__} and
+ * {@code __timestamp__}). Parsed once, executed once per line; execution keeps no state in the
+ * template, so one instance may run on many threads.
+ *
+ * <p>Every failure while running is a {@link TemplateExecutionException} with Go's wording; no
+ * other exception escapes {@link #execute}. Execution is bounded: a template stops with an error
+ * after {@link #MAX_STEPS} evaluation steps or {@link #MAX_OUTPUT_CHARS} characters of output, so
+ * that a query cannot make a template loop or allocate without end.
+ */
+public final class Template {
+  public static final int MAX_STEPS = 100_000;
+  public static final int MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
+
+  private final String name;
+  private final String source;
+  private final List<TemplateNode> nodes;
+  private final boolean constant;
+
+  private Template(String name, String source, List<TemplateNode> nodes) {
+    this.name = name;
+    this.source = source;
+    this.nodes = nodes;
+    this.constant = nodes.stream().allMatch(TemplateNode.Text.class::isInstance);
+  }
+
+  /**
+   * Parses a template.
+   *
+   * @param name Go's template name, which messages show: Loki uses "line" for line_format and
+   *     "label" for label_format
+   */
+  public static Template parse(String name, String text) throws TemplateParseException {
+    return new Template(name, text, TemplateParser.parse(name, text, TemplateFunctions.NAMES));
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** Runs the template on one line. */
+  public String execute(TemplateData data) throws TemplateExecutionException {
+    if (constant) {
+      StringBuilder out = new StringBuilder();
+      for (TemplateNode node : nodes) {
+        out.append(((TemplateNode.Text) node).text());
+      }
+      return out.toString();
+    }
+    Execution execution = new Execution(data);
+    try {
+      execution.walkList(nodes, new Root(data));
+    } catch (ExecutionError e) {
+      throw new TemplateExecutionException(e.getMessage());
+    } catch (LoopControl e) {
+      throw new TemplateExecutionException("template: " + name + ": break or continue outside range");
+    } catch (RuntimeException | StackOverflowError e) {
+      // A bug must not turn into a failed query: report it through the documented error path.
+      throw new TemplateExecutionException("template: " + name + ": internal error: " + e);
+    }
+    return execution.out.toString();
+  }
+
+  /** The label names the template reads as {@code .name} (not through $ or range). */
+  public Set<String> fieldNames() {
+    Set<String> names = new LinkedHashSet<>();
+    collectFields(nodes, names);
+    return names;
+  }
+
+  private static void collectFields(List<TemplateNode> list, Set<String> names) {
+    for (TemplateNode node : list) {
+      switch (node) {
+        case TemplateNode.Action action -> collectFields(action.pipeline(), names);
+        case TemplateNode.If branch -> {
+          collectFields(branch.condition(), names);
+          collectFields(branch.then(), names);
+          collectFields(branch.otherwise(), names);
+        }
+        case TemplateNode.Range range -> {
+          collectFields(range.pipeline(), names);
+          collectFields(range.body(), names);
+          collectFields(range.otherwise(), names);
+        }
+        case TemplateNode.With with -> {
+          collectFields(with.pipeline(), names);
+          collectFields(with.body(), names);
+          collectFields(with.otherwise(), names);
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private static void collectFields(Pipeline pipeline, Set<String> names) {
+    for (Command command : pipeline.commands()) {
+      for (Operand operand : command.arguments()) {
+        if (operand instanceof TemplateNode.Field field && !field.names().isEmpty()) {
+          names.add(field.names().get(0));
+        } else if (operand instanceof TemplateNode.Parenthesized parenthesized) {
+          collectFields(parenthesized.pipeline(), names);
+        }
+      }
+    }
+  }
+
+  /** The dot at the top: the labels of the line, read lazily. */
+  record Root(TemplateData data) {}
+
+  /** An error while running, already formatted as Go's message. */
+  static final class ExecutionError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ExecutionError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** An error from inside a function, formatted by the caller with its position. */
+  static final class FunctionError extends Exception {
+    private static final long serialVersionUID = 1L;
+    final boolean typeError;
+
+    FunctionError(String message, boolean typeError) {
+      super(message, null, false, false);
+      this.typeError = typeError;
+    }
+
+    FunctionError(String message) {
+      this(message, false);
+    }
+  }
+
+  private static final class LoopControl extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final boolean isBreak;
+
+    LoopControl(boolean isBreak) {
+      super(null, null, false, false);
+      this.isBreak = isBreak;
+    }
+  }
+
+  /** The state of one execution: output, variables and the step budget. */
+  final class Execution {
+    final TemplateData data;
+    final StringBuilder out = new StringBuilder();
+    private final List<String> variableNames = new ArrayList<>();
+    private final List<Object> variableValues = new ArrayList<>();
+    private int steps;
+
+    Execution(TemplateData data) {
+      this.data = data;
+      variableNames.add("$");
+      variableValues.add(new Root(data));
+    }
+
+    private void step(Pipeline at) throws ExecutionError {
+      if (++steps > MAX_STEPS) {
+        throw error(at, "template execution exceeded " + MAX_STEPS + " steps");
+      }
+      if (out.length() > MAX_OUTPUT_CHARS) {
+        throw error(at, "template output exceeded " + MAX_OUTPUT_CHARS + " characters");
+      }
+    }
+
+    void walkList(List<TemplateNode> list, Object dot) throws ExecutionError {
+      for (TemplateNode node : list) {
+        walk(node, dot);
+      }
+    }
+
+    private void walk(TemplateNode node, Object dot) throws ExecutionError {
+      switch (node) {
+        case TemplateNode.Text text -> out.append(text.text());
+        case TemplateNode.Action action -> {
+          Object value = evalPipeline(action.pipeline(), dot);
+          if (action.pipeline().declarations().isEmpty()) {
+            out.append(GoFormat.print(printable(value)));
+          }
+        }
+        case TemplateNode.If branch -> {
+          int mark = variableNames.size();
+          Object value = evalPipeline(branch.condition(), dot);
+          boolean truth = truth(branch.condition(), value, "if/with");
+          walkList(truth ? branch.then() : branch.otherwise(), dot);
+          popVariables(mark);
+        }
+        case TemplateNode.With with -> {
+          int mark = variableNames.size();
+          Object value = evalPipeline(with.pipeline(), dot);
+          if (truth(with.pipeline(), value, "if/with")) {
+            walkList(with.body(), value);
+          } else {
+            walkList(with.otherwise(), dot);
+          }
+          popVariables(mark);
+        }
+        case TemplateNode.Range range -> walkRange(range, dot);
+        case TemplateNode.Break b -> throw new LoopControl(true);
+        case TemplateNode.Continue c -> throw new LoopControl(false);
+      }
+    }
+
+    private void walkRange(TemplateNode.Range range, Object dot) throws ExecutionError {
+      int mark = variableNames.size();
+      Pipeline pipeline = range.pipeline();
+      List<String> declarations = pipeline.declarations();
+      Object value = evalCommands(pipeline, dot);
+      List<Object[]> items = new ArrayList<>();
+      switch (materialize(value)) {
+        case null -> {}
+        case List<?> list -> {
+          for (int i = 0; i < list.size(); i++) {
+            items.add(new Object[] {(long) i, list.get(i)});
+          }
+        }
+        case Map<?, ?> map -> {
+          for (Map.Entry<?, ?> entry : new TreeMap<>(map).entrySet()) {
+            items.add(new Object[] {entry.getKey(), entry.getValue()});
+          }
+        }
+        case Long count -> {
+          if (declarations.size() > 1) {
+            throw error(pipeline, "can't use " + count + " to iterate over more than one variable");
+          }
+          for (long i = 0; i < count; i++) {
+            step(pipeline);
+            items.add(new Object[] {i, i});
+          }
+        }
+        default -> throw error(pipeline, "range can't iterate over " + GoFormat.formatValue(value));
+      }
+      if (items.isEmpty()) {
+        walkList(range.otherwise(), dot);
+        popVariables(mark);
+        return;
+      }
+      for (Object[] item : items) {
+        step(pipeline);
+        int iterationMark = variableNames.size();
+        if (declarations.size() == 1) {
+          pushVariable(declarations.get(0), item[1]);
+        } else if (declarations.size() == 2) {
+          pushVariable(declarations.get(0), item[0]);
+          pushVariable(declarations.get(1), item[1]);
+        }
+        try {
+          walkList(range.body(), item[1]);
+        } catch (LoopControl control) {
+          if (control.isBreak) {
+            popVariables(iterationMark);
+            break;
+          }
+        }
+        popVariables(iterationMark);
+      }
+      popVariables(mark);
+    }
+
+    private void pushVariable(String variable, Object value) {
+      variableNames.add(variable);
+      variableValues.add(value);
+    }
+
+    private void popVariables(int mark) {
+      while (variableNames.size() > mark) {
+        variableNames.remove(variableNames.size() - 1);
+        variableValues.remove(variableValues.size() - 1);
+      }
+    }
+
+    private Object variable(Pipeline at, String variable) throws ExecutionError {
+      for (int i = variableNames.size() - 1; i >= 0; i--) {
+        if (variableNames.get(i).equals(variable)) {
+          return variableValues.get(i);
+        }
+      }
+      throw error(at, "undefined variable: " + variable);
+    }
+
+    private void setVariable(String variable, Object value) {
+      for (int i = variableNames.size() - 1; i >= 0; i--) {
+        if (variableNames.get(i).equals(variable)) {
+          variableValues.set(i, value);
+          return;
+        }
+      }
+    }
+
+    Object evalPipeline(Pipeline pipeline, Object dot) throws ExecutionError {
+      Object value = evalCommands(pipeline, dot);
+      for (String declaration : pipeline.declarations()) {
+        if (pipeline.assign()) {
+          setVariable(declaration, value);
+        } else {
+          pushVariable(declaration, value);
+        }
+      }
+      return value;
+    }
+
+    private Object evalCommands(Pipeline pipeline, Object dot) throws ExecutionError {
+      Object value = null;
+      boolean hasFinal = false;
+      for (Command command : pipeline.commands()) {
+        step(pipeline);
+        value = evalCommand(pipeline, command, dot, value, hasFinal);
+        hasFinal = true;
+      }
+      return value;
+    }
+
+    private Object evalCommand(Pipeline pipeline, Command command, Object dot, Object finalValue, boolean hasFinal) throws ExecutionError {
+      List<Operand> arguments = command.arguments();
+      Operand first = arguments.get(0);
+      if (first instanceof TemplateNode.Function function) {
+        return call(pipeline, function.name(), arguments.subList(1, arguments.size()), dot, finalValue, hasFinal);
+      }
+      if (arguments.size() > 1 || hasFinal) {
+        throw error(pipeline, "can't give argument to non-function " + describe(first));
+      }
+      return evalOperand(pipeline, first, dot);
+    }
+
+    private Object evalOperand(Pipeline pipeline, Operand operand, Object dot) throws ExecutionError {
+      return switch (operand) {
+        case TemplateNode.Field field -> fields(pipeline, dot, field.names());
+        case TemplateNode.Variable variable -> fields(pipeline, variable(pipeline, variable.name()), variable.fields());
+        case TemplateNode.Constant constant -> constant.value();
+        case TemplateNode.Function function -> call(pipeline, function.name(), List.of(), dot, null, false);
+        case TemplateNode.Parenthesized parenthesized -> fields(pipeline, evalPipeline(parenthesized.pipeline(), dot), parenthesized.fields());
+      };
+    }
+
+    private Object fields(Pipeline pipeline, Object receiver, List<String> names) throws ExecutionError {
+      Object value = receiver;
+      for (String field : names) {
+        value =
+            switch (value) {
+              case Root root -> {
+                String label = root.data().label(field);
+                yield label == null ? "" : label;
+              }
+              case Map<?, ?> map -> map.get(field);
+              case null -> throw error(pipeline, "nil pointer evaluating interface {}." + field);
+              default -> throw error(pipeline, "can't evaluate field " + field + " in type " + GoFormat.typeName(value));
+            };
+      }
+      return value;
+    }
+
+    private Object call(Pipeline pipeline, String function, List<Operand> operands, Object dot, Object finalValue, boolean hasFinal) throws ExecutionError {
+      if (function.equals("and") || function.equals("or")) {
+        return andOr(pipeline, function.equals("and"), operands, dot, finalValue, hasFinal);
+      }
+      List<Object> arguments = new ArrayList<>(operands.size() + 1);
+      for (Operand operand : operands) {
+        arguments.add(materialize(evalOperand(pipeline, operand, dot)));
+      }
+      if (hasFinal) {
+        arguments.add(materialize(finalValue));
+      }
+      try {
+        return TemplateFunctions.call(function, arguments, this);
+      } catch (FunctionError e) {
+        throw error(pipeline, e.typeError ? e.getMessage() : "error calling " + function + ": " + e.getMessage());
+      }
+    }
+
+    private Object andOr(Pipeline pipeline, boolean and, List<Operand> operands, Object dot, Object finalValue, boolean hasFinal) throws ExecutionError {
+      int count = operands.size() + (hasFinal ? 1 : 0);
+      if (count < 1) {
+        throw error(pipeline, "wrong number of args for " + (and ? "and" : "or") + ": want at least 1 got 0");
+      }
+      Object value = null;
+      for (int i = 0; i < count; i++) {
+        value = i < operands.size() ? materialize(evalOperand(pipeline, operands.get(i), dot)) : materialize(finalValue);
+        boolean truth = GoValues.truth(value);
+        if (and != truth) {
+          return value;
+        }
+      }
+      return value;
+    }
+
+    private boolean truth(Pipeline pipeline, Object value, String context) throws ExecutionError {
+      if (value == null) {
+        throw error(pipeline, context + " can't use <nil>");
+      }
+      return GoValues.truth(materialize(value));
+    }
+
+    String line() {
+      return data.line();
+    }
+
+    long timestampNanos() {
+      return data.timestampNanos();
+    }
+
+    /** A budget check for functions that build large strings. */
+    void checkOutputSize(long chars) throws FunctionError {
+      if (chars > MAX_OUTPUT_CHARS) {
+        throw new FunctionError("result of " + chars + " characters exceeds the limit of " + MAX_OUTPUT_CHARS);
+      }
+    }
+
+    private ExecutionError error(Pipeline pipeline, String message) {
+      return new ExecutionError(
+          "template: " + name + ":" + pipeline.position().line() + ":" + pipeline.position().column() + ": executing \"" + name + "\" at <" + pipeline.source() + ">: " + message);
+    }
+  }
+
+  private static String describe(Operand operand) {
+    return switch (operand) {
+      case TemplateNode.Field field -> field.names().isEmpty() ? "." : "." + String.join(".", field.names());
+      case TemplateNode.Variable variable -> variable.name() + (variable.fields().isEmpty() ? "" : "." + String.join(".", variable.fields()));
+      case TemplateNode.Constant constant -> constant.value() instanceof String s ? GoFormat.quote(s) : String.valueOf(constant.value());
+      case TemplateNode.Function function -> function.name();
+      case TemplateNode.Parenthesized parenthesized -> "(" + parenthesized.pipeline().source() + ")";
+    };
+  }
+
+  /** The dot as a map when it is used as a value rather than through fields. */
+  static Object materialize(Object value) {
+    if (value instanceof Root root) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      new TreeMap<>(root.data().labels()).forEach(map::put);
+      return map;
+    }
+    return value;
+  }
+
+  private static Object printable(Object value) {
+    Object materialized = materialize(value);
+    return materialized instanceof ZonedDateTime ? materialized : materialized;
+  }
+}
