@@ -1,9 +1,16 @@
 package dev.tonari.logql;
 
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
 /**
  * Splits LogQL text into tokens on demand. Strings follow Go's rules as Loki's lexer does:
  * double-quoted with backslash escapes, or back-quoted raw. {@code #} starts a comment to the end
- * of the line.
+ * of the line. Words follow Loki's lexer: keywords ({@code by}, {@code json}, {@code or}, ...) are
+ * reserved in any case; function names ({@code rate}, {@code sum}, {@code bytes}, {@code ip}) are
+ * functions only when a call follows, so {@code | bytes > 1KB} filters a label named bytes.
+ * Numbers directly followed by unit letters are durations or byte sizes.
  */
 final class Lexer {
   private final String text;
@@ -13,6 +20,27 @@ final class Lexer {
 
   Lexer(String text) {
     this.text = text;
+  }
+
+  /** Words that are always keywords in Loki, whatever follows them (so they cannot be label names). */
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "by", "without", "bool", "offset", "on", "ignoring", "group_left", "group_right", "or", "and", "unless", "json", "regexp",
+          "logfmt", "unpack", "pattern", "label_format", "line_format", "decolorize", "drop", "keep", "unwrap", "variants", "of");
+
+  /** Words that are functions only when a call follows; elsewhere they are ordinary identifiers. */
+  private static final Set<String> FUNCTIONS =
+      Set.of(
+          "rate", "rate_counter", "count_over_time", "bytes_rate", "bytes_over_time", "avg_over_time", "sum_over_time", "min_over_time",
+          "max_over_time", "stdvar_over_time", "stddev_over_time", "quantile_over_time", "first_over_time", "last_over_time",
+          "absent_over_time", "vector", "sum", "avg", "max", "min", "count", "stddev", "stdvar", "bottomk", "topk", "sort", "sort_desc",
+          "label_replace", "approx_topk", "bytes", "duration", "duration_seconds", "ip");
+
+  private static final Set<String> PARSER_FLAGS = Set.of("--strict", "--keep-empty");
+
+  /** Whether Loki reserves this word as a keyword, so that it cannot be a label name. */
+  static boolean isKeyword(String word) {
+    return KEYWORDS.contains(word.toLowerCase(Locale.ROOT));
   }
 
   Token next() throws LogqlParseException {
@@ -29,21 +57,24 @@ final class Lexer {
         advance();
       }
       String word = text.substring(start, position);
-      TokenType type = TokenType.IDENTIFIER;
-      if (word.equals("or")) {
-        type = TokenType.OR;
-      } else if (word.equals("ip") && nextNonSpaceIs('(')) {
-        // ip is a function only when called, so that "ip" stays usable as a label name.
-        type = TokenType.IP;
+      // Loki matches keywords and functions case-insensitively.
+      String lower = word.toLowerCase(Locale.ROOT);
+      if (FUNCTIONS.contains(lower) && callFollows()) {
+        return new Token(TokenType.FUNCTION, lower, startLine, startColumn);
       }
-      return new Token(type, word, startLine, startColumn);
+      if (KEYWORDS.contains(lower)) {
+        return new Token(TokenType.KEYWORD, lower, startLine, startColumn);
+      }
+      return new Token(TokenType.IDENTIFIER, word, startLine, startColumn);
     }
-    if (c >= '0' && c <= '9') {
-      int start = position;
-      while (position < text.length() && (isIdentifierPart(text.charAt(position)) || text.charAt(position) == '.')) {
-        advance();
+    if (isAsciiDigit(c) || (c == '.' && position + 1 < text.length() && isAsciiDigit(text.charAt(position + 1)))) {
+      return number(startLine, startColumn);
+    }
+    if (c == '-' && position + 1 < text.length()) {
+      Token flagOrDuration = parserFlagOrNegativeDuration(startLine, startColumn);
+      if (flagOrDuration != null) {
+        return flagOrDuration;
       }
-      return new Token(TokenType.NUMBER, text.substring(start, position), startLine, startColumn);
     }
     if (c == '"') {
       return new Token(TokenType.STRING, quotedString(startLine, startColumn), startLine, startColumn);
@@ -60,7 +91,13 @@ final class Lexer {
       while (position <= close) {
         advance();
       }
-      return new Token(TokenType.RANGE, range, startLine, startColumn);
+      Duration duration;
+      try {
+        duration = LogqlUnits.parsePrometheusDuration(range);
+      } catch (IllegalArgumentException e) {
+        throw LogqlParseException.at(e.getMessage(), startLine, startColumn);
+      }
+      return new Token(TokenType.RANGE, range, duration, startLine, startColumn);
     }
     advance();
     char following = position < text.length() ? text.charAt(position) : '\0';
@@ -102,6 +139,126 @@ final class Lexer {
       throw LogqlParseException.at("syntax error: unexpected $unk", startLine, startColumn);
     }
     return new Token(type, type.displayName(), startLine, startColumn);
+  }
+
+  /**
+   * A number as Go's scanner reads it (digits, fraction, exponent); then, as Loki's lexer does,
+   * the characters up to the next space may turn it into a duration ({@code 5m}, {@code 1.5s}) or
+   * a byte size ({@code 20MB}).
+   */
+  private Token number(int startLine, int startColumn) {
+    int start = position;
+    int end = position;
+    while (end < text.length() && isAsciiDigit(text.charAt(end))) {
+      end++;
+    }
+    if (end < text.length() && text.charAt(end) == '.') {
+      end++;
+      while (end < text.length() && isAsciiDigit(text.charAt(end))) {
+        end++;
+      }
+    }
+    if (end < text.length() && (text.charAt(end) == 'e' || text.charAt(end) == 'E')) {
+      int exponent = end + 1;
+      if (exponent < text.length() && (text.charAt(exponent) == '+' || text.charAt(exponent) == '-')) {
+        exponent++;
+      }
+      if (exponent < text.length() && isAsciiDigit(text.charAt(exponent))) {
+        end = exponent;
+        while (end < text.length() && isAsciiDigit(text.charAt(end))) {
+          end++;
+        }
+      }
+    }
+    String number = text.substring(start, end);
+    int durationEnd = suffixEnd(end, true);
+    if (durationEnd > end) {
+      Duration duration = LogqlUnits.parseLokiDuration(text.substring(start, durationEnd));
+      if (duration != null) {
+        moveTo(durationEnd);
+        return new Token(TokenType.DURATION, text.substring(start, durationEnd), duration, startLine, startColumn);
+      }
+    }
+    int bytesEnd = suffixEnd(end, false);
+    if (bytesEnd > end) {
+      try {
+        long bytes = LogqlUnits.parseBytes(text.substring(start, bytesEnd));
+        moveTo(bytesEnd);
+        return new Token(TokenType.BYTES, text.substring(start, bytesEnd), bytes, startLine, startColumn);
+      } catch (IllegalArgumentException notBytes) {
+        // Not a size either: the number stands alone and the letters form the next token, as in Loki.
+      }
+    }
+    moveTo(end);
+    return new Token(TokenType.NUMBER, number, startLine, startColumn);
+  }
+
+  /** Where the run of unit characters (and digits and dots) starting at {@code from} ends. */
+  private int suffixEnd(int from, boolean durationUnits) {
+    int end = from;
+    while (end < text.length()) {
+      char c = text.charAt(end);
+      boolean unitCharacter = durationUnits ? "nuµmshdwy".indexOf(c) >= 0 : "BikKMGTP".indexOf(c) >= 0;
+      if (!(isAsciiDigit(c) || c == '.' || unitCharacter)) {
+        break;
+      }
+      end++;
+    }
+    return end;
+  }
+
+  /** {@code --strict}/{@code --keep-empty}, or a negative duration such as {@code -5m}; null for a plain minus. */
+  private Token parserFlagOrNegativeDuration(int startLine, int startColumn) {
+    if (text.charAt(position + 1) == '-') {
+      int end = position + 2;
+      while (end < text.length() && (Character.isLetter(text.charAt(end)) || text.charAt(end) == '-')) {
+        end++;
+      }
+      String flag = text.substring(position, end);
+      if (PARSER_FLAGS.contains(flag)) {
+        moveTo(end);
+        return new Token(TokenType.PARSER_FLAG, flag, startLine, startColumn);
+      }
+    }
+    int durationEnd = suffixEnd(position + 1, true);
+    if (durationEnd > position + 1) {
+      Duration duration = LogqlUnits.parseLokiDuration(text.substring(position, durationEnd));
+      if (duration != null) {
+        String spelled = text.substring(position, durationEnd);
+        moveTo(durationEnd);
+        return new Token(TokenType.DURATION, spelled, duration, startLine, startColumn);
+      }
+    }
+    return null;
+  }
+
+  private void moveTo(int end) {
+    while (position < end) {
+      advance();
+    }
+  }
+
+  /** Loki's isFunction: the next non-space text is {@code (}, or {@code by}/{@code without} followed by {@code (}. */
+  private boolean callFollows() {
+    int i = skipSpaces(position);
+    if (i < text.length() && text.charAt(i) == '(') {
+      return true;
+    }
+    for (String grouping : new String[] {"by", "without"}) {
+      if (text.regionMatches(true, i, grouping, 0, grouping.length())) {
+        int afterGrouping = skipSpaces(i + grouping.length());
+        return afterGrouping < text.length() && text.charAt(afterGrouping) == '(';
+      }
+    }
+    return false;
+  }
+
+  private int skipSpaces(int from) {
+    int i = from;
+    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    return i;
   }
 
   private TokenType consume(TokenType type) {
@@ -234,14 +391,6 @@ final class Lexer {
     }
   }
 
-  private boolean nextNonSpaceIs(char expected) {
-    int i = position;
-    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-      i++;
-    }
-    return i < text.length() && text.charAt(i) == expected;
-  }
-
   /** Moves past one character, keeping line and column (a surrogate pair is one column). */
   private void advance() {
     char c = text.charAt(position++);
@@ -251,6 +400,10 @@ final class Lexer {
     } else if (!Character.isHighSurrogate(c) || position >= text.length() || !Character.isLowSurrogate(text.charAt(position))) {
       column++;
     }
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static boolean isIdentifierStart(char c) {

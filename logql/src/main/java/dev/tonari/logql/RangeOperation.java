@@ -7,8 +7,8 @@ package dev.tonari.logql;
  */
 public enum RangeOperation {
   COUNT_OVER_TIME("count_over_time", Unwrapping.FORBIDDEN, false),
-  RATE("rate", Unwrapping.OPTIONAL, true),
-  RATE_COUNTER("rate_counter", Unwrapping.REQUIRED, true),
+  RATE("rate", Unwrapping.OPTIONAL, false),
+  RATE_COUNTER("rate_counter", Unwrapping.REQUIRED, false),
   BYTES_OVER_TIME("bytes_over_time", Unwrapping.FORBIDDEN, false),
   BYTES_RATE("bytes_rate", Unwrapping.FORBIDDEN, false),
   ABSENT_OVER_TIME("absent_over_time", Unwrapping.OPTIONAL, false),

@@ -21,8 +21,13 @@ enum TokenType {
   PIPE_MATCH("|~"),
   PIPE_PATTERN("|>"),
   NPA("!>"),
-  IP("ip"),
-  OR("or"),
+  /** A word of Loki's keyword table ({@code by}, {@code json}, {@code or}, ...); shown as its text. */
+  KEYWORD("KEYWORD"),
+  /** A function name followed by {@code (} (or by {@code by}/{@code without} and {@code (}). */
+  FUNCTION("FUNCTION"),
+  DURATION("DURATION"),
+  BYTES("BYTES"),
+  PARSER_FLAG("PARSER_FLAG"),
   CMP_EQ("=="),
   LT("<"),
   LTE("<="),
