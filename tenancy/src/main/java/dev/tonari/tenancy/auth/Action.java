@@ -1,0 +1,43 @@
+package dev.tonari.tenancy.auth;
+
+/**
+ * What a request does, as far as authorization cares. Read actions may span several tenants
+ * (Loki's {@code X-Scope-OrgID: a|b}); the others act on exactly one tenant or on none.
+ */
+public enum Action {
+  PUSH("push", Scope.ONE_TENANT),
+  QUERY("query", Scope.TENANTS),
+  TAIL("tail", Scope.TENANTS),
+  LABELS("labels", Scope.TENANTS),
+  SERIES("series", Scope.TENANTS),
+  USAGE_OWN("usage-own", Scope.TENANTS),
+  USAGE_ALL("usage-all", Scope.NO_TENANT),
+  MANAGE_TOKENS_OWN("manage-tokens-own", Scope.ONE_TENANT),
+  MANAGE_TOKENS_ALL("manage-tokens-all", Scope.NO_TENANT),
+  MANAGE_CONFIG("manage-config", Scope.NO_TENANT),
+  READ_AUDIT("read-audit", Scope.NO_TENANT);
+
+  /** How many tenants a request of this action names. */
+  public enum Scope {
+    ONE_TENANT,
+    TENANTS,
+    NO_TENANT
+  }
+
+  private final String text;
+  private final Scope scope;
+
+  Action(String text, Scope scope) {
+    this.text = text;
+    this.scope = scope;
+  }
+
+  /** The name used in messages and the audit log, e.g. {@code usage-own}. */
+  public String text() {
+    return text;
+  }
+
+  public Scope scope() {
+    return scope;
+  }
+}
