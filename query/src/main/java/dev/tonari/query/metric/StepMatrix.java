@@ -3,6 +3,7 @@ package dev.tonari.query.metric;
 import dev.tonari.store.Labels;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Map;
  * change between steps, which lets operators compute signatures and groups once per row instead of
  * once per step.
  */
-final class StepMatrix {
+final class StepMatrix implements StepValue {
   /** One series over the grid; {@code present[i]} says whether {@code values[i]} is a sample. */
   static final class Row {
     final Labels labels;
@@ -40,6 +41,12 @@ final class StepMatrix {
       return true;
     }
   }
+
+  /**
+   * Rows are kept in label order everywhere, so that every operator sees its input in the same
+   * order: sums then add in a fixed order and topk breaks ties the same way on every run.
+   */
+  static final Comparator<Row> BY_LABELS = Comparator.comparing(row -> row.labels);
 
   final StepGrid grid;
   final List<Row> rows;
@@ -78,6 +85,7 @@ final class StepMatrix {
       row.set(step, value);
     }
 
+    /** The rows that hold a sample, ordered by labels. */
     StepMatrix build() {
       List<Row> nonEmpty = new ArrayList<>(rows.size());
       for (Row row : rows.values()) {
@@ -85,6 +93,7 @@ final class StepMatrix {
           nonEmpty.add(row);
         }
       }
+      nonEmpty.sort(BY_LABELS);
       return new StepMatrix(grid, Collections.unmodifiableList(nonEmpty));
     }
   }

@@ -113,6 +113,7 @@ final class VectorAggregations {
       }
     }
     groups.removeIf(StepMatrix.Row::isEmpty);
+    groups.sort(StepMatrix.BY_LABELS);
     return new StepMatrix(input.grid, groups);
   }
 

@@ -1,0 +1,21 @@
+package dev.tonari.query.metric;
+
+import dev.tonari.store.Labels;
+
+/**
+ * What the metric engine needs of a log pipeline for one stream: run an entry through the stages,
+ * and if it is kept, read the resulting line and labels (stream labels, structured metadata and
+ * labels added by parsers, including {@code __error__}).
+ */
+interface StreamStages {
+  boolean process(long timestampNanos, String line, Labels metadata);
+
+  String line();
+
+  Labels labels();
+
+  /** Makes the stages for each stream of one log range. */
+  interface Factory {
+    StreamStages forStream(Labels streamLabels);
+  }
+}
