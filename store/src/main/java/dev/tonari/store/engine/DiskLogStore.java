@@ -722,7 +722,7 @@ public final class DiskLogStore implements LogStore {
     PartHandle merged =
         writePart(
             key,
-            PartWriterOptions.defaults(tenant).withLevel(level).withReplaces(keys),
+            PartWriterOptions.forMerge(tenant, level, keys),
             writer -> {
               for (Map.Entry<Labels, List<int[]>> stream : streams.entrySet()) {
                 List<MergingCursor.Source> sources = new ArrayList<>();
@@ -858,7 +858,13 @@ public final class DiskLogStore implements LogStore {
 
   // ----------------------------------------------------------------------------------- close
 
-  /** Stops maintenance, flushes the head to parts and closes the WAL and the object store. */
+  /**
+   * Stops maintenance, flushes the head to parts, runs the merges that the flush made due, and
+   * closes the WAL and the object store. The merges run here rather than after a restart because
+   * the restarted store would otherwise run them within its first maintenance round, while it
+   * serves its first queries; they are bounded (at most one per level per tenant), and a stop
+   * that is cut short leaves a consistent catalogue, as any interrupted merge does.
+   */
   @Override
   public void close() throws IOException {
     if (closed) {
@@ -867,6 +873,9 @@ public final class DiskLogStore implements LogStore {
     stopMaintenance();
     try {
       flush();
+      while (config.maintenanceInterval().isPositive() && mergeOnce()) {
+        // Each merge may make the next level eligible.
+      }
     } finally {
       appendLock.writeLock().lock();
       try {

@@ -232,11 +232,25 @@ public final class PartCursor implements EntryCursor {
     parsePosition = 0;
     parseLimit = rawSize;
     try {
-      long previous = 0;
-      for (int i = 0; i < entries; i++) {
+      if (reader.version == PartFormat.VERSION_1) {
+        long previous = 0;
+        for (int i = 0; i < entries; i++) {
+          long encoded = readVarint();
+          previous += (encoded >>> 1) ^ -(encoded & 1);
+          timestamps[i] = previous;
+        }
+      } else {
+        long divisor = readVarint();
+        if (divisor < 1) {
+          throw new IllegalStateException("timestamp delta divisor must be at least 1");
+        }
         long encoded = readVarint();
-        previous += (encoded >>> 1) ^ -(encoded & 1);
-        timestamps[i] = previous;
+        long previous = (encoded >>> 1) ^ -(encoded & 1);
+        timestamps[0] = previous;
+        for (int i = 1; i < entries; i++) {
+          previous += readVarint() * divisor;
+          timestamps[i] = previous;
+        }
       }
       long totalLineBytes = 0;
       for (int i = 0; i < entries; i++) {

@@ -1,7 +1,7 @@
 package dev.tonari.store.part;
 
 /**
- * The byte-level specification of a part file, format "tonari-part" version 1. {@code
+ * The byte-level specification of a part file, format "tonari-part" version 2. {@code
  * docs/format.md} mirrors this text with a worked example; the two must change together.
  *
  * <p>All fixed-width integers are little-endian. "varint" is unsigned LEB128 (7 bits per byte,
@@ -15,7 +15,7 @@ package dev.tonari.store.part;
  *   0  4  magic 0x89 'T' 'N' 'P'           (89 54 4E 50; the high byte catches 7-bit transfers)
  *   4 11  format name "tonari-part"        (ASCII)
  *  15  1  0x00
- *  16  4  u32 version = 1
+ *  16  4  u32 version = 2                 (readers also accept 1; see the timestamps column)
  *  20  4  u32 flags = 0                     (readers reject any other value)
  * data    for each stream in index order, for each of its blocks in time order:
  *           compressed block (compressedSize bytes) followed by its bloom filter (bloomSize bytes).
@@ -56,7 +56,11 @@ package dev.tonari.store.part;
  * together:
  *
  * <pre>
- *   timestamps  n zigzag varints: the first timestamp, then each difference from the previous one
+ *   timestamps  version 2: varint d (at least 1, the greatest common divisor of the differences
+ *               between consecutive timestamps), zigzag varint of the first timestamp, then n-1
+ *               varints: each difference from the previous timestamp divided by d (a difference
+ *               of 2^63 or more is written as its two's complement with d = 1).
+ *               Version 1: n zigzag varints, the first timestamp, then each difference.
  *   lengths     n varints: the byte length of each line
  *   metadata    n records: varint pair count, then per pair varint length + UTF-8 name,
  *               varint length + UTF-8 value (structured metadata, sorted by name; empty = one 0x00)
@@ -64,7 +68,7 @@ package dev.tonari.store.part;
  * </pre>
  *
  * The columns fill the raw size exactly. A writer closes a block once its raw size reaches the
- * target (256 KiB by default), so a block holds at least one entry and a single long line makes a
+ * target (512 KiB by default), so a block holds at least one entry and a single long line makes a
  * block of its own.
  *
  * <p><b>Bloom filter</b> of a block: the {@link dev.tonari.store.bloom.BloomFilter} serialized
@@ -78,7 +82,9 @@ package dev.tonari.store.part;
  * it is decompressed.
  */
 public final class PartFormat {
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  /** The first format: timestamps as zigzag deltas without a divisor. Still read, never written. */
+  public static final int VERSION_1 = 1;
   public static final String FORMAT_NAME = "tonari-part";
   public static final byte[] MAGIC = {(byte) 0x89, 'T', 'N', 'P'};
   public static final int HEADER_BYTES = 24;

@@ -28,6 +28,8 @@ import java.util.zip.CRC32C;
  */
 public final class PartReader implements AutoCloseable {
   private final String name;
+  /** Format version of the file: 1 or 2 (they differ in the timestamps column only). */
+  final int version;
   private final ByteBuffer data;
   private final PartSummary summary;
   private final List<PartStream> streams;
@@ -43,8 +45,9 @@ public final class PartReader implements AutoCloseable {
   final BloomFilter[] blockBloom;
   final PartReadStats stats = new PartReadStats();
 
-  private PartReader(String name, ByteBuffer data, FooterParser footer) {
+  private PartReader(String name, ByteBuffer data, FooterParser footer, int version) {
     this.name = name;
+    this.version = version;
     this.data = data;
     this.summary = footer.summary;
     this.streams = Collections.unmodifiableList(footer.streams);
@@ -85,9 +88,10 @@ public final class PartReader implements AutoCloseable {
     if ((int) crc.getValue() != data.getInt(trailer + 24)) {
       throw new CorruptPartException(name, "trailer checksum mismatch", -1, -1, trailer, null);
     }
+    int version = data.getInt(16);
     int trailerVersion = data.getInt(trailer + 20);
-    if (trailerVersion != PartFormat.VERSION) {
-      throw new CorruptPartException(name, "trailer version " + trailerVersion + " differs from header version " + PartFormat.VERSION, -1, -1, trailer + 20, null);
+    if (trailerVersion != version) {
+      throw new CorruptPartException(name, "trailer version " + trailerVersion + " differs from header version " + version, -1, -1, trailer + 20, null);
     }
     long footerOffset = data.getLong(trailer);
     long footerLength = data.getLong(trailer + 8);
@@ -101,7 +105,7 @@ public final class PartReader implements AutoCloseable {
     }
     FooterParser footer = new FooterParser(name, data, (int) footerOffset, (int) footerLength);
     footer.parse();
-    return new PartReader(name, data, footer);
+    return new PartReader(name, data, footer, version);
   }
 
   private static void checkHeader(String name, ByteBuffer data) throws CorruptPartException {
@@ -120,8 +124,8 @@ public final class PartReader implements AutoCloseable {
       throw new CorruptPartException(name, "header byte 15 must be 0", -1, -1, 15, null);
     }
     int version = data.getInt(16);
-    if (version != PartFormat.VERSION) {
-      throw new CorruptPartException(name, "unsupported part format version " + version + " (this reader knows " + PartFormat.VERSION + ")", -1, -1, 16, null);
+    if (version != PartFormat.VERSION && version != PartFormat.VERSION_1) {
+      throw new CorruptPartException(name, "unsupported part format version " + version + " (this reader knows " + PartFormat.VERSION_1 + " and " + PartFormat.VERSION + ")", -1, -1, 16, null);
     }
     int flags = data.getInt(20);
     if (flags != 0) {

@@ -181,7 +181,11 @@ class PartRoundTripTest {
     PartWriterOptions defaults = PartWriterOptions.defaults("t");
     assertThat(defaults.level()).isZero();
     assertThat(defaults.zstdLevel()).isEqualTo(3);
-    assertThat(defaults.blockTargetBytes()).isEqualTo(256 * 1024);
-    assertThat(defaults.bloomFalsePositiveRate()).isEqualTo(0.01);
+    assertThat(defaults.blockTargetBytes()).isEqualTo(512 * 1024);
+    assertThat(defaults.bloomFalsePositiveRate()).isEqualTo(0.02);
+    PartWriterOptions merge = PartWriterOptions.forMerge("t", 2, List.of("a"));
+    assertThat(merge.zstdLevel()).isEqualTo(PartWriterOptions.MERGE_ZSTD_LEVEL);
+    assertThat(merge.level()).isEqualTo(2);
+    assertThat(merge.replaces()).containsExactly("a");
   }
 }
