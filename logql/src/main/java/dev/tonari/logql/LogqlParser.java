@@ -689,39 +689,59 @@ public final class LogqlParser {
    * A label filter expression. Loki's yacc grammar gives {@code or} lower precedence than
    * {@code and}, but a comma or plain juxtaposition has no precedence, so yacc shifts: the filter
    * right before a comma is and-ed with everything that follows ({@code a or b, c or d} is
-   * {@code a or (b and (c or d))}). {@link #labelFilterOperand} reproduces that.
+   * {@code a or (b and (c or d))}). Such chains nest to the right; they are parsed in a loop with
+   * an explicit stack, so that a long chain cannot exhaust the call stack.
    */
   private LabelFilterExpr labelFilter() throws LogqlParseException {
     enter();
-    LabelFilterExpr left = labelFilterConjunction();
-    while (current.isKeyword("or")) {
-      advance();
-      left = new OrLabelFilter(left, labelFilterConjunction());
+    java.util.ArrayDeque<PendingConjunction> pending = new java.util.ArrayDeque<>();
+    LabelFilterExpr result;
+    level:
+    while (true) {
+      LabelFilterExpr orLeft = null;
+      LabelFilterExpr andLeft = null;
+      while (true) {
+        LabelFilterExpr atom = labelFilterAtom();
+        boolean comma = current.type() == TokenType.COMMA;
+        if (comma || current.type() == TokenType.IDENTIFIER || current.type() == TokenType.OPEN_PARENTHESIS) {
+          if (comma) {
+            advance();
+          }
+          pending.push(new PendingConjunction(orLeft, andLeft, atom));
+          continue level;
+        }
+        andLeft = andLeft == null ? atom : new AndLabelFilter(andLeft, atom);
+        if (current.isKeyword("and")) {
+          advance();
+          continue;
+        }
+        orLeft = orLeft == null ? andLeft : new OrLabelFilter(orLeft, andLeft);
+        andLeft = null;
+        if (current.isKeyword("or")) {
+          advance();
+          continue;
+        }
+        result = orLeft;
+        break level;
+      }
+    }
+    while (!pending.isEmpty()) {
+      PendingConjunction outer = pending.pop();
+      LabelFilterExpr combined = new AndLabelFilter(outer.atom(), result);
+      if (outer.andLeft() != null) {
+        combined = new AndLabelFilter(outer.andLeft(), combined);
+      }
+      if (outer.orLeft() != null) {
+        combined = new OrLabelFilter(outer.orLeft(), combined);
+      }
+      result = combined;
     }
     leave();
-    return left;
+    return result;
   }
 
-  private LabelFilterExpr labelFilterConjunction() throws LogqlParseException {
-    LabelFilterExpr left = labelFilterOperand();
-    while (current.isKeyword("and")) {
-      advance();
-      left = new AndLabelFilter(left, labelFilterOperand());
-    }
-    return left;
-  }
-
-  private LabelFilterExpr labelFilterOperand() throws LogqlParseException {
-    LabelFilterExpr atom = labelFilterAtom();
-    if (current.type() == TokenType.COMMA) {
-      advance();
-      return new AndLabelFilter(atom, labelFilter());
-    }
-    if (current.type() == TokenType.IDENTIFIER || current.type() == TokenType.OPEN_PARENTHESIS) {
-      return new AndLabelFilter(atom, labelFilter());
-    }
-    return atom;
-  }
+  /** A filter followed by a comma (or juxtaposed), waiting for the rest of the chain: {@code orLeft or andLeft and atom, <rest>}. */
+  private record PendingConjunction(LabelFilterExpr orLeft, LabelFilterExpr andLeft, LabelFilterExpr atom) {}
 
   private LabelFilterExpr labelFilterAtom() throws LogqlParseException {
     if (current.type() == TokenType.OPEN_PARENTHESIS) {
