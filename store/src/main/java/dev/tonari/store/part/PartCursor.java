@@ -6,9 +6,13 @@ import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
+import dev.tonari.store.LiteralLinePredicate;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -30,6 +34,16 @@ public final class PartCursor implements EntryCursor {
   private final long toNanos;
   private final boolean forward;
   private final LinePredicate lineFilter;
+  /**
+   * Set when the filter is a {@link LiteralLinePredicate}: the literals as Latin-1 strings (one
+   * char per byte, so matching stays byte-exact), the longest first. A block is then searched as
+   * a whole with {@link String#indexOf}, which the JVM vectorizes, and hits are mapped to lines.
+   */
+  private final String[] literalKeys;
+  /** Entries of the loaded block that pass the literal filter, ascending. */
+  private int[] matches = new int[0];
+  private int matchCount;
+  private int matchPosition;
   private final long[][] probes;
   private final ByteBuffer data;
   private final CRC32C crc = new CRC32C();
@@ -69,6 +83,7 @@ public final class PartCursor implements EntryCursor {
     this.toNanos = toNanos;
     this.forward = direction == Direction.FORWARD;
     this.lineFilter = lineFilter;
+    this.literalKeys = lineFilter instanceof LiteralLinePredicate literal ? latin1Keys(literal) : null;
     this.probes = probes;
     this.data = reader.data();
     this.nextBlock = forward ? firstBlock : endBlock - 1;
@@ -87,7 +102,15 @@ public final class PartCursor implements EntryCursor {
   public boolean next() throws CorruptPartException {
     positioned = false;
     while (!exhausted) {
-      if (blockLoaded) {
+      if (blockLoaded && literalKeys != null) {
+        if (forward ? ++matchPosition < matchCount : --matchPosition >= 0) {
+          reader.stats.entriesScanned.increment();
+          index = matches[matchPosition];
+          positioned = true;
+          return true;
+        }
+        blockLoaded = false;
+      } else if (blockLoaded) {
         if (forward) {
           while (++index < high) {
             reader.stats.entriesScanned.increment();
@@ -137,11 +160,97 @@ public final class PartCursor implements EntryCursor {
       high = lowerBound(toNanos);
       if (low < high) {
         index = forward ? low - 1 : high;
+        if (literalKeys != null) {
+          findLiteralMatches();
+          if (matchCount == 0) {
+            continue;
+          }
+          matchPosition = forward ? -1 : matchCount;
+        }
         blockLoaded = true;
         return;
       }
     }
     exhausted = true;
+  }
+
+  private static String[] latin1Keys(LiteralLinePredicate filter) {
+    List<byte[]> literals = new ArrayList<>();
+    for (byte[] literal : filter.literals()) {
+      // Every line contains the empty literal; searching for it would not advance.
+      if (literal.length > 0) {
+        literals.add(literal);
+      }
+    }
+    // The longest literal is usually the rarest: search it first, check the others per hit line.
+    literals.sort(Comparator.comparingInt((byte[] literal) -> literal.length).reversed());
+    String[] keys = new String[literals.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = new String(literals.get(i), StandardCharsets.ISO_8859_1);
+    }
+    return keys;
+  }
+
+  /**
+   * Fills {@link #matches} with the entries in [low, high) whose line holds every literal: the
+   * first key is searched over the lines of the range as one Latin-1 string; a hit inside a line
+   * selects that line (binary search over the offsets) if the other keys are in it too, and the
+   * search goes on after that line; a hit that runs over a line's end is no match.
+   */
+  private void findLiteralMatches() {
+    if (matches.length < high - low) {
+      matches = new int[Math.max(high - low, matches.length * 2)];
+    }
+    matchCount = 0;
+    int start = lineOffsets[low];
+    int end = lineOffsets[high - 1] + lineLengths[high - 1];
+    if (literalKeys.length == 0) {
+      for (int i = low; i < high; i++) {
+        matches[matchCount++] = i;
+      }
+      return;
+    }
+    String lines = new String(raw, start, end - start, StandardCharsets.ISO_8859_1);
+    String key = literalKeys[0];
+    int from = 0;
+    while (from <= lines.length() - key.length()) {
+      int hit = lines.indexOf(key, from);
+      if (hit < 0) {
+        break;
+      }
+      int absolute = start + hit;
+      int line = lineContaining(absolute);
+      int lineStart = lineOffsets[line] - start;
+      int lineEnd = lineStart + lineLengths[line];
+      if (hit + key.length() > lineEnd) {
+        from = hit + 1;
+        continue;
+      }
+      boolean all = true;
+      for (int k = 1; k < literalKeys.length && all; k++) {
+        int other = lines.indexOf(literalKeys[k], lineStart);
+        all = other >= 0 && other + literalKeys[k].length() <= lineEnd;
+      }
+      if (all) {
+        matches[matchCount++] = line;
+      }
+      from = lineEnd;
+    }
+  }
+
+  /** The entry in [low, high) whose line holds byte {@code position}: the last one starting at or before it. */
+  private int lineContaining(int position) {
+    int lo = low;
+    int hi = high - 1;
+    while (lo < hi) {
+      int middle = (lo + hi + 1) >>> 1;
+      if (lineOffsets[middle] <= position) {
+        lo = middle;
+      } else {
+        hi = middle - 1;
+      }
+    }
+    return lo;
   }
 
   private boolean bloomMayMatch(int block) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tonari.store.Direction;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
+import dev.tonari.store.LiteralLinePredicate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,15 +43,27 @@ class PartReaderPropertyTest {
           Direction direction = random.nextBoolean() ? Direction.FORWARD : Direction.BACKWARD;
           List<String> literals = new ArrayList<>();
           LinePredicate filter = LinePredicate.ALL;
+          LinePredicate reference = LinePredicate.ALL;
           if (random.nextInt(4) != 0) {
             String literal = randomLiteral(random, entries);
             literals.add(literal);
             filter = PartTestData.contains(literal);
+            reference = filter;
+            // Half the time as a LiteralLinePredicate, searched block-wide; sometimes two literals.
+            if (random.nextBoolean()) {
+              if (random.nextBoolean()) {
+                literals.add(randomLiteral(random, entries));
+              }
+              filter = LiteralLinePredicate.containingAll(literals);
+              LinePredicate first = PartTestData.contains(literals.get(0));
+              LinePredicate second = PartTestData.contains(literals.get(literals.size() - 1));
+              reference = (buffer, offset, length) -> first.test(buffer, offset, length) && second.test(buffer, offset, length);
+            }
           }
           List<Entry> actual = PartTestData.drain(reader.cursor(s, from, to, direction, filter, literals));
           assertThat(actual)
-              .as("stream %d, [%d, %d) %s, literals %s", s, from, to, direction, literals)
-              .isEqualTo(PartTestData.expected(entries, from, to, direction, filter));
+              .as("stream %d, [%d, %d) %s, literals %s, filter %s", s, from, to, direction, literals, filter)
+              .isEqualTo(PartTestData.expected(entries, from, to, direction, reference));
         }
         s++;
       }
