@@ -178,16 +178,12 @@ public final class TenantConfigLoader {
     Position defaultTenantPosition;
   }
 
+  /** What one file contributes; every part carries its own file and position. */
   private static final class FileDraft {
-    final String file;
     Located<SettingsDraft> defaults;
     final Map<String, Located<SettingsDraft>> tenants = new LinkedHashMap<>();
     Located<RoutingDraft> routing;
     Located<PriceSheet> pricing;
-
-    FileDraft(String file) {
-      this.file = file;
-    }
   }
 
   private TenantConfig merge(List<FileDraft> drafts, List<ConfigProblem> problems) {
@@ -287,7 +283,7 @@ public final class TenantConfigLoader {
     }
 
     FileDraft read(String text) {
-      FileDraft draft = new FileDraft(file);
+      FileDraft draft = new FileDraft();
       List<Map.Entry<Position, String>> duplicates = new ArrayList<>();
       Node root;
       try {
