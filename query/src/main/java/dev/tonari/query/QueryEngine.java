@@ -1,9 +1,13 @@
 package dev.tonari.query;
 
+import dev.tonari.logql.LineFilter;
 import dev.tonari.logql.LogSelectorExpr;
 import dev.tonari.logql.LogqlParseException;
 import dev.tonari.logql.LogqlParser;
 import dev.tonari.logql.Matcher;
+import dev.tonari.logql.SampleExpr;
+import dev.tonari.query.metric.MetricQueryEngine;
+import dev.tonari.query.metric.MetricResult;
 import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
@@ -37,10 +41,22 @@ import java.util.function.Predicate;
 public final class QueryEngine {
   private final LogStore store;
   private final QueryLimits limits;
+  private final MetricQueryEngine metricEngine;
 
   public QueryEngine(LogStore store, QueryLimits limits) {
     this.store = store;
     this.limits = limits;
+    this.metricEngine = new MetricQueryEngine(store, limits);
+  }
+
+  /**
+   * Evaluates a metric query: a range query over {@code start, start + step, ... <= end}, or an
+   * instant query at {@code start} (step ignored). See {@link MetricQueryEngine}.
+   */
+  public MetricResult metricQuery(String tenant, SampleExpr expr, long startNanos, long endNanos, long stepNanos, boolean instant)
+      throws QueryException {
+    checkTimeRange(startNanos, endNanos);
+    return metricEngine.evaluate(tenant, expr, startNanos, endNanos, stepNanos, instant);
   }
 
   public StreamsResult logQuery(String tenant, String query, long startNanos, long endNanos, int limit, Direction direction) throws QueryException {
@@ -59,10 +75,14 @@ public final class QueryEngine {
     Predicate<Labels> streamSelector;
     LinePredicate lineFilter;
     List<String> requiredLiterals;
+    dev.tonari.query.pipeline.LogPipeline pipeline;
     try {
       streamSelector = LabelSelector.compile(selector.matchers());
-      lineFilter = LineFilterCompiler.compile(selector.lineFilters());
-      requiredLiterals = LineFilterCompiler.requiredLiterals(selector.lineFilters());
+      // Only the line filters before the first parser or formatter run on the store's bytes; the rest run in the pipeline.
+      List<LineFilter> storeFilters = PipelinedLogQuery.leadingStoreFilters(selector.pipeline());
+      lineFilter = LineFilterCompiler.compile(storeFilters);
+      requiredLiterals = LineFilterCompiler.requiredLiterals(storeFilters);
+      pipeline = PipelinedLogQuery.compileRemaining(selector.pipeline(), storeFilters.size());
     } catch (LogqlParseException e) {
       throw new QueryException(400, e.getMessage(), e);
     }
@@ -80,7 +100,7 @@ public final class QueryEngine {
     List<EntryCursor> cursors = List.of();
     try {
       cursors = store.select(request);
-      streams = mergeNewestOrOldest(cursors, limit, direction);
+      streams = pipeline.isNoop() ? mergeNewestOrOldest(cursors, limit, direction) : PipelinedLogQuery.merge(cursors, pipeline, limit, direction);
     } catch (IOException e) {
       throw new QueryException(500, "reading logs of tenant " + tenant + " for query " + query + ": " + e.getMessage(), e);
     } finally {

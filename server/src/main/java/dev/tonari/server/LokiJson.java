@@ -3,10 +3,13 @@ package dev.tonari.server;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tonari.query.metric.Series;
+import dev.tonari.query.metric.VectorSample;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -69,6 +72,111 @@ public final class LokiJson {
       json.writeEndObject();
       json.writeEndObject();
     }
+  }
+
+  /**
+   * {@code {"status":"success","data":{"resultType":"matrix","result":[{"metric":{...},"values":[[1700000000.5,"2"],...]}],"stats":{...}}}}:
+   * timestamps as Unix seconds with millisecond precision, values as Go's shortest decimal strings.
+   */
+  public static void writeMatrix(OutputStream out, List<Series> series, Summary summary) throws IOException {
+    try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      startData(json, "matrix");
+      json.writeArrayFieldStart("result");
+      for (Series one : series) {
+        json.writeStartObject();
+        json.writeFieldName("metric");
+        writeLabels(json, one.labels());
+        json.writeArrayFieldStart("values");
+        for (int i = 0; i < one.size(); i++) {
+          writePoint(json, one.timestampsNanos()[i], one.values()[i]);
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      writeStats(json, summary);
+      json.writeEndObject();
+      json.writeEndObject();
+    }
+  }
+
+  /** {@code "resultType":"vector"}: {@code [{"metric":{...},"value":[1700000000,"2"]}, ...]}. */
+  public static void writeVector(OutputStream out, List<VectorSample> samples, Summary summary) throws IOException {
+    try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      startData(json, "vector");
+      json.writeArrayFieldStart("result");
+      for (VectorSample sample : samples) {
+        json.writeStartObject();
+        json.writeFieldName("metric");
+        writeLabels(json, sample.labels());
+        json.writeFieldName("value");
+        writePoint(json, sample.timestampNanos(), sample.value());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      writeStats(json, summary);
+      json.writeEndObject();
+      json.writeEndObject();
+    }
+  }
+
+  /** {@code "resultType":"scalar"}: {@code "result":[1700000000,"2"]}. */
+  public static void writeScalar(OutputStream out, long timestampNanos, double value, Summary summary) throws IOException {
+    try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      startData(json, "scalar");
+      json.writeFieldName("result");
+      writePoint(json, timestampNanos, value);
+      writeStats(json, summary);
+      json.writeEndObject();
+      json.writeEndObject();
+    }
+  }
+
+  private static void startData(JsonGenerator json, String resultType) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("status", "success");
+    json.writeObjectFieldStart("data");
+    json.writeStringField("resultType", resultType);
+  }
+
+  private static void writePoint(JsonGenerator json, long timestampNanos, double value) throws IOException {
+    json.writeStartArray();
+    json.writeNumber(unixSeconds(timestampNanos));
+    json.writeString(goFloat(value));
+    json.writeEndArray();
+  }
+
+  /**
+   * Prometheus' {@code model.Time} text: the instant cut to milliseconds (as Loki converts sample
+   * times), in seconds with no trailing zeros: {@code 1700000000}, {@code 1700000000.5}.
+   */
+  static String unixSeconds(long timestampNanos) {
+    long millis = Math.floorDiv(timestampNanos, 1_000_000L);
+    long seconds = Math.floorDiv(millis, 1000L);
+    int fraction = (int) Math.floorMod(millis, 1000L);
+    if (fraction == 0) {
+      return Long.toString(seconds);
+    }
+    String digits = String.format("%03d", fraction);
+    int end = digits.length();
+    while (digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    return seconds + "." + digits.substring(0, end);
+  }
+
+  /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest round-trip digits, never an exponent; NaN, +Inf, -Inf. */
+  static String goFloat(double value) {
+    if (Double.isNaN(value)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(value)) {
+      return value > 0 ? "+Inf" : "-Inf";
+    }
+    if (value == 0) {
+      return 1 / value < 0 ? "-0" : "0";
+    }
+    return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
   }
 
   /** {@code {"status":"success","data":["a","b"]}}, the shape of labels and label values. */

@@ -1,10 +1,19 @@
 package dev.tonari.server;
 
+import dev.tonari.logql.Expr;
+import dev.tonari.logql.LogqlParseException;
+import dev.tonari.logql.LogqlParser;
+import dev.tonari.logql.SampleExpr;
 import dev.tonari.query.QueryEngine;
 import dev.tonari.query.QueryException;
 import dev.tonari.query.QueryStatistics;
 import dev.tonari.query.StreamResult;
 import dev.tonari.query.StreamsResult;
+import dev.tonari.query.metric.MatrixResult;
+import dev.tonari.query.metric.MetricQueryEngine;
+import dev.tonari.query.metric.MetricResult;
+import dev.tonari.query.metric.ScalarResult;
+import dev.tonari.query.metric.VectorResult;
 import dev.tonari.store.Direction;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
@@ -24,7 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read side of Loki's HTTP API: {@code query_range}, {@code query}, {@code labels}, {@code
+ * The read side of Loki's HTTP API: {@code query_range}, {@code query} (log queries answer
+ * {@code streams}; metric queries {@code matrix} over Loki's steps, or at one instant {@code
+ * vector} or {@code scalar}), {@code labels}, {@code
  * label/{name}/values} and {@code series}, with Loki's parameters and defaults (limit 100,
  * direction backward, end now, start one hour before end for log queries and six hours for the
  * metadata endpoints, {@code since} instead of start). Parameters come from the query string, and
@@ -57,11 +68,11 @@ final class QueryHandlers {
   }
 
   void queryRange(Context ctx) {
-    serve(ctx, "query_range", this::logQuery);
+    serve(ctx, "query_range", this::rangeQuery);
   }
 
   void instantQuery(Context ctx) {
-    serve(ctx, "query", this::instantLogQuery);
+    serve(ctx, "query", this::instantQuery);
   }
 
   void labels(Context ctx) {
@@ -94,21 +105,113 @@ final class QueryHandlers {
     });
   }
 
-  private byte[] logQuery(Context ctx, String tenant) throws QueryException, IOException {
+  /** Log queries answer streams; metric queries a matrix over Loki's steps. */
+  private byte[] rangeQuery(Context ctx, String tenant) throws QueryException, IOException {
     TimeRange range = range(ctx, DEFAULT_LOG_QUERY_SINCE);
+    // Loki validates step and interval for every range query, whatever its type.
+    long step = step(param(ctx, "step"), range);
+    interval(param(ctx, "interval"));
+    if (parse(ctx) instanceof SampleExpr metric) {
+      return writeMetric(engine.metricQuery(tenant, metric, range.startNanos(), range.endNanos(), step, false));
+    }
     return runLogQuery(ctx, tenant, range);
   }
 
   /**
-   * Loki 3 refuses log selectors on the instant endpoint; we answer them over the hour before
-   * {@code time} (or {@code since}) instead, which is what older Loki versions and scripts expect.
+   * A metric query is evaluated at {@code time} (default now). Loki 3 refuses log selectors on the
+   * instant endpoint; we answer them over the hour before {@code time} (or {@code since}) instead,
+   * which is what older Loki versions and scripts expect.
    */
-  private byte[] instantLogQuery(Context ctx, String tenant) throws QueryException, IOException {
+  private byte[] instantQuery(Context ctx, String tenant) throws QueryException, IOException {
     String timeText = param(ctx, "time");
     long time = timeText == null || timeText.isBlank() ? nowNanos.getAsLong() : LokiTime.parseNanos("time", timeText);
+    if (parse(ctx) instanceof SampleExpr metric) {
+      return writeMetric(engine.metricQuery(tenant, metric, time, time, 0, true));
+    }
     Duration since = sinceOr(ctx, DEFAULT_LOG_QUERY_SINCE);
     // +1: the instant itself is included, as the range end is exclusive in the store.
     return runLogQuery(ctx, tenant, new TimeRange(time - since.toNanos(), time + 1));
+  }
+
+  private static Expr parse(Context ctx) throws QueryException {
+    String query = param(ctx, "query");
+    if (query == null || query.isBlank()) {
+      throw new QueryException(400, "query parameter is required: a LogQL expression such as {app=\"api\"} |= \"error\"");
+    }
+    try {
+      return LogqlParser.parse(query);
+    } catch (LogqlParseException e) {
+      throw new QueryException(400, e.getMessage(), e);
+    }
+  }
+
+  private static byte[] writeMetric(MetricResult result) throws IOException {
+    QueryStatistics statistics = result.statistics();
+    LokiJson.Summary summary = new LokiJson.Summary(
+        statistics.linesScanned(), statistics.bytesScanned(), statistics.entriesReturned(), statistics.execNanos());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    switch (result) {
+      case MatrixResult matrix -> LokiJson.writeMatrix(out, matrix.series(), summary);
+      case VectorResult vector -> LokiJson.writeVector(out, vector.samples(), summary);
+      case ScalarResult scalar -> LokiJson.writeScalar(out, scalar.timestampNanos(), scalar.value(), summary);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Loki's {@code step}: float seconds or a Prometheus duration ({@code 5m}); absent, the range
+   * divided into 250 steps, whole seconds, at least one second. Refused when not positive or when
+   * it would make more than 11,000 points per series.
+   */
+  static long step(String text, TimeRange range) throws QueryException {
+    long step;
+    if (isBlank(text)) {
+      long seconds = Math.max((range.endNanos() - range.startNanos()) / 1_000_000_000L / 250, 1);
+      step = seconds * 1_000_000_000L;
+    } else {
+      step = secondsOrDuration("step", text);
+    }
+    if (step <= 0) {
+      throw new QueryException(400, "zero or negative query resolution step widths are not accepted. Try a positive integer");
+    }
+    if ((range.endNanos() - range.startNanos()) / step > MetricQueryEngine.MAX_POINTS_PER_SERIES) {
+      throw new QueryException(400, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+    }
+    return step;
+  }
+
+  /** Loki's {@code interval} of log range queries: optional, float seconds or a duration, not negative. */
+  static long interval(String text) throws QueryException {
+    if (isBlank(text)) {
+      return 0;
+    }
+    long interval = secondsOrDuration("interval", text);
+    if (interval < 0) {
+      throw new QueryException(400, "interval must be >= 0");
+    }
+    return interval;
+  }
+
+  /** Loki's {@code parseSecondsOrDuration}: a float is seconds, otherwise a Prometheus duration. */
+  static long secondsOrDuration(String name, String text) throws QueryException {
+    String value = text.trim();
+    try {
+      double seconds = Double.parseDouble(value);
+      if (!Double.isNaN(seconds) && !value.endsWith("d") && !value.endsWith("f") && !value.endsWith("D") && !value.endsWith("F")) {
+        double nanos = seconds * 1e9;
+        if (nanos > Long.MAX_VALUE || nanos < Long.MIN_VALUE) {
+          throw new QueryException(400, "invalid " + name + " parameter: cannot parse \"" + text + "\" to a valid duration. It overflows int64");
+        }
+        return (long) nanos;
+      }
+    } catch (NumberFormatException notSeconds) {
+      // A duration such as 5m, tried next as Loki does.
+    }
+    try {
+      return LokiUnits.parseDuration(value).toNanos();
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new QueryException(400, "invalid " + name + " parameter: cannot parse \"" + text + "\" to a valid duration", e);
+    }
   }
 
   private byte[] runLogQuery(Context ctx, String tenant, TimeRange range) throws QueryException, IOException {

@@ -1,12 +1,14 @@
 package dev.tonari.query.metric;
 
+import dev.tonari.query.pipeline.LabelsBuilder;
 import dev.tonari.store.Labels;
 import java.util.Map;
 
 /**
  * The stages of a pipeline made only of line filters, which the store has already applied: every
- * entry it hands over is kept, with the stream's labels plus its structured metadata (the stream's
- * own label wins a name clash).
+ * entry it hands over is kept, with the stream's labels plus its structured metadata, named as the
+ * pipeline runtime names them (a metadata name that a stream label already has gets the suffix
+ * {@code _extracted}). This path makes no String of the line.
  */
 final class LineFiltersOnly implements StreamStages {
   private final Labels streamLabels;
@@ -33,8 +35,11 @@ final class LineFiltersOnly implements StreamStages {
     if (metadata.isEmpty()) {
       return streamLabels;
     }
-    Map<String, String> merged = metadata.toMap();
-    merged.putAll(streamLabels.toMap());
+    Map<String, String> merged = streamLabels.toMap();
+    for (int i = 0; i < metadata.size(); i++) {
+      String name = metadata.name(i);
+      merged.put(streamLabels.get(name) != null ? name + LabelsBuilder.DUPLICATE_SUFFIX : name, metadata.value(i));
+    }
     return Labels.of(merged);
   }
 

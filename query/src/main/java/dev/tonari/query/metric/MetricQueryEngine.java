@@ -417,18 +417,24 @@ public final class MetricQueryEngine {
                 // Loki skips lines without the unwrapped label rather than failing them.
                 continue;
               }
+              String conversionError = null;
               try {
                 value = UnwrapValues.convert(unwrap.conversion(), text);
               } catch (UnwrapValues.ConversionException e) {
                 value = 0;
-                labels = labels.with(ERROR_LABEL, SAMPLE_EXTRACTION_ERROR).with(ERROR_DETAILS_LABEL, e.getMessage());
+                conversionError = e.getMessage();
               }
               if (postFilters != null) {
-                StreamStages post = postFiltersByLabels.computeIfAbsent(labels, postFilters::forStream);
-                if (!post.process(timestamp, "", Labels.EMPTY)) {
+                // The runtime keeps __error__ as per-line state: the labels without it are the stream, the error comes as metadata.
+                Labels errors = errorLabels(labels, conversionError);
+                Labels base = errors.isEmpty() ? labels : withoutErrors(labels);
+                StreamStages post = postFiltersByLabels.computeIfAbsent(base, postFilters::forStream);
+                if (!post.process(timestamp, "", errors)) {
                   continue;
                 }
                 labels = post.labels();
+              } else if (conversionError != null) {
+                labels = labels.with(ERROR_LABEL, SAMPLE_EXTRACTION_ERROR).with(ERROR_DETAILS_LABEL, conversionError);
               }
             }
             labels = seriesLabels(labels, grouping, unwrap);
@@ -497,6 +503,23 @@ public final class MetricQueryEngine {
       return labels;
     }
     return Matching.groupLabels(new Grouping(true, dropped), labels);
+  }
+
+  /** The error labels a line carries after unwrap: an earlier pipeline error, replaced by a conversion error (the last error wins). */
+  private static Labels errorLabels(Labels labels, String conversionError) {
+    if (conversionError != null) {
+      return Labels.of(ERROR_LABEL, SAMPLE_EXTRACTION_ERROR, ERROR_DETAILS_LABEL, conversionError);
+    }
+    String error = labels.get(ERROR_LABEL);
+    if (error == null) {
+      return Labels.EMPTY;
+    }
+    String details = labels.get(ERROR_DETAILS_LABEL);
+    return details == null ? Labels.of(ERROR_LABEL, error) : Labels.of(ERROR_LABEL, error, ERROR_DETAILS_LABEL, details);
+  }
+
+  private static Labels withoutErrors(Labels labels) {
+    return labels.with(ERROR_LABEL, null).with(ERROR_DETAILS_LABEL, null);
   }
 
   /** Loki's {@code absentLabels}: equality matchers, except names matched more than once or otherwise. */

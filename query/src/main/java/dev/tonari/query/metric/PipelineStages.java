@@ -2,13 +2,42 @@ package dev.tonari.query.metric;
 
 import dev.tonari.logql.PipelineStage;
 import dev.tonari.query.QueryException;
+import dev.tonari.query.pipeline.LogPipeline;
+import dev.tonari.query.pipeline.PipelineCompileException;
+import dev.tonari.query.pipeline.StreamPipeline;
+import dev.tonari.store.Labels;
 import java.util.List;
 
-/** Compiles the pipeline stages of a log range that the store cannot run (everything after the leading line filters). */
-final class PipelineStages {
-  private PipelineStages() {}
+/** Runs the pipeline stages that the store cannot (everything after the leading line filters) with the log pipeline runtime. */
+final class PipelineStages implements StreamStages {
+  private final StreamPipeline pipeline;
+
+  private PipelineStages(StreamPipeline pipeline) {
+    this.pipeline = pipeline;
+  }
 
   static StreamStages.Factory compile(List<PipelineStage> stages) throws QueryException {
-    throw new QueryException(400, "pipeline stage " + stages.get(0).getClass().getSimpleName() + " is not supported in metric queries yet");
+    LogPipeline pipeline;
+    try {
+      pipeline = LogPipeline.compile(stages);
+    } catch (PipelineCompileException e) {
+      throw new QueryException(400, e.getMessage(), e);
+    }
+    return streamLabels -> new PipelineStages(pipeline.forStream(streamLabels));
+  }
+
+  @Override
+  public boolean process(long timestampNanos, String line, Labels metadata) {
+    return pipeline.process(timestampNanos, line, metadata);
+  }
+
+  @Override
+  public String line() {
+    return pipeline.line();
+  }
+
+  @Override
+  public Labels labels() {
+    return pipeline.labels();
   }
 }
