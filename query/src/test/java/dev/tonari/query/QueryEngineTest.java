@@ -151,7 +151,7 @@ class QueryEngineTest {
     assertRefused(() -> engine.labelValues(TENANT, "app", 0, hour, "{app=\"x\"} |= \"a\""), 400, "parse error : only label matchers is supported");
     assertThatThrownBy(() -> engine.logQuery(TENANT, "sum(rate({app=\"x\"}[5m]))", 0, hour, 100, Direction.BACKWARD))
         .isInstanceOf(QueryException.class)
-        .hasMessageContaining("not supported yet")
+        .hasMessageContaining("only log selector is supported")
         .satisfies(e -> assertThat(((QueryException) e).status()).isEqualTo(400));
   }
 
