@@ -59,11 +59,15 @@ public final class LogqlParser {
     return expr;
   }
 
-  /** Parses a query that must be a log query (not a metric query). */
+  /**
+   * Parses a query that must be a log query; a valid metric query is refused with
+   * {@link LogqlParseException#unsupported()} set.
+   */
   public static LogSelectorExpr parseLogSelector(String query) throws LogqlParseException {
     return switch (parse(query)) {
       case LogSelectorExpr selector -> selector;
-      case SampleExpr sample -> throw LogqlParseException.withoutPosition("only log selector is supported");
+      // Loki's wording, plus a hint for callers that have no metric path yet; flagged unsupported rather than invalid.
+      case SampleExpr sample -> throw LogqlParseException.unsupported("only log selector is supported (metric queries are not supported yet here)", 0, 0);
     };
   }
 
