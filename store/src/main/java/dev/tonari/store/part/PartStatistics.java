@@ -113,7 +113,8 @@ public final class PartStatistics {
           throw new CorruptPartException(reader.name(), "block decompressed to " + decompressed + " bytes, expected " + rawSize, -1, block, offset, null);
         }
         // Column boundaries: timestamps and lengths are n varints each, metadata n records.
-        int position = skipVarints(raw, 0, entries);
+        // Version 2 starts the timestamps column with the delta divisor.
+        int position = skipVarints(raw, 0, entries + (reader.version == PartFormat.VERSION_1 ? 0 : 1));
         int timestampsEnd = position;
         position = skipVarints(raw, position, entries);
         int lengthsEnd = position;
@@ -205,7 +206,7 @@ public final class PartStatistics {
           }
           data.get((int) reader.blockOffset[block], compressed, 0, compressedSize);
           decompressor.decompressByteArray(raw, 0, rawSize, compressed, 0, compressedSize);
-          int position = skipVarints(raw, 0, entries);
+          int position = skipVarints(raw, 0, entries + (reader.version == PartFormat.VERSION_1 ? 0 : 1));
           int lengthsStart = position;
           position = skipVarints(raw, position, entries);
           int lengthsEnd = position;
