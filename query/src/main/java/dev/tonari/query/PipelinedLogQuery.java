@@ -65,7 +65,8 @@ final class PipelinedLogQuery {
    * Merges the stream cursors newest- or oldest-first, runs each line through its stream's
    * pipeline and groups kept lines by their result labels, until {@code limit} lines are kept.
    */
-  static List<StreamResult> merge(List<EntryCursor> cursors, LogPipeline pipeline, int limit, Direction direction) throws IOException {
+  static List<StreamResult> merge(List<EntryCursor> cursors, LogPipeline pipeline, int limit, Direction direction, QueryContext context)
+      throws IOException {
     List<EntryCursor> byLabels = new ArrayList<>(cursors);
     byLabels.sort(Comparator.comparing(EntryCursor::labels));
     IdentityHashMap<EntryCursor, Integer> indexOf = new IdentityHashMap<>();
@@ -88,6 +89,7 @@ final class PipelinedLogQuery {
     int count = 0;
     while (count < limit && !heap.isEmpty()) {
       EntryCursor cursor = heap.poll();
+      context.entryTaken();
       StreamPipeline streamPipeline = pipelines.get(indexOf.get(cursor));
       Labels metadata = cursor.metadata();
       if (streamPipeline.process(cursor.timestamp(), cursor.line(), metadata)) {

@@ -22,7 +22,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -55,11 +54,33 @@ public final class QueryEngine {
    */
   public MetricResult metricQuery(String tenant, SampleExpr expr, long startNanos, long endNanos, long stepNanos, boolean instant)
       throws QueryException {
+    return metricQuery(tenant, expr, startNanos, endNanos, stepNanos, instant, newContext());
+  }
+
+  /** As {@link #metricQuery(String, SampleExpr, long, long, long, boolean)}, bounded and cancellable by {@code context}. */
+  public MetricResult metricQuery(
+      String tenant, SampleExpr expr, long startNanos, long endNanos, long stepNanos, boolean instant, QueryContext context)
+      throws QueryException {
     checkTimeRange(startNanos, endNanos);
-    return metricEngine.evaluate(tenant, expr, startNanos, endNanos, stepNanos, instant);
+    return metricEngine.evaluate(tenant, expr, startNanos, endNanos, stepNanos, instant, context);
+  }
+
+  /** A context for one query under this engine's limits ({@code query_timeout}, {@code max_query_bytes_read}), started now. */
+  public QueryContext newContext() {
+    return QueryContext.start(limits);
   }
 
   public StreamsResult logQuery(String tenant, String query, long startNanos, long endNanos, int limit, Direction direction) throws QueryException {
+    return logQuery(tenant, query, startNanos, endNanos, limit, direction, newContext());
+  }
+
+  /**
+   * A log query bounded and cancellable by {@code context}: it stops scanning (and fails with
+   * Loki's 504, 400 or 499) when the context's deadline passes, its byte budget is spent or it is
+   * cancelled. More result streams than {@code max_query_series} are refused (400).
+   */
+  public StreamsResult logQuery(String tenant, String query, long startNanos, long endNanos, int limit, Direction direction, QueryContext context)
+      throws QueryException {
     long began = System.nanoTime();
     if (limit > limits.maxEntriesLimitPerQuery()) {
       throw new QueryException(
@@ -86,28 +107,36 @@ public final class QueryEngine {
     } catch (LogqlParseException e) {
       throw new QueryException(400, e.getMessage(), e);
     }
-    // Counted here rather than by the store so that every store reports the same statistics.
-    LongAdder linesScanned = new LongAdder();
-    LongAdder bytesScanned = new LongAdder();
-    LinePredicate countingFilter =
-        (buffer, offset, length) -> {
-          linesScanned.increment();
-          bytesScanned.add(length);
-          return lineFilter.test(buffer, offset, length);
-        };
+    // Counted by the context rather than by the store so that every store reports the same statistics.
+    LinePredicate countingFilter = context.counting(lineFilter);
     SelectRequest request = new SelectRequest(tenant, streamSelector, startNanos, endNanos, direction, countingFilter, requiredLiterals);
     List<StreamResult> streams;
     List<EntryCursor> cursors = List.of();
     try {
+      context.check();
       cursors = store.select(request);
-      streams = pipeline.isNoop() ? mergeNewestOrOldest(cursors, limit, direction) : PipelinedLogQuery.merge(cursors, pipeline, limit, direction);
-    } catch (IOException e) {
+      streams = pipeline.isNoop()
+          ? mergeNewestOrOldest(cursors, limit, direction, context)
+          : PipelinedLogQuery.merge(cursors, pipeline, limit, direction, context);
+    } catch (QueryContext.QueryAbortedException e) {
+      throw e.toQueryException();
+    } catch (IOException | RuntimeException e) {
+      QueryContext.QueryAbortedException aborted = QueryContext.QueryAbortedException.findIn(e);
+      if (aborted != null) {
+        throw aborted.toQueryException();
+      }
+      if (e instanceof RuntimeException unexpected) {
+        throw unexpected;
+      }
       throw new QueryException(500, "reading logs of tenant " + tenant + " for query " + query + ": " + e.getMessage(), e);
     } finally {
       closeAll(tenant, cursors);
     }
+    if (streams.size() > limits.maxQuerySeries()) {
+      throw new QueryException(400, MetricQueryEngine.seriesLimitMessage(limits.maxQuerySeries()));
+    }
     long returned = streams.stream().mapToLong(stream -> stream.entries().size()).sum();
-    return new StreamsResult(streams, new QueryStatistics(linesScanned.sum(), bytesScanned.sum(), returned, System.nanoTime() - began));
+    return new StreamsResult(streams, new QueryStatistics(context.linesScanned(), context.bytesScanned(), returned, System.nanoTime() - began));
   }
 
   public List<Labels> series(String tenant, List<String> matchers, long startNanos, long endNanos) throws QueryException {
@@ -191,7 +220,8 @@ public final class QueryEngine {
    * cursor is in the heap at most once, keyed by its current entry, so memory is one entry per
    * stream plus the result.
    */
-  private static List<StreamResult> mergeNewestOrOldest(List<EntryCursor> cursors, int limit, Direction direction) throws IOException {
+  private static List<StreamResult> mergeNewestOrOldest(List<EntryCursor> cursors, int limit, Direction direction, QueryContext context)
+      throws IOException {
     List<EntryCursor> byLabels = new ArrayList<>(cursors);
     byLabels.sort(Comparator.comparing(EntryCursor::labels));
     List<List<LogEntry>> taken = new ArrayList<>(byLabels.size());
@@ -215,6 +245,7 @@ public final class QueryEngine {
       EntryCursor cursor = heap.poll();
       taken.get(indexOf.get(cursor)).add(new LogEntry(cursor.timestamp(), cursor.line(), cursor.metadata()));
       count++;
+      context.entryTaken();
       if (count < limit && cursor.next()) {
         heap.add(cursor);
       }

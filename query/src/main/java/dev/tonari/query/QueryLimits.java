@@ -7,14 +7,22 @@ import java.time.Duration;
  *
  * @param maxEntriesLimitPerQuery largest {@code limit} a log query may ask for ({@code max_entries_limit_per_query})
  * @param maxQueryLength longest {@code end - start} of a query; zero disables the check ({@code max_query_length})
- * @param maxQuerySeries most series a metric query may return ({@code max_query_series})
+ * @param maxQuerySeries most series a metric query, or streams a log query, may return ({@code max_query_series})
+ * @param queryTimeout longest time a query may run before it is answered 504; zero disables it ({@code query_timeout})
+ * @param maxQueryBytesRead most line bytes a query may scan; zero disables it ({@code max_query_bytes_read})
  */
-public record QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, int maxQuerySeries) {
+public record QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, int maxQuerySeries, Duration queryTimeout, long maxQueryBytesRead) {
   /** Loki's default {@code max_query_series}. */
   public static final int DEFAULT_MAX_QUERY_SERIES = 500;
+  /** Loki's default {@code query_timeout}. */
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMinutes(1);
 
   public QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength) {
     this(maxEntriesLimitPerQuery, maxQueryLength, DEFAULT_MAX_QUERY_SERIES);
+  }
+
+  public QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, int maxQuerySeries) {
+    this(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, DEFAULT_QUERY_TIMEOUT, 0);
   }
 
   public QueryLimits {
@@ -27,10 +35,28 @@ public record QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, 
     if (maxQueryLength == null || maxQueryLength.isNegative()) {
       throw new IllegalArgumentException("max_query_length must be zero (no limit) or positive, got " + maxQueryLength);
     }
+    if (queryTimeout == null || queryTimeout.isNegative()) {
+      throw new IllegalArgumentException("query_timeout must be zero (no limit) or positive, got " + queryTimeout);
+    }
+    if (maxQueryBytesRead < 0) {
+      throw new IllegalArgumentException("max_query_bytes_read must be zero (no limit) or positive, got " + maxQueryBytesRead);
+    }
   }
 
-  /** Loki's defaults: 5000 entries, 721h, 500 series. */
+  /** Loki's defaults: 5000 entries, 721h, 500 series, a 1m timeout, no byte limit. */
   public static QueryLimits defaults() {
-    return new QueryLimits(5000, Duration.ofHours(721), DEFAULT_MAX_QUERY_SERIES);
+    return new QueryLimits(5000, Duration.ofHours(721), DEFAULT_MAX_QUERY_SERIES, DEFAULT_QUERY_TIMEOUT, 0);
+  }
+
+  public QueryLimits withQueryTimeout(Duration timeout) {
+    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, timeout, maxQueryBytesRead);
+  }
+
+  public QueryLimits withMaxQueryBytesRead(long bytes) {
+    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, queryTimeout, bytes);
+  }
+
+  public QueryLimits withMaxQuerySeries(int series) {
+    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, series, queryTimeout, maxQueryBytesRead);
   }
 }

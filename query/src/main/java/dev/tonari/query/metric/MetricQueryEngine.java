@@ -20,6 +20,7 @@ import dev.tonari.logql.VectorAggregation;
 import dev.tonari.logql.VectorExpr;
 import dev.tonari.query.LabelSelector;
 import dev.tonari.query.LineFilterCompiler;
+import dev.tonari.query.QueryContext;
 import dev.tonari.query.QueryException;
 import dev.tonari.query.QueryLimits;
 import dev.tonari.query.QueryStatistics;
@@ -88,14 +89,32 @@ public final class MetricQueryEngine {
    */
   public MetricResult evaluate(String tenant, SampleExpr expr, long startNanos, long endNanos, long stepNanos, boolean instant)
       throws QueryException {
+    return evaluate(tenant, expr, startNanos, endNanos, stepNanos, instant, QueryContext.start(limits));
+  }
+
+  /**
+   * As {@link #evaluate(String, SampleExpr, long, long, long, boolean)}, stopping (504, 400 or
+   * 499) when {@code context} runs out of time or bytes or is cancelled.
+   */
+  public MetricResult evaluate(
+      String tenant, SampleExpr expr, long startNanos, long endNanos, long stepNanos, boolean instant, QueryContext context)
+      throws QueryException {
     long began = System.nanoTime();
     StepGrid grid = instant ? StepGrid.instant(startNanos) : rangeGrid(startNanos, endNanos, stepNanos);
-    Evaluation evaluation = new Evaluation(tenant, grid);
+    Evaluation evaluation = new Evaluation(tenant, grid, context);
     StepValue value;
     try {
+      context.check();
       value = evaluation.evaluate(expr);
     } catch (MetricEvaluationException e) {
       throw new QueryException(400, e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // A store may wrap the abort thrown by the line filter it ran.
+      QueryContext.QueryAbortedException aborted = QueryContext.QueryAbortedException.findIn(e);
+      if (aborted == null) {
+        throw e;
+      }
+      throw aborted.toQueryException();
     }
     return result(expr, grid, value, instant, evaluation, began);
   }
@@ -162,7 +181,8 @@ public final class MetricQueryEngine {
     return new MatrixResult(series, evaluation.statistics(points, began));
   }
 
-  static String seriesLimitMessage(int limit) {
+  /** Loki's refusal when a query returns more than {@code max_query_series} series. */
+  public static String seriesLimitMessage(int limit) {
     return "maximum number of series (" + limit + ") reached for a single query; consider reducing query cardinality by adding more specific"
         + " stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()";
   }
@@ -198,16 +218,16 @@ public final class MetricQueryEngine {
   private final class Evaluation {
     private final String tenant;
     private final StepGrid grid;
-    private long linesScanned;
-    private long bytesScanned;
+    private final QueryContext context;
 
-    Evaluation(String tenant, StepGrid grid) {
+    Evaluation(String tenant, StepGrid grid, QueryContext context) {
       this.tenant = tenant;
       this.grid = grid;
+      this.context = context;
     }
 
     QueryStatistics statistics(long returned, long began) {
-      return new QueryStatistics(linesScanned, bytesScanned, returned, System.nanoTime() - began);
+      return new QueryStatistics(context.linesScanned(), context.bytesScanned(), returned, System.nanoTime() - began);
     }
 
     StepValue evaluate(SampleExpr expr) throws QueryException, MetricEvaluationException {
@@ -375,13 +395,7 @@ public final class MetricQueryEngine {
       // Windows are left-open: the first wanted instant is one nanosecond after the first window's start.
       long fromNanos = grid.startNanos() - offsetNanos - rangeNanos + 1;
       long toNanos = grid.endNanos() - offsetNanos + 1;
-      LinePredicate filter = lineFilter;
-      long[] scanned = new long[2];
-      LinePredicate countingFilter = (buffer, offset, length) -> {
-        scanned[0]++;
-        scanned[1] += length;
-        return filter.test(buffer, offset, length);
-      };
+      LinePredicate countingFilter = context.counting(lineFilter);
       SelectRequest request = new SelectRequest(
           tenant, streamSelector, fromNanos, toNanos, Direction.FORWARD, countingFilter, LineFilterCompiler.requiredLiterals(pushedFilters));
       Map<Labels, SampleBuffer> series = new HashMap<>();
@@ -393,6 +407,7 @@ public final class MetricQueryEngine {
           Labels lastLabels = null;
           SampleBuffer lastBuffer = null;
           while (cursor.next()) {
+            context.entryTaken();
             long timestamp = cursor.timestamp();
             Labels labels;
             double value = 1;
@@ -454,11 +469,13 @@ public final class MetricQueryEngine {
           }
         }
       } catch (IOException e) {
+        QueryContext.QueryAbortedException aborted = QueryContext.QueryAbortedException.findIn(e);
+        if (aborted != null) {
+          throw aborted.toQueryException();
+        }
         throw new QueryException(500, "reading logs of tenant " + tenant + " for selector " + selector.matchers() + ": " + e.getMessage(), e);
       } finally {
         closeAll(cursors);
-        linesScanned += scanned[0];
-        bytesScanned += scanned[1];
       }
       return series;
     }
