@@ -1,6 +1,7 @@
 package dev.tonari.store;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -27,6 +28,55 @@ public interface LogStore extends AutoCloseable {
 
   /** Sorted distinct values of one label over streams with entries in [from, to). */
   List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException;
+
+  /**
+   * Lines, bytes and chunks of each matching stream with entries in [from, to), ordered by labels.
+   * This default reads every entry of the range through {@link #select}; a store that keeps
+   * per-block figures should answer from them instead.
+   */
+  default List<StreamVolume> streamVolumes(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
+    List<StreamVolume> volumes = new ArrayList<>();
+    List<EntryCursor> cursors = select(new SelectRequest(tenant, selector, fromNanos, toNanos, Direction.FORWARD, LinePredicate.ALL, List.of()));
+    IOException failure = null;
+    try {
+      for (EntryCursor cursor : cursors) {
+        long entries = 0;
+        long bytes = 0;
+        while (cursor.next()) {
+          entries++;
+          bytes += cursor.lineLength();
+        }
+        if (entries > 0) {
+          // One chunk per stream: a cursor does not show how the store divides its stream.
+          volumes.add(new StreamVolume(cursor.labels(), 1, bytes, entries));
+        }
+      }
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      for (EntryCursor cursor : cursors) {
+        try {
+          cursor.close();
+        } catch (IOException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+    }
+    if (failure != null) {
+      throw new IOException("measuring stream volumes of tenant " + tenant + ": " + failure.getMessage(), failure);
+    }
+    volumes.sort((left, right) -> left.labels().compareTo(right.labels()));
+    return volumes;
+  }
+
+  /** Loki's {@code index/stats}: the totals of {@link #streamVolumes} over [from, to). */
+  default IndexStats indexStats(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
+    return IndexStats.of(streamVolumes(tenant, selector, fromNanos, toNanos));
+  }
 
   /** Tenants that have any data. */
   List<String> tenants() throws IOException;
