@@ -3,7 +3,7 @@ package dev.tonari.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tonari.server.LokiTime;
-import dev.tonari.server.LokiUnits;
+import dev.tonari.tenancy.config.LokiUnits;
 import dev.tonari.store.Direction;
 import java.io.PrintStream;
 import java.net.URI;

@@ -9,19 +9,37 @@ import dev.tonari.ingest.ValidationResult;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.StreamBatch;
+import dev.tonari.tenancy.auth.Principal;
+import dev.tonari.tenancy.config.RoutingRule;
+import dev.tonari.tenancy.config.TenantConfig;
+import dev.tonari.tenancy.config.TenantLimits;
+import dev.tonari.tenancy.limits.IngestionRateLimiter;
+import dev.tonari.tenancy.limits.LimitRefusal;
+import dev.tonari.tenancy.limits.StreamLimiter;
+import dev.tonari.tenancy.usage.UsageMeter;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /loki/api/v1/push}: tenant from {@code X-Scope-OrgID}, body read up to the limit,
- * decoded, validated, the accepted entries stored durably, then 204; or Loki's status and plain
- * text message. When some entries are refused, the good ones are stored first and the answer is
- * 400 with the validator's message saying how many were refused and why, as Loki does.
+ * {@code POST /loki/api/v1/push}: the tenant from {@link RequestTenants} (or, with a routing rule,
+ * each stream's tenant from its routing label), body read up to the limit, decoded, then for each
+ * tenant's part: validated against that tenant's limits, charged to its ingestion rate bucket
+ * (429 with Loki's message when it is empty; the part is refused whole), checked stream by stream
+ * against its active stream limit (429, Loki's message), stored durably and metered. 204 only when
+ * every part of every tenant was stored whole; otherwise the highest status among the parts (a
+ * 429 tells the agent to retry, and the store keeps re-pushed identical entries once) and every
+ * part's message. When some entries of a part are refused, its good ones are stored first, as
+ * Loki does.
  */
 final class PushHandler {
   private static final Logger log = LoggerFactory.getLogger(PushHandler.class);
@@ -29,12 +47,25 @@ final class PushHandler {
   private final LogStore store;
   private final PushValidator validator;
   private final Limits limits;
+  private final Supplier<TenantConfig> tenantConfig;
+  private final IngestionRateLimiter rateLimiter;
+  private final StreamLimiter streamLimiter;
+  private final UsageMeter meter;
   private final ServerMetrics metrics;
 
-  PushHandler(LogStore store, PushValidator validator, Limits limits, ServerMetrics metrics) {
+  /**
+   * @param limits the server-wide limits: body size, label name and value lengths, truncation; the
+   *     per-tenant ones (line size, labels per stream, sample age) come from the tenant's config
+   */
+  PushHandler(LogStore store, PushValidator validator, Limits limits, Supplier<TenantConfig> tenantConfig, IngestionRateLimiter rateLimiter,
+      StreamLimiter streamLimiter, UsageMeter meter, ServerMetrics metrics) {
     this.store = store;
     this.validator = validator;
     this.limits = limits;
+    this.tenantConfig = tenantConfig;
+    this.rateLimiter = rateLimiter;
+    this.streamLimiter = streamLimiter;
+    this.meter = meter;
     this.metrics = metrics;
   }
 
@@ -44,20 +75,22 @@ final class PushHandler {
     metrics.recordPush(status, System.nanoTime() - started);
   }
 
+  /** The result of pushing one tenant's part: 204, or a status and message. */
+  record Outcome(int status, String message) {
+    static final Outcome STORED = new Outcome(204, "");
+  }
+
   private int push(Context ctx) {
-    String tenant;
-    try {
-      tenant = TenantIds.fromHeader(ctx.header("X-Scope-OrgID"));
-    } catch (TenantIds.InvalidTenantException e) {
-      return answer(ctx, 400, e.getMessage());
-    }
+    List<String> tenants = RequestTenants.tenantsOf(ctx);
+    Principal principal = RequestTenants.principalOf(ctx);
+    String requestTenants = String.join(RequestTenants.SEPARATOR, tenants);
     byte[] body;
     try {
       body = readBody(ctx);
     } catch (PushException e) {
       return answer(ctx, e.status(), e.getMessage());
     } catch (IOException e) {
-      return answer(ctx, 400, "error reading push request body of tenant " + tenant + ": " + e.getMessage());
+      return answer(ctx, 400, "error reading push request body of tenant " + requestTenants + ": " + e.getMessage());
     }
     PushRequest request;
     try {
@@ -65,25 +98,135 @@ final class PushHandler {
     } catch (PushException e) {
       return answer(ctx, e.status(), e.getMessage());
     }
-    ValidationResult result = validator.validate(tenant, request, limits);
-    List<StreamBatch> accepted = result.accepted();
-    if (!accepted.isEmpty()) {
-      try {
-        store.append(tenant, accepted);
-      } catch (IOException | RuntimeException e) {
-        log.error("storing a push of tenant {} ({} streams) failed", tenant, accepted.size(), e);
-        return answer(ctx, 500, "storing the push of tenant " + tenant + " failed: " + e.getMessage());
+    TenantConfig config = tenantConfig.get();
+    List<Outcome> outcomes = new ArrayList<>();
+    if (config.routing().isEmpty()) {
+      outcomes.add(pushTenant(tenants.get(0), request, config));
+    } else {
+      outcomes.addAll(pushRouted(principal, request, config, config.routing().get()));
+    }
+    int status = 204;
+    StringBuilder message = new StringBuilder();
+    for (Outcome outcome : outcomes) {
+      if (outcome.status() != 204) {
+        status = Math.max(status == 204 ? 0 : status, outcome.status());
+        if (!message.isEmpty()) {
+          message.append('\n');
+        }
+        message.append(outcome.message());
       }
-      metrics.recordIngested(tenant, result.acceptedEntries(), lineBytes(accepted));
     }
-    if (result.rejectedEntries() > 0) {
-      metrics.recordRefused(tenant, refusalReason(result.reasons()), result.rejectedEntries());
-    }
-    if (result.status() == 204) {
+    if (status == 204) {
       ctx.status(204);
       return 204;
     }
-    return answer(ctx, result.status(), result.message());
+    return answer(ctx, status, message.toString());
+  }
+
+  /**
+   * Splits the streams by the routing label and pushes each tenant's part on its own; a part for a
+   * tenant the token does not hold is refused with 403, streams that route nowhere with 400.
+   */
+  private List<Outcome> pushRouted(Principal principal, PushRequest request, TenantConfig config, RoutingRule rule) {
+    Map<String, List<StreamBatch>> parts = new TreeMap<>();
+    List<Outcome> outcomes = new ArrayList<>();
+    Map<String, Integer> unrouted = new TreeMap<>();
+    for (StreamBatch stream : request.streams()) {
+      switch (rule.route(stream.labels().get(rule.label()))) {
+        case RoutingRule.Decision.Routed routed -> parts.computeIfAbsent(routed.tenant(), key -> new ArrayList<>()).add(stream);
+        case RoutingRule.Decision.Refused refused -> unrouted.merge(refused.message(), stream.entries().size(), Integer::sum);
+      }
+    }
+    for (Map.Entry<String, Integer> refused : unrouted.entrySet()) {
+      metrics.recordRefused("unrouted", "unrouted", refused.getValue());
+      outcomes.add(new Outcome(400, refused.getValue() + (refused.getValue() == 1 ? " entry" : " entries") + " refused: " + refused.getKey()));
+    }
+    if (!request.rejectedStreams().isEmpty()) {
+      // Streams whose labels could not be parsed have no routing label; they are refused as Loki refuses them.
+      ValidationResult result = validator.validate("unrouted", new PushRequest(List.of(), request.rejectedStreams()), limits);
+      metrics.recordRefused("unrouted", refusalReason(result.reasons()), result.rejectedEntries());
+      outcomes.add(new Outcome(result.status(), result.message()));
+    }
+    for (Map.Entry<String, List<StreamBatch>> part : parts.entrySet()) {
+      String tenant = part.getKey();
+      if (!principal.holds(tenant)) {
+        int entries = part.getValue().stream().mapToInt(stream -> stream.entries().size()).sum();
+        metrics.recordRefused(tenant, "forbidden", entries);
+        outcomes.add(new Outcome(403, "token '" + principal.name() + "' is not granted tenant '" + tenant + "', where label " + rule.label()
+            + " routes " + entries + (entries == 1 ? " entry" : " entries")));
+        continue;
+      }
+      outcomes.add(pushTenant(tenant, new PushRequest(part.getValue()), config));
+    }
+    return outcomes;
+  }
+
+  /** Validates, rate- and stream-limits, stores and meters one tenant's part of a push. */
+  private Outcome pushTenant(String tenant, PushRequest request, TenantConfig config) {
+    TenantLimits tenantLimits = config.limitsFor(tenant);
+    ValidationResult result = validator.validate(tenant, request, ingestLimits(tenantLimits, limits));
+    List<StreamBatch> accepted = result.accepted();
+    List<String> messages = new ArrayList<>();
+    int status = result.status();
+    if (result.rejectedEntries() > 0) {
+      messages.add(result.message());
+      recordRefused(tenant, refusalReason(result.reasons()), result.rejectedEntries());
+    }
+    long bytes = lineBytes(accepted);
+    if (!accepted.isEmpty()) {
+      // Charged on the validated bytes, before the streams are looked at, as Loki's distributor does.
+      Optional<LimitRefusal> rateRefusal = rateLimiter.tryAcquire(tenant, bytes, result.acceptedEntries());
+      if (rateRefusal.isPresent()) {
+        recordRefused(tenant, "rate_limited", result.acceptedEntries());
+        messages.add(rateRefusal.get().message());
+        return new Outcome(rateRefusal.get().status(), String.join("\n", messages));
+      }
+    }
+    List<StreamBatch> admitted = new ArrayList<>(accepted.size());
+    int streamRefusedEntries = 0;
+    LimitRefusal streamRefusal = null;
+    for (StreamBatch stream : accepted) {
+      Optional<LimitRefusal> refusal = streamLimiter.admit(tenant, stream.labels().fingerprint());
+      if (refusal.isPresent()) {
+        streamRefusal = refusal.get();
+        streamRefusedEntries += stream.entries().size();
+      } else {
+        admitted.add(stream);
+      }
+    }
+    if (!admitted.isEmpty()) {
+      try {
+        store.append(tenant, admitted);
+      } catch (IOException | RuntimeException e) {
+        log.error("storing a push of tenant {} ({} streams) failed", tenant, admitted.size(), e);
+        return new Outcome(500, "storing the push of tenant " + tenant + " failed: " + e.getMessage());
+      }
+      int entries = result.acceptedEntries() - streamRefusedEntries;
+      long storedBytes = streamRefusal == null ? bytes : lineBytes(admitted);
+      metrics.recordIngested(tenant, entries, storedBytes);
+      meter.recordIngested(tenant, entries, storedBytes);
+    }
+    if (streamRefusal != null) {
+      recordRefused(tenant, "stream_limit", streamRefusedEntries);
+      messages.add(streamRefusal.message());
+      status = streamRefusal.status();
+    }
+    return status == 204 ? Outcome.STORED : new Outcome(status, String.join("\n", messages));
+  }
+
+  private void recordRefused(String tenant, String reason, int entries) {
+    metrics.recordRefused(tenant, reason, entries);
+    meter.recordRefused(tenant, entries);
+  }
+
+  /**
+   * The validator's limits for a tenant: line size, labels per stream and sample age from the
+   * tenant's config; body size, label name and value lengths and truncation stay server-wide.
+   */
+  static Limits ingestLimits(TenantLimits tenant, Limits server) {
+    return new Limits(tenant.rejectOldSamples(), tenant.rejectOldSamplesMaxAge(), tenant.creationGracePeriod(),
+        (int) Math.min(tenant.maxLineSize(), Integer.MAX_VALUE), server.maxLineSizeTruncate(), tenant.maxLabelNamesPerSeries(),
+        server.maxLabelNameLength(), server.maxLabelValueLength(), server.maxBodyBytes());
   }
 
   /** Reads at most the limit plus one byte, so an oversized body costs no more than the limit. */

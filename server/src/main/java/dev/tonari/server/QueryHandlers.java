@@ -4,7 +4,6 @@ import dev.tonari.logql.Expr;
 import dev.tonari.logql.LogqlParseException;
 import dev.tonari.logql.LogqlParser;
 import dev.tonari.logql.SampleExpr;
-import dev.tonari.query.QueryEngine;
 import dev.tonari.query.QueryException;
 import dev.tonari.query.QueryStatistics;
 import dev.tonari.query.StreamResult;
@@ -17,6 +16,7 @@ import dev.tonari.query.metric.VectorResult;
 import dev.tonari.store.Direction;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
+import dev.tonari.tenancy.config.LokiUnits;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.ByteArrayOutputStream;
@@ -49,11 +49,11 @@ final class QueryHandlers {
   static final Duration DEFAULT_METADATA_SINCE = Duration.ofHours(6);
   private static final String JSON = "application/json; charset=utf-8";
 
-  private final QueryEngine engine;
+  private final MultiTenantQuery engine;
   private final ServerMetrics metrics;
   private final LongSupplier nowNanos;
 
-  QueryHandlers(QueryEngine engine, ServerMetrics metrics, LongSupplier nowNanos) {
+  QueryHandlers(MultiTenantQuery engine, ServerMetrics metrics, LongSupplier nowNanos) {
     this.engine = engine;
     this.metrics = metrics;
     this.nowNanos = nowNanos;
@@ -265,11 +265,11 @@ final class QueryHandlers {
     long started = System.nanoTime();
     int status;
     try {
-      String tenant = TenantIds.fromHeader(ctx.header("X-Scope-OrgID"));
+      String tenant = RequestTenants.tenantOf(ctx);
       byte[] body = handler.answer(ctx, tenant);
       ctx.status(200).contentType(JSON).result(body);
       status = 200;
-    } catch (TenantIds.InvalidTenantException e) {
+    } catch (RequestTenants.InvalidTenantException e) {
       status = plain(ctx, 400, e.getMessage());
     } catch (QueryException e) {
       status = plain(ctx, e.status(), e.getMessage());

@@ -13,6 +13,11 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tonari.ingest.Limits;
+import dev.tonari.tenancy.config.LokiUnits;
+import dev.tonari.tenancy.config.RetentionPolicy;
+import dev.tonari.tenancy.config.TenantConfigWatcher;
+import dev.tonari.tenancy.config.TenantLimits;
+import dev.tonari.tenancy.config.TenantSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,6 +42,13 @@ import java.util.TreeSet;
  * @param retentionPeriod entries older than this are deleted; zero keeps everything
  * @param flushSizeBytes a tenant's head is flushed to a part when it holds this many line bytes
  * @param flushAge a head is flushed at the latest this long after its first entry
+ * @param tenantLimits the {@code limits} keys that the push validator does not use (ingestion
+ *     rate and burst, active streams, query limits); the validator's keys live in {@code limits}
+ *     and {@link #tenantDefaults()} merges both
+ * @param authEnabled {@code auth.enabled}: tokens and roles on every API route; off, every request
+ *     acts as a single user on the tenant of {@code X-Scope-OrgID} or {@code fake}
+ * @param tenantsFiles {@code tenants.files}: tenants files or directories, empty for none
+ * @param tenantsReloadInterval {@code tenants.reload_interval}: how often those files are checked
  */
 public record ServerConfig(
     String listenHost,
@@ -45,7 +57,11 @@ public record ServerConfig(
     Limits limits,
     Duration retentionPeriod,
     long flushSizeBytes,
-    Duration flushAge) {
+    Duration flushAge,
+    TenantLimits tenantLimits,
+    boolean authEnabled,
+    List<Path> tenantsFiles,
+    Duration tenantsReloadInterval) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -60,11 +76,31 @@ public record ServerConfig(
     if (retentionPeriod.isNegative() || flushAge.isNegative() || flushSizeBytes <= 0) {
       throw new IllegalArgumentException("retention.period and storage.flush_age must not be negative and storage.flush_size must be positive");
     }
+    tenantsFiles = List.copyOf(tenantsFiles);
+    if (tenantsReloadInterval.isNegative() || tenantsReloadInterval.isZero()) {
+      throw new IllegalArgumentException("tenants.reload_interval must be positive, got " + tenantsReloadInterval);
+    }
   }
 
   public static ServerConfig defaults() {
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
-    return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES, DEFAULT_FLUSH_AGE);
+    return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
+        DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * What every tenant gets unless a tenants file says otherwise: this file's {@code limits} and
+   * {@code retention}, handed to the tenants loader as the base under the files' {@code defaults}.
+   */
+  public TenantSettings tenantDefaults() {
+    TenantLimits merged = tenantLimits.toBuilder()
+        .set("max_line_size", (long) limits.maxLineSize())
+        .set("max_label_names_per_series", (long) limits.maxLabelNamesPerSeries())
+        .set("reject_old_samples", limits.rejectOldSamples())
+        .set("reject_old_samples_max_age", limits.rejectOldSamplesMaxAge())
+        .set("creation_grace_period", limits.creationGracePeriod())
+        .build();
+    return new TenantSettings(merged, new RetentionPolicy(retentionPeriod, List.of()));
   }
 
   /** The address as {@code host:port}. */
@@ -74,15 +110,43 @@ public record ServerConfig(
 
   public ServerConfig withListen(String hostPort) {
     HostPort listen = HostPort.parse(hostPort);
-    return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge);
+    return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval);
   }
 
   public ServerConfig withDataDir(Path directory) {
-    return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge);
+    return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
-    return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge);
+    return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval);
+  }
+
+  public ServerConfig withTenantLimits(TenantLimits newLimits) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, newLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval);
+  }
+
+  public ServerConfig withRetention(Duration period) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, period, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval);
+  }
+
+  public ServerConfig withStorage(long newFlushSizeBytes, Duration newFlushAge) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, newFlushSizeBytes, newFlushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval);
+  }
+
+  public ServerConfig withAuthEnabled(boolean enabled) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, enabled,
+        tenantsFiles, tenantsReloadInterval);
+  }
+
+  public ServerConfig withTenantsFiles(List<Path> files, Duration reloadInterval) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        files, reloadInterval);
   }
 
   /**
@@ -194,6 +258,8 @@ public record ServerConfig(
     @JsonProperty("storage") StorageSection storage;
     @JsonProperty("limits") LimitsSection limits;
     @JsonProperty("retention") RetentionSection retention;
+    @JsonProperty("auth") AuthSection auth;
+    @JsonProperty("tenants") TenantsSection tenants;
 
     ServerConfig apply(ServerConfig defaults) {
       ServerConfig config = defaults;
@@ -204,18 +270,43 @@ public record ServerConfig(
         if (storage.dataDir != null) {
           config = config.withDataDir(Path.of(storage.dataDir));
         }
-        config = new ServerConfig(config.listenHost, config.listenPort, config.dataDir, config.limits, config.retentionPeriod,
+        config = config.withStorage(
             storage.flushSize != null ? storage.flushSize : config.flushSizeBytes,
             storage.flushAge != null ? storage.flushAge : config.flushAge);
       }
       if (limits != null) {
-        config = config.withLimits(limits.apply(config.limits));
+        config = config.withLimits(limits.apply(config.limits)).withTenantLimits(limits.applyTenantLimits(config.tenantLimits));
       }
       if (retention != null && retention.period != null) {
-        config = new ServerConfig(config.listenHost, config.listenPort, config.dataDir, config.limits, retention.period, config.flushSizeBytes, config.flushAge);
+        config = config.withRetention(retention.period);
+      }
+      if (auth != null && auth.enabled != null) {
+        config = config.withAuthEnabled(auth.enabled);
+      }
+      if (tenants != null) {
+        List<Path> files = config.tenantsFiles;
+        if (tenants.files != null) {
+          files = new ArrayList<>();
+          for (String file : tenants.files) {
+            files.add(Path.of(file));
+          }
+        }
+        config = config.withTenantsFiles(files, tenants.reloadInterval != null ? tenants.reloadInterval : config.tenantsReloadInterval);
       }
       return config;
     }
+  }
+
+  static final class AuthSection {
+    @JsonProperty("enabled") Boolean enabled;
+  }
+
+  static final class TenantsSection {
+    @JsonProperty("files") List<String> files;
+
+    @JsonProperty("reload_interval")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration reloadInterval;
   }
 
   static final class ServerSection {
@@ -263,6 +354,53 @@ public record ServerConfig(
     @JsonProperty("max_push_body_size")
     @JsonDeserialize(using = SizeDeserializer.class)
     Long maxPushBodySize;
+
+    // Limits of the tenants file format that the push validator does not use; same names as there.
+    @JsonProperty("ingestion_rate_mb") Double ingestionRateMb;
+    @JsonProperty("ingestion_burst_size_mb") Double ingestionBurstSizeMb;
+    @JsonProperty("max_global_streams_per_user") Long maxGlobalStreamsPerUser;
+    @JsonProperty("max_entries_limit_per_query") Long maxEntriesLimitPerQuery;
+
+    @JsonProperty("max_query_length")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration maxQueryLength;
+
+    @JsonProperty("max_query_series") Long maxQuerySeries;
+
+    @JsonProperty("max_bytes_scanned")
+    @JsonDeserialize(using = SizeDeserializer.class)
+    Long maxBytesScanned;
+
+    @JsonProperty("query_timeout")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration queryTimeout;
+
+    TenantLimits applyTenantLimits(TenantLimits base) {
+      TenantLimits.Builder builder = base.toBuilder();
+      setIfPresent(builder, "ingestion_rate_mb", ingestionRateMb);
+      setIfPresent(builder, "ingestion_burst_size_mb", ingestionBurstSizeMb);
+      setIfPresent(builder, "max_global_streams_per_user", maxGlobalStreamsPerUser);
+      setIfPresent(builder, "max_entries_limit_per_query", maxEntriesLimitPerQuery);
+      setIfPresent(builder, "max_query_length", maxQueryLength);
+      setIfPresent(builder, "max_query_series", maxQuerySeries);
+      setIfPresent(builder, "max_bytes_scanned", maxBytesScanned);
+      setIfPresent(builder, "query_timeout", queryTimeout);
+      try {
+        return builder.build();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("a limits value is too large: " + e.getMessage(), e);
+      }
+    }
+
+    private static void setIfPresent(TenantLimits.Builder builder, String key, Object value) {
+      if (value != null) {
+        try {
+          builder.set(key, value);
+        } catch (ArithmeticException e) {
+          throw new IllegalArgumentException("limits." + key + " " + value + " is too large", e);
+        }
+      }
+    }
 
     Limits apply(Limits base) {
       if (maxLineSize != null && maxLineSize > Integer.MAX_VALUE) {

@@ -9,6 +9,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -33,6 +34,7 @@ public final class ServerMetrics {
   private final Histogram pushDuration;
   private final Counter queries;
   private final Histogram queryDuration;
+  private final Counter authFailures;
 
   public ServerMetrics() {
     ingestedLines = Counter.builder().name("tonari_ingested_lines_total")
@@ -50,6 +52,9 @@ public final class ServerMetrics {
     queryDuration = Histogram.builder().name("tonari_query_duration_seconds")
         .help("Time to answer a read API request, per endpoint.")
         .classicUpperBounds(LATENCY_BUCKETS).labelNames("endpoint").register(registry);
+    authFailures = Counter.builder().name("tonari_auth_failures_total")
+        .help("Requests refused by authentication (bad_credentials: 401) or authorization (forbidden: 403).")
+        .labelNames("reason").register(registry);
     JvmMetrics.builder().register(registry);
   }
 
@@ -60,6 +65,10 @@ public final class ServerMetrics {
 
   public void recordRefused(String tenant, String reason, long entries) {
     refusedEntries.labelValues(tenant, reason).inc(entries);
+  }
+
+  public void recordAuthFailure(String reason) {
+    authFailures.labelValues(reason).inc();
   }
 
   public void recordPush(int status, long nanos) {
@@ -85,6 +94,15 @@ public final class ServerMetrics {
   public void registerGaugePerTenant(String name, String help, Supplier<Map<String, Long>> values) {
     GaugeWithCallback.builder().name(name).help(help).labelNames("tenant")
         .callback(callback -> values.get().forEach((tenant, value) -> callback.call(value, tenant))).register(registry);
+  }
+
+  /**
+   * A gauge with several labels read at scrape time: {@code values} maps each series' label
+   * values (in {@code labelNames} order) to its value.
+   */
+  public void registerLabelledGauge(String name, String help, List<String> labelNames, Supplier<Map<List<String>, Double>> values) {
+    GaugeWithCallback.builder().name(name).help(help).labelNames(labelNames.toArray(new String[0]))
+        .callback(callback -> values.get().forEach((labels, value) -> callback.call(value, labels.toArray(new String[0])))).register(registry);
   }
 
   /** Writes every metric in the Prometheus text format. */

@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
  * store, which flushes its head so that a restart reads parts rather than replaying the WAL.
  *
  * <p>Routes: {@code POST /loki/api/v1/push}; {@code GET|POST /loki/api/v1/query_range}, {@code
- * /query}, {@code /labels}, {@code /label/{name}/values}, {@code /series}; {@code GET
- * /loki/api/v1/status/buildinfo}, {@code /ready}, {@code /metrics}.
+ * /query}, {@code /labels}, {@code /label/{name}/values}, {@code /series}, {@code /index/stats},
+ * {@code /index/volume}, {@code /index/volume_range}, {@code /format_query}; WebSocket {@code
+ * /loki/api/v1/tail}; {@code GET /loki/api/v1/status/buildinfo}, {@code /ready}, {@code /metrics};
+ * the admin API {@code /tonari/api/v1/tokens} and {@code /tonari/api/v1/usage} ({@link
+ * AdminHandlers}). Every route but {@code /ready} and {@code /metrics} passes the {@link
+ * TenantGate}, which authenticates and resolves the tenants when {@code auth.enabled} is on.
  */
 public final class TonariServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TonariServer.class);
@@ -32,13 +36,15 @@ public final class TonariServer implements AutoCloseable {
   private final LogStore store;
   private final ServerMetrics metrics;
   private final Javalin app;
+  private final TenancyServices tenancy;
   private boolean closed;
 
-  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app) {
+  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
     this.app = app;
+    this.tenancy = tenancy;
   }
 
   /**
@@ -46,12 +52,21 @@ public final class TonariServer implements AutoCloseable {
    * the store's figures are exported on {@code /metrics}.
    */
   public static TonariServer open(ServerConfig config) throws IOException {
-    DiskLogStoreConfig storeConfig = DiskLogStoreConfig.defaults(config.dataDir())
-        .withFlushHeadBytes(config.flushSizeBytes())
-        .withFlushAge(config.flushAge())
-        .withRetention(config.retentionPeriod(), null);
-    DiskLogStore store = DiskLogStore.open(storeConfig);
-    return start(config, store, metrics -> registerStoreMetrics(metrics, store.metrics()), Clock.systemUTC());
+    // Tenancy first: the store's retention is each tenant's, read from the tenants config.
+    TenancyServices tenancy = TenancyServices.open(config, Clock.systemUTC());
+    DiskLogStore store;
+    try {
+      DiskLogStoreConfig storeConfig = DiskLogStoreConfig.defaults(config.dataDir())
+          .withFlushHeadBytes(config.flushSizeBytes())
+          .withFlushAge(config.flushAge())
+          .withRetention(config.retentionPeriod(), tenancy::retentionFor);
+      store = DiskLogStore.open(storeConfig);
+    } catch (IOException | RuntimeException e) {
+      closeAfterFailedStart(tenancy, e);
+      throw e;
+    }
+    tenancy.attachStoredBytes(store.metrics()::partBytesByTenant);
+    return start(config, store, metrics -> registerStoreMetrics(metrics, store.metrics()), Clock.systemUTC(), tenancy);
   }
 
   /** Maps the engine's plain getters to Prometheus metrics read at scrape time. */
@@ -82,12 +97,35 @@ public final class TonariServer implements AutoCloseable {
    */
   public static TonariServer start(ServerConfig config, LogStore store, Consumer<ServerMetrics> storeMetrics, Clock clock)
       throws IOException {
+    TenancyServices tenancy;
+    try {
+      tenancy = TenancyServices.open(config, clock);
+    } catch (IOException | RuntimeException e) {
+      closeAfterFailedStart(store, e);
+      throw e;
+    }
+    return start(config, store, storeMetrics, clock, tenancy);
+  }
+
+  private static TonariServer start(ServerConfig config, LogStore store, Consumer<ServerMetrics> storeMetrics, Clock clock,
+      TenancyServices tenancy) throws IOException {
     ServerMetrics metrics = new ServerMetrics();
     Javalin app;
     try {
       storeMetrics.accept(metrics);
-      PushHandler push = new PushHandler(store, new PushValidator(clock), config.limits(), metrics);
-      QueryHandlers queries = new QueryHandlers(new QueryEngine(store, QueryLimits.defaults()), metrics, () -> nanosNow(clock));
+      TenancyMetrics.register(metrics, tenancy);
+      TenantGate gate = new TenantGate(config.authEnabled(), tenancy.tokens, tenancy.failedAttempts, tenancy::current, metrics);
+      PushHandler push = new PushHandler(store, new PushValidator(clock), config.limits(), tenancy::current, tenancy.rateLimiter,
+          tenancy.streamLimiter, tenancy.meter, metrics);
+      MultiTenantQuery multiTenantQuery = new MultiTenantQuery(store, tenant -> tenancy.current().limitsFor(tenant), tenancy.meter);
+      // Read handlers see the store through the multi-tenant view, so Loki's a|b reads work everywhere.
+      LogStore readView = new MultiTenantLogStore(store);
+      AdminHandlers admin = new AdminHandlers(tenancy.tokens, tenancy.audit, tenancy.meter, tenancy::current, clock);
+      QueryHandlers queries = new QueryHandlers(multiTenantQuery, metrics, () -> nanosNow(clock));
+      IndexHandlers index = new IndexHandlers(readView, QueryLimits.defaults(), metrics, () -> nanosNow(clock));
+      FormatQueryHandler formatQuery = new FormatQueryHandler(metrics);
+      TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
+          () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL);
       app = Javalin.create(javalin -> {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
@@ -95,6 +133,12 @@ public final class TonariServer implements AutoCloseable {
         javalin.jetty.host = config.listenHost();
         javalin.jetty.port = config.listenPort();
         var routes = javalin.routes;
+        routes.before(gate::handle);
+        routes.wsBeforeUpgrade("/loki/api/v1/tail", gate::handle);
+        routes.post("/tonari/api/v1/tokens", admin::createToken);
+        routes.get("/tonari/api/v1/tokens", admin::listTokens);
+        routes.delete("/tonari/api/v1/tokens/{id}", admin::revokeToken);
+        routes.get("/tonari/api/v1/usage", admin::usage);
         routes.post("/loki/api/v1/push", push::handle);
         routes.get("/loki/api/v1/query_range", queries::queryRange);
         routes.post("/loki/api/v1/query_range", queries::queryRange);
@@ -106,6 +150,17 @@ public final class TonariServer implements AutoCloseable {
         routes.post("/loki/api/v1/label/{name}/values", queries::labelValues);
         routes.get("/loki/api/v1/series", queries::series);
         routes.post("/loki/api/v1/series", queries::series);
+        routes.get("/loki/api/v1/index/stats", index::stats);
+        routes.post("/loki/api/v1/index/stats", index::stats);
+        routes.get("/loki/api/v1/index/volume", index::volume);
+        routes.post("/loki/api/v1/index/volume", index::volume);
+        routes.get("/loki/api/v1/index/volume_range", index::volumeRange);
+        routes.post("/loki/api/v1/index/volume_range", index::volumeRange);
+        routes.get("/loki/api/v1/format_query", formatQuery::handle);
+        routes.post("/loki/api/v1/format_query", formatQuery::handle);
+        routes.wsBeforeUpgrade("/loki/api/v1/tail", tail::beforeUpgrade);
+        routes.ws("/loki/api/v1/tail", tail::configure);
+        javalin.events.serverStopping(tail::close);
         routes.get("/loki/api/v1/status/buildinfo", ctx -> {
           ctx.contentType("application/json; charset=utf-8");
           LokiJson.writeBuildInfo(ctx.outputStream(), VERSION);
@@ -123,17 +178,18 @@ public final class TonariServer implements AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       closeAfterFailedStart(store, e);
+      closeAfterFailedStart(tenancy, e);
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
-    TonariServer server = new TonariServer(config, store, metrics, app);
+    TonariServer server = new TonariServer(config, store, metrics, app, tenancy);
     log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
     return server;
   }
 
-  private static void closeAfterFailedStart(LogStore store, RuntimeException cause) {
+  private static void closeAfterFailedStart(AutoCloseable resource, Exception cause) {
     try {
-      store.close();
-    } catch (IOException | RuntimeException e) {
+      resource.close();
+    } catch (Exception e) {
       cause.addSuppressed(e);
     }
   }
@@ -176,8 +232,12 @@ public final class TonariServer implements AutoCloseable {
     try {
       app.stop();
     } finally {
-      store.close();
-      log.info("Tonari stopped; store in {} closed", config.dataDir());
+      try {
+        store.close();
+        log.info("Tonari stopped; store in {} closed", config.dataDir());
+      } finally {
+        tenancy.close();
+      }
     }
   }
 

@@ -1,0 +1,252 @@
+package dev.tonari.server;
+
+import dev.tonari.tenancy.auth.Action;
+import dev.tonari.tenancy.auth.Authorizer;
+import dev.tonari.tenancy.auth.FailedAuthRateLimiter;
+import dev.tonari.tenancy.auth.Principal;
+import dev.tonari.tenancy.auth.TokenStore;
+import dev.tonari.tenancy.config.TenantConfig;
+import dev.tonari.tenancy.config.TenantIds;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The before-handler of every request: decides who the request is and which tenants it acts on,
+ * and stores both for {@link RequestTenants}; or answers the refusal itself and skips the route.
+ *
+ * <p>Only {@code /ready} and {@code /metrics} are open. Every other path, including the Loki API
+ * ({@code /loki/api/v1/...}), the admin API ({@code /tonari/api/v1/...}) and paths that match no
+ * route, needs credentials when authentication is on: a gate that lists what is protected would
+ * leave the next new route open, one that lists what is open cannot.
+ *
+ * <p>With authentication on: {@code Authorization: Bearer <token>}, or HTTP Basic with the tenant
+ * as user and the token as password (what Grafana's Loki data source and agents send; the user
+ * must be one of the token's tenants and names the tenant when {@code X-Scope-OrgID} is absent).
+ * No or bad credentials are 401 with {@code WWW-Authenticate}; a valid token without the role or
+ * the tenant is 403; a malformed tenant ID is 400. Bad credentials count against the source
+ * address in a {@link FailedAuthRateLimiter}; while it is exhausted, requests with credentials get
+ * 429 and {@code Retry-After} before their token is even looked at.
+ *
+ * <p>With authentication off (single user, as Loki's {@code auth_enabled: false}): the tenant is
+ * {@code X-Scope-OrgID}, or {@code fake} without it; reads may name several as {@code a|b}.
+ *
+ * <p>With a routing rule, a push is authorized by role only: its streams go to the tenants the
+ * rule picks, and {@link PushHandler} checks that the token holds each of them.
+ */
+final class TenantGate {
+  static final String CHALLENGE = "Basic realm=\"tonari\", Bearer realm=\"tonari\"";
+
+  private final boolean authEnabled;
+  private final TokenStore tokens;
+  private final FailedAuthRateLimiter failedAttempts;
+  private final Supplier<TenantConfig> tenantConfig;
+  private final ServerMetrics metrics;
+
+  TenantGate(boolean authEnabled, TokenStore tokens, FailedAuthRateLimiter failedAttempts, Supplier<TenantConfig> tenantConfig,
+      ServerMetrics metrics) {
+    this.authEnabled = authEnabled;
+    this.tokens = tokens;
+    this.failedAttempts = failedAttempts;
+    this.tenantConfig = tenantConfig;
+    this.metrics = metrics;
+  }
+
+  /** What a path requires. */
+  sealed interface Access {
+    /** No credentials, no tenant: health and metrics. */
+    record Open() implements Access {}
+
+    /** Any valid token; the handler decides the rest (admin API, build info). */
+    record Authenticated() implements Access {}
+
+    /** A role that allows the action, on the tenants the request names. */
+    record Tenants(Action action) implements Access {}
+  }
+
+  /** The access rule of a request path (exact paths, so no encoding trick reaches a route unchecked). */
+  static Access accessOf(String rawPath) {
+    String path = rawPath.replaceAll("/{2,}", "/");
+    if (path.equals("/ready") || path.equals("/metrics")) {
+      return new Access.Open();
+    }
+    String loki = "/loki/api/v1/";
+    if (!path.startsWith(loki)) {
+      return new Access.Authenticated();
+    }
+    String route = path.substring(loki.length());
+    if (route.endsWith("/")) {
+      route = route.substring(0, route.length() - 1);
+    }
+    if (route.equals("push")) {
+      return new Access.Tenants(Action.PUSH);
+    }
+    if (route.equals("tail")) {
+      return new Access.Tenants(Action.TAIL);
+    }
+    if (route.equals("labels") || route.startsWith("label/")) {
+      return new Access.Tenants(Action.LABELS);
+    }
+    if (route.equals("series")) {
+      return new Access.Tenants(Action.SERIES);
+    }
+    if (route.equals("status/buildinfo") || route.equals("format_query")) {
+      return new Access.Authenticated();
+    }
+    // query, query_range, index/stats, index/volume, and any read added later.
+    return new Access.Tenants(Action.QUERY);
+  }
+
+  void handle(Context ctx) {
+    Access access = accessOf(ctx.path());
+    if (access instanceof Access.Open) {
+      return;
+    }
+    Optional<String> scope = Optional.ofNullable(ctx.header(RequestTenants.HEADER)).map(String::trim).filter(value -> !value.isEmpty());
+    if (!authEnabled) {
+      admitSingleUser(ctx, access, scope);
+      return;
+    }
+    String address = ctx.req().getRemoteAddr();
+    String authorization = ctx.header("Authorization");
+    if (authorization == null || authorization.isBlank()) {
+      refuse(ctx, 401, "authentication required: send Authorization: Bearer <token>, or HTTP Basic with the tenant as user and the token as password");
+      return;
+    }
+    Duration wait = failedAttempts.retryAfter(address);
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      ctx.header("Retry-After", Long.toString(seconds));
+      refuse(ctx, 429, "too many failed authentication attempts from " + address + "; retry after " + seconds + " s");
+      return;
+    }
+    Credentials credentials = Credentials.parse(authorization);
+    Optional<Principal> principal = credentials == null ? Optional.empty() : tokens.authenticate(credentials.token());
+    if (principal.isEmpty()) {
+      failedAttempts.recordFailure(address);
+      metrics.recordAuthFailure("bad_credentials");
+      refuse(ctx, 401, credentials == null
+          ? "unsupported Authorization header: expected Bearer <token> or Basic with the tenant as user and the token as password"
+          : "invalid token: unknown, revoked or expired");
+      return;
+    }
+    Principal who = principal.get();
+    if (credentials.basicUser() != null) {
+      String user = credentials.basicUser();
+      Optional<String> problem = TenantIds.problem(user);
+      if (problem.isPresent()) {
+        refuse(ctx, 400, "invalid tenant in HTTP Basic user: " + problem.get());
+        return;
+      }
+      if (!who.holds(user)) {
+        metrics.recordAuthFailure("forbidden");
+        refuse(ctx, 403, "token '" + who.name() + "' is not granted tenant '" + user + "' named as the HTTP Basic user");
+        return;
+      }
+      if (scope.isEmpty()) {
+        scope = Optional.of(user);
+      }
+    }
+    switch (access) {
+      case Access.Open open -> throw new IllegalStateException("open paths return above");
+      case Access.Authenticated authenticated -> RequestTenants.set(ctx, who, List.of());
+      case Access.Tenants tenants -> authorize(ctx, who, tenants.action(), scope);
+    }
+  }
+
+  private void authorize(Context ctx, Principal who, Action action, Optional<String> scope) {
+    if (action == Action.PUSH && tenantConfig.get().routing().isPresent()) {
+      // Routed pushes name their tenants by label; PushHandler checks each against the token.
+      if (!who.role().allows(Action.PUSH)) {
+        metrics.recordAuthFailure("forbidden");
+        refuse(ctx, 403, "token '" + who.name() + "' has role " + who.role().text() + ", which may not push");
+        return;
+      }
+      RequestTenants.set(ctx, who, List.copyOf(new TreeSet<>(who.tenants())));
+      return;
+    }
+    switch (Authorizer.authorize(Optional.of(who), action, scope)) {
+      case Authorizer.Decision.Allowed allowed -> RequestTenants.set(ctx, who, allowed.tenants());
+      case Authorizer.Decision.Refused refused -> {
+        if (refused.status() == 403) {
+          metrics.recordAuthFailure("forbidden");
+        }
+        refuse(ctx, refused.status(), refused.message());
+      }
+    }
+  }
+
+  private void admitSingleUser(Context ctx, Access access, Optional<String> scope) {
+    Principal anonymous = Principal.singleUser();
+    if (!(access instanceof Access.Tenants tenants)) {
+      RequestTenants.set(ctx, anonymous, List.of());
+      return;
+    }
+    if (scope.isEmpty()) {
+      RequestTenants.set(ctx, anonymous, List.of(TenantIds.SINGLE_USER_TENANT));
+      return;
+    }
+    List<String> named;
+    try {
+      named = TenantIds.splitMultiTenant(scope.get());
+    } catch (IllegalArgumentException e) {
+      refuse(ctx, 400, e.getMessage());
+      return;
+    }
+    if (named.size() > 1 && tenants.action().scope() != Action.Scope.TENANTS) {
+      refuse(ctx, 400, tenants.action().text() + " acts on exactly one tenant; X-Scope-OrgID names " + String.join(", ", named));
+      return;
+    }
+    RequestTenants.set(ctx, anonymous, new ArrayList<>(named));
+  }
+
+  private static void refuse(Context ctx, int status, String message) {
+    if (status == 401) {
+      ctx.header("WWW-Authenticate", CHALLENGE);
+    }
+    ctx.status(status).contentType("text/plain; charset=utf-8").result(message + "\n");
+    ctx.skipRemainingHandlers();
+  }
+
+  /**
+   * The token of an {@code Authorization} header, and for HTTP Basic the user (a tenant).
+   *
+   * @param basicUser null for Bearer
+   */
+  record Credentials(String token, String basicUser) {
+    /** Null when the header is neither Bearer nor well-formed Basic. */
+    static Credentials parse(String header) {
+      String value = header.trim();
+      int space = value.indexOf(' ');
+      if (space < 0) {
+        return null;
+      }
+      String scheme = value.substring(0, space).toLowerCase(Locale.ROOT);
+      String rest = value.substring(space + 1).trim();
+      if (scheme.equals("bearer")) {
+        return rest.isEmpty() ? null : new Credentials(rest, null);
+      }
+      if (!scheme.equals("basic")) {
+        return null;
+      }
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(rest), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        return null;
+      }
+      return new Credentials(decoded.substring(colon + 1), decoded.substring(0, colon));
+    }
+  }
+}
