@@ -188,9 +188,19 @@ public final class PartReader implements AutoCloseable {
    */
   public PartCursor cursor(
       int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals) {
+    checkStreamIndex(streamIndex);
+    return new PartCursor(
+        this, streamIndex, streams.get(streamIndex).labels(), streamFirstBlock[streamIndex], streamFirstBlock[streamIndex + 1],
+        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes(requiredLiterals));
+  }
+
+  private void checkStreamIndex(int streamIndex) {
     if (streamIndex < 0 || streamIndex >= streams.size()) {
       throw new IndexOutOfBoundsException("stream index " + streamIndex + " out of 0.." + (streams.size() - 1) + " in part " + name);
     }
+  }
+
+  private static long[][] probes(List<String> requiredLiterals) {
     List<long[]> probes = new ArrayList<>(requiredLiterals.size());
     for (String literal : requiredLiterals) {
       long[] literalProbes = BloomTerms.probes(literal);
@@ -198,9 +208,21 @@ public final class PartReader implements AutoCloseable {
         probes.add(literalProbes);
       }
     }
-    return new PartCursor(
-        this, streamIndex, streams.get(streamIndex).labels(), streamFirstBlock[streamIndex], streamFirstBlock[streamIndex + 1],
-        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes.toArray(new long[0][]));
+    return probes.toArray(new long[0][]);
+  }
+
+  /**
+   * The same entries as {@link #cursor}, with blocks decoded and filtered ahead of the consumer on
+   * the pool's threads (see {@link PrefetchingPartCursor}); the line filter must be safe to call
+   * from several threads at once.
+   */
+  public PrefetchingPartCursor prefetchingCursor(
+      int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals,
+      BlockScanPool pool) {
+    checkStreamIndex(streamIndex);
+    return new PrefetchingPartCursor(
+        this, pool, streamIndex, streams.get(streamIndex).labels(), streamFirstBlock[streamIndex], streamFirstBlock[streamIndex + 1],
+        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes(requiredLiterals));
   }
 
   /** A copy-free view of the whole part for a cursor's own use (positions are per view). */
