@@ -9,7 +9,9 @@ import dev.tonari.logql.LogqlRegex;
 import dev.tonari.store.LinePredicate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Compiles a chain of line filters into one {@link LinePredicate} over UTF-8 bytes, so that the
@@ -46,18 +48,40 @@ public final class LineFilterCompiler {
     };
   }
 
-  /** The {@code |=} literals; lines that pass the filters contain each of them. */
+  /**
+   * Strings that every line passing the filters contains: the {@code |=} literals, and the
+   * literals every match of a {@code |~} regex contains ({@link RegexLiterals}). A filter with
+   * {@code or} alternatives contributes only the strings common to all of them; negated filters
+   * contribute nothing. The store uses them to skip blocks by their bloom filters.
+   */
   public static List<String> requiredLiterals(List<LineFilter> filters) {
-    List<String> literals = new ArrayList<>();
+    Set<String> literals = new LinkedHashSet<>();
     for (LineFilter filter : filters) {
-      if (filter.operator() == LineFilterOperator.CONTAINS
-          && filter.alternatives().size() == 1
-          && filter.alternatives().get(0) instanceof LineFilterTerm.Text text
-          && !text.value().isEmpty()) {
-        literals.add(text.value());
+      if (filter.operator() != LineFilterOperator.CONTAINS && filter.operator() != LineFilterOperator.MATCHES_REGEX) {
+        continue;
+      }
+      Set<String> common = null;
+      for (LineFilterTerm term : filter.alternatives()) {
+        Set<String> ofTerm = new LinkedHashSet<>();
+        if (term instanceof LineFilterTerm.Text text) {
+          if (filter.operator() == LineFilterOperator.CONTAINS) {
+            ofTerm.add(text.value());
+          } else {
+            ofTerm.addAll(RegexLiterals.requiredLiterals(text.value()));
+          }
+        }
+        ofTerm.remove("");
+        if (common == null) {
+          common = ofTerm;
+        } else {
+          common.retainAll(ofTerm);
+        }
+      }
+      if (common != null) {
+        literals.addAll(common);
       }
     }
-    return literals;
+    return List.copyOf(literals);
   }
 
   private static LinePredicate compileFilter(LineFilter filter) throws QueryException, LogqlParseException {

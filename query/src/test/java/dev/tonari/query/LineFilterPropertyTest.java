@@ -59,7 +59,7 @@ class LineFilterPropertyTest {
   }
 
   @Test
-  void requiredLiteralsAreTheSingleNonEmptyContainsFilters() {
+  void requiredLiteralsComeFromPositiveFiltersAndAreCommonToAllAlternatives() {
     List<LineFilter> filters =
         List.of(
             new LineFilter(LineFilterOperator.CONTAINS, "error"),
@@ -67,8 +67,10 @@ class LineFilterPropertyTest {
             new LineFilter(LineFilterOperator.CONTAINS, ""),
             new LineFilter(LineFilterOperator.CONTAINS, List.of(new LineFilterTerm.Text("x"), new LineFilterTerm.Text("y"))),
             new LineFilter(LineFilterOperator.MATCHES_REGEX, "abc"),
+            new LineFilter(LineFilterOperator.NOT_MATCHES_REGEX, "never"),
+            new LineFilter(LineFilterOperator.MATCHES_REGEX, List.of(new LineFilterTerm.Text("get /a.*z"), new LineFilterTerm.Text("put /a+"))),
             new LineFilter(LineFilterOperator.CONTAINS, "timeout"));
-    assertThat(LineFilterCompiler.requiredLiterals(filters)).containsExactly("error", "timeout");
+    assertThat(LineFilterCompiler.requiredLiterals(filters)).containsExactly("error", "abc", "timeout");
   }
 
   @Provide
