@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: generates a corpus (once per size), ingests it through the HTTP push API
-# (gzip JSON and protobuf+snappy), and compares compression and query speed with zstd -3 and grep.
-# Prints one table; also saved to bench/work/results-<size>.txt.
-# Usage: bench/run.sh [--size 1g|50m] [--server-jvm '-Xmx2g']
+# (gzip JSON and protobuf+snappy), and compares compression and query speed with zstd -3 and grep;
+# times needle, metric and newest-lines queries, and the server's peak heap. A second corpus of a
+# quarter of the size (same streams, same 24 h) is ingested too, to show which figures depend on
+# the amount of data. Prints one table; also saved to bench/work/results-<size>.txt.
+# Usage: bench/run.sh [--size 1g|50m] [--small-size 256m|none] [--server-jvm '-Xmx2g'] [--jar tonari.jar]
+#   --jar: benchmark this server jar instead of building cli/target/tonari.jar
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 size=1g
+small_size=""
 server_jvm="-Xmx2g"
+server_jar=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
+    --small-size) small_size="$2"; shift 2 ;;
     --server-jvm) server_jvm="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--size 1g|50m] [--server-jvm OPTIONS]" >&2; exit 2 ;;
+    --jar) server_jar="$2"; shift 2 ;;
+    *) echo "usage: bench/run.sh [--size 1g|50m] [--small-size SIZE|none] [--server-jvm OPTIONS] [--jar tonari.jar]" >&2; exit 2 ;;
   esac
 done
+# A quarter of the size by default: "1g" gives "0.25g", "50m" gives "12.5m".
+if [ -z "$small_size" ]; then
+  small_size=$(awk -v s="$size" 'BEGIN { n = s; sub(/[a-zA-Z]+$/, "", n); printf "%g%s", n / 4, substr(s, length(n) + 1) }')
+fi
 
 if ! command -v zstd >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
@@ -27,22 +38,36 @@ if ! command -v zstd >/dev/null; then
 fi
 
 find_java
-build_jars
+if [ -n "$server_jar" ] && [ -f bench/target/benchmarks.jar ]; then
+  [ -f "$server_jar" ] || { echo "no server jar at $server_jar" >&2; exit 1; }
+else
+  build_jars
+  server_jar=cli/target/tonari.jar
+fi
 
-work="bench/work/$size"
-mkdir -p "$work"
 # The corpus carries timestamps of the 24 hours before it was written; servers refuse entries
 # older than a week by default, so a corpus older than 5 days is written again.
-if [ ! -f "$work/corpus.json" ] || [ -n "$(find "$work/corpus.json" -mtime +5)" ]; then
-  rm -f "$work/raw.zst"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar dev.tonari.bench.CorpusWriter --size "$size" --out "$work"
+write_corpus() {
+  local corpus_size="$1" dir="$2"
+  mkdir -p "$dir"
+  if [ ! -f "$dir/corpus.json" ] || [ -n "$(find "$dir/corpus.json" -mtime +5)" ]; then
+    rm -f "$dir/raw.zst"
+    "$JAVA" --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar dev.tonari.bench.CorpusWriter --size "$corpus_size" --out "$dir"
+  fi
+}
+work="bench/work/$size"
+write_corpus "$size" "$work"
+small_args=()
+if [ "$small_size" != none ]; then
+  write_corpus "$small_size" "bench/work/$small_size"
+  small_args=(--small-work "bench/work/$small_size")
 fi
 
 # Every server the benchmark starts is its child; make sure none outlives an interrupted run.
 bench_pid=""
 cleanup() { [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar cli/target/tonari.jar --work "$work" --server-jvm "$server_jvm" \
+"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar "$server_jar" --work "$work" "${small_args[@]}" --server-jvm "$server_jvm" \
   > >(tee "bench/work/results-$size.txt") &
 bench_pid=$!
 wait "$bench_pid"

@@ -96,8 +96,10 @@ public final class CorpusWriter {
     Files.createDirectories(out);
     GeneratorOptions options = GeneratorOptions.benchmark();
     LogGenerator generator = new LogGenerator(seed, options);
-    // About 200 bytes per line: spread the expected line count over 24 hours ending 2 minutes ago.
-    long expectedLines = Math.max(1, targetBytes / 202);
+    // Spread the lines evenly over 24 hours ending 2 minutes ago. Estimating the count from an
+    // average line length put the last lines of small corpora up to half an hour in the future,
+    // which the server refuses; so count exactly, with a generator of the same seed.
+    long expectedLines = countLines(seed, options, targetBytes);
     long endNanos = (System.currentTimeMillis() - 120_000L) * 1_000_000L;
     long startNanos = endNanos - DAY_NANOS;
     long stepNanos = Math.max(1, DAY_NANOS / expectedLines);
@@ -178,6 +180,21 @@ public final class CorpusWriter {
     meta.put("needleTenant", needleTenant);
     mapper.writerWithDefaultPrettyPrinter().writeValue(out.resolve("corpus.json").toFile(), meta);
     System.err.printf(Locale.ROOT, "corpus: %d lines, %.1f MB raw, %d streams, %d push requests per format in %s%n", lines, rawBytes / 1e6, options.streamCount(), batches, out);
+  }
+
+  /**
+   * Lines the generator writes before reaching {@code targetBytes} of raw text. Timestamps only
+   * change fixed-width text and draw no random numbers, so the count does not depend on them.
+   */
+  private static long countLines(long seed, GeneratorOptions options, long targetBytes) {
+    LogGenerator generator = new LogGenerator(seed, options);
+    long lines = 0;
+    long bytes = 0;
+    while (bytes < targetBytes) {
+      bytes += generator.nextLine(lines).entry().line().getBytes(StandardCharsets.UTF_8).length + 1;
+      lines++;
+    }
+    return Math.max(1, lines);
   }
 
   private static java.util.concurrent.Callable<EncodedPair> encodeTask(String tenant, PendingBatch batch) {

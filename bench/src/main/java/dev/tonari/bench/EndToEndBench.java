@@ -2,6 +2,10 @@ package dev.tonari.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonari.cli.generate.GeneratorOptions;
+import dev.tonari.cli.generate.LogGenerator;
+import dev.tonari.cli.generate.LogStyle;
+import dev.tonari.store.Labels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,18 +13,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The end-to-end benchmark behind {@code bench/run.sh}: with a corpus from {@link CorpusWriter},
  * ingests it through the HTTP push API into fresh servers (gzip JSON, then protobuf+snappy),
  * measures the data directory after a graceful stop, runs a full-scan {@code |= "word"} query and
- * a needle query after a restart, times {@code zstd -dc | grep -F -c} on the same data, and prints
- * one table side by side with ratios. Every server listens on 127.0.0.1 and is stopped at the end.
+ * needle queries (a literal, and the same literal inside a regex) after a restart, times {@code
+ * zstd -dc | grep -F -c} on the same data, runs two metric queries over 24 h against a full scan of
+ * the streams they select, the newest 100 lines of one stream, and measures the server's peak heap
+ * during the heavy queries; and prints one table side by side with ratios.
+ *
+ * <p>With {@code --small-work DIR} (a second, smaller corpus of the same streams over the same 24
+ * hours, written by {@code run.sh} at a quarter of the size), the size-dependent measurements are
+ * repeated on it, so that the table shows which figures grow with the data and which do not. Every
+ * server listens on 127.0.0.1 and is stopped at the end.
  */
 public final class EndToEndBench {
   private static final int CONNECTIONS = 4;
@@ -28,30 +44,34 @@ public final class EndToEndBench {
   private final Path jar;
   private final Path work;
   private final List<String> serverJvmOptions;
+  private final Path smallWork;
   private final List<String[]> rows = new ArrayList<>();
 
-  private EndToEndBench(Path jar, Path work, List<String> serverJvmOptions) {
+  private EndToEndBench(Path jar, Path work, List<String> serverJvmOptions, Path smallWork) {
     this.jar = jar;
     this.work = work;
     this.serverJvmOptions = serverJvmOptions;
+    this.smallWork = smallWork;
   }
 
   public static void main(String[] args) throws Exception {
     Path jar = Path.of("cli/target/tonari.jar");
     Path work = Path.of("bench/work");
     List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
+    Path smallWork = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--jar" -> jar = Path.of(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
         case "--server-jvm" -> jvm = List.of(args[++i].trim().split("\\s+"));
+        case "--small-work" -> smallWork = Path.of(args[++i]);
         default -> {
-          System.err.println("usage: EndToEndBench [--jar tonari.jar] [--work DIR] [--server-jvm '-Xmx2g ...']; unknown: " + args[i]);
+          System.err.println("usage: EndToEndBench [--jar tonari.jar] [--work DIR] [--small-work DIR] [--server-jvm '-Xmx2g ...']; unknown: " + args[i]);
           System.exit(2);
         }
       }
     }
-    new EndToEndBench(jar, work, jvm).run();
+    new EndToEndBench(jar, work, jvm, smallWork).run();
   }
 
   private void run() throws Exception {
@@ -62,8 +82,8 @@ public final class EndToEndBench {
     long end = corpus.get("endNanos").asLong() + 1;
     System.err.printf(Locale.ROOT, "corpus: %,d lines, %.1f MB raw, %d streams%n", lines, rawBytes / 1e6, corpus.get("streams").asInt());
 
-    IngestOutcome json = ingest("json-gzip", work.resolve("push-json-gzip.bin"));
-    IngestOutcome protobuf = ingest("protobuf-snappy", work.resolve("push-protobuf-snappy.bin"));
+    IngestOutcome json = ingest(work, "json-gzip", work.resolve("push-json-gzip.bin"));
+    IngestOutcome protobuf = ingest(work, "protobuf-snappy", work.resolve("push-protobuf-snappy.bin"));
     row("ingest, gzip JSON", "lines/s", number(json.result.linesPerSecond()), "target 250,000", ratio(json.result.linesPerSecond() / 250_000));
     row("", "MB/s raw", decimal(json.result.rawMegabytesPerSecond()), "", "");
     row("", "push p50 / p99 ms", decimal(json.result.latencyP50Millis()) + " / " + decimal(json.result.latencyP99Millis()), "", "");
@@ -90,15 +110,21 @@ public final class EndToEndBench {
       grepCount = Long.parseLong(shell("zstd -dc " + quote(zst) + " | grep -F -c " + quote(word)).trim());
       grepSeconds = (System.nanoTime() - t0) / 1e9;
     }
+    SizeQueries large;
     try (ServerProcess server = ServerProcess.start(jar, protobuf.dataDir, work.resolve("server-query.log"), serverJvmOptions, Duration.ofMinutes(10))) {
       QueryTiming fullScan = null;
       QueryTiming needle = null;
+      QueryTiming needleInRegex = null;
+      String needleId = corpus.get("needle").asText();
       for (int attempt = 0; attempt < 2; attempt++) {
-        fullScan = timeQuery(server.client(), corpus, word, start, end, true);
+        fullScan = timeQuery(server.client(), corpus, "|= \"" + word + "\"", start, end, true);
         // trace_id=<id>, as one would search for it: a bare id is one token that could be the middle
         // of a longer one, so the bloom filters could not be probed for it (see BloomTerms).
-        needle = timeQuery(server.client(), corpus, "trace_id=" + corpus.get("needle").asText(), start, end, false);
+        needle = timeQuery(server.client(), corpus, "|= \"trace_id=" + needleId + "\"", start, end, false);
+        // The same literal inside a regex: the engine has to find the literal in the pattern itself.
+        needleInRegex = timeQuery(server.client(), corpus, "|~ \"trace_id=" + needleId + ".*\"", start, end, false);
       }
+      large = sizeQueries(server, corpus, work);
       server.stopGracefully(Duration.ofMinutes(5));
       // Measured after a graceful stop, a restart and a second graceful stop: the steady state a
       // restarted server keeps (merges that the last flush made due have run).
@@ -110,22 +136,242 @@ public final class EndToEndBench {
       row("full scan |= \"" + word + "\"", "seconds", decimal3(fullScan.seconds) + fullScanNote, "zstd -dc | grep -F -c: " + decimal3(grepSeconds) + " (" + grepCount + " lines)", ratio(grepSeconds / fullScan.seconds));
       row("", "raw MB/s scanned", decimal(rawBytes / 1e6 / fullScan.seconds), decimal(rawBytes / 1e6 / grepSeconds), "");
       row("needle |= trace_id=<id>", "seconds", decimal3(needle.seconds) + " (" + needle.lines + " line)", "full scan: " + decimal3(fullScan.seconds), decimal(fullScan.seconds / needle.seconds) + "x faster");
+      row("needle |~ trace_id=<id>.*", "seconds", decimal3(needleInRegex.seconds) + " (" + needleInRegex.lines + " line)", "full scan: " + decimal3(fullScan.seconds), decimal(fullScan.seconds / needleInRegex.seconds) + "x faster");
     }
+    metricRows("sum by (app) (rate(logfmt", large.rate, large.rateScan, large.prodBytes);
+    metricRows("quantile_over_time(json", large.quantile, large.quantileScan, large.jsonBytes);
+
+    SizeQueries small = null;
+    JsonNode smallCorpus = null;
+    if (smallWork != null) {
+      smallCorpus = new ObjectMapper().readTree(smallWork.resolve("corpus.json").toFile());
+      IngestOutcome smallIngest = ingest(smallWork, "protobuf-snappy", smallWork.resolve("push-protobuf-snappy.bin"));
+      try (ServerProcess server = ServerProcess.start(jar, smallIngest.dataDir, smallWork.resolve("server-query.log"), serverJvmOptions, Duration.ofMinutes(10))) {
+        small = sizeQueries(server, smallCorpus, smallWork);
+        server.stopGracefully(Duration.ofMinutes(5));
+      }
+    }
+    String largeName = megabytes(rawBytes) + " corpus";
+    String smallName = smallCorpus == null ? "second corpus: not measured (no --small-work)" : megabytes(smallCorpus.get("rawBytes").asLong()) + " corpus";
+    row(
+        "newest 100 lines, 1 stream",
+        "ms (median of 5)",
+        decimal(large.newestMillis) + " (" + large.newestLines + " lines)",
+        small == null ? smallName : smallName + ": " + decimal(small.newestMillis) + " (" + small.newestLines + " lines)",
+        small == null ? "" : decimal(large.newestMillis / small.newestMillis) + " (1 = same at both sizes)");
+    heapRow("peak heap, full scan", large.fullScanHeap, small == null ? null : small.fullScanHeap, smallName, large.heapFailure);
+    heapRow("peak heap, rate(logfmt)", large.rateHeap, small == null ? null : small.rateHeap, smallName, large.heapFailure);
+    heapRow("peak heap, quantile(json)", large.quantileHeap, small == null ? null : small.quantileHeap, smallName, large.heapFailure);
     printTable(lines, rawBytes, corpus.get("streams").asInt());
+    System.out.printf(Locale.ROOT, "%nlarge = %s, small = %s; server JVM %s%n", largeName, smallName, String.join(" ", serverJvmOptions));
+    System.out.println("queries (one per tenant, times summed; metric queries over the whole 24 h with step 300 s):");
+    System.out.println("  full scan:       {namespace=\"<tenant>\"} |= \"" + word + "\"");
+    System.out.println("  needle:          {namespace=\"<tenant>\"} |= \"trace_id=<id>\"  and  |~ \"trace_id=<id>.*\"");
+    System.out.println("  rate:            " + RATE_QUERY + "   against  " + PROD_SCAN_QUERY);
+    System.out.println("  quantile:        " + quantileQuery("<json apps of the tenant>") + "   against  {app=~\"<json apps>\"} |= \"deadlock\"");
+    System.out.println("  newest 100:      " + large.newestQuery + " (tenant " + large.newestTenant + "), direction backward, limit 100");
+    if (small != null) {
+      System.out.printf(
+          Locale.ROOT, "small corpus: rate %.3f s, quantile %.3f s, full scan of prod %.3f s%n", small.rate.seconds, small.quantile.seconds, small.rateScan.seconds);
+    }
+  }
+
+  private static final String RATE_QUERY = "sum by (app) (rate({env=\"prod\"} | logfmt | status >= 500 [5m]))";
+  private static final String PROD_SELECTOR = "{env=\"prod\"}";
+  private static final String PROD_SCAN_QUERY = PROD_SELECTOR + " |= \"" + LogGenerator.RARE_WORD + "\"";
+  private static final long STEP_SECONDS = 300;
+
+  private static String quantileQuery(String jsonApps) {
+    return "quantile_over_time(0.99, {app=~\"" + jsonApps + "\"} | json | unwrap latency_ms [5m]) by (app)";
+  }
+
+  /** Time, series and bytes of one metric query summed over the tenants. */
+  private record MetricTiming(double seconds, long series, long bytesProcessed) {}
+
+  /** What is measured once per corpus size. */
+  private record SizeQueries(
+      double newestMillis,
+      long newestLines,
+      String newestQuery,
+      String newestTenant,
+      MetricTiming rate,
+      QueryTiming rateScan,
+      long prodBytes,
+      MetricTiming quantile,
+      QueryTiming quantileScan,
+      long jsonBytes,
+      HeapSampler.HeapPeak fullScanHeap,
+      HeapSampler.HeapPeak rateHeap,
+      HeapSampler.HeapPeak quantileHeap,
+      String heapFailure) {}
+
+  /**
+   * The queries compared across corpus sizes: the newest 100 lines of one stream, the two metric
+   * queries with a full scan of the same streams, and the peak heap of the heavy ones.
+   */
+  private SizeQueries sizeQueries(ServerProcess server, JsonNode corpus, Path workDir) throws Exception {
+    LokiHttpClient client = server.client();
+    long start = corpus.get("startNanos").asLong() - 1;
+    long end = corpus.get("endNanos").asLong() + 1;
+    List<String> tenants = new ArrayList<>();
+    corpus.get("rareWordLinesByTenant").fieldNames().forEachRemaining(tenants::add);
+    // The same seed gives the same streams, so the corpus's JSON apps and pods are known here.
+    List<LogGenerator.GeneratedStream> streams = new LogGenerator(corpus.get("seed").asLong(), GeneratorOptions.benchmark()).streams();
+    Map<String, Set<String>> jsonAppsByTenant = new TreeMap<>();
+    for (LogGenerator.GeneratedStream stream : streams) {
+      if (stream.style() == LogStyle.JSON) {
+        jsonAppsByTenant.computeIfAbsent(stream.tenant(), t -> new TreeSet<>()).add(stream.app());
+      }
+    }
+    Function<String, String> jsonSelector = tenant -> "{app=~\"" + String.join("|", jsonAppsByTenant.getOrDefault(tenant, Set.of("none"))) + "\"}";
+    Function<String, String> quantile = tenant -> quantileQuery(String.join("|", jsonAppsByTenant.getOrDefault(tenant, Set.of("none"))));
+    Function<String, String> rate = tenant -> RATE_QUERY;
+
+    LogGenerator.GeneratedStream oneStream = streams.get(0);
+    String newestQuery = selectorOf(oneStream.labels());
+    double[] newestMillis = new double[5];
+    long newestLines = 0;
+    client.queryRange(oneStream.tenant(), newestQuery, start, end, 100, "backward");
+    for (int i = 0; i < newestMillis.length; i++) {
+      long t0 = System.nanoTime();
+      newestLines = client.queryRange(oneStream.tenant(), newestQuery, start, end, 100, "backward").size();
+      newestMillis[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    Arrays.sort(newestMillis);
+
+    System.err.println("  " + workDir + ": metric queries ...");
+    MetricTiming rateTiming = null;
+    MetricTiming quantileTiming = null;
+    QueryTiming rateScan = null;
+    QueryTiming quantileScan = null;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      rateTiming = timeMetricQuery(client, tenants, rate, start, end);
+      rateScan = timeTenantQueries(client, corpus, tenant -> PROD_SCAN_QUERY, start, end);
+      quantileTiming = timeMetricQuery(client, tenants, quantile, start, end);
+      quantileScan = timeTenantQueries(client, corpus, tenant -> jsonSelector.apply(tenant) + " |= \"" + LogGenerator.RARE_WORD + "\"", start, end);
+    }
+    long prodBytes = selectedBytes(client, tenants, tenant -> PROD_SELECTOR, start, end);
+    long jsonBytes = selectedBytes(client, tenants, jsonSelector, start, end);
+
+    HeapSampler.HeapPeak fullScanHeap = null;
+    HeapSampler.HeapPeak rateHeap = null;
+    HeapSampler.HeapPeak quantileHeap = null;
+    String heapFailure = null;
+    // A third run of each, apart from the timed ones, so that polling the heap cannot slow those.
+    try (HeapSampler sampler = HeapSampler.attach(server.pid())) {
+      fullScanHeap = sampler.measure(() -> timeTenantQueries(client, corpus, tenant -> "{namespace=\"" + tenant + "\"} |= \"" + LogGenerator.RARE_WORD + "\"", start, end)).heap();
+      rateHeap = sampler.measure(() -> timeMetricQuery(client, tenants, rate, start, end)).heap();
+      quantileHeap = sampler.measure(() -> timeMetricQuery(client, tenants, quantile, start, end)).heap();
+    } catch (IOException e) {
+      heapFailure = e.getMessage();
+      System.err.println("  heap not measured: " + heapFailure);
+    }
+    return new SizeQueries(
+        newestMillis[newestMillis.length / 2],
+        newestLines,
+        newestQuery,
+        oneStream.tenant(),
+        rateTiming,
+        rateScan,
+        prodBytes >= 0 ? prodBytes : rateTiming.bytesProcessed,
+        quantileTiming,
+        quantileScan,
+        jsonBytes >= 0 ? jsonBytes : quantileTiming.bytesProcessed,
+        fullScanHeap,
+        rateHeap,
+        quantileHeap,
+        heapFailure);
+  }
+
+  private static String selectorOf(Labels labels) {
+    StringBuilder selector = new StringBuilder("{");
+    for (int i = 0; i < labels.size(); i++) {
+      selector.append(i == 0 ? "" : ", ").append(labels.name(i)).append("=\"").append(labels.value(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+    }
+    return selector.append('}').toString();
+  }
+
+  /** One metric query_range per tenant over [start, end] with a 5 m step, times summed. */
+  private static MetricTiming timeMetricQuery(LokiHttpClient client, List<String> tenants, Function<String, String> queryOf, long start, long end)
+      throws IOException, InterruptedException {
+    long series = 0;
+    long bytes = 0;
+    long t0 = System.nanoTime();
+    for (String tenant : tenants) {
+      String query = queryOf.apply(tenant);
+      JsonNode root =
+          client.getJson(
+              tenant,
+              "/loki/api/v1/query_range",
+              Map.of("query", query, "start", Long.toString(start), "end", Long.toString(end), "step", Long.toString(STEP_SECONDS)));
+      JsonNode data = root.path("data");
+      if (!"matrix".equals(data.path("resultType").asText())) {
+        throw new IOException("metric query " + query + " for tenant " + tenant + " answered resultType " + data.path("resultType") + ", expected matrix");
+      }
+      series += data.path("result").size();
+      bytes += data.path("stats").path("summary").path("totalBytesProcessed").asLong();
+    }
+    return new MetricTiming((System.nanoTime() - t0) / 1e9, series, bytes);
+  }
+
+  /**
+   * Line bytes of the streams a selector matches, summed over the tenants, from {@code
+   * /loki/api/v1/index/stats}; -1 when the server has no such endpoint.
+   */
+  private static long selectedBytes(LokiHttpClient client, List<String> tenants, Function<String, String> selectorOf, long start, long end)
+      throws IOException, InterruptedException {
+    long bytes = 0;
+    for (String tenant : tenants) {
+      try {
+        bytes += client.getJson(tenant, "/loki/api/v1/index/stats", Map.of("query", selectorOf.apply(tenant), "start", Long.toString(start), "end", Long.toString(end))).path("bytes").asLong();
+      } catch (LokiHttpClient.HttpStatusException e) {
+        if (e.status() == 404) {
+          return -1;
+        }
+        throw e;
+      }
+    }
+    return bytes;
+  }
+
+  private void metricRows(String name, MetricTiming metric, QueryTiming scan, long selectedBytes) {
+    row(
+        name,
+        "seconds",
+        decimal3(metric.seconds) + " (" + metric.series + " series)",
+        "full scan of the same streams: " + decimal3(scan.seconds) + " (" + megabytes(selectedBytes) + ")",
+        decimal(scan.seconds / metric.seconds));
+  }
+
+  private void heapRow(String name, HeapSampler.HeapPeak large, HeapSampler.HeapPeak small, String smallName, String failure) {
+    if (large == null) {
+      row(name, "MB", "not measured: " + failure, "", "");
+      return;
+    }
+    row(
+        name,
+        "MB peak (GC'd; idle)",
+        heap(large),
+        small == null ? smallName : smallName + ": " + heap(small),
+        small == null ? "" : decimal((double) large.peakBytes() / small.peakBytes()) + " (peak, large/small)");
+  }
+
+  private static String heap(HeapSampler.HeapPeak peak) {
+    return number(peak.peakBytes() / 1e6) + " (" + (peak.maxAfterGcBytes() < 0 ? "no GC" : number(peak.maxAfterGcBytes() / 1e6)) + "; " + number(peak.baselineBytes() / 1e6) + ")";
   }
 
   private record IngestOutcome(IngestBench.Result result, long peakRssBytes, Path dataDir, long dataBytes, long walBytes) {}
 
   private record QueryTiming(double seconds, long lines) {}
 
-  private IngestOutcome ingest(String name, Path bodiesFile) throws Exception {
+  private IngestOutcome ingest(Path workDir, String name, Path bodiesFile) throws Exception {
     List<PushBodyFile.PushBody> bodies = PushBodyFile.readAll(bodiesFile);
-    Path dataDir = work.resolve("data-" + name);
+    Path dataDir = workDir.resolve("data-" + name);
     CrashTest.deleteRecursively(dataDir);
-    System.err.printf("ingest %s: %d requests over %d connections ...%n", name, bodies.size(), CONNECTIONS);
+    System.err.printf("ingest %s into %s: %d requests over %d connections ...%n", name, dataDir, bodies.size(), CONNECTIONS);
     IngestBench.Result result;
     long peakRss;
-    try (ServerProcess server = ServerProcess.start(jar, dataDir, work.resolve("server-" + name + ".log"), serverJvmOptions, Duration.ofMinutes(2))) {
+    try (ServerProcess server = ServerProcess.start(jar, dataDir, workDir.resolve("server-" + name + ".log"), serverJvmOptions, Duration.ofMinutes(2))) {
       result = IngestBench.run(server.client(), bodies, CONNECTIONS);
       peakRss = server.peakResidentBytes();
       System.err.println("  " + result + ", peak RSS " + peakRss / 1_000_000 + " MB; stopping gracefully ...");
@@ -156,8 +402,21 @@ public final class EndToEndBench {
    * One query per tenant over the whole time range, summed, as grep reads the whole file once.
    * The limit is the tenant's expected count plus a margin for the rare word (Loki's default
    * max_entries_limit_per_query of 5000 caps it), so that the query cannot stop early.
+   *
+   * @param pipeline what follows the tenant's {@code {namespace="<tenant>"}} selector
    */
-  private static QueryTiming timeQuery(LokiHttpClient client, JsonNode corpus, String literal, long start, long end, boolean rareWord)
+  private static QueryTiming timeQuery(LokiHttpClient client, JsonNode corpus, String pipeline, long start, long end, boolean rareWord)
+      throws IOException, InterruptedException {
+    return timeTenantQueries(client, corpus, tenant -> "{namespace=\"" + tenant + "\"} " + pipeline, start, end, rareWord);
+  }
+
+  /** {@link #timeQuery} with the whole query given per tenant, searching the rare word. */
+  private static QueryTiming timeTenantQueries(LokiHttpClient client, JsonNode corpus, Function<String, String> queryOf, long start, long end)
+      throws IOException, InterruptedException {
+    return timeTenantQueries(client, corpus, queryOf, start, end, true);
+  }
+
+  private static QueryTiming timeTenantQueries(LokiHttpClient client, JsonNode corpus, Function<String, String> queryOf, long start, long end, boolean rareWord)
       throws IOException, InterruptedException {
     long lines = 0;
     long t0 = System.nanoTime();
@@ -165,7 +424,7 @@ public final class EndToEndBench {
       Map.Entry<String, JsonNode> tenantCount = it.next();
       String tenant = tenantCount.getKey();
       int limit = rareWord ? (int) Math.min(5000, tenantCount.getValue().asLong() + 100) : 100;
-      lines += client.queryRange(tenant, "{namespace=\"" + tenant + "\"} |= \"" + literal + "\"", start, end, limit, "backward").size();
+      lines += client.queryRange(tenant, queryOf.apply(tenant), start, end, limit, "backward").size();
     }
     return new QueryTiming((System.nanoTime() - t0) / 1e9, lines);
   }
@@ -201,9 +460,9 @@ public final class EndToEndBench {
 
   private void printTable(long lines, long rawBytes, int streams) {
     System.out.printf(Locale.ROOT, "%nTonari end-to-end benchmark: %,d lines, %.1f MB raw, %d streams, %d cores%n%n", lines, rawBytes / 1e6, streams, Runtime.getRuntime().availableProcessors());
-    String format = "%-26s %-20s %-30s %-40s %s%n";
+    String format = "%-28s %-20s %-30s %-54s %s%n";
     System.out.printf(format, "", "", "tonari", "baseline", "ratio (>= 1 is at least as good)");
-    System.out.printf(format, "-".repeat(26), "-".repeat(20), "-".repeat(30), "-".repeat(40), "-".repeat(12));
+    System.out.printf(format, "-".repeat(28), "-".repeat(20), "-".repeat(30), "-".repeat(54), "-".repeat(12));
     for (String[] row : rows) {
       System.out.printf(format, (Object[]) row);
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -119,6 +120,42 @@ public final class LokiHttpClient {
       }
     }
     return count;
+  }
+
+  /**
+   * {@code GET} of a read endpoint with query parameters; returns the parsed JSON body.
+   *
+   * @throws IOException when the status is not 200; the message names the endpoint, tenant and body
+   */
+  public JsonNode getJson(String tenant, String path, Map<String, String> parameters) throws IOException, InterruptedException {
+    StringBuilder url = new StringBuilder(baseUrl).append(path);
+    char separator = '?';
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      url.append(separator).append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
+      separator = '&';
+    }
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofMinutes(10)).header("X-Scope-OrgID", tenant).GET().build();
+    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new HttpStatusException(
+          response.statusCode(), "GET " + path + " " + parameters + " for tenant " + tenant + " failed with " + response.statusCode() + ": " + abbreviate(new String(response.body(), StandardCharsets.UTF_8)));
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** A read endpoint answered with a status other than 200. */
+  public static final class HttpStatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    HttpStatusException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
   }
 
   private static String abbreviate(String text) {
