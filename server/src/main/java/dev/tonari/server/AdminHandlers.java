@@ -152,6 +152,10 @@ final class AdminHandlers {
         throw new Refusal(400, "usage: from " + from + " is after to " + to);
       }
       Set<String> named = tenantsParam(ctx.queryParam("tenant"));
+      if (named.isEmpty()) {
+        // X-Scope-OrgID narrows the report as it narrows reads; the gate checked it against the token.
+        named.addAll(RequestTenants.tenantsOf(ctx));
+      }
       Predicate<String> visible = visibleTenants(who, named);
       target = "usage " + from + ".." + to + (named.isEmpty() ? "" : " tenants " + String.join(",", named));
       UsageReport report = UsageReport.build(meter.snapshot(from, to), from, to, visible, tenantConfig.get().pricing());

@@ -49,6 +49,8 @@ import java.util.TreeSet;
  *     acts as a single user on the tenant of {@code X-Scope-OrgID} or {@code fake}
  * @param tenantsFiles {@code tenants.files}: tenants files or directories, empty for none
  * @param tenantsReloadInterval {@code tenants.reload_interval}: how often those files are checked
+ * @param authFailedAttemptsPerMinute {@code auth.failed_attempts_per_minute}: bad credentials a
+ *     source address may send per minute before it gets 429
  */
 public record ServerConfig(
     String listenHost,
@@ -61,13 +63,15 @@ public record ServerConfig(
     TenantLimits tenantLimits,
     boolean authEnabled,
     List<Path> tenantsFiles,
-    Duration tenantsReloadInterval) {
+    Duration tenantsReloadInterval,
+    int authFailedAttemptsPerMinute) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(744);
   public static final long DEFAULT_FLUSH_SIZE_BYTES = 128L * 1024 * 1024;
   public static final Duration DEFAULT_FLUSH_AGE = Duration.ofMinutes(30);
+  public static final int DEFAULT_FAILED_ATTEMPTS_PER_MINUTE = 10;
 
   public ServerConfig {
     if (listenPort < 0 || listenPort > 65535) {
@@ -77,6 +81,9 @@ public record ServerConfig(
       throw new IllegalArgumentException("retention.period and storage.flush_age must not be negative and storage.flush_size must be positive");
     }
     tenantsFiles = List.copyOf(tenantsFiles);
+    if (authFailedAttemptsPerMinute <= 0) {
+      throw new IllegalArgumentException("auth.failed_attempts_per_minute must be positive, got " + authFailedAttemptsPerMinute);
+    }
     if (tenantsReloadInterval.isNegative() || tenantsReloadInterval.isZero()) {
       throw new IllegalArgumentException("tenants.reload_interval must be positive, got " + tenantsReloadInterval);
     }
@@ -85,7 +92,7 @@ public record ServerConfig(
   public static ServerConfig defaults() {
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
     return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
-        DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL);
+        DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE);
   }
 
   /**
@@ -111,42 +118,47 @@ public record ServerConfig(
   public ServerConfig withListen(String hostPort) {
     HostPort listen = HostPort.parse(hostPort);
     return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
   }
 
   public ServerConfig withDataDir(Path directory) {
     return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
   }
 
   public ServerConfig withTenantLimits(TenantLimits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, newLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
   }
 
   public ServerConfig withRetention(Duration period) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, period, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
   }
 
   public ServerConfig withStorage(long newFlushSizeBytes, Duration newFlushAge) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, newFlushSizeBytes, newFlushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
+  }
+
+  public ServerConfig withFailedAttemptsPerMinute(int attempts) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval, attempts);
   }
 
   public ServerConfig withAuthEnabled(boolean enabled) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, enabled,
-        tenantsFiles, tenantsReloadInterval);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
   }
 
   public ServerConfig withTenantsFiles(List<Path> files, Duration reloadInterval) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        files, reloadInterval);
+        files, reloadInterval, authFailedAttemptsPerMinute);
   }
 
   /**
@@ -283,6 +295,9 @@ public record ServerConfig(
       if (auth != null && auth.enabled != null) {
         config = config.withAuthEnabled(auth.enabled);
       }
+      if (auth != null && auth.failedAttemptsPerMinute != null) {
+        config = config.withFailedAttemptsPerMinute(auth.failedAttemptsPerMinute);
+      }
       if (tenants != null) {
         List<Path> files = config.tenantsFiles;
         if (tenants.files != null) {
@@ -299,6 +314,7 @@ public record ServerConfig(
 
   static final class AuthSection {
     @JsonProperty("enabled") Boolean enabled;
+    @JsonProperty("failed_attempts_per_minute") Integer failedAttemptsPerMinute;
   }
 
   static final class TenantsSection {

@@ -50,14 +50,14 @@ final class TenancyServices implements AutoCloseable {
   private final ScheduledExecutorService evictor;
 
   private TenancyServices(TenantConfigWatcher watcher, TenantConfig staticConfig, TokenStore tokens, AuditLog audit, UsageMeter meter,
-      AtomicReference<StoredBytesSource> storedBytes, Duration streamIdleTimeout) {
+      AtomicReference<StoredBytesSource> storedBytes, Duration streamIdleTimeout, int failedAttemptsPerMinute) {
     this.watcher = watcher;
     this.staticConfig = staticConfig;
     this.tokens = tokens;
     this.audit = audit;
     this.meter = meter;
     this.storedBytes = storedBytes;
-    this.failedAttempts = FailedAuthRateLimiter.defaults();
+    this.failedAttempts = new FailedAuthRateLimiter(failedAttemptsPerMinute, Duration.ofMinutes(1), 100_000, System::nanoTime);
     this.rateLimiter = new IngestionRateLimiter(tenant -> current().limitsFor(tenant), System::nanoTime);
     this.streamLimiter = new StreamLimiter(tenant -> current().limitsFor(tenant), streamIdleTimeout, System::nanoTime);
     this.evictor = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -95,7 +95,8 @@ final class TenancyServices implements AutoCloseable {
       tokens = TokenStore.open(config.dataDir(), clock);
       audit = AuditLog.open(config.dataDir(), clock);
       meter = UsageMeter.open(config.dataDir(), clock, () -> storedBytes.get().storedBytesByTenant()).start(UsageMeter.DEFAULT_FLUSH_INTERVAL);
-      return new TenancyServices(watcher, staticConfig, tokens, audit, meter, storedBytes, config.flushAge().isZero() ? Duration.ofMinutes(30) : config.flushAge());
+      return new TenancyServices(watcher, staticConfig, tokens, audit, meter, storedBytes, config.flushAge().isZero() ? Duration.ofMinutes(30) : config.flushAge(),
+          config.authFailedAttemptsPerMinute());
     } catch (IOException | RuntimeException e) {
       closeAfterFailure(e, watcher, audit, meter);
       throw e;

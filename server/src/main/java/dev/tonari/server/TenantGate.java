@@ -156,9 +156,35 @@ final class TenantGate {
     }
     switch (access) {
       case Access.Open open -> throw new IllegalStateException("open paths return above");
-      case Access.Authenticated authenticated -> RequestTenants.set(ctx, who, List.of());
+      case Access.Authenticated authenticated -> admitNarrowed(ctx, who, scope);
       case Access.Tenants tenants -> authorize(ctx, who, tenants.action(), scope);
     }
+  }
+
+  /**
+   * Routes that name no tenant (admin API, build info) still honour {@code X-Scope-OrgID} as a
+   * narrowing, with the same checks: malformed is 400, a tenant the token does not hold is 403.
+   */
+  private void admitNarrowed(Context ctx, Principal who, Optional<String> scope) {
+    if (scope.isEmpty()) {
+      RequestTenants.set(ctx, who, List.of());
+      return;
+    }
+    List<String> named;
+    try {
+      named = TenantIds.splitMultiTenant(scope.get());
+    } catch (IllegalArgumentException e) {
+      refuse(ctx, 400, "invalid X-Scope-OrgID: " + e.getMessage());
+      return;
+    }
+    for (String tenant : named) {
+      if (!who.holds(tenant)) {
+        metrics.recordAuthFailure("forbidden");
+        refuse(ctx, 403, "token '" + who.name() + "' is not granted tenant '" + tenant + "'");
+        return;
+      }
+    }
+    RequestTenants.set(ctx, who, named);
   }
 
   private void authorize(Context ctx, Principal who, Action action, Optional<String> scope) {
