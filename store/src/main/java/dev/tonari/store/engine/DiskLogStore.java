@@ -568,14 +568,21 @@ public final class DiskLogStore implements LogStore {
               scanPool == null
                   ? part.reader().cursor(i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals())
                   : part.reader().prefetchingCursor(i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals(), scanPool);
-          sourcesByStream.computeIfAbsent(stream.labels(), l -> new ArrayList<>()).add(new MergingCursor.Source(cursor, part));
+          sourcesByStream
+              .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
+              .add(new MergingCursor.Source(cursor, part, stream.minTimestamp(), stream.maxTimestamp()));
         }
       }
     }
     List<EntryCursor> cursors = new ArrayList<>(sourcesByStream.size());
+    // All merges are made (each starting its first source's read-ahead) before any is primed.
+    List<MergingCursor> merges = new ArrayList<>(sourcesByStream.size());
     try {
       for (Map.Entry<Labels, List<MergingCursor.Source>> stream : sourcesByStream.entrySet()) {
-        MergingCursor cursor = new MergingCursor(stream.getKey(), stream.getValue(), request.direction(), this::quarantine);
+        merges.add(new MergingCursor(stream.getKey(), stream.getValue(), request.direction(), this::quarantine));
+      }
+      for (int m = 0; m < merges.size(); m++) {
+        MergingCursor cursor = merges.get(m);
         if (cursor.prime()) {
           cursors.add(cursor);
         } else {
@@ -583,7 +590,8 @@ public final class DiskLogStore implements LogStore {
         }
       }
     } catch (IOException | RuntimeException e) {
-      for (EntryCursor cursor : cursors) {
+      // Closing is idempotent: primed, unprimed and failed merges alike release their sources.
+      for (EntryCursor cursor : merges) {
         try {
           cursor.close();
         } catch (IOException suppressed) {
@@ -792,6 +800,34 @@ public final class DiskLogStore implements LogStore {
     log.debug("merged {} parts of tenant {} into {}", keys.size(), tenant, key);
   }
 
+  /**
+   * Merges each tenant's level-0 parts, however few, into one level-1 part (at the merge zstd
+   * level): what a graceful close does after its final flush. Nothing happens when merging is
+   * disabled ({@link MergePolicy#maxLevel()} 0).
+   */
+  void mergeLevelZeroParts() throws IOException {
+    if (config.mergePolicy().maxLevel() < 1) {
+      return;
+    }
+    maintenanceLock.lock();
+    try {
+      for (Map.Entry<String, List<PartHandle>> tenantParts : new TreeMap<>(state.parts()).entrySet()) {
+        List<PartHandle> levelZero = new ArrayList<>();
+        for (PartHandle part : tenantParts.getValue()) {
+          if (part.level() == 0) {
+            levelZero.add(part);
+          }
+        }
+        if (!levelZero.isEmpty()) {
+          levelZero.sort(Comparator.comparingLong(PartHandle::sequence));
+          merge(tenantParts.getKey(), 1, levelZero);
+        }
+      }
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
   /** Deletes parts whose newest entry is older than their tenant's retention; returns how many. */
   public int applyRetention() throws IOException {
     maintenanceLock.lock();
@@ -887,11 +923,20 @@ public final class DiskLogStore implements LogStore {
   // ----------------------------------------------------------------------------------- close
 
   /**
-   * Stops maintenance, flushes the head to parts, runs the merges that the flush made due, and
-   * closes the WAL and the object store. The merges run here rather than after a restart because
-   * the restarted store would otherwise run them within its first maintenance round, while it
-   * serves its first queries; they are bounded (at most one per level per tenant), and a stop
-   * that is cut short leaves a consistent catalogue, as any interrupted merge does.
+   * Stops maintenance, flushes the head to parts, merges each tenant's level-0 parts into one
+   * level-1 part, runs the merges that this made due, and closes the WAL and the object store
+   * (the last two steps only with a background maintenance thread; with manual maintenance the
+   * caller decides when to merge).
+   *
+   * <p>Level-0 parts are written by flushes at the flush zstd level; left as they are, a restarted
+   * store would keep the last flushes' data at that level until enough parts pile up for a merge,
+   * and a stop-and-start server would be larger on disk than necessary. Only level-0 data is merged
+   * (recent and small: at most a few flushes), so a restart never rewrites old data, and every
+   * entry still passes through level 1 once: the write amplification bound of {@link MergePolicy}
+   * holds. The other merges run here rather than after a restart because the restarted store would
+   * otherwise run them within its first maintenance round, while it serves its first queries; they
+   * are bounded (at most one per level per tenant), and a stop that is cut short leaves a
+   * consistent catalogue, as any interrupted merge does.
    */
   @Override
   public void close() throws IOException {
@@ -901,8 +946,11 @@ public final class DiskLogStore implements LogStore {
     stopMaintenance();
     try {
       flush();
-      while (config.maintenanceInterval().isPositive() && mergeOnce()) {
-        // Each merge may make the next level eligible.
+      if (config.maintenanceInterval().isPositive()) {
+        mergeLevelZeroParts();
+        while (mergeOnce()) {
+          // Each merge may make the next level eligible.
+        }
       }
     } finally {
       appendLock.writeLock().lock();

@@ -10,6 +10,14 @@ package dev.tonari.store.engine;
  * per level afterwards, so at most {@code 1 + maxLevel} times in all; with the defaults (4, 3) a
  * tenant's steady state holds fewer than 4 parts per level plus its final parts.
  *
+ * <p><b>At a graceful close</b> (with a background maintenance thread), after the final flush,
+ * each tenant's level-0 parts, however few, are merged into one level-1 part, then the merges
+ * that became due run. Level 0 is written at the flush zstd level (fast, while ingesting); merged
+ * parts use the higher merge level, so a stopped store keeps nothing at the flush level. Only
+ * level 0 is merged early (recent and small: a few flushes' worth), so a restart never rewrites
+ * old data, and each entry still passes through every level at most once: the bound above holds.
+ * Frequent restarts make smaller level-1 parts, which reach level 2 sooner.
+ *
  * @param partsPerMerge how many parts of one level are merged together (at least 2)
  * @param maxLevel the level at which parts are no longer merged (0 disables merging)
  */

@@ -5,7 +5,10 @@ import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.part.CorruptPartException;
 import java.io.IOException;
+import dev.tonari.store.part.PrefetchingPartCursor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -14,6 +17,12 @@ import java.util.PriorityQueue;
  * by (timestamp, line bytes) in the requested direction and free of duplicates. Entries equal in
  * timestamp and line bytes across sources come out once. A source that turns out to be corrupt
  * is reported to the handler and dropped; the merge goes on with the others.
+ *
+ * <p><b>Sources are opened lazily</b>, in the order of their time bounds in the direction of
+ * travel: a source joins the merge only when the merge has reached its bound (its oldest entry
+ * going forward, its newest going backward), inclusive, so equal entries of two sources still meet
+ * and are de-duplicated. A query for the newest 100 lines of a stream thus reads the newest part's
+ * newest block, not one block of every part of the day.
  */
 final class MergingCursor implements EntryCursor {
   /** Told when a part source fails its checksum. */
@@ -21,12 +30,24 @@ final class MergingCursor implements EntryCursor {
     void corrupt(PartHandle part, CorruptPartException cause);
   }
 
-  /** A source cursor and the part it reads (null for a head). */
-  record Source(EntryCursor cursor, PartHandle part) {}
+  /**
+   * A source cursor, the part it reads (null for a head) and bounds that contain every entry it
+   * can return (wider is safe, narrower would break the merge).
+   */
+  record Source(EntryCursor cursor, PartHandle part, long minTimestamp, long maxTimestamp) {
+    /** A source without known bounds: it joins the merge at once. */
+    Source(EntryCursor cursor, PartHandle part) {
+      this(cursor, part, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+  }
 
   private final Labels labels;
   private final PriorityQueue<Source> heap;
   private final List<Source> all;
+  /** Sources not yet advanced, in the order they join; {@link #pendingIndex} is the next to join. */
+  private final List<Source> pending;
+  private int pendingIndex;
+  private final boolean forward;
   private final CorruptionHandler corruptionHandler;
   private Source current;
   private Source pendingAdvance;
@@ -41,6 +62,7 @@ final class MergingCursor implements EntryCursor {
     this.all = sources;
     this.corruptionHandler = corruptionHandler;
     boolean forward = direction == Direction.FORWARD;
+    this.forward = forward;
     this.heap =
         new PriorityQueue<>(
             Math.max(1, sources.size()),
@@ -48,8 +70,28 @@ final class MergingCursor implements EntryCursor {
               int c = compare(a.cursor(), b.cursor());
               return forward ? c : -c;
             });
-    for (Source source : sources) {
-      advance(source);
+    List<Source> ordered = new ArrayList<>(sources);
+    ordered.sort(forward ? Comparator.comparingLong(Source::minTimestamp) : Comparator.comparingLong(Source::maxTimestamp).reversed());
+    this.pending = ordered;
+    // The first source is needed in any case: let it start reading ahead while other streams prime.
+    if (!ordered.isEmpty() && ordered.get(0).cursor() instanceof PrefetchingPartCursor first) {
+      first.startReadAhead();
+    }
+  }
+
+  /** Lets every pending source whose bound the merge has reached join it. */
+  private void joinReachedSources() throws IOException {
+    while (pendingIndex < pending.size()) {
+      Source next = pending.get(pendingIndex);
+      Source top = heap.peek();
+      if (top != null) {
+        long position = top.cursor().timestamp();
+        if (forward ? next.minTimestamp() > position : next.maxTimestamp() < position) {
+          return;
+        }
+      }
+      pendingIndex++;
+      advance(next);
     }
   }
 
@@ -101,6 +143,7 @@ final class MergingCursor implements EntryCursor {
       advance(source);
     }
     while (true) {
+      joinReachedSources();
       Source top = heap.poll();
       if (top == null) {
         current = null;

@@ -20,8 +20,8 @@ import java.util.concurrent.FutureTask;
  *
  * <p><b>How far ahead.</b> At most {@link BlockScanPool#blocksAhead()} blocks are queued, running
  * or waiting to be taken (one for an unfiltered scan, whose copies are whole blocks: memory per
- * cursor stays at a few blocks' worth of matched lines). The first candidate block is queued when the cursor is made (so that
- * priming many cursors runs in parallel); more are queued only once the consumer has taken half of
+ * cursor stays at a few blocks' worth of matched lines). The first candidate block is queued by {@link #startReadAhead()} (so that
+ * priming many cursors runs in parallel) or by the first {@link #next()}; more are queued only once the consumer has taken half of
  * the current block's entries, or found a block without any: a query that wants the newest 100
  * lines of a stream reads its newest block and nothing else, and a scan that keeps going soon has
  * the full read-ahead.
@@ -87,6 +87,13 @@ public final class PrefetchingPartCursor implements EntryCursor {
     this.probes = probes;
     this.blocksAhead = lineFilter == LinePredicate.ALL ? 1 : pool.blocksAhead();
     this.nextBlock = forward ? firstBlock : endBlock - 1;
+  }
+
+  /**
+   * Queues the first candidate block now, before the consumer asks for it, so that priming many
+   * cursors runs on the scan threads in parallel. Without it the first {@link #next()} reads it.
+   */
+  public void startReadAhead() {
     readAhead(1);
   }
 
