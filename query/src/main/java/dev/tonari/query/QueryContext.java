@@ -3,6 +3,7 @@ package dev.tonari.query;
 import dev.tonari.store.LinePredicate;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,6 +31,9 @@ public final class QueryContext {
   private final LongAdder bytesScanned = new LongAdder();
   private volatile boolean cancelled;
   private int untilCheck = CHECK_INTERVAL;
+  private volatile BooleanSupplier clientGone;
+  private long probeIntervalNanos;
+  private long nextProbeNanos;
 
   QueryContext(Duration timeout, long maxBytesRead, LongSupplier nanoClock) {
     this.timeout = timeout;
@@ -40,9 +44,46 @@ public final class QueryContext {
     this.deadlineNanos = timeout.isZero() || timeout.toNanos() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : now + timeout.toNanos();
   }
 
-  /** A context for one query under these limits, its deadline counted from now. */
+  /** A client-gone probe that contexts started on this thread adopt (see {@link #cancelQueriesOfThisThreadWhen}). */
+  private static final ThreadLocal<Probe> THREAD_PROBE = new ThreadLocal<>();
+
+  private record Probe(BooleanSupplier clientGone, Duration interval) {}
+
+  /**
+   * A context for one query under these limits, its deadline counted from now; it adopts the
+   * client-gone probe of this thread, if a request handler set one.
+   */
   public static QueryContext start(QueryLimits limits) {
-    return new QueryContext(limits.queryTimeout(), limits.maxQueryBytesRead(), System::nanoTime);
+    QueryContext context = new QueryContext(limits.queryTimeout(), limits.maxQueryBytesRead(), System::nanoTime);
+    Probe probe = THREAD_PROBE.get();
+    if (probe != null) {
+      context.cancelWhen(probe.clientGone(), probe.interval());
+    }
+    return context;
+  }
+
+  /**
+   * Until the returned scope is closed, every context started on this thread is cancelled when
+   * {@code clientGone} answers true. This lets an HTTP handler make the queries it runs (through
+   * layers that create their own contexts, such as per-tenant engines) stop when its client
+   * disconnects; the handler runs the whole request on one thread.
+   */
+  public static CancellationScope cancelQueriesOfThisThreadWhen(BooleanSupplier clientGone, Duration interval) {
+    Probe previous = THREAD_PROBE.get();
+    THREAD_PROBE.set(new Probe(clientGone, interval));
+    return () -> {
+      if (previous == null) {
+        THREAD_PROBE.remove();
+      } else {
+        THREAD_PROBE.set(previous);
+      }
+    };
+  }
+
+  /** Ends a {@link #cancelQueriesOfThisThreadWhen} scope; closing never fails. */
+  public interface CancellationScope extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** A context with a given clock, so that tests decide when the deadline passes. */
@@ -53,6 +94,16 @@ public final class QueryContext {
   /** Asks the query to stop; it does at its next check and fails with status 499. */
   public void cancel() {
     cancelled = true;
+  }
+
+  /**
+   * Cancels the query as soon as {@code clientGone} answers true, asking it at most once per
+   * {@code interval} (at the budget checks), since asking may cost a system call or a file read.
+   */
+  public void cancelWhen(BooleanSupplier clientGone, Duration interval) {
+    this.probeIntervalNanos = interval.toNanos();
+    this.nextProbeNanos = nanoClock.getAsLong() + probeIntervalNanos;
+    this.clientGone = clientGone;
   }
 
   public boolean isCancelled() {
@@ -99,6 +150,16 @@ public final class QueryContext {
    * @throws QueryAbortedException carrying the status and message Loki answers with
    */
   public void check() {
+    BooleanSupplier probe = clientGone;
+    if (probe != null && !cancelled) {
+      long now = nanoClock.getAsLong();
+      if (now - nextProbeNanos >= 0) {
+        nextProbeNanos = now + probeIntervalNanos;
+        if (probe.getAsBoolean()) {
+          cancelled = true;
+        }
+      }
+    }
     if (cancelled) {
       throw new QueryAbortedException(499, "The request was cancelled by the client.");
     }

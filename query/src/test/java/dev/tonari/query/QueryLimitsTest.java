@@ -117,6 +117,37 @@ class QueryLimitsTest {
   }
 
   @Test
+  void aProbeSayingTheClientIsGoneCancelsTheQueryAtItsNextInterval() {
+    RecordingLogStore store = store();
+    QueryLimits limits = QueryLimits.defaults();
+    AtomicLong clock = new AtomicLong();
+    // Each clock reading is 10 ms later; the probe may be asked every 100 ms.
+    QueryContext context = QueryContext.start(limits, () -> clock.getAndAdd(10_000_000L));
+    java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+    context.cancelWhen(() -> probes.incrementAndGet() >= 3, Duration.ofMillis(100));
+    QueryEngine engine = new QueryEngine(store, limits);
+
+    assertThatThrownBy(() -> engine.logQuery(TENANT, "{app=~\".+\"} != \"line\"", 0, 100 * SECOND, 100, Direction.FORWARD, context))
+        .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.status()).isEqualTo(499));
+    assertThat(probes.get()).isEqualTo(3);
+    // About ten checks per probe interval, three probes: the scan stopped after some 30 checks, far from its 40,000 lines.
+    assertThat(context.linesScanned()).isLessThan(40L * QueryContext.CHECK_INTERVAL).isLessThan(2L * LINES_PER_STREAM);
+  }
+
+  @Test
+  void contextsStartedInACancellationScopeAdoptItsProbeAndOthersDoNot() {
+    QueryLimits limits = QueryLimits.defaults();
+    QueryContext outside;
+    try (QueryContext.CancellationScope scope = QueryContext.cancelQueriesOfThisThreadWhen(() -> true, Duration.ZERO)) {
+      QueryContext inside = QueryContext.start(limits);
+      assertThatThrownBy(inside::check).isInstanceOfSatisfying(QueryContext.QueryAbortedException.class, e -> assertThat(e.status()).isEqualTo(499));
+    }
+    outside = QueryContext.start(limits);
+    outside.check();
+    assertThat(outside.isCancelled()).isFalse();
+  }
+
+  @Test
   void aCancelledContextRefusesBeforeReading() {
     RecordingLogStore store = store();
     QueryEngine engine = new QueryEngine(store, QueryLimits.defaults());

@@ -4,6 +4,7 @@ import dev.tonari.logql.Expr;
 import dev.tonari.logql.LogqlParseException;
 import dev.tonari.logql.LogqlParser;
 import dev.tonari.logql.SampleExpr;
+import dev.tonari.query.QueryContext;
 import dev.tonari.query.QueryException;
 import dev.tonari.query.QueryStatistics;
 import dev.tonari.query.StreamResult;
@@ -68,11 +69,72 @@ final class QueryHandlers {
   }
 
   void queryRange(Context ctx) {
-    serve(ctx, "query_range", this::rangeQuery);
+    try (QueryContext.CancellationScope scope = QueryContext.cancelQueriesOfThisThreadWhen(clientGone(ctx), CLIENT_PROBE_INTERVAL)) {
+      serve(ctx, "query_range", this::rangeQuery);
+    }
   }
 
   void instantQuery(Context ctx) {
-    serve(ctx, "query", this::instantQuery);
+    try (QueryContext.CancellationScope scope = QueryContext.cancelQueriesOfThisThreadWhen(clientGone(ctx), CLIENT_PROBE_INTERVAL)) {
+      serve(ctx, "query", this::instantQuery);
+    }
+  }
+
+  /** How often a running query asks whether its client is still connected. */
+  static final Duration CLIENT_PROBE_INTERVAL = Duration.ofMillis(250);
+
+  /**
+   * Whether the client of this request has closed its connection. Jetty 12 does not read a
+   * connection while its request is being handled, so it notices a disconnect only when the
+   * response is written (tested: neither {@code Request.addFailureListener} nor {@code
+   * EndPoint.isOpen()} change). The kernel knows, though: the server side of a TCP connection
+   * whose peer closed is in state CLOSE_WAIT. On Linux this reads that state from {@code
+   * /proc/net/tcp} and {@code tcp6}, matching the (local port, remote port) pair; elsewhere, or
+   * when the files cannot be read, the answer is always "still connected".
+   */
+  static java.util.function.BooleanSupplier clientGone(Context ctx) {
+    int localPort = ctx.req().getLocalPort();
+    int remotePort = ctx.req().getRemotePort();
+    return () -> TcpStates.peerClosed(localPort, remotePort);
+  }
+
+  /** Reads connection states from Linux's {@code /proc/net/tcp*} tables. */
+  static final class TcpStates {
+    private static final String ESTABLISHED = "01";
+    private static final java.util.List<java.nio.file.Path> TABLES = java.util.List.of(java.nio.file.Path.of("/proc/net/tcp"), java.nio.file.Path.of("/proc/net/tcp6"));
+
+    private TcpStates() {}
+
+    /**
+     * True when a connection with these ports was seen and none of those seen is established
+     * (several hosts may use the same remote port; any established one keeps the query going).
+     */
+    static boolean peerClosed(int localPort, int remotePort) {
+      boolean seen = false;
+      for (java.nio.file.Path table : TABLES) {
+        try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(table, java.nio.charset.StandardCharsets.US_ASCII)) {
+          String line = reader.readLine();
+          while ((line = reader.readLine()) != null) {
+            String[] fields = line.trim().split("\\s+", 5);
+            if (fields.length < 4 || port(fields[1]) != localPort || port(fields[2]) != remotePort) {
+              continue;
+            }
+            if (fields[3].equals(ESTABLISHED)) {
+              return false;
+            }
+            seen = true;
+          }
+        } catch (IOException | RuntimeException unreadable) {
+          // Not Linux, or no /proc: the query then runs to its end or its timeout, as before.
+          log.debug("cannot read {} to detect client disconnects: {}", table, unreadable.toString());
+        }
+      }
+      return seen;
+    }
+
+    private static int port(String address) {
+      return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1), 16);
+    }
   }
 
   void labels(Context ctx) {
