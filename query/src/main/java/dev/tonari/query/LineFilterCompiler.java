@@ -7,6 +7,7 @@ import dev.tonari.logql.LineFilterTerm;
 import dev.tonari.logql.LogqlParseException;
 import dev.tonari.logql.LogqlRegex;
 import dev.tonari.store.LinePredicate;
+import dev.tonari.store.LiteralLinePredicate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -31,6 +32,11 @@ public final class LineFilterCompiler {
     if (filters.isEmpty()) {
       return LinePredicate.ALL;
     }
+    List<String> literals = plainLiterals(filters);
+    if (literals != null) {
+      // A chain of plain |= literals: the store may search them over a whole block at once.
+      return LiteralLinePredicate.containingAll(literals);
+    }
     LinePredicate[] stages = new LinePredicate[filters.size()];
     for (int i = 0; i < filters.size(); i++) {
       stages[i] = compileFilter(filters.get(i));
@@ -46,6 +52,20 @@ public final class LineFilterCompiler {
       }
       return true;
     };
+  }
+
+  /** The literals when every filter is a plain {@code |= "text"} without alternatives, else null. */
+  private static List<String> plainLiterals(List<LineFilter> filters) {
+    List<String> literals = new ArrayList<>(filters.size());
+    for (LineFilter filter : filters) {
+      if (filter.operator() != LineFilterOperator.CONTAINS
+          || filter.alternatives().size() != 1
+          || !(filter.alternatives().get(0) instanceof LineFilterTerm.Text text)) {
+        return null;
+      }
+      literals.add(text.value());
+    }
+    return literals;
   }
 
   /**
