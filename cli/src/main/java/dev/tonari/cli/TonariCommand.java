@@ -5,7 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code tonari} command line: {@code server}, {@code demo}, {@code query}, {@code push}. Each
+ * The {@code tonari} command line: {@code server}, {@code demo}, {@code query}, {@code push}, {@code
+ * lint}, {@code token}, {@code usage}. Each
  * subcommand returns its exit code; usage errors exit with 2 as picocli does.
  */
 @Command(
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TonariCommand.Version.class,
     description = "A log platform that speaks Loki's API over its own columnar storage.",
-    subcommands = {ServerCommand.class, DemoCommand.class, QueryCommand.class, PushCommand.class})
+    subcommands = {ServerCommand.class, DemoCommand.class, QueryCommand.class, PushCommand.class, LintCommand.class, TokenCommand.class,
+        UsageCommand.class})
 public final class TonariCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

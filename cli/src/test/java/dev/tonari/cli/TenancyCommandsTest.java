@@ -1,0 +1,105 @@
+package dev.tonari.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tonari.server.ServerConfig;
+import dev.tonari.server.TonariServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tonari lint}, {@code token} and {@code usage} end to end: offline on a data directory and online against a real server. */
+class TenancyCommandsTest {
+  @TempDir Path directory;
+
+  /** What one command run printed, and its exit code. */
+  record Run(int exitCode, String out, String err) {}
+
+  /** Runs the command line with stdout and stderr captured (commands print to System.out/err, as in production). */
+  private static synchronized Run run(String... args) {
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = TonariCommand.commandLine().execute(args);
+      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+  }
+
+  @Test
+  void lintAcceptsTheExamplesAndReportsEveryProblemWithLineAndColumn() throws Exception {
+    Path examples = Path.of("..", "docs", "examples");
+    Run valid = run("lint", examples.resolve("tenants.yaml").toString());
+    assertThat(valid.exitCode()).isZero();
+    assertThat(valid.out()).isEqualTo("ok: 1 path, 3 declared tenants\n");
+    assertThat(run("lint", examples.resolve("tenants.d").toString()).exitCode()).isZero();
+
+    Path bad = directory.resolve("bad.yaml");
+    Files.writeString(bad, """
+        defaults:
+          limits: {ingestion_rate_mbb: 4}
+          retention:
+            retention_stream: [{selector: '{app=}', period: 24h}]
+        tenants:
+          "../x":
+        routing: {label: namespace, map: {a: nowhere}}
+        """);
+    Run invalid = run("lint", bad.toString());
+    assertThat(invalid.exitCode()).isEqualTo(1);
+    assertThat(invalid.err().lines().toList()).hasSize(5).startsWith(
+        bad + ":2:12: error: unknown key 'ingestion_rate_mbb' in defaults.limits; did you mean 'ingestion_rate_mb'?");
+    assertThat(invalid.err()).contains(bad + ":6:3: error: tenants: invalid tenant ID '../x': tenant ID '../x' contains unsupported character '/'")
+        .contains(bad + ":7:38: error: routing.map.a: routes to tenant 'nowhere', which is not declared under tenants (declared: none)")
+        .contains(bad + ":4:35: error: defaults.retention.retention_stream[0].selector: invalid stream selector '{app=}': "
+            + "parse error at line 1, col 6: syntax error: unexpected }, expecting STRING")
+        .endsWith("4 errors\n");
+    assertThat(run("lint").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void tokensOfflineThenOnlineAndUsageThroughTheAdminApi() throws Exception {
+    Path dataDir = directory.resolve("data");
+    Run firstAdmin = run("token", "create", "--data-dir", dataDir.toString(), "--tenant", "*", "--role", "admin", "--name", "first-admin");
+    assertThat(firstAdmin.exitCode()).isZero();
+    String admin = firstAdmin.out().strip();
+    assertThat(admin).startsWith("tnr_").doesNotContain("\n");
+    assertThat(firstAdmin.err()).contains("created token first-admin").contains("role admin tenants *");
+    assertThat(run("token", "create", "--data-dir", dataDir.toString(), "--tenant", "*", "--role", "writer").err())
+        .contains("only admin tokens may hold every tenant");
+
+    try (TonariServer server = TonariServer.open(ServerConfig.defaults().withListen("127.0.0.1:0").withDataDir(dataDir).withAuthEnabled(true))) {
+      String addr = server.baseUrl();
+      Run reader = run("token", "create", "--addr", addr, "--token", admin, "--tenant", "team-a", "--role", "reader", "--name", "r1", "--expires", "90d");
+      assertThat(reader.exitCode()).as(reader.err()).isZero();
+      assertThat(reader.out().strip()).startsWith("tnr_");
+
+      Run listed = run("token", "list", "--addr", addr, "--token", admin);
+      assertThat(listed.exitCode()).isZero();
+      List<String> lines = listed.out().lines().toList();
+      assertThat(lines.get(0)).startsWith("ID").contains("NAME", "ROLE", "TENANTS", "STATUS");
+      assertThat(listed.out()).contains("first-admin").contains("r1").contains("team-a");
+
+      Run usage = run("usage", "--addr", addr, "--token", admin, "--format", "csv");
+      assertThat(usage.exitCode()).as(usage.err()).isZero();
+      assertThat(usage.out()).startsWith("day,tenant,entries_ingested,bytes_ingested,");
+
+      Run refused = run("usage", "--addr", addr, "--token", reader.out().strip(), "--tenant", "team-b");
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.err()).contains("answered 403").contains("team-b");
+
+      assertThat(run("token", "revoke", "--addr", addr, "--token", admin, "r1").exitCode()).isZero();
+      assertThat(run("token", "list", "--data-dir", dataDir.toString()).out()).containsPattern("r1 .* revoked");
+    }
+  }
+}
