@@ -34,11 +34,11 @@ import java.util.TreeMap;
  * subset the property tests generate: line filters with text terms, unwrap of a plain number
  * label (from structured metadata), and every range and vector operation.
  */
-final class ReferenceMetricEvaluator {
-  record Line(Labels stream, long timestampNanos, String text, Labels metadata) {}
+public final class ReferenceMetricEvaluator {
+  public record Line(Labels stream, long timestampNanos, String text, Labels metadata) {}
 
   /** A failure the engine must also report (ambiguous matching, pipeline error, duplicate labels). */
-  static final class EvaluationError extends Exception {
+  public static final class EvaluationError extends Exception {
     private static final long serialVersionUID = 1L;
 
     EvaluationError(String message) {
@@ -48,12 +48,12 @@ final class ReferenceMetricEvaluator {
 
   private final List<Line> lines;
 
-  ReferenceMetricEvaluator(List<Line> lines) {
+  public ReferenceMetricEvaluator(List<Line> lines) {
     this.lines = lines;
   }
 
   /** Scalar (Double) or vector (labels to value, ordered by labels) at one instant. */
-  Object evaluateAt(SampleExpr expr, long time) throws EvaluationError {
+  public Object evaluateAt(SampleExpr expr, long time) throws EvaluationError {
     return switch (expr) {
       case LiteralExpr literal -> literal.value();
       case VectorExpr vector -> new TreeMap<>(Map.of(Labels.EMPTY, vector.value()));
