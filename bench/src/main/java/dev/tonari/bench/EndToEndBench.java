@@ -111,7 +111,7 @@ public final class EndToEndBench {
       grepSeconds = (System.nanoTime() - t0) / 1e9;
     }
     SizeQueries large;
-    try (ServerProcess server = ServerProcess.start(jar, protobuf.dataDir, work.resolve("server-query.log"), serverJvmOptions, Duration.ofMinutes(10))) {
+    try (ServerProcess server = startServer(protobuf.dataDir, work.resolve("server-query.log"), Duration.ofMinutes(10))) {
       QueryTiming fullScan = null;
       QueryTiming needle = null;
       QueryTiming needleInRegex = null;
@@ -146,7 +146,7 @@ public final class EndToEndBench {
     if (smallWork != null) {
       smallCorpus = new ObjectMapper().readTree(smallWork.resolve("corpus.json").toFile());
       IngestOutcome smallIngest = ingest(smallWork, "protobuf-snappy", smallWork.resolve("push-protobuf-snappy.bin"));
-      try (ServerProcess server = ServerProcess.start(jar, smallIngest.dataDir, smallWork.resolve("server-query.log"), serverJvmOptions, Duration.ofMinutes(10))) {
+      try (ServerProcess server = startServer(smallIngest.dataDir, smallWork.resolve("server-query.log"), Duration.ofMinutes(10))) {
         small = sizeQueries(server, smallCorpus, smallWork);
         server.stopGracefully(Duration.ofMinutes(5));
       }
@@ -371,7 +371,7 @@ public final class EndToEndBench {
     System.err.printf("ingest %s into %s: %d requests over %d connections ...%n", name, dataDir, bodies.size(), CONNECTIONS);
     IngestBench.Result result;
     long peakRss;
-    try (ServerProcess server = ServerProcess.start(jar, dataDir, workDir.resolve("server-" + name + ".log"), serverJvmOptions, Duration.ofMinutes(2))) {
+    try (ServerProcess server = startServer(dataDir, workDir.resolve("server-" + name + ".log"), Duration.ofMinutes(2))) {
       result = IngestBench.run(server.client(), bodies, CONNECTIONS);
       peakRss = server.peakResidentBytes();
       System.err.println("  " + result + ", peak RSS " + peakRss / 1_000_000 + " MB; stopping gracefully ...");
@@ -380,6 +380,26 @@ public final class EndToEndBench {
     long[] sizes = directorySizes(dataDir);
     System.err.printf(Locale.ROOT, "  data dir %s: %.1f MB (of which WAL %.1f MB)%n", dataDir, sizes[0] / 1e6, sizes[1] / 1e6);
     return new IngestOutcome(result, peakRss, dataDir, sizes[0], sizes[1]);
+  }
+
+  /**
+   * The server's limits for a benchmark: Loki's per-tenant ingestion rate of 4 MB/s would measure
+   * the rate limiter instead of ingest, and its 1 minute query timeout could cut a metric query
+   * short on a loaded machine. Every other limit keeps Loki's default.
+   */
+  private static final String SERVER_CONFIG =
+      """
+      # Written by dev.tonari.bench.EndToEndBench for the benchmark servers.
+      limits:
+        ingestion_rate_mb: 1000000
+        ingestion_burst_size_mb: 1000000
+        query_timeout: 10m
+      """;
+
+  private ServerProcess startServer(Path dataDir, Path logFile, Duration readyTimeout) throws IOException, InterruptedException {
+    Path config = work.resolve("bench-server.yaml");
+    Files.writeString(config, SERVER_CONFIG);
+    return ServerProcess.start(jar, dataDir, logFile, serverJvmOptions, List.of("--config", config.toString()), readyTimeout);
   }
 
   /** Total bytes of a directory and bytes under any directory named like a WAL. */

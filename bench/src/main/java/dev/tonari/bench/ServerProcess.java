@@ -44,11 +44,21 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(Path jar, Path dataDir, Path logFile, List<String> jvmOptions, Duration readyTimeout)
       throws IOException, InterruptedException {
+    return start(jar, dataDir, logFile, jvmOptions, List.of(), readyTimeout);
+  }
+
+  /**
+   * Like {@link #start(Path, Path, Path, List, Duration)}, with more arguments for {@code tonari
+   * server} (such as {@code --config FILE}).
+   */
+  public static ServerProcess start(Path jar, Path dataDir, Path logFile, List<String> jvmOptions, List<String> serverArguments, Duration readyTimeout)
+      throws IOException, InterruptedException {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port));
+    command.addAll(serverArguments);
     Files.createDirectories(dataDir);
     Files.createDirectories(logFile.toAbsolutePath().getParent());
     Process process =
