@@ -20,8 +20,9 @@ import java.util.concurrent.FutureTask;
  *
  * <p><b>How far ahead.</b> At most {@link BlockScanPool#blocksAhead()} blocks are queued, running
  * or waiting to be taken (one for an unfiltered scan, whose copies are whole blocks: memory per
- * cursor stays at a few blocks' worth of matched lines). The first candidate block is queued by {@link #startReadAhead()} (so that
- * priming many cursors runs in parallel) or by the first {@link #next()}; more are queued only once the consumer has taken half of
+ * cursor stays at a few blocks' worth of matched lines). The first candidate blocks are queued by {@link #startReadAhead()} (so that
+ * priming many cursors runs in parallel: all of the read-ahead for a filtered scan, one block for
+ * an unfiltered one) or by the first {@link #next()}; more are queued only once the consumer has taken half of
  * the current block's entries, or found a block without any: a query that wants the newest 100
  * lines of a stream reads its newest block and nothing else, and a scan that keeps going soon has
  * the full read-ahead.
@@ -94,7 +95,9 @@ public final class PrefetchingPartCursor implements EntryCursor {
    * cursors runs on the scan threads in parallel. Without it the first {@link #next()} reads it.
    */
   public void startReadAhead() {
-    readAhead(1);
+    // A filtered scan usually goes on past its first block (and its copies are small): queue the
+    // full read-ahead. An unfiltered one may stop within the first block (the newest 100 lines).
+    readAhead(lineFilter == LinePredicate.ALL ? 1 : blocksAhead);
   }
 
   @Override
