@@ -284,6 +284,16 @@ public final class LogqlUnits {
     return out.append(decimal(minutesAndRest[1].longValue(), 1_000_000_000L)).append('s').toString();
   }
 
+  /**
+   * Go's {@code time.Duration.String} exactly ({@code 721h0m0s}, {@code 1.5s}, {@code 1.5µs}), as
+   * Go programs and so Loki's error messages print durations; {@link #formatGoDuration} differs
+   * only in writing microseconds as ASCII {@code us}, which LogQL text needs.
+   */
+  public static String goDurationString(long nanos) {
+    String text = formatGoDuration(Duration.ofNanos(nanos));
+    return text.endsWith("us") ? text.substring(0, text.length() - 2) + "\u00b5s" : text;
+  }
+
   private static String decimal(long value, long unit) {
     return new BigDecimal(value).divide(BigDecimal.valueOf(unit)).stripTrailingZeros().toPlainString();
   }

@@ -1,5 +1,6 @@
 package dev.tonari.query;
 
+import dev.tonari.logql.LogqlUnits;
 import dev.tonari.store.LinePredicate;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
@@ -168,7 +169,7 @@ public final class QueryContext {
           504,
           "Request timed out, decrease the duration of the request or add more label matchers (prefer exact match over regex match) to reduce"
               + " the amount of data processed. (query_timeout: "
-              + GoDurations.format(timeout.toNanos())
+              + LogqlUnits.goDurationString(timeout.toNanos())
               + ")");
     }
     if (maxBytesRead > 0) {

@@ -1,5 +1,6 @@
 package dev.tonari.query;
 
+import dev.tonari.logql.LogqlUnits;
 import dev.tonari.logql.LineFilter;
 import dev.tonari.logql.LogSelectorExpr;
 import dev.tonari.logql.LogqlParseException;
@@ -130,7 +131,7 @@ public final class QueryEngine {
       }
       throw new QueryException(500, "reading logs of tenant " + tenant + " for query " + query + ": " + e.getMessage(), e);
     } finally {
-      closeAll(tenant, cursors);
+      Cursors.closeAll(tenant, cursors);
     }
     if (streams.size() > limits.maxQuerySeries()) {
       throw new QueryException(400, MetricQueryEngine.seriesLimitMessage(limits.maxQuerySeries()));
@@ -211,7 +212,7 @@ public final class QueryEngine {
       throw new QueryException(
           400,
           String.format(
-              "the query time range exceeds the limit (query length: %s, limit: %s)", GoDurations.format(length), GoDurations.format(maximum)));
+              "the query time range exceeds the limit (query length: %s, limit: %s)", LogqlUnits.goDurationString(length), LogqlUnits.goDurationString(maximum)));
     }
   }
 
@@ -257,23 +258,5 @@ public final class QueryEngine {
       }
     }
     return result;
-  }
-
-  private static void closeAll(String tenant, List<EntryCursor> cursors) throws QueryException {
-    IOException failure = null;
-    for (EntryCursor cursor : cursors) {
-      try {
-        cursor.close();
-      } catch (IOException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw new QueryException(500, "closing cursors of tenant " + tenant + ": " + failure.getMessage(), failure);
-    }
   }
 }

@@ -18,6 +18,7 @@ import dev.tonari.logql.SampleExpr;
 import dev.tonari.logql.Unwrap;
 import dev.tonari.logql.VectorAggregation;
 import dev.tonari.logql.VectorExpr;
+import dev.tonari.query.Cursors;
 import dev.tonari.query.LabelSelector;
 import dev.tonari.query.LineFilterCompiler;
 import dev.tonari.query.QueryContext;
@@ -475,28 +476,11 @@ public final class MetricQueryEngine {
         }
         throw new QueryException(500, "reading logs of tenant " + tenant + " for selector " + selector.matchers() + ": " + e.getMessage(), e);
       } finally {
-        closeAll(cursors);
+        Cursors.closeAll(tenant, cursors);
       }
       return series;
     }
 
-    private void closeAll(List<EntryCursor> cursors) throws QueryException {
-      IOException failure = null;
-      for (EntryCursor cursor : cursors) {
-        try {
-          cursor.close();
-        } catch (IOException e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
-      }
-      if (failure != null) {
-        throw new QueryException(500, "closing cursors of tenant " + tenant + ": " + failure.getMessage(), failure);
-      }
-    }
   }
 
   /**

@@ -200,10 +200,15 @@ public final class ReferenceMetricEvaluator {
     return sum;
   }
 
+  /** Loki's (and Prometheus') incremental mean: once infinite, it stays so unless an opposite infinity or NaN arrives. */
   private static double lokiMean(double[] values) {
     double mean = 0;
     for (int i = 0; i < values.length; i++) {
-      mean += values[i] / (i + 1) - mean / (i + 1);
+      double value = values[i];
+      if (Double.isInfinite(mean) && ((Double.isInfinite(value) && (mean > 0) == (value > 0)) || (!Double.isInfinite(value) && !Double.isNaN(value)))) {
+        continue;
+      }
+      mean += value / (i + 1) - mean / (i + 1);
     }
     return mean;
   }
