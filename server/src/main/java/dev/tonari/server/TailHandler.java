@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * query starts at (not after) it and the entries already sent at it are remembered and skipped:
  * nothing is sent twice and nothing with a later or equal timestamp is missed. An entry pushed with
  * a timestamp older than one already sent is not sent; {@code delay_for} is the client's way to wait
- * for such stragglers, as in Loki. Each frame holds at most {@code limit} entries; a full frame
- * polls again at once. When the socket closes the poller stops within one poll interval, and its
+ * for such stragglers, as in Loki. Each poll asks for {@code limit} new entries (plus the ones it
+ * will skip); when it gets them all, more may be waiting and it polls again at once. When the socket closes the poller stops within one poll interval, and its
  * thread ends.
  *
  * <p>Frames: {@code {"streams":[{"stream":{...},"values":[["<ns>","line"],...]}]}}, structured
