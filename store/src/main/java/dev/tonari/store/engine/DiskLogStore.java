@@ -81,7 +81,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Reads</b> merge, per stream, the frozen heads, the live head and every part whose stream
  * overlaps the range, in the requested direction, de-duplicating equal (timestamp, line) entries
  * across sources. A part that fails a checksum is logged, counted, moved to {@code
- * quarantine/<key>} and dropped; the query goes on with the rest.
+ * quarantine/<key>} and dropped; the query goes on with the rest. Part blocks are decoded and
+ * filtered ahead of the consumer on a pool of scan threads owned by the store (see {@link
+ * dev.tonari.store.part.PrefetchingPartCursor}); a stream's sources join its merge only when the
+ * merge reaches their time bounds, so a query that stops early reads only what it needed.
  *
  * <p><b>Maintenance</b> (a background thread, or {@link #maintain()}): flush when the head is too
  * big or too old, merge by {@link MergePolicy}, delete parts past retention.
