@@ -1,8 +1,11 @@
 package dev.tonari.query;
 
 import dev.tonari.logql.LogqlUnits;
-import dev.tonari.store.LinePredicate;
+import dev.tonari.store.ScanAbortedException;
+import dev.tonari.store.ScanListener;
+import dev.tonari.store.SelectRequest;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -10,18 +13,26 @@ import java.util.function.LongSupplier;
 /**
  * The running budget of one query: a deadline ({@code query_timeout}), a budget of bytes scanned
  * ({@code max_query_bytes_read}) and a cancelled flag that the HTTP layer sets when the client goes
- * away. Scans call {@link #lineScanned(int)} for every line they test and {@link #entryTaken()}
- * for every entry they take from a cursor; both count, and every {@value #CHECK_INTERVAL} calls
- * check the budget and throw {@link QueryAbortedException} when it is spent, so a long scan stops
- * within a few thousand lines of its deadline, its byte limit or its client's disconnect. The
- * checks read the clock only then, and allocate nothing.
+ * away.
  *
- * <p>Thread-safety: {@link #cancel()} may be called from any thread. The counters are {@link
- * LongAdder}s, so a store may test lines from several threads; the check interval counter is
- * deliberately unsynchronised, since a lost increment only delays one check by a line.
+ * <p>It is the {@link ScanListener} of the query's {@link SelectRequest}s (see {@link
+ * #listening}): the store reports every block it decodes, with its lines and their bytes, and each
+ * report counts them and checks the budget, throwing {@link QueryAbortedException} (a {@link
+ * ScanAbortedException}, which the store passes to the consumer unchanged) when it is spent. So a
+ * scan stops within a block of its deadline, byte limit or client's disconnect, also while the
+ * store searches literals over whole blocks without testing lines one by one. Consumers also call
+ * {@link #entryTaken()} for every entry they take, which checks every {@value #CHECK_INTERVAL}
+ * calls, for work done after the scan. Checks allocate nothing; the probe of the client is asked at
+ * most once per its interval.
+ *
+ * <p>Thread-safety: {@link #cancel()} may be called from any thread, and the store calls the
+ * listener methods from its scan threads: the counters are {@link LongAdder}s, the first abort is
+ * kept (so that every scan thread stops with it at its next block, before decoding), and the probe
+ * interval is claimed atomically. {@link #entryTaken()} is for the consumer's thread only; its
+ * interval counter is deliberately unsynchronised.
  */
-public final class QueryContext {
-  /** Lines or entries between two checks of the budget: rare enough to cost nothing, often enough to stop within milliseconds. */
+public final class QueryContext implements ScanListener {
+  /** Entries between two checks of the budget by {@link #entryTaken()}: rare enough to cost nothing, often enough to stop within milliseconds. */
   static final int CHECK_INTERVAL = 1024;
 
   private final Duration timeout;
@@ -31,10 +42,12 @@ public final class QueryContext {
   private final LongAdder linesScanned = new LongAdder();
   private final LongAdder bytesScanned = new LongAdder();
   private volatile boolean cancelled;
+  /** The first abort: later blocks, on any thread, stop with it before they are read. */
+  private volatile QueryAbortedException aborted;
   private int untilCheck = CHECK_INTERVAL;
   private volatile BooleanSupplier clientGone;
-  private long probeIntervalNanos;
-  private long nextProbeNanos;
+  private volatile long probeIntervalNanos;
+  private final AtomicLong nextProbeNanos = new AtomicLong();
 
   QueryContext(Duration timeout, long maxBytesRead, LongSupplier nanoClock) {
     this.timeout = timeout;
@@ -103,7 +116,7 @@ public final class QueryContext {
    */
   public void cancelWhen(BooleanSupplier clientGone, Duration interval) {
     this.probeIntervalNanos = interval.toNanos();
-    this.nextProbeNanos = nanoClock.getAsLong() + probeIntervalNanos;
+    this.nextProbeNanos.set(nanoClock.getAsLong() + probeIntervalNanos);
     this.clientGone = clientGone;
   }
 
@@ -119,14 +132,29 @@ public final class QueryContext {
     return bytesScanned.sum();
   }
 
-  /** Counts a line the store decoded and tested; checks the budget now and then. */
-  public void lineScanned(int length) {
-    linesScanned.increment();
-    bytesScanned.add(length);
-    if (--untilCheck <= 0) {
-      untilCheck = CHECK_INTERVAL;
+  /** The request with this context as its scan listener: what the engines send to the store. */
+  public SelectRequest listening(SelectRequest request) {
+    return request.withScanListener(this);
+  }
+
+  /** Stops a block before it is read when the query was already stopped (on any thread) or cancelled; reads no clock. */
+  @Override
+  public void beforeBlock() {
+    QueryAbortedException stopped = aborted;
+    if (stopped != null) {
+      throw stopped;
+    }
+    if (cancelled) {
       check();
     }
+  }
+
+  /** Counts a block the store decoded (its lines in the query's range and their bytes) and checks the budget. */
+  @Override
+  public void blockScanned(int lines, long lineBytes) {
+    linesScanned.add(lines);
+    bytesScanned.add(lineBytes);
+    check();
   }
 
   /** Counts an entry taken from a cursor (for scans that never call a line filter); checks now and then. */
@@ -137,35 +165,30 @@ public final class QueryContext {
     }
   }
 
-  /** The filter wrapped so that every line it tests is counted against this context. */
-  public LinePredicate counting(LinePredicate filter) {
-    return (buffer, offset, length) -> {
-      lineScanned(length);
-      return filter.test(buffer, offset, length);
-    };
-  }
-
   /**
    * Throws when the query was cancelled, ran past its deadline or read more bytes than allowed.
    *
    * @throws QueryAbortedException carrying the status and message Loki answers with
    */
   public void check() {
+    QueryAbortedException stopped = aborted;
+    if (stopped != null) {
+      throw stopped;
+    }
     BooleanSupplier probe = clientGone;
     if (probe != null && !cancelled) {
       long now = nanoClock.getAsLong();
-      if (now - nextProbeNanos >= 0) {
-        nextProbeNanos = now + probeIntervalNanos;
-        if (probe.getAsBoolean()) {
-          cancelled = true;
-        }
+      long due = nextProbeNanos.get();
+      // Scan threads check at once: only the one that moves the next probe time asks the probe.
+      if (now - due >= 0 && nextProbeNanos.compareAndSet(due, now + probeIntervalNanos) && probe.getAsBoolean()) {
+        cancelled = true;
       }
     }
     if (cancelled) {
-      throw new QueryAbortedException(499, "The request was cancelled by the client.");
+      throw abort(499, "The request was cancelled by the client.");
     }
     if (deadlineNanos != Long.MAX_VALUE && nanoClock.getAsLong() - deadlineNanos > 0) {
-      throw new QueryAbortedException(
+      throw abort(
           504,
           "Request timed out, decrease the duration of the request or add more label matchers (prefer exact match over regex match) to reduce"
               + " the amount of data processed. (query_timeout: "
@@ -175,7 +198,7 @@ public final class QueryContext {
     if (maxBytesRead > 0) {
       long read = bytesScanned.sum();
       if (read > maxBytesRead) {
-        throw new QueryAbortedException(
+        throw abort(
             400,
             String.format(
                 "the query would read too many bytes (query: %s, limit: %s); consider adding more specific stream selectors or reduce the time"
@@ -186,16 +209,28 @@ public final class QueryContext {
     }
   }
 
+  /** The abort to throw: the first one, kept, so that every thread reports the same reason. */
+  private QueryAbortedException abort(int status, String message) {
+    QueryAbortedException candidate = new QueryAbortedException(status, message);
+    synchronized (this) {
+      if (aborted == null) {
+        aborted = candidate;
+      }
+      return aborted;
+    }
+  }
+
   /**
-   * A query stopped by its context: unchecked so that it can leave a store's scan loop through a
-   * {@link LinePredicate}; the engine turns it into a {@link QueryException} with the same status.
+   * A query stopped by its context: a {@link ScanAbortedException}, so that it leaves the store's
+   * scan loops (on any thread) unchanged; the engine turns it into a {@link QueryException} with
+   * the same status.
    */
-  public static final class QueryAbortedException extends RuntimeException {
+  public static final class QueryAbortedException extends ScanAbortedException {
     private static final long serialVersionUID = 1L;
     private final int status;
 
     QueryAbortedException(int status, String message) {
-      super(message, null, false, false);
+      super(message);
       this.status = status;
     }
 

@@ -108,9 +108,10 @@ public final class QueryEngine {
     } catch (LogqlParseException e) {
       throw new QueryException(400, e.getMessage(), e);
     }
-    // Counted by the context rather than by the store so that every store reports the same statistics.
-    LinePredicate countingFilter = context.counting(lineFilter);
-    SelectRequest request = new SelectRequest(tenant, streamSelector, startNanos, endNanos, direction, countingFilter, requiredLiterals);
+    // The filter goes to the store as compiled (a chain of |= literals is searched over whole blocks there); the
+    // context counts and bounds the scan as the store's listener, per block, on whichever thread decodes it.
+    SelectRequest request =
+        context.listening(new SelectRequest(tenant, streamSelector, startNanos, endNanos, direction, lineFilter, requiredLiterals));
     List<StreamResult> streams;
     List<EntryCursor> cursors = List.of();
     try {

@@ -10,6 +10,9 @@ import java.util.function.Predicate;
  * @param requiredLiterals substrings that every wanted line contains (from {@code |=} filters);
  *     the store uses them only to skip blocks by their bloom filters, the lineFilter decides
  * @param direction order of entries within each stream cursor
+ * @param scanListener told of every block the scan decodes, and may stop the scan (see {@link
+ *     ScanListener}); {@link ScanListener#NONE} when null. A store that wraps another must pass it
+ *     on (see {@link #withTenant}).
  */
 public record SelectRequest(
     String tenant,
@@ -18,15 +21,41 @@ public record SelectRequest(
     long toNanos,
     Direction direction,
     LinePredicate lineFilter,
-    List<String> requiredLiterals) {
+    List<String> requiredLiterals,
+    ScanListener scanListener) {
   public SelectRequest {
     requiredLiterals = List.copyOf(requiredLiterals);
     if (lineFilter == null) {
       lineFilter = LinePredicate.ALL;
     }
+    if (scanListener == null) {
+      scanListener = ScanListener.NONE;
+    }
+  }
+
+  /** A request whose scan nobody listens to. */
+  public SelectRequest(
+      String tenant,
+      Predicate<Labels> streamSelector,
+      long fromNanos,
+      long toNanos,
+      Direction direction,
+      LinePredicate lineFilter,
+      List<String> requiredLiterals) {
+    this(tenant, streamSelector, fromNanos, toNanos, direction, lineFilter, requiredLiterals, ScanListener.NONE);
   }
 
   public static SelectRequest all(String tenant, long fromNanos, long toNanos, Direction direction) {
     return new SelectRequest(tenant, labels -> true, fromNanos, toNanos, direction, LinePredicate.ALL, List.of());
+  }
+
+  /** The same request with this listener. */
+  public SelectRequest withScanListener(ScanListener listener) {
+    return new SelectRequest(tenant, streamSelector, fromNanos, toNanos, direction, lineFilter, requiredLiterals, listener);
+  }
+
+  /** The same request (filter, literals, listener) for another tenant and selector: what a view over several tenants sends to each. */
+  public SelectRequest withTenant(String otherTenant, Predicate<Labels> otherSelector) {
+    return new SelectRequest(otherTenant, otherSelector, fromNanos, toNanos, direction, lineFilter, requiredLiterals, scanListener);
   }
 }

@@ -396,9 +396,8 @@ public final class MetricQueryEngine {
       // Windows are left-open: the first wanted instant is one nanosecond after the first window's start.
       long fromNanos = grid.startNanos() - offsetNanos - rangeNanos + 1;
       long toNanos = grid.endNanos() - offsetNanos + 1;
-      LinePredicate countingFilter = context.counting(lineFilter);
-      SelectRequest request = new SelectRequest(
-          tenant, streamSelector, fromNanos, toNanos, Direction.FORWARD, countingFilter, LineFilterCompiler.requiredLiterals(pushedFilters));
+      SelectRequest request = context.listening(new SelectRequest(
+          tenant, streamSelector, fromNanos, toNanos, Direction.FORWARD, lineFilter, LineFilterCompiler.requiredLiterals(pushedFilters)));
       Map<Labels, SampleBuffer> series = new HashMap<>();
       List<EntryCursor> cursors = List.of();
       try {

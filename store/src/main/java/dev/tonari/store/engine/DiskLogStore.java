@@ -84,7 +84,10 @@ import org.slf4j.LoggerFactory;
  * quarantine/<key>} and dropped; the query goes on with the rest. Part blocks are decoded and
  * filtered ahead of the consumer on a pool of scan threads owned by the store (see {@link
  * dev.tonari.store.part.PrefetchingPartCursor}); a stream's sources join its merge only when the
- * merge reaches their time bounds, so a query that stops early reads only what it needed.
+ * merge reaches their time bounds, so a query that stops early reads only what it needed. Every
+ * block read (and every run of head lines) is reported to the request's {@link
+ * dev.tonari.store.ScanListener}, from the thread that read it; its {@link
+ * dev.tonari.store.ScanAbortedException} stops the scan and reaches the consumer unchanged.
  *
  * <p><b>Maintenance</b> (a background thread, or {@link #maintain()}): flush when the head is too
  * big or too old, merge by {@link MergePolicy}, delete parts past retention.
@@ -555,7 +558,7 @@ public final class DiskLogStore implements LogStore {
         if (snapshot.hasEntries(from, to)) {
           sourcesByStream
               .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
-              .add(new MergingCursor.Source(snapshot.cursor(from, to, request.direction(), request.lineFilter()), null));
+              .add(new MergingCursor.Source(snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener()), null));
         }
       }
     }
@@ -569,8 +572,9 @@ public final class DiskLogStore implements LogStore {
         if (stream.overlaps(from, to) && selector.test(stream.labels())) {
           EntryCursor cursor =
               scanPool == null
-                  ? part.reader().cursor(i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals())
-                  : part.reader().prefetchingCursor(i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals(), scanPool);
+                  ? part.reader().cursor(i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals(), request.scanListener())
+                  : part.reader().prefetchingCursor(
+                      i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals(), scanPool, request.scanListener());
           sourcesByStream
               .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
               .add(new MergingCursor.Source(cursor, part, stream.minTimestamp(), stream.maxTimestamp()));

@@ -4,6 +4,7 @@ import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
+import dev.tonari.store.ScanListener;
 import java.util.Arrays;
 
 /**
@@ -11,6 +12,12 @@ import java.util.Arrays;
  * bytes) without duplicates. Positions are 0..size()-1 in that order.
  */
 public final class HeadStreamSnapshot {
+  /**
+   * Positions a cursor reports to its {@link ScanListener} at once: the head has no blocks, so runs
+   * of this many lines stand for them, and a scan stops within one run of its budget.
+   */
+  static final int LINES_PER_REPORT = 1024;
+
   private final Labels labels;
   private final long[] timestamps;
   private final int[] lineEnds;
@@ -86,9 +93,18 @@ public final class HeadStreamSnapshot {
 
   /** Entries with {@code from <= timestamp < to} passing the filter, in the given direction. */
   public EntryCursor cursor(long fromNanos, long toNanos, Direction direction, LinePredicate filter) {
+    return cursor(fromNanos, toNanos, direction, filter, ScanListener.NONE);
+  }
+
+  /**
+   * As {@link #cursor(long, long, Direction, LinePredicate)}, reporting the lines it goes over to
+   * {@code scanListener} in runs of {@value #LINES_PER_REPORT}, each before its first line is
+   * tested; the listener's exception leaves {@link EntryCursor#next()} unchanged.
+   */
+  public EntryCursor cursor(long fromNanos, long toNanos, Direction direction, LinePredicate filter, ScanListener scanListener) {
     int first = lowerBound(fromNanos);
     int end = lowerBound(toNanos);
-    return new Cursor(first, Math.max(first, end), direction, filter);
+    return new Cursor(first, Math.max(first, end), direction, filter, scanListener);
   }
 
   private final class Cursor implements EntryCursor {
@@ -96,14 +112,42 @@ public final class HeadStreamSnapshot {
     private final int end;
     private final boolean forward;
     private final LinePredicate filter;
+    private final ScanListener scanListener;
     private int position;
+    /** Positions in [reportedLow, reportedHigh) were reported to the listener. */
+    private int reportedLow;
+    private int reportedHigh;
 
-    Cursor(int first, int end, Direction direction, LinePredicate filter) {
+    Cursor(int first, int end, Direction direction, LinePredicate filter, ScanListener scanListener) {
       this.first = first;
       this.end = end;
       this.forward = direction == Direction.FORWARD;
       this.filter = filter;
+      this.scanListener = scanListener;
       this.position = forward ? first - 1 : end;
+      this.reportedLow = forward ? first : end;
+      this.reportedHigh = reportedLow;
+    }
+
+    /** Reports the run of lines from the current position onwards in the direction of travel. */
+    private void reportRun() {
+      int low;
+      int high;
+      if (forward) {
+        low = position;
+        high = Math.min(end, position + LINES_PER_REPORT);
+      } else {
+        low = Math.max(first, position + 1 - LINES_PER_REPORT);
+        high = position + 1;
+      }
+      long bytes = 0;
+      for (int p = low; p < high; p++) {
+        bytes += HeadStreamSnapshot.this.lineLength(p);
+      }
+      scanListener.beforeBlock();
+      scanListener.blockScanned(high - low, bytes);
+      reportedLow = low;
+      reportedHigh = high;
     }
 
     @Override
@@ -117,6 +161,9 @@ public final class HeadStreamSnapshot {
         position += forward ? 1 : -1;
         if (position < first || position >= end) {
           return false;
+        }
+        if ((position < reportedLow || position >= reportedHigh) && scanListener != ScanListener.NONE) {
+          reportRun();
         }
         if (filter == LinePredicate.ALL || filter.test(lineBytes, HeadStreamSnapshot.this.lineOffset(position), HeadStreamSnapshot.this.lineLength(position))) {
           return true;

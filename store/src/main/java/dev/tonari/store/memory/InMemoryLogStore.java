@@ -5,6 +5,7 @@ import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.LogStore;
+import dev.tonari.store.ScanListener;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,15 @@ import java.util.function.Predicate;
 /**
  * The simplest correct {@link LogStore}: everything in sorted maps on the heap, nothing durable.
  * It is the reference that the engine is compared with and the fake that upper layers test on.
+ *
+ * <p>{@link #select} filters eagerly: it tests every line of the range and reports them to the
+ * request's {@link ScanListener} in runs of {@value #LINES_PER_REPORT} (standing for blocks), so a
+ * listener that stops the scan makes {@code select} throw its exception.
  */
 public final class InMemoryLogStore implements LogStore {
+  /** Lines reported to a scan listener at once, as one block would be. */
+  static final int LINES_PER_REPORT = 1024;
+
   private record Key(long timestamp, String line) {}
 
   private static final Comparator<Key> ORDER = Comparator.comparingLong(Key::timestamp).thenComparing(Key::line);
@@ -49,11 +57,27 @@ public final class InMemoryLogStore implements LogStore {
       }
       List<Map.Entry<Key, Labels>> selected = new ArrayList<>();
       var range = stream.getValue().subMap(new Key(request.fromNanos(), ""), true, new Key(request.toNanos(), ""), false);
+      ScanListener listener = request.scanListener();
+      int linesInRun = 0;
+      long bytesInRun = 0;
       for (Map.Entry<Key, Labels> e : range.entrySet()) {
+        if (linesInRun == 0) {
+          listener.beforeBlock();
+        }
         byte[] bytes = e.getKey().line().getBytes(StandardCharsets.UTF_8);
+        linesInRun++;
+        bytesInRun += bytes.length;
         if (request.lineFilter().test(bytes, 0, bytes.length)) {
           selected.add(Map.entry(e.getKey(), e.getValue()));
         }
+        if (linesInRun == LINES_PER_REPORT) {
+          listener.blockScanned(linesInRun, bytesInRun);
+          linesInRun = 0;
+          bytesInRun = 0;
+        }
+      }
+      if (linesInRun > 0) {
+        listener.blockScanned(linesInRun, bytesInRun);
       }
       if (request.direction() == Direction.BACKWARD) {
         java.util.Collections.reverse(selected);

@@ -210,6 +210,11 @@ final class BlockDecoder implements AutoCloseable {
     return lo;
   }
 
+  /** Bytes of the lines of entries [low, high): lines are stored back to back, so this is one subtraction. */
+  long lineBytes(int low, int high) {
+    return low >= high ? 0 : (long) lineOffsets[high - 1] + lineLengths[high - 1] - lineOffsets[low];
+  }
+
   /**
    * Fills {@link #matches} with the entries in [low, high) whose line passes the filter: with
    * literal keys the block is searched as a whole, otherwise the filter is called per line.

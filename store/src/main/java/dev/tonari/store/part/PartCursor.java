@@ -5,6 +5,7 @@ import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LiteralLinePredicate;
+import dev.tonari.store.ScanListener;
 import java.util.Arrays;
 
 /**
@@ -14,6 +15,9 @@ import java.util.Arrays;
  * reused for every block, and the columns are decoded into reused arrays. Lines are tested and
  * exposed in place, so scanning allocates nothing per entry; structured metadata is decoded only
  * when asked for. A {@link LiteralLinePredicate} filter is searched over the whole block at once.
+ * Every block read is reported to the {@link ScanListener} (before it is read, and with its lines
+ * inside the time range once decoded); its {@link dev.tonari.store.ScanAbortedException} leaves
+ * {@link #next()} unchanged.
  *
  * <p>One thread at a time. {@link #close()} frees the native zstd context.
  */
@@ -30,6 +34,7 @@ public final class PartCursor implements EntryCursor {
   /** The literals of a {@link LiteralLinePredicate} filter (see {@link BlockDecoder#latin1Keys}); null otherwise. */
   private final String[] literalKeys;
   private final long[][] probes;
+  private final ScanListener scanListener;
   private final BlockDecoder decoder = new BlockDecoder();
 
   /** Next block to consider: counts up when forward, down when backward. */
@@ -50,7 +55,7 @@ public final class PartCursor implements EntryCursor {
 
   PartCursor(
       PartReader reader, int streamIndex, Labels labels, int firstBlock, int endBlock, long fromNanos, long toNanos,
-      Direction direction, LinePredicate lineFilter, long[][] probes) {
+      Direction direction, LinePredicate lineFilter, long[][] probes, ScanListener scanListener) {
     this.reader = reader;
     this.streamIndex = streamIndex;
     this.labels = labels;
@@ -62,6 +67,7 @@ public final class PartCursor implements EntryCursor {
     this.lineFilter = lineFilter;
     this.literalKeys = BlockDecoder.latin1Keys(lineFilter);
     this.probes = probes;
+    this.scanListener = scanListener;
     this.nextBlock = forward ? firstBlock : endBlock - 1;
   }
 
@@ -126,11 +132,13 @@ public final class PartCursor implements EntryCursor {
       if (plan == BlockPlan.SKIP) {
         continue;
       }
+      scanListener.beforeBlock();
       decoder.decode(reader, block, streamIndex, block - firstBlock);
       cachedMetadata = null;
       low = decoder.lowerBound(fromNanos);
       high = decoder.lowerBound(toNanos);
       if (low < high) {
+        scanListener.blockScanned(high - low, decoder.lineBytes(low, high));
         index = forward ? low - 1 : high;
         if (literalKeys != null) {
           decoder.findMatches(low, high, lineFilter, literalKeys);

@@ -3,6 +3,7 @@ package dev.tonari.store.part;
 import dev.tonari.store.Direction;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
+import dev.tonari.store.ScanListener;
 import dev.tonari.store.bloom.BloomFilter;
 import dev.tonari.store.bloom.BloomTerms;
 import java.nio.BufferUnderflowException;
@@ -188,10 +189,18 @@ public final class PartReader implements AutoCloseable {
    */
   public PartCursor cursor(
       int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals) {
+    return cursor(streamIndex, fromNanos, toNanos, direction, lineFilter, requiredLiterals, ScanListener.NONE);
+  }
+
+  /** As {@link #cursor(int, long, long, Direction, LinePredicate, List)}, reporting every block it reads to {@code scanListener}. */
+  public PartCursor cursor(
+      int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals,
+      ScanListener scanListener) {
     checkStreamIndex(streamIndex);
     return new PartCursor(
         this, streamIndex, streams.get(streamIndex).labels(), streamFirstBlock[streamIndex], streamFirstBlock[streamIndex + 1],
-        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes(requiredLiterals));
+        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes(requiredLiterals),
+        scanListener == null ? ScanListener.NONE : scanListener);
   }
 
   private void checkStreamIndex(int streamIndex) {
@@ -219,10 +228,21 @@ public final class PartReader implements AutoCloseable {
   public PrefetchingPartCursor prefetchingCursor(
       int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals,
       BlockScanPool pool) {
+    return prefetchingCursor(streamIndex, fromNanos, toNanos, direction, lineFilter, requiredLiterals, pool, ScanListener.NONE);
+  }
+
+  /**
+   * As {@link #prefetchingCursor(int, long, long, Direction, LinePredicate, List, BlockScanPool)},
+   * reporting every block it reads to {@code scanListener}, from the thread that decodes it.
+   */
+  public PrefetchingPartCursor prefetchingCursor(
+      int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals,
+      BlockScanPool pool, ScanListener scanListener) {
     checkStreamIndex(streamIndex);
     return new PrefetchingPartCursor(
         this, pool, streamIndex, streams.get(streamIndex).labels(), streamFirstBlock[streamIndex], streamFirstBlock[streamIndex + 1],
-        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes(requiredLiterals));
+        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes(requiredLiterals),
+        scanListener == null ? ScanListener.NONE : scanListener);
   }
 
   /** A copy-free view of the whole part for a cursor's own use (positions are per view). */

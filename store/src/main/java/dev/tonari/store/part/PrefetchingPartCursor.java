@@ -4,6 +4,8 @@ import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
+import dev.tonari.store.ScanAbortedException;
+import dev.tonari.store.ScanListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -36,6 +38,13 @@ import java.util.concurrent.FutureTask;
  * {@link CorruptPartException} carrying part, stream, block and offset, or a runtime exception
  * from the line filter) are thrown by {@link #next()} on the consumer's thread, unchanged.
  *
+ * <p><b>Scan listener.</b> Each task calls the {@link ScanListener} before it decodes its block
+ * and with the block's lines in range once decoded, on the thread that runs it. When the listener
+ * stops the scan ({@link ScanAbortedException}), the cursor queues no more blocks, tasks of it that
+ * start later throw the same exception without reading, and {@link #next()} throws it from then
+ * on; the listener's {@link ScanListener#beforeBlock()} lets tasks of the other cursors of the
+ * same query stop too.
+ *
  * <p>Entries come out exactly as from {@link PartCursor}. One consumer thread at a time; the line
  * filter must be safe to call from several threads at once.
  */
@@ -52,6 +61,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
   private final LinePredicate lineFilter;
   private final String[] literalKeys;
   private final long[][] probes;
+  private final ScanListener scanListener;
   /** The pool's read-ahead, or 1 block for an unfiltered scan (whose copies are whole blocks). */
   private final int blocksAhead;
   private final ArrayDeque<FutureTask<ScannedBlock>> inFlight = new ArrayDeque<>();
@@ -60,6 +70,8 @@ public final class PrefetchingPartCursor implements EntryCursor {
   private int nextBlock;
   private boolean planned;
   private volatile boolean closed;
+  /** Set when the listener stopped the scan, by whichever thread saw it first. */
+  private volatile ScanAbortedException aborted;
 
   private ScannedBlock current = ScannedBlock.EMPTY;
   /** Entries of the current block handed out so far. */
@@ -73,7 +85,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
 
   PrefetchingPartCursor(
       PartReader reader, BlockScanPool pool, int streamIndex, Labels labels, int firstBlock, int endBlock, long fromNanos, long toNanos,
-      Direction direction, LinePredicate lineFilter, long[][] probes) {
+      Direction direction, LinePredicate lineFilter, long[][] probes, ScanListener scanListener) {
     this.reader = reader;
     this.pool = pool;
     this.streamIndex = streamIndex;
@@ -86,6 +98,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
     this.lineFilter = lineFilter;
     this.literalKeys = BlockDecoder.latin1Keys(lineFilter);
     this.probes = probes;
+    this.scanListener = scanListener;
     this.blocksAhead = lineFilter == LinePredicate.ALL ? 1 : pool.blocksAhead();
     this.nextBlock = forward ? firstBlock : endBlock - 1;
   }
@@ -108,6 +121,10 @@ public final class PrefetchingPartCursor implements EntryCursor {
   @Override
   public boolean next() throws IOException {
     positioned = false;
+    ScanAbortedException stopped = aborted;
+    if (stopped != null) {
+      throw stopped;
+    }
     while (true) {
       if (taken < current.size()) {
         index = forward ? taken : current.size() - 1 - taken;
@@ -129,7 +146,12 @@ public final class PrefetchingPartCursor implements EntryCursor {
           return false;
         }
       }
-      current = await(task);
+      try {
+        current = await(task);
+      } catch (ScanAbortedException e) {
+        abandonReadAhead(e);
+        throw e;
+      }
       taken = 0;
       readAheadRequested = false;
       if (current.size() == 0) {
@@ -137,6 +159,17 @@ public final class PrefetchingPartCursor implements EntryCursor {
         readAhead(blocksAhead);
       }
     }
+  }
+
+  /** After an abort: nothing more is queued, and the tasks not yet started never read their blocks. */
+  private void abandonReadAhead(ScanAbortedException cause) {
+    aborted = cause;
+    FutureTask<ScannedBlock> task;
+    while ((task = inFlight.poll()) != null) {
+      task.cancel(false);
+    }
+    current = ScannedBlock.EMPTY;
+    taken = 0;
   }
 
   private ScannedBlock await(FutureTask<ScannedBlock> task) throws IOException {
@@ -168,7 +201,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
 
   /** Plans blocks until {@code limit} are in flight or the stream's range is done, queueing each. */
   private void readAhead(int limit) {
-    while (!planned && !closed && inFlight.size() < limit) {
+    while (!planned && !closed && aborted == null && inFlight.size() < limit) {
       if (forward ? nextBlock >= endBlock : nextBlock < firstBlock) {
         planned = true;
         return;
@@ -194,6 +227,16 @@ public final class PrefetchingPartCursor implements EntryCursor {
     if (closed) {
       return ScannedBlock.EMPTY;
     }
+    ScanAbortedException stopped = aborted;
+    if (stopped != null) {
+      throw stopped;
+    }
+    try {
+      scanListener.beforeBlock();
+    } catch (ScanAbortedException e) {
+      aborted = e;
+      throw e;
+    }
     BlockDecoder decoder = pool.borrowDecoder();
     try {
       decoder.decode(reader, block, streamIndex, block - firstBlock);
@@ -201,6 +244,12 @@ public final class PrefetchingPartCursor implements EntryCursor {
       int high = decoder.lowerBound(toNanos);
       if (low >= high) {
         return ScannedBlock.EMPTY;
+      }
+      try {
+        scanListener.blockScanned(high - low, decoder.lineBytes(low, high));
+      } catch (ScanAbortedException e) {
+        aborted = e;
+        throw e;
       }
       decoder.findMatches(low, high, lineFilter, literalKeys);
       reader.stats.entriesScanned.add(literalKeys != null ? decoder.matchCount : high - low);
