@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The threads that decode and filter blocks ahead of their consumers ({@link
@@ -27,6 +28,8 @@ public final class BlockScanPool implements AutoCloseable {
   private final int blocksAhead;
   private final ConcurrentLinkedQueue<BlockDecoder> idleDecoders = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
+  /** Block tasks offered by cursors, queued or not: lets tests see that a stopped scan queues nothing more. */
+  private final LongAdder tasksOffered = new LongAdder();
 
   /**
    * @param threads scan threads (the store uses one per available processor)
@@ -63,6 +66,7 @@ public final class BlockScanPool implements AutoCloseable {
 
   /** Queues a task; false when the pool is closed (the consumer then runs it itself). */
   boolean submit(Runnable task) {
+    tasksOffered.increment();
     if (closed) {
       return false;
     }
@@ -72,6 +76,10 @@ public final class BlockScanPool implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       return false;
     }
+  }
+
+  long tasksOffered() {
+    return tasksOffered.sum();
   }
 
   BlockDecoder borrowDecoder() {
