@@ -46,6 +46,10 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = "--tenant", paramLabel = "T", defaultValue = "${env:LOKI_ORG_ID}", description = "Tenant (X-Scope-OrgID); none means 'fake'.")
   String tenant;
 
+  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TONARI_TOKEN}",
+      description = "API token sent as Authorization: Bearer, for servers with auth enabled (default: $TONARI_TOKEN).")
+  String token;
+
   @Option(names = "--labels", required = true, paramLabel = "{name=\"value\",...}", description = "Labels of the stream, e.g. '{app=\"x\"}'.")
   String labelsText;
 
@@ -68,7 +72,7 @@ final class PushCommand implements Callable<Integer> {
     List<String> inputs = files.isEmpty() ? List.of("-") : files;
     Progress progress = new Progress(Terminal.isInteractive());
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-      Pusher pusher = new Pusher(http, pushUri(), tenant, labels, progress);
+      Pusher pusher = new Pusher(http, pushUri(), tenant, token, labels, progress);
       for (String input : inputs) {
         try (InputStream in = open(input)) {
           pusher.pushLines(in);
@@ -126,16 +130,21 @@ final class PushCommand implements Callable<Integer> {
     private final HttpClient http;
     private final URI uri;
     private final String tenant;
+    private final String token;
     private final Labels labels;
     private final Progress progress;
     private final List<LogEntry> batch = new ArrayList<>();
     private long batchBytes;
     private long lastTimestamp;
 
-    Pusher(HttpClient http, URI uri, String tenant, Labels labels, Progress progress) {
+    /**
+     * @param token sent as a bearer token when not blank (servers with auth enabled)
+     */
+    Pusher(HttpClient http, URI uri, String tenant, String token, Labels labels, Progress progress) {
       this.http = http;
       this.uri = uri;
       this.tenant = tenant;
+      this.token = token;
       this.labels = labels;
       this.progress = progress;
     }
@@ -172,6 +181,9 @@ final class PushCommand implements Callable<Integer> {
       }
       if (tenant != null && !tenant.isBlank()) {
         request.header("X-Scope-OrgID", tenant);
+      }
+      if (token != null && !token.isBlank()) {
+        request.header("Authorization", "Bearer " + token.trim());
       }
       HttpResponse<String> response;
       try {

@@ -33,6 +33,10 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--tenant", paramLabel = "T", defaultValue = "${env:LOKI_ORG_ID}", description = "Tenant (X-Scope-OrgID); none means 'fake'.")
   String tenant;
 
+  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TONARI_TOKEN}",
+      description = "API token sent as Authorization: Bearer, for servers with auth enabled (default: $TONARI_TOKEN).")
+  String token;
+
   @ArgGroup(exclusive = true)
   TimeWindow window = new TimeWindow();
 
@@ -77,6 +81,9 @@ final class QueryCommand implements Callable<Integer> {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(5));
     if (tenant != null && !tenant.isBlank()) {
       request.header("X-Scope-OrgID", tenant);
+    }
+    if (token != null && !token.isBlank()) {
+      request.header("Authorization", "Bearer " + token.trim());
     }
     HttpResponse<String> response;
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {

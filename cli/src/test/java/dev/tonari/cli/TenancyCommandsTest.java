@@ -98,6 +98,15 @@ class TenancyCommandsTest {
       assertThat(refused.exitCode()).isEqualTo(1);
       assertThat(refused.err()).contains("answered 403").contains("team-b");
 
+      String writer = run("token", "create", "--addr", addr, "--token", admin, "--tenant", "team-a", "--role", "writer").out().strip();
+      Path logFile = directory.resolve("lines.log");
+      Files.writeString(logFile, "hello from the cli\n");
+      Run pushed = run("push", "--addr", addr, "--token", writer, "--labels", "{app=\"cli\"}", logFile.toString());
+      assertThat(pushed.exitCode()).as(pushed.err()).isZero();
+      Run queried = run("query", "--addr", addr, "--token", reader.out().strip(), "-o", "raw", "{app=\"cli\"}");
+      assertThat(queried.out()).isEqualTo("hello from the cli\n");
+      assertThat(run("query", "--addr", addr, "{app=\"cli\"}").exitCode()).isNotZero();
+
       assertThat(run("token", "revoke", "--addr", addr, "--token", admin, "r1").exitCode()).isZero();
       assertThat(run("token", "list", "--data-dir", dataDir.toString()).out()).containsPattern("r1 .* revoked");
     }
