@@ -69,8 +69,8 @@ final class MultiTenantLogStore implements LogStore {
     try {
       for (String tenant : tenants) {
         LongAdder counter = deliveredLineBytes.get(tenant);
-        SelectRequest one = new SelectRequest(tenant, withTenant(request.streamSelector(), tenant), request.fromNanos(), request.toNanos(),
-            request.direction(), request.lineFilter(), request.requiredLiterals());
+        // withTenant keeps the scan listener, so the query's byte budget and statistics see this tenant's blocks.
+        SelectRequest one = request.withTenant(tenant, withTenant(request.streamSelector(), tenant));
         for (EntryCursor cursor : store.select(one)) {
           cursors.add(new TenantCursor(cursor, cursor.labels().with(TENANT_LABEL, tenant), counter));
         }

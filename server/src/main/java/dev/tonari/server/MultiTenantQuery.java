@@ -65,8 +65,8 @@ public final class MultiTenantQuery {
       maxSeries = smallestPositive(maxSeries, limits.maxQuerySeries());
       maxLength = smallestPositive(maxLength, limits.maxQueryLength());
       timeout = smallestPositive(timeout, limits.queryTimeout());
-      if (limits.maxBytesScanned() > 0) {
-        maxBytes = maxBytes == 0 ? limits.maxBytesScanned() : Math.min(maxBytes, limits.maxBytesScanned());
+      if (limits.maxQueryBytesRead() > 0) {
+        maxBytes = maxBytes == 0 ? limits.maxQueryBytesRead() : Math.min(maxBytes, limits.maxQueryBytesRead());
       }
     }
     // Zero means "no limit" in Loki's config; QueryLimits wants a positive bound for these two.

@@ -383,9 +383,9 @@ public record ServerConfig(
 
     @JsonProperty("max_query_series") Long maxQuerySeries;
 
-    @JsonProperty("max_bytes_scanned")
+    @JsonProperty("max_query_bytes_read")
     @JsonDeserialize(using = SizeDeserializer.class)
-    Long maxBytesScanned;
+    Long maxQueryBytesRead;
 
     @JsonProperty("query_timeout")
     @JsonDeserialize(using = DurationDeserializer.class)
@@ -399,7 +399,7 @@ public record ServerConfig(
       setIfPresent(builder, "max_entries_limit_per_query", maxEntriesLimitPerQuery);
       setIfPresent(builder, "max_query_length", maxQueryLength);
       setIfPresent(builder, "max_query_series", maxQuerySeries);
-      setIfPresent(builder, "max_bytes_scanned", maxBytesScanned);
+      setIfPresent(builder, "max_query_bytes_read", maxQueryBytesRead);
       setIfPresent(builder, "query_timeout", queryTimeout);
       try {
         return builder.build();

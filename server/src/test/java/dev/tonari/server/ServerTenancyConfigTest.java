@@ -22,7 +22,7 @@ class ServerTenancyConfigTest {
           max_entries_limit_per_query: 200
           max_query_length: 24h
           max_query_series: 50
-          max_bytes_scanned: 1GB
+          max_query_bytes_read: 1GB
           query_timeout: 30s
         retention:
           period: 48h
@@ -45,7 +45,7 @@ class ServerTenancyConfigTest {
     assertThat(limits.maxEntriesLimitPerQuery()).isEqualTo(200);
     assertThat(limits.maxQueryLength()).isEqualTo(Duration.ofHours(24));
     assertThat(limits.maxQuerySeries()).isEqualTo(50);
-    assertThat(limits.maxBytesScanned()).isEqualTo(1_000_000_000L);
+    assertThat(limits.maxQueryBytesRead()).isEqualTo(1_000_000_000L);
     assertThat(limits.queryTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.tenantDefaults().retention().period()).isEqualTo(Duration.ofHours(48));
   }

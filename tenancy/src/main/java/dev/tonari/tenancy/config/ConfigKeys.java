@@ -71,7 +71,7 @@ public final class ConfigKeys {
         new Key("max_entries_limit_per_query", Kind.COUNT, null, "Most entries a log query returns. Default 5000."),
         new Key("max_query_length", Kind.DURATION, null, "Widest time range of a query; 0 means no limit. Default 721h."),
         new Key("max_query_series", Kind.COUNT, null, "Most series a metric query returns. Default 500."),
-        new Key("max_bytes_scanned", Kind.SIZE, null, "Most bytes one query may read (Tonari's own); 0 means no limit. Default 0."),
+        new Key("max_query_bytes_read", Kind.SIZE, null, "Most bytes one query may read (Loki's query-frontend limit of the same name); 0 means no limit. Default 0."),
         new Key("query_timeout", Kind.DURATION, null, "Longest a query may run. Default 1m."));
     table(RETENTION,
         new Key("period", Kind.DURATION, null, "Tenant-wide retention, e.g. 744h; 0 keeps everything. Default 744h."),

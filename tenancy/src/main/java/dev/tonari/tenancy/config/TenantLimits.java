@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param maxEntriesLimitPerQuery {@code max_entries_limit_per_query}
  * @param maxQueryLength {@code max_query_length}: widest time range of a query
  * @param maxQuerySeries {@code max_query_series}: series a metric query may return
- * @param maxBytesScanned {@code max_bytes_scanned} (Tonari's own): bytes one query may read
+ * @param maxQueryBytesRead {@code max_query_bytes_read} (Loki's query-frontend limit of the same name): bytes one query may read
  * @param queryTimeout {@code query_timeout}
  */
 public record TenantLimits(
@@ -35,7 +35,7 @@ public record TenantLimits(
     int maxEntriesLimitPerQuery,
     Duration maxQueryLength,
     int maxQuerySeries,
-    long maxBytesScanned,
+    long maxQueryBytesRead,
     Duration queryTimeout) {
 
   /** Loki's "MB" in {@code ingestion_rate_mb}: bytesInMB = 1048576. */
@@ -43,7 +43,7 @@ public record TenantLimits(
 
   public TenantLimits {
     if (!(ingestionRateMb >= 0) || !(ingestionBurstSizeMb >= 0) || maxGlobalStreamsPerUser < 0 || maxLineSize < 0
-        || maxLabelNamesPerSeries < 0 || maxEntriesLimitPerQuery < 0 || maxQuerySeries < 0 || maxBytesScanned < 0) {
+        || maxLabelNamesPerSeries < 0 || maxEntriesLimitPerQuery < 0 || maxQuerySeries < 0 || maxQueryBytesRead < 0) {
       throw new IllegalArgumentException("limits must not be negative: " + this);
     }
     for (Duration duration : new Duration[] {rejectOldSamplesMaxAge, creationGracePeriod, maxQueryLength, queryTimeout}) {
@@ -56,7 +56,7 @@ public record TenantLimits(
   /**
    * Loki's defaults (v3): 4 MB/s, 6 MB burst, 5000 streams, 256KB lines, 15 labels, old samples
    * rejected beyond 168h, 10m grace, 5000 entries, 721h query length, 500 series, no byte limit
-   * (Tonari's own), 1m timeout.
+   * (Loki's query-frontend limit of the same name), 1m timeout.
    */
   public static TenantLimits lokiDefaults() {
     return new TenantLimits(4, 6, 5000, 256_000, 15, true, Duration.ofHours(168), Duration.ofMinutes(10),
@@ -88,7 +88,7 @@ public record TenantLimits(
     int maxEntriesLimitPerQuery;
     Duration maxQueryLength;
     int maxQuerySeries;
-    long maxBytesScanned;
+    long maxQueryBytesRead;
     Duration queryTimeout;
 
     Builder(TenantLimits from) {
@@ -103,7 +103,7 @@ public record TenantLimits(
       maxEntriesLimitPerQuery = from.maxEntriesLimitPerQuery;
       maxQueryLength = from.maxQueryLength;
       maxQuerySeries = from.maxQuerySeries;
-      maxBytesScanned = from.maxBytesScanned;
+      maxQueryBytesRead = from.maxQueryBytesRead;
       queryTimeout = from.queryTimeout;
     }
 
@@ -124,7 +124,7 @@ public record TenantLimits(
         case "max_entries_limit_per_query" -> maxEntriesLimitPerQuery = Math.toIntExact((Long) value);
         case "max_query_length" -> maxQueryLength = (Duration) value;
         case "max_query_series" -> maxQuerySeries = Math.toIntExact((Long) value);
-        case "max_bytes_scanned" -> maxBytesScanned = (Long) value;
+        case "max_query_bytes_read" -> maxQueryBytesRead = (Long) value;
         case "query_timeout" -> queryTimeout = (Duration) value;
         default -> throw new IllegalArgumentException("unknown limit key '" + key + "'");
       }
@@ -134,7 +134,7 @@ public record TenantLimits(
     public TenantLimits build() {
       return new TenantLimits(ingestionRateMb, ingestionBurstSizeMb, maxGlobalStreamsPerUser, maxLineSize, maxLabelNamesPerSeries,
           rejectOldSamples, rejectOldSamplesMaxAge, creationGracePeriod, maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries,
-          maxBytesScanned, queryTimeout);
+          maxQueryBytesRead, queryTimeout);
     }
   }
 }

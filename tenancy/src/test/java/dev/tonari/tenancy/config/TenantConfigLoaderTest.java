@@ -53,7 +53,7 @@ class TenantConfigLoaderTest {
           team-a:
             limits:
               ingestion_burst_size_mb: 0.5
-              max_bytes_scanned: 256KB
+              max_query_bytes_read: 256KB
             retention:
               period: 168h
           plain:
@@ -62,7 +62,7 @@ class TenantConfigLoaderTest {
     assertThat(teamA.ingestionRateMb()).isEqualTo(2.0);
     assertThat(teamA.ingestionBurstSizeBytes()).isEqualTo(524288);
     assertThat(teamA.maxLineSize()).isEqualTo(1048576);
-    assertThat(teamA.maxBytesScanned()).isEqualTo(256_000);
+    assertThat(teamA.maxQueryBytesRead()).isEqualTo(256_000);
     assertThat(teamA.queryTimeout()).isEqualTo(Duration.ofMinutes(90));
     assertThat(config.retentionFor("team-a").period()).isEqualTo(Duration.ofHours(168));
     assertThat(config.retentionFor("team-a").streamRules())
@@ -106,7 +106,7 @@ class TenantConfigLoaderTest {
         "t.yaml:3:5: error: unknown key 'ingestion_rate' in defaults.limits; did you mean 'ingestion_rate_mb'?",
         "t.yaml:4:5: error: unknown key 'whatever_this_is' in defaults.limits; known keys: ingestion_rate_mb, ingestion_burst_size_mb, "
             + "max_global_streams_per_user, max_line_size, max_label_names_per_series, reject_old_samples, reject_old_samples_max_age, "
-            + "creation_grace_period, max_entries_limit_per_query, max_query_length, max_query_series, max_bytes_scanned, query_timeout",
+            + "creation_grace_period, max_entries_limit_per_query, max_query_length, max_query_series, max_query_bytes_read, query_timeout",
         "t.yaml:5:1: error: unknown key 'tenant' at the top level; did you mean 'tenants'?");
   }
 

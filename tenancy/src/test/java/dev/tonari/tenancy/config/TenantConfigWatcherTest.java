@@ -68,6 +68,12 @@ class TenantConfigWatcherTest {
     watcher.close();
     // Closed means restartable and closable again, not stuck with a live thread.
     watcher.start(java.time.Duration.ofMillis(10)).close();
+    // A terminated executor's worker may still be on its way out of run(): wait (bounded) for it to end.
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().equals("tenant-config-watcher")) {
+        thread.join(5_000);
+      }
+    }
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("tenant-config-watcher") && thread.isAlive());
   }
 }
