@@ -1,6 +1,7 @@
 package dev.tonari.query;
 
 import dev.tonari.store.EntryCursor;
+import dev.tonari.store.ForwardingEntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
@@ -58,21 +59,14 @@ final class RecordingLogStore implements LogStore {
   @Override
   public void close() {}
 
-  private final class CountingCursor implements EntryCursor {
-    private final EntryCursor cursor;
-
+  private final class CountingCursor extends ForwardingEntryCursor {
     CountingCursor(EntryCursor cursor) {
-      this.cursor = cursor;
-    }
-
-    @Override
-    public Labels labels() {
-      return cursor.labels();
+      super(cursor);
     }
 
     @Override
     public boolean next() throws IOException {
-      boolean more = cursor.next();
+      boolean more = delegate.next();
       if (more) {
         entriesRead++;
       }
@@ -80,34 +74,9 @@ final class RecordingLogStore implements LogStore {
     }
 
     @Override
-    public long timestamp() {
-      return cursor.timestamp();
-    }
-
-    @Override
-    public byte[] lineBuffer() {
-      return cursor.lineBuffer();
-    }
-
-    @Override
-    public int lineOffset() {
-      return cursor.lineOffset();
-    }
-
-    @Override
-    public int lineLength() {
-      return cursor.lineLength();
-    }
-
-    @Override
-    public Labels metadata() {
-      return cursor.metadata();
-    }
-
-    @Override
     public void close() throws IOException {
       cursorsClosed++;
-      cursor.close();
+      delegate.close();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.tonari.server;
 
 import dev.tonari.store.EntryCursor;
+import dev.tonari.store.ForwardingEntryCursor;
 import dev.tonari.store.IndexStats;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogStore;
@@ -173,13 +174,12 @@ final class MultiTenantLogStore implements LogStore {
   }
 
   /** A tenant's cursor under its multi-tenant labels. */
-  private static final class TenantCursor implements EntryCursor {
-    private final EntryCursor cursor;
+  private static final class TenantCursor extends ForwardingEntryCursor {
     private final Labels labels;
     private final LongAdder deliveredLineBytes;
 
     TenantCursor(EntryCursor cursor, Labels labels, LongAdder deliveredLineBytes) {
-      this.cursor = cursor;
+      super(cursor);
       this.labels = labels;
       this.deliveredLineBytes = deliveredLineBytes;
     }
@@ -191,41 +191,11 @@ final class MultiTenantLogStore implements LogStore {
 
     @Override
     public boolean next() throws IOException {
-      boolean more = cursor.next();
+      boolean more = delegate.next();
       if (more && deliveredLineBytes != null) {
-        deliveredLineBytes.add(cursor.lineLength());
+        deliveredLineBytes.add(delegate.lineLength());
       }
       return more;
-    }
-
-    @Override
-    public long timestamp() {
-      return cursor.timestamp();
-    }
-
-    @Override
-    public byte[] lineBuffer() {
-      return cursor.lineBuffer();
-    }
-
-    @Override
-    public int lineOffset() {
-      return cursor.lineOffset();
-    }
-
-    @Override
-    public int lineLength() {
-      return cursor.lineLength();
-    }
-
-    @Override
-    public Labels metadata() {
-      return cursor.metadata();
-    }
-
-    @Override
-    public void close() throws IOException {
-      cursor.close();
     }
   }
 }
