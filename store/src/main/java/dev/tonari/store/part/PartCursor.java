@@ -6,7 +6,6 @@ import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LiteralLinePredicate;
 import dev.tonari.store.ScanListener;
-import java.util.Arrays;
 
 /**
  * Iterates one stream of a part (see {@link PartReader#cursor}) on the caller's thread. Blocks are
@@ -50,8 +49,7 @@ public final class PartCursor implements EntryCursor {
   private boolean blockLoaded;
   private boolean positioned;
 
-  private byte[] cachedMetadataBytes = new byte[0];
-  private Labels cachedMetadata;
+  private final MetadataDecoder metadataDecoder = new MetadataDecoder();
 
   PartCursor(
       PartReader reader, int streamIndex, Labels labels, int firstBlock, int endBlock, long fromNanos, long toNanos,
@@ -134,7 +132,7 @@ public final class PartCursor implements EntryCursor {
       }
       scanListener.beforeBlock();
       decoder.decode(reader, block, streamIndex, block - firstBlock);
-      cachedMetadata = null;
+      metadataDecoder.forget();
       low = decoder.lowerBound(fromNanos);
       high = decoder.lowerBound(toNanos);
       if (low < high) {
@@ -187,19 +185,7 @@ public final class PartCursor implements EntryCursor {
   @Override
   public Labels metadata() {
     ensurePositioned();
-    byte[] raw = decoder.raw;
-    int start = decoder.metadataOffsets[index];
-    int end = decoder.metadataOffsets[index + 1];
-    if (raw[start] == 0) {
-      return Labels.EMPTY;
-    }
-    // Neighbouring entries usually carry the same metadata: reuse the last decoded labels.
-    if (cachedMetadata != null && Arrays.equals(raw, start, end, cachedMetadataBytes, 0, cachedMetadataBytes.length)) {
-      return cachedMetadata;
-    }
-    cachedMetadata = BlockDecoder.decodeMetadata(raw, start, end);
-    cachedMetadataBytes = Arrays.copyOfRange(raw, start, end);
-    return cachedMetadata;
+    return metadataDecoder.decode(decoder.raw, decoder.metadataOffsets[index], decoder.metadataOffsets[index + 1]);
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.tonari.store.ScanListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -80,8 +79,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
   private boolean readAheadRequested;
   private boolean positioned;
 
-  private byte[] cachedMetadataBytes = new byte[0];
-  private Labels cachedMetadata;
+  private final MetadataDecoder metadataDecoder = new MetadataDecoder();
 
   PrefetchingPartCursor(
       PartReader reader, BlockScanPool pool, int streamIndex, Labels labels, int firstBlock, int endBlock, long fromNanos, long toNanos,
@@ -292,19 +290,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
   @Override
   public Labels metadata() {
     ensurePositioned();
-    byte[] metadata = current.metadata();
-    int start = current.metadataOffsets()[index];
-    int end = current.metadataOffsets()[index + 1];
-    if (metadata[start] == 0) {
-      return Labels.EMPTY;
-    }
-    // Neighbouring entries usually carry the same metadata: reuse the last decoded labels.
-    if (cachedMetadata != null && Arrays.equals(metadata, start, end, cachedMetadataBytes, 0, cachedMetadataBytes.length)) {
-      return cachedMetadata;
-    }
-    cachedMetadata = BlockDecoder.decodeMetadata(metadata, start, end);
-    cachedMetadataBytes = Arrays.copyOfRange(metadata, start, end);
-    return cachedMetadata;
+    return metadataDecoder.decode(current.metadata(), current.metadataOffsets()[index], current.metadataOffsets()[index + 1]);
   }
 
   /** Cancels the read-ahead: tasks not started never run, a running one finishes its block. */
