@@ -960,23 +960,24 @@ public final class DiskLogStore implements LogStore {
         }
       }
     } finally {
-      appendLock.writeLock().lock();
-      try {
-        closed = true;
-      } finally {
-        appendLock.writeLock().unlock();
-      }
-      wal.close();
-      closeScanPool();
-      if (ownsObjectStore) {
-        objectStore.close();
-      }
+      releaseResources();
     }
   }
 
-  private void closeScanPool() {
+  /** Refuses further appends, then closes the WAL, the scan pool and an owned object store. */
+  private void releaseResources() throws IOException {
+    appendLock.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      appendLock.writeLock().unlock();
+    }
+    wal.close();
     if (scanPool != null) {
       scanPool.close();
+    }
+    if (ownsObjectStore) {
+      objectStore.close();
     }
   }
 
@@ -986,17 +987,7 @@ public final class DiskLogStore implements LogStore {
    */
   void abandonWithoutFlush() throws IOException {
     stopMaintenance();
-    appendLock.writeLock().lock();
-    try {
-      closed = true;
-    } finally {
-      appendLock.writeLock().unlock();
-    }
-    wal.close();
-    closeScanPool();
-    if (ownsObjectStore) {
-      objectStore.close();
-    }
+    releaseResources();
   }
 
   private void stopMaintenance() {
