@@ -58,14 +58,7 @@ public final class LocalObjectStore implements ObjectStore {
     try {
       files.moveAtomically(source, target);
     } catch (AtomicMoveNotSupportedException differentFileSystems) {
-      Path temporary = temporaryFileFor(target);
-      try {
-        files.copyNew(source, temporary);
-        files.moveAtomically(temporary, target);
-      } catch (IOException | RuntimeException e) {
-        deleteQuietlyAfterFailure(temporary, e);
-        throw e;
-      }
+      moveInThroughTemporary(target, temporary -> files.copyNew(source, temporary));
     }
     files.forceDirectory(target.getParent());
   }
@@ -74,15 +67,28 @@ public final class LocalObjectStore implements ObjectStore {
   public void put(String key, byte[] data) throws IOException {
     Path target = resolve(key);
     createParentDirectories(target);
+    moveInThroughTemporary(target, temporary -> files.writeNew(temporary, data));
+    files.forceDirectory(target.getParent());
+  }
+
+  /** Writes the content of an object into a file of its own. */
+  private interface TemporaryWriter {
+    void write(Path temporary) throws IOException;
+  }
+
+  /**
+   * Writes a temporary file next to the target and renames it over the target, so a reader sees
+   * the whole object or none; a failed write leaves no temporary file behind.
+   */
+  private void moveInThroughTemporary(Path target, TemporaryWriter writer) throws IOException {
     Path temporary = temporaryFileFor(target);
     try {
-      files.writeNew(temporary, data);
+      writer.write(temporary);
       files.moveAtomically(temporary, target);
     } catch (IOException | RuntimeException e) {
       deleteQuietlyAfterFailure(temporary, e);
       throw e;
     }
-    files.forceDirectory(target.getParent());
   }
 
   @Override
