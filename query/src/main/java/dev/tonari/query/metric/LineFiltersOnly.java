@@ -52,4 +52,14 @@ final class LineFiltersOnly implements StreamStages {
   public Labels labels() {
     return lastLabels;
   }
+
+  @Override
+  public String labelValue(String name) {
+    return lastLabels.get(name);
+  }
+
+  @Override
+  public boolean hasError() {
+    return lastLabels.get(LabelsBuilder.ERROR_LABEL) != null;
+  }
 }

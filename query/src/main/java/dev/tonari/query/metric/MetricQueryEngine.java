@@ -1,6 +1,20 @@
 package dev.tonari.query.metric;
 
 import dev.tonari.logql.BinaryOperation;
+import dev.tonari.logql.AndLabelFilter;
+import dev.tonari.logql.BytesLabelFilter;
+import dev.tonari.logql.DropLabels;
+import dev.tonari.logql.DurationLabelFilter;
+import dev.tonari.logql.IpLabelFilter;
+import dev.tonari.logql.KeepLabels;
+import dev.tonari.logql.LabelFilterExpr;
+import dev.tonari.logql.LabelFormat;
+import dev.tonari.logql.LineFormat;
+import dev.tonari.logql.NumericLabelFilter;
+import dev.tonari.logql.OrLabelFilter;
+import dev.tonari.logql.StringLabelFilter;
+import dev.tonari.logql.VectorOperation;
+import java.util.PriorityQueue;
 import dev.tonari.logql.Grouping;
 import dev.tonari.logql.LabelFilterStage;
 import dev.tonari.logql.LabelReplace;
@@ -67,7 +81,8 @@ public final class MetricQueryEngine {
 
   /** Compiles pipeline stages beyond the pushed-down line filters; replaceable so the engine does not depend on how. */
   interface StagesCompiler {
-    StreamStages.Factory compile(List<PipelineStage> stages) throws QueryException;
+    /** @param neededLabels parser hints: the only parsed labels the query reads, or null for all */
+    StreamStages.Factory compile(List<PipelineStage> stages, Set<String> neededLabels) throws QueryException;
   }
 
   private final LogStore store;
@@ -245,10 +260,13 @@ public final class MetricQueryEngine {
           }
           yield new StepMatrix(grid, List.of(row));
         }
-        case RangeAggregation aggregation -> rangeAggregation(aggregation);
+        case RangeAggregation aggregation -> rangeAggregation(aggregation, aggregation.grouping());
         case VectorAggregation aggregation -> {
           int parameter = aggregation.parameter() == null ? 0 : aggregation.parameter();
-          yield VectorAggregations.aggregate(aggregation.operation(), aggregation.grouping(), parameter, vector(aggregation.inner()));
+          StepMatrix input = aggregation.inner() instanceof RangeAggregation range && canPushGrouping(aggregation, range)
+              ? rangeAggregation(range, aggregation.grouping() == null ? Grouping.by() : aggregation.grouping())
+              : vector(aggregation.inner());
+          yield VectorAggregations.aggregate(aggregation.operation(), aggregation.grouping(), parameter, input);
         }
         case BinaryOperation operation -> binaryOperation(operation);
         case LabelReplace replace -> labelReplace(replace);
@@ -304,182 +322,459 @@ public final class MetricQueryEngine {
       return out.build();
     }
 
-    private StepMatrix rangeAggregation(RangeAggregation aggregation) throws QueryException, MetricEvaluationException {
-      LogRange logRange = aggregation.range();
-      long rangeNanos = logRange.range().toNanos();
-      long offsetNanos = logRange.offset().toNanos();
-      Unwrap unwrap = logRange.unwrap();
-      RangeOperation operation = aggregation.operation();
-      Map<Labels, SampleBuffer> samples = readSamples(logRange, operation, aggregation.grouping());
-      if (operation == RangeOperation.ABSENT_OVER_TIME) {
-        return absent(logRange, samples, rangeNanos, offsetNanos);
-      }
-      double parameter = aggregation.parameter() == null ? 0 : aggregation.parameter();
-      List<Labels> keys = new ArrayList<>(samples.keySet());
-      keys.sort(null);
-      List<StepMatrix.Row> rows = new ArrayList<>(keys.size());
-      for (Labels labels : keys) {
-        SampleBuffer buffer = samples.get(labels);
-        buffer.sortByTime();
-        StepMatrix.Row row = new StepMatrix.Row(labels, grid.size());
-        RangeWindows.evaluate(
-            operation, parameter, unwrap != null, buffer.timestamps(), buffer.values(), buffer.size(), grid, rangeNanos, offsetNanos, row);
-        if (row.isEmpty()) {
-          continue;
-        }
-        String error = labels.get(ERROR_LABEL);
-        if (error != null && !error.isEmpty()) {
-          throw new MetricEvaluationException(pipelineErrorMessage(labels));
-        }
-        rows.add(row);
-      }
-      return new StepMatrix(grid, rows);
+    /**
+     * One range aggregation whose series are labelled by {@code seriesGrouping}: its own grouping,
+     * or the grouping of a {@code sum} above it pushed down (see {@link #canPushGrouping}).
+     */
+    private StepMatrix rangeAggregation(RangeAggregation aggregation, Grouping seriesGrouping)
+        throws QueryException, MetricEvaluationException {
+      RangeReader reader = new RangeReader(aggregation, seriesGrouping);
+      reader.read();
+      return reader.result();
     }
 
-    /** Loki's absent_over_time: 1 at each step where no series has a sample, labelled by the selector's equality matchers. */
-    private StepMatrix absent(LogRange logRange, Map<Labels, SampleBuffer> samples, long rangeNanos, long offsetNanos) {
-      boolean[] anyPresent = new boolean[grid.size()];
-      for (SampleBuffer buffer : samples.values()) {
-        buffer.sortByTime();
-        StepMatrix.Row row = new StepMatrix.Row(Labels.EMPTY, grid.size());
-        RangeWindows.evaluate(
-            RangeOperation.COUNT_OVER_TIME, 0, false, buffer.timestamps(), buffer.values(), buffer.size(), grid, rangeNanos, offsetNanos, row);
-        for (int step = 0; step < anyPresent.length; step++) {
-          anyPresent[step] |= row.present[step];
-        }
-      }
-      StepMatrix.Row absent = new StepMatrix.Row(absentLabels(logRange.selector().matchers()), grid.size());
-      for (int step = 0; step < anyPresent.length; step++) {
-        if (!anyPresent[step]) {
-          absent.set(step, 1);
-        }
-      }
-      return new StepMatrix(grid, absent.isEmpty() ? List.of() : List.of(absent));
-    }
+    /**
+     * Reads one log range in time order and evaluates its range aggregation step by step. The
+     * store's per-stream cursors are merged by timestamp with a heap holding one entry per stream;
+     * equal timestamps come in the store's stream order (what a stable sort of per-series samples
+     * appended stream after stream gives). Before a sample later than the next step's window end is
+     * taken, that step is closed: every series holding samples drops those the window has passed
+     * and records its value. So the samples held are one window's worth per series, whatever the
+     * length of the query range; what grows with the range is only the computed points.
+     *
+     * <p>When the series are grouped {@code by} labels (and no filter follows {@code unwrap}), a
+     * line without error is put in its series from the few grouping labels read off the pipeline,
+     * without building its whole label set. With parser hints, a line that ends with an error is
+     * parsed again without hints, since its series keeps every label (see {@link #seriesLabels}).
+     */
+    private final class RangeReader {
+      private final RangeOperation operation;
+      private final LogRange logRange;
+      private final Grouping seriesGrouping;
+      private final Unwrap unwrap;
+      private final long rangeNanos;
+      private final long offsetNanos;
+      private final double parameter;
+      private final boolean bytes;
+      private final int steps;
+      private final Map<Labels, WindowedSeries> series = new HashMap<>();
+      /** The series holding samples, in no particular order. */
+      private final List<WindowedSeries> active = new ArrayList<>();
+      /** For absent_over_time: whether any series has a sample in each step's window. */
+      private final boolean[] anyPresent;
+      private double[] scratch = new double[16];
+      private int nextStep;
+      /** The value of the sample that the last call of {@link #sampleLabels} accepted. */
+      private double sampleValue;
+      /** The grouping labels of the fast path (sorted), or null when lines need their whole label set. */
+      private final String[] groupNames;
+      private StreamStages.Factory stages;
+      /** The stages without parser hints, or null when there are no hints. */
+      private StreamStages.Factory stagesWithAllLabels;
+      private StreamStages.Factory postFilters;
+      private final Map<Labels, StreamStages> postFiltersByLabels = new HashMap<>();
+      private boolean onlyLineFilters;
 
-    private Map<Labels, SampleBuffer> readSamples(LogRange logRange, RangeOperation operation, Grouping grouping)
-        throws QueryException {
-      LogSelectorExpr selector = logRange.selector();
-      List<PipelineStage> stages = selector.pipeline();
-      // The leading line filters run in the store, on bytes, before any String is made.
-      int pushed = 0;
-      LinePredicate lineFilter = LinePredicate.ALL;
-      List<LineFilter> pushedFilters = List.of();
-      for (int count = 1; count <= stages.size() && stages.get(count - 1) instanceof LineFilter; count++) {
-        List<LineFilter> candidate = stages.subList(0, count).stream().map(LineFilter.class::cast).toList();
+      RangeReader(RangeAggregation aggregation, Grouping seriesGrouping) {
+        this.operation = aggregation.operation();
+        this.logRange = aggregation.range();
+        this.seriesGrouping = seriesGrouping;
+        this.unwrap = logRange.unwrap();
+        this.rangeNanos = logRange.range().toNanos();
+        this.offsetNanos = logRange.offset().toNanos();
+        this.parameter = aggregation.parameter() == null ? 0 : aggregation.parameter();
+        this.bytes = operation == RangeOperation.BYTES_OVER_TIME || operation == RangeOperation.BYTES_RATE;
+        this.steps = grid.size();
+        this.anyPresent = operation == RangeOperation.ABSENT_OVER_TIME ? new boolean[steps] : null;
+        boolean groupedBy = seriesGrouping != null && !seriesGrouping.without();
+        boolean postFiltered = unwrap != null && !unwrap.postFilters().isEmpty();
+        this.groupNames = groupedBy && !postFiltered ? new java.util.TreeSet<>(seriesGrouping.labels()).toArray(new String[0]) : null;
+      }
+
+      private long windowEnd(int step) {
+        return grid.timestamp(step) - offsetNanos;
+      }
+
+      void read() throws QueryException {
+        LogSelectorExpr selector = logRange.selector();
+        List<PipelineStage> pipeline = selector.pipeline();
+        // The leading line filters run in the store, on bytes, before any String is made.
+        int pushed = 0;
+        LinePredicate lineFilter = LinePredicate.ALL;
+        List<LineFilter> pushedFilters = List.of();
+        for (int count = 1; count <= pipeline.size() && pipeline.get(count - 1) instanceof LineFilter; count++) {
+          List<LineFilter> candidate = pipeline.subList(0, count).stream().map(LineFilter.class::cast).toList();
+          try {
+            lineFilter = LineFilterCompiler.compile(candidate);
+          } catch (QueryException | LogqlParseException notCompilable) {
+            // Filters the byte compiler does not know stay in the pipeline, which evaluates them.
+            break;
+          }
+          pushed = count;
+          pushedFilters = candidate;
+        }
+        List<PipelineStage> rest = pipeline.subList(pushed, pipeline.size());
+        Predicate<Labels> streamSelector;
         try {
-          lineFilter = LineFilterCompiler.compile(candidate);
-        } catch (QueryException | LogqlParseException notCompilable) {
-          // Filters the byte compiler does not know stay in the pipeline, which evaluates them.
-          break;
+          streamSelector = LabelSelector.compile(selector.matchers());
+        } catch (LogqlParseException e) {
+          throw new QueryException(400, e.getMessage(), e);
         }
-        pushed = count;
-        pushedFilters = candidate;
-      }
-      List<PipelineStage> rest = stages.subList(pushed, stages.size());
-      Predicate<Labels> streamSelector;
-      try {
-        streamSelector = LabelSelector.compile(selector.matchers());
-      } catch (LogqlParseException e) {
-        throw new QueryException(400, e.getMessage(), e);
-      }
-      StreamStages.Factory factory = rest.isEmpty() ? LineFiltersOnly::new : stagesCompiler.compile(rest);
-      Unwrap unwrap = logRange.unwrap();
-      StreamStages.Factory postFilters = unwrap == null || unwrap.postFilters().isEmpty()
-          ? null
-          : stagesCompiler.compile(unwrap.postFilters().stream().<PipelineStage>map(LabelFilterStage::new).toList());
-      Map<Labels, StreamStages> postFiltersByLabels = new HashMap<>();
-      boolean bytes = operation == RangeOperation.BYTES_OVER_TIME || operation == RangeOperation.BYTES_RATE;
+        onlyLineFilters = rest.isEmpty();
+        if (onlyLineFilters) {
+          stages = LineFiltersOnly::new;
+        } else {
+          Set<String> hints = parserHints(rest, seriesGrouping, unwrap);
+          stages = stagesCompiler.compile(rest, hints);
+          stagesWithAllLabels = hints == null ? null : stagesCompiler.compile(rest, null);
+        }
+        postFilters = unwrap == null || unwrap.postFilters().isEmpty()
+            ? null
+            : stagesCompiler.compile(unwrap.postFilters().stream().<PipelineStage>map(LabelFilterStage::new).toList(), null);
 
-      long rangeNanos = logRange.range().toNanos();
-      long offsetNanos = logRange.offset().toNanos();
-      // Windows are left-open: the first wanted instant is one nanosecond after the first window's start.
-      long fromNanos = grid.startNanos() - offsetNanos - rangeNanos + 1;
-      long toNanos = grid.endNanos() - offsetNanos + 1;
-      SelectRequest request = context.listening(new SelectRequest(
-          tenant, streamSelector, fromNanos, toNanos, Direction.FORWARD, lineFilter, LineFilterCompiler.requiredLiterals(pushedFilters)));
-      Map<Labels, SampleBuffer> series = new HashMap<>();
-      List<EntryCursor> cursors = List.of();
-      try {
-        cursors = store.select(request);
-        for (EntryCursor cursor : cursors) {
-          StreamStages streamStages = factory.forStream(cursor.labels());
-          Labels lastLabels = null;
-          SampleBuffer lastBuffer = null;
-          while (cursor.next()) {
+        // Windows are left-open: the first wanted instant is one nanosecond after the first window's start.
+        long fromNanos = grid.startNanos() - offsetNanos - rangeNanos + 1;
+        long toNanos = grid.endNanos() - offsetNanos + 1;
+        SelectRequest request = context.listening(new SelectRequest(
+            tenant, streamSelector, fromNanos, toNanos, Direction.FORWARD, lineFilter, LineFilterCompiler.requiredLiterals(pushedFilters)));
+        List<EntryCursor> cursors = List.of();
+        try {
+          cursors = store.select(request);
+          PriorityQueue<StreamInput> heap = new PriorityQueue<>(
+              Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
+          for (int i = 0; i < cursors.size(); i++) {
+            EntryCursor cursor = cursors.get(i);
+            StreamInput input = new StreamInput(cursor, i, stages.forStream(cursor.labels()));
+            if (cursor.next()) {
+              input.timestamp = cursor.timestamp();
+              heap.add(input);
+            }
+          }
+          while (!heap.isEmpty()) {
+            StreamInput input = heap.poll();
             context.entryTaken();
-            long timestamp = cursor.timestamp();
-            Labels labels;
-            double value = 1;
-            if (rest.isEmpty()) {
-              streamStages.process(timestamp, null, cursor.metadata());
-              labels = streamStages.labels();
-              if (bytes) {
-                value = cursor.lineLength();
-              }
-            } else {
-              if (!streamStages.process(timestamp, cursor.line(), cursor.metadata())) {
-                continue;
-              }
-              labels = streamStages.labels();
-              if (bytes) {
-                value = utf8Length(streamStages.line());
+            long timestamp = input.timestamp;
+            while (nextStep < steps && windowEnd(nextStep) < timestamp) {
+              closeStep(nextStep++);
+            }
+            WindowedSeries target = take(input);
+            // A sample before the next window's start is in no window (the range is shorter than the step).
+            if (target != null && nextStep < steps && timestamp > windowEnd(nextStep) - rangeNanos) {
+              target.add(timestamp, sampleValue);
+              if (!target.active) {
+                target.active = true;
+                active.add(target);
               }
             }
-            if (unwrap != null) {
-              String text = labels.get(unwrap.label());
-              if (text == null || text.isEmpty()) {
-                // Loki skips lines without the unwrapped label rather than failing them.
-                continue;
-              }
-              String conversionError = null;
-              try {
-                value = UnwrapValues.convert(unwrap.conversion(), text);
-              } catch (UnwrapValues.ConversionException e) {
-                value = 0;
-                conversionError = e.getMessage();
-              }
-              if (postFilters != null) {
-                // The runtime keeps __error__ as per-line state: the labels without it are the stream, the error comes as metadata.
-                Labels errors = errorLabels(labels, conversionError);
-                Labels base = errors.isEmpty() ? labels : withoutErrors(labels);
-                StreamStages post = postFiltersByLabels.computeIfAbsent(base, postFilters::forStream);
-                if (!post.process(timestamp, "", errors)) {
-                  continue;
-                }
-                labels = post.labels();
-              } else if (conversionError != null) {
-                labels = labels.with(ERROR_LABEL, SAMPLE_EXTRACTION_ERROR).with(ERROR_DETAILS_LABEL, conversionError);
-              }
+            if (input.cursor.next()) {
+              input.timestamp = input.cursor.timestamp();
+              heap.add(input);
             }
-            labels = seriesLabels(labels, grouping, unwrap);
-            if (!labels.equals(lastLabels)) {
-              lastLabels = labels;
-              lastBuffer = series.get(labels);
-              if (lastBuffer == null) {
-                if (series.size() >= CARDINALITY_LIMIT) {
-                  throw new QueryException(
-                      400, "cardinality limit exceeded for {}; " + (series.size() + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
-                }
-                lastBuffer = new SampleBuffer();
-                series.put(labels, lastBuffer);
-              }
-            }
-            lastBuffer.add(timestamp, value);
+          }
+          while (nextStep < steps) {
+            closeStep(nextStep++);
+          }
+        } catch (IOException e) {
+          QueryContext.QueryAbortedException aborted = QueryContext.QueryAbortedException.findIn(e);
+          if (aborted != null) {
+            throw aborted.toQueryException();
+          }
+          throw new QueryException(500, "reading logs of tenant " + tenant + " for selector " + selector.matchers() + ": " + e.getMessage(), e);
+        } finally {
+          Cursors.closeAll(tenant, cursors);
+        }
+      }
+
+      /** The series of the cursor's current entry with its value in {@link #sampleValue}, or null when the entry gives no sample. */
+      private WindowedSeries take(StreamInput input) throws QueryException {
+        EntryCursor cursor = input.cursor;
+        long timestamp = input.timestamp;
+        String line = onlyLineFilters ? null : cursor.line();
+        StreamStages lineStages = input.stages;
+        if (!lineStages.process(timestamp, line, cursor.metadata())) {
+          return null;
+        }
+        double value = bytes ? (onlyLineFilters ? cursor.lineLength() : utf8Length(lineStages.line())) : 1;
+        if (groupNames != null && !lineStages.hasError()) {
+          if (unwrap == null) {
+            sampleValue = value;
+            return groupSeries(input, lineStages);
+          }
+          String text = lineStages.labelValue(unwrap.label());
+          if (text == null || text.isEmpty()) {
+            // Loki skips lines without the unwrapped label rather than failing them.
+            return null;
+          }
+          try {
+            sampleValue = UnwrapValues.convert(unwrap.conversion(), text);
+            return groupSeries(input, lineStages);
+          } catch (UnwrapValues.ConversionException e) {
+            // The error labels the sample with all its labels: the general path below makes them.
           }
         }
-      } catch (IOException e) {
-        QueryContext.QueryAbortedException aborted = QueryContext.QueryAbortedException.findIn(e);
-        if (aborted != null) {
-          throw aborted.toQueryException();
+        Labels labels = sampleLabels(lineStages, timestamp, value);
+        if (labels == null) {
+          return null;
         }
-        throw new QueryException(500, "reading logs of tenant " + tenant + " for selector " + selector.matchers() + ": " + e.getMessage(), e);
-      } finally {
-        Cursors.closeAll(tenant, cursors);
+        if (stagesWithAllLabels != null && hasError(labels)) {
+          // The hints left out labels that a series with an error keeps: the line again, with all of them.
+          if (input.stagesWithAllLabels == null) {
+            input.stagesWithAllLabels = stagesWithAllLabels.forStream(cursor.labels());
+          }
+          StreamStages all = input.stagesWithAllLabels;
+          if (!all.process(timestamp, line, cursor.metadata())) {
+            return null;
+          }
+          labels = sampleLabels(all, timestamp, bytes ? utf8Length(all.line()) : 1);
+          if (labels == null) {
+            return null;
+          }
+        }
+        if (labels == input.lastLabels) {
+          return input.lastSeries;
+        }
+        WindowedSeries target = seriesOf(seriesLabels(labels, seriesGrouping, unwrap));
+        input.lastLabels = labels;
+        input.lastSeries = target;
+        return target;
       }
-      return series;
-    }
 
+      /** The series of a line without error under a {@code by} grouping: its grouping labels, read one by one. */
+      private WindowedSeries groupSeries(StreamInput input, StreamStages lineStages) throws QueryException {
+        String[] values = input.groupValues;
+        boolean same = values != null;
+        if (values == null) {
+          values = new String[groupNames.length];
+          input.groupValues = values;
+        }
+        for (int i = 0; i < groupNames.length; i++) {
+          String value = lineStages.labelValue(groupNames[i]);
+          if (!java.util.Objects.equals(value, values[i])) {
+            same = false;
+            values[i] = value;
+          }
+        }
+        if (same) {
+          return input.groupSeries;
+        }
+        TreeMap<String, String> kept = new TreeMap<>();
+        for (int i = 0; i < groupNames.length; i++) {
+          if (values[i] != null) {
+            kept.put(groupNames[i], values[i]);
+          }
+        }
+        WindowedSeries target = seriesOf(Labels.of(kept));
+        input.groupSeries = target;
+        return target;
+      }
+
+      private WindowedSeries seriesOf(Labels labels) throws QueryException {
+        WindowedSeries target = series.get(labels);
+        if (target == null) {
+          if (series.size() >= CARDINALITY_LIMIT) {
+            throw new QueryException(
+                400, "cardinality limit exceeded for {}; " + (series.size() + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
+          }
+          target = new WindowedSeries(labels);
+          series.put(labels, target);
+        }
+        return target;
+      }
+
+      /**
+       * The labels of a kept line after unwrap and its post-filters (before grouping), its value in
+       * {@link #sampleValue}; null when the line gives no sample.
+       */
+      private Labels sampleLabels(StreamStages lineStages, long timestamp, double lineValue) {
+        Labels labels = lineStages.labels();
+        double value = lineValue;
+        if (unwrap != null) {
+          String text = labels.get(unwrap.label());
+          if (text == null || text.isEmpty()) {
+            // Loki skips lines without the unwrapped label rather than failing them.
+            return null;
+          }
+          String conversionError = null;
+          try {
+            value = UnwrapValues.convert(unwrap.conversion(), text);
+          } catch (UnwrapValues.ConversionException e) {
+            value = 0;
+            conversionError = e.getMessage();
+          }
+          if (postFilters != null) {
+            // The runtime keeps __error__ as per-line state: the labels without it are the stream, the error comes as metadata.
+            Labels errors = errorLabels(labels, conversionError);
+            Labels base = errors.isEmpty() ? labels : withoutErrors(labels);
+            StreamStages post = postFiltersByLabels.computeIfAbsent(base, postFilters::forStream);
+            if (!post.process(timestamp, "", errors)) {
+              return null;
+            }
+            labels = post.labels();
+          } else if (conversionError != null) {
+            labels = labels.with(ERROR_LABEL, SAMPLE_EXTRACTION_ERROR).with(ERROR_DETAILS_LABEL, conversionError);
+          }
+        }
+        sampleValue = value;
+        return labels;
+      }
+
+      /** Closes a step: each series drops the samples before its window and records its value. */
+      private void closeStep(int step) {
+        long windowStart = windowEnd(step) - rangeNanos;
+        int i = 0;
+        while (i < active.size()) {
+          WindowedSeries candidate = active.get(i);
+          if (!candidate.dropUpTo(windowStart)) {
+            candidate.active = false;
+            int last = active.size() - 1;
+            active.set(i, active.get(last));
+            active.remove(last);
+            continue;
+          }
+          if (anyPresent != null) {
+            anyPresent[step] = true;
+          } else {
+            if (scratch.length < candidate.size()) {
+              scratch = new double[Math.max(candidate.size(), scratch.length * 2)];
+            }
+            candidate.emit(step, RangeWindows.windowValue(
+                operation, parameter, unwrap != null, candidate.timestamps(), candidate.values(), candidate.low(), candidate.high(), rangeNanos, scratch));
+          }
+          i++;
+        }
+      }
+
+      StepMatrix result() throws MetricEvaluationException {
+        if (anyPresent != null) {
+          // Loki's absent_over_time: 1 at each step where no series has a sample, labelled by the selector's equality matchers.
+          StepMatrix.Row absent = new StepMatrix.Row(absentLabels(logRange.selector().matchers()), steps);
+          for (int step = 0; step < steps; step++) {
+            if (!anyPresent[step]) {
+              absent.set(step, 1);
+            }
+          }
+          return new StepMatrix(grid, absent.isEmpty() ? List.of() : List.of(absent));
+        }
+        List<WindowedSeries> withPoints = new ArrayList<>();
+        for (WindowedSeries candidate : series.values()) {
+          if (candidate.hasOutput()) {
+            withPoints.add(candidate);
+          }
+        }
+        withPoints.sort(Comparator.comparing(candidate -> candidate.labels));
+        List<StepMatrix.Row> rows = new ArrayList<>(withPoints.size());
+        for (WindowedSeries candidate : withPoints) {
+          if (hasError(candidate.labels)) {
+            throw new MetricEvaluationException(pipelineErrorMessage(candidate.labels));
+          }
+          rows.add(candidate.toRow(steps));
+        }
+        return new StepMatrix(grid, rows);
+      }
+    }
+  }
+
+  /** One stream of a log range being merged: its cursor and its per-stream pipeline state. */
+  private static final class StreamInput {
+    final EntryCursor cursor;
+    /** The stream's position in the store's answer, which orders equal timestamps. */
+    final int index;
+    final StreamStages stages;
+    StreamStages stagesWithAllLabels;
+    long timestamp;
+    /** The last label set a line ended with and its series: lines of a stream often share them. */
+    Labels lastLabels;
+    WindowedSeries lastSeries;
+    /** The grouping label values of the last line on the fast path, and their series. */
+    String[] groupValues;
+    WindowedSeries groupSeries;
+
+    StreamInput(EntryCursor cursor, int index, StreamStages stages) {
+      this.cursor = cursor;
+      this.index = index;
+      this.stages = stages;
+    }
+  }
+
+  private static boolean hasError(Labels labels) {
+    String error = labels.get(ERROR_LABEL);
+    return error != null && !error.isEmpty();
+  }
+
+  /**
+   * Whether a {@code sum} may hand its grouping down to the range aggregation it aggregates, as
+   * Loki's sample extractor does: only for range operations whose value is a sum over samples
+   * (so that summing per group of the grouped series equals summing the per-series values), when
+   * the range aggregation has no grouping of its own. A {@code by} naming the unwrapped label is
+   * excluded: pushed down it would keep that label, which the range aggregation alone drops.
+   */
+  static boolean canPushGrouping(VectorAggregation aggregation, RangeAggregation range) {
+    if (aggregation.operation() != VectorOperation.SUM || range.grouping() != null) {
+      return false;
+    }
+    switch (range.operation()) {
+      case COUNT_OVER_TIME, RATE, BYTES_OVER_TIME, BYTES_RATE, SUM_OVER_TIME -> {}
+      default -> {
+        return false;
+      }
+    }
+    Grouping grouping = aggregation.grouping();
+    Unwrap unwrap = range.range().unwrap();
+    return unwrap == null || grouping == null || grouping.without() || !grouping.labels().contains(unwrap.label());
+  }
+
+  /**
+   * The parsed labels a range aggregation reads, for parser hints: its {@code by} labels, the names
+   * in its label filters, the unwrapped label. Null (parse everything) when the series keep labels
+   * not named (no grouping, or {@code without}) or when a stage reads or rewrites labels in bulk
+   * ({@code line_format}, {@code label_format}, {@code drop}, {@code keep}).
+   */
+  static Set<String> parserHints(List<PipelineStage> stages, Grouping seriesGrouping, Unwrap unwrap) {
+    if (seriesGrouping == null || seriesGrouping.without()) {
+      return null;
+    }
+    Set<String> needed = new HashSet<>(seriesGrouping.labels());
+    for (PipelineStage stage : stages) {
+      switch (stage) {
+        case LineFormat format -> {
+          return null;
+        }
+        case LabelFormat format -> {
+          return null;
+        }
+        case DropLabels drop -> {
+          return null;
+        }
+        case KeepLabels keep -> {
+          return null;
+        }
+        case LabelFilterStage filter -> addFilterNames(filter.filter(), needed);
+        default -> {}
+      }
+    }
+    if (unwrap != null) {
+      needed.add(unwrap.label());
+      unwrap.postFilters().forEach(filter -> addFilterNames(filter, needed));
+    }
+    return needed;
+  }
+
+  private static void addFilterNames(LabelFilterExpr filter, Set<String> names) {
+    switch (filter) {
+      case AndLabelFilter and -> {
+        addFilterNames(and.left(), names);
+        addFilterNames(and.right(), names);
+      }
+      case OrLabelFilter or -> {
+        addFilterNames(or.left(), names);
+        addFilterNames(or.right(), names);
+      }
+      case StringLabelFilter string -> names.add(string.matcher().name());
+      case NumericLabelFilter numeric -> names.add(numeric.name());
+      case DurationLabelFilter duration -> names.add(duration.name());
+      case BytesLabelFilter size -> names.add(size.name());
+      case IpLabelFilter ip -> names.add(ip.name());
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.tonari.query.pipeline.PipelineCompileException;
 import dev.tonari.query.pipeline.StreamPipeline;
 import dev.tonari.store.Labels;
 import java.util.List;
+import java.util.Set;
 
 /** Runs the pipeline stages that the store cannot (everything after the leading line filters) with the log pipeline runtime. */
 final class PipelineStages implements StreamStages {
@@ -16,10 +17,14 @@ final class PipelineStages implements StreamStages {
     this.pipeline = pipeline;
   }
 
-  static StreamStages.Factory compile(List<PipelineStage> stages) throws QueryException {
+  /**
+   * @param neededLabels the only parsed labels the query reads (parser hints), or null for all of
+   *     them; see {@link LogPipeline#compile(List, Set)}
+   */
+  static StreamStages.Factory compile(List<PipelineStage> stages, Set<String> neededLabels) throws QueryException {
     LogPipeline pipeline;
     try {
-      pipeline = LogPipeline.compile(stages);
+      pipeline = LogPipeline.compile(stages, neededLabels);
     } catch (PipelineCompileException e) {
       throw new QueryException(400, e.getMessage(), e);
     }
@@ -39,5 +44,15 @@ final class PipelineStages implements StreamStages {
   @Override
   public Labels labels() {
     return pipeline.labels();
+  }
+
+  @Override
+  public String labelValue(String name) {
+    return pipeline.labelValue(name);
+  }
+
+  @Override
+  public boolean hasError() {
+    return pipeline.labelsBuilder().hasError();
   }
 }

@@ -4,120 +4,56 @@ import dev.tonari.logql.RangeOperation;
 import java.util.Arrays;
 
 /**
- * Evaluates one range aggregation of one series at every step of a grid, with Loki's windows: at
- * step {@code t} the window is {@code (t - offset - range, t - offset]}, left-open and
- * right-closed, and a step whose window holds no sample has no value.
+ * The value of one range aggregation over one window of one series, with Loki's functions: at step
+ * {@code t} the window is {@code (t - offset - range, t - offset]}, left-open and right-closed, and
+ * a step whose window holds no sample has no value (callers do not ask).
  *
- * <p>The window is slid over the time-sorted samples with two indexes that only move forward, so
- * finding the windows of all steps costs one pass over the samples. Counts are the index distance,
- * byte sums come from prefix sums (integers, exact in a double below 2^53), minimum and maximum
- * from monotonic deques, first and last are the window's ends. Sums, means, variances, quantiles
- * and counter rates are computed over the window's samples in order, exactly as Loki's functions
- * compute them, so that floating-point results are bit-identical to Loki's instead of carrying
- * the drift of a running subtraction.
+ * <p>Every function is computed over the window's samples in time order, exactly as Loki's
+ * functions compute them, so that floating-point results are bit-identical to Loki's instead of
+ * carrying the drift of a running subtraction. Byte sums are sums of integers, exact in a double
+ * below 2^53 whatever the order.
  */
 final class RangeWindows {
   private RangeWindows() {}
 
   /**
-   * @param timestamps sorted sample times in nanoseconds, {@code count} of them
+   * @param timestamps sample times in nanoseconds, ascending; the window is {@code [low, high)}
    * @param parameter the quantile of {@code quantile_over_time}, ignored otherwise
    * @param unwrapped whether the samples are unwrapped values (changes what {@code rate} means)
+   * @param scratch room for {@code high - low} values, used (overwritten) by {@code quantile_over_time} only
    */
-  static void evaluate(
+  static double windowValue(
       RangeOperation function,
       double parameter,
       boolean unwrapped,
       long[] timestamps,
       double[] values,
-      int count,
-      StepGrid grid,
+      int low,
+      int high,
       long rangeNanos,
-      long offsetNanos,
-      StepMatrix.Row out) {
+      double[] scratch) {
+    int size = high - low;
     double rangeSeconds = goSeconds(rangeNanos);
-    double[] prefixSums = needsPrefixSums(function, unwrapped) ? prefixSums(values, count) : null;
-    boolean useDeque = (function == RangeOperation.MIN_OVER_TIME || function == RangeOperation.MAX_OVER_TIME) && !containsNaN(values, count);
-    int[] deque = useDeque ? new int[count] : null;
-    int dequeHead = 0;
-    int dequeTail = 0;
-    boolean wantMax = function == RangeOperation.MAX_OVER_TIME;
-    double[] scratch = function == RangeOperation.QUANTILE_OVER_TIME ? new double[16] : null;
-    int low = 0;
-    int high = 0;
-    for (int step = 0; step < grid.size(); step++) {
-      long windowEnd = grid.timestamp(step) - offsetNanos;
-      long windowStart = windowEnd - rangeNanos;
-      while (high < count && timestamps[high] <= windowEnd) {
-        if (useDeque) {
-          double value = values[high];
-          // Only strictly worse values leave, so among equal values the earliest stays in front, as Loki's scan keeps the first.
-          while (dequeTail > dequeHead && (wantMax ? values[deque[dequeTail - 1]] < value : values[deque[dequeTail - 1]] > value)) {
-            dequeTail--;
-          }
-          deque[dequeTail++] = high;
-        }
-        high++;
+    return switch (function) {
+      case COUNT_OVER_TIME -> size;
+      case RATE -> unwrapped ? sum(values, low, high) / rangeSeconds : size / rangeSeconds;
+      case BYTES_OVER_TIME -> sum(values, low, high);
+      case BYTES_RATE -> sum(values, low, high) / rangeSeconds;
+      case ABSENT_OVER_TIME -> 1;
+      case SUM_OVER_TIME -> sum(values, low, high);
+      case AVG_OVER_TIME -> average(values, low, high);
+      case MIN_OVER_TIME -> minimum(values, low, high);
+      case MAX_OVER_TIME -> maximum(values, low, high);
+      case STDVAR_OVER_TIME -> variance(values, low, high);
+      case STDDEV_OVER_TIME -> Math.sqrt(variance(values, low, high));
+      case QUANTILE_OVER_TIME -> {
+        System.arraycopy(values, low, scratch, 0, size);
+        yield quantileOfFirst(parameter, scratch, size);
       }
-      while (low < count && timestamps[low] <= windowStart) {
-        low++;
-      }
-      if (useDeque) {
-        while (dequeHead < dequeTail && deque[dequeHead] < low) {
-          dequeHead++;
-        }
-      }
-      if (high <= low) {
-        continue;
-      }
-      int size = high - low;
-      double value =
-          switch (function) {
-            case COUNT_OVER_TIME -> size;
-            case RATE -> unwrapped ? sum(values, low, high) / rangeSeconds : size / rangeSeconds;
-            case BYTES_OVER_TIME -> prefixSums[high] - prefixSums[low];
-            case BYTES_RATE -> (prefixSums[high] - prefixSums[low]) / rangeSeconds;
-            case ABSENT_OVER_TIME -> 1;
-            case SUM_OVER_TIME -> sum(values, low, high);
-            case AVG_OVER_TIME -> average(values, low, high);
-            case MIN_OVER_TIME -> useDeque ? values[deque[dequeHead]] : minimum(values, low, high);
-            case MAX_OVER_TIME -> useDeque ? values[deque[dequeHead]] : maximum(values, low, high);
-            case STDVAR_OVER_TIME -> variance(values, low, high);
-            case STDDEV_OVER_TIME -> Math.sqrt(variance(values, low, high));
-            case QUANTILE_OVER_TIME -> {
-              if (scratch.length < size) {
-                scratch = new double[Math.max(size, scratch.length * 2)];
-              }
-              System.arraycopy(values, low, scratch, 0, size);
-              yield quantileOfFirst(parameter, scratch, size);
-            }
-            case FIRST_OVER_TIME -> values[low];
-            case LAST_OVER_TIME -> values[high - 1];
-            case RATE_COUNTER -> counterRate(timestamps, values, low, high, rangeNanos);
-          };
-      out.set(step, value);
-    }
-  }
-
-  private static boolean needsPrefixSums(RangeOperation function, boolean unwrapped) {
-    return !unwrapped && (function == RangeOperation.BYTES_OVER_TIME || function == RangeOperation.BYTES_RATE);
-  }
-
-  private static double[] prefixSums(double[] values, int count) {
-    double[] sums = new double[count + 1];
-    for (int i = 0; i < count; i++) {
-      sums[i + 1] = sums[i] + values[i];
-    }
-    return sums;
-  }
-
-  private static boolean containsNaN(double[] values, int count) {
-    for (int i = 0; i < count; i++) {
-      if (Double.isNaN(values[i])) {
-        return true;
-      }
-    }
-    return false;
+      case FIRST_OVER_TIME -> values[low];
+      case LAST_OVER_TIME -> values[high - 1];
+      case RATE_COUNTER -> counterRate(timestamps, values, low, high, rangeNanos);
+    };
   }
 
   /** Go's {@code time.Duration.Seconds()}, which splits whole and fractional seconds. */

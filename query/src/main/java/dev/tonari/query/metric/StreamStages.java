@@ -14,6 +14,12 @@ interface StreamStages {
 
   Labels labels();
 
+  /** One label of the result, as {@link #labels()} would hold it (null when absent), without building the whole set. */
+  String labelValue(String name);
+
+  /** Whether the result carries {@code __error__} (any value, even empty). */
+  boolean hasError();
+
   /** Makes the stages for each stream of one log range. */
   interface Factory {
     StreamStages forStream(Labels streamLabels);

@@ -1,13 +1,29 @@
 package dev.tonari.query.pipeline;
 
+import java.util.Set;
+
 /**
  * {@code | json} without parameters: every string, number and boolean field becomes a label;
  * nested objects are flattened with {@code _} ({@code {"a":{"b":1}}} gives {@code a_b="1"});
  * arrays and nulls are skipped; keys are sanitized and get {@code _extracted} when the stream has
  * them. A line that is not a JSON object keeps what was parsed so far and is marked
  * {@code __error__=JSONParserErr} with the reason in {@code __error_details__}.
+ *
+ * <p>With parser hints (a set of needed label names) only those labels are added; every other
+ * string value is skipped without being copied out, but still checked, so errors are the same.
  */
 final class JsonParserStage implements Stage {
+  /** The only label names to add (final names), or null for all. */
+  private final Set<String> neededLabels;
+
+  JsonParserStage() {
+    this(null);
+  }
+
+  JsonParserStage(Set<String> neededLabels) {
+    this.neededLabels = neededLabels == null ? null : Set.copyOf(neededLabels);
+  }
+
   @Override
   public boolean process(LineState state) {
     JsonScanner scanner = new JsonScanner(state.line);
@@ -15,7 +31,7 @@ final class JsonParserStage implements Stage {
       if (scanner.peekType() != JsonScanner.Type.OBJECT) {
         throw scanner.error("expecting json object, but it is not");
       }
-      parseObject(scanner, state.labels, "", 0);
+      parseObject(scanner, state.labels, "", 0, neededLabels);
       scanner.skipSpaces();
       if (scanner.position != scanner.text.length()) {
         throw scanner.error("unexpected data after the top-level object");
@@ -26,7 +42,8 @@ final class JsonParserStage implements Stage {
     return true;
   }
 
-  private static void parseObject(JsonScanner scanner, LabelsBuilder labels, String prefix, int depth) throws JsonScanner.JsonException {
+  private static void parseObject(JsonScanner scanner, LabelsBuilder labels, String prefix, int depth, Set<String> neededLabels)
+      throws JsonScanner.JsonException {
     scanner.expect('{');
     scanner.skipSpaces();
     if (scanner.peek() == '}') {
@@ -42,12 +59,25 @@ final class JsonParserStage implements Stage {
           if (depth > 512) {
             throw scanner.error("nesting too deep");
           }
-          parseObject(scanner, labels, childPrefix(prefix, key), depth + 1);
+          parseObject(scanner, labels, childPrefix(prefix, key), depth + 1, neededLabels);
         }
         case ARRAY -> scanner.skipValue(depth + 1);
         case NULL -> scanner.readScalar();
-        case STRING -> set(labels, prefix, key, scanner.readString());
-        default -> set(labels, prefix, key, scanner.readScalar());
+        case STRING -> {
+          String name = labelName(labels, prefix, key, neededLabels);
+          if (name == null) {
+            scanner.skipString();
+          } else {
+            set(labels, name, scanner.readString());
+          }
+        }
+        default -> {
+          String name = labelName(labels, prefix, key, neededLabels);
+          String value = scanner.readScalar();
+          if (name != null) {
+            set(labels, name, value);
+          }
+        }
       }
       scanner.skipSpaces();
       if (scanner.peek() == ',') {
@@ -68,11 +98,17 @@ final class JsonParserStage implements Stage {
     return prefix.isEmpty() ? sanitized : prefix + "_" + sanitized;
   }
 
-  private static void set(LabelsBuilder labels, String prefix, String key, String value) {
+  /** The label a value is stored under; null when it is not stored (no name, or not needed). */
+  private static String labelName(LabelsBuilder labels, String prefix, String key, Set<String> neededLabels) {
     String name = childPrefix(prefix, key);
     if (name.isEmpty()) {
-      return;
+      return null;
     }
-    labels.set(LabelNames.forParsed(labels, name), value);
+    String parsed = LabelNames.forParsed(labels, name);
+    return neededLabels == null || neededLabels.contains(parsed) ? parsed : null;
+  }
+
+  private static void set(LabelsBuilder labels, String name, String value) {
+    labels.set(name, value);
   }
 }

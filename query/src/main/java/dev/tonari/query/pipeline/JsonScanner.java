@@ -133,6 +133,49 @@ final class JsonScanner {
     }
   }
 
+  /**
+   * Skips a string value, checking it exactly as {@link #readString()} does (same errors at the
+   * same offsets), without copying it.
+   */
+  void skipString() throws JsonException {
+    skipSpaces();
+    if (peek() != '"') {
+      throw error("expected a string");
+    }
+    position++;
+    while (true) {
+      if (position >= text.length()) {
+        throw error("unterminated string");
+      }
+      char c = text.charAt(position++);
+      if (c == '"') {
+        return;
+      }
+      if (c != '\\') {
+        continue;
+      }
+      if (position >= text.length()) {
+        throw error("unterminated string");
+      }
+      char e = text.charAt(position++);
+      switch (e) {
+        case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {}
+        case 'u' -> {
+          if (position + 4 > text.length()) {
+            throw error("invalid unicode escape");
+          }
+          for (int i = 0; i < 4; i++) {
+            if (Character.digit(text.charAt(position + i), 16) < 0) {
+              throw error("invalid unicode escape");
+            }
+          }
+          position += 4;
+        }
+        default -> throw error("invalid escape '\\" + e + "'");
+      }
+    }
+  }
+
   /** Reads a number, true, false or null as its text. */
   String readScalar() throws JsonException {
     skipSpaces();

@@ -15,6 +15,7 @@ import dev.tonari.logql.RegexpParser;
 import dev.tonari.logql.UnpackParser;
 import dev.tonari.store.Labels;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The runtime of a LogQL log pipeline: stages compiled once per query (regexes, templates,
@@ -38,21 +39,35 @@ public final class LogPipeline {
 
   /** Compiles stages; an empty list gives a pipeline that keeps every line with its labels. */
   public static LogPipeline compile(List<PipelineStage> stages) throws PipelineCompileException {
+    return compile(stages, null);
+  }
+
+  /**
+   * Compiles stages with parser hints, as Loki's: the {@code json} and {@code logfmt} parsers
+   * (without extraction parameters) add only the labels named in {@code neededLabels} (final names,
+   * after {@code _extracted}), still reading the whole line, so that {@code __error__} is set
+   * exactly as without hints. Only for callers that read no other parsed label: the caller must
+   * name every label its grouping, filters and unwrap read, and must not use hints with stages that
+   * read all labels ({@code line_format}, {@code label_format}, {@code drop}, {@code keep}).
+   *
+   * @param neededLabels the parsed labels to add, or null for all
+   */
+  public static LogPipeline compile(List<PipelineStage> stages, Set<String> neededLabels) throws PipelineCompileException {
     if (stages.isEmpty()) {
       return NOOP;
     }
     Stage[] compiled = new Stage[stages.size()];
     for (int i = 0; i < compiled.length; i++) {
-      compiled[i] = compileStage(stages.get(i));
+      compiled[i] = compileStage(stages.get(i), neededLabels);
     }
     return new LogPipeline(compiled);
   }
 
-  private static Stage compileStage(PipelineStage stage) throws PipelineCompileException {
+  private static Stage compileStage(PipelineStage stage, Set<String> neededLabels) throws PipelineCompileException {
     return switch (stage) {
       case LineFilter filter -> LineFilterStage.compile(filter);
-      case JsonParser json -> json.extractions().isEmpty() ? new JsonParserStage() : JsonExtractionStage.compile(json.extractions());
-      case LogfmtParser logfmt -> new LogfmtParserStage(logfmt.strict(), logfmt.keepEmpty(), logfmt.extractions());
+      case JsonParser json -> json.extractions().isEmpty() ? new JsonParserStage(neededLabels) : JsonExtractionStage.compile(json.extractions());
+      case LogfmtParser logfmt -> new LogfmtParserStage(logfmt.strict(), logfmt.keepEmpty(), logfmt.extractions(), neededLabels);
       case RegexpParser regexp -> RegexpParserStage.compile(regexp.pattern());
       case PatternParser pattern -> PatternParserStage.compile(pattern.pattern());
       case UnpackParser unpack -> new UnpackParserStage();

@@ -4,6 +4,7 @@ import dev.tonari.logql.LabelExtraction;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code | logfmt [--strict] [--keep-empty] [label="key", ...]}: {@code key=value} pairs become
@@ -11,16 +12,25 @@ import java.util.Map;
  * skipped; with it the parser stops at the first one and marks the line
  * {@code __error__=LogfmtParserErr}. Keys without a value are skipped unless {@code --keep-empty}.
  * With extraction parameters only the named keys are kept, each as its label (empty when absent).
+ * With parser hints (needed label names, no extraction parameters) only those labels are added;
+ * other values are still scanned, so that {@code --strict} errors are the same, but not copied.
  */
 final class LogfmtParserStage implements Stage {
   private final boolean strict;
   private final boolean keepEmpty;
   /** Key in the line -> label name, for extraction parameters; null for all keys. */
   private final Map<String, String> extractions;
+  /** The only label names to add (final names), or null for all; never set with extractions. */
+  private final Set<String> neededLabels;
 
   LogfmtParserStage(boolean strict, boolean keepEmpty, List<LabelExtraction> extractions) {
+    this(strict, keepEmpty, extractions, null);
+  }
+
+  LogfmtParserStage(boolean strict, boolean keepEmpty, List<LabelExtraction> extractions, Set<String> neededLabels) {
     this.strict = strict;
     this.keepEmpty = keepEmpty;
+    this.neededLabels = neededLabels == null || !extractions.isEmpty() ? null : Set.copyOf(neededLabels);
     if (extractions.isEmpty()) {
       this.extractions = null;
     } else {
@@ -66,7 +76,7 @@ final class LogfmtParserStage implements Stage {
         continue;
       }
       if (position >= length || line.charAt(position) <= ' ') {
-        if (keepEmpty) {
+        if (keepEmpty && isWanted(labels, key)) {
           emit(labels, key, "");
         }
         continue;
@@ -81,9 +91,12 @@ final class LogfmtParserStage implements Stage {
       }
       // line.charAt(position) == '='
       position++;
+      // Asked only for pairs: words of lines that are not logfmt never reach here.
+      boolean wanted = isWanted(labels, key);
       String value;
       if (position < length && line.charAt(position) == '"') {
-        StringBuilder out = new StringBuilder();
+        // A value nobody reads is scanned for its end (and, with --strict, its errors) but not copied.
+        StringBuilder out = wanted ? new StringBuilder() : null;
         position++;
         boolean closed = false;
         while (position < length) {
@@ -95,27 +108,33 @@ final class LogfmtParserStage implements Stage {
           if (c == '\\' && position < length) {
             char e = line.charAt(position++);
             switch (e) {
-              case 'n' -> out.append('\n');
-              case 't' -> out.append('\t');
-              case 'r' -> out.append('\r');
-              case '"', '\\', '/' -> out.append(e);
+              case 'n' -> append(out, '\n');
+              case 't' -> append(out, '\t');
+              case 'r' -> append(out, '\r');
+              case '"', '\\', '/' -> append(out, e);
               case 'u' -> {
                 if (position + 4 <= length) {
                   try {
-                    out.append((char) Integer.parseInt(line.substring(position, position + 4), 16));
+                    char decoded = (char) Integer.parseInt(line.substring(position, position + 4), 16);
+                    append(out, decoded);
                     position += 4;
                   } catch (NumberFormatException ex) {
-                    out.append('\\').append(e);
+                    append(out, '\\');
+                    append(out, e);
                   }
                 } else {
-                  out.append('\\').append(e);
+                  append(out, '\\');
+                  append(out, e);
                 }
               }
-              default -> out.append('\\').append(e);
+              default -> {
+                append(out, '\\');
+                append(out, e);
+              }
             }
             continue;
           }
-          out.append(c);
+          append(out, c);
         }
         if (!closed) {
           if (strict) {
@@ -130,6 +149,9 @@ final class LogfmtParserStage implements Stage {
             return true;
           }
           position = skipToSpace(line, position);
+          continue;
+        }
+        if (out == null) {
           continue;
         }
         value = out.toString();
@@ -147,7 +169,7 @@ final class LogfmtParserStage implements Stage {
           }
           position++;
         }
-        if (bad) {
+        if (bad || !wanted) {
           continue;
         }
         value = line.substring(valueStart, position);
@@ -158,6 +180,22 @@ final class LogfmtParserStage implements Stage {
       emit(labels, key, value);
     }
     return true;
+  }
+
+  private static void append(StringBuilder out, char c) {
+    if (out != null) {
+      out.append(c);
+    }
+  }
+
+  /** Whether a key's value may become a label: always without hints; with hints, when its label is needed. */
+  private boolean isWanted(LabelsBuilder labels, String key) {
+    if (neededLabels == null) {
+      return true;
+    }
+    // Most keys are valid label names already, which sanitizing would return unchanged.
+    String sanitized = LabelNames.isValid(key) ? key : LabelNames.sanitize(key, true);
+    return !sanitized.isEmpty() && neededLabels.contains(LabelNames.forParsed(labels, sanitized));
   }
 
   private void emit(LabelsBuilder labels, String key, String value) {

@@ -1,0 +1,116 @@
+package dev.tonari.query.metric;
+
+import dev.tonari.store.Labels;
+import java.util.Arrays;
+
+/**
+ * One series of a range aggregation while its log range is streamed in time order: the samples of
+ * the current window (parallel arrays of timestamps and values, oldest first) and the values
+ * already computed for closed steps. Samples leave as soon as the window has passed them, so a
+ * series holds at most one window of samples however long the query range is; computed values are
+ * kept sparsely (step index, value), since a series often has samples at a few steps only.
+ *
+ * <p>Samples must be added in time order (the engine merges the store's per-stream cursors by
+ * timestamp; equal timestamps keep the store's stream order). Not thread-safe.
+ */
+final class WindowedSeries {
+  private static final int[] NO_STEPS = new int[0];
+  private static final double[] NO_VALUES = new double[0];
+
+  final Labels labels;
+  private long[] timestamps = new long[4];
+  private double[] values = new double[4];
+  /** The window's samples are {@code [head, tail)}. */
+  private int head;
+  private int tail;
+  private int[] outputSteps = NO_STEPS;
+  private double[] outputValues = NO_VALUES;
+  private int outputs;
+  /** Whether the series is in the engine's list of series holding samples. */
+  boolean active;
+
+  WindowedSeries(Labels labels) {
+    this.labels = labels;
+  }
+
+  void add(long timestampNanos, double value) {
+    if (tail == timestamps.length) {
+      if (head >= timestamps.length / 2) {
+        // At least half the room is expired samples: moving the live ones down is cheaper than growing.
+        System.arraycopy(timestamps, head, timestamps, 0, tail - head);
+        System.arraycopy(values, head, values, 0, tail - head);
+        tail -= head;
+        head = 0;
+      } else {
+        int capacity = timestamps.length + (timestamps.length >> 1) + 1;
+        timestamps = Arrays.copyOf(timestamps, capacity);
+        values = Arrays.copyOf(values, capacity);
+      }
+    }
+    timestamps[tail] = timestampNanos;
+    values[tail] = value;
+    tail++;
+  }
+
+  /** Drops the samples at or before {@code windowStartNanos} (windows are left-open); true when some remain. */
+  boolean dropUpTo(long windowStartNanos) {
+    while (head < tail && timestamps[head] <= windowStartNanos) {
+      head++;
+    }
+    if (head == tail) {
+      head = 0;
+      tail = 0;
+      if (timestamps.length > 64) {
+        // A burst grew the arrays; an idle series gives the room back.
+        timestamps = new long[4];
+        values = new double[4];
+      }
+      return false;
+    }
+    return true;
+  }
+
+  long[] timestamps() {
+    return timestamps;
+  }
+
+  double[] values() {
+    return values;
+  }
+
+  int low() {
+    return head;
+  }
+
+  int high() {
+    return tail;
+  }
+
+  int size() {
+    return tail - head;
+  }
+
+  /** Records the value of a closed step; steps come in increasing order. */
+  void emit(int step, double value) {
+    if (outputs == outputSteps.length) {
+      int capacity = Math.max(4, outputs + (outputs >> 1));
+      outputSteps = Arrays.copyOf(outputSteps, capacity);
+      outputValues = Arrays.copyOf(outputValues, capacity);
+    }
+    outputSteps[outputs] = step;
+    outputValues[outputs] = value;
+    outputs++;
+  }
+
+  boolean hasOutput() {
+    return outputs > 0;
+  }
+
+  StepMatrix.Row toRow(int steps) {
+    StepMatrix.Row row = new StepMatrix.Row(labels, steps);
+    for (int i = 0; i < outputs; i++) {
+      row.set(outputSteps[i], outputValues[i]);
+    }
+    return row;
+  }
+}
