@@ -80,30 +80,7 @@ public final class PushEncoder {
       json.writeStartObject();
       json.writeArrayFieldStart("streams");
       for (StreamBatch stream : request.streams()) {
-        json.writeStartObject();
-        json.writeObjectFieldStart("stream");
-        Labels labels = stream.labels();
-        for (int i = 0; i < labels.size(); i++) {
-          json.writeStringField(labels.name(i), labels.value(i));
-        }
-        json.writeEndObject();
-        json.writeArrayFieldStart("values");
-        for (LogEntry entry : stream.entries()) {
-          json.writeStartArray();
-          json.writeString(Long.toString(entry.timestampNanos()));
-          json.writeString(entry.line());
-          Labels metadata = entry.metadata();
-          if (!metadata.isEmpty()) {
-            json.writeStartObject();
-            for (int i = 0; i < metadata.size(); i++) {
-              json.writeStringField(metadata.name(i), metadata.value(i));
-            }
-            json.writeEndObject();
-          }
-          json.writeEndArray();
-        }
-        json.writeEndArray();
-        json.writeEndObject();
+        writeStream(json, stream.labels(), stream.entries(), true);
       }
       json.writeEndArray();
       json.writeEndObject();
@@ -112,6 +89,39 @@ public final class PushEncoder {
       throw new UncheckedIOException("encoding a push request as JSON", e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Writes one stream in the shape that Loki's push body and its tail frames share:
+   * {@code {"stream":{"app":"api"},"values":[["<ns>","line"],...]}}.
+   *
+   * @param withMetadata whether an entry's structured metadata goes in a third element of its
+   *     value, as a push sends it; a tail frame leaves it out, having folded it into the labels
+   */
+  public static void writeStream(JsonGenerator json, Labels labels, List<LogEntry> entries, boolean withMetadata) throws IOException {
+    json.writeStartObject();
+    json.writeFieldName("stream");
+    writeLabels(json, labels);
+    json.writeArrayFieldStart("values");
+    for (LogEntry entry : entries) {
+      json.writeStartArray();
+      json.writeString(Long.toString(entry.timestampNanos()));
+      json.writeString(entry.line());
+      if (withMetadata && !entry.metadata().isEmpty()) {
+        writeLabels(json, entry.metadata());
+      }
+      json.writeEndArray();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void writeLabels(JsonGenerator json, Labels labels) throws IOException {
+    json.writeStartObject();
+    for (int i = 0; i < labels.size(); i++) {
+      json.writeStringField(labels.name(i), labels.value(i));
+    }
+    json.writeEndObject();
   }
 
   /** The {@code logproto.PushRequest} protobuf bytes, before snappy. */

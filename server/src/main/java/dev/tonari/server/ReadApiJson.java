@@ -6,9 +6,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.tonari.ingest.PushEncoder;
 import dev.tonari.store.IndexStats;
-import dev.tonari.store.Labels;
-import dev.tonari.store.LogEntry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -61,22 +60,7 @@ final class ReadApiJson {
       json.writeStartObject();
       json.writeArrayFieldStart("streams");
       for (LokiJson.Stream stream : streams) {
-        json.writeStartObject();
-        json.writeObjectFieldStart("stream");
-        Labels labels = stream.labels();
-        for (int i = 0; i < labels.size(); i++) {
-          json.writeStringField(labels.name(i), labels.value(i));
-        }
-        json.writeEndObject();
-        json.writeArrayFieldStart("values");
-        for (LogEntry entry : stream.entries()) {
-          json.writeStartArray();
-          json.writeString(Long.toString(entry.timestampNanos()));
-          json.writeString(entry.line());
-          json.writeEndArray();
-        }
-        json.writeEndArray();
-        json.writeEndObject();
+        PushEncoder.writeStream(json, stream.labels(), stream.entries(), false);
       }
       json.writeEndArray();
       json.writeEndObject();
