@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,16 +40,8 @@ final class PushCommand implements Callable<Integer> {
   static final int MAX_BATCH_LINES = 5000;
   static final int MAX_BATCH_BYTES = 1 << 20;
 
-  @Option(names = "--addr", paramLabel = "URL", defaultValue = "${env:LOKI_ADDR:-http://127.0.0.1:3100}",
-      description = "Server address (default: $LOKI_ADDR or ${DEFAULT-VALUE}).")
-  String address;
-
-  @Option(names = "--tenant", paramLabel = "T", defaultValue = "${env:LOKI_ORG_ID}", description = "Tenant (X-Scope-OrgID); none means 'fake'.")
-  String tenant;
-
-  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TONARI_TOKEN}",
-      description = "API token sent as Authorization: Bearer, for servers with auth enabled (default: $TONARI_TOKEN).")
-  String token;
+  @Mixin
+  LokiServerOptions server = new LokiServerOptions();
 
   @Option(names = "--labels", required = true, paramLabel = "{name=\"value\",...}", description = "Labels of the stream, e.g. '{app=\"x\"}'.")
   String labelsText;
@@ -72,7 +65,7 @@ final class PushCommand implements Callable<Integer> {
     List<String> inputs = files.isEmpty() ? List.of("-") : files;
     Progress progress = new Progress(Terminal.isInteractive());
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-      Pusher pusher = new Pusher(http, pushUri(), tenant, token, labels, progress);
+      Pusher pusher = new Pusher(http, pushUri(), server, labels, progress);
       for (String input : inputs) {
         try (InputStream in = open(input)) {
           pusher.pushLines(in);
@@ -94,8 +87,7 @@ final class PushCommand implements Callable<Integer> {
   }
 
   private URI pushUri() {
-    String base = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
-    return URI.create(base + "/loki/api/v1/push");
+    return server.uri("/loki/api/v1/push");
   }
 
   private static InputStream open(String input) throws IOException {
@@ -129,8 +121,7 @@ final class PushCommand implements Callable<Integer> {
   static final class Pusher {
     private final HttpClient http;
     private final URI uri;
-    private final String tenant;
-    private final String token;
+    private final LokiServerOptions server;
     private final Labels labels;
     private final Progress progress;
     private final List<LogEntry> batch = new ArrayList<>();
@@ -138,13 +129,12 @@ final class PushCommand implements Callable<Integer> {
     private long lastTimestamp;
 
     /**
-     * @param token sent as a bearer token when not blank (servers with auth enabled)
+     * @param server whose tenant and token each request carries, when given
      */
-    Pusher(HttpClient http, URI uri, String tenant, String token, Labels labels, Progress progress) {
+    Pusher(HttpClient http, URI uri, LokiServerOptions server, Labels labels, Progress progress) {
       this.http = http;
       this.uri = uri;
-      this.tenant = tenant;
-      this.token = token;
+      this.server = server;
       this.labels = labels;
       this.progress = progress;
     }
@@ -179,12 +169,7 @@ final class PushCommand implements Callable<Integer> {
       if (encoded.contentEncoding() != null) {
         request.header("Content-Encoding", encoded.contentEncoding());
       }
-      if (tenant != null && !tenant.isBlank()) {
-        request.header("X-Scope-OrgID", tenant);
-      }
-      if (token != null && !token.isBlank()) {
-        request.header("Authorization", "Bearer " + token.trim());
-      }
+      server.addHeaders(request);
       HttpResponse<String> response;
       try {
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

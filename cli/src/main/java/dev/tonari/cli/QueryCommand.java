@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,16 +27,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Run a LogQL log query and print the entries (like logcli query).")
 final class QueryCommand implements Callable<Integer> {
-  @Option(names = "--addr", paramLabel = "URL", defaultValue = "${env:LOKI_ADDR:-http://127.0.0.1:3100}",
-      description = "Server address (default: $LOKI_ADDR or ${DEFAULT-VALUE}).")
-  String address;
-
-  @Option(names = "--tenant", paramLabel = "T", defaultValue = "${env:LOKI_ORG_ID}", description = "Tenant (X-Scope-OrgID); none means 'fake'.")
-  String tenant;
-
-  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TONARI_TOKEN}",
-      description = "API token sent as Authorization: Bearer, for servers with auth enabled (default: $TONARI_TOKEN).")
-  String token;
+  @Mixin
+  LokiServerOptions server = new LokiServerOptions();
 
   @ArgGroup(exclusive = true)
   TimeWindow window = new TimeWindow();
@@ -79,17 +72,12 @@ final class QueryCommand implements Callable<Integer> {
       return 2;
     }
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(5));
-    if (tenant != null && !tenant.isBlank()) {
-      request.header("X-Scope-OrgID", tenant);
-    }
-    if (token != null && !token.isBlank()) {
-      request.header("Authorization", "Bearer " + token.trim());
-    }
+    server.addHeaders(request);
     HttpResponse<String> response;
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      System.err.println("tonari query: cannot reach " + address + ": " + e);
+      System.err.println("tonari query: cannot reach " + server.address + ": " + e);
       return 1;
     }
     if (response.statusCode() != 200) {
@@ -124,8 +112,7 @@ final class QueryCommand implements Callable<Integer> {
     if (limit <= 0) {
       throw new IllegalArgumentException("--limit must be positive, got " + limit);
     }
-    String base = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
-    return URI.create(base + "/loki/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+    return server.uri("/loki/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
         + "&start=" + start + "&end=" + end + "&limit=" + limit + "&direction=" + direction.name().toLowerCase(java.util.Locale.ROOT));
   }
 }
