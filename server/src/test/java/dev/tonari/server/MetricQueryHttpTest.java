@@ -1,16 +1,14 @@
 package dev.tonari.server;
 
+import static dev.tonari.server.TenantHttp.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,15 +25,13 @@ class MetricQueryHttpTest {
   private static final long SECOND = 1_000_000_000L;
 
   @TempDir Path dataDir;
-  private TonariServer server;
-  private HttpClient http;
+  private LoopbackServer loopback;
   /** A whole minute ten minutes ago, in seconds: the first step of the queries. */
   private long baseSeconds;
 
   @BeforeEach
   void start() throws Exception {
-    server = TonariServer.open(ServerConfig.defaults().withListen("127.0.0.1:0").withDataDir(dataDir));
-    http = HttpClient.newHttpClient();
+    loopback = LoopbackServer.open(dataDir);
     baseSeconds = (System.currentTimeMillis() / 1000 / 60 - 10) * 60;
     long base = baseSeconds * SECOND;
     String body = """
@@ -43,7 +39,7 @@ class MetricQueryHttpTest {
           {"stream":{"app":"api"},"values":[["%d","error a"],["%d","ok"],["%d","error b"]]},
           {"stream":{"app":"web"},"values":[["%d","error c"]]}
         ]}""".formatted(base + SECOND, base + 2 * SECOND, base + 61 * SECOND, base + 3 * SECOND);
-    HttpResponse<String> pushed = http.send(
+    HttpResponse<String> pushed = loopback.http().send(
         HttpRequest.newBuilder(uri("/loki/api/v1/push")).header("Content-Type", "application/json").header("X-Scope-OrgID", "team-a")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -52,8 +48,7 @@ class MetricQueryHttpTest {
 
   @AfterEach
   void stop() throws Exception {
-    http.close();
-    server.close();
+    loopback.close();
   }
 
   @Test
@@ -119,14 +114,10 @@ class MetricQueryHttpTest {
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("X-Scope-OrgID", "team-a").GET().build(), HttpResponse.BodyHandlers.ofString());
+    return loopback.get("team-a", pathAndQuery);
   }
 
   private URI uri(String pathAndQuery) {
-    return URI.create(server.baseUrl() + pathAndQuery);
-  }
-
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    return loopback.uri(pathAndQuery);
   }
 }

@@ -1,18 +1,17 @@
 package dev.tonari.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.tonari.server.TenantHttp.encode;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -29,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadApiHttpTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SECOND = 1_000_000_000L;
-  private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   @TempDir Path dataDir;
+  private LoopbackServer loopback;
   private TonariServer server;
   private HttpClient http;
   /** A whole minute ten minutes ago, so that volume buckets of 60 s start at it. */
@@ -39,8 +38,9 @@ class ReadApiHttpTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = TonariServer.open(ServerConfig.defaults().withListen("127.0.0.1:0").withDataDir(dataDir));
-    http = HttpClient.newHttpClient();
+    loopback = LoopbackServer.open(dataDir);
+    server = loopback.server();
+    http = loopback.http();
     long now = System.currentTimeMillis() * 1_000_000L;
     base = (now / (60 * SECOND)) * 60 * SECOND - 600 * SECOND;
     String body = """
@@ -57,10 +57,7 @@ class ReadApiHttpTest {
 
   @AfterEach
   void stop() throws Exception {
-    // The server first: it closes the sockets a failed test left open, which the client would wait for.
-    server.close();
-    http.shutdownNow();
-    assertThat(http.awaitTermination(PATIENCE)).isTrue();
+    loopback.close();
   }
 
   @Test
@@ -166,18 +163,10 @@ class ReadApiHttpTest {
   }
 
   private HttpResponse<String> get(String tenant, String pathAndQuery) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).GET();
-    if (tenant != null) {
-      request.header("X-Scope-OrgID", tenant);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return loopback.get(tenant, pathAndQuery);
   }
 
   private URI uri(String pathAndQuery) {
-    return URI.create(server.baseUrl() + pathAndQuery);
-  }
-
-  static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    return loopback.uri(pathAndQuery);
   }
 }

@@ -31,24 +31,23 @@ import org.junit.jupiter.api.io.TempDir;
 class TailHttpTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SECOND = 1_000_000_000L;
-  private static final Duration PATIENCE = Duration.ofSeconds(20);
+  private static final Duration PATIENCE = LoopbackServer.PATIENCE;
 
   @TempDir Path dataDir;
+  private LoopbackServer loopback;
   private TonariServer server;
   private HttpClient http;
 
   @BeforeEach
   void start() throws Exception {
-    server = TonariServer.open(ServerConfig.defaults().withListen("127.0.0.1:0").withDataDir(dataDir));
-    http = HttpClient.newHttpClient();
+    loopback = LoopbackServer.open(dataDir);
+    server = loopback.server();
+    http = loopback.http();
   }
 
   @AfterEach
   void stop() throws Exception {
-    // The server first: it closes the sockets a failed test left open, which the client would wait for.
-    server.close();
-    http.shutdownNow();
-    assertThat(http.awaitTermination(PATIENCE)).isTrue();
+    loopback.close();
     await().atMost(PATIENCE).until(() -> tailThreads().isEmpty());
   }
 
@@ -123,7 +122,7 @@ class TailHttpTest {
   }
 
   private WebSocket open(String tenant, String query, String extraParameters, Frames frames) {
-    URI uri = URI.create(server.baseUrl().replace("http://", "ws://") + "/loki/api/v1/tail?query=" + ReadApiHttpTest.encode(query) + extraParameters);
+    URI uri = URI.create(server.baseUrl().replace("http://", "ws://") + "/loki/api/v1/tail?query=" + TenantHttp.encode(query) + extraParameters);
     return http.newWebSocketBuilder().header("X-Scope-OrgID", tenant).buildAsync(uri, frames).join();
   }
 
