@@ -9,18 +9,7 @@ public final class Cursors {
   private Cursors() {}
 
   public static void closeAll(String tenant, List<EntryCursor> cursors) throws QueryException {
-    IOException failure = null;
-    for (EntryCursor cursor : cursors) {
-      try {
-        cursor.close();
-      } catch (IOException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
+    IOException failure = EntryCursor.closeAll(cursors, null);
     if (failure != null) {
       throw new QueryException(500, "closing cursors of tenant " + tenant + ": " + failure.getMessage(), failure);
     }

@@ -30,4 +30,25 @@ public interface EntryCursor extends AutoCloseable {
 
   @Override
   default void close() throws IOException {}
+
+  /**
+   * Closes every cursor, also those after one that fails, so that none keeps its resources.
+   * Returns {@code failure} with each close failure added to it as suppressed; when {@code failure}
+   * is null, the first close failure carries the later ones; null when nothing failed.
+   */
+  static IOException closeAll(Iterable<? extends EntryCursor> cursors, IOException failure) {
+    IOException combined = failure;
+    for (EntryCursor cursor : cursors) {
+      try {
+        cursor.close();
+      } catch (IOException e) {
+        if (combined == null) {
+          combined = e;
+        } else {
+          combined.addSuppressed(e);
+        }
+      }
+    }
+    return combined;
+  }
 }

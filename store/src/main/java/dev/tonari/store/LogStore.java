@@ -54,17 +54,7 @@ public interface LogStore extends AutoCloseable {
     } catch (IOException e) {
       failure = e;
     } finally {
-      for (EntryCursor cursor : cursors) {
-        try {
-          cursor.close();
-        } catch (IOException e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
-      }
+      failure = EntryCursor.closeAll(cursors, failure);
     }
     if (failure != null) {
       throw new IOException("measuring stream volumes of tenant " + tenant + ": " + failure.getMessage(), failure);
