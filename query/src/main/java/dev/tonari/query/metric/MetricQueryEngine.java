@@ -61,9 +61,13 @@ import java.util.function.Predicate;
  * start, start + step, ... <= end}; range windows {@code (t - offset - range, t - offset]}; an
  * instant query is the single step {@code t}. Each log range is read from the store once, over
  * {@code (start - offset - range, end - offset]}, with its leading line filters and {@code |=}
- * literals pushed down to the store (bloom filters); its entries are turned into samples per
- * series in one pass and each series' windows are then slid over its sorted samples (see {@link
- * RangeWindows}). Vector aggregations and binary operations then work step by step on whole
+ * literals pushed down to the store (bloom filters). Counting aggregations ({@code count_over_time},
+ * {@code rate} and {@code bytes_*} without unwrap) read stream after stream into per-step integer
+ * counters; the others merge the streams by timestamp and slide each series' window as time
+ * advances, so a series holds one window of samples, never the whole range (see {@code
+ * RangeReader}). A {@code sum} over a linear range aggregation hands its grouping down, as Loki
+ * does, and the {@code json}/{@code logfmt} parsers extract only the labels a grouped query reads
+ * (parser hints). Vector aggregations and binary operations then work step by step on whole
  * matrices.
  *
  * <p>Refusals are {@link QueryException}s with Loki's status and wording: too many points (400),
@@ -88,15 +92,21 @@ public final class MetricQueryEngine {
   private final LogStore store;
   private final QueryLimits limits;
   private final StagesCompiler stagesCompiler;
+  private final boolean pushDownGrouping;
 
   public MetricQueryEngine(LogStore store, QueryLimits limits) {
-    this(store, limits, PipelineStages::compile);
+    this(store, limits, PipelineStages::compile, true);
   }
 
-  MetricQueryEngine(LogStore store, QueryLimits limits, StagesCompiler stagesCompiler) {
+  /**
+   * @param pushDownGrouping whether {@code sum} hands its grouping to the range aggregation below
+   *     it; tests turn it off (and the parser hints, with a compiler ignoring them) to compare
+   */
+  MetricQueryEngine(LogStore store, QueryLimits limits, StagesCompiler stagesCompiler, boolean pushDownGrouping) {
     this.store = store;
     this.limits = limits;
     this.stagesCompiler = stagesCompiler;
+    this.pushDownGrouping = pushDownGrouping;
   }
 
   /**
@@ -263,7 +273,7 @@ public final class MetricQueryEngine {
         case RangeAggregation aggregation -> rangeAggregation(aggregation, aggregation.grouping());
         case VectorAggregation aggregation -> {
           int parameter = aggregation.parameter() == null ? 0 : aggregation.parameter();
-          StepMatrix input = aggregation.inner() instanceof RangeAggregation range && canPushGrouping(aggregation, range)
+          StepMatrix input = pushDownGrouping && aggregation.inner() instanceof RangeAggregation range && canPushGrouping(aggregation, range)
               ? rangeAggregation(range, aggregation.grouping() == null ? Grouping.by() : aggregation.grouping())
               : vector(aggregation.inner());
           yield VectorAggregations.aggregate(aggregation.operation(), aggregation.grouping(), parameter, input);
@@ -374,6 +384,11 @@ public final class MetricQueryEngine {
       private StreamStages.Factory postFilters;
       private final Map<Labels, StreamStages> postFiltersByLabels = new HashMap<>();
       private boolean onlyLineFilters;
+      /**
+       * Whether the value at a step is a function of the window's sample count and integer byte
+       * sum only ({@code count_over_time}, {@code rate} and {@code bytes_*} without unwrap).
+       */
+      private final boolean counting;
 
       RangeReader(RangeAggregation aggregation, Grouping seriesGrouping) {
         this.operation = aggregation.operation();
@@ -386,6 +401,8 @@ public final class MetricQueryEngine {
         this.bytes = operation == RangeOperation.BYTES_OVER_TIME || operation == RangeOperation.BYTES_RATE;
         this.steps = grid.size();
         this.anyPresent = operation == RangeOperation.ABSENT_OVER_TIME ? new boolean[steps] : null;
+        this.counting = operation == RangeOperation.COUNT_OVER_TIME
+            || (unwrap == null && (operation == RangeOperation.RATE || bytes));
         boolean groupedBy = seriesGrouping != null && !seriesGrouping.without();
         boolean postFiltered = unwrap != null && !unwrap.postFilters().isEmpty();
         this.groupNames = groupedBy && !postFiltered ? new java.util.TreeSet<>(seriesGrouping.labels()).toArray(new String[0]) : null;
@@ -440,6 +457,10 @@ public final class MetricQueryEngine {
         List<EntryCursor> cursors = List.of();
         try {
           cursors = store.select(request);
+          if (counting) {
+            countStreamByStream(cursors);
+            return;
+          }
           PriorityQueue<StreamInput> heap = new PriorityQueue<>(
               Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
           for (int i = 0; i < cursors.size(); i++) {
@@ -482,6 +503,50 @@ public final class MetricQueryEngine {
           throw new QueryException(500, "reading logs of tenant " + tenant + " for selector " + selector.matchers() + ": " + e.getMessage(), e);
         } finally {
           Cursors.closeAll(tenant, cursors);
+        }
+      }
+
+      /**
+       * Counting aggregations need no merge: each sample adds to the per-step integer counters of
+       * its series, in any order, so the streams are read one after the other.
+       */
+      private void countStreamByStream(List<EntryCursor> cursors) throws IOException, QueryException {
+        for (int i = 0; i < cursors.size(); i++) {
+          EntryCursor cursor = cursors.get(i);
+          StreamInput input = new StreamInput(cursor, i, stages.forStream(cursor.labels()));
+          while (cursor.next()) {
+            context.entryTaken();
+            long timestamp = cursor.timestamp();
+            input.timestamp = timestamp;
+            WindowedSeries target = take(input);
+            if (target == null) {
+              continue;
+            }
+            // Steps whose window (end - range, end] holds the sample, end = start - offset + step * i.
+            long sinceFirstEnd = timestamp - (grid.startNanos() - offsetNanos);
+            long stepNanos = Math.max(1, grid.stepNanos());
+            long first = Math.max(0, Math.ceilDiv(sinceFirstEnd, stepNanos));
+            long last = Math.min(steps - 1L, Math.ceilDiv(sinceFirstEnd + rangeNanos, stepNanos) - 1);
+            if (grid.stepNanos() == 0) {
+              // An instant query's one window.
+              first = 0;
+              last = sinceFirstEnd <= 0 && sinceFirstEnd > -rangeNanos ? 0 : -1;
+            }
+            if (first <= last) {
+              target.count((int) first, (int) last, steps, (long) sampleValue);
+            }
+          }
+        }
+        double rangeSeconds = RangeWindows.goSeconds(rangeNanos);
+        WindowedSeries.CountedValue value = switch (operation) {
+          case COUNT_OVER_TIME -> (count, sum) -> count;
+          case RATE -> (count, sum) -> count / rangeSeconds;
+          case BYTES_OVER_TIME -> (count, sum) -> sum;
+          case BYTES_RATE -> (count, sum) -> sum / rangeSeconds;
+          default -> throw new IllegalStateException("not a counting aggregation: " + operation);
+        };
+        for (WindowedSeries candidate : series.values()) {
+          candidate.emitCounts(steps, value);
         }
       }
 

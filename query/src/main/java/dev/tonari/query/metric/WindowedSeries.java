@@ -10,6 +10,10 @@ import java.util.Arrays;
  * series holds at most one window of samples however long the query range is; computed values are
  * kept sparsely (step index, value), since a series often has samples at a few steps only.
  *
+ * <p>For counting aggregations ({@link #count}) the series holds no samples at all but, per step, a
+ * difference array of its sample count and byte sum: integers, so adding them in any order gives
+ * exactly the windowed result, and the lines may come stream after stream instead of merged.
+ *
  * <p>Samples must be added in time order (the engine merges the store's per-stream cursors by
  * timestamp; equal timestamps keep the store's stream order). Not thread-safe.
  */
@@ -28,6 +32,9 @@ final class WindowedSeries {
   private int outputs;
   /** Whether the series is in the engine's list of series holding samples. */
   boolean active;
+  /** Counting mode: {@code countDifferences[i] - countDifferences[i - 1]} summed up to a step is its count. */
+  private long[] countDifferences;
+  private long[] valueDifferences;
 
   WindowedSeries(Labels labels) {
     this.labels = labels;
@@ -100,6 +107,44 @@ final class WindowedSeries {
     outputSteps[outputs] = step;
     outputValues[outputs] = value;
     outputs++;
+  }
+
+  /** Counting mode: one sample of an integer value (1, or a line's bytes) in the windows of steps {@code first..last}. */
+  void count(int first, int last, int steps, long value) {
+    if (countDifferences == null) {
+      countDifferences = new long[steps + 1];
+      valueDifferences = new long[steps + 1];
+    }
+    countDifferences[first]++;
+    countDifferences[last + 1]--;
+    valueDifferences[first] += value;
+    valueDifferences[last + 1] -= value;
+  }
+
+  /**
+   * Counting mode: turns the per-step counts into values with {@code value(count, valueSum)} and
+   * records every step with at least one sample.
+   */
+  void emitCounts(int steps, CountedValue value) {
+    if (countDifferences == null) {
+      return;
+    }
+    long count = 0;
+    long sum = 0;
+    for (int step = 0; step < steps; step++) {
+      count += countDifferences[step];
+      sum += valueDifferences[step];
+      if (count > 0) {
+        emit(step, value.of(count, sum));
+      }
+    }
+    countDifferences = null;
+    valueDifferences = null;
+  }
+
+  /** The value of a counting aggregation from a window's sample count and the sum of the samples' values. */
+  interface CountedValue {
+    double of(long count, long valueSum);
   }
 
   boolean hasOutput() {

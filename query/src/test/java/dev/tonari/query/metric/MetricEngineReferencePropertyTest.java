@@ -62,6 +62,18 @@ class MetricEngineReferencePropertyTest {
     compare(lines, expr, start, end, step, false);
   }
 
+  /** {@code sum} directly over a range aggregation, where the engine pushes the grouping down (linear operations). */
+  @Property(tries = 300)
+  void sumsOfRangeAggregationsMatchTheReference(@ForAll long seed) throws Exception {
+    Random random = new Random(seed);
+    List<ReferenceMetricEvaluator.Line> lines = randomLines(random);
+    SampleExpr expr = new VectorAggregation(VectorOperation.SUM, randomRange(random), randomGrouping(random), null);
+    long start = random.nextInt(150) * SECOND;
+    long step = (1 + random.nextInt(30)) * SECOND;
+    boolean instant = random.nextInt(3) == 0;
+    compare(lines, expr, start, instant ? start : start + random.nextInt(12) * step, instant ? 0 : step, instant);
+  }
+
   @Property(tries = 300)
   void instantQueriesMatchTheReference(@ForAll long seed) throws Exception {
     Random random = new Random(seed);
