@@ -35,23 +35,39 @@ import java.util.function.Function;
  *
  * <p>With {@code --small-work DIR} (a second, smaller corpus of the same streams over the same 24
  * hours, written by {@code run.sh} at a quarter of the size), the size-dependent measurements are
- * repeated on it, so that the table shows which figures grow with the data and which do not. Every
+ * repeated on it, so that the table shows which figures grow with the data and which do not.
+ *
+ * <p>Peak heap under {@code -Xmx2g} mostly shows how lazily the collector grows the heap, not what a
+ * query needs; so the three heavy queries (full scan, rate over logfmt, quantile over json) also run
+ * at both sizes in a server restarted with a small fixed heap ({@code --query-heap}, default {@value
+ * #DEFAULT_QUERY_HEAP}), which exits on the first {@link OutOfMemoryError}: if they succeed in the
+ * same small heap at both sizes, their memory does not grow with the corpus. {@code
+ * --bounded-heap-only} runs only that part against the data directories a previous run left. Every
  * server listens on 127.0.0.1 and is stopped at the end.
  */
 public final class EndToEndBench {
   private static final int CONNECTIONS = 4;
 
+  /**
+   * The smallest of 96m, 128m and 192m in which all three heavy queries succeeded on the 1 GB
+   * corpus (2 cores, G1); in 64m the quantile over json runs out of memory there (not on the 0.25 GB
+   * corpus).
+   */
+  static final String DEFAULT_QUERY_HEAP = "96m";
+
   private final Path jar;
   private final Path work;
   private final List<String> serverJvmOptions;
   private final Path smallWork;
+  private final String queryHeap;
   private final List<String[]> rows = new ArrayList<>();
 
-  private EndToEndBench(Path jar, Path work, List<String> serverJvmOptions, Path smallWork) {
+  private EndToEndBench(Path jar, Path work, List<String> serverJvmOptions, Path smallWork, String queryHeap) {
     this.jar = jar;
     this.work = work;
     this.serverJvmOptions = serverJvmOptions;
     this.smallWork = smallWork;
+    this.queryHeap = queryHeap;
   }
 
   public static void main(String[] args) throws Exception {
@@ -59,19 +75,30 @@ public final class EndToEndBench {
     Path work = Path.of("bench/work");
     List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
     Path smallWork = null;
+    String queryHeap = DEFAULT_QUERY_HEAP;
+    boolean boundedHeapOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--jar" -> jar = Path.of(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
         case "--server-jvm" -> jvm = List.of(args[++i].trim().split("\\s+"));
         case "--small-work" -> smallWork = Path.of(args[++i]);
+        case "--query-heap" -> queryHeap = args[++i];
+        case "--bounded-heap-only" -> boundedHeapOnly = true;
         default -> {
-          System.err.println("usage: EndToEndBench [--jar tonari.jar] [--work DIR] [--small-work DIR] [--server-jvm '-Xmx2g ...']; unknown: " + args[i]);
+          System.err.println(
+              "usage: EndToEndBench [--jar tonari.jar] [--work DIR] [--small-work DIR] [--server-jvm '-Xmx2g ...'] [--query-heap 128m] [--bounded-heap-only]; unknown: "
+                  + args[i]);
           System.exit(2);
         }
       }
     }
-    new EndToEndBench(jar, work, jvm, smallWork).run();
+    EndToEndBench bench = new EndToEndBench(jar, work, jvm, smallWork, queryHeap);
+    if (boundedHeapOnly) {
+      bench.runBoundedHeapOnly();
+    } else {
+      bench.run();
+    }
   }
 
   private void run() throws Exception {
@@ -139,11 +166,13 @@ public final class EndToEndBench {
       row("needle |= trace_id=<id>", "seconds", decimal3(needle.seconds) + " (" + needle.lines + " line)", "full scan: " + decimal3(fullScan.seconds), decimal(fullScan.seconds / needle.seconds) + "x faster");
       row("needle |~ trace_id=<id>.*", "seconds", decimal3(needleInRegex.seconds) + " (" + needleInRegex.lines + " line)", "full scan: " + decimal3(fullScan.seconds), decimal(fullScan.seconds / needleInRegex.seconds) + "x faster");
     }
+    List<BoundedQuery> largeBounded = boundedHeapQueries(protobuf.dataDir, corpus, work);
     metricRows("sum by (app) (rate(logfmt", large.rate, large.rateScan, large.prodBytes);
     metricRows("quantile_over_time(json", large.quantile, large.quantileScan, large.jsonBytes);
 
     SizeQueries small = null;
     JsonNode smallCorpus = null;
+    List<BoundedQuery> smallBounded = null;
     if (smallWork != null) {
       smallCorpus = new ObjectMapper().readTree(smallWork.resolve("corpus.json").toFile());
       IngestOutcome smallIngest = ingest(smallWork, "protobuf-snappy", smallWork.resolve("push-protobuf-snappy.bin"));
@@ -151,6 +180,7 @@ public final class EndToEndBench {
         small = sizeQueries(server, smallCorpus, smallWork);
         server.stopGracefully(Duration.ofMinutes(5));
       }
+      smallBounded = boundedHeapQueries(smallIngest.dataDir, smallCorpus, smallWork);
     }
     String largeName = megabytes(rawBytes) + " corpus";
     String smallName = smallCorpus == null ? "second corpus: not measured (no --small-work)" : megabytes(smallCorpus.get("rawBytes").asLong()) + " corpus";
@@ -163,13 +193,20 @@ public final class EndToEndBench {
     heapRow("peak heap, full scan", large.fullScanHeap, small == null ? null : small.fullScanHeap, smallName, large.heapFailure);
     heapRow("peak heap, rate(logfmt)", large.rateHeap, small == null ? null : small.rateHeap, smallName, large.heapFailure);
     heapRow("peak heap, quantile(json)", large.quantileHeap, small == null ? null : small.quantileHeap, smallName, large.heapFailure);
+    boundedHeapRows(largeBounded, smallBounded, rawBytes, smallCorpus == null ? -1 : smallCorpus.get("rawBytes").asLong());
     printTable(lines, rawBytes, corpus.get("streams").asInt());
+    System.out.println();
+    System.out.println(boundedHeapSummary(largeBounded, smallBounded, rawBytes, smallCorpus == null ? -1 : smallCorpus.get("rawBytes").asLong()));
     System.out.printf(Locale.ROOT, "%nlarge = %s, small = %s; server JVM %s%n", largeName, smallName, String.join(" ", serverJvmOptions));
     System.out.println("queries (one per tenant, times summed; metric queries over the whole 24 h with step 300 s):");
     System.out.println("  full scan:       {namespace=\"<tenant>\"} |= \"" + word + "\"");
     System.out.println("  needle:          {namespace=\"<tenant>\"} |= \"trace_id=<id>\"  and  |~ \"trace_id=<id>.*\"");
     System.out.println("  rate:            " + RATE_QUERY + "   against  " + PROD_SCAN_QUERY);
     System.out.println("  quantile:        " + quantileQuery("<json apps of the tenant>") + "   against  {app=~\"<json apps>\"} |= \"deadlock\"");
+    System.out.println(
+        "  bounded heap:    the full scan, rate and quantile queries above, each once to warm up and once measured, in a server restarted with -Xmx"
+            + queryHeap
+            + " -XX:+ExitOnOutOfMemoryError");
     System.out.println("  newest 100:      " + large.newestQuery + " (tenant " + large.newestTenant + "), direction backward, limit 100");
     if (small != null) {
       System.out.printf(
@@ -233,12 +270,7 @@ public final class EndToEndBench {
     corpus.get("rareWordLinesByTenant").fieldNames().forEachRemaining(tenants::add);
     // The same seed gives the same streams, so the corpus's JSON apps and pods are known here.
     List<LogGenerator.GeneratedStream> streams = new LogGenerator(corpus.get("seed").asLong(), GeneratorOptions.benchmark()).streams();
-    Map<String, Set<String>> jsonAppsByTenant = new TreeMap<>();
-    for (LogGenerator.GeneratedStream stream : streams) {
-      if (stream.style() == LogStyle.JSON) {
-        jsonAppsByTenant.computeIfAbsent(stream.tenant(), t -> new TreeSet<>()).add(stream.app());
-      }
-    }
+    Map<String, Set<String>> jsonAppsByTenant = jsonAppsByTenant(streams);
     Function<String, String> jsonSelector = tenant -> "{app=~\"" + String.join("|", jsonAppsByTenant.getOrDefault(tenant, Set.of("none"))) + "\"}";
     Function<String, String> quantile = tenant -> quantileQuery(String.join("|", jsonAppsByTenant.getOrDefault(tenant, Set.of("none"))));
     Function<String, String> rate = tenant -> RATE_QUERY;
@@ -297,6 +329,204 @@ public final class EndToEndBench {
         rateHeap,
         quantileHeap,
         heapFailure);
+  }
+
+  private static Map<String, Set<String>> jsonAppsByTenant(List<LogGenerator.GeneratedStream> streams) {
+    Map<String, Set<String>> jsonAppsByTenant = new TreeMap<>();
+    for (LogGenerator.GeneratedStream stream : streams) {
+      if (stream.style() == LogStyle.JSON) {
+        jsonAppsByTenant.computeIfAbsent(stream.tenant(), t -> new TreeSet<>()).add(stream.app());
+      }
+    }
+    return jsonAppsByTenant;
+  }
+
+  /** One of the heavy queries, run against a server; answers its time in seconds. */
+  @FunctionalInterface
+  private interface HeavyQuery {
+    double run(LokiHttpClient client) throws IOException, InterruptedException;
+  }
+
+  private record NamedQuery(String name, HeavyQuery query) {}
+
+  /** The outcome of one heavy query in a small fixed heap: its time and heap, or why it failed. */
+  private record BoundedQuery(String name, double seconds, HeapSampler.HeapPeak heap, String failure) {
+    boolean succeeded() {
+      return failure == null;
+    }
+  }
+
+  /** The full scan, the rate over logfmt and the quantile over json, each summed over the tenants. */
+  private static List<NamedQuery> heavyQueries(JsonNode corpus) {
+    long start = corpus.get("startNanos").asLong() - 1;
+    long end = corpus.get("endNanos").asLong() + 1;
+    List<String> tenants = new ArrayList<>();
+    corpus.get("rareWordLinesByTenant").fieldNames().forEachRemaining(tenants::add);
+    Map<String, Set<String>> jsonApps = jsonAppsByTenant(new LogGenerator(corpus.get("seed").asLong(), GeneratorOptions.benchmark()).streams());
+    Function<String, String> quantile = tenant -> quantileQuery(String.join("|", jsonApps.getOrDefault(tenant, Set.of("none"))));
+    return List.of(
+        new NamedQuery(
+            "full scan",
+            client -> timeTenantQueries(client, corpus, tenant -> "{namespace=\"" + tenant + "\"} |= \"" + LogGenerator.RARE_WORD + "\"", start, end).seconds),
+        new NamedQuery("rate", client -> timeMetricQuery(client, tenants, tenant -> RATE_QUERY, start, end).seconds),
+        new NamedQuery("quantile", client -> timeMetricQuery(client, tenants, quantile, start, end).seconds));
+  }
+
+  /**
+   * Runs the heavy queries in a server restarted on {@code dataDir} with {@code -Xmx<queryHeap>}:
+   * each once to warm up and once measured. The server exits on the first OutOfMemoryError, so an
+   * OOM cannot be answered as a partial result; a failed query is recorded and the server restarted
+   * for the next one.
+   */
+  private List<BoundedQuery> boundedHeapQueries(Path dataDir, JsonNode corpus, Path workDir) throws Exception {
+    System.err.println("  " + workDir + ": heavy queries in -Xmx" + queryHeap + " ...");
+    List<String> jvm = new ArrayList<>();
+    for (String option : serverJvmOptions) {
+      // The small heap replaces any heap size the other servers were given.
+      if (!option.startsWith("-Xmx") && !option.startsWith("-Xms") && !option.startsWith("-XX:MaxRAMPercentage")) {
+        jvm.add(option);
+      }
+    }
+    jvm.add("-Xmx" + queryHeap);
+    jvm.add("-XX:+ExitOnOutOfMemoryError");
+    Path log = workDir.resolve("server-bounded-heap.log");
+    Files.deleteIfExists(log);
+    List<BoundedQuery> outcomes = new ArrayList<>();
+    ServerProcess server = null;
+    HeapSampler sampler = null;
+    try {
+      for (NamedQuery query : heavyQueries(corpus)) {
+        if (server == null || !server.isAlive()) {
+          if (sampler != null) {
+            closeSampler(sampler, server);
+          }
+          if (server != null) {
+            server.close();
+          }
+          server = ServerProcess.start(jar, dataDir, log, jvm, List.of("--config", writeServerConfig().toString()), Duration.ofMinutes(10));
+          sampler = HeapSampler.attach(server.pid());
+        }
+        LokiHttpClient client = server.client();
+        HeapSampler activeSampler = sampler;
+        try {
+          query.query.run(client);
+          HeapSampler.Measured<Double> measured = activeSampler.measure(() -> query.query.run(client));
+          outcomes.add(new BoundedQuery(query.name, measured.result(), measured.heap(), null));
+        } catch (IOException e) {
+          // Give an exiting server a moment, so that its OutOfMemoryError is in the log.
+          server.awaitExit(Duration.ofSeconds(10));
+          String failure = !server.isAlive() && Files.readString(log).contains("OutOfMemoryError") ? "OOM" : "error: " + e.getMessage();
+          System.err.println("  " + query.name + " failed in -Xmx" + queryHeap + ": " + failure);
+          outcomes.add(new BoundedQuery(query.name, Double.NaN, null, failure));
+        }
+      }
+      if (server.isAlive()) {
+        // The management connection first: the server's agent goes away with it.
+        sampler.close();
+        sampler = null;
+        server.stopGracefully(Duration.ofMinutes(5));
+      }
+    } finally {
+      if (sampler != null) {
+        closeSampler(sampler, server);
+      }
+      if (server != null) {
+        server.close();
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * Closes the management connection; when the server has exited (an OOM, already reported), its
+   * agent is gone and the close fails by design, so only a failure against a live server is shown.
+   */
+  private static void closeSampler(HeapSampler sampler, ServerProcess server) {
+    try {
+      sampler.close();
+    } catch (IOException e) {
+      if (server != null && server.isAlive()) {
+        System.err.println("  closing the heap sampler of server pid " + server.pid() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Runs only the bounded-heap queries against the data directories of a previous run. */
+  private void runBoundedHeapOnly() throws Exception {
+    JsonNode corpus = new ObjectMapper().readTree(work.resolve("corpus.json").toFile());
+    long rawBytes = corpus.get("rawBytes").asLong();
+    List<BoundedQuery> large = boundedHeapQueries(work.resolve("data-protobuf-snappy"), corpus, work);
+    List<BoundedQuery> small = null;
+    long smallRawBytes = -1;
+    if (smallWork != null) {
+      JsonNode smallCorpus = new ObjectMapper().readTree(smallWork.resolve("corpus.json").toFile());
+      smallRawBytes = smallCorpus.get("rawBytes").asLong();
+      small = boundedHeapQueries(smallWork.resolve("data-protobuf-snappy"), smallCorpus, smallWork);
+    }
+    boundedHeapRows(large, small, rawBytes, smallRawBytes);
+    printTable(corpus.get("lines").asLong(), rawBytes, corpus.get("streams").asInt());
+    System.out.println();
+    System.out.println(boundedHeapSummary(large, small, rawBytes, smallRawBytes));
+  }
+
+  private void boundedHeapRows(List<BoundedQuery> large, List<BoundedQuery> small, long largeRawBytes, long smallRawBytes) {
+    String smallPrefix = small == null ? "second corpus: not measured" : megabytes(smallRawBytes) + " corpus: ";
+    row(
+        "heavy queries in -Xmx" + queryHeap,
+        "scan / rate / quantile",
+        boundedOutcomes(large),
+        small == null ? smallPrefix : smallPrefix + boundedOutcomes(small),
+        "");
+    row("", "seconds", boundedSeconds(large), small == null ? "" : smallPrefix + boundedSeconds(small), "");
+    long largeMax = maxAfterGc(large);
+    long smallMax = small == null ? -1 : maxAfterGc(small);
+    row(
+        "",
+        "MB after GC (max)",
+        boundedAfterGc(large) + " (" + afterGcMegabytes(largeMax) + ")",
+        small == null ? "" : smallPrefix + boundedAfterGc(small) + " (" + afterGcMegabytes(smallMax) + ")",
+        largeMax > 0 && smallMax > 0 ? decimal((double) largeMax / smallMax) + " (max, large/small)" : "");
+  }
+
+  private static String boundedOutcomes(List<BoundedQuery> outcomes) {
+    return String.join(" / ", outcomes.stream().map(outcome -> outcome.succeeded() ? "ok" : outcome.failure).toList());
+  }
+
+  private static String boundedSeconds(List<BoundedQuery> outcomes) {
+    return String.join(" / ", outcomes.stream().map(outcome -> outcome.succeeded() ? decimal3(outcome.seconds) : "-").toList());
+  }
+
+  private static String boundedAfterGc(List<BoundedQuery> outcomes) {
+    return String.join(" / ", outcomes.stream().map(outcome -> outcome.succeeded() ? afterGcMegabytes(outcome.heap.maxAfterGcBytes()) : "-").toList());
+  }
+
+  private static String afterGcMegabytes(long bytes) {
+    return bytes < 0 ? "no GC" : number(bytes / 1e6);
+  }
+
+  /** The largest heap after a collection over the queries that succeeded; -1 when none collected. */
+  private static long maxAfterGc(List<BoundedQuery> outcomes) {
+    long max = -1;
+    for (BoundedQuery outcome : outcomes) {
+      if (outcome.succeeded()) {
+        max = Math.max(max, outcome.heap.maxAfterGcBytes());
+      }
+    }
+    return max;
+  }
+
+  private String boundedHeapSummary(List<BoundedQuery> large, List<BoundedQuery> small, long largeRawBytes, long smallRawBytes) {
+    boolean largeOk = large.stream().allMatch(BoundedQuery::succeeded);
+    StringBuilder summary = new StringBuilder("heaviest queries in -Xmx" + queryHeap + ": ");
+    summary.append(largeOk ? "ok" : "FAILED (" + boundedOutcomes(large) + ")").append(" at ").append(megabytes(largeRawBytes));
+    if (small != null) {
+      boolean smallOk = small.stream().allMatch(BoundedQuery::succeeded);
+      summary.append(smallOk ? " and ok" : " and FAILED (" + boundedOutcomes(small) + ")").append(" at ").append(megabytes(smallRawBytes));
+      summary.append("; max after-GC heap ").append(afterGcMegabytes(maxAfterGc(large))).append(" vs ").append(afterGcMegabytes(maxAfterGc(small))).append(" MB");
+    } else {
+      summary.append("; max after-GC heap ").append(afterGcMegabytes(maxAfterGc(large))).append(" MB");
+    }
+    return summary.toString();
   }
 
   private static String selectorOf(Labels labels) {
@@ -413,9 +643,13 @@ public final class EndToEndBench {
       """;
 
   private ServerProcess startServer(Path dataDir, Path logFile, Duration readyTimeout) throws IOException, InterruptedException {
+    return ServerProcess.start(jar, dataDir, logFile, serverJvmOptions, List.of("--config", writeServerConfig().toString()), readyTimeout);
+  }
+
+  private Path writeServerConfig() throws IOException {
     Path config = work.resolve("bench-server.yaml");
     Files.writeString(config, SERVER_CONFIG);
-    return ServerProcess.start(jar, dataDir, logFile, serverJvmOptions, List.of("--config", config.toString()), readyTimeout);
+    return config;
   }
 
   /** Total bytes of a directory and bytes under any directory named like a WAL. */

@@ -136,6 +136,11 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Waits up to the timeout for the process to exit on its own; true when it has. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
