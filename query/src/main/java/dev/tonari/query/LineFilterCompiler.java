@@ -8,6 +8,7 @@ import dev.tonari.logql.LogqlParseException;
 import dev.tonari.logql.LogqlRegex;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LiteralLinePredicate;
+import dev.tonari.store.PrefilteredLinePredicate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -18,7 +19,9 @@ import java.util.Set;
  * Compiles a chain of line filters into one {@link LinePredicate} over UTF-8 bytes, so that the
  * store can drop lines before any String is made. Literal filters search bytes; regex filters run
  * RE2/J on the bytes (linear time). Also lists the literals every kept line must contain, which
- * the store uses to skip blocks by their bloom filters.
+ * the store uses to skip blocks by their bloom filters; a chain that is not only plain {@code |=}
+ * literals but has such literals compiles to a {@link PrefilteredLinePredicate}, so that the store
+ * searches them over whole blocks and runs the regexes only on the lines that hold them.
  */
 public final class LineFilterCompiler {
   private LineFilterCompiler() {}
@@ -41,17 +44,22 @@ public final class LineFilterCompiler {
     for (int i = 0; i < filters.size(); i++) {
       stages[i] = compileFilter(filters.get(i));
     }
+    LinePredicate chain;
     if (stages.length == 1) {
-      return stages[0];
-    }
-    return (buffer, offset, length) -> {
-      for (LinePredicate stage : stages) {
-        if (!stage.test(buffer, offset, length)) {
-          return false;
+      chain = stages[0];
+    } else {
+      chain = (buffer, offset, length) -> {
+        for (LinePredicate stage : stages) {
+          if (!stage.test(buffer, offset, length)) {
+            return false;
+          }
         }
-      }
-      return true;
-    };
+        return true;
+      };
+    }
+    // Every kept line holds the required literals (also those found inside regexes): the store
+    // searches them over whole blocks, and the chain (a regex, say) runs only on the lines holding them.
+    return PrefilteredLinePredicate.of(requiredLiterals(filters), chain);
   }
 
   /** The literals when every filter is a plain {@code |= "text"} without alternatives, else null. */
@@ -87,7 +95,13 @@ public final class LineFilterCompiler {
           if (filter.operator() == LineFilterOperator.CONTAINS) {
             ofTerm.add(text.value());
           } else {
-            ofTerm.addAll(RegexLiterals.requiredLiterals(text.value()));
+            for (String literal : RegexLiterals.requiredLiterals(text.value())) {
+              // RE2/J reads an invalid UTF-8 byte of a line as U+FFFD, whose UTF-8 bytes the line then
+              // lacks: such a literal is not certain to be in the bytes of every matching line.
+              if (literal.indexOf('\uFFFD') < 0) {
+                ofTerm.add(literal);
+              }
+            }
           }
         }
         ofTerm.remove("");

@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdException;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LiteralLinePredicate;
+import dev.tonari.store.PrefilteredLinePredicate;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,17 +43,23 @@ final class BlockDecoder implements AutoCloseable {
   private int parseLimit;
 
   /**
-   * The literals of a {@link LiteralLinePredicate} as Latin-1 strings (one char per byte, so
-   * matching stays byte-exact), the longest first; null for any other filter. A block is then
+   * The literals of a {@link LiteralLinePredicate} or of a {@link PrefilteredLinePredicate} as
+   * Latin-1 strings (one char per byte, so matching stays byte-exact), the longest first; null for
+   * any other filter. A block is then
    * searched as a whole with {@link String#indexOf}, which the JVM vectorizes, and hits are mapped
    * to lines.
    */
   static String[] latin1Keys(LinePredicate filter) {
-    if (!(filter instanceof LiteralLinePredicate literalFilter)) {
+    List<byte[]> filterLiterals;
+    if (filter instanceof LiteralLinePredicate literalFilter) {
+      filterLiterals = literalFilter.literals();
+    } else if (filter instanceof PrefilteredLinePredicate prefiltered) {
+      filterLiterals = prefiltered.literals();
+    } else {
       return null;
     }
     List<byte[]> literals = new ArrayList<>();
-    for (byte[] literal : literalFilter.literals()) {
+    for (byte[] literal : filterLiterals) {
       // Every line contains the empty literal; searching for it would not advance.
       if (literal.length > 0) {
         literals.add(literal);
@@ -217,12 +224,15 @@ final class BlockDecoder implements AutoCloseable {
 
   /**
    * Fills {@link #matches} with the entries in [low, high) whose line passes the filter: with
-   * literal keys the block is searched as a whole, otherwise the filter is called per line.
+   * literal keys (of a {@link LiteralLinePredicate} or {@link PrefilteredLinePredicate}) the block
+   * is searched as a whole and a prefiltered filter's confirmation runs on the hit lines only;
+   * otherwise the filter is called per line.
    */
   void findMatches(int low, int high, LinePredicate filter, String[] literalKeys) {
     matchCount = 0;
     if (literalKeys != null) {
-      findLiteralMatches(low, high, literalKeys);
+      // A prefiltered filter's own test would search the literals again: only its confirmation runs per hit line.
+      findLiteralMatches(low, high, literalKeys, filter instanceof PrefilteredLinePredicate prefiltered ? prefiltered.confirmation() : null);
       return;
     }
     for (int i = low; i < high; i++) {
@@ -234,13 +244,16 @@ final class BlockDecoder implements AutoCloseable {
 
   /**
    * The first key is searched over the lines of the range as one Latin-1 string; a hit inside a
-   * line selects that line (binary search over the offsets) if the other keys are in it too, and
-   * the search goes on after that line; a hit that runs over a line's end is no match.
+   * line selects that line (binary search over the offsets) if the other keys are in it too and
+   * the confirmation (when not null) accepts it, and the search goes on after that line; a hit
+   * that runs over a line's end is no match.
    */
-  private void findLiteralMatches(int low, int high, String[] literalKeys) {
+  private void findLiteralMatches(int low, int high, String[] literalKeys, LinePredicate confirmation) {
     if (literalKeys.length == 0) {
       for (int i = low; i < high; i++) {
-        matches[matchCount++] = i;
+        if (confirmation == null || confirmation.test(raw, lineOffsets[i], lineLengths[i])) {
+          matches[matchCount++] = i;
+        }
       }
       return;
     }
@@ -266,8 +279,11 @@ final class BlockDecoder implements AutoCloseable {
       }
       boolean all = true;
       for (int k = 1; k < literalKeys.length && all; k++) {
-        int other = lines.indexOf(literalKeys[k], lineStart);
-        all = other >= 0 && other + literalKeys[k].length() <= lineEnd;
+        // Bounded to the line: a key missing from it must not cost a search through the rest of the block.
+        all = lines.indexOf(literalKeys[k], lineStart, lineEnd) >= 0;
+      }
+      if (all && confirmation != null) {
+        all = confirmation.test(raw, lineOffsets[line], lineLengths[line]);
       }
       if (all) {
         matches[matchCount++] = line;

@@ -13,7 +13,9 @@ import dev.tonari.store.ScanListener;
  * checked, then zstd decompresses straight from the part's buffer into a byte array that is
  * reused for every block, and the columns are decoded into reused arrays. Lines are tested and
  * exposed in place, so scanning allocates nothing per entry; structured metadata is decoded only
- * when asked for. A {@link LiteralLinePredicate} filter is searched over the whole block at once.
+ * when asked for. A {@link LiteralLinePredicate} filter is searched over the whole block at once,
+ * and so are the literals of a {@link dev.tonari.store.PrefilteredLinePredicate} (its confirmation
+ * then runs on the lines holding them only).
  * Every block read is reported to the {@link ScanListener} (before it is read, and with its lines
  * inside the time range once decoded); its {@link dev.tonari.store.ScanAbortedException} leaves
  * {@link #next()} unchanged.
