@@ -182,7 +182,7 @@ class PartRoundTripTest {
     assertThat(defaults.level()).isZero();
     assertThat(defaults.zstdLevel()).isEqualTo(3);
     assertThat(defaults.blockTargetBytes()).isEqualTo(512 * 1024);
-    assertThat(defaults.bloomFalsePositiveRate()).isEqualTo(0.02);
+    assertThat(defaults.bloomFalsePositiveRate()).isEqualTo(0.01);
     PartWriterOptions merge = PartWriterOptions.forMerge("t", 2, List.of("a"));
     assertThat(merge.zstdLevel()).isEqualTo(PartWriterOptions.MERGE_ZSTD_LEVEL);
     assertThat(merge.level()).isEqualTo(2);
