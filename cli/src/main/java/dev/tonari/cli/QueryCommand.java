@@ -87,8 +87,14 @@ final class QueryCommand implements Callable<Integer> {
     JsonNode answer = new ObjectMapper().readTree(response.body());
     QueryOutput formatter = new QueryOutput(output, Terminal.detect(), ZoneId.systemDefault());
     PrintStream out = System.out;
-    for (QueryOutput.Row row : QueryOutput.rows(answer, direction)) {
-      out.println(formatter.format(row));
+    if (QueryOutput.isMetric(answer)) {
+      for (QueryOutput.Sample sample : QueryOutput.samples(answer)) {
+        out.println(formatter.format(sample));
+      }
+    } else {
+      for (QueryOutput.Row row : QueryOutput.rows(answer, direction)) {
+        out.println(formatter.format(row));
+      }
     }
     out.flush();
     return 0;

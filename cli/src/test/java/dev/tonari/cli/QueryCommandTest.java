@@ -73,6 +73,31 @@ class QueryCommandTest {
   }
 
   @Test
+  void metricAnswersPrintOnePointPerLine() throws Exception {
+    JsonNode matrix = new ObjectMapper().readTree("""
+        {"status":"success","data":{"resultType":"matrix","result":[
+          {"metric":{"app":"api"},"values":[[1795756902.382,"2"],[1795756962.382,"0.5"]]},
+          {"metric":{"app":"web"},"values":[[1795756902.382,"NaN"]]}
+        ]}}""");
+    assertThat(QueryOutput.isMetric(matrix)).isTrue();
+    QueryOutput plain = new QueryOutput(QueryOutput.Mode.DEFAULT, new Terminal(false), ZoneOffset.UTC);
+    assertThat(QueryOutput.samples(matrix).stream().map(plain::format).toList()).containsExactly(
+        "2026-11-27T05:21:42.382Z {app=\"api\"} 2",
+        "2026-11-27T05:22:42.382Z {app=\"api\"} 0.5",
+        "2026-11-27T05:21:42.382Z {app=\"web\"} NaN");
+    JsonNode vector = new ObjectMapper().readTree("""
+        {"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1700000000,"42"]}]}}""");
+    QueryOutput jsonl = new QueryOutput(QueryOutput.Mode.JSONL, new Terminal(false), ZoneOffset.UTC);
+    assertThat(jsonl.format(QueryOutput.samples(vector).get(0)))
+        .isEqualTo("{\"timestamp\":\"2023-11-14T22:13:20Z\",\"labels\":{},\"value\":\"42\"}");
+    JsonNode scalar = new ObjectMapper().readTree("""
+        {"status":"success","data":{"resultType":"scalar","result":[1700000000.5,"2"]}}""");
+    QueryOutput raw = new QueryOutput(QueryOutput.Mode.RAW, new Terminal(false), ZoneOffset.UTC);
+    assertThat(raw.format(QueryOutput.samples(scalar).get(0))).isEqualTo("{}\t2023-11-14T22:13:20.500Z\t2");
+    assertThat(QueryOutput.isMetric(new ObjectMapper().readTree(ANSWER))).isFalse();
+  }
+
+  @Test
   void rawAndJsonlAndColourLayouts() throws Exception {
     JsonNode answer = new ObjectMapper().readTree(ANSWER);
     List<QueryOutput.Row> forward = QueryOutput.rows(answer, Direction.FORWARD);
