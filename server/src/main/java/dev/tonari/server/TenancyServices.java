@@ -2,6 +2,7 @@ package dev.tonari.server;
 
 import dev.tonari.logql.LogqlParseException;
 import dev.tonari.logql.LogqlParser;
+import dev.tonari.query.LabelSelector;
 import dev.tonari.tenancy.auth.AuditLog;
 import dev.tonari.tenancy.auth.FailedAuthRateLimiter;
 import dev.tonari.tenancy.auth.TokenStore;
@@ -17,8 +18,11 @@ import dev.tonari.tenancy.usage.UsageMeter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * (watched files, or just the server config's defaults), tokens, the audit log, the limiters and
  * the usage meter, all under the server's data directory.
  *
- * <p>The store is opened after this (its retention reads {@link #retentionFor}), and the usage
+ * <p>The store is opened after this (its retention reads {@link #retentionPolicyFor}), and the usage
  * meter's stored-bytes figures come from it, so {@link #attachStoredBytes} connects them once the
  * store exists; until then stored bytes read as none.
  */
@@ -48,6 +52,8 @@ final class TenancyServices implements AutoCloseable {
   final UsageMeter meter;
   private final AtomicReference<StoredBytesSource> storedBytes;
   private final ScheduledExecutorService evictor;
+  /** Per tenant, its retention policy with LogQL selectors compiled, and the policy it came from. */
+  private final Map<String, CompiledRetention> compiledRetention = new ConcurrentHashMap<>();
 
   private TenancyServices(TenantConfigWatcher watcher, TenantConfig staticConfig, TokenStore tokens, AuditLog audit, UsageMeter meter,
       AtomicReference<StoredBytesSource> storedBytes, Duration streamIdleTimeout, int failedAttemptsPerMinute) {
@@ -136,13 +142,41 @@ final class TenancyServices implements AutoCloseable {
   }
 
   /**
-   * The retention the store applies to a tenant's parts. Parts mix a tenant's streams, so the
-   * store cannot apply {@code retention_stream} rules per stream: the longest period among the
-   * tenant's period and its rules is used, so that no rule ever loses data it was meant to keep
-   * (shorter per-stream rules are not enforced yet).
+   * The retention the store applies to a tenant: its period and its {@code retention_stream}
+   * rules, selectors compiled with LogQL. Compiled once per tenant and config version (the store
+   * asks at every flush and retention round).
    */
-  Duration retentionFor(String tenant) {
+  dev.tonari.store.engine.RetentionPolicy retentionPolicyFor(String tenant) {
     RetentionPolicy policy = current().retentionFor(tenant);
+    CompiledRetention cached = compiledRetention.get(tenant);
+    if (cached != null && cached.source().equals(policy)) {
+      return cached.compiled();
+    }
+    dev.tonari.store.engine.RetentionPolicy compiled = compile(tenant, policy);
+    compiledRetention.put(tenant, new CompiledRetention(policy, compiled));
+    return compiled;
+  }
+
+  private record CompiledRetention(RetentionPolicy source, dev.tonari.store.engine.RetentionPolicy compiled) {}
+
+  private static dev.tonari.store.engine.RetentionPolicy compile(String tenant, RetentionPolicy policy) {
+    List<dev.tonari.store.engine.RetentionPolicy.StreamRule> rules = new ArrayList<>(policy.streamRules().size());
+    for (RetentionPolicy.StreamRule rule : policy.streamRules()) {
+      try {
+        LabelSelector selector = LabelSelector.compile(LogqlParser.parseMatchers(rule.selector()));
+        rules.add(new dev.tonari.store.engine.RetentionPolicy.StreamRule(rule.selector(), selector, rule.period(), rule.priority()));
+      } catch (LogqlParseException e) {
+        // The loader validated every selector, so this is a bug; keeping the longest period
+        // never deletes what some rule meant to keep.
+        log.error("retention_stream selector {} of tenant {} does not compile; keeping its longest period for every stream", rule.selector(), tenant, e);
+        return dev.tonari.store.engine.RetentionPolicy.of(longestPeriod(policy));
+      }
+    }
+    return new dev.tonari.store.engine.RetentionPolicy(policy.period(), rules);
+  }
+
+  /** The longest of a policy's periods (zero, forever, is the longest). */
+  private static Duration longestPeriod(RetentionPolicy policy) {
     Duration longest = policy.period();
     if (longest.isZero()) {
       return longest;

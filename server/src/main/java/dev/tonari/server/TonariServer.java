@@ -59,7 +59,8 @@ public final class TonariServer implements AutoCloseable {
       DiskLogStoreConfig storeConfig = DiskLogStoreConfig.defaults(config.dataDir())
           .withFlushHeadBytes(config.flushSizeBytes())
           .withFlushAge(config.flushAge())
-          .withRetention(config.retentionPeriod(), tenancy::retentionFor);
+          .withRetention(config.retentionPeriod(), null)
+          .withRetentionPolicies(tenancy::retentionPolicyFor);
       store = DiskLogStore.open(storeConfig);
     } catch (IOException | RuntimeException e) {
       closeAfterFailedStart(tenancy, e);
@@ -83,6 +84,8 @@ public final class TonariServer implements AutoCloseable {
     metrics.registerCounter("tonari_merges", "Merges of small parts into larger ones.", store::merges);
     metrics.registerCounter("tonari_merge_bytes_written", "Bytes of parts written by merges.", store::mergeBytesWritten);
     metrics.registerCounter("tonari_retention_deleted_parts", "Parts deleted by retention.", store::retentionDeletedParts);
+    metrics.registerCounter(
+        "tonari_retention_rewritten_parts", "Parts rewritten without the entries of streams past their retention_stream period.", store::retentionRewrittenParts);
     metrics.registerCounter("tonari_corrupt_parts", "Parts that failed a checksum and were set aside in quarantine.", store::corruptParts);
     metrics.registerCounter("tonari_blocks_skipped_by_bloom", "Blocks skipped because their bloom filter excluded a |= literal.", store::blocksSkippedByBloom);
     metrics.registerCounter("tonari_blocks_skipped_by_time", "Blocks skipped because of their time range.", store::blocksSkippedByTime);

@@ -357,21 +357,54 @@ public final class DiskLogStore implements LogStore {
       return null;
     }
     snapshots.sort(Comparator.comparing(HeadStreamSnapshot::labels));
+    // Entries already past their stream's retention are not written: a part made of them would
+    // only be deleted or rewritten by the next retention pass.
+    RetentionPolicy retention = config.retentionPolicyFor(tenant);
+    long nowNanos = nowNanos();
+    long[] cutoffs = new long[snapshots.size()];
+    boolean anyKept = false;
+    for (int s = 0; s < snapshots.size(); s++) {
+      HeadStreamSnapshot snapshot = snapshots.get(s);
+      cutoffs[s] = retention.keepsEverything() ? Long.MIN_VALUE : retention.cutoffNanos(snapshot.labels(), nowNanos);
+      for (int p = 0; p < snapshot.size() && !anyKept; p++) {
+        anyKept = snapshot.timestamp(p) >= cutoffs[s];
+      }
+    }
+    if (!anyKept) {
+      log.info("flush dropped the head entries of tenant {}: all are past retention", tenant);
+      return null;
+    }
     long sequence = nextSequence.getAndIncrement();
     String key = PartHandle.key(tenant, 0, sequence);
     return writePart(
         key,
         PartWriterOptions.defaults(tenant),
         writer -> {
-          for (HeadStreamSnapshot snapshot : snapshots) {
-            writer.beginStream(snapshot.labels());
+          for (int s = 0; s < snapshots.size(); s++) {
+            HeadStreamSnapshot snapshot = snapshots.get(s);
+            long cutoff = cutoffs[s];
             byte[] lines = snapshot.lineBuffer();
+            boolean begun = false;
             for (int p = 0; p < snapshot.size(); p++) {
+              if (snapshot.timestamp(p) < cutoff) {
+                continue;
+              }
+              if (!begun) {
+                writer.beginStream(snapshot.labels());
+                begun = true;
+              }
               writer.add(snapshot.timestamp(p), lines, snapshot.lineOffset(p), snapshot.lineLength(p), snapshot.metadata(p));
             }
-            writer.endStream();
+            if (begun) {
+              writer.endStream();
+            }
           }
         });
+  }
+
+  private long nowNanos() {
+    Instant now = config.clock().instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   @FunctionalInterface
@@ -835,46 +868,140 @@ public final class DiskLogStore implements LogStore {
     }
   }
 
-  /** Deletes parts whose newest entry is older than their tenant's retention; returns how many. */
+  /**
+   * A part holding some entries past retention is rewritten without them only when they are at
+   * least this share of its entries: rewriting for a handful of entries would copy a whole part
+   * (bounded write amplification); the rest waits until more of the part expires, or all of it.
+   */
+  static final double RETENTION_REWRITE_MIN_SHARE = 0.10;
+
+  /**
+   * Applies each tenant's {@link RetentionPolicy}: deletes parts whose every stream is past its
+   * stream's cutoff, and rewrites, without the expired entries, parts where expired entries are
+   * at least {@link #RETENTION_REWRITE_MIN_SHARE} of the part. A rewritten part names the old
+   * one in {@code replaces}, so a crash between publishing it and deleting the old part is
+   * resolved at startup (and reads de-duplicate meanwhile). Returns how many parts were deleted
+   * or rewritten.
+   */
   public int applyRetention() throws IOException {
     maintenanceLock.lock();
     try {
-      Instant now = config.clock().instant();
-      int deleted = 0;
-      for (Map.Entry<String, List<PartHandle>> tenantParts : state.parts().entrySet()) {
+      long nowNanos = nowNanos();
+      int changed = 0;
+      for (Map.Entry<String, List<PartHandle>> tenantParts : new TreeMap<>(state.parts()).entrySet()) {
         String tenant = tenantParts.getKey();
-        Duration retention = config.retentionFor(tenant);
-        if (retention.isZero() || retention.isNegative()) {
+        RetentionPolicy retention = config.retentionPolicyFor(tenant);
+        if (retention.keepsEverything()) {
           continue;
         }
-        Instant cutoff = now.minus(retention);
-        long cutoffNanos = cutoff.getEpochSecond() * 1_000_000_000L + cutoff.getNano();
+        Map<Labels, Long> cutoffByStream = new HashMap<>();
         Set<String> expired = new HashSet<>();
+        List<PartHandle> toRewrite = new ArrayList<>();
         for (PartHandle part : tenantParts.getValue()) {
-          if (part.summary().maxTimestamp() < cutoffNanos) {
+          long expiredEntries = 0;
+          boolean allExpired = true;
+          for (PartStream stream : part.streams()) {
+            long cutoff = cutoffByStream.computeIfAbsent(stream.labels(), labels -> retention.cutoffNanos(labels, nowNanos));
+            if (stream.maxTimestamp() < cutoff) {
+              expiredEntries += stream.entries();
+            } else {
+              allExpired = false;
+              expiredEntries += estimatedEntriesBefore(stream, cutoff);
+            }
+          }
+          if (allExpired) {
             expired.add(part.key());
+          } else if (expiredEntries > 0 && expiredEntries >= RETENTION_REWRITE_MIN_SHARE * part.summary().entries()) {
+            toRewrite.add(part);
           }
         }
-        if (expired.isEmpty()) {
-          continue;
-        }
-        synchronized (stateLock) {
-          state = new State(state.live(), state.frozen(), withoutParts(state.parts(), tenant, expired));
-        }
-        for (PartHandle part : tenantParts.getValue()) {
-          if (expired.contains(part.key())) {
-            retire(part);
-            objectStore.delete(part.key());
-            metrics.retentionDeletedParts.increment();
-            deleted++;
-            log.info("retention deleted part {} of tenant {} (newest entry older than {})", part.key(), tenant, retention);
+        if (!expired.isEmpty()) {
+          synchronized (stateLock) {
+            state = new State(state.live(), state.frozen(), withoutParts(state.parts(), tenant, expired));
           }
+          for (PartHandle part : tenantParts.getValue()) {
+            if (expired.contains(part.key())) {
+              retire(part);
+              objectStore.delete(part.key());
+              metrics.retentionDeletedParts.increment();
+              changed++;
+              log.info("retention deleted part {} of tenant {} (every stream past its retention)", part.key(), tenant);
+            }
+          }
+        }
+        for (PartHandle part : toRewrite) {
+          rewriteWithoutExpired(tenant, part, cutoffByStream);
+          changed++;
         }
       }
-      return deleted;
+      return changed;
     } finally {
       maintenanceLock.unlock();
     }
+  }
+
+  /**
+   * How many of a stream's entries are older than the cutoff, assuming they are spread evenly
+   * between its first and last timestamps: the index has no finer count, and reading the blocks
+   * on every maintenance round to count exactly would cost more than the estimate's error.
+   */
+  private static long estimatedEntriesBefore(PartStream stream, long cutoff) {
+    if (cutoff <= stream.minTimestamp()) {
+      return 0;
+    }
+    double span = (double) stream.maxTimestamp() - stream.minTimestamp() + 1;
+    double share = ((double) cutoff - stream.minTimestamp()) / span;
+    return (long) (stream.entries() * Math.min(1.0, share));
+  }
+
+  /** Replaces a part with one holding only its entries within their streams' retention. */
+  private void rewriteWithoutExpired(String tenant, PartHandle part, Map<Labels, Long> cutoffByStream) throws IOException {
+    List<PartStream> streams = part.streams();
+    String key = PartHandle.key(tenant, part.level(), nextSequence.getAndIncrement());
+    PartHandle rewritten =
+        writePart(
+            key,
+            PartWriterOptions.forMerge(tenant, part.level(), List.of(part.key())),
+            writer -> {
+              for (int s = 0; s < streams.size(); s++) {
+                PartStream stream = streams.get(s);
+                long cutoff = cutoffByStream.get(stream.labels());
+                if (stream.maxTimestamp() < cutoff) {
+                  continue;
+                }
+                List<MergingCursor.Source> sources =
+                    List.of(new MergingCursor.Source(part.reader().cursor(s, cutoff, Long.MAX_VALUE, Direction.FORWARD, LinePredicate.ALL, List.of()), part));
+                try (MergingCursor cursor = new MergingCursor(stream.labels(), sources, Direction.FORWARD, this::quarantine)) {
+                  boolean begun = false;
+                  while (cursor.next()) {
+                    if (!begun) {
+                      writer.beginStream(stream.labels());
+                      begun = true;
+                    }
+                    writer.add(cursor.timestamp(), cursor.lineBuffer(), cursor.lineOffset(), cursor.lineLength(), cursor.metadata());
+                  }
+                  if (begun) {
+                    writer.endStream();
+                  }
+                }
+              }
+            });
+    synchronized (stateLock) {
+      Map<String, List<PartHandle>> parts = withoutParts(state.parts(), tenant, Set.of(part.key()));
+      if (rewritten.summary().entries() > 0) {
+        parts = withPart(parts, rewritten);
+      }
+      state = new State(state.live(), state.frozen(), parts);
+    }
+    if (rewritten.summary().entries() == 0) {
+      objectStore.delete(rewritten.key());
+    }
+    retire(part);
+    objectStore.delete(part.key());
+    metrics.retentionRewrittenParts.increment();
+    log.info(
+        "retention rewrote part {} of tenant {} as {} ({} of {} entries kept)",
+        part.key(), tenant, key, rewritten.summary().entries(), part.summary().entries());
   }
 
   // ------------------------------------------------------------------------------- statistics

@@ -24,6 +24,9 @@ import java.util.function.Function;
  *     zero means no background thread (the caller invokes {@link DiskLogStore#maintain()})
  * @param objectStore where parts live; null means a {@code LocalObjectStore} under {@code
  *     dataDirectory/objects}, owned and closed by the store
+ * @param retentionPolicyByTenant the full retention policy of one tenant, with per-stream rules
+ *     ({@code retention_stream}); null, or a null answer, falls back to {@code retentionByTenant}
+ *     and {@code retentionPeriod} as a policy without rules
  */
 public record DiskLogStoreConfig(
     Path dataDirectory,
@@ -34,7 +37,8 @@ public record DiskLogStoreConfig(
     MergePolicy mergePolicy,
     Clock clock,
     Duration maintenanceInterval,
-    ObjectStore objectStore) {
+    ObjectStore objectStore,
+    Function<String, RetentionPolicy> retentionPolicyByTenant) {
   public DiskLogStoreConfig {
     if (dataDirectory == null) {
       throw new IllegalArgumentException("data directory must be set");
@@ -59,6 +63,20 @@ public record DiskLogStoreConfig(
     }
   }
 
+  /** Without per-stream retention policies. */
+  public DiskLogStoreConfig(
+      Path dataDirectory,
+      long flushHeadBytes,
+      Duration flushAge,
+      Duration retentionPeriod,
+      Function<String, Duration> retentionByTenant,
+      MergePolicy mergePolicy,
+      Clock clock,
+      Duration maintenanceInterval,
+      ObjectStore objectStore) {
+    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, null);
+  }
+
   /** 128 MiB or 30 minutes of head, 31 days of retention, default merges, maintenance every 5 s. */
   public static DiskLogStoreConfig defaults(Path dataDirectory) {
     return new DiskLogStoreConfig(
@@ -71,31 +89,45 @@ public record DiskLogStoreConfig(
     return period == null ? retentionPeriod : period;
   }
 
+  /**
+   * The retention policy of a tenant: its own policy when {@code retentionPolicyByTenant} gives
+   * one, otherwise {@link #retentionFor} without per-stream rules.
+   */
+  public RetentionPolicy retentionPolicyFor(String tenant) {
+    RetentionPolicy policy = retentionPolicyByTenant == null ? null : retentionPolicyByTenant.apply(tenant);
+    return policy == null ? RetentionPolicy.of(retentionFor(tenant)) : policy;
+  }
+
+  /** Per-tenant policies with per-stream rules; they take precedence over {@link #withRetention}. */
+  public DiskLogStoreConfig withRetentionPolicies(Function<String, RetentionPolicy> byTenant) {
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, byTenant);
+  }
+
   public DiskLogStoreConfig withFlushHeadBytes(long bytes) {
-    return new DiskLogStoreConfig(dataDirectory, bytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore);
+    return new DiskLogStoreConfig(dataDirectory, bytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant);
   }
 
   public DiskLogStoreConfig withFlushAge(Duration age) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, age, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, age, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant);
   }
 
   public DiskLogStoreConfig withRetention(Duration period, Function<String, Duration> byTenant) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, period, byTenant, mergePolicy, clock, maintenanceInterval, objectStore);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, period, byTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant);
   }
 
   public DiskLogStoreConfig withMergePolicy(MergePolicy policy) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, policy, clock, maintenanceInterval, objectStore);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, policy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant);
   }
 
   public DiskLogStoreConfig withClock(Clock newClock) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, newClock, maintenanceInterval, objectStore);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, newClock, maintenanceInterval, objectStore, retentionPolicyByTenant);
   }
 
   public DiskLogStoreConfig withMaintenanceInterval(Duration interval) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, interval, objectStore);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, interval, objectStore, retentionPolicyByTenant);
   }
 
   public DiskLogStoreConfig withObjectStore(ObjectStore store) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, store);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, store, retentionPolicyByTenant);
   }
 }

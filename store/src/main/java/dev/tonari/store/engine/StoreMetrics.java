@@ -15,6 +15,7 @@ public final class StoreMetrics {
   final LongAdder merges = new LongAdder();
   final LongAdder mergeBytesWritten = new LongAdder();
   final LongAdder retentionDeletedParts = new LongAdder();
+  final LongAdder retentionRewrittenParts = new LongAdder();
   final LongAdder corruptParts = new LongAdder();
   /** Block counters of parts that are no longer open (merged away, deleted, set aside). */
   final LongAdder retiredBlocksSkippedByBloom = new LongAdder();
@@ -77,6 +78,11 @@ public final class StoreMetrics {
   /** Parts deleted because all their entries were older than the retention period. */
   public long retentionDeletedParts() {
     return retentionDeletedParts.sum();
+  }
+
+  /** Parts rewritten without the entries of streams past their retention ({@code retention_stream}). */
+  public long retentionRewrittenParts() {
+    return retentionRewrittenParts.sum();
   }
 
   /** Parts that failed a checksum and were moved to {@code quarantine/}. */
