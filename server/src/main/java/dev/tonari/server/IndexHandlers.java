@@ -54,12 +54,15 @@ final class IndexHandlers {
   private final QueryLimits limits;
   private final ServerMetrics metrics;
   private final LongSupplier nowNanos;
+  private final MultiTenantQuery usage;
 
-  IndexHandlers(LogStore store, QueryLimits limits, ServerMetrics metrics, LongSupplier nowNanos) {
+  /** @param usage meters every answered request as one query ({@link MultiTenantQuery#recordRead}) */
+  IndexHandlers(LogStore store, QueryLimits limits, ServerMetrics metrics, LongSupplier nowNanos, MultiTenantQuery usage) {
     this.store = store;
     this.limits = limits;
     this.metrics = metrics;
     this.nowNanos = nowNanos;
+    this.usage = usage;
   }
 
   /** One bucket of a volume query: entries in [from, to), reported at {@code timestampNanos}. */
@@ -86,6 +89,7 @@ final class IndexHandlers {
     } catch (IOException e) {
       throw new QueryException(500, "reading index stats of tenant " + tenant + ": " + e.getMessage(), e);
     }
+    usage.recordRead(tenant, 0);
     ReadApiJson.writeIndexStats(out, stats);
   }
 
@@ -114,6 +118,7 @@ final class IndexHandlers {
         samplesByName.computeIfAbsent(group.name(), name -> new ArrayList<>()).add(new long[] {bucket.timestampNanos(), group.bytes()});
       }
     }
+    usage.recordRead(tenant, 0);
     List<String> names = new ArrayList<>(samplesByName.keySet());
     // Loki sorts by the first sample, largest first, then by name.
     names.sort(Comparator.<String>comparingLong(name -> samplesByName.get(name).get(0)[1]).reversed().thenComparing(name -> name));

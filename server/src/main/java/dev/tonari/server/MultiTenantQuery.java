@@ -31,7 +31,10 @@ import java.util.function.Function;
  *
  * <p>Usage: a query counts once per tenant, with the bytes the engine scanned ({@link
  * QueryStatistics#bytesScanned()}); a multi-tenant query shares them among its tenants in
- * proportion to the line bytes each tenant's streams delivered (evenly when none did).
+ * proportion to the line bytes each tenant's streams delivered (evenly when none did). The other
+ * read endpoints meter through {@link #recordRead} (labels, label values, series, index stats and
+ * volume: one query each) and {@link #recordTailPoll} (a tail: one query when it opens, then the
+ * bytes of every poll), so every read a tenant makes is counted the same way.
  */
 public final class MultiTenantQuery {
   private static final int MAX_CACHED_ENGINES = 64;
@@ -117,26 +120,72 @@ public final class MultiTenantQuery {
     return result;
   }
 
+  /** Metered as one query that reads no line bytes (see {@link #recordRead}). */
   public List<Labels> series(String tenantSpec, List<String> matchers, long startNanos, long endNanos) throws QueryException {
-    return engineFor(tenantSpec).series(tenantSpec, matchers, startNanos, endNanos);
+    List<Labels> series = engineFor(tenantSpec).series(tenantSpec, matchers, startNanos, endNanos);
+    recordRead(tenantSpec, 0);
+    return series;
   }
 
+  /** Metered as one query that reads no line bytes (see {@link #recordRead}). */
   public List<String> labelNames(String tenantSpec, long startNanos, long endNanos) throws QueryException {
-    return engineFor(tenantSpec).labelNames(tenantSpec, startNanos, endNanos);
+    List<String> names = engineFor(tenantSpec).labelNames(tenantSpec, startNanos, endNanos);
+    recordRead(tenantSpec, 0);
+    return names;
   }
 
+  /** Metered as one query that reads no line bytes (see {@link #recordRead}). */
   public List<String> labelValues(String tenantSpec, String name, long startNanos, long endNanos, String query) throws QueryException {
-    return engineFor(tenantSpec).labelValues(tenantSpec, name, startNanos, endNanos, query);
+    List<String> values = engineFor(tenantSpec).labelValues(tenantSpec, name, startNanos, endNanos, query);
+    recordRead(tenantSpec, 0);
+    return values;
+  }
+
+  /**
+   * Meters one read that is not a LogQL query as one query per tenant of {@code tenantSpec}, its
+   * bytes shared evenly. Labels, series, index stats and volume read only the index (stream labels
+   * and part summaries), never a line, so they pass 0: {@code bytes_scanned} prices line bytes.
+   */
+  public void recordRead(String tenantSpec, long bytesRead) {
+    record(evenWeights(tenantSpec), bytesRead, true);
+  }
+
+  /**
+   * Meters the bytes one poll of a tail scanned, without counting a query: the tail was counted
+   * once, with {@link #recordRead}, when it opened.
+   */
+  public void recordTailPoll(String tenantSpec, long bytesScanned) {
+    record(evenWeights(tenantSpec), bytesScanned, false);
+  }
+
+  private static Map<String, LongAdder> evenWeights(String tenantSpec) {
+    Map<String, LongAdder> weights = new LinkedHashMap<>();
+    for (String tenant : RequestTenants.split(tenantSpec)) {
+      weights.put(tenant, new LongAdder());
+    }
+    return weights;
+  }
+
+  /** The one path to the meter: {@code bytes} shared among tenants by weight ({@link #shares}). */
+  private void record(Map<String, LongAdder> weights, long bytes, boolean countsAsQuery) {
+    if (meter == null) {
+      // No meter (tests of the engine alone): there is no usage to keep.
+      return;
+    }
+    for (Map.Entry<String, Long> share : shares(bytes, weights).entrySet()) {
+      if (countsAsQuery) {
+        meter.recordQuery(share.getKey(), share.getValue());
+      } else {
+        meter.recordScanned(share.getKey(), share.getValue());
+      }
+    }
   }
 
   private Metered metered(String tenantSpec) {
     if (!MultiTenantLogStore.isMultiTenant(tenantSpec)) {
       return new Metered(engineFor(tenantSpec), Map.of(tenantSpec, new LongAdder()));
     }
-    Map<String, LongAdder> delivered = new LinkedHashMap<>();
-    for (String tenant : RequestTenants.split(tenantSpec)) {
-      delivered.put(tenant, new LongAdder());
-    }
+    Map<String, LongAdder> delivered = evenWeights(tenantSpec);
     // A view of its own counts this query's bytes per tenant.
     return new Metered(new QueryEngine(new MultiTenantLogStore(store, delivered), limitsFor(tenantSpec)), delivered);
   }
@@ -152,14 +201,7 @@ public final class MultiTenantQuery {
     }
 
     void record(QueryStatistics statistics) {
-      long scanned = statistics.bytesScanned();
-      if (delivered.size() == 1) {
-        meter.recordQuery(delivered.keySet().iterator().next(), scanned);
-        return;
-      }
-      for (Map.Entry<String, Long> share : shares(scanned, delivered).entrySet()) {
-        meter.recordQuery(share.getKey(), share.getValue());
-      }
+      MultiTenantQuery.this.record(delivered, statistics.bytesScanned(), true);
     }
   }
 

@@ -84,6 +84,7 @@ final class TailHandler implements AutoCloseable {
   private final LongSupplier nowNanos;
   private final int maxTailsPerTenant;
   private final Duration pollInterval;
+  private final MultiTenantQuery usage;
   private final Map<String, Integer> tailsByTenant = new ConcurrentHashMap<>();
   private final Map<String, TailSession> sessions = new ConcurrentHashMap<>();
   private final AtomicLong threadNumber = new AtomicLong();
@@ -91,8 +92,11 @@ final class TailHandler implements AutoCloseable {
   /**
    * @param maxEntriesPerQuery the query engine's {@code max_entries_limit_per_query}, which bounds
    *     {@code limit}
+   * @param usage meters a tail as one query when it opens ({@link MultiTenantQuery#recordRead})
+   *     and the bytes of every poll ({@link MultiTenantQuery#recordTailPoll})
    */
-  TailHandler(QueryEngine engine, int maxEntriesPerQuery, LongSupplier nowNanos, int maxTailsPerTenant, Duration pollInterval) {
+  TailHandler(QueryEngine engine, int maxEntriesPerQuery, LongSupplier nowNanos, int maxTailsPerTenant, Duration pollInterval,
+      MultiTenantQuery usage) {
     if (maxTailsPerTenant <= 0) {
       throw new IllegalArgumentException("max_concurrent_tail_requests must be positive, got " + maxTailsPerTenant);
     }
@@ -104,6 +108,7 @@ final class TailHandler implements AutoCloseable {
     this.nowNanos = nowNanos;
     this.maxTailsPerTenant = maxTailsPerTenant;
     this.pollInterval = pollInterval;
+    this.usage = usage;
   }
 
   /** A validated tail request. */
@@ -273,6 +278,8 @@ final class TailHandler implements AutoCloseable {
 
     @Override
     public void run() {
+      // The tail is one query however long it runs; its polls add only scanned bytes.
+      usage.recordRead(request.tenant(), 0);
       try {
         boolean full = sendNewest();
         while (!stopped(full)) {
@@ -311,6 +318,7 @@ final class TailHandler implements AutoCloseable {
         return false;
       }
       StreamsResult result = engine.logQuery(request.tenant(), request.query(), cursorNanos, end, request.limit(), Direction.BACKWARD);
+      usage.recordTailPoll(request.tenant(), result.statistics().bytesScanned());
       List<StreamResult> forward = new ArrayList<>(result.streams().size());
       for (StreamResult stream : result.streams()) {
         forward.add(new StreamResult(stream.labels(), stream.entries().reversed()));
@@ -329,6 +337,7 @@ final class TailHandler implements AutoCloseable {
       // The entries already sent at the cursor come back first; ask for that many more.
       int limit = (int) Math.min((long) request.limit() + sentAtCursor.size(), maxEntriesPerQuery);
       StreamsResult result = engine.logQuery(request.tenant(), request.query(), cursorNanos, end, limit, Direction.FORWARD);
+      usage.recordTailPoll(request.tenant(), result.statistics().bytesScanned());
       int returned = 0;
       List<StreamResult> unsent = new ArrayList<>(result.streams().size());
       for (StreamResult stream : result.streams()) {

@@ -125,10 +125,10 @@ public final class TonariServer implements AutoCloseable {
       LogStore readView = new MultiTenantLogStore(store);
       AdminHandlers admin = new AdminHandlers(tenancy.tokens, tenancy.audit, tenancy.meter, tenancy::current, clock);
       QueryHandlers queries = new QueryHandlers(multiTenantQuery, metrics, () -> nanosNow(clock));
-      IndexHandlers index = new IndexHandlers(readView, QueryLimits.defaults(), metrics, () -> nanosNow(clock));
+      IndexHandlers index = new IndexHandlers(readView, QueryLimits.defaults(), metrics, () -> nanosNow(clock), multiTenantQuery);
       FormatQueryHandler formatQuery = new FormatQueryHandler(metrics);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
-          () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL);
+          () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
       app = Javalin.create(javalin -> {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;

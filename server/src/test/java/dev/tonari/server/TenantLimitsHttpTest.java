@@ -137,6 +137,39 @@ class TenantLimitsHttpTest {
   }
 
   @Test
+  void everyReadEndpointCountsAsOneQueryOfItsTenantOnly() throws Exception {
+    assertThat(http.push(Identity.bearer(agent), stream("{\"namespace\":\"ns-a\",\"app\":\"api\"}", now - SECOND, "error a")).statusCode())
+        .isEqualTo(204);
+    assertThat(http.push(Identity.bearer(agent), stream("{\"namespace\":\"ns-b\",\"app\":\"api\"}", now - SECOND, "error b")).statusCode())
+        .isEqualTo(204);
+    String selector = encode("{app=\"api\"}");
+    assertThat(http.get(Identity.bearer(readerA), "/loki/api/v1/labels").statusCode()).isEqualTo(200);
+    assertThat(http.get(Identity.bearer(readerA), "/loki/api/v1/series?match[]=" + selector).statusCode()).isEqualTo(200);
+    assertThat(http.get(Identity.bearer(readerA), "/loki/api/v1/index/stats?query=" + selector).statusCode()).isEqualTo(200);
+    HttpResponse<String> logQuery = http.get(Identity.bearer(readerA), "/loki/api/v1/query_range?query=" + encode("{app=\"api\"} |= \"error\""));
+    assertThat(logQuery.statusCode()).isEqualTo(200);
+    assertThat(logQuery.body()).contains("error a").doesNotContain("error b");
+
+    JsonNode usage = JSON.readTree(http.get(Identity.bearer(admin), "/tonari/api/v1/usage").body());
+    long teamAQueries = -1;
+    long teamBQueries = -1;
+    long teamAScanned = -1;
+    for (JsonNode total : usage.path("totals")) {
+      switch (total.path("tenant").asText()) {
+        case "team-a" -> {
+          teamAQueries = total.path("queries").asLong();
+          teamAScanned = total.path("bytes_scanned").asLong();
+        }
+        case "team-b" -> teamBQueries = total.path("queries").asLong();
+        default -> {}
+      }
+    }
+    assertThat(teamAQueries).as("labels, series, index stats and a log query of team-a").isEqualTo(4);
+    assertThat(teamAScanned).as("the log query scanned team-a's line").isPositive();
+    assertThat(teamBQueries).as("team-b pushed but never read").isZero();
+  }
+
+  @Test
   void activeStreamLimitRefusesTheThirdStreamWithLokisMessage() throws Exception {
     for (String app : List.of("one", "two")) {
       assertThat(http.push(Identity.bearer(agent), stream("{\"namespace\":\"ns-b\",\"app\":\"" + app + "\"}", now, "hello")).statusCode())

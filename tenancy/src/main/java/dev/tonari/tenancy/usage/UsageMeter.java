@@ -140,6 +140,16 @@ public final class UsageMeter implements AutoCloseable {
   }
 
   /**
+   * Bytes a tenant's long-running read scanned after it was counted as a query (a tail's later
+   * polls): priced as scanned bytes without counting another query.
+   */
+  public void recordScanned(String tenant, long bytesScanned) {
+    Day day = today();
+    day.counters(tenant).bytesScanned.add(bytesScanned);
+    day.changed();
+  }
+
+  /**
    * Samples stored bytes for the current UTC hour if it has not been sampled yet.
    *
    * @return true when this call credited the hour
