@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.server.ServerConfig;
 import dev.tonari.server.TonariServer;
+import dev.tonari.tenancy.usage.UsageMeter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,5 +115,38 @@ class TenancyCommandsTest {
       assertThat(run("token", "revoke", "--addr", addr, "--token", admin, "r1").exitCode()).isZero();
       assertThat(run("token", "list", "--data-dir", dataDir.toString()).out()).containsPattern("r1 .* revoked");
     }
+  }
+
+  @Test
+  void usageOfflineReadsTheDataDirectoryWithoutAServer() throws Exception {
+    Path dataDir = directory.resolve("data");
+    Clock march14 = Clock.fixed(Instant.parse("2026-03-14T10:00:00Z"), ZoneOffset.UTC);
+    try (UsageMeter meter = UsageMeter.open(dataDir, march14, Map::of)) {
+      meter.recordIngested("team-a", 3, 2_000_000_000L);
+      meter.recordQuery("team-a", 700);
+      meter.recordQuery("team-a", 300);
+      meter.recordQuery("team-b", 5);
+    }
+    String march = "--from=2026-03-01";
+    Run csv = run("usage", "--data-dir", dataDir.toString(), march, "--to=2026-03-31", "--format", "csv");
+    assertThat(csv.exitCode()).as(csv.err()).isZero();
+    List<String> rows = csv.out().lines().toList();
+    assertThat(rows.get(0)).startsWith("day,tenant,entries_ingested,bytes_ingested,");
+    assertThat(rows).anySatisfy(row -> assertThat(row).startsWith("2026-03-14,team-a,3,2000000000,"))
+        .anySatisfy(row -> assertThat(row).startsWith("2026-03-14,team-b,0,0,"));
+
+    Path prices = directory.resolve("tenants.yaml");
+    Files.writeString(prices, "pricing: {currency: EUR, ingested_per_gb: 0.50}\n");
+    Run table = run("usage", "--data-dir", dataDir.toString(), march, "--to=2026-03-31", "--tenant", "team-a", "--tenants-file", prices.toString());
+    assertThat(table.exitCode()).as(table.err()).isZero();
+    assertThat(table.out()).contains("team-a").contains("1.00").doesNotContain("team-b");
+
+    Run otherMonth = run("usage", "--data-dir", dataDir.toString(), "--from=2026-04-01", "--to=2026-04-30", "--format", "csv");
+    assertThat(otherMonth.out().lines().toList()).hasSize(1);
+
+    Run missing = run("usage", "--data-dir", directory.resolve("nowhere").toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("no usage directory").contains("nowhere");
+    assertThat(directory.resolve("nowhere")).doesNotExist();
   }
 }
