@@ -23,7 +23,7 @@ final class TenancyMetrics {
     usage(metrics, tenancy, "tonari_usage_bytes_stored", "Bytes stored after compression at the last hourly sample, per tenant.",
         UsageFigures::storedBytes);
     usage(metrics, tenancy, "tonari_usage_bytes_scanned", "Bytes scanned by queries today (UTC), per tenant.", UsageFigures::bytesScanned);
-    usage(metrics, tenancy, "tonari_usage_queries", "Log and metric queries today (UTC), per tenant.", UsageFigures::queries);
+    usage(metrics, tenancy, "tonari_usage_queries", "Queries today (UTC), per tenant: every read request, and a tail once when it opens.", UsageFigures::queries);
     usage(metrics, tenancy, "tonari_usage_entries_refused", "Entries refused by limits today (UTC), per tenant.", UsageFigures::entriesRefused);
     metrics.registerLabelledGauge("tonari_usage_cost", "Cost of today's usage (UTC) per the price sheet, per tenant.", List.of("tenant", "currency"),
         () -> {

@@ -82,6 +82,12 @@ class TailHttpTest {
 
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
     await().atMost(PATIENCE).until(() -> tailThreads().isEmpty());
+
+    // However many polls it made, the tail is one query, and its polls scanned the lines it read.
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("tonari_usage_queries{tenant=\"tail-team\"} 1.0");
+    assertThat(metrics.lines().filter(line -> line.startsWith("tonari_usage_bytes_scanned{tenant=\"tail-team\"} ")).findFirst())
+        .hasValueSatisfying(line -> assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isGreaterThan(0));
   }
 
   @Test
