@@ -2,6 +2,7 @@ package dev.tonari.query.pipeline;
 
 import dev.tonari.logql.LabelExtraction;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,12 @@ final class LogfmtParserStage implements Stage {
   private final Map<String, String> extractions;
   /** The only label names to add (final names), or null for all; never set with extractions. */
   private final Set<String> neededLabels;
+  /**
+   * With hints, every key spelled only in {@code [a-zA-Z0-9_]} (not starting with a digit) that can
+   * become a needed label: the needed name itself, or it without {@code _extracted}. Such a key
+   * sanitizes to itself, so one absent from here is unwanted and is never copied out of the line.
+   */
+  private final String[] plainCandidateKeys;
 
   LogfmtParserStage(boolean strict, boolean keepEmpty, List<LabelExtraction> extractions) {
     this(strict, keepEmpty, extractions, null);
@@ -31,6 +38,7 @@ final class LogfmtParserStage implements Stage {
     this.strict = strict;
     this.keepEmpty = keepEmpty;
     this.neededLabels = neededLabels == null || !extractions.isEmpty() ? null : Set.copyOf(neededLabels);
+    this.plainCandidateKeys = this.neededLabels == null ? null : plainCandidateKeys(this.neededLabels);
     if (extractions.isEmpty()) {
       this.extractions = null;
     } else {
@@ -65,8 +73,8 @@ final class LogfmtParserStage implements Stage {
       while (position < length && line.charAt(position) > ' ' && line.charAt(position) != '=' && line.charAt(position) != '"') {
         position++;
       }
-      String key = line.substring(keyStart, position);
-      if (key.isEmpty()) {
+      int keyEnd = position;
+      if (keyEnd == keyStart) {
         // A pair that starts with '=' or '"'.
         if (strict) {
           labels.setError(ErrorNames.LOGFMT, "logfmt syntax error at pos " + (position + 1) + " : unexpected '" + line.charAt(position) + "'");
@@ -76,8 +84,8 @@ final class LogfmtParserStage implements Stage {
         continue;
       }
       if (position >= length || line.charAt(position) <= ' ') {
-        if (keepEmpty && isWanted(labels, key)) {
-          emit(labels, key, "");
+        if (keepEmpty && isWanted(labels, line, keyStart, keyEnd)) {
+          emit(labels, line.substring(keyStart, keyEnd), "");
         }
         continue;
       }
@@ -92,7 +100,7 @@ final class LogfmtParserStage implements Stage {
       // line.charAt(position) == '='
       position++;
       // Asked only for pairs: words of lines that are not logfmt never reach here.
-      boolean wanted = isWanted(labels, key);
+      boolean wanted = isWanted(labels, line, keyStart, keyEnd);
       String value;
       if (position < length && line.charAt(position) == '"') {
         // A value nobody reads is scanned for its end (and, with --strict, its errors) but not copied.
@@ -177,7 +185,7 @@ final class LogfmtParserStage implements Stage {
       if (value.isEmpty() && !keepEmpty) {
         continue;
       }
-      emit(labels, key, value);
+      emit(labels, line.substring(keyStart, keyEnd), value);
     }
     return true;
   }
@@ -188,14 +196,58 @@ final class LogfmtParserStage implements Stage {
     }
   }
 
-  /** Whether a key's value may become a label: always without hints; with hints, when its label is needed. */
-  private boolean isWanted(LabelsBuilder labels, String key) {
+  /**
+   * Whether the key {@code line[keyStart, keyEnd)} may become a label: always without hints; with
+   * hints, when its label is needed. Most keys of a hinted query are unwanted plain names, rejected
+   * here by comparing in place, before any substring is made.
+   */
+  private boolean isWanted(LabelsBuilder labels, String line, int keyStart, int keyEnd) {
     if (neededLabels == null) {
       return true;
     }
+    if (isPlainName(line, keyStart, keyEnd) && !isPlainCandidate(line, keyStart, keyEnd)) {
+      return false;
+    }
+    String key = line.substring(keyStart, keyEnd);
     // Most keys are valid label names already, which sanitizing would return unchanged.
     String sanitized = LabelNames.isValid(key) ? key : LabelNames.sanitize(key, true);
     return !sanitized.isEmpty() && neededLabels.contains(LabelNames.forParsed(labels, sanitized));
+  }
+
+  private boolean isPlainCandidate(String line, int keyStart, int keyEnd) {
+    int keyLength = keyEnd - keyStart;
+    for (String candidate : plainCandidateKeys) {
+      if (candidate.length() == keyLength && line.regionMatches(keyStart, candidate, 0, keyLength)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the key is a valid label name as it stands, which {@link LabelNames#sanitize} returns unchanged. */
+  private static boolean isPlainName(String line, int keyStart, int keyEnd) {
+    char first = line.charAt(keyStart);
+    if (first >= '0' && first <= '9') {
+      return false;
+    }
+    for (int i = keyStart; i < keyEnd; i++) {
+      char c = line.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String[] plainCandidateKeys(Set<String> neededLabels) {
+    Set<String> candidates = new LinkedHashSet<>();
+    for (String needed : neededLabels) {
+      candidates.add(needed);
+      if (needed.endsWith(LabelsBuilder.DUPLICATE_SUFFIX)) {
+        candidates.add(needed.substring(0, needed.length() - LabelsBuilder.DUPLICATE_SUFFIX.length()));
+      }
+    }
+    return candidates.toArray(String[]::new);
   }
 
   private void emit(LabelsBuilder labels, String key, String value) {
