@@ -4,24 +4,9 @@ package dev.tonari.ingest;
 final class Utf8 {
   private Utf8() {}
 
-  /** The number of bytes {@code s} takes in UTF-8 (a lone surrogate counts as 3, like Go's U+FFFD). */
+  /** The number of bytes {@code s} takes in UTF-8; see {@link dev.tonari.store.Utf8#length}. */
   static int length(String s) {
-    int n = s.length();
-    int bytes = n;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          bytes += 1;
-        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          bytes += 2;
-          i++;
-        } else {
-          bytes += 2;
-        }
-      }
-    }
-    return bytes;
+    return dev.tonari.store.Utf8.length(s);
   }
 
   /** The longest prefix of {@code s} that fits in {@code maxBytes} UTF-8 bytes without splitting a character. */

@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** An in-memory store that records the select requests and counts entries read and cursors closed. */
-final class RecordingLogStore implements LogStore {
-  final InMemoryLogStore delegate = new InMemoryLogStore();
-  final List<SelectRequest> requests = new ArrayList<>();
-  int entriesRead;
-  int cursorsOpened;
-  int cursorsClosed;
+public final class RecordingLogStore implements LogStore {
+  public final InMemoryLogStore delegate = new InMemoryLogStore();
+  public final List<SelectRequest> requests = new ArrayList<>();
+  /** Entries the store's cursors handed over, after the store-level line filter. */
+  public int entriesRead;
+  public int cursorsOpened;
+  public int cursorsClosed;
 
   @Override
   public void append(String tenant, List<StreamBatch> streams) {

@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import dev.tonari.store.Utf8;
 import dev.tonari.ingest.Limits;
 import dev.tonari.ingest.PushDecoder;
 import dev.tonari.ingest.PushException;
@@ -259,7 +260,7 @@ final class PushHandler {
     long bytes = 0;
     for (StreamBatch batch : batches) {
       for (LogEntry entry : batch.entries()) {
-        bytes += utf8Length(entry.line());
+        bytes += Utf8.length(entry.line());
       }
     }
     return bytes;
@@ -307,21 +308,4 @@ final class PushHandler {
     return "other";
   }
 
-  static int utf8Length(String text) {
-    int length = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        length++;
-      } else if (c < 0x800) {
-        length += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        length += 4;
-        i++;
-      } else {
-        length += 3;
-      }
-    }
-    return length;
-  }
 }

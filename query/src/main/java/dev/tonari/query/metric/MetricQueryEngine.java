@@ -1,5 +1,6 @@
 package dev.tonari.query.metric;
 
+import dev.tonari.store.Utf8;
 import dev.tonari.logql.BinaryOperation;
 import dev.tonari.logql.AndLabelFilter;
 import dev.tonari.logql.BytesLabelFilter;
@@ -559,7 +560,7 @@ public final class MetricQueryEngine {
         if (!lineStages.process(timestamp, line, cursor.metadata())) {
           return null;
         }
-        double value = bytes ? (onlyLineFilters ? cursor.lineLength() : utf8Length(lineStages.line())) : 1;
+        double value = bytes ? (onlyLineFilters ? cursor.lineLength() : Utf8.length(lineStages.line())) : 1;
         if (groupNames != null && !lineStages.hasError()) {
           if (unwrap == null) {
             sampleValue = value;
@@ -590,7 +591,7 @@ public final class MetricQueryEngine {
           if (!all.process(timestamp, line, cursor.metadata())) {
             return null;
           }
-          labels = sampleLabels(all, timestamp, bytes ? utf8Length(all.line()) : 1);
+          labels = sampleLabels(all, timestamp, bytes ? Utf8.length(all.line()) : 1);
           if (labels == null) {
             return null;
           }
@@ -912,21 +913,4 @@ public final class MetricQueryEngine {
     return labels.toString();
   }
 
-  static int utf8Length(String text) {
-    int length = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        length++;
-      } else if (c < 0x800) {
-        length += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        length += 4;
-        i++;
-      } else {
-        length += 3;
-      }
-    }
-    return length;
-  }
 }
