@@ -21,7 +21,7 @@ public record WindowSums(double bad, double total, int minutesWithData) {
     int withData = 0;
     for (int i = (int) (from - series.startMinute()), end = (int) (to - series.startMinute()); i < end; i++) {
       double t = total[i];
-      if (t == t) { // not NaN
+      if (!Double.isNaN(t)) {
         badSum += bad[i];
         totalSum += t;
         withData++;
