@@ -71,11 +71,20 @@ final class TenantGate {
     record Tenants(Action action) implements Access {}
   }
 
-  /** The access rule of a request path (exact paths, so no encoding trick reaches a route unchecked). */
+  /** The access rule of a read of a path; see {@link #accessOf(String, String)}. */
   static Access accessOf(String rawPath) {
+    return accessOf("GET", rawPath);
+  }
+
+  /** The access rule of a request (exact paths, so no encoding trick reaches a route unchecked). */
+  static Access accessOf(String method, String rawPath) {
     String path = rawPath.replaceAll("/{2,}", "/");
     if (path.equals("/ready") || path.equals("/metrics")) {
       return new Access.Open();
+    }
+    if (path.equals("/tonari/api/v1/slos") || path.startsWith("/tonari/api/v1/slos/") || path.startsWith("/tonari/api/v1/slo_report")) {
+      boolean reads = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
+      return new Access.Tenants(reads ? Action.SLO_READ : Action.SLO_WRITE);
     }
     String loki = "/loki/api/v1/";
     if (!path.startsWith(loki)) {
@@ -105,7 +114,7 @@ final class TenantGate {
   }
 
   void handle(Context ctx) {
-    Access access = accessOf(ctx.path());
+    Access access = accessOf(ctx.method().name(), ctx.path());
     if (access instanceof Access.Open) {
       return;
     }

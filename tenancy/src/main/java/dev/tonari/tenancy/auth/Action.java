@@ -14,6 +14,10 @@ public enum Action {
   USAGE_ALL("usage-all", Scope.NO_TENANT),
   MANAGE_TOKENS_OWN("manage-tokens-own", Scope.ONE_TENANT),
   MANAGE_TOKENS_ALL("manage-tokens-all", Scope.NO_TENANT),
+  /** Read the tenant's SLOs, their status and reports. */
+  SLO_READ("slo-read", Scope.ONE_TENANT),
+  /** Create, replace and delete the tenant's SLOs through the API. */
+  SLO_WRITE("slo-write", Scope.ONE_TENANT),
   MANAGE_CONFIG("manage-config", Scope.NO_TENANT),
   READ_AUDIT("read-audit", Scope.NO_TENANT);
 
