@@ -21,11 +21,13 @@ import dev.tonari.tenancy.config.TenantSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import dev.tonari.slo.engine.SloSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -51,6 +53,7 @@ import java.util.TreeSet;
  * @param tenantsReloadInterval {@code tenants.reload_interval}: how often those files are checked
  * @param authFailedAttemptsPerMinute {@code auth.failed_attempts_per_minute}: bad credentials a
  *     source address may send per minute before it gets 429
+ * @param slo the {@code slo} section: SLO files, policy threshold, default Prometheus
  */
 public record ServerConfig(
     String listenHost,
@@ -64,7 +67,8 @@ public record ServerConfig(
     boolean authEnabled,
     List<Path> tenantsFiles,
     Duration tenantsReloadInterval,
-    int authFailedAttemptsPerMinute) {
+    int authFailedAttemptsPerMinute,
+    SloSettings slo) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -92,7 +96,8 @@ public record ServerConfig(
   public static ServerConfig defaults() {
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
     return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
-        DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE);
+        DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE,
+        SloSettings.defaults());
   }
 
   /**
@@ -118,47 +123,52 @@ public record ServerConfig(
   public ServerConfig withListen(String hostPort) {
     HostPort listen = HostPort.parse(hostPort);
     return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
   }
 
   public ServerConfig withDataDir(Path directory) {
     return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
   }
 
   public ServerConfig withTenantLimits(TenantLimits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, newLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
   }
 
   public ServerConfig withRetention(Duration period) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, period, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
   }
 
   public ServerConfig withStorage(long newFlushSizeBytes, Duration newFlushAge) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, newFlushSizeBytes, newFlushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
   }
 
   public ServerConfig withFailedAttemptsPerMinute(int attempts) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, attempts);
+        tenantsFiles, tenantsReloadInterval, attempts, slo);
   }
 
   public ServerConfig withAuthEnabled(boolean enabled) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, enabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
+  }
+
+  public ServerConfig withSlo(SloSettings settings) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings);
   }
 
   public ServerConfig withTenantsFiles(List<Path> files, Duration reloadInterval) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        files, reloadInterval, authFailedAttemptsPerMinute);
+        files, reloadInterval, authFailedAttemptsPerMinute, slo);
   }
 
   /**
@@ -272,6 +282,7 @@ public record ServerConfig(
     @JsonProperty("retention") RetentionSection retention;
     @JsonProperty("auth") AuthSection auth;
     @JsonProperty("tenants") TenantsSection tenants;
+    @JsonProperty("slo") SloSection slo;
 
     ServerConfig apply(ServerConfig defaults) {
       ServerConfig config = defaults;
@@ -308,8 +319,76 @@ public record ServerConfig(
         }
         config = config.withTenantsFiles(files, tenants.reloadInterval != null ? tenants.reloadInterval : config.tenantsReloadInterval);
       }
+      if (slo != null) {
+        config = config.withSlo(slo.apply(config.slo));
+      }
       return config;
     }
+  }
+
+  static final class SloSection {
+    @JsonProperty("dir") String dir;
+
+    @JsonProperty("reload_interval")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration reloadInterval;
+
+    @JsonProperty("policy") SloPolicySection policy;
+    @JsonProperty("prometheus") PrometheusSection prometheus;
+
+    @JsonProperty("prometheus_timeout")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration prometheusTimeout;
+
+    @JsonProperty("lateness")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration lateness;
+
+    SloSettings apply(SloSettings defaults) {
+      Optional<dev.tonari.slo.model.PrometheusEndpoint> endpoint = defaults.prometheus();
+      if (prometheus != null) {
+        if (prometheus.url == null || prometheus.url.isBlank()) {
+          throw new IllegalArgumentException("slo.prometheus.url is required when slo.prometheus is set");
+        }
+        java.net.URI url = java.net.URI.create(prometheus.url.trim());
+        if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
+          throw new IllegalArgumentException("slo.prometheus.url must be an http or https URL, got " + prometheus.url);
+        }
+        endpoint = Optional.of(new dev.tonari.slo.model.PrometheusEndpoint(url, secret(prometheus.bearerToken, prometheus.bearerTokenFile,
+            "slo.prometheus.bearer_token"), Optional.ofNullable(prometheus.username), secret(prometheus.password, prometheus.passwordFile,
+            "slo.prometheus.password"), Optional.ofNullable(prometheus.orgId)));
+      }
+      return new SloSettings(dir != null ? Optional.of(Path.of(dir)) : defaults.directory(),
+          reloadInterval != null ? reloadInterval : defaults.reloadInterval(),
+          policy != null && policy.atRiskBelow != null ? policy.atRiskBelow : defaults.atRiskShare(), endpoint,
+          prometheusTimeout != null ? prometheusTimeout : defaults.prometheusTimeout(), lateness != null ? lateness : defaults.lateness());
+    }
+
+    /** A secret given inline or, better, in a file (Kubernetes secret mounts); the file wins when both are set. */
+    private static Optional<String> secret(String inline, String file, String key) {
+      if (file != null) {
+        try {
+          return Optional.of(java.nio.file.Files.readString(Path.of(file)).strip());
+        } catch (java.io.IOException e) {
+          throw new IllegalArgumentException(key + "_file: cannot read " + file + ": " + e.getMessage(), e);
+        }
+      }
+      return Optional.ofNullable(inline);
+    }
+  }
+
+  static final class SloPolicySection {
+    @JsonProperty("at_risk_below") Double atRiskBelow;
+  }
+
+  static final class PrometheusSection {
+    @JsonProperty("url") String url;
+    @JsonProperty("bearer_token") String bearerToken;
+    @JsonProperty("bearer_token_file") String bearerTokenFile;
+    @JsonProperty("username") String username;
+    @JsonProperty("password") String password;
+    @JsonProperty("password_file") String passwordFile;
+    @JsonProperty("org_id") String orgId;
   }
 
   static final class AuthSection {

@@ -1,0 +1,520 @@
+package dev.tonari.slo.engine;
+
+import dev.tonari.slo.model.SloSpec;
+import dev.tonari.slo.report.WeeklyReport;
+import dev.tonari.slo.rollup.MinuteSeries;
+import dev.tonari.slo.rollup.RollupStore;
+import dev.tonari.slo.rollup.SeriesKey;
+import dev.tonari.slo.source.SliSource;
+import dev.tonari.slo.source.SliUnavailableException;
+import dev.tonari.tenancy.config.ConfigProblem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SLO engine of one node: which SLOs each tenant has (files in the SLO directory and specs
+ * pushed through the API), their per-minute rollups, and the figures the API shows.
+ *
+ * <p><b>Evaluation.</b> Every few seconds a scheduler looks for SLOs with a complete minute not yet
+ * evaluated and hands each to a small worker pool, one task per SLO at a time, so a slow
+ * Prometheus holds up only its own SLOs. A task evaluates the minutes from where the SLO stopped
+ * (minus {@code slo.lateness}, for lines that arrive late) up to the last complete minute, writes
+ * them to the {@link RollupStore}, and steps the burn-rate conditions. A source that fails leaves
+ * the SLO where it was, with the error in the API; the next round retries the whole gap.
+ *
+ * <p><b>Backfill.</b> An SLO whose indicator is new or changed (its fingerprint differs from the
+ * rollups') has its history rebuilt from stored data over twice the SLO window (the policy's
+ * "since" looks one window back) plus 8 days (the previous week's report), newest week first, so that today's figures are right first; progress is in
+ * the API. Changing only the objective, window or alerting needs no backfill: those are applied to
+ * the same rollups.
+ */
+public final class SloService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SloService.class);
+  /** History kept beyond the SLO window: a week for the previous week's report, a day of slack. */
+  static final Duration EXTRA_HISTORY = Duration.ofDays(8);
+
+  private final SloSettings settings;
+  private final SliSource source;
+  private final RollupStore rollups;
+  private final ApiSpecStore apiSpecs;
+  private final EvaluationProgress progress;
+  private final Clock clock;
+  private final Map<String, Map<String, SloRuntime>> byTenant = new ConcurrentHashMap<>();
+  private final Object catalogLock = new Object();
+  private final ExecutorService workers;
+  private final ScheduledExecutorService scheduler;
+  private final SpecFiles files;
+  private volatile boolean closed;
+
+  /** One SLO's evaluation state. */
+  static final class SloRuntime {
+    final String tenant;
+    final SloSpec spec;
+    final String fingerprint;
+    final AtomicBoolean running = new AtomicBoolean();
+    volatile boolean backfilled;
+    volatile double backfillProgress;
+    volatile Optional<Instant> lastEvaluation = Optional.empty();
+    volatile Optional<String> lastError = Optional.empty();
+    /** Burn-rate conditions per group ({} is the whole SLO). */
+    final Map<Map<String, String>, ConditionTracker> conditions = new ConcurrentHashMap<>();
+
+    SloRuntime(String tenant, SloSpec spec, String fingerprint) {
+      this.tenant = tenant;
+      this.spec = spec;
+      this.fingerprint = fingerprint;
+    }
+  }
+
+  /**
+   * @param dataDir the server's data directory; API specs live in {@code <dataDir>/slo/api}, the
+   *     evaluation progress in {@code <dataDir>/slo/progress.json}
+   * @param rollups the rollup store (the engine closes it)
+   */
+  public SloService(SloSettings settings, Path dataDir, SliSource source, RollupStore rollups, Clock clock) throws IOException {
+    this.settings = settings;
+    this.source = source;
+    this.rollups = rollups;
+    this.clock = clock;
+    this.apiSpecs = new ApiSpecStore(dataDir.resolve("slo").resolve("api"));
+    this.progress = new EvaluationProgress(dataDir.resolve("slo").resolve("progress.json"));
+    this.files = new SpecFiles(settings.directory());
+    this.workers = Executors.newFixedThreadPool(2, daemon("slo-evaluation"));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("slo-scheduler"));
+    SpecFiles.Loaded loaded = files.load();
+    if (!loaded.problems().isEmpty()) {
+      throw new IOException("invalid SLO files in " + settings.directory().map(Path::toString).orElse("") + ":\n"
+          + String.join("\n", loaded.problems().stream().map(ConfigProblem::format).toList()));
+    }
+    rebuildCatalog(loaded.byTenant());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Starts the scheduler: evaluation every few seconds, file reloads on {@code slo.reload_interval}. */
+  public void start() {
+    scheduler.scheduleWithFixedDelay(this::evaluateDueSafely, 0, 5, TimeUnit.SECONDS);
+    if (settings.directory().isPresent()) {
+      long reload = settings.reloadInterval().toMillis();
+      scheduler.scheduleWithFixedDelay(this::reloadFilesSafely, reload, reload, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // ---------------------------------------------------------------- catalog
+
+  /** Reads the file specs and the API specs into runtimes, keeping the state of SLOs whose spec did not change. */
+  private void rebuildCatalog(Map<String, List<SloSpec>> fileSpecs) throws IOException {
+    synchronized (catalogLock) {
+      Map<String, Map<String, SloSpec>> specs = new LinkedHashMap<>();
+      for (String tenant : apiSpecs.tenants()) {
+        Map<String, String> bodies = apiSpecs.load(tenant);
+        Map<String, List<SloSpec>> parsedBodies = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : bodies.entrySet()) {
+          List<SloSpec> parsed = parsedBodies.computeIfAbsent(entry.getValue(), body -> {
+            SpecParsing.Result result = SpecParsing.parse(body, "api");
+            if (!result.problems().isEmpty()) {
+              log.error("stored API SLO body of tenant {} no longer parses: {}", tenant, result.problems());
+            }
+            return result.specs();
+          });
+          for (SloSpec spec : parsed) {
+            if (spec.id().equals(entry.getKey())) {
+              specs.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).put(spec.id(), withApiOrigin(spec));
+            }
+          }
+        }
+      }
+      // Files win: they are reviewed config as code; apply refuses ids they own.
+      fileSpecs.forEach((tenant, list) -> list.forEach(spec -> specs.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).put(spec.id(), spec)));
+      Map<String, Map<String, SloRuntime>> next = new ConcurrentHashMap<>();
+      specs.forEach((tenant, byId) -> {
+        Map<String, SloRuntime> runtimes = new ConcurrentHashMap<>();
+        byId.forEach((id, spec) -> runtimes.put(id, runtimeFor(tenant, spec)));
+        next.put(tenant, runtimes);
+      });
+      // SLOs that are gone lose their rollups.
+      byTenant.forEach((tenant, runtimes) -> runtimes.keySet().forEach(id -> {
+        if (!next.getOrDefault(tenant, Map.of()).containsKey(id)) {
+          rollups.deleteSlo(tenant, id);
+          progress.forget(tenant, id);
+        }
+      }));
+      byTenant.clear();
+      byTenant.putAll(next);
+    }
+  }
+
+  private static SloSpec withApiOrigin(SloSpec spec) {
+    return new SloSpec(spec.id(), spec.service(), spec.name(), spec.description(), spec.labels(), spec.indicator(), spec.target(),
+        spec.window(), spec.budgeting(), spec.timeSlices(), spec.groupBy(), spec.alerting(), SloSpec.Origin.api());
+  }
+
+  /** The existing runtime when the spec is the same, else a new one (a changed indicator means a backfill). */
+  private SloRuntime runtimeFor(String tenant, SloSpec spec) {
+    SloRuntime existing = byTenant.getOrDefault(tenant, Map.of()).get(spec.id());
+    if (existing != null && existing.spec.equals(spec)) {
+      return existing;
+    }
+    String fingerprint = fingerprint(spec);
+    SloRuntime runtime = new SloRuntime(tenant, spec, fingerprint);
+    runtime.backfilled = rollups.fingerprint(tenant, spec.id()).filter(fingerprint::equals).isPresent();
+    runtime.backfillProgress = runtime.backfilled ? 1 : 0;
+    return runtime;
+  }
+
+  /** What the rollups depend on: the indicator and the grouping, not the objective, window or alerting. */
+  static String fingerprint(SloSpec spec) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest((spec.indicator().toString() + "\u0000" + spec.groupBy()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private void reloadFilesSafely() {
+    try {
+      if (files.changed()) {
+        SpecFiles.Loaded loaded = files.load();
+        if (loaded.problems().isEmpty()) {
+          rebuildCatalog(loaded.byTenant());
+          log.info("reloaded SLO files: {} SLOs", loaded.byTenant().values().stream().mapToInt(List::size).sum());
+        } else {
+          log.error("SLO files not reloaded, the last good ones stay: {}", loaded.problems());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("reloading SLO files failed", e);
+    }
+  }
+
+  /** Creates or replaces the SLOs of a YAML body; nothing changes unless every SLO in it is valid. */
+  public ApplyOutcome apply(String tenant, String body, String sourceName) throws IOException {
+    SpecParsing.Result result = SpecParsing.parse(body, sourceName);
+    if (!result.problems().isEmpty()) {
+      return new ApplyOutcome.Rejected(result.problems());
+    }
+    if (result.specs().isEmpty()) {
+      return new ApplyOutcome.Rejected(List.of(new ConfigProblem(sourceName, 1, 1,
+          "no SLO in the body: expected a Sloth file (version: prometheus/v1) or OpenSLO documents (apiVersion: openslo/v1) with kind SLO")));
+    }
+    synchronized (catalogLock) {
+      Map<String, SloRuntime> current = byTenant.getOrDefault(tenant, Map.of());
+      List<String> created = new ArrayList<>();
+      List<String> replaced = new ArrayList<>();
+      for (SloSpec spec : result.specs()) {
+        SloRuntime existing = current.get(spec.id());
+        if (existing != null && existing.spec.origin().kind() == SloSpec.Origin.Kind.FILE) {
+          return new ApplyOutcome.Conflict("SLO '" + spec.id() + "' of tenant " + tenant + " is defined in " + existing.spec.origin().file()
+              + ":" + existing.spec.origin().line() + "; change it there (the SLO directory is the source of truth for its SLOs); nothing was applied");
+        }
+        (existing == null ? created : replaced).add(spec.id());
+      }
+      apiSpecs.put(tenant, body, result.specs().stream().map(SloSpec::id).toList());
+      Map<String, SloRuntime> next = new ConcurrentHashMap<>(current);
+      for (SloSpec spec : result.specs()) {
+        next.put(spec.id(), runtimeFor(tenant, withApiOrigin(spec)));
+      }
+      byTenant.put(tenant, next);
+      return new ApplyOutcome.Applied(created, replaced);
+    }
+  }
+
+  public DeleteOutcome delete(String tenant, String id) throws IOException {
+    synchronized (catalogLock) {
+      SloRuntime existing = byTenant.getOrDefault(tenant, Map.of()).get(id);
+      if (existing == null) {
+        return new DeleteOutcome.NotFound();
+      }
+      if (existing.spec.origin().kind() == SloSpec.Origin.Kind.FILE) {
+        return new DeleteOutcome.OwnedByFile(existing.spec.origin().file());
+      }
+      apiSpecs.delete(tenant, id);
+      byTenant.get(tenant).remove(id);
+      rollups.deleteSlo(tenant, id);
+      progress.forget(tenant, id);
+      return new DeleteOutcome.Deleted();
+    }
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  private void evaluateDueSafely() {
+    try {
+      long now = currentMinute();
+      for (Map<String, SloRuntime> runtimes : byTenant.values()) {
+        for (SloRuntime runtime : runtimes.values()) {
+          if (closed) {
+            return;
+          }
+          boolean due = !runtime.backfilled || progress.evaluatedThrough(runtime.tenant, runtime.spec.id()) < now;
+          if (due && runtime.running.compareAndSet(false, true)) {
+            workers.execute(() -> {
+              try {
+                evaluate(runtime, currentMinute());
+              } finally {
+                runtime.running.set(false);
+              }
+            });
+          }
+        }
+      }
+      progress.save();
+    } catch (RuntimeException e) {
+      log.error("SLO scheduling failed", e);
+    }
+  }
+
+  /** The first minute that is not complete yet: minutes before it can be evaluated. */
+  long currentMinute() {
+    return Math.floorDiv(clock.millis(), 60_000L);
+  }
+
+  /** Evaluates every SLO now, in this thread (tests, and the benchmark). */
+  public void evaluateAllNow() {
+    long now = currentMinute();
+    for (Map<String, SloRuntime> runtimes : byTenant.values()) {
+      for (SloRuntime runtime : runtimes.values()) {
+        while (!runtime.running.compareAndSet(false, true)) {
+          Thread.onSpinWait();
+        }
+        try {
+          evaluate(runtime, now);
+        } finally {
+          runtime.running.set(false);
+        }
+      }
+    }
+    progress.save();
+  }
+
+  /**
+   * The minutes of history an SLO keeps: its window, once more for the policy's lookback (the
+   * budget left at each point of the lookback has a window of its own), plus {@link #EXTRA_HISTORY}.
+   */
+  static long historyMinutes(SloSpec spec) {
+    return spec.window().nominalLength().multipliedBy(2).plus(EXTRA_HISTORY).toMinutes();
+  }
+
+  private void evaluate(SloRuntime runtime, long now) {
+    String tenant = runtime.tenant;
+    SloSpec spec = runtime.spec;
+    long historyStart = now - historyMinutes(spec);
+    try {
+      if (!runtime.backfilled) {
+        backfill(runtime, historyStart, now);
+      }
+      long through = progress.evaluatedThrough(tenant, spec.id());
+      long from = Math.max(historyStart, through < 0 ? historyStart : through - settings.lateness().toMinutes());
+      for (long chunk = from; chunk < now; chunk += SliSource.MAX_MINUTES_PER_CALL) {
+        evaluateRange(runtime, chunk, Math.min(now, chunk + SliSource.MAX_MINUTES_PER_CALL));
+      }
+      progress.set(tenant, spec.id(), now);
+      stepConditions(runtime, now);
+      runtime.lastEvaluation = Optional.of(clock.instant());
+      runtime.lastError = Optional.empty();
+    } catch (SliUnavailableException e) {
+      runtime.lastError = Optional.of(e.getMessage());
+      log.warn("SLO {} of tenant {}: {}", spec.id(), tenant, e.getMessage());
+    } catch (RuntimeException e) {
+      runtime.lastError = Optional.of(e.toString());
+      log.error("SLO {} of tenant {}: evaluation failed", spec.id(), tenant, e);
+    }
+  }
+
+  /** Rebuilds the history newest chunk first, so that today's figures are right before last month's. */
+  private void backfill(SloRuntime runtime, long historyStart, long now) throws SliUnavailableException {
+    rollups.deleteSlo(runtime.tenant, runtime.spec.id());
+    progress.forget(runtime.tenant, runtime.spec.id());
+    long total = now - historyStart;
+    long done = 0;
+    for (long end = now; end > historyStart; end -= SliSource.MAX_MINUTES_PER_CALL) {
+      if (closed) {
+        return;
+      }
+      long start = Math.max(historyStart, end - SliSource.MAX_MINUTES_PER_CALL);
+      evaluateRange(runtime, start, end);
+      done += end - start;
+      runtime.backfillProgress = total == 0 ? 1 : Math.min(0.999, done / (double) total);
+    }
+    rollups.setFingerprint(runtime.tenant, runtime.spec.id(), runtime.fingerprint);
+    progress.set(runtime.tenant, runtime.spec.id(), now);
+    runtime.backfilled = true;
+    runtime.backfillProgress = 1;
+    log.info("SLO {} of tenant {}: history rebuilt over {} minutes", runtime.spec.id(), runtime.tenant, total);
+  }
+
+  /** Evaluates {@code [from, to)} and records it: each group, the sum of all groups, and emptiness for groups that fell silent. */
+  private void evaluateRange(SloRuntime runtime, long from, long to) throws SliUnavailableException {
+    Map<Map<String, String>, MinuteSeries> groups = source.evaluate(runtime.tenant, runtime.spec, from, to);
+    String id = runtime.spec.id();
+    if (runtime.spec.groupBy().isEmpty()) {
+      MinuteSeries series = groups.getOrDefault(Map.of(), new MinuteSeries(from, (int) (to - from)));
+      rollups.write(SeriesKey.of(runtime.tenant, id), series);
+      return;
+    }
+    MinuteSeries sum = new MinuteSeries(from, (int) (to - from));
+    for (Map.Entry<Map<String, String>, MinuteSeries> group : groups.entrySet()) {
+      rollups.write(new SeriesKey(runtime.tenant, id, group.getKey()), group.getValue());
+      MinuteSeries series = group.getValue();
+      for (long minute = from; minute < to; minute++) {
+        if (series.hasData(minute)) {
+          double total = sum.hasData(minute) ? sum.total(minute) : 0;
+          sum.set(minute, sum.bad(minute) + series.bad(minute), total + series.total(minute));
+        }
+      }
+    }
+    for (SeriesKey known : rollups.series(runtime.tenant, id)) {
+      if (!known.group().isEmpty() && !groups.containsKey(known.group())) {
+        rollups.write(known, new MinuteSeries(from, (int) (to - from)));
+      }
+    }
+    rollups.write(SeriesKey.of(runtime.tenant, id), sum);
+  }
+
+  private void stepConditions(SloRuntime runtime, long now) {
+    for (SeriesKey key : seriesOf(runtime)) {
+      MinuteSeries series = rollups.read(key, now - ConditionTracker.LOOKBACK_MINUTES, now);
+      runtime.conditions.computeIfAbsent(key.group(), group -> new ConditionTracker(runtime.spec)).step(series, now, clock.instant());
+    }
+  }
+
+  /** The whole-SLO key first, then one per group. */
+  private List<SeriesKey> seriesOf(SloRuntime runtime) {
+    List<SeriesKey> keys = new ArrayList<>();
+    keys.add(SeriesKey.of(runtime.tenant, runtime.spec.id()));
+    if (!runtime.spec.groupBy().isEmpty()) {
+      for (SeriesKey key : rollups.series(runtime.tenant, runtime.spec.id())) {
+        if (!key.group().isEmpty()) {
+          keys.add(key);
+        }
+      }
+      keys.subList(1, keys.size()).sort(Comparator.comparing(key -> key.group().toString()));
+    }
+    return keys;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The tenant's SLOs now, sorted by budget left (least first; no data last), then id. */
+  public List<SloView> list(String tenant) {
+    List<SloView> views = new ArrayList<>();
+    for (SloRuntime runtime : byTenant.getOrDefault(tenant, Map.of()).values()) {
+      views.add(view(runtime));
+    }
+    views.sort(BY_BUDGET_LEFT);
+    return views;
+  }
+
+  /** Every tenant's SLOs (for /metrics). */
+  public List<SloView> all() {
+    List<SloView> views = new ArrayList<>();
+    for (String tenant : new java.util.TreeSet<>(byTenant.keySet())) {
+      views.addAll(list(tenant));
+    }
+    return views;
+  }
+
+  public Optional<SloView> get(String tenant, String id) {
+    SloRuntime runtime = byTenant.getOrDefault(tenant, Map.of()).get(id);
+    return runtime == null ? Optional.empty() : Optional.of(view(runtime));
+  }
+
+  static final Comparator<SloView> BY_BUDGET_LEFT = Comparator
+      .<SloView>comparingDouble(view -> view.overall().remaining().orElse(Double.POSITIVE_INFINITY))
+      .thenComparing(view -> view.spec().id());
+
+  private SloView view(SloRuntime runtime) {
+    long now = currentMinute();
+    Instant instant = clock.instant();
+    List<SeriesKey> keys = seriesOf(runtime);
+    SloView.Figures overall = null;
+    List<SloView.GroupView> groups = new ArrayList<>();
+    for (SeriesKey key : keys) {
+      MinuteSeries series = rollups.read(key, now - SloFigures.minutesNeeded(runtime.spec, instant), now);
+      ConditionTracker conditions = runtime.conditions.get(key.group());
+      SloView.Figures figures = SloFigures.compute(runtime.spec, series, now, instant, settings.atRiskShare(),
+          conditions == null ? ConditionTracker.inactive(runtime.spec) : conditions.views());
+      if (key.group().isEmpty()) {
+        overall = figures;
+      } else {
+        groups.add(new SloView.GroupView(key.group(), figures));
+      }
+    }
+    groups.sort(Comparator.<SloView.GroupView>comparingDouble(group -> group.figures().remaining().orElse(Double.POSITIVE_INFINITY))
+        .thenComparing(group -> group.labels().toString()));
+    return new SloView(runtime.spec, runtime.tenant, overall, groups,
+        new SloView.Evaluation(runtime.lastEvaluation, runtime.backfillProgress, runtime.lastError));
+  }
+
+  /** The rollups of one SLO's whole series over {@code [from, to)} minutes (metrics, reports). */
+  public MinuteSeries series(String tenant, String id, Map<String, String> group, long fromMinute, long toMinute) {
+    return rollups.read(new SeriesKey(tenant, id, group), fromMinute, toMinute);
+  }
+
+  /** The weekly report of the tenant's SLOs (or one), for the ISO week starting on {@code monday} (UTC). */
+  public WeeklyReport report(String tenant, Optional<String> id, LocalDate monday) {
+    List<SloRuntime> runtimes = new ArrayList<>();
+    for (SloRuntime runtime : byTenant.getOrDefault(tenant, Map.of()).values()) {
+      if (id.isEmpty() || id.get().equals(runtime.spec.id())) {
+        runtimes.add(runtime);
+      }
+    }
+    runtimes.sort(Comparator.comparing(runtime -> runtime.spec.id()));
+    return WeeklyReports.build(tenant, monday, runtimes.stream().map(runtime -> runtime.spec).toList(), this::series, currentMinute(),
+        settings.atRiskShare(), errorPatterns);
+  }
+
+  private volatile WeeklyReports.ErrorPatternSource errorPatterns = WeeklyReports.ErrorPatternSource.NONE;
+
+  /** Where the report's error patterns come from (the LogQL store); none by default. */
+  public void setErrorPatternSource(WeeklyReports.ErrorPatternSource source) {
+    this.errorPatterns = source;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdownNow();
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    progress.save();
+    rollups.close();
+  }
+}
