@@ -33,7 +33,7 @@ import net.jqwik.api.Provide;
  * random data: low traffic (0 to 3 events a minute), long gaps, incidents, events exactly on minute
  * and window edges, minutes with data but no event, and targets from 0.9 to 0.9999.
  */
-class BudgetProperties {
+class BudgetPropertiesTest {
   private static final double[] TARGETS = {0.9, 0.99, 0.999, 0.9999};
   private static final int[] SLICE_MINUTES = {1, 2, 5, 7, 15, 60};
   private static final double[] SLICE_TARGETS = {0.5, 0.9, 0.95, 1.0};
@@ -52,7 +52,7 @@ class BudgetProperties {
 
   @Provide
   Arbitrary<Scenario> scenarios() {
-    return Arbitraries.longs().map(BudgetProperties::scenario);
+    return Arbitraries.longs().map(BudgetPropertiesTest::scenario);
   }
 
   static Scenario scenario(long seed) {
