@@ -6,6 +6,7 @@ import dev.tonari.ingest.PushEncoder;
 import dev.tonari.ingest.PushRequest;
 import dev.tonari.server.ServerConfig;
 import dev.tonari.server.TonariServer;
+import dev.tonari.slo.engine.SloSettings;
 import dev.tonari.store.StreamBatch;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +51,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     ServerConfig config;
     try {
-      config = ServerConfig.defaults().withListen(listen).withDataDir(dataDir);
+      Path sloDir = writeDemoSlos(dataDir.resolve("slos"));
+      config = ServerConfig.defaults().withListen(listen).withDataDir(dataDir).withSlo(SloSettings.defaults().withDirectory(sloDir));
     } catch (IllegalArgumentException e) {
       System.err.println("tonari demo: " + e.getMessage());
       return 2;
@@ -66,6 +70,28 @@ final class DemoCommand implements Callable<Integer> {
       }
     });
     return 0;
+  }
+
+  /** The demo's SLO files, one directory per tenant, as the jar ships them in {@code demo-slos/}. */
+  static final List<String> DEMO_SLO_FILES = List.of("payments/checkout-api.yaml", "payments/payments-gateway.yaml", "search/query-api.yaml",
+      "platform/auth-service.yaml");
+
+  /**
+   * Writes the demo's SLO files under {@code directory} (replacing earlier copies, so an upgraded
+   * demo shows its current examples) and returns it, to be the server's {@code slo.dir}.
+   */
+  static Path writeDemoSlos(Path directory) throws IOException {
+    for (String file : DEMO_SLO_FILES) {
+      try (InputStream in = DemoCommand.class.getResourceAsStream("/demo-slos/" + file)) {
+        if (in == null) {
+          throw new IOException("demo SLO file demo-slos/" + file + " is missing from the jar");
+        }
+        Path target = directory.resolve(file);
+        Files.createDirectories(target.getParent());
+        Files.write(target, in.readAllBytes());
+      }
+    }
+    return directory;
   }
 
   /** One push per tenant per second, each entry stamped within the last second, through HTTP. */
@@ -112,6 +138,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  " + terminal.paint(Terminal.YELLOW, "curl -s -H 'X-Scope-OrgID: " + tenant + "' " + baseUrl
         + "/loki/api/v1/query_range --data-urlencode 'query={env=\"prod\"} |= \"timeout\"' --data-urlencode 'limit=5' -G"));
     out.println("  " + terminal.paint(Terminal.YELLOW, "curl -s " + baseUrl + "/metrics | grep ^tonari_"));
+    out.println();
+    out.println(terminal.paint(Terminal.BOLD, "SLOs and error budgets") + " (demo SLOs in " + terminal.paint(Terminal.CYAN, "data/demo/slos")
+        + "; budgets fill in as minutes pass):");
+    out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo list --addr " + baseUrl + " --tenant " + tenant));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo status --addr " + baseUrl + " --tenant " + tenant + " checkout-api-requests-availability"));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo init --addr " + baseUrl + " --tenant search --service ranker --selector '{app=\"ranker\"}'"));
     out.println();
     out.println(terminal.paint(Terminal.DIM, "Grafana: add a Loki data source with URL " + baseUrl + " and header X-Scope-OrgID: " + tenant + "."));
     out.println();

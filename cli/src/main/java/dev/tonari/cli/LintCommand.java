@@ -5,7 +5,11 @@ import dev.tonari.logql.LogqlParser;
 import dev.tonari.tenancy.config.Lint;
 import dev.tonari.tenancy.config.TenantConfigLoader;
 import dev.tonari.tenancy.config.TenantSettings;
+import dev.tonari.slo.spec.SloLint;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,19 +18,75 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tonari lint FILE...}: validates tenants files offline, together as the server loads them,
- * printing {@code FILE:LINE:COL: error: message} for every problem; exit code 0 valid, 1 invalid, 2
- * usage error, for CI. Selectors of {@code retention_stream} are checked with the real LogQL
- * parser, as the server checks them.
+ * {@code tonari lint FILE...}: validates tenants files and SLO files (Sloth {@code prometheus/v1},
+ * OpenSLO {@code openslo/v1}) offline, each kind together as the server loads it, printing {@code
+ * FILE:LINE:COL: error: message} for every problem; exit code 0 valid, 1 invalid, 2 usage error, for
+ * CI. Each file goes to the lint of its kind by its content; a directory is read as its
+ * {@code *.yaml}/{@code *.yml} files and, for an SLO directory, its tenants' subdirectories. Queries
+ * and selectors are checked with the real LogQL parser, as the server checks them.
  */
-@Command(name = "lint", mixinStandardHelpOptions = true, description = "Validate tenants files (or directories of them) offline; non-zero exit on error.")
+@Command(name = "lint", mixinStandardHelpOptions = true,
+    description = "Validate tenants files and SLO files (or directories of them) offline; non-zero exit on error.")
 final class LintCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Tenants YAML files or directories of *.yaml/*.yml files.")
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Tenants or SLO YAML files, or directories of *.yaml/*.yml files.")
   List<Path> files = new ArrayList<>();
 
   @Override
   public Integer call() {
-    return new Lint(loader()).run(files, System.out, System.err);
+    List<Path> tenantFiles = new ArrayList<>();
+    List<Path> sloFiles = new ArrayList<>();
+    for (Path path : files) {
+      try {
+        classify(path, tenantFiles, sloFiles);
+      } catch (IOException e) {
+        System.err.println(path + ":1:1: error: cannot read: " + e.getMessage());
+        return Lint.EXIT_INVALID;
+      }
+    }
+    int exit = Lint.EXIT_VALID;
+    if (!tenantFiles.isEmpty() || sloFiles.isEmpty()) {
+      exit = Math.max(exit, new Lint(loader()).run(tenantFiles.isEmpty() ? files : tenantFiles, System.out, System.err));
+    }
+    if (!sloFiles.isEmpty()) {
+      exit = Math.max(exit, new SloLint().run(sloFiles, System.out, System.err));
+    }
+    return exit;
+  }
+
+  /** Sorts a path's YAML files into tenants files and SLO files by their content. */
+  static void classify(Path path, List<Path> tenantFiles, List<Path> sloFiles) throws IOException {
+    if (!Files.isDirectory(path)) {
+      if (Files.isRegularFile(path) && SloLint.looksLikeSloFile(Files.readString(path))) {
+        sloFiles.add(path);
+      } else {
+        tenantFiles.add(path);
+      }
+      return;
+    }
+    try (Stream<Path> children = Files.list(path)) {
+      for (Path child : children.sorted().toList()) {
+        String name = child.getFileName().toString();
+        if (Files.isDirectory(child)) {
+          // An SLO directory holds one subdirectory per tenant.
+          try (Stream<Path> inner = Files.list(child)) {
+            for (Path file : inner.sorted().toList()) {
+              if (isYaml(file) && SloLint.looksLikeSloFile(Files.readString(file))) {
+                sloFiles.add(file);
+              }
+            }
+          }
+        } else if (isYaml(child)) {
+          (SloLint.looksLikeSloFile(Files.readString(child)) ? sloFiles : tenantFiles).add(child);
+        } else if (name.endsWith(".json")) {
+          tenantFiles.add(child);
+        }
+      }
+    }
+  }
+
+  private static boolean isYaml(Path file) {
+    String name = file.getFileName().toString();
+    return Files.isRegularFile(file) && (name.endsWith(".yaml") || name.endsWith(".yml"));
   }
 
   /** The loader the server uses: Loki's defaults underneath and the LogQL parser for selectors. */

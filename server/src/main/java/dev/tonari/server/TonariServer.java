@@ -3,6 +3,7 @@ package dev.tonari.server;
 import dev.tonari.ingest.PushValidator;
 import dev.tonari.query.QueryEngine;
 import dev.tonari.query.QueryLimits;
+import dev.tonari.slo.engine.SloService;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.engine.DiskLogStore;
 import dev.tonari.store.engine.DiskLogStoreConfig;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code /index/volume}, {@code /index/volume_range}, {@code /format_query}; WebSocket {@code
  * /loki/api/v1/tail}; {@code GET /loki/api/v1/status/buildinfo}, {@code /ready}, {@code /metrics};
  * the admin API {@code /tonari/api/v1/tokens} and {@code /tonari/api/v1/usage} ({@link
- * AdminHandlers}). Every route but {@code /ready} and {@code /metrics} passes the {@link
+ * AdminHandlers}); the SLO API {@code /tonari/api/v1/slos} and {@code /tonari/api/v1/slo_report}
+ * ({@link SloHandlers}) over the {@link SloService}. Every route but {@code /ready} and {@code /metrics} passes the {@link
  * TenantGate}, which authenticates and resolves the tenants when {@code auth.enabled} is on.
  */
 public final class TonariServer implements AutoCloseable {
@@ -37,14 +39,16 @@ public final class TonariServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final Javalin app;
   private final TenancyServices tenancy;
+  private final SloService slos;
   private boolean closed;
 
-  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy) {
+  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy, SloService slos) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
     this.app = app;
     this.tenancy = tenancy;
+    this.slos = slos;
   }
 
   /**
@@ -114,6 +118,7 @@ public final class TonariServer implements AutoCloseable {
       TenancyServices tenancy) throws IOException {
     ServerMetrics metrics = new ServerMetrics();
     Javalin app;
+    SloService slos = null;
     try {
       storeMetrics.accept(metrics);
       TenancyMetrics.register(metrics, tenancy);
@@ -127,6 +132,9 @@ public final class TonariServer implements AutoCloseable {
       QueryHandlers queries = new QueryHandlers(multiTenantQuery, metrics, () -> nanosNow(clock));
       IndexHandlers index = new IndexHandlers(readView, QueryLimits.defaults(), metrics, () -> nanosNow(clock), multiTenantQuery);
       FormatQueryHandler formatQuery = new FormatQueryHandler(metrics);
+      slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, clock);
+      SloHandlers sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
+      SloMetrics.register(metrics, slos, clock);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
       app = Javalin.create(javalin -> {
@@ -142,6 +150,11 @@ public final class TonariServer implements AutoCloseable {
         routes.get("/tonari/api/v1/tokens", admin::listTokens);
         routes.delete("/tonari/api/v1/tokens/{id}", admin::revokeToken);
         routes.get("/tonari/api/v1/usage", admin::usage);
+        routes.post("/tonari/api/v1/slos", sloHandlers::apply);
+        routes.get("/tonari/api/v1/slos", sloHandlers::list);
+        routes.get("/tonari/api/v1/slos/{id}", sloHandlers::get);
+        routes.delete("/tonari/api/v1/slos/{id}", sloHandlers::delete);
+        routes.get("/tonari/api/v1/slo_report", sloHandlers::report);
         routes.post("/loki/api/v1/push", push::handle);
         routes.get("/loki/api/v1/query_range", queries::queryRange);
         routes.post("/loki/api/v1/query_range", queries::queryRange);
@@ -179,12 +192,19 @@ public final class TonariServer implements AutoCloseable {
         });
       });
       app.start();
-    } catch (RuntimeException e) {
+      slos.start();
+    } catch (IOException | RuntimeException e) {
+      if (slos != null) {
+        closeAfterFailedStart(slos, e);
+      }
       closeAfterFailedStart(store, e);
       closeAfterFailedStart(tenancy, e);
+      if (e instanceof IOException io) {
+        throw io;
+      }
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
-    TonariServer server = new TonariServer(config, store, metrics, app, tenancy);
+    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos);
     log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
     return server;
   }
@@ -236,6 +256,8 @@ public final class TonariServer implements AutoCloseable {
       app.stop();
     } finally {
       try {
+        // The SLO engine reads the store: it stops first.
+        slos.close();
         store.close();
         log.info("Tonari stopped; store in {} closed", config.dataDir());
       } finally {

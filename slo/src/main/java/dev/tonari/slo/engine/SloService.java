@@ -66,6 +66,7 @@ public final class SloService implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService scheduler;
   private final SpecFiles files;
+  private final SloDataSources dataSources;
   private volatile boolean closed;
 
   /** One SLO's evaluation state. */
@@ -93,8 +94,10 @@ public final class SloService implements AutoCloseable {
    *     evaluation progress in {@code <dataDir>/slo/progress.json}
    * @param rollups the rollup store (the engine closes it)
    */
-  public SloService(SloSettings settings, Path dataDir, SliSource source, RollupStore rollups, Clock clock) throws IOException {
+  public SloService(SloSettings settings, Path dataDir, SliSource source, RollupStore rollups, SloDataSources dataSources, Clock clock)
+      throws IOException {
     this.settings = settings;
+    this.dataSources = dataSources;
     this.source = source;
     this.rollups = rollups;
     this.clock = clock;
@@ -502,7 +505,10 @@ public final class SloService implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     scheduler.shutdownNow();
     workers.shutdown();

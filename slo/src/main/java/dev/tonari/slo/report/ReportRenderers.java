@@ -48,7 +48,7 @@ public final class ReportRenderers {
         json.writeEndObject();
         json.writeStringField("policyAtEnd", entry.policyAtEnd());
         json.writeArrayFieldStart("errorPatterns");
-        for (WeeklyReport.ErrorPattern pattern : entry.errorPatterns()) {
+        for (dev.tonari.slo.source.ErrorPatterns.ErrorPattern pattern : entry.errorPatterns()) {
           json.writeStartObject();
           json.writeStringField("pattern", pattern.pattern());
           json.writeNumberField("count", pattern.count());
@@ -89,7 +89,7 @@ public final class ReportRenderers {
         continue;
       }
       md.append("\n## What burned the budget of ").append(entry.id()).append("\n\n| errors | share | pattern |\n|---:|---:|---|\n");
-      for (WeeklyReport.ErrorPattern pattern : entry.errorPatterns()) {
+      for (dev.tonari.slo.source.ErrorPatterns.ErrorPattern pattern : entry.errorPatterns()) {
         md.append("| ").append(pattern.count()).append(" | ").append(percent(pattern.share(), 1)).append(" | `")
             .append(pattern.pattern().replace("`", "'").replace("|", "\\|")).append("` |\n");
       }
@@ -116,7 +116,7 @@ public final class ReportRenderers {
         continue;
       }
       text.append("\nTop error patterns of ").append(entry.id()).append(":\n");
-      for (WeeklyReport.ErrorPattern pattern : entry.errorPatterns()) {
+      for (dev.tonari.slo.source.ErrorPatterns.ErrorPattern pattern : entry.errorPatterns()) {
         text.append(String.format(Locale.ROOT, "  %8d %6s  %s%n", pattern.count(), percent(pattern.share(), 1), pattern.pattern()));
       }
     }

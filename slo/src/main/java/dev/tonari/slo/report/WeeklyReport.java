@@ -1,5 +1,6 @@
 package dev.tonari.slo.report;
 
+import dev.tonari.slo.source.ErrorPatterns.ErrorPattern;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,4 @@ public record WeeklyReport(String tenant, String week, Instant from, Instant to,
       double badEvents, double totalEvents, OptionalDouble budgetAtStart, OptionalDouble budgetAtEnd, OptionalDouble worstBurnRate,
       Optional<Instant> worstBurnAt, Map<String, Integer> alertsRaised, String policyAtEnd, List<ErrorPattern> errorPatterns,
       Optional<String> errorPatternsNote) {}
-
-  /** A pattern of error lines: variable parts replaced by {@code <_>}, how often, and one real line. */
-  public record ErrorPattern(String pattern, long count, double share, String example) {}
 }
