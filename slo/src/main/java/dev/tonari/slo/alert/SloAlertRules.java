@@ -9,6 +9,7 @@ import dev.tonari.slo.model.BurnRateTier;
 import dev.tonari.slo.model.SloSpec;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,14 @@ import java.util.Optional;
  * expression yields, which is also what makes a {@code group_by} SLO raise one alert per group.
  *
  * <p>Tiers of one severity with different {@code alertAfter} cannot share one rule (a rule has one
- * {@code for}), so they get one rule per distinct {@code alertAfter}, in tier order.
+ * {@code for}), so they get one rule per distinct {@code alertAfter}, in tier order, each labelled
+ * {@value #TIERS_LABEL} with its tier names so that the rules stay distinct (promtool refuses two
+ * rules with the same alert name and labels). Sloth's own specs never need this.
  */
 public final class SloAlertRules {
+  /** The label that tells apart the rules of one severity split by {@code alertAfter}. */
+  public static final String TIERS_LABEL = "tonari_tiers";
+
   private static final String GROUP_PREFIX = "sloth-slo-alerts-";
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -52,9 +58,12 @@ public final class SloAlertRules {
     for (BurnRateTier tier : alerting.tiers()) {
       tiersByRule.computeIfAbsent(List.of(tier.severity(), tier.alertAfter()), key -> new ArrayList<>()).add(tier);
     }
+    Map<String, Integer> rulesPerSeverity = new HashMap<>();
+    tiersByRule.keySet().forEach(key -> rulesPerSeverity.merge((String) key.get(0), 1, Integer::sum));
     List<AlertRule> rules = new ArrayList<>(tiersByRule.size());
     for (List<BurnRateTier> tiers : tiersByRule.values()) {
-      rules.add(rule(alerting, tiers, selector, budget));
+      boolean split = rulesPerSeverity.get(tiers.get(0).severity()) > 1;
+      rules.add(rule(alerting, tiers, selector, budget, split));
     }
     return Optional.of(new AlertRuleGroup(GROUP_PREFIX + spec.id(), rules));
   }
@@ -68,7 +77,7 @@ public final class SloAlertRules {
     return groups;
   }
 
-  private static AlertRule rule(Alerting alerting, List<BurnRateTier> tiers, String selector, String budget) {
+  private static AlertRule rule(Alerting alerting, List<BurnRateTier> tiers, String selector, String budget, boolean split) {
     String severity = tiers.get(0).severity();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(SlothConventions.SEVERITY_LABEL, severity);
@@ -92,6 +101,9 @@ public final class SloAlertRules {
       expr.append("    and ignoring (").append(SlothConventions.WINDOW_LABEL).append(")\n");
       expr.append("    (").append(SlothConventions.sliErrorMetric(tier.longWindow())).append(selector).append(" > ").append(threshold).append(")\n");
       expr.append(")\n");
+    }
+    if (split) {
+      labels.put(TIERS_LABEL, String.join(",", tiers.stream().map(BurnRateTier::name).toList()));
     }
     return new AlertRule(alerting.name(), expr.toString(), tiers.get(0).alertAfter(), labels, annotations);
   }
