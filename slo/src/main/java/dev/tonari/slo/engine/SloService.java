@@ -1,5 +1,6 @@
 package dev.tonari.slo.engine;
 
+import dev.tonari.slo.model.PrometheusEndpoint;
 import dev.tonari.slo.model.SloSpec;
 import dev.tonari.slo.report.WeeklyReport;
 import dev.tonari.slo.rollup.MinuteSeries;
@@ -111,7 +112,7 @@ public final class SloService implements AutoCloseable {
       throw new IOException("invalid SLO files in " + settings.directory().map(Path::toString).orElse("") + ":\n"
           + String.join("\n", loaded.problems().stream().map(ConfigProblem::format).toList()));
     }
-    rebuildCatalog(loaded.byTenant());
+    rebuildCatalog(loaded);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -134,9 +135,11 @@ public final class SloService implements AutoCloseable {
   // ---------------------------------------------------------------- catalog
 
   /** Reads the file specs and the API specs into runtimes, keeping the state of SLOs whose spec did not change. */
-  private void rebuildCatalog(Map<String, List<SloSpec>> fileSpecs) throws IOException {
+  private void rebuildCatalog(SpecFiles.Loaded loaded) throws IOException {
+    Map<String, List<SloSpec>> fileSpecs = loaded.byTenant();
     synchronized (catalogLock) {
       Map<String, Map<String, SloSpec>> specs = new LinkedHashMap<>();
+      Map<String, Map<String, PrometheusEndpoint>> sources = new LinkedHashMap<>();
       for (String tenant : apiSpecs.tenants()) {
         Map<String, String> bodies = apiSpecs.load(tenant);
         Map<String, List<SloSpec>> parsedBodies = new LinkedHashMap<>();
@@ -146,6 +149,7 @@ public final class SloService implements AutoCloseable {
             if (!result.problems().isEmpty()) {
               log.error("stored API SLO body of tenant {} no longer parses: {}", tenant, result.problems());
             }
+            sources.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).putAll(result.dataSources());
             return result.specs();
           });
           for (SloSpec spec : parsed) {
@@ -157,6 +161,8 @@ public final class SloService implements AutoCloseable {
       }
       // Files win: they are reviewed config as code; apply refuses ids they own.
       fileSpecs.forEach((tenant, list) -> list.forEach(spec -> specs.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).put(spec.id(), spec)));
+      loaded.dataSources().forEach((tenant, byName) -> sources.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).putAll(byName));
+      dataSources.replace(sources);
       Map<String, Map<String, SloRuntime>> next = new ConcurrentHashMap<>();
       specs.forEach((tenant, byId) -> {
         Map<String, SloRuntime> runtimes = new ConcurrentHashMap<>();
@@ -209,7 +215,7 @@ public final class SloService implements AutoCloseable {
       if (files.changed()) {
         SpecFiles.Loaded loaded = files.load();
         if (loaded.problems().isEmpty()) {
-          rebuildCatalog(loaded.byTenant());
+          rebuildCatalog(loaded);
           log.info("reloaded SLO files: {} SLOs", loaded.byTenant().values().stream().mapToInt(List::size).sum());
         } else {
           log.error("SLO files not reloaded, the last good ones stay: {}", loaded.problems());
@@ -243,6 +249,7 @@ public final class SloService implements AutoCloseable {
         (existing == null ? created : replaced).add(spec.id());
       }
       apiSpecs.put(tenant, body, result.specs().stream().map(SloSpec::id).toList());
+      dataSources.put(tenant, result.dataSources());
       Map<String, SloRuntime> next = new ConcurrentHashMap<>(current);
       for (SloSpec spec : result.specs()) {
         next.put(spec.id(), runtimeFor(tenant, withApiOrigin(spec)));

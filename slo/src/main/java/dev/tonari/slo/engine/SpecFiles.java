@@ -1,5 +1,6 @@
 package dev.tonari.slo.engine;
 
+import dev.tonari.slo.model.PrometheusEndpoint;
 import dev.tonari.slo.model.SloSpec;
 import dev.tonari.tenancy.config.ConfigProblem;
 import java.io.IOException;
@@ -21,7 +22,7 @@ final class SpecFiles {
   private volatile String signature = "";
 
   /** The specs per tenant, or every problem (then nothing is applied). */
-  record Loaded(Map<String, List<SloSpec>> byTenant, List<ConfigProblem> problems) {}
+  record Loaded(Map<String, List<SloSpec>> byTenant, Map<String, Map<String, PrometheusEndpoint>> dataSources, List<ConfigProblem> problems) {}
 
   SpecFiles(Optional<Path> directory) {
     this.directory = directory;
@@ -33,7 +34,7 @@ final class SpecFiles {
 
   Loaded load() throws IOException {
     if (directory.isEmpty()) {
-      return new Loaded(Map.of(), List.of());
+      return new Loaded(Map.of(), Map.of(), List.of());
     }
     String before = signature();
     Loaded loaded = SpecParsing.loadDirectory(directory.get());
