@@ -61,9 +61,10 @@ final class SlothForm {
     int before = reader.problemCount();
     Optional<String> name = slo.string("name");
     name.ifPresent(text -> checkIdPart(slo.get("name").orElseThrow(), slo.path("name"), text));
-    Optional<Double> target = slo.number("objective").flatMap(objective -> {
+    Optional<Double> target = slo.decimal("objective").flatMap(percent -> {
+      double objective = percent.doubleValue();
       if (objective > 0 && objective <= 100) {
-        return Optional.of(objective / 100);
+        return Optional.of(percent.movePointLeft(2).doubleValue());
       }
       reader.report(slo.get("objective").orElseThrow(), slo.path("objective"),
           "objective " + format(objective) + " is out of range: Sloth's objective is a percentage in (0, 100], e.g. 99.9");

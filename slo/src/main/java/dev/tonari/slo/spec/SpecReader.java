@@ -106,6 +106,11 @@ final class SpecReader {
       return get(key).flatMap(node -> SpecReader.this.number(node, path(key)));
     }
 
+    /** A number exactly as written, for percentages that must divide by 100 without binary noise. */
+    Optional<java.math.BigDecimal> decimal(String key) {
+      return get(key).flatMap(node -> SpecReader.this.number(node, path(key)).map(value -> new java.math.BigDecimal(((Scalar) node).text())));
+    }
+
     Optional<Boolean> bool(String key) {
       return get(key).flatMap(node -> SpecReader.this.bool(node, path(key)));
     }
