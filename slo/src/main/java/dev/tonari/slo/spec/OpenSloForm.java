@@ -611,10 +611,10 @@ final class OpenSloForm {
         return Optional.empty();
       });
     }
-    return objective.decimal("targetPercent").flatMap(percent -> {
-      double value = percent.doubleValue();
+    return objective.decimal("targetPercent").flatMap(given -> {
+      double value = given.doubleValue();
       if (value > 0 && value < 100) {
-        return Optional.of(percent.movePointLeft(2).doubleValue());
+        return Optional.of(given.movePointLeft(2).doubleValue());
       }
       reader.report(objective.get("targetPercent").orElseThrow(), objective.path("targetPercent"),
           "targetPercent " + SlothForm.format(value) + " is out of range: a percentage in (0, 100), e.g. 99.9");
