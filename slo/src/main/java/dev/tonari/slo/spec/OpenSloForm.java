@@ -230,7 +230,7 @@ final class OpenSloForm {
       }
       Section section = objective.get();
       Optional<Double> target = target(section, reader);
-      Optional<TimeSlices> slices = budgeting.flatMap(method -> timeSlices(method, section, reader));
+      Optional<TimeSlices> slices = timeSlices(budgeting, section, reader);
       Optional<Indicator.Operator> op = section.string("op").flatMap(text -> operator(text, section, reader));
       Optional<Double> value = section.number("value");
       section.string("displayName");
@@ -622,7 +622,8 @@ final class OpenSloForm {
     });
   }
 
-  private static Optional<TimeSlices> timeSlices(BudgetingMethod method, Section objective, SpecReader reader) {
+  /** Checks the slice keys whatever the method (so a typo in the method hides nothing), then applies the method. */
+  private static Optional<TimeSlices> timeSlices(Optional<BudgetingMethod> budgeting, Section objective, SpecReader reader) {
     Optional<Double> sliceTarget = objective.number("timeSliceTarget").filter(value -> {
       if (value > 0 && value <= 1) {
         return true;
@@ -632,9 +633,10 @@ final class OpenSloForm {
       return false;
     });
     Optional<Duration> sliceWindow = objective.get("timeSliceWindow").flatMap(node -> sliceWindow(node, objective.path("timeSliceWindow"), reader));
-    if (method == BudgetingMethod.OCCURRENCES) {
+    if (budgeting.isEmpty() || budgeting.get() == BudgetingMethod.OCCURRENCES) {
       return Optional.empty();
     }
+    BudgetingMethod method = budgeting.get();
     if (!objective.has("timeSliceWindow")) {
       reader.report(objective.position(), objective.path() + ": budgetingMethod " + method.openSloName() + " needs timeSliceWindow, e.g. 1m or 5m");
     }

@@ -70,6 +70,11 @@ public final class SloSpecParser {
    * must be unique across them.
    */
   public ParseResult parseAll(List<Map.Entry<String, String>> files) {
+    return parseAll(files, new java.util.HashSet<>());
+  }
+
+  /** {@link #parseAll(List)}, collecting {@code table.key} of every key the readers ask for. */
+  ParseResult parseAll(List<Map.Entry<String, String>> files, java.util.Set<String> keysRead) {
     List<ConfigProblem> problems = new ArrayList<>();
     List<SloSpec> slos = new ArrayList<>();
     OpenSloForm openSlo = new OpenSloForm();
@@ -77,7 +82,7 @@ public final class SloSpecParser {
     for (Map.Entry<String, String> file : files) {
       String name = Objects.requireNonNull(file.getKey(), "file name");
       fileOrder.putIfAbsent(name, fileOrder.size());
-      SpecReader reader = new SpecReader(name, problems);
+      SpecReader reader = new SpecReader(name, problems, keysRead);
       List<Map.Entry<Position, String>> duplicates = new ArrayList<>();
       List<Node> documents;
       try {

@@ -30,10 +30,16 @@ final class SpecReader {
 
   private final String file;
   private final List<ConfigProblem> problems;
+  private final java.util.Set<String> keysRead;
 
-  SpecReader(String file, List<ConfigProblem> problems) {
+  /**
+   * @param keysRead collects {@code table.key} of every key the reader asks for, present or not,
+   *     so a test can prove the key tables list no key the parser ignores
+   */
+  SpecReader(String file, List<ConfigProblem> problems, java.util.Set<String> keysRead) {
     this.file = file;
     this.problems = problems;
+    this.keysRead = keysRead;
   }
 
   String file() {
@@ -82,6 +88,7 @@ final class SpecReader {
       if (!SpecKeys.table(table).containsKey(key)) {
         throw new IllegalStateException("the reader asks for '" + key + "', which table " + table + " does not list");
       }
+      keysRead.add(table + "." + key);
       Entry entry = mapping.entries().get(key);
       if (entry == null || isNull(entry.value())) {
         return Optional.empty();
