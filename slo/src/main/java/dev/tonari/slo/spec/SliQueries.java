@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * expression (once {@code {{.window}}} is rendered as {@code 1m}) is LogQL; a query that does not
  * parse but looks like LogQL (a {@code |} pipe outside strings, which PromQL does not have, or a
  * stream selector with no metric name before it) is an error carrying the LogQL parser's message;
- * anything else is PromQL, which gets a light check only (not empty, brackets and quotes
+ * a query naming {@code __name__} (valid LogQL, but only PromQL has metric names) and anything
+ * else is PromQL, which gets a light check only (not empty, brackets and quotes
  * balanced), since the Prometheus server is the judge of PromQL.
  */
 final class SliQueries {
@@ -49,7 +50,9 @@ final class SliQueries {
     }
     Rendered rendered = render(template);
     LogqlParseException logqlError = null;
-    if (forced != Forced.PROMQL) {
+    // {__name__=...} is valid LogQL too, but only PromQL has metric names: such a query is PromQL.
+    boolean namesMetric = forced == Forced.DETECT && template.contains("__name__");
+    if (forced != Forced.PROMQL && !namesMetric) {
       try {
         LogqlParser.parseSampleExpr(rendered.text);
         return new Checked.Valid(SliQuery.logql(template));

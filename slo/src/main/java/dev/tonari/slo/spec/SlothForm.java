@@ -43,6 +43,8 @@ final class SlothForm {
     Optional<String> service = root.string("service");
     service.ifPresent(name -> checkIdPart(root.get("service").orElseThrow(), "service", name));
     Map<String, String> fileLabels = labels(root, "labels");
+    // Sloth's plugins shape the Prometheus rules Sloth writes; Tonari writes none, so they are accepted as they are.
+    root.get("slo_plugins");
     List<Node> items = root.items("slos");
     if (items.isEmpty() && root.has("slos")) {
       reader.report(root.get("slos").orElseThrow(), "slos", "the list of SLOs is empty");
@@ -73,6 +75,7 @@ final class SlothForm {
     Map<String, String> labels = new LinkedHashMap<>(fileLabels);
     labels.putAll(labels(slo, "labels"));
     slo.stringMap("infoLabels");
+    slo.get("plugins");
     Optional<Indicator> indicator = slo.section("sli").flatMap(this::indicator);
     if (slo.has("interval")) {
       slo.section("interval").ifPresent(interval -> {
@@ -123,6 +126,7 @@ final class SlothForm {
       }
       default -> {
         Optional<Section> plugin = sli.section("plugin");
+        plugin.ifPresent(section -> section.get("options"));
         plugin.ifPresent(section -> reader.report(section.position(), sli.path("plugin") + ": Sloth SLI plugin '"
             + section.string("id").orElse("") + "' cannot run in Tonari (plugins are Go code that writes PromQL); write the queries it generates under sli.events or sli.raw"));
         return Optional.empty();
