@@ -289,7 +289,7 @@ public final class TenantConfigLoader {
       try {
         root = YamlTree.parse(text, duplicates);
       } catch (YamlTree.SyntaxException e) {
-        report(e.position, e.getMessage());
+        report(e.position(), e.getMessage());
         return draft;
       }
       for (Map.Entry<Position, String> duplicate : duplicates) {

@@ -14,21 +14,22 @@ import java.util.Map;
 /**
  * A YAML document read into a small tree whose every node and key remembers its line and column.
  * Jackson's own trees forget positions, and a lint that cannot say where a problem is would be of
- * little use in review, so the loader validates this tree instead of binding to classes.
+ * little use in review, so the loader validates this tree instead of binding to classes. Public so
+ * that other config formats (the SLO specs) lint the same way and print the same positions.
  */
-final class YamlTree {
+public final class YamlTree {
   private static final YAMLFactory FACTORY = new YAMLFactory();
 
   private YamlTree() {}
 
   /** A 1-based line and column. */
-  record Position(int line, int column) {
+  public record Position(int line, int column) {
     static Position of(JsonLocation location) {
       return location == null ? new Position(1, 1) : new Position(Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr()));
     }
   }
 
-  sealed interface Node permits Mapping, Sequence, Scalar {
+  public sealed interface Node permits Mapping, Sequence, Scalar {
     Position position();
 
     /** How the node is described in a "expected X, got Y" message. */
@@ -36,23 +37,23 @@ final class YamlTree {
   }
 
   /** A key with its own position (problems about the key point at the key, not at its value). */
-  record Entry(String key, Position keyPosition, Node value) {}
+  public record Entry(String key, Position keyPosition, Node value) {}
 
-  record Mapping(Position position, Map<String, Entry> entries) implements Node {
+  public record Mapping(Position position, Map<String, Entry> entries) implements Node {
     @Override
     public String kindName() {
       return "a mapping";
     }
   }
 
-  record Sequence(Position position, List<Node> items) implements Node {
+  public record Sequence(Position position, List<Node> items) implements Node {
     @Override
     public String kindName() {
       return "a list";
     }
   }
 
-  enum ScalarKind {
+  public enum ScalarKind {
     STRING,
     INTEGER,
     FLOAT,
@@ -60,7 +61,7 @@ final class YamlTree {
     NULL
   }
 
-  record Scalar(Position position, String text, ScalarKind kind) implements Node {
+  public record Scalar(Position position, String text, ScalarKind kind) implements Node {
     @Override
     public String kindName() {
       return switch (kind) {
@@ -73,13 +74,18 @@ final class YamlTree {
   }
 
   /** A document that is not YAML at all; carries the position the parser stopped at. */
-  static final class SyntaxException extends Exception {
+  public static final class SyntaxException extends Exception {
     private static final long serialVersionUID = 1L;
-    final Position position;
+    private final Position position;
 
     SyntaxException(String message, Position position, Throwable cause) {
       super(message, cause);
       this.position = position;
+    }
+
+    /** Where the parser stopped, file-absolute. */
+    public Position position() {
+      return position;
     }
   }
 
@@ -88,7 +94,7 @@ final class YamlTree {
    * {@code duplicateKeys} (key position and text) and the later value wins, so that one mistake
    * does not hide the rest of the file from the lint.
    */
-  static Node parse(String text, List<Map.Entry<Position, String>> duplicateKeys) throws SyntaxException {
+  public static Node parse(String text, List<Map.Entry<Position, String>> duplicateKeys) throws SyntaxException {
     try (JsonParser parser = FACTORY.createParser(text)) {
       JsonToken token = parser.nextToken();
       if (token == null) {
@@ -103,6 +109,32 @@ final class YamlTree {
       throw new SyntaxException("invalid YAML: " + oneLine(e.getOriginalMessage()), Position.of(e.getLocation()), e);
     } catch (IOException e) {
       // Reading from a String cannot fail with I/O; keep the cause if it somehow does.
+      throw new SyntaxException("cannot read YAML: " + e.getMessage(), new Position(1, 1), e);
+    }
+  }
+
+  /**
+   * Reads every document of a multi-document text ({@code ---} separated), in order. Positions stay
+   * relative to the whole text, so a problem in the third document names its line in the file.
+   * Empty documents (and documents that are only {@code null}) are left out. Repeated keys are
+   * reported through {@code duplicateKeys} as in {@link #parse}.
+   *
+   * @throws SyntaxException at the first place the text stops being YAML; documents before it are
+   *     not returned, since a caller must not accept half a file
+   */
+  public static List<Node> parseAll(String text, List<Map.Entry<Position, String>> duplicateKeys) throws SyntaxException {
+    List<Node> documents = new ArrayList<>();
+    try (JsonParser parser = FACTORY.createParser(text)) {
+      while (parser.nextToken() != null) {
+        Node document = read(parser, duplicateKeys);
+        if (!(document instanceof Scalar scalar && scalar.kind() == ScalarKind.NULL)) {
+          documents.add(document);
+        }
+      }
+      return documents;
+    } catch (JsonProcessingException e) {
+      throw new SyntaxException("invalid YAML: " + oneLine(e.getOriginalMessage()), Position.of(e.getLocation()), e);
+    } catch (IOException e) {
       throw new SyntaxException("cannot read YAML: " + e.getMessage(), new Position(1, 1), e);
     }
   }
