@@ -58,7 +58,7 @@ final class SloCommand implements Runnable {
   }
 
   /** One HTTP call with the tenant and token headers; a non-2xx answer becomes an ApiException with the server's words. */
-  static String call(HttpClient http, LokiServerOptions server, String method, String pathAndQuery, String body, String contentType)
+  static String send(HttpClient http, LokiServerOptions server, String method, String pathAndQuery, String body, String contentType)
       throws IOException, InterruptedException, ApiException {
     HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(pathAndQuery)).timeout(Duration.ofMinutes(1));
     server.addHeaders(request);
@@ -111,7 +111,7 @@ final class SloCommand implements Runnable {
             return 1;
           }
           try {
-            JsonNode answer = JSON.readTree(call(http, server, "POST", "/tonari/api/v1/slos", text, "application/yaml"));
+            JsonNode answer = JSON.readTree(send(http, server, "POST", "/tonari/api/v1/slos", text, "application/yaml"));
             for (String kind : List.of("created", "replaced")) {
               for (JsonNode id : answer.path("data").path(kind)) {
                 applied.add(id.asText());
@@ -138,7 +138,7 @@ final class SloCommand implements Runnable {
         double least = 1;
         String slowest = "";
         for (String id : ids) {
-          JsonNode slo = JSON.readTree(call(http, server, "GET", "/tonari/api/v1/slos/" + encode(id), null, null)).path("data");
+          JsonNode slo = JSON.readTree(send(http, server, "GET", "/tonari/api/v1/slos/" + encode(id), null, null)).path("data");
           double progress = slo.path("evaluation").path("backfillProgress").asDouble(0);
           if (progress < least) {
             least = progress;
@@ -186,7 +186,7 @@ final class SloCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (HttpClient http = HttpClient.newHttpClient()) {
-        String body = call(http, server, "GET", "/tonari/api/v1/slos", null, null);
+        String body = send(http, server, "GET", "/tonari/api/v1/slos", null, null);
         if (output.equals("json")) {
           System.out.print(body);
           return 0;
@@ -213,7 +213,7 @@ final class SloCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (HttpClient http = HttpClient.newHttpClient()) {
-        String body = call(http, server, "GET", "/tonari/api/v1/slos/" + encode(id), null, null);
+        String body = send(http, server, "GET", "/tonari/api/v1/slos/" + encode(id), null, null);
         if (output.equals("json")) {
           System.out.print(body);
           return 0;
@@ -254,7 +254,7 @@ final class SloCommand implements Runnable {
         query.append("&id=").append(encode(id));
       }
       try (HttpClient http = HttpClient.newHttpClient()) {
-        System.out.print(call(http, server, "GET", query.toString(), null, null));
+        System.out.print(send(http, server, "GET", query.toString(), null, null));
         return 0;
       } catch (ApiException e) {
         System.err.println(e.getMessage());
@@ -297,7 +297,7 @@ final class SloCommand implements Runnable {
           + (start.getEpochSecond() * 1_000_000_000L) + "&end=" + (end.getEpochSecond() * 1_000_000_000L);
       List<String> lines = new ArrayList<>();
       try (HttpClient http = HttpClient.newHttpClient()) {
-        JsonNode answer = JSON.readTree(call(http, server, "GET", path, null, null));
+        JsonNode answer = JSON.readTree(send(http, server, "GET", path, null, null));
         for (JsonNode stream : answer.path("data").path("result")) {
           for (JsonNode value : stream.path("values")) {
             lines.add(value.get(1).asText());

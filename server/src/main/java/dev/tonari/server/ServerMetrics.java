@@ -105,6 +105,11 @@ public final class ServerMetrics {
         .callback(callback -> values.get().forEach((labels, value) -> callback.call(value, labels.toArray(new String[0])))).register(registry);
   }
 
+  /** A collector that yields whole families at scrape time (the SLO series, with Sloth's names). */
+  public void registerCollector(io.prometheus.metrics.model.registry.MultiCollector collector) {
+    registry.register(collector);
+  }
+
   /** Writes every metric in the Prometheus text format. */
   public void write(OutputStream out) throws IOException {
     writer.write(out, registry.scrape());

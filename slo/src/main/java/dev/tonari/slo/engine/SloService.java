@@ -2,6 +2,7 @@ package dev.tonari.slo.engine;
 
 import dev.tonari.slo.model.PrometheusEndpoint;
 import dev.tonari.slo.model.SloSpec;
+import dev.tonari.slo.metrics.SlothMetricsInput;
 import dev.tonari.slo.report.WeeklyReport;
 import dev.tonari.slo.rollup.MinuteSeries;
 import dev.tonari.slo.rollup.RollupStore;
@@ -87,6 +88,17 @@ public final class SloService implements AutoCloseable {
       this.tenant = tenant;
       this.spec = spec;
       this.fingerprint = fingerprint;
+    }
+
+    /**
+     * Sloth's {@code sloth_spec}: the form the SLO was written in. The model keeps one form for
+     * both; only OpenSLO has time slices, calendar windows and threshold indicators, and a Sloth
+     * file has none of them, so those mark an OpenSLO spec and the rest is reported as Sloth's.
+     */
+    String specVersion() {
+      boolean openSloOnly = spec.budgeting() != dev.tonari.slo.model.BudgetingMethod.OCCURRENCES
+          || spec.window() instanceof dev.tonari.slo.model.TimeWindow.Calendar || spec.indicator() instanceof dev.tonari.slo.model.Indicator.Threshold;
+      return openSloOnly ? "openslo/v1" : "prometheus/v1";
     }
   }
 
@@ -484,6 +496,34 @@ public final class SloService implements AutoCloseable {
         .thenComparing(group -> group.labels().toString()));
     return new SloView(runtime.spec, runtime.tenant, overall, groups,
         new SloView.Evaluation(runtime.lastEvaluation, runtime.backfillProgress, runtime.lastError));
+  }
+
+  /**
+   * What /metrics shows now: one input per SLO series (the SLO, and each group of a {@code
+   * group_by} SLO), with the rollups of its period and the 3 days Sloth's windows need. An SLO whose
+   * labels Prometheus cannot carry is left out with a warning rather than failing the scrape.
+   */
+  public List<SlothMetricsInput> metricsInputs() {
+    long now = currentMinute();
+    Instant instant = clock.instant();
+    List<SlothMetricsInput> inputs = new ArrayList<>();
+    for (String tenant : new java.util.TreeSet<>(byTenant.keySet())) {
+      for (SloRuntime runtime : byTenant.getOrDefault(tenant, Map.of()).values()) {
+        for (SeriesKey key : seriesOf(runtime)) {
+          MinuteSeries series = rollups.read(key, now - SloFigures.minutesNeeded(runtime.spec, instant), now);
+          ConditionTracker tracker = runtime.conditions.get(key.group());
+          String policy = new dev.tonari.slo.budget.BudgetPolicy(settings.atRiskShare(), SloFigures.POLICY_STEP_MINUTES)
+              .stateOf(dev.tonari.slo.budget.BudgetCalculator.status(runtime.spec, series, now).remaining()).wireName();
+          try {
+            inputs.add(SlothMetricsInput.of(tenant, runtime.spec, key.group(), series, now, tracker == null ? List.of() : tracker.states(), policy,
+                runtime.specVersion()));
+          } catch (IllegalArgumentException e) {
+            log.warn("SLO {} of tenant {} left out of /metrics: {}", runtime.spec.id(), tenant, e.getMessage());
+          }
+        }
+      }
+    }
+    return inputs;
   }
 
   /** The rollups of one SLO's whole series over {@code [from, to)} minutes (metrics, reports). */
