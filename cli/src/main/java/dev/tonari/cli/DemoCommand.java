@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
     TonariServer server = TonariServer.open(config);
     GeneratorOptions options = GeneratorOptions.defaults();
     Thread pusher = Thread.ofPlatform().name("demo-pusher").daemon(true).start(() -> pushForever(server.baseUrl(), options));
-    printBanner(System.out, Terminal.detect(), server.baseUrl(), options.tenants());
+    printBanner(System.out, Terminal.detect(), server.baseUrl(), options.tenants(), config.slo().directory().orElseThrow());
     ServerCommand.runUntilSignalled(() -> {
       pusher.interrupt();
       try {
@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  static void printBanner(PrintStream out, Terminal terminal, String baseUrl, List<String> tenants) {
+  static void printBanner(PrintStream out, Terminal terminal, String baseUrl, List<String> tenants, Path sloDirectory) {
     String tenant = tenants.get(0);
     out.println();
     out.println(terminal.paint(Terminal.BOLD + Terminal.GREEN, "Tonari demo is running") + " at " + terminal.paint(Terminal.BOLD, baseUrl));
@@ -139,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
         + "/loki/api/v1/query_range --data-urlencode 'query={env=\"prod\"} |= \"timeout\"' --data-urlencode 'limit=5' -G"));
     out.println("  " + terminal.paint(Terminal.YELLOW, "curl -s " + baseUrl + "/metrics | grep ^tonari_"));
     out.println();
-    out.println(terminal.paint(Terminal.BOLD, "SLOs and error budgets") + " (demo SLOs in " + terminal.paint(Terminal.CYAN, "data/demo/slos")
+    out.println(terminal.paint(Terminal.BOLD, "SLOs and error budgets") + " (demo SLOs in " + terminal.paint(Terminal.CYAN, sloDirectory.toString())
         + "; budgets fill in as minutes pass):");
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo list --addr " + baseUrl + " --tenant " + tenant));
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo status --addr " + baseUrl + " --tenant " + tenant + " checkout-api-requests-availability"));

@@ -285,6 +285,10 @@ final class SloCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (!service.matches("[A-Za-z0-9._-]+")) {
+        System.err.println("tonari slo init: --service '" + service + "' cannot be part of an SLO id: use letters, digits, '-', '_' and '.'");
+        return 2;
+      }
       try {
         dev.tonari.logql.LogqlParser.parseLogSelector(selector);
       } catch (dev.tonari.logql.LogqlParseException e) {
@@ -314,6 +318,7 @@ final class SloCommand implements Runnable {
       LogSample analysis = LogSample.analyze(lines);
       String file = SloTemplates.slothFile(service, selector, analysis);
       PrintStream err = System.err;
+      System.out.flush();
       err.println("sampled " + lines.size() + " lines: " + analysis);
       if (outputFile == null) {
         System.out.print(file);

@@ -23,15 +23,14 @@ final class SloTables {
     String format = "%-44s %-8s %9s %9s %-22s %-10s %s%n";
     out.print(terminal.paint(Terminal.BOLD, String.format(Locale.ROOT, format, "ID", "WINDOW", "OBJECTIVE", "SLI", "BUDGET LEFT", "POLICY", "ALERTS")));
     for (JsonNode slo : slos) {
-      out.print(row(format, slo.path("id").asText(), slo, terminal));
+      out.print(row(format, slo.path("id").asText(), windowOf(slo), slo, terminal));
       for (JsonNode group : slo.path("groups")) {
-        out.print(row(format, "  " + labels(group.path("labels")), group, terminal).replace(windowOf(group), windowOf(slo)));
+        out.print(row(format, "  " + labels(group.path("labels")), "", group, terminal));
       }
     }
   }
 
-  private static String row(String format, String name, JsonNode figures, Terminal terminal) {
-    String window = windowOf(figures);
+  private static String row(String format, String name, String window, JsonNode figures, Terminal terminal) {
     String objective = figures.has("objective") ? percent(figures.path("objective").asDouble() / 100, 3) : "";
     int firing = 0;
     for (JsonNode alert : figures.path("alerts")) {

@@ -1,9 +1,5 @@
 package dev.tonari.slo.template;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +25,6 @@ import java.util.Map;
 public final class SloTemplates {
   private static final double[] OBJECTIVES = {99.9, 99.5, 99.0, 98.0, 95.0, 90.0};
   private static final double[] ROUND_MILLIS = {10, 20, 50, 100, 200, 250, 300, 500, 750, 1000, 1500, 2000, 2500, 5000, 10_000, 30_000, 60_000};
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
   private SloTemplates() {}
 
@@ -54,26 +46,55 @@ public final class SloTemplates {
     return slos;
   }
 
-  /** A whole Sloth file for the service. */
+  /**
+   * A whole Sloth file for the service. Written by hand rather than by a YAML library so that the
+   * queries stay on one line each, single-quoted, exactly as a person would write them (a
+   * library folds long strings and escapes every double quote).
+   */
   public static String slothFile(String service, String selector, LogSample sample) {
-    Map<String, Object> file = new LinkedHashMap<>();
-    file.put("version", "prometheus/v1");
-    file.put("service", service);
-    file.put("labels", Map.of("generated_by", "tonari-slo-init"));
-    List<Map<String, Object>> slos = new ArrayList<>();
-    StringBuilder header = new StringBuilder();
-    header.append("# SLOs for ").append(service).append(" over ").append(selector).append(", proposed by `tonari slo init` from ")
+    StringBuilder yaml = new StringBuilder();
+    yaml.append("# SLOs for ").append(service).append(" over ").append(selector).append(", proposed by `tonari slo init` from ")
         .append(sample.lines()).append(" sampled lines (").append(sample.format().name().toLowerCase(Locale.ROOT)).append(").\n");
-    for (GeneratedSlo slo : propose(service, selector, sample)) {
-      slos.add(slo.sloth());
-      header.append("# ").append(slo.name()).append(": ").append(slo.explanation()).append('\n');
+    List<GeneratedSlo> slos = propose(service, selector, sample);
+    for (GeneratedSlo slo : slos) {
+      yaml.append("# ").append(slo.name()).append(": ").append(slo.explanation()).append('\n');
     }
-    file.put("slos", slos);
-    try {
-      return header + YAML.writeValueAsString(file);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the generated Sloth file for " + service, e);
+    yaml.append("version: \"prometheus/v1\"\n");
+    yaml.append("service: ").append(quote(service)).append('\n');
+    yaml.append("labels:\n  generated_by: tonari-slo-init\n");
+    yaml.append("slos:\n");
+    for (GeneratedSlo slo : slos) {
+      writeMapping(yaml, slo.sloth(), 2, true);
     }
+    return yaml.toString();
+  }
+
+  /** A YAML block mapping of strings, numbers and nested maps; {@code listItem} starts it with {@code - }. */
+  @SuppressWarnings("unchecked")
+  private static void writeMapping(StringBuilder yaml, Map<String, Object> map, int indent, boolean listItem) {
+    boolean first = true;
+    for (Map.Entry<String, Object> entry : map.entrySet()) {
+      String pad = " ".repeat(indent);
+      if (listItem && first) {
+        pad = " ".repeat(indent - 2) + "- ";
+      }
+      first = false;
+      yaml.append(pad).append(entry.getKey()).append(':');
+      Object value = entry.getValue();
+      if (value instanceof Map<?, ?> nested) {
+        yaml.append('\n');
+        writeMapping(yaml, (Map<String, Object>) nested, indent + 2, false);
+      } else if (value instanceof Number number) {
+        yaml.append(' ').append(trim(number.doubleValue())).append('\n');
+      } else {
+        yaml.append(' ').append(quote(String.valueOf(value))).append('\n');
+      }
+    }
+  }
+
+  /** A single-quoted YAML scalar: only {@code '} needs escaping (doubled). */
+  static String quote(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   static GeneratedSlo availability(String service, String selector, LogSample sample) {

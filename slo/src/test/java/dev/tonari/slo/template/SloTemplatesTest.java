@@ -110,6 +110,26 @@ class SloTemplatesTest {
   }
 
   @Test
+  void theFileIsASlothFileTheSpecParserAccepts() {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      lines.add("ts=2026-12-06T10:00:00Z level=info msg=\"it's fine\" status=" + (i == 0 ? 500 : 200) + " duration=" + (10 + i) + "ms");
+    }
+    String file = SloTemplates.slothFile("checkout", "{app=\"o'brien\"}", LogSample.analyze(lines));
+    // One line per query, single-quoted (a quote inside doubled), as a person writes them.
+    assertThat(file).contains("      error_query: 'sum(count_over_time({app=\"o''brien\"} | logfmt | status >= 500 [{{.window}}]))'\n");
+    assertThat(file).contains("service: 'checkout'\n");
+    var result = new dev.tonari.slo.spec.SloSpecParser().parse(file, "generated.yaml");
+    assertThat(result).isInstanceOf(dev.tonari.slo.spec.SloSpecParser.ParseResult.Parsed.class);
+    var slos = ((dev.tonari.slo.spec.SloSpecParser.ParseResult.Parsed) result).slos();
+    assertThat(slos).extracting(dev.tonari.slo.model.SloSpec::id).containsExactly("checkout-requests-availability", "checkout-requests-latency");
+    assertThat(slos.get(0).indicator()).isEqualTo(new dev.tonari.slo.model.Indicator.Ratio(
+        dev.tonari.slo.model.SliQuery.logql("sum(count_over_time({app=\"o'brien\"} | logfmt | status >= 500 [{{.window}}]))"),
+        dev.tonari.slo.model.SliQuery.logql("sum(count_over_time({app=\"o'brien\"} | logfmt | status != \"\" [{{.window}}]))"), false));
+    assertThat(slos.get(0).alerting().tiers()).hasSize(4);
+  }
+
+  @Test
   void roundsAndObjectives() {
     assertThat(SloTemplates.roundUp(212)).isEqualTo(250);
     assertThat(SloTemplates.roundUp(250)).isEqualTo(250);
