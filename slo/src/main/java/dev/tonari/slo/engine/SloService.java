@@ -7,7 +7,9 @@ import dev.tonari.slo.report.WeeklyReport;
 import dev.tonari.slo.rollup.MinuteSeries;
 import dev.tonari.slo.rollup.RollupStore;
 import dev.tonari.slo.rollup.SeriesKey;
+import dev.tonari.slo.model.SliQuery;
 import dev.tonari.slo.source.SliSource;
+import dev.tonari.slo.source.SliSources;
 import dev.tonari.slo.source.SliUnavailableException;
 import dev.tonari.tenancy.config.ConfigProblem;
 import java.io.IOException;
@@ -40,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * pushed through the API), their per-minute rollups, and the figures the API shows.
  *
  * <p><b>Evaluation.</b> Every few seconds a scheduler looks for SLOs with a complete minute not yet
- * evaluated and hands each to a small worker pool, one task per SLO at a time, so a slow
- * Prometheus holds up only its own SLOs. A task evaluates the minutes from where the SLO stopped
+ * evaluated and hands each to a worker, one task per SLO at a time: LogQL SLOs to a pool of two
+ * (their scans are CPU-bound), PromQL SLOs to a virtual thread each, so a slow Prometheus holds
+ * up only its own SLOs. A task evaluates the minutes from where the SLO stopped
  * (minus {@code slo.lateness}, for lines that arrive late) up to the last complete minute, writes
  * them to the {@link RollupStore}, and steps the burn-rate conditions. A source that fails leaves
  * the SLO where it was, with the error in the API; the next round retries the whole gap.
@@ -65,7 +68,10 @@ public final class SloService implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Map<String, SloRuntime>> byTenant = new ConcurrentHashMap<>();
   private final Object catalogLock = new Object();
+  /** LogQL evaluations: CPU-bound scans of the local store, two at a time (the store's scan pool does the parallel part). */
   private final ExecutorService workers;
+  /** PromQL evaluations: mostly waiting on a remote API, one virtual thread each, so a slow Prometheus holds up no other SLO. */
+  private final ExecutorService remoteWorkers;
   private final ScheduledExecutorService scheduler;
   private final SpecFiles files;
   private final SloDataSources dataSources;
@@ -118,6 +124,7 @@ public final class SloService implements AutoCloseable {
     this.progress = new EvaluationProgress(dataDir.resolve("slo").resolve("progress.json"));
     this.files = new SpecFiles(settings.directory());
     this.workers = Executors.newFixedThreadPool(2, daemon("slo-evaluation"));
+    this.remoteWorkers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("slo-promql-", 0).factory());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("slo-scheduler"));
     SpecFiles.Loaded loaded = files.load();
     if (!loaded.problems().isEmpty()) {
@@ -300,7 +307,7 @@ public final class SloService implements AutoCloseable {
           }
           boolean due = !runtime.backfilled || progress.evaluatedThrough(runtime.tenant, runtime.spec.id()) < now;
           if (due && runtime.running.compareAndSet(false, true)) {
-            workers.execute(() -> {
+            (readsPrometheus(runtime.spec) ? remoteWorkers : workers).execute(() -> {
               try {
                 evaluate(runtime, currentMinute());
               } finally {
@@ -313,6 +320,14 @@ public final class SloService implements AutoCloseable {
       progress.save();
     } catch (RuntimeException e) {
       log.error("SLO scheduling failed", e);
+    }
+  }
+
+  private static boolean readsPrometheus(SloSpec spec) {
+    try {
+      return SliSources.checkOneLanguage(spec.indicator()) == SliQuery.QueryLanguage.PROMQL;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
@@ -559,12 +574,17 @@ public final class SloService implements AutoCloseable {
     closed = true;
     scheduler.shutdownNow();
     workers.shutdown();
+    remoteWorkers.shutdown();
     try {
       if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
         workers.shutdownNow();
       }
+      if (!remoteWorkers.awaitTermination(1, TimeUnit.SECONDS)) {
+        remoteWorkers.shutdownNow();
+      }
     } catch (InterruptedException e) {
       workers.shutdownNow();
+      remoteWorkers.shutdownNow();
       Thread.currentThread().interrupt();
     }
     progress.save();
