@@ -1,13 +1,11 @@
 package dev.tonari.slo.metrics;
 
+import dev.tonari.slo.budget.WindowBounds;
 import dev.tonari.slo.alert.ConditionState;
 import dev.tonari.slo.alert.SlothConventions;
 import dev.tonari.slo.model.SloSpec;
 import dev.tonari.slo.model.TimeWindow;
 import dev.tonari.slo.rollup.MinuteSeries;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -94,34 +92,12 @@ public record SlothMetricsInput(String tenant, SloSpec spec, Map<String, String>
         specVersion);
   }
 
-  /** The first minute of the period of {@code window} that holds {@code nowMinute}. */
+  /**
+   * The first minute of the period of {@code window} that holds {@code nowMinute}: the budget
+   * maths' own window placement ({@link WindowBounds#endingAt}), so /metrics and the API agree.
+   */
   static long periodStart(TimeWindow window, long nowMinute) {
-    return switch (window) {
-      case TimeWindow.Rolling rolling -> nowMinute - rolling.duration().toMinutes();
-      case TimeWindow.Calendar calendar -> calendarPeriodStart(calendar, nowMinute);
-    };
-  }
-
-  private static long calendarPeriodStart(TimeWindow.Calendar calendar, long nowMinute) {
-    ChronoUnit unit = switch (calendar.unit()) {
-      case DAY -> ChronoUnit.DAYS;
-      case WEEK -> ChronoUnit.WEEKS;
-      case MONTH, QUARTER -> ChronoUnit.MONTHS;
-      case YEAR -> ChronoUnit.YEARS;
-    };
-    long step = calendar.count() * (calendar.unit() == TimeWindow.CalendarUnit.QUARTER ? 3L : 1L);
-    ZonedDateTime origin = calendar.startTime().atZone(calendar.zone());
-    ZonedDateTime now = Instant.ofEpochSecond(nowMinute * 60).atZone(calendar.zone());
-    // Date units between zoned times count in local time, so a DST change moves no boundary.
-    long periods = Math.floorDiv(unit.between(origin, now), step);
-    ZonedDateTime start = origin.plus(periods * step, unit);
-    while (start.isAfter(now)) {
-      start = start.minus(step, unit);
-    }
-    while (!start.plus(step, unit).isAfter(now)) {
-      start = start.plus(step, unit);
-    }
-    return Math.floorDiv(start.toEpochSecond(), 60);
+    return WindowBounds.endingAt(window, nowMinute).startMinute();
   }
 
   private static void checkLabel(String where, String kind, String name) {
