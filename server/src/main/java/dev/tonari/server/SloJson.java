@@ -2,6 +2,7 @@ package dev.tonari.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tonari.slo.engine.SloView;
+import dev.tonari.slo.report.JsonFigures;
 import dev.tonari.slo.model.BudgetingMethod;
 import dev.tonari.slo.model.TimeWindow;
 import dev.tonari.slo.model.SloDurations;
@@ -91,25 +92,25 @@ final class SloJson {
     json.writeBooleanField("noData", !figures.hasData());
     json.writeStringField("windowStart", figures.windowStart().toString());
     json.writeStringField("windowEnd", figures.windowEnd().toString());
-    writeNumber(json, "sli", figures.sli());
+    JsonFigures.write(json, "sli", figures.sli());
     json.writeObjectFieldStart("events");
     json.writeStringField("unit", figures.eventUnit());
     json.writeNumberField("good", figures.goodEvents());
     json.writeNumberField("bad", figures.badEvents());
     json.writeNumberField("total", figures.totalEvents());
     json.writeEndObject();
-    writeNumber(json, "budgetConsumed", figures.consumed());
-    writeNumber(json, "budgetRemaining", figures.remaining());
-    writeNumber(json, "periodBurnRate", figures.periodBurnRate());
+    JsonFigures.write(json, "budgetConsumed", figures.consumed());
+    JsonFigures.write(json, "budgetRemaining", figures.remaining());
+    JsonFigures.write(json, "periodBurnRate", figures.periodBurnRate());
     json.writeStringField("timeToExhaustion", figures.timeToExhaustion().map(SloDurations::format).orElse(null));
     json.writeObjectFieldStart("burnRate");
     for (Map.Entry<String, OptionalDouble> entry : figures.burnRateByWindow().entrySet()) {
-      writeNumber(json, entry.getKey(), entry.getValue());
+      JsonFigures.write(json, entry.getKey(), entry.getValue());
     }
     json.writeEndObject();
     json.writeObjectFieldStart("errorRatio");
     for (Map.Entry<String, OptionalDouble> entry : figures.errorRatioByWindow().entrySet()) {
-      writeNumber(json, entry.getKey(), entry.getValue());
+      JsonFigures.write(json, entry.getKey(), entry.getValue());
     }
     json.writeEndObject();
     json.writeObjectFieldStart("policy");
@@ -127,8 +128,8 @@ final class SloJson {
       json.writeStringField("longWindow", SloDurations.format(condition.longWindow()));
       json.writeStringField("shortWindow", SloDurations.format(condition.shortWindow()));
       json.writeNumberField("threshold", condition.factor());
-      writeNumber(json, "longBurnRate", condition.longBurnRate());
-      writeNumber(json, "shortBurnRate", condition.shortBurnRate());
+      JsonFigures.write(json, "longBurnRate", condition.longBurnRate());
+      JsonFigures.write(json, "shortBurnRate", condition.shortBurnRate());
       json.writeStringField("for", SloDurations.format(condition.alertAfter()));
       json.writeEndObject();
     }
@@ -141,14 +142,6 @@ final class SloJson {
       json.writeStringField(entry.getKey(), entry.getValue());
     }
     json.writeEndObject();
-  }
-
-  static void writeNumber(JsonGenerator json, String field, OptionalDouble value) throws IOException {
-    if (value.isPresent() && Double.isFinite(value.getAsDouble())) {
-      json.writeNumberField(field, value.getAsDouble());
-    } else {
-      json.writeNullField(field);
-    }
   }
 
   private static void writeInstant(JsonGenerator json, String field, Optional<Instant> value) throws IOException {

@@ -34,12 +34,12 @@ public final class ReportRenderers {
         json.writeStringField("name", entry.name());
         json.writeNumberField("objective", entry.objectivePercent());
         json.writeStringField("window", entry.window());
-        number(json, "sli", entry.sliOfWeek());
+        JsonFigures.write(json, "sli", entry.sliOfWeek());
         json.writeNumberField("badEvents", entry.badEvents());
         json.writeNumberField("totalEvents", entry.totalEvents());
-        number(json, "budgetAtStart", entry.budgetAtStart());
-        number(json, "budgetAtEnd", entry.budgetAtEnd());
-        number(json, "worstBurnRate", entry.worstBurnRate());
+        JsonFigures.write(json, "budgetAtStart", entry.budgetAtStart());
+        JsonFigures.write(json, "budgetAtEnd", entry.budgetAtEnd());
+        JsonFigures.write(json, "worstBurnRate", entry.worstBurnRate());
         json.writeStringField("worstBurnAt", entry.worstBurnAt().map(Object::toString).orElse(null));
         json.writeObjectFieldStart("alertsRaised");
         for (Map.Entry<String, Integer> alerts : entry.alertsRaised().entrySet()) {
@@ -146,13 +146,5 @@ public final class ReportRenderers {
 
   private static String times(OptionalDouble burn) {
     return burn.isPresent() ? String.format(Locale.ROOT, "%.2fx", burn.getAsDouble()) : "no data";
-  }
-
-  private static void number(JsonGenerator json, String field, OptionalDouble value) throws IOException {
-    if (value.isPresent() && Double.isFinite(value.getAsDouble())) {
-      json.writeNumberField(field, value.getAsDouble());
-    } else {
-      json.writeNullField(field);
-    }
   }
 }
