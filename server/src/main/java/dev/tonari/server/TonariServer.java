@@ -132,7 +132,7 @@ public final class TonariServer implements AutoCloseable {
       QueryHandlers queries = new QueryHandlers(multiTenantQuery, metrics, () -> nanosNow(clock));
       IndexHandlers index = new IndexHandlers(readView, QueryLimits.defaults(), metrics, () -> nanosNow(clock), multiTenantQuery);
       FormatQueryHandler formatQuery = new FormatQueryHandler(metrics);
-      slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, clock);
+      slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
       SloHandlers sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
       SloMetrics.register(metrics, slos, clock);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),

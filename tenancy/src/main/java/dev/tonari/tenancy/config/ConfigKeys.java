@@ -34,7 +34,15 @@ public final class ConfigKeys {
     SELECTOR,
     /** A declared tenant ID, or {@code reject}. */
     DEFAULT_TENANT,
-    PRIORITY
+    PRIORITY,
+    /** An {@code http} or {@code https} URL. */
+    URL,
+    /** A non-empty string sent in an HTTP header (a username, an org ID). */
+    TEXT,
+    /** A non-empty string that is a secret: never quoted in a problem. */
+    SECRET,
+    /** The path of a file holding a secret, read at load time; relative to the tenants file's directory. */
+    SECRET_FILE
   }
 
   /** One key: its name, its kind, the table of its nested keys for sections, its description. */
@@ -47,6 +55,7 @@ public final class ConfigKeys {
   public static final String RETENTION_STREAM = "retention_stream";
   public static final String ROUTING = "routing";
   public static final String PRICING = "pricing";
+  public static final String PROMETHEUS = "prometheus";
 
   private static final Map<String, Map<String, Key>> TABLES = new LinkedHashMap<>();
 
@@ -58,7 +67,9 @@ public final class ConfigKeys {
         new Key("pricing", Kind.SECTION, PRICING, "Price sheet that turns usage into cost."));
     table(SETTINGS,
         new Key("limits", Kind.SECTION, LIMITS, "Limits, named as Loki's limits_config."),
-        new Key("retention", Kind.SECTION, RETENTION, "How long entries are kept."));
+        new Key("retention", Kind.SECTION, RETENTION, "How long entries are kept."),
+        new Key("prometheus", Kind.SECTION, PROMETHEUS, "Prometheus-compatible HTTP API of PromQL SLIs that name no OpenSLO DataSource; "
+            + "without it the server's slo.prometheus."));
     table(LIMITS,
         new Key("ingestion_rate_mb", Kind.MEGABYTES, null, "Per-tenant push rate in MB/s (MB = 2^20 bytes, as Loki). Default 4."),
         new Key("ingestion_burst_size_mb", Kind.MEGABYTES, null, "Per-tenant burst in MB. Default 6."),
@@ -89,6 +100,15 @@ public final class ConfigKeys {
         new Key("ingested_per_gb", Kind.PRICE, null, "Price per GB (10^9 bytes) ingested. Default 0."),
         new Key("stored_per_gb_month", Kind.PRICE, null, "Price per GB-month (730 hours) stored after compression. Default 0."),
         new Key("scanned_per_gb", Kind.PRICE, null, "Price per GB read by queries. Default 0."));
+    table(PROMETHEUS,
+        new Key("url", Kind.URL, null, "Base URL, e.g. http://prometheus:9090 or https://mimir/prometheus; /api/v1/query_range is appended. "
+            + "Required in defaults; a tenant without it keeps the defaults' server and overrides the other keys."),
+        new Key("bearer_token", Kind.SECRET, null, "Sent as Authorization: Bearer. Prefer bearer_token_file."),
+        new Key("bearer_token_file", Kind.SECRET_FILE, null, "File holding the bearer token, read at load time; relative to this file's directory."),
+        new Key("username", Kind.TEXT, null, "HTTP Basic username; needs password or password_file; excludes a bearer token."),
+        new Key("password", Kind.SECRET, null, "HTTP Basic password. Prefer password_file."),
+        new Key("password_file", Kind.SECRET_FILE, null, "File holding the HTTP Basic password, read at load time; relative to this file's directory."),
+        new Key("org_id", Kind.TEXT, null, "Sent as X-Scope-OrgID (Mimir, Cortex, Thanos)."));
   }
 
   private static void table(String name, Key... keys) {

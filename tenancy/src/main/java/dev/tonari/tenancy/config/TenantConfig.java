@@ -39,6 +39,14 @@ public record TenantConfig(TenantSettings defaults, Map<String, TenantSettings> 
     return settingsFor(tenant).retention();
   }
 
+  /**
+   * The tenant's {@code prometheus} (its own, or the defaults' with its overrides), or empty when
+   * the tenants files set none for it; the server then falls back to its {@code slo.prometheus}.
+   */
+  public Optional<PrometheusSettings> prometheusFor(String tenant) {
+    return settingsFor(tenant).prometheus();
+  }
+
   public boolean isDeclared(String tenant) {
     return tenants.containsKey(tenant);
   }

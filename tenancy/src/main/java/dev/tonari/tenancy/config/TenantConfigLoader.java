@@ -11,8 +11,10 @@ import dev.tonari.tenancy.config.YamlTree.ScalarKind;
 import dev.tonari.tenancy.config.YamlTree.Sequence;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +42,9 @@ import java.util.stream.Stream;
  *   retention:
  *     period: 744h
  *     retention_stream: [{selector: '{app="debug"}', period: 24h, priority: 1}]
+ *   prometheus: {url: https://mimir.example/prometheus, bearer_token_file: mimir-token, org_id: platform}
  * tenants:                  # declared tenants and their overrides
- *   team-a: {limits: {ingestion_rate_mb: 8}}
+ *   team-a: {limits: {ingestion_rate_mb: 8}, prometheus: {org_id: team-a}}
  *   shared:
  * routing: {label: namespace, map: {team-a-ns: team-a}, default_tenant: shared}   # or reject
  * pricing: {currency: EUR, ingested_per_gb: 0.50, stored_per_gb_month: 0.02, scanned_per_gb: 0.005}
@@ -52,6 +55,15 @@ import java.util.stream.Stream;
  * routing} and {@code pricing} may each appear in one file only, so a team's file cannot silently
  * override the platform team's. Tenant overrides apply over the defaults key by key; a tenant's
  * {@code retention_stream} replaces the default list.
+ *
+ * <p>{@code prometheus} merges so that no credential goes where it was not meant to: a tenant's
+ * {@code prometheus} with a {@code url} names another server and takes nothing from the defaults';
+ * one without keeps the defaults' server and overrides {@code org_id} and the credentials, which
+ * count as one group (setting any of {@code bearer_token}, {@code bearer_token_file}, {@code
+ * username}, {@code password}, {@code password_file} replaces all of the defaults'). The {@code
+ * *_file} keys are read at load time, relative to the directory of the tenants file that names
+ * them, stripped of surrounding white space (a trailing newline), as Prometheus reads its own; a
+ * file that cannot be read is a problem at its value. No problem quotes a secret.
  */
 public final class TenantConfigLoader {
   private final TenantSettings baseDefaults;
@@ -167,6 +179,31 @@ public final class TenantConfigLoader {
     final Map<String, Object> limits = new LinkedHashMap<>();
     Duration retentionPeriod;
     List<RetentionPolicy.StreamRule> streamRules;
+    Located<PrometheusDraft> prometheus;
+  }
+
+  /** A {@code prometheus} section as one file wrote it, secrets already read from their files. */
+  private static final class PrometheusDraft {
+    boolean urlGiven;
+    URI url;
+    boolean credentialsGiven;
+    Optional<String> bearerToken = Optional.empty();
+    Optional<String> username = Optional.empty();
+    Optional<String> password = Optional.empty();
+    String orgId;
+
+    /** This section over the one it overrides; only called once {@link #checkUrl} found nothing. */
+    PrometheusSettings over(Optional<PrometheusSettings> base) {
+      if (url != null) {
+        return new PrometheusSettings(url, bearerToken, username, password, Optional.ofNullable(orgId));
+      }
+      PrometheusSettings inherited = base.orElseThrow(() -> new IllegalStateException("a prometheus without url was not checked"));
+      return new PrometheusSettings(inherited.url(),
+          credentialsGiven ? bearerToken : inherited.bearerToken(),
+          credentialsGiven ? username : inherited.username(),
+          credentialsGiven ? password : inherited.password(),
+          orgId != null ? Optional.of(orgId) : inherited.orgId());
+    }
   }
 
   private record Route(String value, String tenant, Position position) {}
@@ -224,6 +261,12 @@ public final class TenantConfigLoader {
     if (routing != null) {
       routingRule = checkRouting(routing, tenants.keySet(), problems);
     }
+    boolean basePrometheus = baseDefaults.prometheus().isPresent();
+    if (defaults != null) {
+      checkUrl(defaults.value(), "defaults", basePrometheus, problems);
+    }
+    boolean defaultsPrometheus = basePrometheus || (defaults != null && defaults.value().prometheus != null);
+    tenants.forEach((tenant, draft) -> checkUrl(draft.value(), "tenants." + tenant, defaultsPrometheus, problems));
     if (!problems.isEmpty()) {
       return null;
     }
@@ -257,13 +300,24 @@ public final class TenantConfigLoader {
     return draft.label == null ? Optional.empty() : Optional.of(new RoutingRule(draft.label, map, defaultTenant));
   }
 
+  /** A {@code prometheus} without {@code url} needs one underneath to take the server from. */
+  private static void checkUrl(SettingsDraft settings, String path, boolean inheritable, List<ConfigProblem> problems) {
+    Located<PrometheusDraft> prometheus = settings.prometheus;
+    if (prometheus == null || prometheus.value().urlGiven || inheritable) {
+      return;
+    }
+    problems.add(problem(prometheus, path + ".prometheus: missing required key 'url'"
+        + (path.equals("defaults") ? "" : " (without it a tenant keeps the defaults' server, and the defaults set no prometheus)")));
+  }
+
   private static TenantSettings apply(TenantSettings base, SettingsDraft draft) {
     TenantLimits.Builder limits = base.limits().toBuilder();
     draft.limits.forEach(limits::set);
     RetentionPolicy retention = new RetentionPolicy(
         draft.retentionPeriod != null ? draft.retentionPeriod : base.retention().period(),
         draft.streamRules != null ? draft.streamRules : base.retention().streamRules());
-    return new TenantSettings(limits.build(), retention);
+    Optional<PrometheusSettings> prometheus = draft.prometheus == null ? base.prometheus() : Optional.of(draft.prometheus.value().over(base.prometheus()));
+    return new TenantSettings(limits.build(), retention, prometheus);
   }
 
   private static ConfigProblem problem(Located<?> located, String message) {
@@ -355,7 +409,7 @@ public final class TenantConfigLoader {
       if (isNull(node)) {
         return draft;
       }
-      Mapping mapping = mapping(node, path, "a mapping with the sections limits, retention");
+      Mapping mapping = mapping(node, path, "a mapping with the sections limits, retention, prometheus");
       if (mapping == null) {
         return null;
       }
@@ -364,22 +418,131 @@ public final class TenantConfigLoader {
         if (isNull(entry.value())) {
           continue;
         }
-        if (entry.key().equals("limits")) {
-          Mapping limits = mapping(entry.value(), entryPath, "a mapping of limits");
-          if (limits != null) {
-            for (Entry limit : knownEntries(limits, ConfigKeys.LIMITS, entryPath)) {
-              Key key = ConfigKeys.table(ConfigKeys.LIMITS).get(limit.key());
-              Object value = scalarValue(limit.value(), key.kind(), entryPath + "." + limit.key());
-              if (value != null) {
-                draft.limits.put(limit.key(), value);
+        switch (entry.key()) {
+          case "limits" -> {
+            Mapping limits = mapping(entry.value(), entryPath, "a mapping of limits");
+            if (limits != null) {
+              for (Entry limit : knownEntries(limits, ConfigKeys.LIMITS, entryPath)) {
+                Key key = ConfigKeys.table(ConfigKeys.LIMITS).get(limit.key());
+                Object value = scalarValue(limit.value(), key.kind(), entryPath + "." + limit.key());
+                if (value != null) {
+                  draft.limits.put(limit.key(), value);
+                }
               }
             }
           }
-        } else {
-          readRetention(entry.value(), entryPath, draft);
+          case "retention" -> readRetention(entry.value(), entryPath, draft);
+          case "prometheus" -> {
+            Mapping prometheus = mapping(entry.value(), entryPath,
+                "a mapping with the keys url, bearer_token, bearer_token_file, username, password, password_file, org_id");
+            if (prometheus != null) {
+              draft.prometheus = new Located<>(file, prometheus.position(), prometheus(prometheus, entryPath));
+            }
+          }
+          default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
         }
       }
       return draft;
+    }
+
+    /**
+     * Reads a {@code prometheus} section. Within it: an inline secret or its {@code _file}, not
+     * both; a bearer token or HTTP Basic, not both; a username with a password. Each problem is at
+     * the key that made it one (the later of two that clash).
+     */
+    private PrometheusDraft prometheus(Mapping mapping, String path) {
+      PrometheusDraft draft = new PrometheusDraft();
+      Entry bearer = null;
+      Entry basicUser = null;
+      Entry basicPassword = null;
+      boolean clash = false;
+      for (Entry entry : knownEntries(mapping, ConfigKeys.PROMETHEUS, path)) {
+        String entryPath = path + "." + entry.key();
+        Key key = ConfigKeys.table(ConfigKeys.PROMETHEUS).get(entry.key());
+        if (entry.key().equals("url")) {
+          draft.urlGiven = true;
+        }
+        Entry earlier = switch (entry.key()) {
+          case "bearer_token", "bearer_token_file" -> bearer != null ? bearer : basicUser != null ? basicUser : basicPassword;
+          case "username" -> bearer;
+          case "password", "password_file" -> basicPassword != null ? basicPassword : bearer;
+          default -> null;
+        };
+        if (earlier != null) {
+          clash = true;
+          report(entry.keyPosition(), entryPath + ": " + clashReason(entry.key(), earlier));
+        }
+        switch (entry.key()) {
+          case "bearer_token", "bearer_token_file" -> bearer = bearer == null ? entry : bearer;
+          case "username" -> basicUser = entry;
+          case "password", "password_file" -> basicPassword = basicPassword == null ? entry : basicPassword;
+          default -> {}
+        }
+        Object value = scalarValue(entry.value(), key.kind(), entryPath);
+        if (value == null) {
+          continue;
+        }
+        switch (entry.key()) {
+          case "url" -> draft.url = (URI) value;
+          case "bearer_token", "bearer_token_file" -> draft.bearerToken = Optional.of((String) value);
+          case "username" -> {
+            if (((String) value).indexOf(':') >= 0) {
+              report(entry.value().position(), entryPath + ": must not contain ':' (HTTP Basic separates the username from the password with one)");
+            } else {
+              draft.username = Optional.of((String) value);
+            }
+          }
+          case "password", "password_file" -> draft.password = Optional.of((String) value);
+          case "org_id" -> draft.orgId = (String) value;
+          default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
+        }
+      }
+      draft.credentialsGiven = bearer != null || basicUser != null || basicPassword != null;
+      if (!clash && basicUser != null && basicPassword == null) {
+        report(basicUser.keyPosition(), path + ".username: needs password or password_file");
+      }
+      if (!clash && basicPassword != null && basicUser == null) {
+        report(basicPassword.keyPosition(), path + "." + basicPassword.key() + ": needs username");
+      }
+      return draft;
+    }
+
+    private static String clashReason(String key, Entry earlier) {
+      String where = "line " + earlier.keyPosition().line() + " column " + earlier.keyPosition().column();
+      if (key.replace("_file", "").equals(earlier.key().replace("_file", ""))) {
+        return "'" + earlier.key() + "' is already set (at " + where + "); give the secret inline or in a file, not both";
+      }
+      return "cannot be combined with '" + earlier.key() + "' (at " + where
+          + "): a request carries one Authorization header, a bearer token or HTTP Basic (username and password)";
+    }
+
+    /** A secret file's content, stripped; relative paths resolve against this tenants file's directory. */
+    private String readSecretFile(String name) {
+      Path path = Path.of(name);
+      if (!path.isAbsolute()) {
+        Path directory;
+        try {
+          directory = Path.of(file).toAbsolutePath().getParent();
+        } catch (InvalidPathException e) {
+          directory = null;
+        }
+        path = directory == null ? path.toAbsolutePath() : directory.resolve(path);
+      }
+      String content;
+      try {
+        content = Files.readString(path).strip();
+      } catch (NoSuchFileException e) {
+        throw new IllegalArgumentException("cannot read " + path + ": file does not exist", e);
+      } catch (MalformedInputException e) {
+        throw new IllegalArgumentException("cannot read " + path + ": file is not UTF-8 text", e);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + path + ": " + e, e);
+      }
+      Optional<String> problem = PrometheusSettings.headerValueProblem(content);
+      if (problem.isPresent()) {
+        throw new IllegalArgumentException("the secret in " + path + " " + problem.get());
+      }
+      return content;
     }
 
     private void readRetention(Node node, String path, SettingsDraft draft) {
@@ -654,6 +817,35 @@ public final class TenantConfigLoader {
             }
             yield text;
           }
+          case URL -> {
+            if (scalar.kind() != ScalarKind.STRING) {
+              throw wrongKind(kind, scalar);
+            }
+            Optional<String> problem = PrometheusSettings.urlProblem(text);
+            if (problem.isPresent()) {
+              // Not quoted: a URL with credentials in it would print them.
+              throw new IllegalArgumentException(problem.get());
+            }
+            yield URI.create(text);
+          }
+          case TEXT, SECRET -> {
+            if (scalar.kind() != ScalarKind.STRING) {
+              // A secret's value is never quoted, not even a mistyped one.
+              String got = kind == Kind.SECRET ? (scalar.kind() == ScalarKind.BOOLEAN ? "a boolean" : "a number") : scalar.kindName();
+              throw new IllegalArgumentException("expected a string, got " + got + "; write it in quotes");
+            }
+            Optional<String> problem = PrometheusSettings.headerValueProblem(text);
+            if (problem.isPresent()) {
+              throw new IllegalArgumentException(problem.get());
+            }
+            yield text;
+          }
+          case SECRET_FILE -> {
+            if (scalar.kind() != ScalarKind.STRING || text.isEmpty()) {
+              throw wrongKind(kind, scalar);
+            }
+            yield readSecretFile(text);
+          }
           case SECTION, TENANT_MAP, RULE_LIST, ROUTE_MAP -> throw new IllegalStateException("not a scalar kind: " + kind);
         };
       } catch (IllegalArgumentException e) {
@@ -695,6 +887,9 @@ public final class TenantConfigLoader {
       case LABEL_NAME -> "a label name";
       case SELECTOR -> "a stream selector such as {app=\"debug\"}";
       case DEFAULT_TENANT -> "a tenant ID or reject";
+      case URL -> "an http or https URL such as http://prometheus:9090";
+      case TEXT, SECRET -> "a string";
+      case SECRET_FILE -> "the path of a file";
       case SECTION -> "a mapping";
       case TENANT_MAP -> "a mapping from tenant ID to overrides";
       case RULE_LIST -> "a list of rules";

@@ -20,6 +20,8 @@ public final class TenantConfigSchema {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String DURATION_PATTERN = "^(0|([0-9]+(\\.[0-9]+)?(y|w|d|h|m|s|ms|us|µs|ns))+)$";
   private static final String SIZE_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*([kKmMgGtT][iI]?[bB]?|[bB])?$";
+  /** http or https, a host without credentials, no query or fragment (the loader checks the same). */
+  private static final String URL_PATTERN = "^[hH][tT][tT][pP][sS]?://[^\\s/?#@]+([/][^\\s?#]*)?$";
   private static final String TENANT_PATTERN = "^[a-zA-Z0-9!\\-_.*'()]{1,150}$";
 
   private TenantConfigSchema() {}
@@ -29,7 +31,7 @@ public final class TenantConfigSchema {
     schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
     schema.put("$id", "https://tonari.dev/schemas/tenants.schema.json");
     schema.put("title", "Tonari tenants configuration");
-    schema.put("description", "Tenants, their limits and retention, routing by label and the price sheet. Generated from dev.tonari.tenancy.config.ConfigKeys; validate with ./tonari lint.");
+    schema.put("description", "Tenants, their limits, retention and Prometheus, routing by label and the price sheet. Generated from dev.tonari.tenancy.config.ConfigKeys; validate with ./tonari lint.");
     ObjectNode definitions = schema.putObject("$defs");
     for (String table : ConfigKeys.tables().keySet()) {
       if (!table.equals(ConfigKeys.ROOT)) {
@@ -97,6 +99,12 @@ public final class TenantConfigSchema {
       case LABEL_NAME -> node.put("type", "string").put("pattern", "^[a-zA-Z_][a-zA-Z0-9_]*$");
       case SELECTOR -> node.put("type", "string").put("pattern", "^\\s*\\{.*\\}\\s*$");
       case DEFAULT_TENANT -> node.put("type", "string").put("pattern", TENANT_PATTERN);
+      case URL -> {
+        node.put("type", "string").put("format", "uri").put("pattern", URL_PATTERN);
+        node.putArray("examples").add("http://prometheus:9090").add("https://mimir.example/prometheus");
+      }
+      case TEXT, SECRET_FILE -> node.put("type", "string").put("minLength", 1);
+      case SECRET -> node.put("type", "string").put("minLength", 1).put("writeOnly", true);
     }
     return node;
   }

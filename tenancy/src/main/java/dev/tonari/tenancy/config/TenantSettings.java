@@ -1,12 +1,22 @@
 package dev.tonari.tenancy.config;
 
 import java.util.Objects;
+import java.util.Optional;
 
-/** What applies to one tenant: its limits and its retention, defaults already merged in. */
-public record TenantSettings(TenantLimits limits, RetentionPolicy retention) {
+/**
+ * What applies to one tenant: its limits, its retention and the Prometheus its PromQL SLIs read
+ * (when its SLOs name no OpenSLO {@code DataSource}), defaults already merged in.
+ */
+public record TenantSettings(TenantLimits limits, RetentionPolicy retention, Optional<PrometheusSettings> prometheus) {
   public TenantSettings {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(retention, "retention");
+    Objects.requireNonNull(prometheus, "prometheus");
+  }
+
+  /** Limits and retention, no Prometheus. */
+  public TenantSettings(TenantLimits limits, RetentionPolicy retention) {
+    this(limits, retention, Optional.empty());
   }
 
   /** Loki's limits defaults and a 744h retention. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.tenancy.config.TenantConfigLoader.LoadResult;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,145 @@ class TenantConfigLoaderTest {
     assertThat(config.limitsFor("anyone").ingestionRateBytesPerSecond()).isEqualTo(4.0 * 1048576);
     assertThat(config.routing()).isEmpty();
     assertThat(config.pricing()).isEqualTo(PriceSheet.free());
+  }
+
+  @Test
+  void prometheusOfTheDefaultsMergesUnderEachTenantsOverrides(@TempDir Path directory) throws Exception {
+    Path token = directory.resolve("mimir-token");
+    Files.writeString(token, "s3cret-token\n");
+    TenantConfig config = valid("""
+        defaults:
+          prometheus:
+            url: https://mimir.example/prometheus
+            bearer_token_file: %s
+            org_id: platform
+        tenants:
+          team-a:
+            prometheus: {org_id: team-a}
+          team-b:
+            prometheus: {username: team-b, password: pw-b}
+          team-c:
+            prometheus: {url: 'http://prometheus-c:9090'}
+          plain:
+        """.formatted(token));
+    URI mimir = URI.create("https://mimir.example/prometheus");
+    Optional<String> fileToken = Optional.of("s3cret-token");
+    // Same server, own org ID: the defaults' token stays.
+    assertThat(config.prometheusFor("team-a")).contains(
+        new PrometheusSettings(mimir, fileToken, Optional.empty(), Optional.empty(), Optional.of("team-a")));
+    // Same server, own credentials: they replace the defaults' as a group (no bearer token left beside Basic).
+    assertThat(config.prometheusFor("team-b")).contains(
+        new PrometheusSettings(mimir, Optional.empty(), Optional.of("team-b"), Optional.of("pw-b"), Optional.of("platform")));
+    // Another server: nothing of the defaults', so their token is never sent to it.
+    assertThat(config.prometheusFor("team-c")).contains(PrometheusSettings.of(URI.create("http://prometheus-c:9090")));
+    PrometheusSettings defaults = new PrometheusSettings(mimir, fileToken, Optional.empty(), Optional.empty(), Optional.of("platform"));
+    assertThat(config.prometheusFor("plain")).contains(defaults);
+    assertThat(config.prometheusFor("undeclared")).contains(defaults);
+    // Limits and retention are untouched by a prometheus override.
+    assertThat(config.settingsFor("team-a").limits()).isEqualTo(config.defaults().limits());
+
+    String printed = config.toString();
+    assertThat(printed).contains("https://mimir.example/prometheus", "basic auth as team-b", "X-Scope-OrgID team-a")
+        .doesNotContain("s3cret-token").doesNotContain("pw-b");
+  }
+
+  @Test
+  void withoutPrometheusInTheFilesNoTenantHasOne() {
+    TenantConfig config = valid("tenants: {team-a: {limits: {max_query_series: 10}}}\n");
+    assertThat(config.prometheusFor("team-a")).isEmpty();
+    assertThat(config.prometheusFor("undeclared")).isEmpty();
+  }
+
+  @Test
+  void secretFilesAreReadRelativeToTheTenantsFileAndStripped(@TempDir Path directory) throws Exception {
+    Path conf = Files.createDirectories(directory.resolve("conf"));
+    Files.createDirectories(conf.resolve("secrets"));
+    Files.writeString(conf.resolve("secrets").resolve("password"), "  hunter2\r\n");
+    Files.writeString(conf.resolve("tenants.yaml"), """
+        tenants:
+          team-a:
+            prometheus:
+              url: http://prometheus:9090/
+              username: reader
+              password_file: secrets/password
+        """);
+    TenantConfig config = ((LoadResult.Loaded) loader.load(List.of(conf))).config();
+    assertThat(config.prometheusFor("team-a")).contains(new PrometheusSettings(URI.create("http://prometheus:9090/"), Optional.empty(),
+        Optional.of("reader"), Optional.of("hunter2"), Optional.empty()));
+  }
+
+  @Test
+  void invalidPrometheusSectionsNameTheKeyAndNeverQuoteASecret(@TempDir Path directory) throws Exception {
+    Path missing = directory.resolve("missing");
+    Path twoLines = directory.resolve("two-lines");
+    Files.writeString(twoLines, "first\nsecond\n");
+    Path blank = directory.resolve("blank");
+    Files.writeString(blank, " \n");
+    List<String> problems = problems("""
+        defaults:
+          prometheus:
+            url: ftp://prometheus
+            bearer_token: abc
+            username: me
+            org_id: 42
+            urll: x
+        tenants:
+          a:
+            prometheus:
+              url: http://user:pw@host
+              password: 12345
+          b:
+            prometheus: {bearer_token: t, bearer_token_file: /nonexistent/file}
+          c:
+            prometheus: {username: 'a:b', password: p}
+          d:
+            prometheus: {password_file: %s}
+          e:
+            prometheus: {bearer_token_file: %s}
+          f:
+            prometheus: {bearer_token_file: %s}
+          g:
+            prometheus: [http://prometheus]
+        """.formatted(missing, twoLines, blank));
+    assertThat(problems).containsExactly(
+        "t.yaml:3:10: error: defaults.prometheus.url: expected an http or https URL such as http://prometheus:9090",
+        "t.yaml:5:5: error: defaults.prometheus.username: cannot be combined with 'bearer_token' (at line 4 column 5): a request carries one "
+            + "Authorization header, a bearer token or HTTP Basic (username and password)",
+        "t.yaml:6:13: error: defaults.prometheus.org_id: expected a string, got the number 42; write it in quotes",
+        "t.yaml:7:5: error: unknown key 'urll' in defaults.prometheus; did you mean 'url'?",
+        "t.yaml:11:12: error: tenants.a.prometheus.url: credentials do not belong in the URL: use username and password_file (or bearer_token_file)",
+        "t.yaml:12:7: error: tenants.a.prometheus.password: needs username",
+        "t.yaml:12:17: error: tenants.a.prometheus.password: expected a string, got a number; write it in quotes",
+        "t.yaml:14:35: error: tenants.b.prometheus.bearer_token_file: 'bearer_token' is already set (at line 14 column 18); give the secret "
+            + "inline or in a file, not both",
+        "t.yaml:14:54: error: tenants.b.prometheus.bearer_token_file: cannot read /nonexistent/file: file does not exist",
+        "t.yaml:16:28: error: tenants.c.prometheus.username: must not contain ':' (HTTP Basic separates the username from the password with one)",
+        "t.yaml:18:18: error: tenants.d.prometheus.password_file: needs username",
+        "t.yaml:18:33: error: tenants.d.prometheus.password_file: cannot read " + missing + ": file does not exist",
+        "t.yaml:20:37: error: tenants.e.prometheus.bearer_token_file: the secret in " + twoLines + " contains a line break",
+        "t.yaml:22:37: error: tenants.f.prometheus.bearer_token_file: the secret in " + blank + " is empty",
+        "t.yaml:24:17: error: tenants.g.prometheus: expected a mapping with the keys url, bearer_token, bearer_token_file, username, password, "
+            + "password_file, org_id, got a list");
+    assertThat(problems).noneMatch(problem -> problem.contains("12345") || problem.contains(":pw@") || problem.contains("first"));
+  }
+
+  @Test
+  void aPrometheusWithoutUrlNeedsOneInTheDefaults() {
+    assertThat(problems("""
+        tenants:
+          a:
+            prometheus:
+              org_id: a
+        """)).containsExactly("t.yaml:4:7: error: tenants.a.prometheus: missing required key 'url' (without it a tenant keeps the defaults' "
+        + "server, and the defaults set no prometheus)");
+    assertThat(problems("defaults: {prometheus: {org_id: x}}\n")).containsExactly(
+        "t.yaml:1:24: error: defaults.prometheus: missing required key 'url'");
+    // Under base defaults that have a Prometheus (a caller's own), a url is not needed anywhere.
+    TenantConfigLoader withBase = new TenantConfigLoader(new TenantSettings(TenantLimits.lokiDefaults(), RetentionPolicy.defaults(),
+        Optional.of(PrometheusSettings.of(URI.create("http://base:9090")))), SelectorSyntax::problem);
+    LoadResult result = withBase.parse("tenants: {a: {prometheus: {org_id: a}}}\n", "t.yaml");
+    assertThat(((LoadResult.Loaded) result).config().prometheusFor("a")).contains(
+        new PrometheusSettings(URI.create("http://base:9090"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("a")));
   }
 
   @Test
@@ -199,14 +339,18 @@ class TenantConfigLoaderTest {
 
   @Test
   void filesOfADirectoryMergeAndConflictsNameBothPlaces(@TempDir Path directory) throws Exception {
-    Files.writeString(directory.resolve("a.yaml"), "defaults: {limits: {ingestion_rate_mb: 3}}\ntenants: {team-a: }\n");
-    Files.writeString(directory.resolve("b.yml"), "tenants:\n  team-b: {limits: {max_query_series: 10}}\n");
+    Files.writeString(directory.resolve("a.yaml"),
+        "defaults: {limits: {ingestion_rate_mb: 3}, prometheus: {url: 'http://mimir:8080/prometheus', org_id: platform}}\ntenants: {team-a: }\n");
+    Files.writeString(directory.resolve("b.yml"), "tenants:\n  team-b: {limits: {max_query_series: 10}, prometheus: {org_id: team-b}}\n");
     Files.writeString(directory.resolve("ignored.txt"), "not: [yaml");
     LoadResult merged = loader.load(List.of(directory));
     TenantConfig config = ((LoadResult.Loaded) merged).config();
     assertThat(config.declaredTenants()).containsExactly("team-a", "team-b");
     assertThat(config.limitsFor("team-b").ingestionRateMb()).isEqualTo(3.0);
     assertThat(config.limitsFor("team-b").maxQuerySeries()).isEqualTo(10);
+    // A tenant in another file than the defaults keeps their Prometheus server.
+    assertThat(config.prometheusFor("team-b")).contains(new PrometheusSettings(URI.create("http://mimir:8080/prometheus"), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.of("team-b")));
 
     Files.writeString(directory.resolve("c.yaml"), "defaults: {}\ntenants:\n  team-a:\n");
     LoadResult conflicting = loader.load(List.of(directory));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class TenantConfigSchemaTest {
@@ -49,6 +50,22 @@ class TenantConfigSchemaTest {
       yaml.append("    ").append(key.name()).append(": ").append(value).append('\n');
     }
     assertThat(new TenantConfigLoader().parse(yaml.toString(), "all.yaml")).isInstanceOf(TenantConfigLoader.LoadResult.Loaded.class);
+  }
+
+  @Test
+  void prometheusUrlPatternAcceptsWhatTheLoaderAccepts() throws Exception {
+    JsonNode url = new ObjectMapper().readTree(PUBLISHED.toFile()).get("$defs").get(ConfigKeys.PROMETHEUS).get("properties").get("url");
+    Pattern pattern = Pattern.compile(url.get("pattern").asText());
+    for (String candidate : List.of("http://prometheus:9090", "https://mimir.example/prometheus/", "HTTP://p", "ftp://prometheus",
+        "prometheus:9090", "http://user:pw@prometheus", "http://prometheus/?x=1", "http://prometheus/#top", "http:///path")) {
+      assertThat(pattern.matcher(candidate).find()).as(candidate).isEqualTo(PrometheusSettings.urlProblem(candidate).isEmpty());
+    }
+    JsonNode password = schemaProperty(ConfigKeys.PROMETHEUS, "password");
+    assertThat(password.get("writeOnly").asBoolean()).as("secrets are write-only for editors").isTrue();
+  }
+
+  private static JsonNode schemaProperty(String table, String key) throws Exception {
+    return new ObjectMapper().readTree(PUBLISHED.toFile()).get("$defs").get(table).get("properties").get(key);
   }
 
   private static List<String> names(JsonNode properties) {
