@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Backfill.</b> An SLO whose indicator is new or changed (its fingerprint differs from the
  * rollups') has its history rebuilt from stored data over twice the SLO window (the policy's
  * "since" looks one window back) plus 8 days (the previous week's report), newest week first, so that today's figures are right first; progress is in
- * the API. Changing only the objective, window or alerting needs no backfill: those are applied to
- * the same rollups.
+ * the API. Changing only the objective or alerting, or shortening the window, needs no backfill:
+ * those are applied to the same rollups. A longer window rebuilds unless the rollups already reach
+ * back as far as it needs: the stored fingerprint records the first minute the rollups cover.
  */
 public final class SloService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SloService.class);
@@ -206,7 +207,8 @@ public final class SloService implements AutoCloseable {
     }
     String fingerprint = fingerprint(spec);
     SloRuntime runtime = new SloRuntime(tenant, spec, fingerprint);
-    runtime.backfilled = rollups.fingerprint(tenant, spec.id()).filter(fingerprint::equals).isPresent();
+    long neededFrom = currentMinute() - historyMinutes(spec);
+    runtime.backfilled = rollups.fingerprint(tenant, spec.id()).filter(stored -> covers(stored, fingerprint, neededFrom)).isPresent();
     runtime.backfillProgress = runtime.backfilled ? 1 : 0;
     return runtime;
   }
@@ -222,7 +224,30 @@ public final class SloService implements AutoCloseable {
     }
   }
 
-  private void reloadFilesSafely() {
+  /**
+   * What the rollup store keeps as an SLO's fingerprint: the indicator's {@link #fingerprint} and
+   * the first minute its backfill covered ({@code <hash>@<minute>}); evaluation goes on from there
+   * without gaps, so the rollups hold every minute since.
+   */
+  static String storedFingerprint(String fingerprint, long historyStartMinute) {
+    return fingerprint + "@" + historyStartMinute;
+  }
+
+  /** Whether stored rollups are of this indicator and reach back to {@code neededFromMinute}. */
+  static boolean covers(String stored, String fingerprint, long neededFromMinute) {
+    int at = stored.lastIndexOf('@');
+    if (at < 0 || !stored.substring(0, at).equals(fingerprint)) {
+      return false;
+    }
+    try {
+      return Long.parseLong(stored.substring(at + 1)) <= neededFromMinute;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Reloads the SLO directory when it changed; a directory with problems keeps the last good set (scheduled; tests call it). */
+  void reloadFilesSafely() {
     try {
       if (files.changed()) {
         SpecFiles.Loaded loaded = files.load();
@@ -388,7 +413,7 @@ public final class SloService implements AutoCloseable {
       done += end - start;
       runtime.backfillProgress = total == 0 ? 1 : Math.min(0.999, done / (double) total);
     }
-    rollups.setFingerprint(runtime.tenant, runtime.spec.id(), runtime.fingerprint);
+    rollups.setFingerprint(runtime.tenant, runtime.spec.id(), storedFingerprint(runtime.fingerprint, historyStart));
     progress.set(runtime.tenant, runtime.spec.id(), now);
     runtime.backfilled = true;
     runtime.backfillProgress = 1;
