@@ -450,8 +450,9 @@ public final class SloService implements AutoCloseable {
 
   private void stepConditions(SloRuntime runtime, long now) {
     for (SeriesKey key : seriesOf(runtime)) {
-      MinuteSeries series = rollups.read(key, now - ConditionTracker.LOOKBACK_MINUTES, now);
-      runtime.conditions.computeIfAbsent(key.group(), group -> new ConditionTracker(runtime.spec)).step(series, now, clock.instant());
+      ConditionTracker tracker = runtime.conditions.computeIfAbsent(key.group(), group -> new ConditionTracker(runtime.spec));
+      long reach = ConditionTracker.LOOKBACK_MINUTES + (tracker.warmedUp() ? 0 : ConditionTracker.WARM_UP_MINUTES + WeeklyReports.REPLAY_STEP_MINUTES);
+      tracker.step(rollups.read(key, now - reach, now), now, clock.instant());
     }
   }
 
