@@ -189,6 +189,72 @@ class SloCommandTest {
     assertThat(server.slos().get(TENANT, ID).orElseThrow().spec().target()).isEqualTo(0.999);
   }
 
+  static final String OPENSLO_SLI = """
+      # The indicator, kept apart so that several SLOs share it.
+      apiVersion: openslo/v1
+      kind: SLI
+      metadata:
+        name: api-errors
+      spec:
+        ratioMetric:
+          counter: true
+          bad:
+            metricSource:
+              type: Loki
+              spec:
+                query: sum(count_over_time({app="api"} | logfmt | status >= 500 [{{.window}}]))
+          total:
+            metricSource:
+              type: Loki
+              spec:
+                query: sum(count_over_time({app="api"} [{{.window}}]))
+      """;
+
+  static final String OPENSLO_SLO = """
+      ---
+      apiVersion: openslo/v1
+      kind: SLO
+      metadata:
+        name: availability
+      spec:
+        service: web
+        indicatorRef: api-errors
+        timeWindow:
+          - duration: 7d
+            isRolling: true
+        budgetingMethod: Occurrences
+        objectives:
+          - target: %s
+      """;
+
+  @Test
+  void filesAppliedTogetherResolveEachOthersRefsAndProblemsNameTheirOwnFile() throws Exception {
+    start(false);
+    Path sli = Files.writeString(directory.resolve("sli.yaml"), OPENSLO_SLI);
+    Path slo = Files.writeString(directory.resolve("slo.yaml"), OPENSLO_SLO.formatted("0.99"));
+    Path sloth = Files.writeString(directory.resolve("sloth.yaml"), SLOTH.formatted("99.9"));
+    assertThat(run("lint", sli.toString(), slo.toString(), sloth.toString()).exitCode()).isZero();
+
+    Run applied = run(withServer("slo", "apply", "--no-wait", sli.toString(), slo.toString(), sloth.toString()));
+
+    assertThat(applied.exitCode()).as(applied.err()).isZero();
+    assertThat(applied.out().lines()).containsExactlyInAnyOrder("created web-availability  " + slo, "created " + ID + "  " + sloth);
+    assertThat(server.slos().list(TENANT)).hasSize(2);
+
+    // A problem in the second and one in the third file, each at its own line and column.
+    Files.writeString(slo, OPENSLO_SLO.formatted("1.5"));
+    Files.writeString(sloth, SLOTH.formatted("0"));
+    Run refused = run(withServer("slo", "apply", "--no-wait", sli.toString(), slo.toString(), sloth.toString()));
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains(slo + ":14:15: error: spec.objectives[0].target: target 1.5 is out of range")
+        .contains(sloth + ":5:16: error:").doesNotContain("body:");
+    // The same places as lint gives for the same files.
+    Run lint = run("lint", sli.toString(), slo.toString(), sloth.toString());
+    assertThat(refused.err().lines().filter(line -> line.contains(": error: "))).containsExactlyElementsOf(
+        lint.err().lines().filter(line -> line.contains(": error: ")).toList());
+    assertThat(server.slos().get(TENANT, "web-availability").orElseThrow().spec().target()).isEqualTo(0.99);
+  }
+
   @Test
   void theCommandsSendTheToken() throws Exception {
     start(true);
