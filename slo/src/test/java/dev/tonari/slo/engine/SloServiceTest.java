@@ -7,6 +7,8 @@ import dev.tonari.query.QueryLimits;
 import dev.tonari.slo.report.WeeklyReport;
 import dev.tonari.slo.rollup.FileRollupStore;
 import dev.tonari.slo.source.LogQlSliSource;
+import dev.tonari.slo.source.SliSource;
+import dev.tonari.slo.source.SliUnavailableException;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.StreamBatch;
@@ -22,6 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -494,6 +499,53 @@ class SloServiceTest {
     SloService reopened = open();
     assertThat(reopened.list(TENANT)).extracting(view -> view.spec().id()).containsExactly(ID);
     assertThat(view(reopened, ID).spec().target()).isEqualTo(0.999);
+  }
+
+  @Test
+  void aSpecReplacedDuringItsBackfillNeverMixesWithItsSuccessorInTheRollups() throws Exception {
+    burstTraffic();
+    // The first spec counts no error (status >= 600); its backfill blocks in its first source call until released.
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean blockedOnce = new AtomicBoolean();
+    SliSource logql = new LogQlSliSource(logs, QueryLimits.defaults());
+    SliSource blocking = (tenant, spec, from, to) -> {
+      if (spec.indicator().toString().contains("status >= 600") && blockedOnce.compareAndSet(false, true)) {
+        entered.countDown();
+        try {
+          assertThat(release.await(20, TimeUnit.SECONDS)).as("released").isTrue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SliUnavailableException("interrupted", e);
+        }
+      }
+      return logql.evaluate(tenant, spec, from, to);
+    };
+    SloService service = new SloService(SloSettings.defaults(), dataDir, blocking, new FileRollupStore(dataDir.resolve("slo").resolve("rollups")),
+        new SloDataSources(), clock);
+    opened.add(service);
+    service.apply(TENANT, sloth("99.9", ALL).replace("status >= 500", "status >= 600"), "body");
+    Thread first = Thread.ofPlatform().start(service::evaluateAllNow);
+    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+
+    // Replaced while its backfill runs: the successor waits for it, and it stops without writing.
+    service.apply(TENANT, sloth("99.9", ALL), "body");
+    Thread second = Thread.ofPlatform().start(service::evaluateAllNow);
+    // Room for the successor to run, which it must not before the first is released.
+    assertThat(second.join(Duration.ofMillis(500))).as("the successor waits for the replaced spec's evaluation").isFalse();
+    release.countDown();
+    assertThat(first.join(Duration.ofSeconds(30))).isTrue();
+    assertThat(second.join(Duration.ofSeconds(30))).isTrue();
+
+    SloView.Figures figures = view(service, ID).overall();
+    assertThat(figures.totalEvents()).isEqualTo(18_000);
+    assertThat(figures.badEvents()).isEqualTo(180);
+    // The stored fingerprint is the successor's: a restart keeps its rollups.
+    service.close();
+    opened.remove(service);
+    SloService reopened = open();
+    assertThat(view(reopened, ID).evaluation().backfillProgress()).isEqualTo(1);
+    assertThat(view(reopened, ID).overall().badEvents()).isEqualTo(180);
   }
 
   @Test
