@@ -67,13 +67,16 @@ final class LintCommand implements Callable<Integer> {
       for (Path child : children.sorted().toList()) {
         String name = child.getFileName().toString();
         if (Files.isDirectory(child)) {
-          // An SLO directory holds one subdirectory per tenant.
+          // An SLO directory holds one subdirectory per tenant: each is checked on its own, as the server loads it
+          // (ids are unique and refs resolve within a tenant, so two tenants may both have api-availability).
+          boolean holdsSlos = false;
           try (Stream<Path> inner = Files.list(child)) {
             for (Path file : inner.sorted().toList()) {
-              if (isYaml(file) && SloLint.looksLikeSloFile(Files.readString(file))) {
-                sloFiles.add(file);
-              }
+              holdsSlos |= isYaml(file) && SloLint.looksLikeSloFile(Files.readString(file));
             }
+          }
+          if (holdsSlos) {
+            sloFiles.add(child);
           }
         } else if (isYaml(child)) {
           (SloLint.looksLikeSloFile(Files.readString(child)) ? sloFiles : tenantFiles).add(child);

@@ -2,6 +2,7 @@ package dev.tonari.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonari.slo.spec.SloSpecParser;
 import dev.tonari.slo.template.LogSample;
 import dev.tonari.slo.template.SloTemplates;
 import java.io.IOException;
@@ -17,8 +18,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +33,8 @@ import picocli.CommandLine.Parameters;
  * {@code tonari slo}: SLOs from the command line, over the server's SLO API.
  *
  * <ul>
- *   <li>{@code apply FILE...}: posts Sloth or OpenSLO files; then waits for the backfill of new or
+ *   <li>{@code apply FILE...}: posts Sloth or OpenSLO files, together as one body (refs resolve
+ *       across them, as in lint, and nothing is stored unless all are valid); then waits for the backfill of new or
  *       changed SLOs with a progress bar ({@code --no-wait} to return at once);
  *   <li>{@code list}: a table sorted by budget left, coloured by policy state;
  *   <li>{@code status ID}: one SLO in detail: tiles, burn rates, alert conditions, groups;
@@ -101,28 +107,32 @@ final class SloCommand implements Runnable {
     public Integer call() throws Exception {
       List<String> applied = new ArrayList<>();
       Terminal terminal = Terminal.detect();
+      List<String> texts = new ArrayList<>();
+      for (Path file : files) {
+        try {
+          texts.add(Files.readString(file));
+        } catch (IOException e) {
+          System.err.println("tonari slo apply: cannot read " + file + ": " + e.getMessage());
+          return 1;
+        }
+      }
+      // One body, as lint reads the files together: an OpenSLO SLO may name an SLI or an alert policy of another file.
+      JoinedBody body = JoinedBody.of(files, texts);
+      Map<String, String> fileOfId = filesOfIds(files, texts);
       try (HttpClient http = HttpClient.newHttpClient()) {
-        for (Path file : files) {
-          String text;
-          try {
-            text = Files.readString(file);
-          } catch (IOException e) {
-            System.err.println("tonari slo apply: cannot read " + file + ": " + e.getMessage());
-            return 1;
-          }
-          try {
-            JsonNode answer = JSON.readTree(send(http, server, "POST", "/tonari/api/v1/slos", text, "application/yaml"));
-            for (String kind : List.of("created", "replaced")) {
-              for (JsonNode id : answer.path("data").path(kind)) {
-                applied.add(id.asText());
-                System.out.println(terminal.paint(Terminal.GREEN, kind) + " " + id.asText() + "  " + terminal.paint(Terminal.DIM, file.toString()));
-              }
+        try {
+          JsonNode answer = JSON.readTree(send(http, server, "POST", "/tonari/api/v1/slos", body.text(), "application/yaml"));
+          for (String kind : List.of("created", "replaced")) {
+            for (JsonNode id : answer.path("data").path(kind)) {
+              applied.add(id.asText());
+              System.out.println(terminal.paint(Terminal.GREEN, kind) + " " + id.asText() + "  "
+                  + terminal.paint(Terminal.DIM, fileOfId.getOrDefault(id.asText(), String.join(", ", files.stream().map(Path::toString).toList()))));
             }
-          } catch (ApiException e) {
-            // The server's problems name "body"; the user knows the file.
-            System.err.println(e.getMessage().replace("\nbody:", "\n" + file + ":").replaceFirst("^(POST [^\\n]*\\n)body:", "$1" + file + ":"));
-            return 1;
           }
+        } catch (ApiException e) {
+          // The server's problems name "body" and its lines; the user knows the files and theirs.
+          System.err.println(body.locate(e.getMessage()));
+          return 1;
         }
         if (!noWait && !applied.isEmpty()) {
           return waitForBackfill(http, applied, dev.tonari.tenancy.config.LokiUnits.parseDuration(waitTimeout));
@@ -166,6 +176,78 @@ final class SloCommand implements Runnable {
         }
         Thread.sleep(500);
       }
+    }
+  }
+
+  /** Which file defines each SLO id, read locally; empty when the files do not parse (the server says why). */
+  static Map<String, String> filesOfIds(List<Path> files, List<String> texts) {
+    List<Map.Entry<String, String>> entries = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      entries.add(Map.entry(files.get(i).toString(), texts.get(i)));
+    }
+    Map<String, String> fileOfId = new HashMap<>();
+    if (new SloSpecParser().parseAll(entries) instanceof SloSpecParser.ParseResult.Parsed parsed) {
+      parsed.slos().forEach(slo -> fileOfId.put(slo.id(), slo.origin().file()));
+    }
+    return fileOfId;
+  }
+
+  /**
+   * Several files as one multi-document YAML body ({@code ---} between them, unless a file begins
+   * with its own), and where each begins, so that the server's {@code body:LINE:COL} can be told
+   * back as {@code FILE:LINE:COL}.
+   *
+   * @param firstLines the body line on which each file's first line is
+   */
+  record JoinedBody(String text, List<Path> files, int[] firstLines) {
+    private static final Pattern BODY_POSITION = Pattern.compile("(?m)^body:(\\d+):(\\d+):");
+
+    static JoinedBody of(List<Path> files, List<String> texts) {
+      StringBuilder text = new StringBuilder();
+      int[] firstLines = new int[files.size()];
+      int line = 1;
+      for (int i = 0; i < texts.size(); i++) {
+        String file = texts.get(i);
+        if (i > 0 && !startsWithDocumentMarker(file)) {
+          text.append("---\n");
+          line++;
+        }
+        firstLines[i] = line;
+        text.append(file);
+        if (!file.endsWith("\n")) {
+          text.append('\n');
+        }
+        line = (int) text.chars().filter(c -> c == '\n').count() + 1;
+      }
+      return new JoinedBody(text.toString(), List.copyOf(files), firstLines);
+    }
+
+    /** Whether the first line that is not blank or a comment is a {@code ---} document marker. */
+    static boolean startsWithDocumentMarker(String text) {
+      for (String line : text.lines().toList()) {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+          continue;
+        }
+        return trimmed.equals("---") || trimmed.startsWith("--- ");
+      }
+      return false;
+    }
+
+    /** The message with every {@code body:LINE:COL:} at a line start turned into {@code FILE:LINE:COL:}. */
+    String locate(String message) {
+      Matcher matcher = BODY_POSITION.matcher(message);
+      StringBuilder located = new StringBuilder();
+      while (matcher.find()) {
+        int bodyLine = Integer.parseInt(matcher.group(1));
+        int file = 0;
+        while (file + 1 < firstLines.length && firstLines[file + 1] <= bodyLine) {
+          file++;
+        }
+        matcher.appendReplacement(located, Matcher.quoteReplacement(files.get(file) + ":" + (bodyLine - firstLines[file] + 1) + ":" + matcher.group(2) + ":"));
+      }
+      matcher.appendTail(located);
+      return located.toString();
     }
   }
 

@@ -245,6 +245,14 @@ public final class TonariServer implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * The node's SLO engine: its scheduler evaluates every few seconds; tests and the benchmark call
+   * {@link SloService#evaluateAllNow()} to evaluate at once, at the server's clock.
+   */
+  public SloService slos() {
+    return slos;
+  }
+
   /** Stops HTTP (running requests complete), then closes the store; idempotent. */
   @Override
   public synchronized void close() throws IOException {

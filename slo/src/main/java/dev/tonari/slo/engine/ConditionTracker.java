@@ -20,22 +20,47 @@ import java.util.OptionalDouble;
  * The burn-rate conditions of one SLO series between evaluations: the states of the last step of
  * {@link BurnRateConditions}, and the transitions seen since the engine started (newest last,
  * bounded), for the API, /metrics and, later, the alert history.
+ *
+ * <p>A new tracker (a new SLO, a changed spec, a new group, or any SLO after a restart) first
+ * replays the conditions over the rollups of the last {@link #WARM_UP_MINUTES} on a
+ * {@link WeeklyReports#REPLAY_STEP_MINUTES} grid, without recording transitions, so that a
+ * condition already firing keeps its "since" (to the grid) instead of starting anew at the first
+ * step, and a restart raises no alert again.
  */
 final class ConditionTracker {
   /** The longest window a tier may have; the series handed to {@link #step} reaches this far back. */
   static final long LOOKBACK_MINUTES = Duration.ofDays(3).toMinutes() + 60;
   private static final int MAX_TRANSITIONS = 1000;
+  /** How far back a new tracker replays the conditions before its first step. */
+  static final long WARM_UP_MINUTES = Duration.ofDays(1).toMinutes();
 
   private final SloSpec spec;
   private List<ConditionState> states = List.of();
   private final List<StateTransition> transitions = new ArrayList<>();
+  private boolean warmedUp;
 
   ConditionTracker(SloSpec spec) {
     this.spec = spec;
   }
 
-  /** Evaluates the tiers once the minutes before {@code nowMinute} are in. */
+  /** Whether the first step has been taken; before it, {@link #step} needs {@link #WARM_UP_MINUTES} more of the series. */
+  synchronized boolean warmedUp() {
+    return warmedUp;
+  }
+
+  /**
+   * Evaluates the tiers once the minutes before {@code nowMinute} are in. The series reaches
+   * {@link #LOOKBACK_MINUTES} back, and {@link #WARM_UP_MINUTES} more at the first step.
+   */
   synchronized void step(MinuteSeries series, long nowMinute, Instant unused) {
+    if (!warmedUp) {
+      warmedUp = true;
+      // On whole multiples of the step, so that replays at different times (before and after a restart) agree.
+      int grid = WeeklyReports.REPLAY_STEP_MINUTES;
+      for (long minute = Math.floorDiv(nowMinute - WARM_UP_MINUTES, grid) * grid; minute < nowMinute; minute += grid) {
+        states = BurnRateConditions.step(states, spec, series, minute).states();
+      }
+    }
     ConditionStep step = BurnRateConditions.step(states, spec, series, nowMinute);
     states = step.states();
     transitions.addAll(step.transitions());

@@ -25,13 +25,18 @@ final class SloFigures {
   private SloFigures() {}
 
   /**
-   * How many minutes before now a status needs: the current window, plus the policy's lookback
-   * (the remaining budget at each point of the lookback needs its own window).
+   * How many minutes before now a status needs: back to the start of the window of the policy's
+   * first point (the remaining budget at each point of the lookback needs its own window, and a
+   * calendar period may be longer than its nominal length), and at least Sloth's longest burn
+   * window (3 days, longer than a short SLO window) and the longest alert tier.
    */
   static long minutesNeeded(SloSpec spec, Instant now) {
-    WindowBounds window = WindowBounds.current(spec.window(), now);
-    long current = WindowBounds.minuteOf(now) - window.startMinute();
-    return Math.max(current, spec.window().nominalLength().toMinutes()) + BudgetPolicy.lookback(spec).toMinutes() + 1;
+    long nowMinute = WindowBounds.minuteOf(now);
+    long current = WindowBounds.current(spec.window(), now).startMinute();
+    long firstPolicyPoint = WindowBounds.endingAt(spec.window(), nowMinute - BudgetPolicy.lookback(spec).toMinutes()).startMinute();
+    long windows = nowMinute - Math.min(current, firstPolicyPoint) + 1;
+    long burns = BudgetCalculator.SLOTH_WINDOWS.getLast().toMinutes();
+    return Math.max(windows, Math.max(burns, ConditionTracker.LOOKBACK_MINUTES));
   }
 
   static SloView.Figures compute(SloSpec spec, MinuteSeries series, long nowMinute, Instant now, double atRiskShare,

@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Backfill.</b> An SLO whose indicator is new or changed (its fingerprint differs from the
  * rollups') has its history rebuilt from stored data over twice the SLO window (the policy's
  * "since" looks one window back) plus 8 days (the previous week's report), newest week first, so that today's figures are right first; progress is in
- * the API. Changing only the objective, window or alerting needs no backfill: those are applied to
- * the same rollups.
+ * the API. Changing only the objective or alerting, or shortening the window, needs no backfill:
+ * those are applied to the same rollups. A longer window rebuilds unless the rollups already reach
+ * back as far as it needs: the stored fingerprint records the first minute the rollups cover.
  */
 public final class SloService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SloService.class);
@@ -67,6 +68,8 @@ public final class SloService implements AutoCloseable {
   private final EvaluationProgress progress;
   private final Clock clock;
   private final Map<String, Map<String, SloRuntime>> byTenant = new ConcurrentHashMap<>();
+  /** The evaluation lock of each SLO id (tenant, NUL, id), shared by its successive runtimes. */
+  private final Map<String, AtomicBoolean> evaluationLocks = new ConcurrentHashMap<>();
   private final Object catalogLock = new Object();
   /** LogQL evaluations: CPU-bound scans of the local store, two at a time (the store's scan pool does the parallel part). */
   private final ExecutorService workers;
@@ -77,12 +80,18 @@ public final class SloService implements AutoCloseable {
   private final SloDataSources dataSources;
   private volatile boolean closed;
 
-  /** One SLO's evaluation state. */
+  /**
+   * One SLO's evaluation state. A replaced or removed runtime is {@code retired}: an evaluation of
+   * it that is still running stops at its next step without writing, and {@code running} is shared
+   * by every runtime of the same SLO id, so a new spec's backfill never runs beside the old spec's
+   * evaluation (their writes would mix in the rollups).
+   */
   static final class SloRuntime {
     final String tenant;
     final SloSpec spec;
     final String fingerprint;
-    final AtomicBoolean running = new AtomicBoolean();
+    final AtomicBoolean running;
+    volatile boolean retired;
     volatile boolean backfilled;
     volatile double backfillProgress;
     volatile Optional<Instant> lastEvaluation = Optional.empty();
@@ -90,10 +99,11 @@ public final class SloService implements AutoCloseable {
     /** Burn-rate conditions per group ({} is the whole SLO). */
     final Map<Map<String, String>, ConditionTracker> conditions = new ConcurrentHashMap<>();
 
-    SloRuntime(String tenant, SloSpec spec, String fingerprint) {
+    SloRuntime(String tenant, SloSpec spec, String fingerprint, AtomicBoolean running) {
       this.tenant = tenant;
       this.spec = spec;
       this.fingerprint = fingerprint;
+      this.running = running;
     }
 
     /**
@@ -188,9 +198,13 @@ public final class SloService implements AutoCloseable {
         byId.forEach((id, spec) -> runtimes.put(id, runtimeFor(tenant, spec)));
         next.put(tenant, runtimes);
       });
-      // SLOs that are gone lose their rollups.
-      byTenant.forEach((tenant, runtimes) -> runtimes.keySet().forEach(id -> {
-        if (!next.getOrDefault(tenant, Map.of()).containsKey(id)) {
+      // SLOs that are gone lose their rollups; runtimes not carried over stop.
+      byTenant.forEach((tenant, runtimes) -> runtimes.forEach((id, runtime) -> {
+        SloRuntime successor = next.getOrDefault(tenant, Map.of()).get(id);
+        if (successor != runtime) {
+          runtime.retired = true;
+        }
+        if (successor == null) {
           rollups.deleteSlo(tenant, id);
           progress.forget(tenant, id);
         }
@@ -212,8 +226,10 @@ public final class SloService implements AutoCloseable {
       return existing;
     }
     String fingerprint = fingerprint(spec);
-    SloRuntime runtime = new SloRuntime(tenant, spec, fingerprint);
-    runtime.backfilled = rollups.fingerprint(tenant, spec.id()).filter(fingerprint::equals).isPresent();
+    SloRuntime runtime = new SloRuntime(tenant, spec, fingerprint,
+        evaluationLocks.computeIfAbsent(tenant + "\u0000" + spec.id(), key -> new AtomicBoolean()));
+    long neededFrom = currentMinute() - historyMinutes(spec);
+    runtime.backfilled = rollups.fingerprint(tenant, spec.id()).filter(stored -> covers(stored, fingerprint, neededFrom)).isPresent();
     runtime.backfillProgress = runtime.backfilled ? 1 : 0;
     return runtime;
   }
@@ -229,7 +245,30 @@ public final class SloService implements AutoCloseable {
     }
   }
 
-  private void reloadFilesSafely() {
+  /**
+   * What the rollup store keeps as an SLO's fingerprint: the indicator's {@link #fingerprint} and
+   * the first minute its backfill covered ({@code <hash>@<minute>}); evaluation goes on from there
+   * without gaps, so the rollups hold every minute since.
+   */
+  static String storedFingerprint(String fingerprint, long historyStartMinute) {
+    return fingerprint + "@" + historyStartMinute;
+  }
+
+  /** Whether stored rollups are of this indicator and reach back to {@code neededFromMinute}. */
+  static boolean covers(String stored, String fingerprint, long neededFromMinute) {
+    int at = stored.lastIndexOf('@');
+    if (at < 0 || !stored.substring(0, at).equals(fingerprint)) {
+      return false;
+    }
+    try {
+      return Long.parseLong(stored.substring(at + 1)) <= neededFromMinute;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Reloads the SLO directory when it changed; a directory with problems keeps the last good set (scheduled; tests call it). */
+  void reloadFilesSafely() {
     try {
       if (files.changed()) {
         SpecFiles.Loaded loaded = files.load();
@@ -271,7 +310,11 @@ public final class SloService implements AutoCloseable {
       dataSources.put(tenant, result.dataSources());
       Map<String, SloRuntime> next = new ConcurrentHashMap<>(current);
       for (SloSpec spec : result.specs()) {
-        next.put(spec.id(), runtimeFor(tenant, withApiOrigin(spec)));
+        SloRuntime runtime = runtimeFor(tenant, withApiOrigin(spec));
+        SloRuntime previous = next.put(spec.id(), runtime);
+        if (previous != null && previous != runtime) {
+          previous.retired = true;
+        }
       }
       byTenant.put(tenant, next);
       return new ApplyOutcome.Applied(created, replaced);
@@ -289,6 +332,7 @@ public final class SloService implements AutoCloseable {
       }
       apiSpecs.delete(tenant, id);
       byTenant.get(tenant).remove(id);
+      existing.retired = true;
       rollups.deleteSlo(tenant, id);
       progress.forget(tenant, id);
       return new DeleteOutcome.Deleted();
@@ -312,6 +356,7 @@ public final class SloService implements AutoCloseable {
                 evaluate(runtime, currentMinute());
               } finally {
                 runtime.running.set(false);
+                forgetIfRemoved(runtime);
               }
             });
           }
@@ -328,6 +373,27 @@ public final class SloService implements AutoCloseable {
       return SliSources.checkOneLanguage(spec.indicator()) == SliQuery.QueryLanguage.PROMQL;
     } catch (IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /** Whether an evaluation of this runtime must stop now, without writing: the engine closes, or the spec was replaced or removed. */
+  private boolean stopped(SloRuntime runtime) {
+    return closed || runtime.retired;
+  }
+
+  /**
+   * After an evaluation of a runtime that was retired meanwhile: if its SLO is gone, drops what the
+   * evaluation may still have written between its last check and the removal.
+   */
+  private void forgetIfRemoved(SloRuntime runtime) {
+    if (!runtime.retired) {
+      return;
+    }
+    synchronized (catalogLock) {
+      if (!byTenant.getOrDefault(runtime.tenant, Map.of()).containsKey(runtime.spec.id())) {
+        rollups.deleteSlo(runtime.tenant, runtime.spec.id());
+        progress.forget(runtime.tenant, runtime.spec.id());
+      }
     }
   }
 
@@ -348,6 +414,7 @@ public final class SloService implements AutoCloseable {
           evaluate(runtime, now);
         } finally {
           runtime.running.set(false);
+          forgetIfRemoved(runtime);
         }
       }
     }
@@ -367,13 +434,16 @@ public final class SloService implements AutoCloseable {
     SloSpec spec = runtime.spec;
     long historyStart = now - historyMinutes(spec);
     try {
-      if (!runtime.backfilled) {
-        backfill(runtime, historyStart, now);
+      if (!runtime.backfilled && !backfill(runtime, historyStart, now)) {
+        return;
       }
       long through = progress.evaluatedThrough(tenant, spec.id());
       long from = Math.max(historyStart, through < 0 ? historyStart : through - settings.lateness().toMinutes());
       for (long chunk = from; chunk < now; chunk += SliSource.MAX_MINUTES_PER_CALL) {
         evaluateRange(runtime, chunk, Math.min(now, chunk + SliSource.MAX_MINUTES_PER_CALL));
+      }
+      if (stopped(runtime)) {
+        return;
       }
       progress.set(tenant, spec.id(), now);
       stepConditions(runtime, now);
@@ -388,31 +458,42 @@ public final class SloService implements AutoCloseable {
     }
   }
 
-  /** Rebuilds the history newest chunk first, so that today's figures are right before last month's. */
-  private void backfill(SloRuntime runtime, long historyStart, long now) throws SliUnavailableException {
+  /**
+   * Rebuilds the history newest chunk first, so that today's figures are right before last month's.
+   *
+   * @return false when it stopped before the end (the engine closes, or the spec was replaced or removed)
+   */
+  private boolean backfill(SloRuntime runtime, long historyStart, long now) throws SliUnavailableException {
     rollups.deleteSlo(runtime.tenant, runtime.spec.id());
     progress.forget(runtime.tenant, runtime.spec.id());
     long total = now - historyStart;
     long done = 0;
     for (long end = now; end > historyStart; end -= SliSource.MAX_MINUTES_PER_CALL) {
-      if (closed) {
-        return;
+      if (stopped(runtime)) {
+        return false;
       }
       long start = Math.max(historyStart, end - SliSource.MAX_MINUTES_PER_CALL);
       evaluateRange(runtime, start, end);
       done += end - start;
       runtime.backfillProgress = total == 0 ? 1 : Math.min(0.999, done / (double) total);
     }
-    rollups.setFingerprint(runtime.tenant, runtime.spec.id(), runtime.fingerprint);
+    if (stopped(runtime)) {
+      return false;
+    }
+    rollups.setFingerprint(runtime.tenant, runtime.spec.id(), storedFingerprint(runtime.fingerprint, historyStart));
     progress.set(runtime.tenant, runtime.spec.id(), now);
     runtime.backfilled = true;
     runtime.backfillProgress = 1;
     log.info("SLO {} of tenant {}: history rebuilt over {} minutes", runtime.spec.id(), runtime.tenant, total);
+    return true;
   }
 
   /** Evaluates {@code [from, to)} and records it: each group, the sum of all groups, and emptiness for groups that fell silent. */
   private void evaluateRange(SloRuntime runtime, long from, long to) throws SliUnavailableException {
     Map<Map<String, String>, MinuteSeries> groups = source.evaluate(runtime.tenant, runtime.spec, from, to);
+    if (stopped(runtime)) {
+      return;
+    }
     String id = runtime.spec.id();
     if (runtime.spec.groupBy().isEmpty()) {
       MinuteSeries series = groups.getOrDefault(Map.of(), new MinuteSeries(from, (int) (to - from)));
@@ -440,8 +521,9 @@ public final class SloService implements AutoCloseable {
 
   private void stepConditions(SloRuntime runtime, long now) {
     for (SeriesKey key : seriesOf(runtime)) {
-      MinuteSeries series = rollups.read(key, now - ConditionTracker.LOOKBACK_MINUTES, now);
-      runtime.conditions.computeIfAbsent(key.group(), group -> new ConditionTracker(runtime.spec)).step(series, now, clock.instant());
+      ConditionTracker tracker = runtime.conditions.computeIfAbsent(key.group(), group -> new ConditionTracker(runtime.spec));
+      long reach = ConditionTracker.LOOKBACK_MINUTES + (tracker.warmedUp() ? 0 : ConditionTracker.WARM_UP_MINUTES + WeeklyReports.REPLAY_STEP_MINUTES);
+      tracker.step(rollups.read(key, now - reach, now), now, clock.instant());
     }
   }
 
