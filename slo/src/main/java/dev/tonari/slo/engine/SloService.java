@@ -155,6 +155,7 @@ public final class SloService implements AutoCloseable {
   /** Starts the scheduler: evaluation every few seconds, file reloads on {@code slo.reload_interval}. */
   public void start() {
     scheduler.scheduleWithFixedDelay(this::evaluateDueSafely, 0, 5, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(this::pruneSafely, 1, 60, TimeUnit.MINUTES);
     if (settings.directory().isPresent()) {
       long reload = settings.reloadInterval().toMillis();
       scheduler.scheduleWithFixedDelay(this::reloadFilesSafely, reload, reload, TimeUnit.MILLISECONDS);
@@ -254,17 +255,62 @@ public final class SloService implements AutoCloseable {
     return fingerprint + "@" + historyStartMinute;
   }
 
+  /**
+   * Drops rollup minutes no SLO needs any more: older than the longest history any SLO keeps
+   * (twice its window plus {@link #EXTRA_HISTORY}), with a day to spare. Each SLO's stored
+   * fingerprint then says its rollups begin at the prune point, so that an SLO whose window is
+   * lengthened later is backfilled rather than read with a hole. Returns the prune point, or
+   * empty when there is no SLO.
+   */
+  Optional<Long> prune() {
+    synchronized (catalogLock) {
+      long longest = 0;
+      for (Map<String, SloRuntime> runtimes : byTenant.values()) {
+        for (SloRuntime runtime : runtimes.values()) {
+          longest = Math.max(longest, historyMinutes(runtime.spec));
+        }
+      }
+      if (longest == 0) {
+        return Optional.empty();
+      }
+      long before = currentMinute() - longest - Duration.ofDays(1).toMinutes();
+      for (Map<String, SloRuntime> runtimes : byTenant.values()) {
+        for (SloRuntime runtime : runtimes.values()) {
+          rollups.fingerprint(runtime.tenant, runtime.spec.id()).ifPresent(stored -> {
+            long from = coveredFrom(stored);
+            if (from < before) {
+              rollups.setFingerprint(runtime.tenant, runtime.spec.id(), storedFingerprint(stored.substring(0, stored.lastIndexOf('@')), before));
+            }
+          });
+        }
+      }
+      rollups.prune(before);
+      return Optional.of(before);
+    }
+  }
+
+  private void pruneSafely() {
+    try {
+      prune().ifPresent(before -> log.info("SLO rollups pruned before {}", Instant.ofEpochSecond(before * 60)));
+    } catch (RuntimeException e) {
+      log.error("pruning SLO rollups failed", e);
+    }
+  }
+
+  /** The first minute a stored fingerprint says its rollups cover; {@code Long.MAX_VALUE} when unreadable. */
+  private static long coveredFrom(String stored) {
+    int at = stored.lastIndexOf('@');
+    try {
+      return at < 0 ? Long.MAX_VALUE : Long.parseLong(stored.substring(at + 1));
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   /** Whether stored rollups are of this indicator and reach back to {@code neededFromMinute}. */
   static boolean covers(String stored, String fingerprint, long neededFromMinute) {
     int at = stored.lastIndexOf('@');
-    if (at < 0 || !stored.substring(0, at).equals(fingerprint)) {
-      return false;
-    }
-    try {
-      return Long.parseLong(stored.substring(at + 1)) <= neededFromMinute;
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return at >= 0 && stored.substring(0, at).equals(fingerprint) && coveredFrom(stored) <= neededFromMinute;
   }
 
   /** Reloads the SLO directory when it changed; a directory with problems keeps the last good set (scheduled; tests call it). */

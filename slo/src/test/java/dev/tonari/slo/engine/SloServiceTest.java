@@ -374,6 +374,33 @@ class SloServiceTest {
   }
 
   @Test
+  void pruningDropsWhatNoSloNeedsAndALaterLongerWindowRebuildsInsteadOfReadingAHole() throws Exception {
+    burstTraffic();
+    for (long minute = 0; minute < 10; minute++) {
+      requests(API, -25 * DAY + minute, 10, 1);
+    }
+    SloService service = open();
+    assertApplied(service.apply(TENANT, openSlo("30d"), "body"), List.of("web-availability"), List.of());
+    service.evaluateAllNow();
+    assertThat(service.series(TENANT, "web-availability", Map.of(), -26 * DAY + BASE, -24 * DAY + BASE).totalArray())
+        .as("the old minutes are in the rollups").contains(10.0);
+
+    // A 7-day window needs 22 days of history: the prune point is a day before that.
+    assertApplied(service.apply(TENANT, openSlo("7d"), "body"), List.of(), List.of("web-availability"));
+    service.evaluateAllNow();
+    assertThat(service.prune()).contains(120 + BASE - 22 * DAY - DAY);
+    assertThat(service.series(TENANT, "web-availability", Map.of(), -26 * DAY + BASE, -24 * DAY + BASE).totalArray())
+        .as("pruned").doesNotContain(10.0);
+    assertThat(view(service, "web-availability").overall().totalEvents()).isEqualTo(18_000);
+
+    // Back to 30 days: the rollups no longer reach back, so the history is rebuilt from the logs.
+    assertApplied(service.apply(TENANT, openSlo("30d"), "body"), List.of(), List.of("web-availability"));
+    assertThat(view(service, "web-availability").evaluation().backfillProgress()).isZero();
+    service.evaluateAllNow();
+    assertThat(view(service, "web-availability").overall().totalEvents()).isEqualTo(18_100);
+  }
+
+  @Test
   void groupByGivesOneGroupPerPodAndTheSloIsTheirSum() throws Exception {
     Labels podA = Labels.of("app", "shop", "pod", "a");
     Labels podB = Labels.of("app", "shop", "pod", "b");
