@@ -51,15 +51,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Backfill.</b> An SLO whose indicator is new or changed (its fingerprint differs from the
  * rollups') has its history rebuilt from stored data over twice the SLO window (the policy's
- * "since" looks one window back) plus 8 days (the previous week's report), newest week first, so that today's figures are right first; progress is in
- * the API. Changing only the objective or alerting, or shortening the window, needs no backfill:
+ * "since" looks one window back) plus 18 days (the last complete week's report: its start, up to
+ * 14 days back, with the 3-day burn windows and a day of alert replay before it), newest week
+ * first, so that today's figures are right first; progress is in the API. Changing only the objective or alerting, or shortening the window, needs no backfill:
  * those are applied to the same rollups. A longer window rebuilds unless the rollups already reach
  * back as far as it needs: the stored fingerprint records the first minute the rollups cover.
  */
 public final class SloService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SloService.class);
-  /** History kept beyond the SLO window: a week for the previous week's report, a day of slack. */
-  static final Duration EXTRA_HISTORY = Duration.ofDays(8);
+  /**
+   * History kept beyond twice the SLO window, for the report of the last complete ISO week: its
+   * Monday is up to 14 days back, its alert replay starts a day earlier and reads the longest tier
+   * window (3 days) before that.
+   */
+  static final Duration EXTRA_HISTORY = Duration.ofDays(18);
 
   private final SloSettings settings;
   private final SliSource source;

@@ -212,10 +212,10 @@ class SloServiceTest {
   @Test
   void anSloAppliedAfterItsDataRebuildsItsHistoryNewestFirst() throws Exception {
     burstTraffic();
-    // 40 days back (2024-03-22, ISO week 2024-W12): 10 minutes of 6 requests, one failing; 70 days back, beyond the history kept.
+    // 40 days back (2024-03-22, ISO week 2024-W12): 10 minutes of 6 requests, one failing; 80 days back (2024-02-11, 2024-W06), beyond the history kept.
     for (long minute = 0; minute < 10; minute++) {
       requests(API, -40 * DAY + minute, 6, 1);
-      requests(API, -70 * DAY + minute, 6, 1);
+      requests(API, -80 * DAY + minute, 6, 1);
     }
     SloService service = open();
     service.apply(TENANT, sloth("99.9", ALL), "body");
@@ -224,9 +224,9 @@ class SloServiceTest {
     service.evaluateAllNow();
 
     long now = BASE + 120;
-    long history = 2 * 30 * DAY + 8 * DAY;
+    long history = 2 * 30 * DAY + 18 * DAY;
     List<RecordingSource.Call> calls = source.calls(ID);
-    // Chunks of 7 days from now back to 68 days ago, each ending where the previous began; then the last minutes again.
+    // Chunks of 7 days from now back to 78 days ago, each ending where the previous began; then the last minutes again.
     assertThat(calls.getFirst()).isEqualTo(new RecordingSource.Call(TENANT, ID, now - 7 * DAY, now));
     for (int i = 1; i < calls.size() - 1; i++) {
       assertThat(calls.get(i).toMinute()).as("call %d", i).isEqualTo(calls.get(i - 1).fromMinute());
@@ -237,12 +237,12 @@ class SloServiceTest {
     assertThat(view.evaluation().backfillProgress()).isEqualTo(1);
     assertThat(view.overall().totalEvents()).isEqualTo(18_000);
 
-    // The history reaches the week 40 days back, not the one 70 days back (its lines exist, but lie beyond 2 x 30 + 8 days).
+    // The history reaches the week 40 days back, not the one 80 days back (its lines exist, but lie beyond 2 x 30 + 18 days).
     WeeklyReport.Entry week12 = service.report(TENANT, Optional.empty(), LocalDate.parse("2024-03-18")).slos().getFirst();
     assertThat(week12.totalEvents()).isEqualTo(60);
     assertThat(week12.badEvents()).isEqualTo(10);
     assertThat(week12.sliOfWeek().getAsDouble()).isCloseTo(50 / 60.0, within(1e-12));
-    WeeklyReport.Entry week08 = service.report(TENANT, Optional.empty(), LocalDate.parse("2024-02-19")).slos().getFirst();
+    WeeklyReport.Entry week08 = service.report(TENANT, Optional.empty(), LocalDate.parse("2024-02-05")).slos().getFirst();
     assertThat(week08.totalEvents()).isZero();
     assertThat(week08.sliOfWeek()).isEmpty();
   }
@@ -314,7 +314,7 @@ class SloServiceTest {
 
     List<RecordingSource.Call> calls = source.calls(ID);
     assertThat(calls.getFirst()).isEqualTo(new RecordingSource.Call(TENANT, ID, BASE + 120 - 7 * DAY, BASE + 120));
-    assertThat(calls.stream().mapToLong(RecordingSource.Call::fromMinute).min().getAsLong()).isEqualTo(BASE + 120 - 68 * DAY);
+    assertThat(calls.stream().mapToLong(RecordingSource.Call::fromMinute).min().getAsLong()).isEqualTo(BASE + 120 - 78 * DAY);
     assertThat(view(service, ID).overall().totalEvents()).isEqualTo(18_000);
     assertThat(view(service, ID).evaluation().backfillProgress()).isEqualTo(1);
   }
@@ -355,20 +355,20 @@ class SloServiceTest {
   @Test
   void aLongerWindowReadsTheOlderHistoryItNeeds() throws Exception {
     burstTraffic();
-    // 25 days back: outside a 7-day SLO's history (2 x 7 + 8 = 22 days), inside a 30-day window.
+    // 35 days back: outside a 7-day SLO's history (2 x 7 + 18 = 32 days), inside a 60-day window.
     for (long minute = 0; minute < 10; minute++) {
-      requests(API, -25 * DAY + minute, 10, 1);
+      requests(API, -35 * DAY + minute, 10, 1);
     }
     SloService service = open();
     assertApplied(service.apply(TENANT, openSlo("7d"), "body"), List.of("web-availability"), List.of());
     service.evaluateAllNow();
     assertThat(view(service, "web-availability").overall().totalEvents()).isEqualTo(18_000);
 
-    assertApplied(service.apply(TENANT, openSlo("30d"), "body"), List.of(), List.of("web-availability"));
+    assertApplied(service.apply(TENANT, openSlo("60d"), "body"), List.of(), List.of("web-availability"));
     service.evaluateAllNow();
 
     SloView.Figures figures = view(service, "web-availability").overall();
-    assertThat(figures.windowStart()).isEqualTo(at(120 - 30 * DAY));
+    assertThat(figures.windowStart()).isEqualTo(at(120 - 60 * DAY));
     assertThat(figures.totalEvents()).isEqualTo(18_100);
     assertThat(figures.badEvents()).isEqualTo(190);
   }
@@ -377,24 +377,24 @@ class SloServiceTest {
   void pruningDropsWhatNoSloNeedsAndALaterLongerWindowRebuildsInsteadOfReadingAHole() throws Exception {
     burstTraffic();
     for (long minute = 0; minute < 10; minute++) {
-      requests(API, -25 * DAY + minute, 10, 1);
+      requests(API, -35 * DAY + minute, 10, 1);
     }
     SloService service = open();
-    assertApplied(service.apply(TENANT, openSlo("30d"), "body"), List.of("web-availability"), List.of());
+    assertApplied(service.apply(TENANT, openSlo("60d"), "body"), List.of("web-availability"), List.of());
     service.evaluateAllNow();
-    assertThat(service.series(TENANT, "web-availability", Map.of(), -26 * DAY + BASE, -24 * DAY + BASE).totalArray())
+    assertThat(service.series(TENANT, "web-availability", Map.of(), -36 * DAY + BASE, -34 * DAY + BASE).totalArray())
         .as("the old minutes are in the rollups").contains(10.0);
 
-    // A 7-day window needs 22 days of history: the prune point is a day before that.
+    // A 7-day window needs 32 days of history: the prune point is a day before that.
     assertApplied(service.apply(TENANT, openSlo("7d"), "body"), List.of(), List.of("web-availability"));
     service.evaluateAllNow();
-    assertThat(service.prune()).contains(120 + BASE - 22 * DAY - DAY);
-    assertThat(service.series(TENANT, "web-availability", Map.of(), -26 * DAY + BASE, -24 * DAY + BASE).totalArray())
+    assertThat(service.prune()).contains(120 + BASE - 32 * DAY - DAY);
+    assertThat(service.series(TENANT, "web-availability", Map.of(), -36 * DAY + BASE, -34 * DAY + BASE).totalArray())
         .as("pruned").doesNotContain(10.0);
     assertThat(view(service, "web-availability").overall().totalEvents()).isEqualTo(18_000);
 
-    // Back to 30 days: the rollups no longer reach back, so the history is rebuilt from the logs.
-    assertApplied(service.apply(TENANT, openSlo("30d"), "body"), List.of(), List.of("web-availability"));
+    // Back to 60 days: the rollups no longer reach back, so the history is rebuilt from the logs.
+    assertApplied(service.apply(TENANT, openSlo("60d"), "body"), List.of(), List.of("web-availability"));
     assertThat(view(service, "web-availability").evaluation().backfillProgress()).isZero();
     service.evaluateAllNow();
     assertThat(view(service, "web-availability").overall().totalEvents()).isEqualTo(18_100);
