@@ -47,8 +47,9 @@ import java.util.Map;
  * steps the burn-rate conditions.
  *
  * <p>Baseline in the same run: the same 200 queries over the same minutes (the last evaluation's
- * range, same steps) run once directly through {@link MetricQueryEngine}; the ratio is the
- * engine's overhead (rollup writes, conditions). The rollups of the last minutes must equal the
+ * range, same steps) parsed and run once directly through {@link MetricQueryEngine}, as a ruler
+ * evaluating them every minute would; the ratio is the engine's overhead (rollup writes, the
+ * grouped SLOs' series listings, the burn-rate conditions). The rollups of the last minutes must equal the
  * direct queries' values (checked).
  */
 final class EvaluationBench {
@@ -144,17 +145,13 @@ final class EvaluationBench {
         long nowMinute = clock.millis() / 60_000;
         int minutes = 1 + (int) SloSettings.defaults().lateness().toMinutes();
         long fromMinute = nowMinute - minutes;
-        List<SampleExpr[]> expressions = new ArrayList<>();
-        for (LogSlo slo : slos) {
-          expressions.add(new SampleExpr[] {parse(slo.badQuery("1m")), parse(slo.totalQuery("1m"))});
-        }
         int directRuns = Math.max(3, options.measuredRounds() / 4);
         double[] directProcess = new double[directRuns];
         double[] directWall = new double[directRuns];
         List<MinuteSeries> direct = List.of();
         for (int run = 0; run < directRuns; run++) {
           CpuTime before = CpuTime.now();
-          direct = runDirect(store, slos, expressions, fromMinute, nowMinute);
+          direct = runDirect(store, slos, fromMinute, nowMinute);
           CpuTime spent = CpuTime.now().since(before);
           directProcess[run] = spent.processMillis();
           directWall[run] = spent.wallMillis();
@@ -188,20 +185,23 @@ final class EvaluationBench {
     }
   }
 
-  /** Runs every SLO's two queries over {@code [from, to)} with the engine's steps; bad and total per minute of the whole SLO. */
-  static List<MinuteSeries> runDirect(DiskLogStore store, List<LogSlo> slos, List<SampleExpr[]> expressions, long fromMinute, long toMinute)
-      throws IOException {
+  /**
+   * Runs every SLO's two queries (parsed, as a query API would) over {@code [from, to)} with the
+   * engine's steps; bad and total per minute of the whole SLO.
+   */
+  static List<MinuteSeries> runDirect(DiskLogStore store, List<LogSlo> slos, long fromMinute, long toMinute) throws IOException {
     MetricQueryEngine engine = new MetricQueryEngine(store, QueryLimits.defaults());
     List<MinuteSeries> result = new ArrayList<>(slos.size());
     for (int i = 0; i < slos.size(); i++) {
       LogSlo slo = slos.get(i);
+      SampleExpr[] expressions = {parse(slo.badQuery("1m")), parse(slo.totalQuery("1m"))};
       double[] bad = new double[(int) (toMinute - fromMinute)];
       double[] total = new double[bad.length];
       java.util.Arrays.fill(total, Double.NaN);
       for (long chunk = fromMinute; chunk < toMinute; chunk += MetricQueryEngine.MAX_POINTS_PER_SERIES) {
         long chunkTo = Math.min(toMinute, chunk + MetricQueryEngine.MAX_POINTS_PER_SERIES);
-        addUp(run(engine, slo, expressions.get(i)[0], chunk, chunkTo), fromMinute, bad, false);
-        addUp(run(engine, slo, expressions.get(i)[1], chunk, chunkTo), fromMinute, total, true);
+        addUp(run(engine, slo, expressions[0], chunk, chunkTo), fromMinute, bad, false);
+        addUp(run(engine, slo, expressions[1], chunk, chunkTo), fromMinute, total, true);
       }
       MinuteSeries series = new MinuteSeries(fromMinute, bad.length);
       for (int m = 0; m < bad.length; m++) {
