@@ -36,5 +36,5 @@ fi
 mkdir -p bench/work
 # shellcheck disable=SC2086
 "$JAVA" --enable-native-access=ALL-UNNAMED $jvm -cp "$jar" dev.tonari.bench.slo.SloBench "${args[@]}" --work bench/work/slo \
-  2> >(grep -v -E '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} .* INFO ' >&2) | tee "bench/work/slo-results-$mode.txt"
+  2> >(grep --line-buffered -v -E '^[0-9:.]+ +INFO ' >&2) | tee "bench/work/slo-results-$mode.txt"
 exit "${PIPESTATUS[0]}"

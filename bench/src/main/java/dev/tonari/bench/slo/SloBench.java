@@ -141,18 +141,18 @@ public final class SloBench {
   private static void printStatus(StatusBench.Result status, StatusBench.Options options, PrintStream out) {
     double naiveMillis = status.naiveSeconds() * 1000;
     out.printf(Locale.ROOT, "| status of %d SLOs, 30-day window, warm (`list`, median of %d) | %.1f ms (p99 %.1f ms) | naive LogQL for ONE SLO: "
-            + "`sum(count_over_time(...[30d]))` bad and total over its %,d raw lines: %,.0f ms | %,.1fx faster (all %d vs one) | < 50 ms (issue 9): %s |%n",
+            + "`sum(count_over_time(...[30d]))` bad and total over its %,d raw lines: %,.0f ms | naive / tonari = %,.1f (all %d vs one) | < 50 ms (issue 9): %s |%n",
         status.slos(), options.warmCalls(), status.warmMedianMillis(), status.warmP99Millis(), status.naiveLines(), naiveMillis,
         naiveMillis / status.warmMedianMillis(), status.slos(), status.warmMedianMillis() < 50 ? "met" : "NOT met");
     out.printf(Locale.ROOT, "| status, cold (first `list` after a restart: %,d day files, %.1f MB) | %.1f ms (+ %.1f ms to open the store and engine) "
-            + "| the same naive query: %,.0f ms | %,.1fx faster | reported |%n",
+            + "| the same naive query: %,.0f ms | naive / tonari = %,.1f | reported |%n",
         status.rollupFiles(), status.rollupBytes() / 1e6, status.coldMillis(), status.openMillis(), naiveMillis, naiveMillis / status.coldMillis());
     out.printf(Locale.ROOT, "| status, warm, `new FileRollupStore(dir, %,d)`: a day cache holding every day read (default %,d) (median) | %.1f ms "
-            + "| the same naive query: %,.0f ms | %,.1fx faster | reported |%n",
+            + "| the same naive query: %,.0f ms | naive / tonari = %,.1f | reported |%n",
         status.largeCacheDays(), FileRollupStore.DEFAULT_CACHED_DAYS, status.largeCacheMedianMillis(), naiveMillis,
         naiveMillis / status.largeCacheMedianMillis());
     out.printf(Locale.ROOT, "| status, same engine over `InMemoryRollupStore` (median) | %.1f ms | floor: summing the %d SLOs' 30-day minute arrays: %.2f ms "
-            + "| %.1fx the floor | reported |%n",
+            + "| tonari / floor = %.1f | reported |%n",
         status.inMemoryMedianMillis(), status.slos(), status.floorMillis(), status.inMemoryMedianMillis() / status.floorMillis());
   }
 
@@ -161,7 +161,7 @@ public final class SloBench {
     double direct = BenchSupport.median(evaluation.directProcessMillis());
     out.printf(Locale.ROOT, "| evaluation every minute, %d LogQL SLOs (%d queries, %d per pod), %,d lines/min, CPU ms per round (median of %d) "
             + "| %.0f ms CPU (p90 %.0f; caller thread %.0f; wall %.0f ms) | the same %d queries over the same %d minutes, parsed and run once directly: "
-            + "%.0f ms CPU (wall %.0f ms) | %.2fx the direct queries | reported |%n",
+            + "%.0f ms CPU (wall %.0f ms) | tonari / direct = %.2f (CPU) | reported |%n",
         evaluation.slos(), evaluation.queries(), evaluation.groupedSlos(), evaluation.linesPerMinute(), evaluation.processMillis().length, process,
         BenchSupport.quantile(evaluation.processMillis(), 0.9), BenchSupport.median(evaluation.threadMillis()),
         BenchSupport.median(evaluation.wallMillis()), evaluation.queries(), evaluation.minutesPerEvaluation(), direct,
@@ -174,11 +174,11 @@ public final class SloBench {
     double directRate = backfill.linesSelected() / backfill.directSeconds();
     out.printf(Locale.ROOT, "| backfill of %d SLOs (%d queries) over 68 days, %,d lines in the last %d days | %,.0f lines/s (%,d lines selected x queries "
             + "in %.2f s, %.2f s CPU; %,.0f stored lines/s) | one `sum(count_over_time({namespace=...}[1m]))` over the same chunks: %,.0f lines/s (%.2f s) "
-            + "| %.2f of the plain count | reported |%n",
+            + "| tonari / count = %.2f | reported |%n",
         backfill.slos(), backfill.queries(), backfill.lines(), backfill.days(), backfillRate, backfill.linesSelected(), backfill.backfillSeconds(),
         backfill.backfillCpuSeconds(), backfill.lines() / backfill.backfillSeconds(), countRate, backfill.countSeconds(), backfillRate / countRate);
     out.printf(Locale.ROOT, "| backfill, against its own queries | %,.0f lines/s | the %d queries run directly over the same chunks: %,.0f lines/s (%.2f s) "
-            + "| %.2f of the direct queries | reported |%n",
+            + "| tonari / direct = %.2f | reported |%n",
         backfillRate, backfill.queries(), directRate, backfill.directSeconds(), backfillRate / directRate);
   }
 }
