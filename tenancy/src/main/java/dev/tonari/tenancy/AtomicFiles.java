@@ -18,6 +18,21 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   public static void write(Path target, byte[] content) throws IOException {
+    replace(target, content, true);
+  }
+
+  /**
+   * Replaces {@code target} atomically for readers (temporary file and rename) without fsync: for
+   * derived data that can be recomputed, in a checksummed format, where two fsyncs per write would
+   * cost more than the work that made the data. After a crash the file holds the old content, the
+   * new one, or (on file systems that reorder the rename before the data) a torn file that its
+   * checksum reveals.
+   */
+  public static void replaceWithoutSync(Path target, byte[] content) throws IOException {
+    replace(target, content, false);
+  }
+
+  private static void replace(Path target, byte[] content, boolean sync) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
     Files.createDirectories(directory);
     Path temporary = directory.resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId());
@@ -26,14 +41,18 @@ public final class AtomicFiles {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-      channel.force(true);
+      if (sync) {
+        channel.force(true);
+      }
     }
     try {
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    syncDirectory(directory);
+    if (sync) {
+      syncDirectory(directory);
+    }
   }
 
   /** Makes a rename in {@code directory} durable; a no-op where directories cannot be opened (Windows). */

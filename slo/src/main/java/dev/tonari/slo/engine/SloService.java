@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SloService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SloService.class);
+  /** How far back the first evaluation after opening reads again; see {@link #evaluate}. */
+  static final Duration FIRST_ROUND_LATENESS = Duration.ofHours(1);
+
   /**
    * History kept beyond twice the SLO window, for the report of the last complete ISO week: its
    * Monday is up to 14 days back, its alert replay starts a day earlier and reads the longest tier
@@ -84,6 +87,11 @@ public final class SloService implements AutoCloseable {
   private final SpecFiles files;
   private final SloDataSources dataSources;
   private volatile boolean closed;
+  /** SLOs (tenant and id) evaluated since this engine opened; the others read the last hour again first. */
+  private final java.util.Set<String> evaluatedSinceOpen = ConcurrentHashMap.newKeySet();
+
+  /** The figures of an SLO as computed at {@code minute} after {@code writes} evaluations. */
+  record CachedFigures(long minute, long writes, SloView.Figures overall, List<SloView.GroupView> groups) {}
 
   /**
    * One SLO's evaluation state. A replaced or removed runtime is {@code retired}: an evaluation of
@@ -101,6 +109,15 @@ public final class SloService implements AutoCloseable {
     volatile double backfillProgress;
     volatile Optional<Instant> lastEvaluation = Optional.empty();
     volatile Optional<String> lastError = Optional.empty();
+    /**
+     * The figures of the last computation and what they were computed from: the minute, and the
+     * number of evaluations written so far. Figures change only when a minute completes or an
+     * evaluation writes, so the API and /metrics read these instead of recomputing 60 days of
+     * rollups per request; the evaluator refreshes them after each round.
+     */
+    volatile CachedFigures cachedFigures;
+    /** Evaluations written (rollups or conditions changed); a new one invalidates {@link #cachedFigures}. */
+    final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
     /** Burn-rate conditions per group ({} is the whole SLO). */
     final Map<Map<String, String>, ConditionTracker> conditions = new ConcurrentHashMap<>();
 
@@ -233,11 +250,15 @@ public final class SloService implements AutoCloseable {
     }
     String fingerprint = fingerprint(spec);
     SloRuntime runtime = new SloRuntime(tenant, spec, fingerprint,
-        evaluationLocks.computeIfAbsent(tenant + "\u0000" + spec.id(), key -> new AtomicBoolean()));
+        evaluationLocks.computeIfAbsent(lockKey(tenant, spec.id()), key -> new AtomicBoolean()));
     long neededFrom = currentMinute() - historyMinutes(spec);
     runtime.backfilled = rollups.fingerprint(tenant, spec.id()).filter(stored -> covers(stored, fingerprint, neededFrom)).isPresent();
     runtime.backfillProgress = runtime.backfilled ? 1 : 0;
     return runtime;
+  }
+
+  private static String lockKey(String tenant, String id) {
+    return tenant + "\u0000" + id;
   }
 
   /** What the rollups depend on: the indicator and the grouping, not the objective, window or alerting. */
@@ -489,7 +510,11 @@ public final class SloService implements AutoCloseable {
         return;
       }
       long through = progress.evaluatedThrough(tenant, spec.id());
-      long from = Math.max(historyStart, through < 0 ? historyStart : through - settings.lateness().toMinutes());
+      // The first round after opening reads the last hour again: rollup writes are not fsynced
+      // (see FileRollupStore), so a crash may have lost the newest ones while progress kept them.
+      long lateness = evaluatedSinceOpen.contains(lockKey(tenant, spec.id())) ? settings.lateness().toMinutes()
+          : Math.max(settings.lateness().toMinutes(), FIRST_ROUND_LATENESS.toMinutes());
+      long from = Math.max(historyStart, through < 0 ? historyStart : through - lateness);
       for (long chunk = from; chunk < now; chunk += SliSource.MAX_MINUTES_PER_CALL) {
         evaluateRange(runtime, chunk, Math.min(now, chunk + SliSource.MAX_MINUTES_PER_CALL));
       }
@@ -498,8 +523,11 @@ public final class SloService implements AutoCloseable {
       }
       progress.set(tenant, spec.id(), now);
       stepConditions(runtime, now);
+      runtime.writes.incrementAndGet();
+      evaluatedSinceOpen.add(lockKey(tenant, spec.id()));
       runtime.lastEvaluation = Optional.of(clock.instant());
       runtime.lastError = Optional.empty();
+      figures(runtime, now);
     } catch (SliUnavailableException e) {
       runtime.lastError = Optional.of(e.getMessage());
       log.warn("SLO {} of tenant {}: {}", spec.id(), tenant, e.getMessage());
@@ -535,6 +563,8 @@ public final class SloService implements AutoCloseable {
     progress.set(runtime.tenant, runtime.spec.id(), now);
     runtime.backfilled = true;
     runtime.backfillProgress = 1;
+    // A fresh backfill just wrote every minute: nothing to read again.
+    evaluatedSinceOpen.add(lockKey(runtime.tenant, runtime.spec.id()));
     log.info("SLO {} of tenant {}: history rebuilt over {} minutes", runtime.spec.id(), runtime.tenant, total);
     return true;
   }
@@ -542,6 +572,7 @@ public final class SloService implements AutoCloseable {
   /** Evaluates {@code [from, to)} and records it: each group, the sum of all groups, and emptiness for groups that fell silent. */
   private void evaluateRange(SloRuntime runtime, long from, long to) throws SliUnavailableException {
     Map<Map<String, String>, MinuteSeries> groups = source.evaluate(runtime.tenant, runtime.spec, from, to);
+    runtime.writes.incrementAndGet();
     if (stopped(runtime)) {
       return;
     }
@@ -624,26 +655,37 @@ public final class SloService implements AutoCloseable {
       .thenComparing(view -> view.spec().id());
 
   private SloView view(SloRuntime runtime) {
-    long now = currentMinute();
-    Instant instant = clock.instant();
-    List<SeriesKey> keys = seriesOf(runtime);
+    CachedFigures figures = figures(runtime, currentMinute());
+    return new SloView(runtime.spec, runtime.tenant, figures.overall(), figures.groups(),
+        new SloView.Evaluation(runtime.lastEvaluation, runtime.backfillProgress, runtime.lastError));
+  }
+
+  /** The runtime's figures at {@code now}: the cached ones when nothing changed since, else computed and cached. */
+  private CachedFigures figures(SloRuntime runtime, long now) {
+    long writes = runtime.writes.get();
+    CachedFigures cached = runtime.cachedFigures;
+    if (cached != null && cached.minute() == now && cached.writes() == writes) {
+      return cached;
+    }
+    Instant instant = Instant.ofEpochSecond(now * 60);
     SloView.Figures overall = null;
     List<SloView.GroupView> groups = new ArrayList<>();
-    for (SeriesKey key : keys) {
+    for (SeriesKey key : seriesOf(runtime)) {
       MinuteSeries series = rollups.read(key, now - SloFigures.minutesNeeded(runtime.spec, instant), now);
       ConditionTracker conditions = runtime.conditions.get(key.group());
-      SloView.Figures figures = SloFigures.compute(runtime.spec, series, now, instant, settings.atRiskShare(),
+      SloView.Figures computed = SloFigures.compute(runtime.spec, series, now, instant, settings.atRiskShare(),
           conditions == null ? ConditionTracker.inactive(runtime.spec) : conditions.views());
       if (key.group().isEmpty()) {
-        overall = figures;
+        overall = computed;
       } else {
-        groups.add(new SloView.GroupView(key.group(), figures));
+        groups.add(new SloView.GroupView(key.group(), computed));
       }
     }
     groups.sort(Comparator.<SloView.GroupView>comparingDouble(group -> group.figures().remaining().orElse(Double.POSITIVE_INFINITY))
         .thenComparing(group -> group.labels().toString()));
-    return new SloView(runtime.spec, runtime.tenant, overall, groups,
-        new SloView.Evaluation(runtime.lastEvaluation, runtime.backfillProgress, runtime.lastError));
+    CachedFigures result = new CachedFigures(now, writes, overall, List.copyOf(groups));
+    runtime.cachedFigures = result;
+    return result;
   }
 
   /**
@@ -660,8 +702,7 @@ public final class SloService implements AutoCloseable {
         for (SeriesKey key : seriesOf(runtime)) {
           MinuteSeries series = rollups.read(key, now - SloFigures.minutesNeeded(runtime.spec, instant), now);
           ConditionTracker tracker = runtime.conditions.get(key.group());
-          String policy = new dev.tonari.slo.budget.BudgetPolicy(settings.atRiskShare(), SloFigures.POLICY_STEP_MINUTES)
-              .stateOf(dev.tonari.slo.budget.BudgetCalculator.status(runtime.spec, series, now).remaining()).wireName();
+          String policy = policyOf(figures(runtime, now), key.group());
           try {
             inputs.add(SlothMetricsInput.of(tenant, runtime.spec, key.group(), series, now, tracker == null ? List.of() : tracker.states(), policy,
                 runtime.specVersion()));
@@ -672,6 +713,18 @@ public final class SloService implements AutoCloseable {
       }
     }
     return inputs;
+  }
+
+  private static String policyOf(CachedFigures figures, Map<String, String> group) {
+    if (group.isEmpty()) {
+      return figures.overall().policy().state();
+    }
+    for (SloView.GroupView view : figures.groups()) {
+      if (view.labels().equals(group)) {
+        return view.figures().policy().state();
+      }
+    }
+    return "no_data";
   }
 
   /** The rollups of one SLO's whole series over {@code [from, to)} minutes (metrics, reports). */

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link RollupStore} on the local disk: one directory per tenant and SLO, one file per series
- * per UTC day, each rewritten whole and atomically ({@link AtomicFiles#write}: temporary file,
- * fsync, rename, fsync of the directory) when one of its minutes changes. Decoded days are kept in
- * a bounded in-memory cache, so the status of 100 SLOs over 30 days reads no file once warm.
+ * per UTC day, each rewritten whole and atomically for readers ({@link
+ * AtomicFiles#replaceWithoutSync}: temporary file and rename, no fsync, since the data is derived
+ * and checksummed; the fingerprint file is fsynced) when one of its minutes changes. Decoded days
+ * are kept in a bounded in-memory cache.
  *
  * <h2>Layout</h2>
  *
@@ -399,7 +400,11 @@ public final class FileRollupStore implements RollupStore {
       if (block.isEmpty()) {
         Files.deleteIfExists(file);
       } else {
-        AtomicFiles.write(file, encodeDay(key, block));
+        // Without fsync: a day file is derived from the logs and checksummed. A torn one is set
+        // aside and its SLO rebuilt; a lost newest write is read again by the engine's first
+        // round after a restart (it re-evaluates the last hour). Two fsyncs per file per minute
+        // were most of an evaluation round's cost (docs/benchmarks.md).
+        AtomicFiles.replaceWithoutSync(file, encodeDay(key, block));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write day " + block.epochDay() + " of " + key + " to " + file, e);
