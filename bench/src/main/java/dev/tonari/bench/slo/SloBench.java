@@ -140,18 +140,23 @@ public final class SloBench {
 
   private static void printStatus(StatusBench.Result status, StatusBench.Options options, PrintStream out) {
     double naiveMillis = status.naiveSeconds() * 1000;
-    out.printf(Locale.ROOT, "| status of %d SLOs, 30-day window, warm (`list`, median of %d) | %.1f ms (p99 %.1f ms) | naive LogQL for ONE SLO: "
-            + "`sum(count_over_time(...[30d]))` bad and total over its %,d raw lines: %,.0f ms | naive / tonari = %,.1f (all %d vs one) | < 50 ms (issue 9): %s |%n",
+    out.printf(Locale.ROOT, "| status of %d SLOs, 30-day window, served (`list` within a minute: figures cached since the last evaluation, median of %d) "
+            + "| %.3f ms (p99 %.3f ms) | naive LogQL for ONE SLO: "
+            + "`sum(count_over_time(...[30d]))` bad and total over its %,d raw lines: %,.0f ms | naive / tonari = %,.0f (all %d vs one) | < 50 ms (issue 9): %s |%n",
         status.slos(), options.warmCalls(), status.warmMedianMillis(), status.warmP99Millis(), status.naiveLines(), naiveMillis,
         naiveMillis / status.warmMedianMillis(), status.slos(), status.warmMedianMillis() < 50 ? "met" : "NOT met");
+    out.printf(Locale.ROOT, "| status of %d SLOs, recomputed from the rollups (a new minute each call: what the evaluator pays once a minute; median) "
+            + "| %.1f ms (p99 %.1f ms) | the same naive query: %,.0f ms | naive / tonari = %,.1f (all %d vs one) | < 50 ms: %s |%n",
+        status.slos(), status.recomputeMedianMillis(), status.recomputeP99Millis(), naiveMillis, naiveMillis / status.recomputeMedianMillis(),
+        status.slos(), status.recomputeMedianMillis() < 50 ? "met" : "not met");
     out.printf(Locale.ROOT, "| status, cold (first `list` after a restart: %,d day files, %.1f MB) | %.1f ms (+ %.1f ms to open the store and engine) "
             + "| the same naive query: %,.0f ms | naive / tonari = %,.1f | reported |%n",
         status.rollupFiles(), status.rollupBytes() / 1e6, status.coldMillis(), status.openMillis(), naiveMillis, naiveMillis / status.coldMillis());
-    out.printf(Locale.ROOT, "| status, warm, `new FileRollupStore(dir, %,d)`: a day cache holding every day read (default %,d) (median) | %.1f ms "
+    out.printf(Locale.ROOT, "| status recomputed, `new FileRollupStore(dir, %,d)`: a day cache holding every day read (default %,d) (median) | %.1f ms "
             + "| the same naive query: %,.0f ms | naive / tonari = %,.1f | reported |%n",
         status.largeCacheDays(), FileRollupStore.DEFAULT_CACHED_DAYS, status.largeCacheMedianMillis(), naiveMillis,
         naiveMillis / status.largeCacheMedianMillis());
-    out.printf(Locale.ROOT, "| status, same engine over `InMemoryRollupStore` (median) | %.1f ms | floor: summing the %d SLOs' 30-day minute arrays: %.2f ms "
+    out.printf(Locale.ROOT, "| status recomputed, same engine over `InMemoryRollupStore` (median) | %.1f ms | floor: summing the %d SLOs' 30-day minute arrays: %.2f ms "
             + "| tonari / floor = %.1f | reported |%n",
         status.inMemoryMedianMillis(), status.slos(), status.floorMillis(), status.inMemoryMedianMillis() / status.floorMillis());
   }
