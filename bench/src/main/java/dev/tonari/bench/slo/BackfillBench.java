@@ -44,7 +44,7 @@ import java.util.Map;
  * logfmt app with {@code | logfmt}, latency of a JSON app with {@code | json}, availability of the
  * nginx app with {@code | pattern}, the error-log share of a Java app with {@code |=}), are applied
  * to a fresh engine, and {@link SloService#evaluateAllNow()} backfills them over what the engine
- * keeps (68 days, in the engine's 7-day chunks, newest first; only the written days have lines).
+ * keeps (twice the window and 18 days: 78, in the engine's 7-day chunks, newest first; only the written days have lines).
  *
  * <p>Speed is given as lines read per second: for every query, the lines of the streams its
  * selector picks inside the backfilled range, summed over the SLOs' 8 queries, divided by the

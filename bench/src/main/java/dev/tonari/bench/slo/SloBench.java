@@ -1,5 +1,6 @@
 package dev.tonari.bench.slo;
 
+import dev.tonari.slo.engine.SloService;
 import dev.tonari.slo.rollup.FileRollupStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -132,9 +133,9 @@ public final class SloBench {
         "status setup: %d SLOs x %,d minutes of rollups written by the engine's backfill from a synthetic source in %.1f s%n",
         status.slos(), status.historyMinutes(), status.backfillSeconds()));
     report.evaluation().ifPresent(evaluation -> out.printf(Locale.ROOT,
-        "evaluation setup: %d minutes of history flushed to parts, first evaluation (backfill over 68 days) %.1f s; "
+        "evaluation setup: %d minutes of history flushed to parts, first evaluation (backfill over %d days) %.1f s; "
             + "each round reads %d minutes (1 new + slo.lateness)%n",
-        evaluation.historyMinutes(), evaluation.initialBackfillSeconds(), evaluation.minutesPerEvaluation()));
+        evaluation.historyMinutes(), SloService.historyMinutes(java.time.Duration.ofDays(30)) / 1440, evaluation.initialBackfillSeconds(), evaluation.minutesPerEvaluation()));
     out.println(report.problems().isEmpty() ? "checks: every figure agrees with its baseline (counts equal)" : "checks: FAILED, see below");
   }
 
@@ -177,10 +178,10 @@ public final class SloBench {
     double backfillRate = backfill.linesSelected() / backfill.backfillSeconds();
     double countRate = backfill.lines() / backfill.countSeconds();
     double directRate = backfill.linesSelected() / backfill.directSeconds();
-    out.printf(Locale.ROOT, "| backfill of %d SLOs (%d queries) over 68 days, %,d lines in the last %d days | %,.0f lines/s (%,d lines selected x queries "
+    out.printf(Locale.ROOT, "| backfill of %d SLOs (%d queries) over %d days, %,d lines in the last %d days | %,.0f lines/s (%,d lines selected x queries "
             + "in %.2f s, %.2f s CPU; %,.0f stored lines/s) | one `sum(count_over_time({namespace=...}[1m]))` over the same chunks: %,.0f lines/s (%.2f s) "
             + "| tonari / count = %.2f | reported |%n",
-        backfill.slos(), backfill.queries(), backfill.lines(), backfill.days(), backfillRate, backfill.linesSelected(), backfill.backfillSeconds(),
+        backfill.slos(), backfill.queries(), SloService.historyMinutes(java.time.Duration.ofDays(30)) / 1440, backfill.lines(), backfill.days(), backfillRate, backfill.linesSelected(), backfill.backfillSeconds(),
         backfill.backfillCpuSeconds(), backfill.lines() / backfill.backfillSeconds(), countRate, backfill.countSeconds(), backfillRate / countRate);
     out.printf(Locale.ROOT, "| backfill, against its own queries | %,.0f lines/s | the %d queries run directly over the same chunks: %,.0f lines/s (%.2f s) "
             + "| tonari / direct = %.2f | reported |%n",

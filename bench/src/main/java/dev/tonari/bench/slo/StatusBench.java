@@ -89,7 +89,7 @@ final class StatusBench {
     SyntheticSliSource source = new SyntheticSliSource(traffic, serviceById);
     long nowMinute = now.toEpochMilli() / 60_000;
     long windowStart = nowMinute - WINDOW.toMinutes();
-    long historyMinutes = WINDOW.multipliedBy(2).plusDays(8).toMinutes();
+    long historyMinutes = SloService.historyMinutes(WINDOW);
 
     // The history, written by the engine's own backfill.
     Path dataDirectory = work.resolve("data");

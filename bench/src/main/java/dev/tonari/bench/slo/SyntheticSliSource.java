@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An {@link SliSource} that answers from {@link SyntheticTraffic} instead of a log store, so that
- * 100 SLOs get 68 days of rollups in seconds, written by the engine itself (its backfill, its
+ * 100 SLOs get 78 days of rollups in seconds, written by the engine itself (its backfill, its
  * fingerprints). Counts its calls, so the benchmark can show that reading the status ran none.
  */
 final class SyntheticSliSource implements SliSource {

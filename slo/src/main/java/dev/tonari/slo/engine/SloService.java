@@ -498,7 +498,12 @@ public final class SloService implements AutoCloseable {
    * budget left at each point of the lookback has a window of its own), plus {@link #EXTRA_HISTORY}.
    */
   static long historyMinutes(SloSpec spec) {
-    return spec.window().nominalLength().multipliedBy(2).plus(EXTRA_HISTORY).toMinutes();
+    return historyMinutes(spec.window().nominalLength());
+  }
+
+  /** The minutes of history kept for an SLO whose window is {@code window} long (benchmarks size their data by it). */
+  public static long historyMinutes(Duration window) {
+    return window.multipliedBy(2).plus(EXTRA_HISTORY).toMinutes();
   }
 
   private void evaluate(SloRuntime runtime, long now) {
