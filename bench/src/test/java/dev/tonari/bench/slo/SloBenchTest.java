@@ -33,8 +33,8 @@ class SloBenchTest {
     SloBench.print(report, new PrintStream(table, true, StandardCharsets.UTF_8));
     String text = table.toString(StandardCharsets.UTF_8);
     assertThat(report.problems()).as(text).isEmpty();
-    // 2 SLOs x (2 x 30 + 8 days) of history, of which every day with a request has a file.
-    assertThat(report.status().orElseThrow().historyMinutes()).isEqualTo(68 * 1440);
+    // 2 SLOs x (2 x 30 + 18 days) of history, of which every day with a request has a file.
+    assertThat(report.status().orElseThrow().historyMinutes()).isEqualTo(78 * 1440);
     assertThat(report.status().orElseThrow().rollupFiles()).as(text).isGreaterThan(2 * 60);
     assertThat(report.status().orElseThrow().naiveLines()).as(text).isGreaterThan(15 * 1440);
     // The 6 SLOs spread over the catalog include a per-pod one, so group_by is exercised too.
