@@ -123,8 +123,13 @@ public final class FileRollupStore implements RollupStore {
   private static final int BITMAP_WORDS = (DayBlock.MINUTES_PER_DAY + 63) / 64;
   private static final Pattern DAY_FILE = Pattern.compile("-?[0-9]+\\.day");
   private static final Pattern GROUP_DIRECTORY = Pattern.compile("[0-9a-f]{32}");
-  /** Default cache bound: 100 SLOs x 31 days with room to spare (about 128 MiB). */
-  public static final int DEFAULT_CACHED_DAYS = 5600;
+  /**
+   * Default cache bound: what a status of 100 SLOs with 30-day windows reads (the window and the
+   * policy's lookback of one more window: 61-62 UTC days each) with room to spare, about 180 MiB
+   * when full. The cache is least-recently-used, so a status that reads more days than it holds
+   * misses on every day (docs/benchmarks.md); a server with more SLOs needs a larger one.
+   */
+  public static final int DEFAULT_CACHED_DAYS = 8000;
 
   private final Path directory;
   private final FileChannel lockChannel;
