@@ -113,7 +113,8 @@ public final class SloService implements AutoCloseable {
      * The figures of the last computation and what they were computed from: the minute, and the
      * number of evaluations written so far. Figures change only when a minute completes or an
      * evaluation writes, so the API and /metrics read these instead of recomputing 60 days of
-     * rollups per request; the evaluator refreshes them after each round.
+     * rollups per request. The first read after a change computes them (not the evaluator: an
+     * SLO nobody looks at costs no figures, and per-pod groups would multiply the work).
      */
     volatile CachedFigures cachedFigures;
     /** Evaluations written (rollups or conditions changed); a new one invalidates {@link #cachedFigures}. */
@@ -532,7 +533,6 @@ public final class SloService implements AutoCloseable {
       evaluatedSinceOpen.add(lockKey(tenant, spec.id()));
       runtime.lastEvaluation = Optional.of(clock.instant());
       runtime.lastError = Optional.empty();
-      figures(runtime, now);
     } catch (SliUnavailableException e) {
       runtime.lastError = Optional.of(e.getMessage());
       log.warn("SLO {} of tenant {}: {}", spec.id(), tenant, e.getMessage());
