@@ -1,5 +1,6 @@
 package dev.tonari.cli;
 
+import dev.tonari.tenancy.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.server.ServerConfig;
@@ -17,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,30 +54,6 @@ class SloCommandTest {
               total_query: sum(count_over_time({app="api"} [{{.window}}]))
       """;
 
-  /** The server's clock, set by the test. */
-  static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
-    }
-  }
-
   /** What one command run printed, and its exit code. */
   record Run(int exitCode, String out, String err) {}
 
@@ -114,7 +89,7 @@ class SloCommandTest {
     Path dataDir = directory.resolve("data");
     Instant now = Instant.ofEpochSecond((BASE + 120) * 60 + 30);
     server = TonariServer.start(ServerConfig.defaults().withListen("127.0.0.1:0").withDataDir(dataDir).withAuthEnabled(auth), logs, metrics -> {},
-        new SettableClock(now));
+        new MutableClock(now));
     Labels stream = Labels.of("app", "api", "pod", "a");
     for (long minute = 0; minute < 120; minute++) {
       int perMinute = minute < 60 ? 20 : 40;

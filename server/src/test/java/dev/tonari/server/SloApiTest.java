@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import dev.tonari.tenancy.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -16,10 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,36 +66,8 @@ class SloApiTest {
                 severity: warning
       """;
 
-  /** A clock the test sets; the server reads it for pushes, tokens and the SLO minutes. */
-  static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
-    }
-  }
-
   @TempDir Path dataDir;
-  private final SettableClock clock = new SettableClock(at(120).plusSeconds(30));
+  private final MutableClock clock = new MutableClock(at(120).plusSeconds(30));
   private TonariServer server;
   private TenantHttp http;
   private final HttpClient client = HttpClient.newHttpClient();

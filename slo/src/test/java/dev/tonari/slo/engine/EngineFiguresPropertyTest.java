@@ -1,5 +1,6 @@
 package dev.tonari.slo.engine;
 
+import dev.tonari.tenancy.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.slo.budget.BudgetCalculator;
@@ -237,7 +238,7 @@ class EngineFiguresPropertyTest {
   @Property(tries = 60)
   void theViewShowsTheBudgetMathsOfTheEventsItWasFed(@ForAll("scenarios") Scenario scenario) throws IOException {
     Path dataDir = Files.createTempDirectory("slo-property");
-    ManualClock clock = new ManualClock(scenario.first());
+    MutableClock clock = new MutableClock(scenario.first());
     try (SloService service = new SloService(SloSettings.defaults(), dataDir, new ScenarioSource(scenario), new InMemoryRollupStore(),
         new SloDataSources(), clock)) {
       ApplyOutcome outcome = service.apply(TENANT, scenario.yaml(), "property.yaml");

@@ -1,5 +1,6 @@
 package dev.tonari.slo.engine;
 
+import dev.tonari.tenancy.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -56,7 +57,7 @@ class SloServiceTest {
   @TempDir Path dataDir;
   private final InMemoryLogStore logs = new InMemoryLogStore();
   private final RecordingSource source = new RecordingSource(new LogQlSliSource(logs, QueryLimits.defaults()));
-  private final ManualClock clock = new ManualClock(at(120).plusSeconds(30));
+  private final MutableClock clock = new MutableClock(at(120).plusSeconds(30));
   private final List<SloService> opened = new ArrayList<>();
 
   @AfterEach
