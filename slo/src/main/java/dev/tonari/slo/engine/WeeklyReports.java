@@ -65,9 +65,10 @@ public final class WeeklyReports {
       WeekBudget budget = BudgetCalculator.weekBudget(spec, series, counted);
       OptionalDouble worst = OptionalDouble.empty();
       Optional<java.time.Instant> worstAt = Optional.empty();
-      for (long minute = counted.startMinute() + 60; minute <= counted.endMinute(); minute += REPLAY_STEP_MINUTES) {
+      // The hours of the week on a grid ending at its last counted minute, so the newest hour is always among them.
+      for (long minute = counted.endMinute(); minute >= counted.startMinute() + 60; minute -= REPLAY_STEP_MINUTES) {
         OptionalDouble burn = BudgetCalculator.burnRate(spec, series, minute, Duration.ofHours(1));
-        if (burn.isPresent() && (worst.isEmpty() || burn.getAsDouble() > worst.getAsDouble())) {
+        if (burn.isPresent() && (worst.isEmpty() || burn.getAsDouble() >= worst.getAsDouble())) {
           worst = burn;
           worstAt = Optional.of(WindowBounds.instantOf(minute));
         }

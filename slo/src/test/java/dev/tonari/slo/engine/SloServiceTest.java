@@ -429,6 +429,22 @@ class SloServiceTest {
   }
 
   @Test
+  void theWorstBurnOfTheCurrentWeekIncludesItsNewestHour() throws Exception {
+    // Only the two newest complete minutes hold requests: 100 a minute, 10 failing. Now is 12:02,
+    // off the 5-minute grid that starts an hour after the week's Monday 00:00.
+    requests(API, 120, 100, 10);
+    requests(API, 121, 100, 10);
+    clock.set(at(122).plusSeconds(30));
+    SloService service = open();
+    service.apply(TENANT, sloth("99.9", ALL), "body");
+    service.evaluateAllNow();
+    WeeklyReport.Entry week = service.report(TENANT, Optional.empty(), LocalDate.parse("2024-04-29")).slos().getFirst();
+    // 20 of 200 requests in the last hour failed: an error ratio of 0.1 over a budget of 0.001.
+    assertThat(week.worstBurnRate().getAsDouble()).isCloseTo(100, within(1e-9));
+    assertThat(week.worstBurnAt()).contains(at(122));
+  }
+
+  @Test
   void groupByGivesOneGroupPerPodAndTheSloIsTheirSum() throws Exception {
     Labels podA = Labels.of("app", "shop", "pod", "a");
     Labels podB = Labels.of("app", "shop", "pod", "b");
