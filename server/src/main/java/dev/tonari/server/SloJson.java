@@ -7,7 +7,6 @@ import dev.tonari.slo.model.BudgetingMethod;
 import dev.tonari.slo.model.TimeWindow;
 import dev.tonari.slo.model.SloDurations;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -146,9 +145,5 @@ final class SloJson {
 
   private static void writeInstant(JsonGenerator json, String field, Optional<Instant> value) throws IOException {
     json.writeStringField(field, value.map(Instant::toString).orElse(null));
-  }
-
-  static String duration(Duration duration) {
-    return SloDurations.format(duration);
   }
 }

@@ -3,7 +3,6 @@ package dev.tonari.server;
 import dev.tonari.slo.engine.SloService;
 import dev.tonari.slo.metrics.SlothMetricsCollector;
 import dev.tonari.slo.metrics.SlothMetricsWriter;
-import java.time.Clock;
 
 /**
  * Puts the SLO series on {@code /metrics}: Sloth's recording-rule names and labels (so Sloth's
@@ -13,7 +12,7 @@ import java.time.Clock;
 final class SloMetrics {
   private SloMetrics() {}
 
-  static void register(ServerMetrics metrics, SloService slos, Clock clock) {
+  static void register(ServerMetrics metrics, SloService slos) {
     metrics.registerCollector(new SlothMetricsCollector(new SlothMetricsWriter(TonariServer.VERSION), slos::metricsInputs));
   }
 }

@@ -134,7 +134,7 @@ public final class TonariServer implements AutoCloseable {
       FormatQueryHandler formatQuery = new FormatQueryHandler(metrics);
       slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
       SloHandlers sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
-      SloMetrics.register(metrics, slos, clock);
+      SloMetrics.register(metrics, slos);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
       app = Javalin.create(javalin -> {

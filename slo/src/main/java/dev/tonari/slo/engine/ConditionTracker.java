@@ -8,7 +8,6 @@ import dev.tonari.slo.model.BurnRateTier;
 import dev.tonari.slo.model.SloSpec;
 import dev.tonari.slo.rollup.MinuteSeries;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +51,7 @@ final class ConditionTracker {
    * Evaluates the tiers once the minutes before {@code nowMinute} are in. The series reaches
    * {@link #LOOKBACK_MINUTES} back, and {@link #WARM_UP_MINUTES} more at the first step.
    */
-  synchronized void step(MinuteSeries series, long nowMinute, Instant unused) {
+  synchronized void step(MinuteSeries series, long nowMinute) {
     if (!warmedUp) {
       warmedUp = true;
       // On whole multiples of the step, so that replays at different times (before and after a restart) agree.

@@ -610,7 +610,7 @@ public final class SloService implements AutoCloseable {
     for (SeriesKey key : seriesOf(runtime)) {
       ConditionTracker tracker = runtime.conditions.computeIfAbsent(key.group(), group -> new ConditionTracker(runtime.spec));
       long reach = ConditionTracker.LOOKBACK_MINUTES + (tracker.warmedUp() ? 0 : ConditionTracker.WARM_UP_MINUTES + WeeklyReports.REPLAY_STEP_MINUTES);
-      tracker.step(rollups.read(key, now - reach, now), now, clock.instant());
+      tracker.step(rollups.read(key, now - reach, now), now);
     }
   }
 
