@@ -54,29 +54,9 @@ class SloCommandTest {
               total_query: sum(count_over_time({app="api"} [{{.window}}]))
       """;
 
-  /** What one command run printed, and its exit code. */
-  record Run(int exitCode, String out, String err) {}
-
   @TempDir Path directory;
   private final InMemoryLogStore logs = new InMemoryLogStore();
   private TonariServer server;
-
-  /** Runs the command line with stdout and stderr captured (commands print to System.out/err, as in production). */
-  static synchronized Run run(String... args) {
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = TonariCommand.commandLine().execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
-    }
-  }
 
   @AfterEach
   void stop() throws Exception {
@@ -114,22 +94,22 @@ class SloCommandTest {
     Path file = Files.writeString(directory.resolve("api-slos.yaml"), SLOTH.formatted("99.9"));
 
     // apply waits for the history to be rebuilt (the server's scheduler does it within seconds).
-    Run applied = run(withServer("slo", "apply", "--wait-timeout", "2m", file.toString()));
+    CommandRun applied = CommandRun.run(withServer("slo", "apply", "--wait-timeout", "2m", file.toString()));
     assertThat(applied.exitCode()).as(applied.err()).isZero();
     assertThat(applied.out()).isEqualTo("created " + ID + "  " + file + "\n");
     assertThat(applied.err()).contains("history rebuilt for 1 SLO");
     server.slos().evaluateAllNow();
-    Run again = run(withServer("slo", "apply", "--no-wait", file.toString()));
+    CommandRun again = CommandRun.run(withServer("slo", "apply", "--no-wait", file.toString()));
     assertThat(again.out()).isEqualTo("replaced " + ID + "  " + file + "\n");
 
-    Run list = run(withServer("slo", "list"));
+    CommandRun list = CommandRun.run(withServer("slo", "list"));
     assertThat(list.exitCode()).as(list.err()).isZero();
     List<String> rows = list.out().lines().toList();
     assertThat(rows.getFirst()).startsWith("ID").contains("OBJECTIVE").contains("BUDGET LEFT").contains("POLICY");
     // 1,200 + 2,400 requests, 60 bad: SLI 98.333 %, the budget (3.6 requests) spent 16.7 times.
     assertThat(rows.get(1)).startsWith(ID).contains("30d").contains("99.900%").contains("98.333%").contains("-1566.7%").contains("exhausted");
 
-    Run status = run(withServer("slo", "status", ID));
+    CommandRun status = CommandRun.run(withServer("slo", "status", ID));
     assertThat(status.exitCode()).as(status.err()).isZero();
     assertThat(status.out()).contains("OBJECTIVE 99.900%").contains("SLI 98.3333%").contains("BUDGET LEFT -1566.7%")
         .contains("policy exhausted").contains("events: 3,540 good, 60 bad, 3,600 in all").contains("5m 25.00x")
@@ -137,15 +117,15 @@ class SloCommandTest {
     assertThat(status.out().lines().filter(line -> line.strip().startsWith("page-1h"))).singleElement()
         .satisfies(line -> assertThat(line).contains("firing").contains("1h/5m").contains("14.40x"));
 
-    Run markdown = run(withServer("slo", "report", "--week", "2024-W18", "--output", "markdown"));
+    CommandRun markdown = CommandRun.run(withServer("slo", "report", "--week", "2024-W18", "--output", "markdown"));
     assertThat(markdown.exitCode()).as(markdown.err()).isZero();
     assertThat(markdown.out()).startsWith("# SLO report 2024-W18, tenant team-a").contains("| SLO | objective | SLI (week) |")
         .contains("| " + ID + " | 99.900% | 98.333% |");
-    Run badWeek = run(withServer("slo", "report", "--week", "2024-18"));
+    CommandRun badWeek = CommandRun.run(withServer("slo", "report", "--week", "2024-18"));
     assertThat(badWeek.exitCode()).isEqualTo(1);
     assertThat(badWeek.err()).contains("400").contains("invalid week");
 
-    Run unknown = run(withServer("slo", "status", "api-nothing"));
+    CommandRun unknown = CommandRun.run(withServer("slo", "status", "api-nothing"));
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.err()).contains("404").contains("slo not found");
   }
@@ -155,9 +135,9 @@ class SloCommandTest {
     start(false);
     Path good = Files.writeString(directory.resolve("good.yaml"), SLOTH.formatted("99.9"));
     Path bad = Files.writeString(directory.resolve("bad.yaml"), SLOTH.formatted("120"));
-    assertThat(run(withServer("slo", "apply", "--no-wait", good.toString())).exitCode()).isZero();
+    assertThat(CommandRun.run(withServer("slo", "apply", "--no-wait", good.toString())).exitCode()).isZero();
 
-    Run refused = run(withServer("slo", "apply", "--no-wait", bad.toString()));
+    CommandRun refused = CommandRun.run(withServer("slo", "apply", "--no-wait", bad.toString()));
 
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.err()).contains(bad + ":5:16: error: slos[0].objective: objective 120 is out of range").doesNotContain("body:");
@@ -208,9 +188,9 @@ class SloCommandTest {
     Path sli = Files.writeString(directory.resolve("sli.yaml"), OPENSLO_SLI);
     Path slo = Files.writeString(directory.resolve("slo.yaml"), OPENSLO_SLO.formatted("0.99"));
     Path sloth = Files.writeString(directory.resolve("sloth.yaml"), SLOTH.formatted("99.9"));
-    assertThat(run("lint", sli.toString(), slo.toString(), sloth.toString()).exitCode()).isZero();
+    assertThat(CommandRun.run("lint", sli.toString(), slo.toString(), sloth.toString()).exitCode()).isZero();
 
-    Run applied = run(withServer("slo", "apply", "--no-wait", sli.toString(), slo.toString(), sloth.toString()));
+    CommandRun applied = CommandRun.run(withServer("slo", "apply", "--no-wait", sli.toString(), slo.toString(), sloth.toString()));
 
     assertThat(applied.exitCode()).as(applied.err()).isZero();
     assertThat(applied.out().lines()).containsExactlyInAnyOrder("created web-availability  " + slo, "created " + ID + "  " + sloth);
@@ -219,12 +199,12 @@ class SloCommandTest {
     // A problem in the second and one in the third file, each at its own line and column.
     Files.writeString(slo, OPENSLO_SLO.formatted("1.5"));
     Files.writeString(sloth, SLOTH.formatted("0"));
-    Run refused = run(withServer("slo", "apply", "--no-wait", sli.toString(), slo.toString(), sloth.toString()));
+    CommandRun refused = CommandRun.run(withServer("slo", "apply", "--no-wait", sli.toString(), slo.toString(), sloth.toString()));
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.err()).contains(slo + ":14:15: error: spec.objectives[0].target: target 1.5 is out of range")
         .contains(sloth + ":5:16: error:").doesNotContain("body:");
     // The same places as lint gives for the same files.
-    Run lint = run("lint", sli.toString(), slo.toString(), sloth.toString());
+    CommandRun lint = CommandRun.run("lint", sli.toString(), slo.toString(), sloth.toString());
     assertThat(refused.err().lines().filter(line -> line.contains(": error: "))).containsExactlyElementsOf(
         lint.err().lines().filter(line -> line.contains(": error: ")).toList());
     assertThat(server.slos().get(TENANT, "web-availability").orElseThrow().spec().target()).isEqualTo(0.99);
@@ -238,14 +218,14 @@ class SloCommandTest {
     String reader = tokens.create("reader-a", Set.of(TENANT), Role.READER, Optional.empty()).text();
     Path file = Files.writeString(directory.resolve("api-slos.yaml"), SLOTH.formatted("99.9"));
 
-    Run unauthenticated = run(withServer("slo", "apply", "--no-wait", file.toString()));
+    CommandRun unauthenticated = CommandRun.run(withServer("slo", "apply", "--no-wait", file.toString()));
     assertThat(unauthenticated.exitCode()).isEqualTo(1);
     assertThat(unauthenticated.err()).contains("401");
-    Run asReader = run(withServer("slo", "apply", "--no-wait", "--token", reader, file.toString()));
+    CommandRun asReader = CommandRun.run(withServer("slo", "apply", "--no-wait", "--token", reader, file.toString()));
     assertThat(asReader.exitCode()).isEqualTo(1);
     assertThat(asReader.err()).contains("403");
-    assertThat(run(withServer("slo", "apply", "--no-wait", "--token", tenantAdmin, file.toString())).exitCode()).isZero();
-    Run list = run(withServer("slo", "list", "--token", reader));
+    assertThat(CommandRun.run(withServer("slo", "apply", "--no-wait", "--token", tenantAdmin, file.toString())).exitCode()).isZero();
+    CommandRun list = CommandRun.run(withServer("slo", "list", "--token", reader));
     assertThat(list.exitCode()).as(list.err()).isZero();
     assertThat(list.out()).contains(ID);
   }
@@ -258,11 +238,11 @@ class SloCommandTest {
     Path noWindow = Files.writeString(directory.resolve("no-window.yaml"), SLOTH.formatted("99").replace("status >= 500 [{{.window}}]", "status >= 500 [5m]"));
     Path badTenants = Files.writeString(directory.resolve("bad-tenants.yaml"), "tenants:\n  \"../x\":\n");
 
-    Run valid = run("lint", tenants.toString(), good.toString());
+    CommandRun valid = CommandRun.run("lint", tenants.toString(), good.toString());
     assertThat(valid.exitCode()).as(valid.err()).isZero();
     assertThat(valid.out()).contains("3 declared tenants").contains("1 SLO");
 
-    Run invalidSlo = run("lint", tenants.toString(), bad.toString(), noWindow.toString());
+    CommandRun invalidSlo = CommandRun.run("lint", tenants.toString(), bad.toString(), noWindow.toString());
     assertThat(invalidSlo.exitCode()).isEqualTo(1);
     assertThat(invalidSlo.err()).contains(bad + ":5:16: error: slos[0].objective: objective 120 is out of range")
         .contains(noWindow + ":9:").contains("{{.window}} missing in error_query");
@@ -274,22 +254,22 @@ class SloCommandTest {
     Files.createDirectories(sloDir.resolve("team-b"));
     Files.writeString(sloDir.resolve("team-a").resolve("api.yaml"), SLOTH.formatted("99.9"));
     Files.writeString(sloDir.resolve("team-b").resolve("api.yaml"), SLOTH.formatted("99"));
-    Run twoTenants = run("lint", sloDir.toString());
+    CommandRun twoTenants = CommandRun.run("lint", sloDir.toString());
     assertThat(twoTenants.exitCode()).as(twoTenants.err()).isZero();
     assertThat(twoTenants.out()).contains("2 SLOs");
     Files.writeString(sloDir.resolve("team-b").resolve("api.yaml"), SLOTH.formatted("0"));
-    Run badTenant = run("lint", sloDir.toString());
+    CommandRun badTenant = CommandRun.run("lint", sloDir.toString());
     assertThat(badTenant.exitCode()).isEqualTo(1);
     assertThat(badTenant.err()).contains(sloDir.resolve("team-b").resolve("api.yaml") + ":5:16: error:");
 
-    Run invalidTenants = run("lint", badTenants.toString(), good.toString());
+    CommandRun invalidTenants = CommandRun.run("lint", badTenants.toString(), good.toString());
     assertThat(invalidTenants.exitCode()).isEqualTo(1);
     assertThat(invalidTenants.err()).contains(badTenants + ":2:3: error:");
   }
 
   @Test
   void theDemoSlosPassLint() {
-    Run demo = run("lint", Path.of("src", "main", "resources", "demo-slos").toString());
+    CommandRun demo = CommandRun.run("lint", Path.of("src", "main", "resources", "demo-slos").toString());
     assertThat(demo.exitCode()).as(demo.err()).isZero();
     assertThat(demo.out()).contains("6 SLOs");
   }

@@ -22,33 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TenancyCommandsTest {
   @TempDir Path directory;
 
-  /** What one command run printed, and its exit code. */
-  record Run(int exitCode, String out, String err) {}
-
-  /** Runs the command line with stdout and stderr captured (commands print to System.out/err, as in production). */
-  private static synchronized Run run(String... args) {
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = TonariCommand.commandLine().execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
-    }
-  }
-
   @Test
   void lintAcceptsTheExamplesAndReportsEveryProblemWithLineAndColumn() throws Exception {
     Path examples = Path.of("..", "docs", "examples");
-    Run valid = run("lint", examples.resolve("tenants.yaml").toString());
+    CommandRun valid = CommandRun.run("lint", examples.resolve("tenants.yaml").toString());
     assertThat(valid.exitCode()).isZero();
     assertThat(valid.out()).isEqualTo("ok: 1 path, 3 declared tenants\n");
-    assertThat(run("lint", examples.resolve("tenants.d").toString()).exitCode()).isZero();
+    assertThat(CommandRun.run("lint", examples.resolve("tenants.d").toString()).exitCode()).isZero();
 
     Path bad = directory.resolve("bad.yaml");
     Files.writeString(bad, """
@@ -60,7 +40,7 @@ class TenancyCommandsTest {
           "../x":
         routing: {label: namespace, map: {a: nowhere}}
         """);
-    Run invalid = run("lint", bad.toString());
+    CommandRun invalid = CommandRun.run("lint", bad.toString());
     assertThat(invalid.exitCode()).isEqualTo(1);
     assertThat(invalid.err().lines().toList()).hasSize(5).startsWith(
         bad + ":2:12: error: unknown key 'ingestion_rate_mbb' in defaults.limits; did you mean 'ingestion_rate_mb'?");
@@ -69,51 +49,51 @@ class TenancyCommandsTest {
         .contains(bad + ":4:35: error: defaults.retention.retention_stream[0].selector: invalid stream selector '{app=}': "
             + "parse error at line 1, col 6: syntax error: unexpected }, expecting STRING")
         .endsWith("4 errors\n");
-    assertThat(run("lint").exitCode()).isEqualTo(2);
+    assertThat(CommandRun.run("lint").exitCode()).isEqualTo(2);
   }
 
   @Test
   void tokensOfflineThenOnlineAndUsageThroughTheAdminApi() throws Exception {
     Path dataDir = directory.resolve("data");
-    Run firstAdmin = run("token", "create", "--data-dir", dataDir.toString(), "--tenant", "*", "--role", "admin", "--name", "first-admin");
+    CommandRun firstAdmin = CommandRun.run("token", "create", "--data-dir", dataDir.toString(), "--tenant", "*", "--role", "admin", "--name", "first-admin");
     assertThat(firstAdmin.exitCode()).isZero();
     String admin = firstAdmin.out().strip();
     assertThat(admin).startsWith("tnr_").doesNotContain("\n");
     assertThat(firstAdmin.err()).contains("created token first-admin").contains("role admin tenants *");
-    assertThat(run("token", "create", "--data-dir", dataDir.toString(), "--tenant", "*", "--role", "writer").err())
+    assertThat(CommandRun.run("token", "create", "--data-dir", dataDir.toString(), "--tenant", "*", "--role", "writer").err())
         .contains("only admin tokens may hold every tenant");
 
     try (TonariServer server = TonariServer.open(ServerConfig.defaults().withListen("127.0.0.1:0").withDataDir(dataDir).withAuthEnabled(true))) {
       String addr = server.baseUrl();
-      Run reader = run("token", "create", "--addr", addr, "--token", admin, "--tenant", "team-a", "--role", "reader", "--name", "r1", "--expires", "90d");
+      CommandRun reader = CommandRun.run("token", "create", "--addr", addr, "--token", admin, "--tenant", "team-a", "--role", "reader", "--name", "r1", "--expires", "90d");
       assertThat(reader.exitCode()).as(reader.err()).isZero();
       assertThat(reader.out().strip()).startsWith("tnr_");
 
-      Run listed = run("token", "list", "--addr", addr, "--token", admin);
+      CommandRun listed = CommandRun.run("token", "list", "--addr", addr, "--token", admin);
       assertThat(listed.exitCode()).isZero();
       List<String> lines = listed.out().lines().toList();
       assertThat(lines.get(0)).startsWith("ID").contains("NAME", "ROLE", "TENANTS", "STATUS");
       assertThat(listed.out()).contains("first-admin").contains("r1").contains("team-a");
 
-      Run usage = run("usage", "--addr", addr, "--token", admin, "--format", "csv");
+      CommandRun usage = CommandRun.run("usage", "--addr", addr, "--token", admin, "--format", "csv");
       assertThat(usage.exitCode()).as(usage.err()).isZero();
       assertThat(usage.out()).startsWith("day,tenant,entries_ingested,bytes_ingested,");
 
-      Run refused = run("usage", "--addr", addr, "--token", reader.out().strip(), "--tenant", "team-b");
+      CommandRun refused = CommandRun.run("usage", "--addr", addr, "--token", reader.out().strip(), "--tenant", "team-b");
       assertThat(refused.exitCode()).isEqualTo(1);
       assertThat(refused.err()).contains("answered 403").contains("team-b");
 
-      String writer = run("token", "create", "--addr", addr, "--token", admin, "--tenant", "team-a", "--role", "writer").out().strip();
+      String writer = CommandRun.run("token", "create", "--addr", addr, "--token", admin, "--tenant", "team-a", "--role", "writer").out().strip();
       Path logFile = directory.resolve("lines.log");
       Files.writeString(logFile, "hello from the cli\n");
-      Run pushed = run("push", "--addr", addr, "--token", writer, "--labels", "{app=\"cli\"}", logFile.toString());
+      CommandRun pushed = CommandRun.run("push", "--addr", addr, "--token", writer, "--labels", "{app=\"cli\"}", logFile.toString());
       assertThat(pushed.exitCode()).as(pushed.err()).isZero();
-      Run queried = run("query", "--addr", addr, "--token", reader.out().strip(), "-o", "raw", "{app=\"cli\"}");
+      CommandRun queried = CommandRun.run("query", "--addr", addr, "--token", reader.out().strip(), "-o", "raw", "{app=\"cli\"}");
       assertThat(queried.out()).isEqualTo("hello from the cli\n");
-      assertThat(run("query", "--addr", addr, "{app=\"cli\"}").exitCode()).isNotZero();
+      assertThat(CommandRun.run("query", "--addr", addr, "{app=\"cli\"}").exitCode()).isNotZero();
 
-      assertThat(run("token", "revoke", "--addr", addr, "--token", admin, "r1").exitCode()).isZero();
-      assertThat(run("token", "list", "--data-dir", dataDir.toString()).out()).containsPattern("r1 .* revoked");
+      assertThat(CommandRun.run("token", "revoke", "--addr", addr, "--token", admin, "r1").exitCode()).isZero();
+      assertThat(CommandRun.run("token", "list", "--data-dir", dataDir.toString()).out()).containsPattern("r1 .* revoked");
     }
   }
 
@@ -128,7 +108,7 @@ class TenancyCommandsTest {
       meter.recordQuery("team-b", 5);
     }
     String march = "--from=2026-03-01";
-    Run csv = run("usage", "--data-dir", dataDir.toString(), march, "--to=2026-03-31", "--format", "csv");
+    CommandRun csv = CommandRun.run("usage", "--data-dir", dataDir.toString(), march, "--to=2026-03-31", "--format", "csv");
     assertThat(csv.exitCode()).as(csv.err()).isZero();
     List<String> rows = csv.out().lines().toList();
     assertThat(rows.get(0)).startsWith("day,tenant,entries_ingested,bytes_ingested,");
@@ -137,14 +117,14 @@ class TenancyCommandsTest {
 
     Path prices = directory.resolve("tenants.yaml");
     Files.writeString(prices, "pricing: {currency: EUR, ingested_per_gb: 0.50}\n");
-    Run table = run("usage", "--data-dir", dataDir.toString(), march, "--to=2026-03-31", "--tenant", "team-a", "--tenants-file", prices.toString());
+    CommandRun table = CommandRun.run("usage", "--data-dir", dataDir.toString(), march, "--to=2026-03-31", "--tenant", "team-a", "--tenants-file", prices.toString());
     assertThat(table.exitCode()).as(table.err()).isZero();
     assertThat(table.out()).contains("team-a").contains("1.00").doesNotContain("team-b");
 
-    Run otherMonth = run("usage", "--data-dir", dataDir.toString(), "--from=2026-04-01", "--to=2026-04-30", "--format", "csv");
+    CommandRun otherMonth = CommandRun.run("usage", "--data-dir", dataDir.toString(), "--from=2026-04-01", "--to=2026-04-30", "--format", "csv");
     assertThat(otherMonth.out().lines().toList()).hasSize(1);
 
-    Run missing = run("usage", "--data-dir", directory.resolve("nowhere").toString());
+    CommandRun missing = CommandRun.run("usage", "--data-dir", directory.resolve("nowhere").toString());
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).contains("no usage directory").contains("nowhere");
     assertThat(directory.resolve("nowhere")).doesNotExist();
