@@ -1,6 +1,7 @@
 package dev.tonari.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tonari.slo.report.ReportRenderers;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -137,7 +138,7 @@ final class SloTables {
   }
 
   static String percent(double ratio, int decimals) {
-    return String.format(Locale.ROOT, "%." + decimals + "f%%", ratio * 100);
+    return ReportRenderers.percent(ratio, decimals);
   }
 
   private static String times(JsonNode value) {

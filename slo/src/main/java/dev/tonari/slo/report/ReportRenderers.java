@@ -140,7 +140,8 @@ public final class ReportRenderers {
     return ratio.isPresent() ? percent(ratio.getAsDouble(), decimals) : "no data";
   }
 
-  static String percent(double ratio, int decimals) {
+  /** A ratio as a percentage with {@code decimals} places ({@code 0.9991} at 2: {@code 99.91%}); the SLO tables' one spelling. */
+  public static String percent(double ratio, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f%%", ratio * 100);
   }
 
