@@ -57,4 +57,26 @@ class RetryDelaysTest {
     assertThat(RetryDelays.retryAfter(Optional.of(""), clock)).isEmpty();
     assertThat(RetryDelays.retryAfter(Optional.empty(), clock)).isEmpty();
   }
+
+  /** Whatever a receiver sends as Retry-After, the parser answers a bounded delay or nothing, and never throws. */
+  @Test
+  void garbageRetryAfterNeverThrows() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-06T10:00:00Z"));
+    Random random = new Random(424_242);
+    String alphabet = "0123456789 ,:-+GMTSunMonDecJanabc\t\u00e9\u0000";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder header = new StringBuilder();
+      if (random.nextBoolean()) {
+        header.append(DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().plusSeconds(random.nextInt(1_000) - 500).atOffset(ZoneOffset.UTC)));
+        header.setCharAt(random.nextInt(header.length()), alphabet.charAt(random.nextInt(alphabet.length())));
+      } else {
+        int length = random.nextInt(40);
+        for (int c = 0; c < length; c++) {
+          header.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+      }
+      Optional<Duration> delay = RetryDelays.retryAfter(Optional.of(header.toString()), clock);
+      delay.ifPresent(value -> assertThat(value).as(header.toString()).isBetween(Duration.ZERO, RetryDelays.MAX_RETRY_AFTER));
+    }
+  }
 }
