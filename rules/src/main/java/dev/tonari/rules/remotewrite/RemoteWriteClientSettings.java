@@ -2,7 +2,9 @@ package dev.tonari.rules.remotewrite;
 
 import dev.tonari.tenancy.config.PrometheusSettings;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -220,7 +222,7 @@ public record RemoteWriteClientSettings(String name, URI url, Duration remoteTim
     }
 
     String headerValue() {
-      return "Basic " + java.util.Base64.getEncoder().encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
