@@ -201,7 +201,12 @@ public final class LabelMatcher {
       while (position < text.length() && text.charAt(position) != ',') {
         position++;
       }
-      value.append(text.substring(valueStart, position).strip());
+      String bare = text.substring(valueStart, position).strip();
+      if (bare.contains("\"") || bare.startsWith("=") || bare.startsWith("~")) {
+        throw new IllegalArgumentException("unexpected " + GoFormat.quote(bare) + " as the value of label " + name + " in " + GoFormat.quote(text)
+            + " (quote values that contain \" or start with = or ~)");
+      }
+      value.append(bare);
     }
     end[0] = position;
     return new LabelMatcher(name, type, value.toString());
