@@ -21,6 +21,7 @@ import java.util.Optional;
  * receiver's {@code Retry-After} (seconds or an HTTP date) when it sent one; any other status is
  * a rejection that retrying would not change (a wrong URL, a payload the receiver refuses).
  * Redirects are not followed: a webhook URL that redirects is a configuration mistake to surface.
+ * Requests are HTTP/1.1, without the h2c upgrade offer some webhook receivers stumble on.
  */
 public final class HttpDelivery {
   private static final int MAX_BODY_IN_MESSAGE = 200;
@@ -44,7 +45,7 @@ public final class HttpDelivery {
   public HttpDelivery(Duration timeout, Clock clock) {
     this.timeout = timeout;
     this.clock = clock;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   /**

@@ -80,7 +80,7 @@ class NotificationConfigParserTest {
     assertThat(config.receiver("pager").integrations().get(1).sendResolved()).isFalse();
     YamlTree.Mapping toil = (YamlTree.Mapping) config.toilSection().orElseThrow();
     assertThat(toil.entries()).containsKey("weights");
-    assertThat(toil.position().line()).isEqualTo(45);
+    assertThat(toil.position().line()).isEqualTo(32);
   }
 
   @Test
