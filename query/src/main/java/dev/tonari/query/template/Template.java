@@ -55,6 +55,21 @@ public final class Template {
 
   /** Runs the template on one line. */
   public String execute(TemplateData data) throws TemplateExecutionException {
+    return run(data, new Root(data));
+  }
+
+  /**
+   * Runs the template with the dot bound to a tree of values rather than a line's labels: maps
+   * (Go's {@code map[string]interface{}}, read with {@code .Field}), lists, strings, Long, Double,
+   * Boolean and ZonedDateTime, as {@link GoFormat} describes them. This is how Alertmanager-style
+   * notification templates see their data ({@code .CommonLabels.alertname}, {@code range .Alerts});
+   * {@code __line__} and {@code __timestamp__} read as empty there.
+   */
+  public String execute(Map<String, ?> dot) throws TemplateExecutionException {
+    return run(TemplateData.of(Map.of(), "", 0), dot);
+  }
+
+  private String run(TemplateData data, Object root) throws TemplateExecutionException {
     if (constant) {
       StringBuilder out = new StringBuilder();
       for (TemplateNode node : nodes) {
@@ -62,9 +77,9 @@ public final class Template {
       }
       return out.toString();
     }
-    Execution execution = new Execution(data);
+    Execution execution = new Execution(data, root);
     try {
-      execution.walkList(nodes, new Root(data));
+      execution.walkList(nodes, root);
     } catch (ExecutionError e) {
       throw new TemplateExecutionException(e.getMessage());
     } catch (LoopControl e) {
@@ -164,10 +179,10 @@ public final class Template {
     private final List<Object> variableValues = new ArrayList<>();
     private int steps;
 
-    Execution(TemplateData data) {
+    Execution(TemplateData data, Object root) {
       this.data = data;
       variableNames.add("$");
-      variableValues.add(new Root(data));
+      variableValues.add(root);
     }
 
     private void step(Pipeline at) throws ExecutionError {

@@ -166,4 +166,15 @@ class TemplateTest {
   void fieldNamesListsReferencedLabels() throws Exception {
     assertThat(Template.parse("line", "{{ .a }} {{ if .b }}{{ (.c) }}{{ end }}").fieldNames()).containsExactly("a", "b", "c");
   }
+
+  @Test
+  void executesOnATreeOfValuesForNotificationTemplates() throws Exception {
+    Map<String, Object> data = Map.of(
+        "Status", "firing",
+        "CommonLabels", Map.of("alertname", "HighErrors"),
+        "Alerts", java.util.List.of(Map.of("Labels", Map.of("job", "api")), Map.of("Labels", Map.of("job", "web"))));
+    Template template = Template.parse("slack", "[{{ .Status | upper }}:{{ len .Alerts }}] {{ .CommonLabels.alertname }}{{ range .Alerts }} {{ .Labels.job }}{{ end }} {{ $.Status }}");
+    assertThat(template.execute(data)).isEqualTo("[FIRING:2] HighErrors api web firing");
+    assertThatThrownBy(() -> Template.parse("t", "{{ .Status.x }}").execute(data)).isInstanceOf(TemplateExecutionException.class).hasMessageContaining("can't evaluate field x");
+  }
 }
