@@ -61,7 +61,7 @@ public final class RuleFileWriter {
   /** A rule file: {@code namespace:} (cortextool's form) when given, then {@code groups:}. */
   public static String file(Optional<String> namespace, List<RuleGroup> groups) {
     StringBuilder out = new StringBuilder();
-    namespace.ifPresent(name -> out.append("namespace: ").append(scalar(name, 0)).append('\n'));
+    namespace.ifPresent(name -> out.append("namespace: ").append(keyScalar(name)).append('\n'));
     out.append("groups:");
     if (groups.isEmpty()) {
       return out.append(" []\n").toString();
@@ -74,7 +74,7 @@ public final class RuleFileWriter {
   }
 
   private static void appendNamespace(StringBuilder out, String name, List<RuleGroup> groups) {
-    out.append(scalar(name, 0)).append(':');
+    out.append(keyScalar(name)).append(':');
     if (groups.isEmpty()) {
       out.append(" []\n");
       return;
@@ -142,6 +142,11 @@ public final class RuleFileWriter {
   /** A Prometheus duration; {@code 0s} never appears, as unset durations are left out. */
   static String duration(Duration duration) {
     return LogqlUnits.formatDuration(duration);
+  }
+
+  /** A string as a mapping key (or a one-line value): never a block, which keys cannot be. */
+  static String keyScalar(String text) {
+    return text.indexOf('\n') >= 0 ? doubleQuoted(text) : scalar(text, 0);
   }
 
   /**
