@@ -165,7 +165,7 @@ public final class RuleStore implements RuleSource, AutoCloseable {
   public void putGroup(String tenant, String namespace, RuleGroup group) throws RuleStoreException {
     synchronized (this) {
       checkWritable(tenant, namespace);
-      nameProblem(RuleNames.groupProblem(group.name()), tenant, namespace);
+      nameProblem(RuleNames.groupProblem(group.name()));
       List<RuleGroup> groups = new ArrayList<>(current(tenant, namespace).map(RuleNamespace::groups).orElse(List.of()));
       int index = indexOf(groups, group.name());
       if (index >= 0) {
@@ -218,8 +218,8 @@ public final class RuleStore implements RuleSource, AutoCloseable {
   }
 
   private void checkWritable(String tenant, String namespace) throws RuleStoreException {
-    nameProblem(TenantIds.problem(tenant), tenant, namespace);
-    nameProblem(RuleNames.namespaceProblem(namespace), tenant, namespace);
+    nameProblem(TenantIds.problem(tenant));
+    nameProblem(RuleNames.namespaceProblem(namespace));
     if (!settings.apiEnabled()) {
       throw new RuleStoreException(RuleStoreException.Reason.API_DISABLED,
           "the rules API is read-only on this server (ruler.enable_api: false); change the rule files of ruler.rules_dir instead");
@@ -235,7 +235,7 @@ public final class RuleStore implements RuleSource, AutoCloseable {
     }
   }
 
-  private static void nameProblem(Optional<String> problem, String tenant, String namespace) throws RuleStoreException {
+  private static void nameProblem(Optional<String> problem) throws RuleStoreException {
     if (problem.isPresent()) {
       throw new RuleStoreException(RuleStoreException.Reason.INVALID, problem.get());
     }
