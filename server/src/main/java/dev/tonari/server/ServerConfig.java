@@ -21,6 +21,7 @@ import dev.tonari.tenancy.config.TenantSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import dev.tonari.rules.RulerSettings;
 import dev.tonari.slo.engine.SloSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +55,7 @@ import java.util.TreeSet;
  * @param authFailedAttemptsPerMinute {@code auth.failed_attempts_per_minute}: bad credentials a
  *     source address may send per minute before it gets 429
  * @param slo the {@code slo} section: SLO files, policy threshold, default Prometheus
+ * @param ruler the {@code ruler} section: rules directory, whether the rules API may write, poll interval
  */
 public record ServerConfig(
     String listenHost,
@@ -68,7 +70,8 @@ public record ServerConfig(
     List<Path> tenantsFiles,
     Duration tenantsReloadInterval,
     int authFailedAttemptsPerMinute,
-    SloSettings slo) {
+    SloSettings slo,
+    RulerSettings ruler) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -85,6 +88,7 @@ public record ServerConfig(
       throw new IllegalArgumentException("retention.period and storage.flush_age must not be negative and storage.flush_size must be positive");
     }
     tenantsFiles = List.copyOf(tenantsFiles);
+    java.util.Objects.requireNonNull(ruler, "ruler");
     if (authFailedAttemptsPerMinute <= 0) {
       throw new IllegalArgumentException("auth.failed_attempts_per_minute must be positive, got " + authFailedAttemptsPerMinute);
     }
@@ -97,7 +101,7 @@ public record ServerConfig(
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
     return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
         DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE,
-        SloSettings.defaults());
+        SloSettings.defaults(), RulerSettings.defaults());
   }
 
   /**
@@ -123,52 +127,57 @@ public record ServerConfig(
   public ServerConfig withListen(String hostPort) {
     HostPort listen = HostPort.parse(hostPort);
     return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
   }
 
   public ServerConfig withDataDir(Path directory) {
     return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
   }
 
   public ServerConfig withTenantLimits(TenantLimits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, newLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
   }
 
   public ServerConfig withRetention(Duration period) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, period, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
   }
 
   public ServerConfig withStorage(long newFlushSizeBytes, Duration newFlushAge) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, newFlushSizeBytes, newFlushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
   }
 
   public ServerConfig withFailedAttemptsPerMinute(int attempts) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, attempts, slo);
+        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler);
   }
 
   public ServerConfig withAuthEnabled(boolean enabled) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, enabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
   }
 
   public ServerConfig withSlo(SloSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler);
+  }
+
+  public ServerConfig withRuler(RulerSettings settings) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings);
   }
 
   public ServerConfig withTenantsFiles(List<Path> files, Duration reloadInterval) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        files, reloadInterval, authFailedAttemptsPerMinute, slo);
+        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler);
   }
 
   /**
@@ -283,6 +292,7 @@ public record ServerConfig(
     @JsonProperty("auth") AuthSection auth;
     @JsonProperty("tenants") TenantsSection tenants;
     @JsonProperty("slo") SloSection slo;
+    @JsonProperty("ruler") RulerSection ruler;
 
     ServerConfig apply(ServerConfig defaults) {
       ServerConfig config = defaults;
@@ -321,6 +331,9 @@ public record ServerConfig(
       }
       if (slo != null) {
         config = config.withSlo(slo.apply(config.slo));
+      }
+      if (ruler != null) {
+        config = config.withRuler(ruler.apply(config.ruler));
       }
       return config;
     }
@@ -374,6 +387,30 @@ public record ServerConfig(
         }
       }
       return Optional.ofNullable(inline);
+    }
+  }
+
+  /** Loki's {@code ruler} block, the keys Tonari has so far (see {@link RulerSettings}). */
+  static final class RulerSection {
+    @JsonProperty("rules_dir") String rulesDir;
+    @JsonProperty("enable_api") Boolean enableApi;
+
+    @JsonProperty("poll_interval")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration pollInterval;
+
+    RulerSettings apply(RulerSettings defaults) {
+      RulerSettings settings = defaults;
+      if (rulesDir != null) {
+        settings = settings.withRulesDirectory(Path.of(rulesDir));
+      }
+      if (enableApi != null) {
+        settings = settings.withApiEnabled(enableApi);
+      }
+      if (pollInterval != null) {
+        settings = settings.withPollInterval(pollInterval);
+      }
+      return settings;
     }
   }
 

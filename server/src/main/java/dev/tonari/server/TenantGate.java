@@ -86,6 +86,10 @@ final class TenantGate {
       boolean reads = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
       return new Access.Tenants(reads ? Action.SLO_READ : Action.SLO_WRITE);
     }
+    if (isRulesApi(path)) {
+      boolean reads = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
+      return new Access.Tenants(reads ? Action.RULES_READ : Action.RULES_WRITE);
+    }
     String loki = "/loki/api/v1/";
     if (!path.startsWith(loki)) {
       return new Access.Authenticated();
@@ -111,6 +115,16 @@ final class TenantGate {
     }
     // query, query_range, index/stats, index/volume, and any read added later.
     return new Access.Tenants(Action.QUERY);
+  }
+
+  /** Loki's rules API and its legacy path, {@code /loki/api/v1/rules[/...]} and {@code /api/prom/rules[/...]}. */
+  private static boolean isRulesApi(String path) {
+    for (String prefix : List.of("/loki/api/v1/rules", "/api/prom/rules")) {
+      if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void handle(Context ctx) {

@@ -3,6 +3,7 @@ package dev.tonari.server;
 import dev.tonari.ingest.PushValidator;
 import dev.tonari.query.QueryEngine;
 import dev.tonari.query.QueryLimits;
+import dev.tonari.rules.store.RuleStore;
 import dev.tonari.slo.engine.SloService;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.engine.DiskLogStore;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * /loki/api/v1/tail}; {@code GET /loki/api/v1/status/buildinfo}, {@code /ready}, {@code /metrics};
  * the admin API {@code /tonari/api/v1/tokens} and {@code /tonari/api/v1/usage} ({@link
  * AdminHandlers}); the SLO API {@code /tonari/api/v1/slos} and {@code /tonari/api/v1/slo_report}
- * ({@link SloHandlers}) over the {@link SloService}. Every route but {@code /ready} and {@code /metrics} passes the {@link
+ * ({@link SloHandlers}) over the {@link SloService}; Loki's rules API {@code /loki/api/v1/rules} and
+ * {@code /api/prom/rules} ({@link RulesApiHandlers}) over the {@link RuleStore}. Every route but {@code /ready} and {@code /metrics} passes the {@link
  * TenantGate}, which authenticates and resolves the tenants when {@code auth.enabled} is on.
  */
 public final class TonariServer implements AutoCloseable {
@@ -40,15 +42,18 @@ public final class TonariServer implements AutoCloseable {
   private final Javalin app;
   private final TenancyServices tenancy;
   private final SloService slos;
+  private final RuleStore rules;
   private boolean closed;
 
-  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy, SloService slos) {
+  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy, SloService slos,
+      RuleStore rules) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
     this.app = app;
     this.tenancy = tenancy;
     this.slos = slos;
+    this.rules = rules;
   }
 
   /**
@@ -119,6 +124,7 @@ public final class TonariServer implements AutoCloseable {
     ServerMetrics metrics = new ServerMetrics();
     Javalin app;
     SloService slos = null;
+    RuleStore rules = null;
     try {
       storeMetrics.accept(metrics);
       TenancyMetrics.register(metrics, tenancy);
@@ -135,6 +141,8 @@ public final class TonariServer implements AutoCloseable {
       slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
       SloHandlers sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
       SloMetrics.register(metrics, slos);
+      rules = RulesWiring.open(config);
+      RulesApiHandlers rulesApi = new RulesApiHandlers(rules, tenancy.audit);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
       app = Javalin.create(javalin -> {
@@ -155,6 +163,7 @@ public final class TonariServer implements AutoCloseable {
         routes.get("/tonari/api/v1/slos/{id}", sloHandlers::get);
         routes.delete("/tonari/api/v1/slos/{id}", sloHandlers::delete);
         routes.get("/tonari/api/v1/slo_report", sloHandlers::report);
+        rulesApi.register(routes);
         routes.post("/loki/api/v1/push", push::handle);
         routes.get("/loki/api/v1/query_range", queries::queryRange);
         routes.post("/loki/api/v1/query_range", queries::queryRange);
@@ -194,6 +203,9 @@ public final class TonariServer implements AutoCloseable {
       app.start();
       slos.start();
     } catch (IOException | RuntimeException e) {
+      if (rules != null) {
+        closeAfterFailedStart(rules, e);
+      }
       if (slos != null) {
         closeAfterFailedStart(slos, e);
       }
@@ -204,7 +216,7 @@ public final class TonariServer implements AutoCloseable {
       }
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
-    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos);
+    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules);
     log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
     return server;
   }
@@ -253,6 +265,11 @@ public final class TonariServer implements AutoCloseable {
     return slos;
   }
 
+  /** The node's rule store: rule files and the namespaces of the rules API; the ruler reads it as its {@code RuleSource}. */
+  public RuleStore rules() {
+    return rules;
+  }
+
   /** Stops HTTP (running requests complete), then closes the store; idempotent. */
   @Override
   public synchronized void close() throws IOException {
@@ -265,6 +282,7 @@ public final class TonariServer implements AutoCloseable {
     } finally {
       try {
         // The SLO engine reads the store: it stops first.
+        rules.close();
         slos.close();
         store.close();
         log.info("Tonari stopped; store in {} closed", config.dataDir());

@@ -18,6 +18,10 @@ public enum Action {
   SLO_READ("slo-read", Scope.ONE_TENANT),
   /** Create, replace and delete the tenant's SLOs through the API. */
   SLO_WRITE("slo-write", Scope.ONE_TENANT),
+  /** Read the tenant's rule groups through Loki's rules API ({@code GET /loki/api/v1/rules...}). */
+  RULES_READ("rules-read", Scope.ONE_TENANT),
+  /** Create, replace and delete the tenant's rule groups through Loki's rules API. */
+  RULES_WRITE("rules-write", Scope.ONE_TENANT),
   MANAGE_CONFIG("manage-config", Scope.NO_TENANT),
   READ_AUDIT("read-audit", Scope.NO_TENANT);
 

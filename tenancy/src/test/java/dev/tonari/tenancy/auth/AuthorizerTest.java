@@ -23,8 +23,8 @@ class AuthorizerTest {
   @Test
   void roleActionMatrix() {
     Set<Action> tenantAdmin = EnumSet.of(Action.PUSH, Action.QUERY, Action.TAIL, Action.LABELS, Action.SERIES, Action.USAGE_OWN, Action.MANAGE_TOKENS_OWN,
-        Action.SLO_READ, Action.SLO_WRITE);
-    Set<Action> reader = EnumSet.of(Action.QUERY, Action.TAIL, Action.LABELS, Action.SERIES, Action.USAGE_OWN, Action.SLO_READ);
+        Action.SLO_READ, Action.SLO_WRITE, Action.RULES_READ, Action.RULES_WRITE);
+    Set<Action> reader = EnumSet.of(Action.QUERY, Action.TAIL, Action.LABELS, Action.SERIES, Action.USAGE_OWN, Action.SLO_READ, Action.RULES_READ);
     for (Action action : Action.values()) {
       assertThat(decide(ADMIN, action, "a")).as("admin %s", action).isInstanceOf(Decision.Allowed.class);
       assertThat(decide(TEAM_ADMIN, action, "a") instanceof Decision.Allowed).as("tenant-admin %s", action).isEqualTo(tenantAdmin.contains(action));
