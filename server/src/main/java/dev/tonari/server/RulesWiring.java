@@ -14,7 +14,7 @@ final class RulesWiring {
 
   /** Opens the store and starts polling the rules directory; the caller closes it. */
   static RuleStore open(ServerConfig config) throws IOException {
-    RuleStore store = new RuleStore(config.ruler(), config.dataDir(), RuleStoreLimits.defaults());
+    RuleStore store = new RuleStore(config.ruler().rules(), config.dataDir(), RuleStoreLimits.defaults());
     store.start();
     return store;
   }

@@ -21,13 +21,17 @@ import dev.tonari.tenancy.config.TenantSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import dev.tonari.alerts.delivery.alertmanager.AlertmanagerClientConfig;
 import dev.tonari.rules.RulerSettings;
+import dev.tonari.rules.remotewrite.RemoteWriteClientSettings;
+import dev.tonari.rules.remotewrite.RemoteWriteSettings;
 import dev.tonari.slo.engine.SloSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -55,7 +59,7 @@ import java.util.TreeSet;
  * @param authFailedAttemptsPerMinute {@code auth.failed_attempts_per_minute}: bad credentials a
  *     source address may send per minute before it gets 429
  * @param slo the {@code slo} section: SLO files, policy threshold, default Prometheus
- * @param ruler the {@code ruler} section: rules directory, whether the rules API may write, poll interval
+ * @param ruler the {@code ruler} section: rule files and API, evaluation, delivery (Alertmanager, notifications, remote write)
  */
 public record ServerConfig(
     String listenHost,
@@ -71,7 +75,7 @@ public record ServerConfig(
     Duration tenantsReloadInterval,
     int authFailedAttemptsPerMinute,
     SloSettings slo,
-    RulerSettings ruler) {
+    RulerConfig ruler) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -101,7 +105,7 @@ public record ServerConfig(
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
     return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
         DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE,
-        SloSettings.defaults(), RulerSettings.defaults());
+        SloSettings.defaults(), RulerConfig.defaults());
   }
 
   /**
@@ -171,6 +175,14 @@ public record ServerConfig(
   }
 
   public ServerConfig withRuler(RulerSettings settings) {
+    return withRuler(ruler.withRules(settings));
+  }
+
+  public ServerConfig withAlerting(AlertingSettings settings) {
+    return withRuler(ruler.withAlerting(settings));
+  }
+
+  public ServerConfig withRuler(RulerConfig settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
         tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings);
   }
@@ -377,20 +389,9 @@ public record ServerConfig(
           prometheusTimeout != null ? prometheusTimeout : defaults.prometheusTimeout(), lateness != null ? lateness : defaults.lateness());
     }
 
-    /** A secret given inline or, better, in a file (Kubernetes secret mounts); the file wins when both are set. */
-    private static Optional<String> secret(String inline, String file, String key) {
-      if (file != null) {
-        try {
-          return Optional.of(java.nio.file.Files.readString(Path.of(file)).strip());
-        } catch (java.io.IOException e) {
-          throw new IllegalArgumentException(key + "_file: cannot read " + file + ": " + e.getMessage(), e);
-        }
-      }
-      return Optional.ofNullable(inline);
-    }
   }
 
-  /** Loki's {@code ruler} block, the keys Tonari has so far (see {@link RulerSettings}). */
+  /** Loki's {@code ruler} block: rule storage and evaluation ({@link RulerSettings}) and delivery ({@link AlertingSettings}). */
   static final class RulerSection {
     @JsonProperty("rules_dir") String rulesDir;
     @JsonProperty("enable_api") Boolean enableApi;
@@ -399,8 +400,34 @@ public record ServerConfig(
     @JsonDeserialize(using = DurationDeserializer.class)
     Duration pollInterval;
 
-    RulerSettings apply(RulerSettings defaults) {
-      RulerSettings settings = defaults;
+    @JsonProperty("evaluation_interval")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration evaluationInterval;
+
+    @JsonProperty("resend_delay")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration resendDelay;
+
+    @JsonProperty("external_url") String externalUrl;
+    @JsonProperty("external_labels") Map<String, String> externalLabels;
+    @JsonProperty("alertmanager_url") String alertmanagerUrl;
+    @JsonProperty("alertmanager_client") AlertmanagerClientSection alertmanagerClient;
+    @JsonProperty("notification_queue_capacity") Integer notificationQueueCapacity;
+
+    @JsonProperty("notification_timeout")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration notificationTimeout;
+
+    @JsonProperty("notifications_dir") String notificationsDir;
+
+    @JsonProperty("history_retention")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration historyRetention;
+
+    @JsonProperty("remote_write") RemoteWriteSection remoteWrite;
+
+    RulerConfig apply(RulerConfig defaults) {
+      RulerSettings settings = defaults.rules();
       if (rulesDir != null) {
         settings = settings.withRulesDirectory(Path.of(rulesDir));
       }
@@ -410,8 +437,203 @@ public record ServerConfig(
       if (pollInterval != null) {
         settings = settings.withPollInterval(pollInterval);
       }
+      if (evaluationInterval != null) {
+        settings = settings.withEvaluationInterval(evaluationInterval);
+      }
+      if (resendDelay != null) {
+        settings = settings.withResendDelay(resendDelay);
+      }
+      if (externalUrl != null) {
+        settings = settings.withExternalUrl(httpUrl("ruler.external_url", externalUrl).toString());
+      }
+      if (externalLabels != null) {
+        settings = settings.withExternalLabels(externalLabels);
+      }
+      AlertingSettings alerting = defaults.alerting();
+      if (alertmanagerUrl != null && !alertmanagerUrl.isBlank()) {
+        alerting = alerting.withAlertmanager(alertmanagerClient(alertmanagerUrl));
+      } else if (alertmanagerClient != null) {
+        throw new IllegalArgumentException("ruler.alertmanager_client is set but ruler.alertmanager_url is not: the client settings need a URL to apply to");
+      }
+      if (notificationsDir != null) {
+        alerting = alerting.withNotificationsDirectory(Path.of(notificationsDir));
+      }
+      if (historyRetention != null) {
+        alerting = alerting.withHistoryRetention(historyRetention);
+      }
+      if (remoteWrite != null) {
+        alerting = alerting.withRemoteWrite(remoteWrite.settings());
+      }
+      return new RulerConfig(settings, alerting);
+    }
+
+    private AlertmanagerClientConfig alertmanagerClient(String urls) {
+      AlertmanagerClientConfig client;
+      try {
+        client = AlertmanagerClientConfig.of(urls);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("ruler.alertmanager_url: " + e.getMessage(), e);
+      }
+      if (alertmanagerClient != null) {
+        Optional<String> password = secret(alertmanagerClient.basicAuthPassword, alertmanagerClient.basicAuthPasswordFile,
+            "ruler.alertmanager_client.basic_auth_password");
+        if (alertmanagerClient.basicAuthUsername != null || password.isPresent()) {
+          if (alertmanagerClient.basicAuthUsername == null || password.isEmpty()) {
+            throw new IllegalArgumentException("ruler.alertmanager_client: basic_auth_username and basic_auth_password go together");
+          }
+          client = client.withBasicAuth(alertmanagerClient.basicAuthUsername, password.get());
+        }
+        Optional<String> credentials = secret(alertmanagerClient.credentials, alertmanagerClient.credentialsFile,
+            "ruler.alertmanager_client.credentials");
+        if (credentials.isPresent()) {
+          client = client.withCredentials(alertmanagerClient.type == null ? "Bearer" : alertmanagerClient.type, credentials.get());
+        }
+      }
+      if (notificationQueueCapacity != null || notificationTimeout != null) {
+        client = client.withLimits(notificationTimeout != null ? notificationTimeout : client.timeout(),
+            notificationQueueCapacity != null ? notificationQueueCapacity : client.queueCapacity(), client.maxBatchSize(), client.retry());
+      }
+      return client;
+    }
+  }
+
+  /** Loki's {@code ruler.alertmanager_client}. */
+  static final class AlertmanagerClientSection {
+    @JsonProperty("basic_auth_username") String basicAuthUsername;
+    @JsonProperty("basic_auth_password") String basicAuthPassword;
+    @JsonProperty("basic_auth_password_file") String basicAuthPasswordFile;
+    @JsonProperty("type") String type;
+    @JsonProperty("credentials") String credentials;
+    @JsonProperty("credentials_file") String credentialsFile;
+  }
+
+  /** Loki's {@code ruler.remote_write}. */
+  static final class RemoteWriteSection {
+    @JsonProperty("enabled") Boolean enabled;
+    @JsonProperty("add_org_id_header") Boolean addOrgIdHeader;
+    @JsonProperty("clients") Map<String, RemoteWriteClientSection> clients;
+
+    RemoteWriteSettings settings() {
+      Map<String, RemoteWriteClientSettings> built = new java.util.LinkedHashMap<>();
+      if (clients != null) {
+        for (Map.Entry<String, RemoteWriteClientSection> client : clients.entrySet()) {
+          built.put(client.getKey(), client.getValue().settings(client.getKey()));
+        }
+      }
+      boolean on = enabled != null ? enabled : !built.isEmpty();
+      return new RemoteWriteSettings(on, built, addOrgIdHeader == null || addOrgIdHeader);
+    }
+  }
+
+  /** One {@code ruler.remote_write.clients.<name>}. */
+  static final class RemoteWriteClientSection {
+    @JsonProperty("url") String url;
+
+    @JsonProperty("remote_timeout")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration remoteTimeout;
+
+    @JsonProperty("headers") Map<String, String> headers;
+    @JsonProperty("basic_auth") BasicAuthSection basicAuth;
+    @JsonProperty("authorization") AuthorizationSection authorization;
+    @JsonProperty("bearer_token") String bearerToken;
+    @JsonProperty("bearer_token_file") String bearerTokenFile;
+    @JsonProperty("queue_config") QueueSection queue;
+
+    RemoteWriteClientSettings settings(String name) {
+      String key = "ruler.remote_write.clients." + name;
+      if (url == null) {
+        throw new IllegalArgumentException(key + ".url is required");
+      }
+      RemoteWriteClientSettings settings = RemoteWriteClientSettings.of(name, httpUrl(key + ".url", url));
+      if (remoteTimeout != null) {
+        settings = settings.withRemoteTimeout(remoteTimeout);
+      }
+      if (headers != null) {
+        settings = settings.withHeaders(headers);
+      }
+      if (basicAuth != null) {
+        Optional<String> password = secret(basicAuth.password, basicAuth.passwordFile, key + ".basic_auth.password");
+        if (basicAuth.username == null || password.isEmpty()) {
+          throw new IllegalArgumentException(key + ".basic_auth needs username and password (or password_file)");
+        }
+        settings = settings.withBasicAuth(basicAuth.username, password.get());
+      }
+      Optional<String> bearer = secret(bearerToken, bearerTokenFile, key + ".bearer_token");
+      if (authorization != null) {
+        Optional<String> credentials = secret(authorization.credentials, authorization.credentialsFile, key + ".authorization.credentials");
+        settings = settings.withAuthorization(authorization.type == null ? "Bearer" : authorization.type,
+            credentials.orElseThrow(() -> new IllegalArgumentException(key + ".authorization needs credentials (or credentials_file)")));
+      } else if (bearer.isPresent()) {
+        settings = settings.withAuthorization("Bearer", bearer.get());
+      }
+      if (queue != null) {
+        RemoteWriteClientSettings.QueueConfig defaults = RemoteWriteClientSettings.QueueConfig.defaults();
+        settings = settings.withQueue(new RemoteWriteClientSettings.QueueConfig(queue.capacity != null ? queue.capacity : defaults.capacity(),
+            queue.maxSamplesPerSend != null ? queue.maxSamplesPerSend : defaults.maxSamplesPerSend(),
+            queue.batchSendDeadline != null ? queue.batchSendDeadline : defaults.batchSendDeadline(),
+            queue.minBackoff != null ? queue.minBackoff : defaults.minBackoff(), queue.maxBackoff != null ? queue.maxBackoff : defaults.maxBackoff(),
+            queue.maxRetries != null ? queue.maxRetries : defaults.maxRetries()));
+      }
       return settings;
     }
+  }
+
+  static final class BasicAuthSection {
+    @JsonProperty("username") String username;
+    @JsonProperty("password") String password;
+    @JsonProperty("password_file") String passwordFile;
+  }
+
+  static final class AuthorizationSection {
+    @JsonProperty("type") String type;
+    @JsonProperty("credentials") String credentials;
+    @JsonProperty("credentials_file") String credentialsFile;
+  }
+
+  static final class QueueSection {
+    @JsonProperty("capacity") Integer capacity;
+    @JsonProperty("max_samples_per_send") Integer maxSamplesPerSend;
+
+    @JsonProperty("batch_send_deadline")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration batchSendDeadline;
+
+    @JsonProperty("min_backoff")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration minBackoff;
+
+    @JsonProperty("max_backoff")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration maxBackoff;
+
+    @JsonProperty("max_retries") Integer maxRetries;
+  }
+
+  /** A secret given inline or, better, in a file (Kubernetes secret mounts); the file wins when both are set. */
+  private static Optional<String> secret(String inline, String file, String key) {
+    if (file != null) {
+      try {
+        return Optional.of(java.nio.file.Files.readString(Path.of(file)).strip());
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException(key + "_file: cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return Optional.ofNullable(inline);
+  }
+
+  /** An absolute http or https URL, or an error naming the key. */
+  static java.net.URI httpUrl(String key, String text) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(text.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(key + ": not a URL: " + e.getMessage(), e);
+    }
+    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+      throw new IllegalArgumentException(key + " must be an http or https URL such as http://127.0.0.1:9090, got " + text);
+    }
+    return uri;
   }
 
   static final class SloPolicySection {
