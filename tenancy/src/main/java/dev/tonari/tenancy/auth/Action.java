@@ -18,6 +18,10 @@ public enum Action {
   SLO_READ("slo-read", Scope.ONE_TENANT),
   /** Create, replace and delete the tenant's SLOs through the API. */
   SLO_WRITE("slo-write", Scope.ONE_TENANT),
+  /** Read the tenant's alert history, its alert episodes and toil figures. */
+  ALERTS_READ("alerts-read", Scope.ONE_TENANT),
+  /** Acknowledge the tenant's alert episodes. */
+  ALERTS_WRITE("alerts-write", Scope.ONE_TENANT),
   MANAGE_CONFIG("manage-config", Scope.NO_TENANT),
   READ_AUDIT("read-audit", Scope.NO_TENANT);
 
