@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import dev.tonari.alerts.history.AlertHistory;
 import dev.tonari.ingest.PushValidator;
 import dev.tonari.query.QueryEngine;
 import dev.tonari.query.QueryLimits;
@@ -11,6 +12,7 @@ import dev.tonari.store.engine.StoreMetrics;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * /loki/api/v1/tail}; {@code GET /loki/api/v1/status/buildinfo}, {@code /ready}, {@code /metrics};
  * the admin API {@code /tonari/api/v1/tokens} and {@code /tonari/api/v1/usage} ({@link
  * AdminHandlers}); the SLO API {@code /tonari/api/v1/slos} and {@code /tonari/api/v1/slo_report}
- * ({@link SloHandlers}) over the {@link SloService}. Every route but {@code /ready} and {@code /metrics} passes the {@link
- * TenantGate}, which authenticates and resolves the tenants when {@code auth.enabled} is on.
+ * ({@link SloHandlers}) over the {@link SloService}; the alert history and toil API {@code
+ * /tonari/api/v1/alerts/...} and {@code /tonari/api/v1/toil} ({@link AlertHistoryHandlers}).
+ * Every route but {@code /ready} and {@code /metrics} passes the {@link TenantGate}, which
+ * authenticates and resolves the tenants when {@code auth.enabled} is on.
  */
 public final class TonariServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TonariServer.class);
@@ -40,15 +44,18 @@ public final class TonariServer implements AutoCloseable {
   private final Javalin app;
   private final TenancyServices tenancy;
   private final SloService slos;
+  private final AlertHistoryWiring alertHistory;
   private boolean closed;
 
-  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy, SloService slos) {
+  private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy, SloService slos,
+      AlertHistoryWiring alertHistory) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
     this.app = app;
     this.tenancy = tenancy;
     this.slos = slos;
+    this.alertHistory = alertHistory;
   }
 
   /**
@@ -119,6 +126,7 @@ public final class TonariServer implements AutoCloseable {
     ServerMetrics metrics = new ServerMetrics();
     Javalin app;
     SloService slos = null;
+    AlertHistoryWiring alertHistory = null;
     try {
       storeMetrics.accept(metrics);
       TenancyMetrics.register(metrics, tenancy);
@@ -135,6 +143,9 @@ public final class TonariServer implements AutoCloseable {
       slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
       SloHandlers sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
       SloMetrics.register(metrics, slos);
+      alertHistory = AlertHistoryWiring.open(config.dataDir(), Optional.empty(), AlertHistory.DEFAULT_RETENTION, clock);
+      AlertHistoryHandlers alertHistoryHandlers = new AlertHistoryHandlers(alertHistory.history(), alertHistory.toil(), tenancy.audit, clock);
+      ToilMetrics.register(metrics, alertHistory.toil(), clock);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
       app = Javalin.create(javalin -> {
@@ -155,6 +166,7 @@ public final class TonariServer implements AutoCloseable {
         routes.get("/tonari/api/v1/slos/{id}", sloHandlers::get);
         routes.delete("/tonari/api/v1/slos/{id}", sloHandlers::delete);
         routes.get("/tonari/api/v1/slo_report", sloHandlers::report);
+        alertHistoryHandlers.register(routes);
         routes.post("/loki/api/v1/push", push::handle);
         routes.get("/loki/api/v1/query_range", queries::queryRange);
         routes.post("/loki/api/v1/query_range", queries::queryRange);
@@ -197,6 +209,9 @@ public final class TonariServer implements AutoCloseable {
       if (slos != null) {
         closeAfterFailedStart(slos, e);
       }
+      if (alertHistory != null) {
+        closeAfterFailedStart(alertHistory, e);
+      }
       closeAfterFailedStart(store, e);
       closeAfterFailedStart(tenancy, e);
       if (e instanceof IOException io) {
@@ -204,7 +219,7 @@ public final class TonariServer implements AutoCloseable {
       }
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
-    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos);
+    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, alertHistory);
     log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
     return server;
   }
@@ -253,6 +268,14 @@ public final class TonariServer implements AutoCloseable {
     return slos;
   }
 
+  /**
+   * The node's alert history ({@code <data_dir>/alerts/history}): the ruler hands it its state
+   * changes as a {@link dev.tonari.rules.alert.TransitionListener}; tests feed it directly.
+   */
+  public AlertHistory alertHistory() {
+    return alertHistory.history();
+  }
+
   /** Stops HTTP (running requests complete), then closes the store; idempotent. */
   @Override
   public synchronized void close() throws IOException {
@@ -269,7 +292,11 @@ public final class TonariServer implements AutoCloseable {
         store.close();
         log.info("Tonari stopped; store in {} closed", config.dataDir());
       } finally {
-        tenancy.close();
+        try {
+          alertHistory.close();
+        } finally {
+          tenancy.close();
+        }
       }
     }
   }
