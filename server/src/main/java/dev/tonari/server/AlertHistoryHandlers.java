@@ -35,11 +35,12 @@ import java.util.TreeMap;
  * alerts-read} for GET and {@code alerts-write} for POST):
  *
  * <ul>
- *   <li>{@code GET /tonari/api/v1/alerts/history?start=&end=&rule=&label=NAME=VALUE&limit=}: state
- *       changes, newest first; {@code start} and {@code end} in Loki's time formats (default the
- *       last 24 hours), {@code label} repeatable, {@code limit} default 500, at most 10,000;
- *   <li>{@code GET /tonari/api/v1/alerts/episodes?start=&end=&limit=}: episodes active in the
- *       range, newest first;
+ *   <li>{@code GET /tonari/api/v1/alerts/history?start=&end=&since=&rule=&label=NAME=VALUE&limit=}:
+ *       state changes, newest first; {@code start} and {@code end} in Loki's time formats, {@code
+ *       end} defaulting to now and {@code start} to {@code since} (a duration, default 24h) before
+ *       it; {@code label} repeatable; {@code limit} default 500, at most 10,000;
+ *   <li>{@code GET /tonari/api/v1/alerts/episodes?start=&end=&since=&limit=}: episodes active in
+ *       the range, newest first;
  *   <li>{@code POST /tonari/api/v1/alerts/{id}/ack} with an optional JSON body {@code {"by": "...",
  *       "comment": "..."}}: acknowledges an episode (idempotent: the first acknowledgement stays);
  *       {@code by} defaults to the token's name (or {@code anonymous} with authentication off).
@@ -221,8 +222,10 @@ final class AlertHistoryHandlers {
   private Range range(Context ctx) {
     String endText = ctx.queryParam("end");
     String startText = ctx.queryParam("start");
+    String sinceText = ctx.queryParam("since");
     Instant end = endText == null || endText.isBlank() ? clock.instant() : instantOf(LokiTime.parseNanos("end", endText));
-    Instant start = startText == null || startText.isBlank() ? end.minus(DEFAULT_RANGE) : instantOf(LokiTime.parseNanos("start", startText));
+    Duration since = sinceText == null || sinceText.isBlank() ? DEFAULT_RANGE : LokiUnits.parseDuration(sinceText);
+    Instant start = startText == null || startText.isBlank() ? end.minus(since) : instantOf(LokiTime.parseNanos("start", startText));
     if (start.isAfter(end)) {
       throw new IllegalArgumentException("start " + start + " is after end " + end);
     }
