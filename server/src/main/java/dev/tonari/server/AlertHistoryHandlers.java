@@ -22,6 +22,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +141,7 @@ final class AlertHistoryHandlers {
     }
     String by = principal.name();
     String comment = "";
-    if (body.length > 0 && !new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+    if (body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
       JsonNode request;
       try {
         request = MAPPER.readTree(body);

@@ -69,12 +69,8 @@ final class ToilMetrics {
     AlertHistory history = toil.history();
     metrics.registerGaugePerTenant("tonari_alert_history_open_episodes", "Alert episodes pending or firing, per tenant.", () -> {
       Map<String, Long> open = new LinkedHashMap<>();
-      try {
-        for (String tenant : history.tenants()) {
-          open.put(tenant, (long) history.openEpisodes(tenant).size());
-        }
-      } catch (IOException e) {
-        log.warn("cannot list the alert history's tenants for /metrics", e);
+      for (String tenant : history.tenants()) {
+        open.put(tenant, (long) history.openEpisodes(tenant).size());
       }
       return open;
     });
@@ -114,19 +110,15 @@ final class ToilMetrics {
       return reports;
     }
     Map<String, ToilReport> fresh = new LinkedHashMap<>();
-    try {
-      for (String tenant : toil.history().tenants()) {
-        ToilSettings settings = toil.settingsFor(tenant).settings();
-        LocalDate monday = LocalDate.ofInstant(now, settings.timeZone()).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-        Instant weekStart = monday.atStartOfDay(settings.timeZone()).toInstant();
-        try {
-          fresh.put(tenant, toil.report(tenant, weekStart, now, 0));
-        } catch (IOException e) {
-          log.warn("toil metrics of tenant {}: cannot read the alert history", tenant, e);
-        }
+    for (String tenant : toil.history().tenants()) {
+      ToilSettings settings = toil.settingsFor(tenant).settings();
+      LocalDate monday = LocalDate.ofInstant(now, settings.timeZone()).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+      Instant weekStart = monday.atStartOfDay(settings.timeZone()).toInstant();
+      try {
+        fresh.put(tenant, toil.report(tenant, weekStart, now, 0));
+      } catch (IOException e) {
+        log.warn("toil metrics of tenant {}: cannot read the alert history", tenant, e);
       }
-    } catch (IOException e) {
-      log.warn("toil metrics: cannot list the alert history's tenants", e);
     }
     reports = fresh;
     computedAt = now;

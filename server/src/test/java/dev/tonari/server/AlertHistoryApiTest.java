@@ -9,6 +9,7 @@ import dev.tonari.rules.alert.AlertTransition;
 import dev.tonari.server.TenantHttp.Identity;
 import dev.tonari.store.memory.InMemoryLogStore;
 import dev.tonari.tenancy.MutableClock;
+import dev.tonari.tenancy.auth.Action;
 import dev.tonari.tenancy.auth.Role;
 import dev.tonari.tenancy.auth.TokenStore;
 import java.net.http.HttpResponse;
@@ -209,6 +210,19 @@ class AlertHistoryApiTest {
     assertThat(reopened).hasSize(4);
     assertThat(reopened.get(0).path("acknowledgedBy").asText()).isEqualTo("carol");
     assertThat(reopened.get(2).path("acknowledgedBy").asText()).isEqualTo("admin-a");
+  }
+
+  @Test
+  void everyAlertRouteNeedsTheAlertsActionOfItsMethod() {
+    TenantGate.Access read = new TenantGate.Access.Tenants(Action.ALERTS_READ);
+    TenantGate.Access write = new TenantGate.Access.Tenants(Action.ALERTS_WRITE);
+    assertThat(TenantGate.accessOf("GET", "/tonari/api/v1/alerts/history")).isEqualTo(read);
+    assertThat(TenantGate.accessOf("GET", "/tonari/api/v1/alerts/episodes")).isEqualTo(read);
+    assertThat(TenantGate.accessOf("HEAD", "//tonari/api/v1/alerts/history/")).isEqualTo(read);
+    assertThat(TenantGate.accessOf("GET", "/tonari/api/v1/toil")).isEqualTo(read);
+    assertThat(TenantGate.accessOf("GET", "/tonari/api/v1/toil/")).isEqualTo(read);
+    assertThat(TenantGate.accessOf("POST", "/tonari/api/v1/alerts/20240508-0123456789abcdef/ack")).isEqualTo(write);
+    assertThat(TenantGate.accessOf("POST", "/tonari/api/v1/alerts/history")).isEqualTo(write);
   }
 
   @Test

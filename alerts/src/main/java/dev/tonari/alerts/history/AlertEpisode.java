@@ -48,14 +48,6 @@ public record AlertEpisode(String id, String tenant, String namespace, String gr
     Objects.requireNonNull(acknowledgement, "acknowledgement");
   }
 
-  public boolean open() {
-    return resolvedAt.isEmpty();
-  }
-
-  public boolean fired() {
-    return firedAt.isPresent();
-  }
-
   /** From firing to resolution; empty if it never fired or is still open. */
   public Optional<Duration> timeToResolve() {
     return firedAt.flatMap(fired -> resolvedAt.map(resolved -> Duration.between(fired, resolved)));

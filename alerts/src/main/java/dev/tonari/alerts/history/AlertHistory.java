@@ -189,7 +189,12 @@ public final class AlertHistory implements TransitionListener, AutoCloseable {
       if (problem.isPresent()) {
         throw new IllegalArgumentException("alert history: transition of rule " + transition.rule() + " has an invalid tenant: " + problem.get());
       }
-      HistoryCodec.nanosOf(transition.at());
+      try {
+        HistoryCodec.nanosOf(transition.at());
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("alert history: transition of rule " + transition.rule() + " of tenant " + transition.tenant() + " at "
+            + transition.at() + " is outside the years 1678 to 2262 that the history's nanosecond times hold", e);
+      }
       byTenant.computeIfAbsent(transition.tenant(), tenant -> new ArrayList<>()).add(transition);
     }
     for (Map.Entry<String, List<AlertTransition>> entry : byTenant.entrySet()) {
@@ -259,6 +264,11 @@ public final class AlertHistory implements TransitionListener, AutoCloseable {
     return reader.episodes(tenant, from, to, openEpisodes(tenant), limit);
   }
 
+  /** As {@link #episodes(String, Instant, Instant, int)}, all of them. */
+  public List<AlertEpisode> episodes(String tenant, Instant from, Instant to) throws IOException {
+    return episodes(tenant, from, to, Integer.MAX_VALUE);
+  }
+
   /** One episode by id, with its acknowledgement; empty when unknown. */
   public Optional<AlertEpisode> episode(String tenant, String id) throws IOException {
     synchronized (this) {
@@ -278,7 +288,7 @@ public final class AlertHistory implements TransitionListener, AutoCloseable {
   }
 
   /** Tenants with a history (files on disk or transitions since start). */
-  public synchronized List<String> tenants() throws IOException {
+  public synchronized List<String> tenants() {
     TreeSet<String> tenants = new TreeSet<>(logs.keySet());
     return List.copyOf(tenants);
   }
@@ -327,10 +337,6 @@ public final class AlertHistory implements TransitionListener, AutoCloseable {
 
   public Duration retention() {
     return retention;
-  }
-
-  public Path directory() {
-    return directory.root();
   }
 
   private TenantLog logFor(String tenant) throws IOException {

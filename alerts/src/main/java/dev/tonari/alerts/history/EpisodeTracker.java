@@ -136,11 +136,6 @@ final class EpisodeTracker {
     return Optional.ofNullable(byId.get(id)).map(Episode::snapshot);
   }
 
-  boolean isOpen(String id) {
-    Episode episode = byId.get(id);
-    return episode != null && episode.resolvedAt == null;
-  }
-
   /** Every episode kept, in the order first seen. */
   List<AlertEpisode> episodes() {
     List<AlertEpisode> all = new ArrayList<>(byId.size());
@@ -156,10 +151,6 @@ final class EpisodeTracker {
       }
     }
     return open;
-  }
-
-  int openCount() {
-    return openByFingerprint.size();
   }
 
   /** The mutable state of one episode while its records are read. */

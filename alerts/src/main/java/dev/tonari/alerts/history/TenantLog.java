@@ -78,10 +78,6 @@ final class TenantLog implements AutoCloseable {
     return tenantLog;
   }
 
-  String tenant() {
-    return tenant;
-  }
-
   EpisodeTracker openEpisodes() {
     return open;
   }
@@ -190,7 +186,11 @@ final class TenantLog implements AutoCloseable {
     bytes.writeBytes(HistoryCodec.header(tenant, day.toEpochDay()));
     Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
     bytes.writeBytes(HistoryCodec.frame(new HistoryRecord.OpenEpisodes(start, open.openEpisodes())));
-    Files.createDirectories(file.getParent());
+    if (!Files.isDirectory(file.getParent())) {
+      Files.createDirectories(file.getParent());
+      // The new tenant directory's own entry must be durable too, or a crash could lose the whole directory.
+      AtomicFiles.syncDirectory(directory.root());
+    }
     AtomicFiles.write(file, bytes.toByteArray());
     createdFile = true;
   }

@@ -23,7 +23,7 @@ public final class ToilReports {
   public ToilReport report(String tenant, Instant from, Instant to, int topRules) throws IOException {
     ToilSettingsFiles.Loaded loaded = settings.settingsFor(tenant);
     ToilSettings team = loaded.settings();
-    List<AlertEpisode> episodes = history.episodes(tenant, from.minus(team.flappingWindow()), to, Integer.MAX_VALUE);
+    List<AlertEpisode> episodes = history.episodes(tenant, from.minus(team.flappingWindow()), to);
     List<String> problems = loaded.problems().stream().map(problem -> problem.format()).toList();
     return ToilCalculator.compute(tenant, episodes, team, problems, from, to, topRules);
   }
