@@ -90,6 +90,12 @@ final class TenantGate {
       boolean reads = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
       return new Access.Tenants(reads ? Action.RULES_READ : Action.RULES_WRITE);
     }
+    // Prefixes, not exact paths: the router ignores a trailing slash, which must not make a route tenant-less.
+    if (path.startsWith("/tonari/api/v1/alerts") || path.startsWith("/tonari/api/v1/toil") || path.startsWith("/tonari/api/v1/notifications")
+        || path.startsWith("/alertmanager/")) {
+      boolean reads = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
+      return new Access.Tenants(reads ? Action.ALERTS_READ : Action.ALERTS_WRITE);
+    }
     String loki = "/loki/api/v1/";
     if (!path.startsWith(loki)) {
       return new Access.Authenticated();

@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import dev.tonari.alerts.history.AlertHistory;
 import dev.tonari.ingest.PushValidator;
 import dev.tonari.query.QueryEngine;
 import dev.tonari.query.QueryLimits;
@@ -12,6 +13,7 @@ import dev.tonari.store.engine.StoreMetrics;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * the admin API {@code /tonari/api/v1/tokens} and {@code /tonari/api/v1/usage} ({@link
  * AdminHandlers}); the SLO API {@code /tonari/api/v1/slos} and {@code /tonari/api/v1/slo_report}
  * ({@link SloHandlers}) over the {@link SloService}; Loki's rules API {@code /loki/api/v1/rules} and
- * {@code /api/prom/rules} ({@link RulesApiHandlers}) over the {@link RuleStore}. Every route but {@code /ready} and {@code /metrics} passes the {@link
- * TenantGate}, which authenticates and resolves the tenants when {@code auth.enabled} is on.
+ * {@code /api/prom/rules} ({@link RulesApiHandlers}) over the {@link RuleStore}; the alert history and toil API {@code
+ * /tonari/api/v1/alerts/...} and {@code /tonari/api/v1/toil} ({@link AlertHistoryHandlers}).
+ * Every route but {@code /ready} and {@code /metrics} passes the {@link TenantGate}, which
+ * authenticates and resolves the tenants when {@code auth.enabled} is on.
  */
 public final class TonariServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TonariServer.class);
@@ -43,10 +47,11 @@ public final class TonariServer implements AutoCloseable {
   private final TenancyServices tenancy;
   private final SloService slos;
   private final RuleStore rules;
+  private final AlertHistoryWiring alertHistory;
   private boolean closed;
 
   private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy, SloService slos,
-      RuleStore rules) {
+      RuleStore rules, AlertHistoryWiring alertHistory) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
@@ -54,6 +59,7 @@ public final class TonariServer implements AutoCloseable {
     this.tenancy = tenancy;
     this.slos = slos;
     this.rules = rules;
+    this.alertHistory = alertHistory;
   }
 
   /**
@@ -125,6 +131,7 @@ public final class TonariServer implements AutoCloseable {
     Javalin app;
     SloService slos = null;
     RuleStore rules = null;
+    AlertHistoryWiring alertHistory = null;
     try {
       storeMetrics.accept(metrics);
       TenancyMetrics.register(metrics, tenancy);
@@ -143,6 +150,9 @@ public final class TonariServer implements AutoCloseable {
       SloMetrics.register(metrics, slos);
       rules = RulesWiring.open(config);
       RulesApiHandlers rulesApi = new RulesApiHandlers(rules, tenancy.audit);
+      alertHistory = AlertHistoryWiring.open(config.dataDir(), config.ruler().alerting().notificationsDirectory(), config.ruler().alerting().historyRetention(), clock);
+      AlertHistoryHandlers alertHistoryHandlers = new AlertHistoryHandlers(alertHistory.history(), alertHistory.toil(), tenancy.audit, clock);
+      ToilMetrics.register(metrics, alertHistory.toil(), clock);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
       app = Javalin.create(javalin -> {
@@ -164,6 +174,7 @@ public final class TonariServer implements AutoCloseable {
         routes.delete("/tonari/api/v1/slos/{id}", sloHandlers::delete);
         routes.get("/tonari/api/v1/slo_report", sloHandlers::report);
         rulesApi.register(routes);
+        alertHistoryHandlers.register(routes);
         routes.post("/loki/api/v1/push", push::handle);
         routes.get("/loki/api/v1/query_range", queries::queryRange);
         routes.post("/loki/api/v1/query_range", queries::queryRange);
@@ -209,6 +220,9 @@ public final class TonariServer implements AutoCloseable {
       if (slos != null) {
         closeAfterFailedStart(slos, e);
       }
+      if (alertHistory != null) {
+        closeAfterFailedStart(alertHistory, e);
+      }
       closeAfterFailedStart(store, e);
       closeAfterFailedStart(tenancy, e);
       if (e instanceof IOException io) {
@@ -216,7 +230,7 @@ public final class TonariServer implements AutoCloseable {
       }
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
-    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules);
+    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules, alertHistory);
     log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
     return server;
   }
@@ -270,6 +284,14 @@ public final class TonariServer implements AutoCloseable {
     return rules;
   }
 
+  /**
+   * The node's alert history ({@code <data_dir>/alerts/history}): the ruler hands it its state
+   * changes as a {@link dev.tonari.rules.alert.TransitionListener}; tests feed it directly.
+   */
+  public AlertHistory alertHistory() {
+    return alertHistory.history();
+  }
+
   /** Stops HTTP (running requests complete), then closes the store; idempotent. */
   @Override
   public synchronized void close() throws IOException {
@@ -287,7 +309,11 @@ public final class TonariServer implements AutoCloseable {
         store.close();
         log.info("Tonari stopped; store in {} closed", config.dataDir());
       } finally {
-        tenancy.close();
+        try {
+          alertHistory.close();
+        } finally {
+          tenancy.close();
+        }
       }
     }
   }

@@ -22,6 +22,10 @@ public enum Action {
   RULES_READ("rules-read", Scope.ONE_TENANT),
   /** Create, replace and delete the tenant's rule groups through Loki's rules API. */
   RULES_WRITE("rules-write", Scope.ONE_TENANT),
+  /** Read the tenant's alert history, its alert episodes and toil figures. */
+  ALERTS_READ("alerts-read", Scope.ONE_TENANT),
+  /** Acknowledge the tenant's alert episodes. */
+  ALERTS_WRITE("alerts-write", Scope.ONE_TENANT),
   MANAGE_CONFIG("manage-config", Scope.NO_TENANT),
   READ_AUDIT("read-audit", Scope.NO_TENANT);
 

@@ -23,8 +23,9 @@ class AuthorizerTest {
   @Test
   void roleActionMatrix() {
     Set<Action> tenantAdmin = EnumSet.of(Action.PUSH, Action.QUERY, Action.TAIL, Action.LABELS, Action.SERIES, Action.USAGE_OWN, Action.MANAGE_TOKENS_OWN,
-        Action.SLO_READ, Action.SLO_WRITE, Action.RULES_READ, Action.RULES_WRITE);
-    Set<Action> reader = EnumSet.of(Action.QUERY, Action.TAIL, Action.LABELS, Action.SERIES, Action.USAGE_OWN, Action.SLO_READ, Action.RULES_READ);
+        Action.SLO_READ, Action.SLO_WRITE, Action.RULES_READ, Action.RULES_WRITE, Action.ALERTS_READ, Action.ALERTS_WRITE);
+    Set<Action> reader = EnumSet.of(Action.QUERY, Action.TAIL, Action.LABELS, Action.SERIES, Action.USAGE_OWN, Action.SLO_READ, Action.RULES_READ,
+        Action.ALERTS_READ);
     for (Action action : Action.values()) {
       assertThat(decide(ADMIN, action, "a")).as("admin %s", action).isInstanceOf(Decision.Allowed.class);
       assertThat(decide(TEAM_ADMIN, action, "a") instanceof Decision.Allowed).as("tenant-admin %s", action).isEqualTo(tenantAdmin.contains(action));
@@ -34,6 +35,8 @@ class AuthorizerTest {
     assertThat(decide(WRITER_A, Action.QUERY, "a")).isEqualTo(new Decision.Refused(403, "token 'app' has role writer, which may not query"));
     assertThat(decide(READER_AB, Action.USAGE_ALL, null)).isEqualTo(new Decision.Refused(403, "token 'grafana' has role reader, which may not usage-all"));
     assertThat(decide(READER_AB, Action.SLO_WRITE, "a")).isEqualTo(new Decision.Refused(403, "token 'grafana' has role reader, which may not slo-write"));
+    assertThat(decide(READER_AB, Action.ALERTS_WRITE, "a"))
+        .isEqualTo(new Decision.Refused(403, "token 'grafana' has role reader, which may not alerts-write"));
   }
 
   @Test
