@@ -31,12 +31,14 @@ public final class Template {
   private final String source;
   private final List<TemplateNode> nodes;
   private final boolean constant;
+  private final TemplateDialect dialect;
 
-  private Template(String name, String source, List<TemplateNode> nodes) {
+  private Template(String name, String source, List<TemplateNode> nodes, TemplateDialect dialect) {
     this.name = name;
     this.source = source;
     this.nodes = nodes;
     this.constant = nodes.stream().allMatch(TemplateNode.Text.class::isInstance);
+    this.dialect = dialect;
   }
 
   /**
@@ -46,7 +48,25 @@ public final class Template {
    *     "label" for label_format
    */
   public static Template parse(String name, String text) throws TemplateParseException {
-    return new Template(name, text, TemplateParser.parse(name, text, TemplateFunctions.NAMES));
+    return parse(name, text, TemplateDialect.LOKI);
+  }
+
+  /**
+   * Parses a template of another dialect: its function map, and variables it may use without
+   * declaring them (run it with {@link #execute(Object, Map)}).
+   */
+  public static Template parse(String name, String text, TemplateDialect dialect) throws TemplateParseException {
+    return new Template(name, text, TemplateParser.parse(name, text, TemplateFunctions.namesOf(dialect), dialect.predeclaredVariables()), dialect);
+  }
+
+  /**
+   * A {@code map[string]string} as Go templates see one: a missing key reads as the empty
+   * string (what Prometheus' {@code $labels.missing} gives), ranges go in key order, and it prints
+   * as {@code map[a:b]}. For variables and the dot of {@link #execute(Object, Map)}.
+   */
+  public static Object stringMap(Map<String, String> values) {
+    Map<String, String> copy = java.util.Collections.unmodifiableMap(new TreeMap<>(values));
+    return new Root(TemplateData.of(copy, "", 0));
   }
 
   public String source() {
@@ -55,6 +75,31 @@ public final class Template {
 
   /** Runs the template on one line. */
   public String execute(TemplateData data) throws TemplateExecutionException {
+    if (!dialect.predeclaredVariables().isEmpty()) {
+      throw new IllegalStateException("template " + name + " declares variables " + dialect.predeclaredVariables() + ": run it with execute(dot, variables)");
+    }
+    Root root = new Root(data);
+    return run(data, root, Map.of());
+  }
+
+  /**
+   * Runs the template with {@code dot} as its data and values for the dialect's predeclared
+   * variables. Values are Go-like (see {@link GoFormat}); {@link #stringMap} makes a
+   * {@code map[string]string}.
+   *
+   * @throws IllegalArgumentException when a predeclared variable has no value
+   */
+  public String execute(Object dot, Map<String, Object> variables) throws TemplateExecutionException {
+    for (String variable : dialect.predeclaredVariables()) {
+      if (!variables.containsKey(variable)) {
+        throw new IllegalArgumentException("template " + name + ": no value for predeclared variable " + variable);
+      }
+    }
+    TemplateData data = dot instanceof Root root ? root.data() : TemplateData.of(Map.of(), "", 0);
+    return run(data, dot, variables);
+  }
+
+  private String run(TemplateData data, Object dot, Map<String, Object> variables) throws TemplateExecutionException {
     if (constant) {
       StringBuilder out = new StringBuilder();
       for (TemplateNode node : nodes) {
@@ -62,9 +107,12 @@ public final class Template {
       }
       return out.toString();
     }
-    Execution execution = new Execution(data);
+    Execution execution = new Execution(data, dot);
+    for (String variable : dialect.predeclaredVariables()) {
+      execution.pushVariable(variable, variables.get(variable));
+    }
     try {
-      execution.walkList(nodes, new Root(data));
+      execution.walkList(nodes, dot);
     } catch (ExecutionError e) {
       throw new TemplateExecutionException(e.getMessage());
     } catch (LoopControl e) {
@@ -164,10 +212,10 @@ public final class Template {
     private final List<Object> variableValues = new ArrayList<>();
     private int steps;
 
-    Execution(TemplateData data) {
+    Execution(TemplateData data, Object dot) {
       this.data = data;
       variableNames.add("$");
-      variableValues.add(new Root(data));
+      variableValues.add(dot);
     }
 
     private void step(Pipeline at) throws ExecutionError {
@@ -273,7 +321,7 @@ public final class Template {
       popVariables(mark);
     }
 
-    private void pushVariable(String variable, Object value) {
+    void pushVariable(String variable, Object value) {
       variableNames.add(variable);
       variableValues.add(value);
     }
@@ -377,7 +425,8 @@ public final class Template {
         arguments.add(materialize(finalValue));
       }
       try {
-        return TemplateFunctions.call(function, arguments, this);
+        TemplateFunction added = dialect.functions().get(function);
+        return added != null ? TemplateFunctions.callDialectFunction(added, arguments, this) : TemplateFunctions.call(function, arguments, this);
       } catch (FunctionError e) {
         throw error(pipeline, e.typeError ? e.getMessage() : "error calling " + function + ": " + e.getMessage());
       }
@@ -422,8 +471,9 @@ public final class Template {
     }
 
     private ExecutionError error(Pipeline pipeline, String message) {
-      return new ExecutionError(
-          "template: " + name + ":" + pipeline.position().line() + ":" + pipeline.position().column() + ": executing \"" + name + "\" at <" + pipeline.source() + ">: " + message);
+      int line = pipeline.position().line();
+      int column = pipeline.position().column() + (line == 1 ? dialect.firstLineColumnOffset() : 0);
+      return new ExecutionError("template: " + name + ":" + line + ":" + column + ": executing \"" + name + "\" at <" + pipeline.source() + ">: " + message);
     }
   }
 

@@ -34,15 +34,17 @@ final class TemplateParser {
   private int rangeDepth;
   private final List<List<String>> scopes = new ArrayList<>();
 
-  private TemplateParser(String name, String text, Set<String> functions) {
+  private TemplateParser(String name, String text, Set<String> functions, List<String> predeclaredVariables) {
     this.name = name;
     this.text = text;
     this.functions = functions;
-    scopes.add(new ArrayList<>(List.of("$")));
+    List<String> top = new ArrayList<>(List.of("$"));
+    top.addAll(predeclaredVariables);
+    scopes.add(top);
   }
 
-  static List<TemplateNode> parse(String name, String text, Set<String> functions) throws TemplateParseException {
-    TemplateParser parser = new TemplateParser(name, text, functions);
+  static List<TemplateNode> parse(String name, String text, Set<String> functions, List<String> predeclaredVariables) throws TemplateParseException {
+    TemplateParser parser = new TemplateParser(name, text, functions, predeclaredVariables);
     List<TemplateNode> nodes = new ArrayList<>();
     String terminator = parser.parseList(nodes);
     if (terminator != null) {
