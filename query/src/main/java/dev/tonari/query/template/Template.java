@@ -179,18 +179,35 @@ public final class Template {
     }
   }
 
-  /** An error from inside a function, formatted by the caller with its position. */
+  /**
+   * An error from inside a function, formatted by the caller with its position: an ordinary one
+   * at the command ({@code error calling f: ...}), a wrong number of arguments at the function's
+   * name, a wrong type at the argument it concerns ({@code argumentIndex}, -1 when unknown: then,
+   * as in Go, at the last argument evaluated).
+   */
   static final class FunctionError extends Exception {
     private static final long serialVersionUID = 1L;
     final boolean typeError;
+    final boolean arity;
+    final int argumentIndex;
 
-    FunctionError(String message, boolean typeError) {
+    FunctionError(String message, boolean typeError, boolean arity, int argumentIndex) {
       super(message, null, false, false);
       this.typeError = typeError;
+      this.arity = arity;
+      this.argumentIndex = argumentIndex;
+    }
+
+    FunctionError(String message, boolean typeError) {
+      this(message, typeError, false, -1);
     }
 
     FunctionError(String message) {
       this(message, false);
+    }
+
+    static FunctionError arity(String message) {
+      return new FunctionError(message, true, true, -1);
     }
   }
 
@@ -378,7 +395,7 @@ public final class Template {
       List<Operand> arguments = command.arguments();
       Operand first = arguments.get(0);
       if (first instanceof TemplateNode.Function function) {
-        return call(pipeline, function.name(), arguments.subList(1, arguments.size()), dot, finalValue, hasFinal);
+        return call(pipeline, command, function.name(), arguments.subList(1, arguments.size()), dot, finalValue, hasFinal);
       }
       if (arguments.size() > 1 || hasFinal) {
         throw error(pipeline, "can't give argument to non-function " + describe(first));
@@ -391,7 +408,7 @@ public final class Template {
         case TemplateNode.Field field -> fields(pipeline, dot, field.names());
         case TemplateNode.Variable variable -> fields(pipeline, variable(pipeline, variable.name()), variable.fields());
         case TemplateNode.Constant constant -> constant.value();
-        case TemplateNode.Function function -> call(pipeline, function.name(), List.of(), dot, null, false);
+        case TemplateNode.Function function -> call(pipeline, null, function.name(), List.of(), dot, null, false);
         case TemplateNode.Parenthesized parenthesized -> fields(pipeline, evalPipeline(parenthesized.pipeline(), dot), parenthesized.fields());
       };
     }
@@ -413,7 +430,9 @@ public final class Template {
       return value;
     }
 
-    private Object call(Pipeline pipeline, String function, List<Operand> operands, Object dot, Object finalValue, boolean hasFinal) throws ExecutionError {
+    /** @param command the command calling the function, for error positions; null for a function used as an argument */
+    private Object call(Pipeline pipeline, Command command, String function, List<Operand> operands, Object dot, Object finalValue, boolean hasFinal)
+        throws ExecutionError {
       if (function.equals("and") || function.equals("or")) {
         return andOr(pipeline, function.equals("and"), operands, dot, finalValue, hasFinal);
       }
@@ -428,7 +447,27 @@ public final class Template {
         TemplateFunction added = dialect.functions().get(function);
         return added != null ? TemplateFunctions.callDialectFunction(added, arguments, this) : TemplateFunctions.call(function, arguments, this);
       } catch (FunctionError e) {
-        throw error(pipeline, e.typeError ? e.getMessage() : "error calling " + function + ": " + e.getMessage());
+        String message = e.typeError ? e.getMessage() : "error calling " + function + ": " + e.getMessage();
+        if (command == null) {
+          throw error(pipeline, message);
+        }
+        // Go points at the node it was evaluating: the command for a failed call, the function's name
+        // for a wrong number of arguments, the argument for a wrong type (the last one evaluated when
+        // the piped value is wrong, or the name when there is none).
+        int node;
+        if (!e.typeError) {
+          node = -1;
+        } else if (e.arity) {
+          node = 0;
+        } else if (e.argumentIndex >= 0 && e.argumentIndex < operands.size()) {
+          node = e.argumentIndex + 1;
+        } else {
+          node = operands.size();
+        }
+        if (node < 0) {
+          throw error(command.position(), command.source(), message);
+        }
+        throw error(command.argumentPositions().get(node), command.argumentSources().get(node), message);
       }
     }
 
@@ -471,9 +510,13 @@ public final class Template {
     }
 
     private ExecutionError error(Pipeline pipeline, String message) {
-      int line = pipeline.position().line();
-      int column = pipeline.position().column() + (line == 1 ? dialect.firstLineColumnOffset() : 0);
-      return new ExecutionError("template: " + name + ":" + line + ":" + column + ": executing \"" + name + "\" at <" + pipeline.source() + ">: " + message);
+      return error(pipeline.position(), pipeline.source(), message);
+    }
+
+    private ExecutionError error(TemplateNode.Position position, String source, String message) {
+      int line = position.line();
+      int column = position.column() + (line == 1 ? dialect.firstLineColumnOffset() : 0);
+      return new ExecutionError("template: " + name + ":" + line + ":" + column + ": executing \"" + name + "\" at <" + source + ">: " + message);
     }
   }
 

@@ -8,19 +8,24 @@ package dev.tonari.query.template;
 public final class TemplateFunctionException extends Exception {
   private static final long serialVersionUID = 1L;
   private final boolean argumentTypeError;
+  private final int argumentIndex;
 
   public TemplateFunctionException(String message) {
-    this(message, false);
+    this(message, false, -1);
   }
 
-  private TemplateFunctionException(String message, boolean argumentTypeError) {
+  private TemplateFunctionException(String message, boolean argumentTypeError, int argumentIndex) {
     super(message, null, false, false);
     this.argumentTypeError = argumentTypeError;
+    this.argumentIndex = argumentIndex;
   }
 
-  /** Go's message for an argument that the function's parameter type cannot take. */
-  public static TemplateFunctionException wrongType(String expected, Object value) {
-    return new TemplateFunctionException("wrong type for value; expected " + expected + "; got " + GoFormat.typeName(value), true);
+  /**
+   * Go's message for an argument that the function's parameter type cannot take; the message
+   * points at argument {@code index} (0 is the first), as Go's does.
+   */
+  public static TemplateFunctionException wrongType(String expected, Object value, int index) {
+    return new TemplateFunctionException("wrong type for value; expected " + expected + "; got " + GoFormat.typeName(value), true, index);
   }
 
   /** The argument as a string, or Go's wrong-type error. */
@@ -29,10 +34,15 @@ public final class TemplateFunctionException extends Exception {
     if (value instanceof String text) {
       return text;
     }
-    throw wrongType("string", value);
+    throw wrongType("string", value, index);
   }
 
   public boolean argumentTypeError() {
     return argumentTypeError;
+  }
+
+  /** The argument a type error concerns, or -1. */
+  public int argumentIndex() {
+    return argumentIndex;
   }
 }

@@ -165,13 +165,13 @@ final class TemplateFunctions {
     int maximum = function.maximumArguments();
     if (maximum < 0 ? count < minimum : count < minimum || count > maximum) {
       String want = maximum < 0 ? "at least " + minimum : minimum == maximum ? Integer.toString(minimum) : minimum + " to " + maximum;
-      throw new FunctionError("wrong number of args for " + function.name() + ": want " + want + " got " + count, true);
+      throw FunctionError.arity("wrong number of args for " + function.name() + ": want " + want + " got " + count);
     }
     Object result;
     try {
       result = function.body().call(java.util.Collections.unmodifiableList(arguments));
     } catch (TemplateFunctionException e) {
-      throw new FunctionError(e.getMessage(), e.argumentTypeError());
+      throw new FunctionError(e.getMessage(), e.argumentTypeError(), false, e.argumentIndex());
     }
     if (result instanceof String text) {
       execution.checkOutputSize(text.length());
@@ -187,7 +187,7 @@ final class TemplateFunctions {
     int count = arguments.size();
     if (function.maximum() < 0 ? count < function.minimum() : count < function.minimum() || count > function.maximum()) {
       String want = function.maximum() < 0 ? "at least " + function.minimum() : function.minimum() == function.maximum() ? Integer.toString(function.minimum()) : function.minimum() + " to " + function.maximum();
-      throw new FunctionError("wrong number of args for " + name + ": want " + want + " got " + count, true);
+      throw FunctionError.arity("wrong number of args for " + name + ": want " + want + " got " + count);
     }
     Object result = function.body().call(arguments, execution);
     if (result instanceof String text) {
@@ -199,7 +199,11 @@ final class TemplateFunctions {
   // ---- argument conversion, with Go's messages ----
 
   private static FunctionError wrongType(String expected, Object value) {
-    return new FunctionError("wrong type for value; expected " + expected + "; got " + GoFormat.typeName(value), true);
+    return wrongType(expected, value, -1);
+  }
+
+  private static FunctionError wrongType(String expected, Object value, int argumentIndex) {
+    return new FunctionError("wrong type for value; expected " + expected + "; got " + GoFormat.typeName(value), true, false, argumentIndex);
   }
 
   private static String string(List<Object> arguments, int index) throws FunctionError {
@@ -207,7 +211,7 @@ final class TemplateFunctions {
     if (value instanceof String s) {
       return s;
     }
-    throw wrongType("string", value);
+    throw wrongType("string", value, index);
   }
 
   private static long integer(List<Object> arguments, int index) throws FunctionError {
@@ -218,7 +222,7 @@ final class TemplateFunctions {
     if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
       return d.longValue();
     }
-    throw wrongType("int", value);
+    throw wrongType("int", value, index);
   }
 
   private static ZonedDateTime time(List<Object> arguments, int index) throws FunctionError {
@@ -226,7 +230,7 @@ final class TemplateFunctions {
     if (value instanceof ZonedDateTime t) {
       return t;
     }
-    throw wrongType("time.Time", value);
+    throw wrongType("time.Time", value, index);
   }
 
   /** Sprig's date argument: a time, or seconds since the epoch; anything else means now. */

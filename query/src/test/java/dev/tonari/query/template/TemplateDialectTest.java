@@ -50,8 +50,15 @@ class TemplateDialectTest {
   void addedFunctionsFailWithGoMessages() {
     assertThatThrownBy(() -> run(ALERTS, "{{ fail 3 }}", Map.of(), 0)).isInstanceOf(TemplateExecutionException.class)
         .hasMessage("template: t:1:3: executing \"t\" at <fail 3>: error calling fail: no luck with 3");
+    // Go points at the argument of the wrong type, at the function for a wrong count, at the command for a failed call.
     assertThatThrownBy(() -> run(ALERTS, "{{ shout $value }}", Map.of(), 0))
-        .hasMessage("template: t:1:3: executing \"t\" at <shout $value>: wrong type for value; expected string; got float64");
+        .hasMessage("template: t:1:9: executing \"t\" at <$value>: wrong type for value; expected string; got float64");
+    assertThatThrownBy(() -> run(ALERTS, "{{ $value | shout }}", Map.of(), 0))
+        .hasMessage("template: t:1:12: executing \"t\" at <shout>: wrong type for value; expected string; got float64");
+    assertThatThrownBy(() -> run(ALERTS, "{{ \"x\" | fail }}", Map.of(), 0))
+        .hasMessage("template: t:1:9: executing \"t\" at <fail>: error calling fail: no luck with x");
+    assertThatThrownBy(() -> run(ALERTS, "é {{ fail  1 }}", Map.of(), 0))
+        .hasMessage("template: t:1:6: executing \"t\" at <fail 1>: error calling fail: no luck with 1");
     assertThatThrownBy(() -> run(ALERTS, "{{ shout }}", Map.of(), 0))
         .hasMessage("template: t:1:3: executing \"t\" at <shout>: wrong number of args for shout: want 1 got 0");
   }
@@ -74,5 +81,14 @@ class TemplateDialectTest {
   @Test
   void lineFormatIsUnchanged() throws Exception {
     assertThat(Template.parse("line", "{{ .a | upper }} {{ __line__ }}").execute(TemplateData.of(Map.of("a", "x"), "the line", 0))).isEqualTo("X the line");
+  }
+
+  @Test
+  void infinitiesAndNaNPrintAsGoPrintsThem() throws Exception {
+    double inf = Double.POSITIVE_INFINITY;
+    assertThat(run(ALERTS, "{{ printf \"%g|%v|%5.1f|%-6g|%+g|% g|%06g|%.4g\" $value $value 0.0 $value $value $value 0.0 $value }}", Map.of(), inf))
+        .isEqualTo("+Inf|+Inf|  0.0|+Inf  |+Inf| Inf|000000|+Inf");
+    assertThat(run(ALERTS, "{{ printf \"%g|%06g|%+g|% g|%5v\" $value $value $value $value $value }}", Map.of(), -inf)).isEqualTo("-Inf|  -Inf|-Inf|-Inf| -Inf");
+    assertThat(run(ALERTS, "{{ printf \"%g|%+g|% g|%5.2f\" $value $value $value $value }}", Map.of(), Double.NaN)).isEqualTo("NaN|+NaN| NaN|  NaN");
   }
 }

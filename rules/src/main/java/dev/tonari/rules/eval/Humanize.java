@@ -78,8 +78,8 @@ final class Humanize {
         sign = "-";
         value = -value;
       }
-      // Go converts with int64(v): truncation, saturating here where Go's result is undefined.
-      long duration = (long) value;
+      // Go's int64(v) truncates; out of range, amd64 gives the minimum int64, which Prometheus then prints.
+      long duration = value >= 0x1p63 ? Long.MIN_VALUE : (long) value;
       long seconds = duration % 60;
       long minutes = (duration / 60) % 60;
       long hours = (duration / 60 / 60) % 24;
@@ -125,6 +125,7 @@ final class Humanize {
     return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC);
   }
 
+  /** @throws IllegalArgumentException when the time overflows (see {@link #toTime}) */
   static String humanizeTimestamp(double seconds) {
     if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
       return fourDigits(seconds);

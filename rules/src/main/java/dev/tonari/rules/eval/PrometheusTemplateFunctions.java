@@ -104,7 +104,14 @@ final class PrometheusTemplateFunctions {
   }
 
   private static TemplateFunction number(String name, NumberFormat format) {
-    return TemplateFunction.of(name, 1, arguments -> format.format(toFloat(arguments.get(0))));
+    return TemplateFunction.of(name, 1, arguments -> {
+      double value = toFloat(arguments.get(0));
+      try {
+        return format.format(value);
+      } catch (IllegalArgumentException e) {
+        throw new TemplateFunctionException(e.getMessage());
+      }
+    });
   }
 
   /** Prometheus' {@code convertToFloat}: numbers, or text parsed by {@code strconv.ParseFloat}. */
