@@ -15,12 +15,16 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates one cycle: the groups of one tenant due at the same instant, one group after the
- * other and each group's rules in order, as Prometheus' {@code Group.Eval} does. The cycle's LogQL
+ * Evaluates one cycle: the groups of one tenant due at the same instant, concurrently, each
+ * group's rules in order, as Prometheus' {@code Group.Eval} does. The cycle's LogQL
  * rules share one {@link InstantQuerier#forCycle} querier, so that they can share scans; a
  * namespace with its own evaluator uses that. A rule whose query fails is marked unhealthy with
  * its error and the group goes on. After each group: its alerts that need sending go to the
@@ -37,17 +41,29 @@ final class CycleEvaluator {
   private final SampleSink sampleSink;
   private final TransitionListener transitionListener;
   private final Path stateDirectory;
+  private final ExecutorService workers;
+  private final Semaphore evaluations;
 
+  /**
+   * @param workers runs the groups of a cycle concurrently (virtual threads)
+   * @param evaluations bounds how many groups are evaluated at once, over all cycles
+   */
   CycleEvaluator(RulerSettings settings, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink, TransitionListener transitionListener,
-      Path stateDirectory) {
+      Path stateDirectory, ExecutorService workers, Semaphore evaluations) {
     this.settings = settings;
     this.querier = querier;
     this.alertSink = alertSink;
     this.sampleSink = sampleSink;
     this.transitionListener = transitionListener;
     this.stateDirectory = stateDirectory;
+    this.workers = workers;
+    this.evaluations = evaluations;
   }
 
+  /**
+   * Evaluates the groups at {@code at}, each group's rules in order and the groups concurrently
+   * (as Prometheus runs every group on its own), and returns when all are done.
+   */
   void evaluateCycle(String tenant, List<GroupRuntime> groups, Instant at) {
     List<GroupRuntime> ordered = new ArrayList<>(groups);
     ordered.sort(Comparator.comparing(group -> group.key));
@@ -58,8 +74,38 @@ final class CycleEvaluator {
       }
     }
     InstantQuerier cycleQuerier = logqlExpressions.isEmpty() ? querier : forCycle(tenant, at, logqlExpressions);
+    if (ordered.size() == 1) {
+      evaluateBounded(ordered.get(0), at, cycleQuerier);
+      return;
+    }
+    List<Future<?>> running = new ArrayList<>(ordered.size());
     for (GroupRuntime group : ordered) {
+      running.add(workers.submit(() -> evaluateBounded(group, at, cycleQuerier)));
+    }
+    for (int i = 0; i < running.size(); i++) {
+      try {
+        running.get(i).get();
+      } catch (InterruptedException e) {
+        running.forEach(future -> future.cancel(true));
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        log.error("ruler: {}: evaluation failed", ordered.get(i).key, e.getCause());
+      }
+    }
+  }
+
+  private void evaluateBounded(GroupRuntime group, Instant at, InstantQuerier cycleQuerier) {
+    try {
+      evaluations.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
       evaluateGroup(group, at, group.ownQuerier.orElse(cycleQuerier));
+    } finally {
+      evaluations.release();
     }
   }
 

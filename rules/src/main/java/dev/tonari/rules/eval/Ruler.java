@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * by a hash of the group, like Prometheus), rules in order; a slot missed because the previous
  * evaluation was slow is skipped. Groups of one tenant due at the same instant form one cycle,
  * whose LogQL rules share scans ({@link LogqlQuerier}); each tenant's rules query only that
- * tenant's data. One scheduler thread dispatches cycles to virtual threads, at most one per
- * processor at once. The rule sources are read again every {@code syncInterval}.
+ * tenant's data. One scheduler thread dispatches cycles to virtual threads; the groups of a cycle
+ * run concurrently, at most one group evaluation per processor at once over all cycles. The rule
+ * sources are read again every {@code syncInterval}.
  *
  * <p><b>Alerts.</b> See {@link AlertingRuleRuntime} for the state machine, {@link
  * CycleEvaluator} for sending; alert state is saved after every group evaluation and restored at
@@ -51,7 +52,8 @@ public final class Ruler implements AutoCloseable {
   private final RuleCatalog catalog;
   private final CycleEvaluator evaluator;
   private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ruler-cycle-", 0).factory());
-  private final Semaphore concurrentCycles = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+  /** Group evaluations at once, over all cycles: queries are CPU-bound, so one per processor. */
+  private final Semaphore concurrentEvaluations = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
   private final Object schedulerSignal = new Object();
   private volatile boolean closed;
   private volatile boolean synced;
@@ -70,7 +72,7 @@ public final class Ruler implements AutoCloseable {
     Files.createDirectories(stateDirectory);
     AlertTemplates templates = new AlertTemplates(settings.externalLabels(), settings.externalUrl());
     this.catalog = new RuleCatalog(settings, sources, templates, stateDirectory);
-    this.evaluator = new CycleEvaluator(settings, querier, alertSink, sampleSink, transitionListener, stateDirectory);
+    this.evaluator = new CycleEvaluator(settings, querier, alertSink, sampleSink, transitionListener, stateDirectory, workers, concurrentEvaluations);
   }
 
   /** Starts the scheduler: reads the sources and evaluates every group at its slots until {@link #close}. */
@@ -94,8 +96,9 @@ public final class Ruler implements AutoCloseable {
   }
 
   /**
-   * Evaluates every group of every tenant at {@code at}, in this thread: one cycle per tenant
-   * (tests and benchmarks; the scheduler's slots are not moved). Reads the sources first.
+   * Evaluates every group of every tenant at {@code at} and returns when all are done: one cycle
+   * per tenant, the cycles and their groups concurrently as the scheduler runs them (tests and
+   * benchmarks; the scheduler's slots are not moved). Reads the sources first.
    */
   public void evaluateAllAt(Instant at) {
     sync();
@@ -103,7 +106,18 @@ public final class Ruler implements AutoCloseable {
     for (GroupRuntime group : catalog.groups().values()) {
       byTenant.computeIfAbsent(group.key.tenant(), tenant -> new ArrayList<>()).add(group);
     }
-    byTenant.forEach((tenant, groups) -> runExclusively(groups, () -> evaluator.evaluateCycle(tenant, groups, at)));
+    List<java.util.concurrent.Future<?>> cycles = new ArrayList<>();
+    byTenant.forEach((tenant, groups) -> cycles.add(workers.submit(() -> runExclusively(groups, () -> evaluator.evaluateCycle(tenant, groups, at)))));
+    for (java.util.concurrent.Future<?> cycle : cycles) {
+      try {
+        cycle.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.error("ruler: an evaluation cycle at {} failed", at, e.getCause());
+      }
+    }
   }
 
   /**
@@ -231,14 +245,7 @@ public final class Ruler implements AutoCloseable {
 
   private void runCycle(CycleKey key, List<GroupRuntime> groups) {
     try {
-      concurrentCycles.acquire();
-      try {
-        evaluator.evaluateCycle(key.tenant(), groups, key.at());
-      } finally {
-        concurrentCycles.release();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      evaluator.evaluateCycle(key.tenant(), groups, key.at());
     } catch (RuntimeException e) {
       log.error("ruler: the cycle of tenant {} at {} failed", key.tenant(), key.at(), e);
     } finally {

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
@@ -31,8 +32,9 @@ import java.util.function.Predicate;
  * after its last planned read; one whose lines would exceed the cycle's byte budget is not kept,
  * and its reads go to the store.
  *
- * <p>Used from the one thread that evaluates the cycle; the copy's memory is a timestamp, an
- * offset and a length per line plus the line bytes, in flat arrays.
+ * <p>Thread-safe: the groups of a cycle run concurrently; a read of a selector being loaded waits
+ * for the load. A copy's memory is a timestamp, an offset and a length per line plus the line
+ * bytes, in flat arrays; a copy is read-only once loaded.
  */
 final class SharedScanStore implements LogStore {
   private static final int LISTENER_RUN = 1024;
@@ -41,7 +43,7 @@ final class SharedScanStore implements LogStore {
   private final ScanPlan plan;
   private final long byteBudget;
   private final Counters counters;
-  private final Map<List<Matcher>, Copy> copies = new HashMap<>();
+  private final Map<List<Matcher>, CompletableFuture<Copy>> copies = new HashMap<>();
   private final Map<List<Matcher>, Integer> readsLeft = new HashMap<>();
   private long bytesHeld;
 
@@ -69,30 +71,53 @@ final class SharedScanStore implements LogStore {
     if (use == null || request.fromNanos() < use.fromNanos || request.toNanos() > use.toNanos) {
       return direct(request);
     }
-    Copy copy = copies.get(key);
+    CompletableFuture<Copy> pending;
+    boolean loader = false;
+    synchronized (this) {
+      pending = copies.get(key);
+      if (pending == null) {
+        if (readsLeft.containsKey(key)) {
+          // Loaded and dropped already (over budget, or its planned reads are done).
+          return direct(request);
+        }
+        readsLeft.put(key, use.reads);
+        pending = new CompletableFuture<>();
+        copies.put(key, pending);
+        loader = true;
+      }
+    }
+    if (loader) {
+      try {
+        pending.complete(load(request, use));
+      } catch (IOException | RuntimeException e) {
+        pending.complete(null);
+        forget(key, null);
+        throw e;
+      }
+    }
+    Copy copy = pending.join();
     if (copy == null) {
-      if (readsLeft.containsKey(key)) {
-        // Loaded and dropped already (over budget, or its planned reads are done).
-        return direct(request);
-      }
-      readsLeft.put(key, use.reads);
-      copy = load(request, use);
-      if (copy == null) {
-        return direct(request);
-      }
-      copies.put(key, copy);
+      forget(key, null);
+      return direct(request);
     }
     counters.sharedReads.incrementAndGet();
-    int left = readsLeft.merge(key, -1, Integer::sum);
-    if (left <= 0) {
-      copies.remove(key);
-      bytesHeld -= copy.bytes;
+    synchronized (this) {
+      if (readsLeft.merge(key, -1, Integer::sum) <= 0) {
+        forget(key, copy);
+      }
     }
     List<EntryCursor> cursors = new ArrayList<>(copy.streams.size());
     for (StreamCopy stream : copy.streams) {
       cursors.add(new Replay(stream, request.fromNanos(), request.toNanos(), request.direction(), request.lineFilter(), request.scanListener()));
     }
     return cursors;
+  }
+
+  /** Drops a selector's copy (it stays marked as read, so later reads go to the store). */
+  private synchronized void forget(List<Matcher> key, Copy copy) {
+    if (copies.remove(key) != null && copy != null) {
+      bytesHeld -= copy.bytes;
+    }
   }
 
   private List<EntryCursor> direct(SelectRequest request) throws IOException {
@@ -109,14 +134,19 @@ final class SharedScanStore implements LogStore {
     IOException failure = null;
     List<StreamCopy> streams = new ArrayList<>(cursors.size());
     long bytes = 0;
+    // What other copies leave of the budget now; checked again, exactly, when the copy is kept.
+    long room = room();
+    boolean overBudget = false;
     try {
+      reading:
       for (EntryCursor cursor : cursors) {
         StreamCopy stream = new StreamCopy(cursor.labels());
         while (cursor.next()) {
           stream.add(cursor.timestamp(), cursor.lineBuffer(), cursor.lineOffset(), cursor.lineLength(), cursor.metadata());
           bytes += cursor.lineLength() + 16L;
-          if (bytesHeld + bytes > byteBudget) {
-            return null;
+          if (bytes > room) {
+            overBudget = true;
+            break reading;
           }
         }
         streams.add(stream);
@@ -129,9 +159,21 @@ final class SharedScanStore implements LogStore {
     if (failure != null) {
       throw failure;
     }
+    if (overBudget) {
+      return null;
+    }
+    synchronized (this) {
+      if (bytesHeld + bytes > byteBudget) {
+        return null;
+      }
+      bytesHeld += bytes;
+    }
     counters.sharedLoads.incrementAndGet();
-    bytesHeld += bytes;
     return new Copy(streams, bytes);
+  }
+
+  private synchronized long room() {
+    return byteBudget - bytesHeld;
   }
 
   private record Copy(List<StreamCopy> streams, long bytes) {}
@@ -320,7 +362,7 @@ final class SharedScanStore implements LogStore {
 
   /** The store belongs to the ruler's querier, not to this view: closing the view only drops its copies. */
   @Override
-  public void close() {
+  public synchronized void close() {
     copies.clear();
     bytesHeld = 0;
   }

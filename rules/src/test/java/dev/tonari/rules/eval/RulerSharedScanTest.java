@@ -81,7 +81,10 @@ class RulerSharedScanTest {
       ruler.evaluateAllAt(AT);
       List<String> errors = new ArrayList<>();
       ruler.rules("t").forEach(group -> group.rules().forEach(rule -> errors.add(rule.name() + ":" + rule.health() + ":" + rule.lastError())));
-      return new Outcome(List.copyOf(sinks.samples), ruler.alerts("t"), errors);
+      // Groups run concurrently: their samples arrive in either order.
+      List<dev.tonari.rules.alert.RecordedSample> samples = new ArrayList<>(sinks.samples);
+      samples.sort(java.util.Comparator.comparing(sample -> sample.labels().toString()));
+      return new Outcome(samples, ruler.alerts("t"), errors);
     }
   }
 
