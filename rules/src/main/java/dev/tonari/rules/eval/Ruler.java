@@ -144,7 +144,8 @@ public final class Ruler implements AutoCloseable {
     try {
       for (GroupRuntime group : groups) {
         while (!group.running.compareAndSet(false, true)) {
-          Thread.onSpinWait();
+          // The scheduler is evaluating it: wait for that evaluation to end.
+          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
         }
         taken.add(group);
       }
