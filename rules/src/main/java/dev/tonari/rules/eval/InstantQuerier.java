@@ -22,7 +22,8 @@ public interface InstantQuerier {
    * A querier for one evaluation cycle: the given expressions of {@code tenant} are about to be
    * evaluated at {@code at}, so that an implementation may share work between them (read a stream
    * selector once for every rule that uses it). The returned querier is used for that cycle only,
-   * from one thread. The default shares nothing.
+   * by its groups at once (the groups of a cycle run concurrently), so it must be thread-safe. The
+   * default shares nothing.
    */
   default InstantQuerier forCycle(String tenant, Instant at, Collection<String> expressions) {
     return this;

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -282,14 +281,5 @@ public final class Ruler implements AutoCloseable {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
     }
-  }
-
-  RulerSettings settings() {
-    return settings;
-  }
-
-  Optional<Instant> nextEvaluation(GroupKey key) {
-    GroupRuntime group = catalog.groups().get(key);
-    return group == null ? Optional.empty() : Optional.ofNullable(group.nextEvaluation);
   }
 }
