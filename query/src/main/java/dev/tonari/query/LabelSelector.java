@@ -18,8 +18,11 @@ public final class LabelSelector implements Predicate<Labels> {
   /** For each matcher, either the exact value or the compiled pattern (the other is null). */
   private final String[] values;
   private final Pattern[] patterns;
+  private final List<Matcher> matchers;
 
-  private LabelSelector(int size) {
+  private LabelSelector(List<Matcher> matchers) {
+    int size = matchers.size();
+    this.matchers = List.copyOf(matchers);
     names = new String[size];
     negated = new boolean[size];
     values = new String[size];
@@ -27,7 +30,7 @@ public final class LabelSelector implements Predicate<Labels> {
   }
 
   public static LabelSelector compile(List<Matcher> matchers) throws LogqlParseException {
-    LabelSelector selector = new LabelSelector(matchers.size());
+    LabelSelector selector = new LabelSelector(matchers);
     for (int i = 0; i < matchers.size(); i++) {
       Matcher matcher = matchers.get(i);
       selector.names[i] = matcher.name();
@@ -45,6 +48,14 @@ public final class LabelSelector implements Predicate<Labels> {
       }
     }
     return selector;
+  }
+
+  /**
+   * The matchers it was compiled from: what a store view needs to recognise two requests for the
+   * same streams (the ruler's shared scans), since compiled selectors do not compare equal.
+   */
+  public List<Matcher> matchers() {
+    return matchers;
   }
 
   @Override

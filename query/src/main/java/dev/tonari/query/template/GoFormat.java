@@ -407,6 +407,14 @@ public final class GoFormat {
       }
       case Double d -> {
         numeric = true;
+        boolean floatVerb = "vgGeEfF".indexOf(verb) >= 0;
+        if (floatVerb && (Double.isNaN(d) || Double.isInfinite(d))) {
+          // Go keeps the sign of an infinity (+Inf), drops NaN's unless asked, and never pads these with zeros.
+          String sign = Double.isNaN(d) ? (spec.plus() ? "+" : spec.space() ? " " : "") : d < 0 ? "-" : spec.space() && !spec.plus() ? " " : "+";
+          String text = sign + (Double.isNaN(d) ? "NaN" : "Inf");
+          int padding = Math.max(0, spec.width() - text.length());
+          return spec.minus() ? text + " ".repeat(padding) : " ".repeat(padding) + text;
+        }
         switch (verb) {
           case 'v', 'g', 'G', 'e', 'E', 'f', 'F' -> {
             char format = verb == 'v' ? 'g' : verb;

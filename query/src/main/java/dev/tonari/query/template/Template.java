@@ -31,12 +31,14 @@ public final class Template {
   private final String source;
   private final List<TemplateNode> nodes;
   private final boolean constant;
+  private final TemplateDialect dialect;
 
-  private Template(String name, String source, List<TemplateNode> nodes) {
+  private Template(String name, String source, List<TemplateNode> nodes, TemplateDialect dialect) {
     this.name = name;
     this.source = source;
     this.nodes = nodes;
     this.constant = nodes.stream().allMatch(TemplateNode.Text.class::isInstance);
+    this.dialect = dialect;
   }
 
   /**
@@ -46,7 +48,25 @@ public final class Template {
    *     "label" for label_format
    */
   public static Template parse(String name, String text) throws TemplateParseException {
-    return new Template(name, text, TemplateParser.parse(name, text, TemplateFunctions.NAMES));
+    return parse(name, text, TemplateDialect.LOKI);
+  }
+
+  /**
+   * Parses a template of another dialect: its function map, and variables it may use without
+   * declaring them (run it with {@link #execute(Object, Map)}).
+   */
+  public static Template parse(String name, String text, TemplateDialect dialect) throws TemplateParseException {
+    return new Template(name, text, TemplateParser.parse(name, text, TemplateFunctions.namesOf(dialect), dialect.predeclaredVariables()), dialect);
+  }
+
+  /**
+   * A {@code map[string]string} as Go templates see one: a missing key reads as the empty
+   * string (what Prometheus' {@code $labels.missing} gives), ranges go in key order, and it prints
+   * as {@code map[a:b]}. For variables and the dot of {@link #execute(Object, Map)}.
+   */
+  public static Object stringMap(Map<String, String> values) {
+    Map<String, String> copy = java.util.Collections.unmodifiableMap(new TreeMap<>(values));
+    return new Root(TemplateData.of(copy, "", 0));
   }
 
   public String source() {
@@ -55,7 +75,11 @@ public final class Template {
 
   /** Runs the template on one line. */
   public String execute(TemplateData data) throws TemplateExecutionException {
-    return run(data, new Root(data));
+    if (!dialect.predeclaredVariables().isEmpty()) {
+      throw new IllegalStateException("template " + name + " declares variables " + dialect.predeclaredVariables() + ": run it with execute(dot, variables)");
+    }
+    Root root = new Root(data);
+    return run(data, root, Map.of());
   }
 
   /**
@@ -66,10 +90,27 @@ public final class Template {
    * {@code __line__} and {@code __timestamp__} read as empty there.
    */
   public String execute(Map<String, ?> dot) throws TemplateExecutionException {
-    return run(TemplateData.of(Map.of(), "", 0), dot);
+    return execute(dot, Map.of());
   }
 
-  private String run(TemplateData data, Object root) throws TemplateExecutionException {
+  /**
+   * Runs the template with {@code dot} as its data and values for the dialect's predeclared
+   * variables. Values are Go-like (see {@link GoFormat}); {@link #stringMap} makes a
+   * {@code map[string]string}.
+   *
+   * @throws IllegalArgumentException when a predeclared variable has no value
+   */
+  public String execute(Object dot, Map<String, Object> variables) throws TemplateExecutionException {
+    for (String variable : dialect.predeclaredVariables()) {
+      if (!variables.containsKey(variable)) {
+        throw new IllegalArgumentException("template " + name + ": no value for predeclared variable " + variable);
+      }
+    }
+    TemplateData data = dot instanceof Root root ? root.data() : TemplateData.of(Map.of(), "", 0);
+    return run(data, dot, variables);
+  }
+
+  private String run(TemplateData data, Object dot, Map<String, Object> variables) throws TemplateExecutionException {
     if (constant) {
       StringBuilder out = new StringBuilder();
       for (TemplateNode node : nodes) {
@@ -77,9 +118,12 @@ public final class Template {
       }
       return out.toString();
     }
-    Execution execution = new Execution(data, root);
+    Execution execution = new Execution(data, dot);
+    for (String variable : dialect.predeclaredVariables()) {
+      execution.pushVariable(variable, variables.get(variable));
+    }
     try {
-      execution.walkList(nodes, root);
+      execution.walkList(nodes, dot);
     } catch (ExecutionError e) {
       throw new TemplateExecutionException(e.getMessage());
     } catch (LoopControl e) {
@@ -146,18 +190,35 @@ public final class Template {
     }
   }
 
-  /** An error from inside a function, formatted by the caller with its position. */
+  /**
+   * An error from inside a function, formatted by the caller with its position: an ordinary one
+   * at the command ({@code error calling f: ...}), a wrong number of arguments at the function's
+   * name, a wrong type at the argument it concerns ({@code argumentIndex}, -1 when unknown: then,
+   * as in Go, at the last argument evaluated).
+   */
   static final class FunctionError extends Exception {
     private static final long serialVersionUID = 1L;
     final boolean typeError;
+    final boolean arity;
+    final int argumentIndex;
 
-    FunctionError(String message, boolean typeError) {
+    FunctionError(String message, boolean typeError, boolean arity, int argumentIndex) {
       super(message, null, false, false);
       this.typeError = typeError;
+      this.arity = arity;
+      this.argumentIndex = argumentIndex;
+    }
+
+    FunctionError(String message, boolean typeError) {
+      this(message, typeError, false, -1);
     }
 
     FunctionError(String message) {
       this(message, false);
+    }
+
+    static FunctionError arity(String message) {
+      return new FunctionError(message, true, true, -1);
     }
   }
 
@@ -179,10 +240,10 @@ public final class Template {
     private final List<Object> variableValues = new ArrayList<>();
     private int steps;
 
-    Execution(TemplateData data, Object root) {
+    Execution(TemplateData data, Object dot) {
       this.data = data;
       variableNames.add("$");
-      variableValues.add(root);
+      variableValues.add(dot);
     }
 
     private void step(Pipeline at) throws ExecutionError {
@@ -288,7 +349,7 @@ public final class Template {
       popVariables(mark);
     }
 
-    private void pushVariable(String variable, Object value) {
+    void pushVariable(String variable, Object value) {
       variableNames.add(variable);
       variableValues.add(value);
     }
@@ -345,7 +406,7 @@ public final class Template {
       List<Operand> arguments = command.arguments();
       Operand first = arguments.get(0);
       if (first instanceof TemplateNode.Function function) {
-        return call(pipeline, function.name(), arguments.subList(1, arguments.size()), dot, finalValue, hasFinal);
+        return call(pipeline, command, function.name(), arguments.subList(1, arguments.size()), dot, finalValue, hasFinal);
       }
       if (arguments.size() > 1 || hasFinal) {
         throw error(pipeline, "can't give argument to non-function " + describe(first));
@@ -358,7 +419,7 @@ public final class Template {
         case TemplateNode.Field field -> fields(pipeline, dot, field.names());
         case TemplateNode.Variable variable -> fields(pipeline, variable(pipeline, variable.name()), variable.fields());
         case TemplateNode.Constant constant -> constant.value();
-        case TemplateNode.Function function -> call(pipeline, function.name(), List.of(), dot, null, false);
+        case TemplateNode.Function function -> call(pipeline, null, function.name(), List.of(), dot, null, false);
         case TemplateNode.Parenthesized parenthesized -> fields(pipeline, evalPipeline(parenthesized.pipeline(), dot), parenthesized.fields());
       };
     }
@@ -380,7 +441,9 @@ public final class Template {
       return value;
     }
 
-    private Object call(Pipeline pipeline, String function, List<Operand> operands, Object dot, Object finalValue, boolean hasFinal) throws ExecutionError {
+    /** @param command the command calling the function, for error positions; null for a function used as an argument */
+    private Object call(Pipeline pipeline, Command command, String function, List<Operand> operands, Object dot, Object finalValue, boolean hasFinal)
+        throws ExecutionError {
       if (function.equals("and") || function.equals("or")) {
         return andOr(pipeline, function.equals("and"), operands, dot, finalValue, hasFinal);
       }
@@ -392,9 +455,30 @@ public final class Template {
         arguments.add(materialize(finalValue));
       }
       try {
-        return TemplateFunctions.call(function, arguments, this);
+        TemplateFunction added = dialect.functions().get(function);
+        return added != null ? TemplateFunctions.callDialectFunction(added, arguments, this) : TemplateFunctions.call(function, arguments, this);
       } catch (FunctionError e) {
-        throw error(pipeline, e.typeError ? e.getMessage() : "error calling " + function + ": " + e.getMessage());
+        String message = e.typeError ? e.getMessage() : "error calling " + function + ": " + e.getMessage();
+        if (command == null) {
+          throw error(pipeline, message);
+        }
+        // Go points at the node it was evaluating: the command for a failed call, the function's name
+        // for a wrong number of arguments, the argument for a wrong type (the last one evaluated when
+        // the piped value is wrong, or the name when there is none).
+        int node;
+        if (!e.typeError) {
+          node = -1;
+        } else if (e.arity) {
+          node = 0;
+        } else if (e.argumentIndex >= 0 && e.argumentIndex < operands.size()) {
+          node = e.argumentIndex + 1;
+        } else {
+          node = operands.size();
+        }
+        if (node < 0) {
+          throw error(command.position(), command.source(), message);
+        }
+        throw error(command.argumentPositions().get(node), command.argumentSources().get(node), message);
       }
     }
 
@@ -437,8 +521,13 @@ public final class Template {
     }
 
     private ExecutionError error(Pipeline pipeline, String message) {
-      return new ExecutionError(
-          "template: " + name + ":" + pipeline.position().line() + ":" + pipeline.position().column() + ": executing \"" + name + "\" at <" + pipeline.source() + ">: " + message);
+      return error(pipeline.position(), pipeline.source(), message);
+    }
+
+    private ExecutionError error(TemplateNode.Position position, String source, String message) {
+      int line = position.line();
+      int column = position.column() + (line == 1 ? dialect.firstLineColumnOffset() : 0);
+      return new ExecutionError("template: " + name + ":" + line + ":" + column + ": executing \"" + name + "\" at <" + source + ">: " + message);
     }
   }
 

@@ -39,7 +39,12 @@ final class TemplateFunctions {
 
   private static final Map<String, Function> FUNCTIONS = new HashMap<>();
 
+  /** Loki's whole function map: Go's builtins, Sprig's subset and Loki's own. */
   static final Set<String> NAMES;
+
+  /** Go's builtins alone, the map of dialects without Loki's functions. */
+  static final Set<String> GO_BUILTIN_NAMES =
+      Set.of("and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index", "slice", "print", "println", "printf", "html", "js", "urlquery");
 
   private static void define(String name, int minimum, int maximum, Body body) {
     FUNCTIONS.put(name, new Function(minimum, maximum, body));
@@ -84,7 +89,7 @@ final class TemplateFunctions {
     // Sprig's functions as Loki enables them (argument order: the subject string last).
     define("lower", 1, 1, (a, e) -> string(a, 0).toLowerCase(Locale.ROOT));
     define("upper", 1, 1, (a, e) -> string(a, 0).toUpperCase(Locale.ROOT));
-    define("title", 1, 1, (a, e) -> title(string(a, 0)));
+    define("title", 1, 1, (a, e) -> GoStrings.title(string(a, 0)));
     define("trunc", 2, 2, (a, e) -> trunc(integer(a, 0), string(a, 1)));
     define("substr", 3, 3, (a, e) -> substring(integer(a, 0), integer(a, 1), string(a, 2)));
     define("contains", 2, 2, (a, e) -> string(a, 1).contains(string(a, 0)));
@@ -126,8 +131,8 @@ final class TemplateFunctions {
     define("b64dec", 1, 1, (a, e) -> base64Decode(string(a, 0)));
 
     // Loki's own.
-    define("regexReplaceAll", 3, 3, (a, e) -> regexReplace(e, string(a, 0), string(a, 1), string(a, 2), false));
-    define("regexReplaceAllLiteral", 3, 3, (a, e) -> regexReplace(e, string(a, 0), string(a, 1), string(a, 2), true));
+    define("regexReplaceAll", 3, 3, (a, e) -> regexReplace(string(a, 0), string(a, 1), string(a, 2), false));
+    define("regexReplaceAllLiteral", 3, 3, (a, e) -> regexReplace(string(a, 0), string(a, 1), string(a, 2), true));
     define("count", 2, 2, (a, e) -> countMatches(string(a, 0), string(a, 1)));
     define("urldecode", 1, 1, (a, e) -> queryUnescape(string(a, 0)));
     define("urlencode", 1, 1, (a, e) -> queryEscape(string(a, 0)));
@@ -143,6 +148,37 @@ final class TemplateFunctions {
     NAMES = Set.copyOf(FUNCTIONS.keySet());
   }
 
+  /** The names a template of this dialect may call. */
+  static Set<String> namesOf(TemplateDialect dialect) {
+    if (dialect.functions().isEmpty()) {
+      return dialect.lokiFunctions() ? NAMES : GO_BUILTIN_NAMES;
+    }
+    java.util.Set<String> names = new java.util.HashSet<>(dialect.lokiFunctions() ? NAMES : GO_BUILTIN_NAMES);
+    names.addAll(dialect.functions().keySet());
+    return Set.copyOf(names);
+  }
+
+  /** Calls a function of the dialect, with Go's arity check and messages. */
+  static Object callDialectFunction(TemplateFunction function, List<Object> arguments, Execution execution) throws FunctionError {
+    int count = arguments.size();
+    int minimum = function.minimumArguments();
+    int maximum = function.maximumArguments();
+    if (maximum < 0 ? count < minimum : count < minimum || count > maximum) {
+      String want = maximum < 0 ? "at least " + minimum : minimum == maximum ? Integer.toString(minimum) : minimum + " to " + maximum;
+      throw FunctionError.arity("wrong number of args for " + function.name() + ": want " + want + " got " + count);
+    }
+    Object result;
+    try {
+      result = function.body().call(java.util.Collections.unmodifiableList(arguments));
+    } catch (TemplateFunctionException e) {
+      throw new FunctionError(e.getMessage(), e.argumentTypeError(), false, e.argumentIndex());
+    }
+    if (result instanceof String text) {
+      execution.checkOutputSize(text.length());
+    }
+    return result;
+  }
+
   static Object call(String name, List<Object> arguments, Execution execution) throws FunctionError {
     Function function = FUNCTIONS.get(name);
     if (function == null) {
@@ -151,7 +187,7 @@ final class TemplateFunctions {
     int count = arguments.size();
     if (function.maximum() < 0 ? count < function.minimum() : count < function.minimum() || count > function.maximum()) {
       String want = function.maximum() < 0 ? "at least " + function.minimum() : function.minimum() == function.maximum() ? Integer.toString(function.minimum()) : function.minimum() + " to " + function.maximum();
-      throw new FunctionError("wrong number of args for " + name + ": want " + want + " got " + count, true);
+      throw FunctionError.arity("wrong number of args for " + name + ": want " + want + " got " + count);
     }
     Object result = function.body().call(arguments, execution);
     if (result instanceof String text) {
@@ -163,7 +199,11 @@ final class TemplateFunctions {
   // ---- argument conversion, with Go's messages ----
 
   private static FunctionError wrongType(String expected, Object value) {
-    return new FunctionError("wrong type for value; expected " + expected + "; got " + GoFormat.typeName(value), true);
+    return wrongType(expected, value, -1);
+  }
+
+  private static FunctionError wrongType(String expected, Object value, int argumentIndex) {
+    return new FunctionError("wrong type for value; expected " + expected + "; got " + GoFormat.typeName(value), true, false, argumentIndex);
   }
 
   private static String string(List<Object> arguments, int index) throws FunctionError {
@@ -171,7 +211,7 @@ final class TemplateFunctions {
     if (value instanceof String s) {
       return s;
     }
-    throw wrongType("string", value);
+    throw wrongType("string", value, index);
   }
 
   private static long integer(List<Object> arguments, int index) throws FunctionError {
@@ -182,7 +222,7 @@ final class TemplateFunctions {
     if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
       return d.longValue();
     }
-    throw wrongType("int", value);
+    throw wrongType("int", value, index);
   }
 
   private static ZonedDateTime time(List<Object> arguments, int index) throws FunctionError {
@@ -190,7 +230,7 @@ final class TemplateFunctions {
     if (value instanceof ZonedDateTime t) {
       return t;
     }
-    throw wrongType("time.Time", value);
+    throw wrongType("time.Time", value, index);
   }
 
   /** Sprig's date argument: a time, or seconds since the epoch; anything else means now. */
@@ -434,33 +474,6 @@ final class TemplateFunctions {
 
   private static boolean isGoSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == 11 || c == '\f' || c == '\r' || c == 0x85 || c == 0xA0 || Character.isSpaceChar(c);
-  }
-
-  /** Go's deprecated strings.Title, which Sprig's title calls: upper-cases letters that start words. */
-  private static String title(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    int previous = ' ';
-    for (int i = 0; i < text.length(); ) {
-      int c = text.codePointAt(i);
-      if (isTitleSeparator(previous)) {
-        out.appendCodePoint(Character.toTitleCase(c));
-      } else {
-        out.appendCodePoint(c);
-      }
-      previous = c;
-      i += Character.charCount(c);
-    }
-    return out.toString();
-  }
-
-  private static boolean isTitleSeparator(int c) {
-    if (c <= 0x7F) {
-      return !(Character.isLetterOrDigit(c) || c == '_');
-    }
-    if (Character.isLetterOrDigit(c)) {
-      return false;
-    }
-    return Character.isWhitespace(c) || Character.isSpaceChar(c);
   }
 
   private static String trunc(long count, String text) {
@@ -744,108 +757,12 @@ final class TemplateFunctions {
     return count;
   }
 
-  /** Go's ReplaceAllString / ReplaceAllLiteralString, including its rule for empty matches. */
-  private static Object regexReplace(Execution execution, String regex, String text, String replacement, boolean literal) throws FunctionError {
-    Pattern pattern = compile(regex);
-    Matcher matcher = pattern.matcher(text);
-    Map<String, Integer> names = pattern.namedGroups();
-    StringBuilder out = new StringBuilder();
-    int lastMatchEnd = 0;
-    int searchPosition = 0;
-    while (searchPosition <= text.length() && matcher.find(searchPosition)) {
-      int start = matcher.start();
-      int end = matcher.end();
-      out.append(text, lastMatchEnd, start);
-      if (end > lastMatchEnd || start == 0) {
-        if (literal) {
-          out.append(replacement);
-        } else {
-          expand(out, replacement, matcher, names);
-        }
-        execution.checkOutputSize(out.length());
-      }
-      lastMatchEnd = end;
-      int width = searchPosition < text.length() ? Character.charCount(text.codePointAt(searchPosition)) : 1;
-      if (searchPosition + width > end) {
-        searchPosition += width;
-      } else if (searchPosition + 1 > end) {
-        searchPosition++;
-      } else {
-        searchPosition = end;
-      }
+  private static Object regexReplace(String regex, String text, String replacement, boolean literal) throws FunctionError {
+    try {
+      return GoStrings.replaceAll(compile(regex), text, replacement, literal, Template.MAX_OUTPUT_CHARS);
+    } catch (TemplateFunctionException e) {
+      throw new FunctionError(e.getMessage());
     }
-    out.append(text, Math.min(lastMatchEnd, text.length()), text.length());
-    return out.toString();
-  }
-
-  /** Go's Regexp.Expand: $1, ${1}, $name, ${name}, $$; unknown groups expand to nothing. */
-  private static void expand(StringBuilder out, String template, Matcher matcher, Map<String, Integer> names) {
-    int i = 0;
-    while (i < template.length()) {
-      char c = template.charAt(i);
-      if (c != '$' || i + 1 >= template.length()) {
-        out.append(c);
-        i++;
-        continue;
-      }
-      char next = template.charAt(i + 1);
-      if (next == '$') {
-        out.append('$');
-        i += 2;
-        continue;
-      }
-      String name;
-      int after;
-      if (next == '{') {
-        int close = template.indexOf('}', i + 2);
-        if (close < 0 || close == i + 2 || !isGroupName(template.substring(i + 2, close))) {
-          out.append('$');
-          i++;
-          continue;
-        }
-        name = template.substring(i + 2, close);
-        after = close + 1;
-      } else {
-        int end = i + 1;
-        while (end < template.length() && (Character.isLetterOrDigit(template.charAt(end)) || template.charAt(end) == '_')) {
-          end++;
-        }
-        if (end == i + 1) {
-          out.append('$');
-          i++;
-          continue;
-        }
-        name = template.substring(i + 1, end);
-        after = end;
-      }
-      int group = -1;
-      if (name.chars().allMatch(Character::isDigit)) {
-        try {
-          group = Integer.parseInt(name);
-        } catch (NumberFormatException e) {
-          group = -1;
-        }
-      } else if (names.containsKey(name)) {
-        group = names.get(name);
-      }
-      if (group >= 0 && group <= matcher.groupCount()) {
-        String value = matcher.group(group);
-        if (value != null) {
-          out.append(value);
-        }
-      }
-      i = after;
-    }
-  }
-
-  private static boolean isGroupName(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (!(Character.isLetterOrDigit(c) || c == '_')) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Go's url.QueryEscape: space becomes '+', unreserved characters stay. */

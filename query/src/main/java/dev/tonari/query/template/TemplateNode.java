@@ -24,7 +24,20 @@ sealed interface TemplateNode {
   /** {@code $x := cmd1 | cmd2 arg}; {@code assign} is true for {@code =} (an existing variable). */
   record Pipeline(List<String> declarations, boolean assign, List<Command> commands, Position position, String source) {}
 
-  record Command(List<Operand> arguments) {}
+  /**
+   * One command of a pipeline; {@code argumentPositions} and {@code argumentSources} are those of
+   * each operand (the function name first), for messages that point at one of them as Go does.
+   */
+  record Command(List<Operand> arguments, List<Position> argumentPositions, List<String> argumentSources) {
+    Position position() {
+      return argumentPositions.get(0);
+    }
+
+    /** Go's rendering of the command: its operands separated by single spaces. */
+    String source() {
+      return String.join(" ", argumentSources);
+    }
+  }
 
   /** An argument of a command. */
   sealed interface Operand {}

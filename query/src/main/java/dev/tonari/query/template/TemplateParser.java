@@ -34,15 +34,17 @@ final class TemplateParser {
   private int rangeDepth;
   private final List<List<String>> scopes = new ArrayList<>();
 
-  private TemplateParser(String name, String text, Set<String> functions) {
+  private TemplateParser(String name, String text, Set<String> functions, List<String> predeclaredVariables) {
     this.name = name;
     this.text = text;
     this.functions = functions;
-    scopes.add(new ArrayList<>(List.of("$")));
+    List<String> top = new ArrayList<>(List.of("$"));
+    top.addAll(predeclaredVariables);
+    scopes.add(top);
   }
 
-  static List<TemplateNode> parse(String name, String text, Set<String> functions) throws TemplateParseException {
-    TemplateParser parser = new TemplateParser(name, text, functions);
+  static List<TemplateNode> parse(String name, String text, Set<String> functions, List<String> predeclaredVariables) throws TemplateParseException {
+    TemplateParser parser = new TemplateParser(name, text, functions, predeclaredVariables);
     List<TemplateNode> nodes = new ArrayList<>();
     String terminator = parser.parseList(nodes);
     if (terminator != null) {
@@ -272,6 +274,10 @@ final class TemplateParser {
         position++;
         break;
       }
+      if (position >= text.length()) {
+        // Go's lexer reports the end of input inside an action before the parser sees it.
+        throw error(inAction ? "unclosed action" : "unclosed left paren");
+      }
       throw error("unexpected " + describe() + " in " + context);
     }
     if (commands.isEmpty()) {
@@ -286,6 +292,8 @@ final class TemplateParser {
 
   private Command parseCommand(boolean inAction) throws TemplateParseException {
     List<Operand> arguments = new ArrayList<>();
+    List<Position> positions = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
     while (true) {
       skipSpaces();
       if (position >= text.length() || peek() == '|' || peek() == ')' || (inAction && atClose())) {
@@ -293,6 +301,8 @@ final class TemplateParser {
       }
       int before = position;
       arguments.add(parseOperand());
+      positions.add(positionOf(before));
+      sources.add(text.substring(before, position));
       if (position < text.length() && !isSpace(peek()) && peek() != '|' && peek() != ')' && !atClose()) {
         throw error("unexpected " + describe() + " in operand");
       }
@@ -303,7 +313,7 @@ final class TemplateParser {
     if (arguments.isEmpty()) {
       throw error("empty command");
     }
-    return new Command(arguments);
+    return new Command(arguments, positions, sources);
   }
 
   private Operand parseOperand() throws TemplateParseException {
@@ -621,7 +631,9 @@ final class TemplateParser {
         lineStart = i + 1;
       }
     }
-    return new Position(line, offset - lineStart);
+    // Go counts columns in bytes of UTF-8.
+    int end = Math.min(offset, text.length());
+    return new Position(line, lineStart >= end ? offset - lineStart : Utf8Length.of(text, lineStart, end) + (offset - end));
   }
 
   private TemplateParseException error(String message) {
