@@ -30,7 +30,10 @@ import java.util.Optional;
  *       /tonari/api/v1/notifications/dead_letters}, {@code POST .../{id}/retry}, {@code DELETE .../{id}}.
  * </ul>
  *
- * The tenant gate has authorized {@code alerts-read} (GET) or {@code alerts-write} on exactly one
+ * Without {@code ruler.notifications_dir} there is no notifier: the dead-letter list is empty, and
+ * silences are kept for when one is configured.
+ *
+ * <p>The tenant gate has authorized {@code alerts-read} (GET) or {@code alerts-write} on exactly one
  * tenant before these run; writes are recorded in the audit log.
  */
 final class NotificationHandlers {
@@ -39,11 +42,11 @@ final class NotificationHandlers {
   static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final SilenceStore silences;
-  private final Notifier notifier;
+  private final Optional<Notifier> notifier;
   private final AuditLog audit;
   private final Clock clock;
 
-  NotificationHandlers(SilenceStore silences, Notifier notifier, AuditLog audit, Clock clock) {
+  NotificationHandlers(SilenceStore silences, Optional<Notifier> notifier, AuditLog audit, Clock clock) {
     this.silences = silences;
     this.notifier = notifier;
     this.audit = audit;
@@ -109,7 +112,7 @@ final class NotificationHandlers {
 
   void listDeadLetters(Context ctx) throws Exception {
     String tenant = RequestTenants.tenantOf(ctx);
-    List<OutboxItem> items = notifier.deadLetters(tenant);
+    List<OutboxItem> items = notifier.map(n -> n.deadLetters(tenant)).orElse(List.of());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(bytes)) {
       json.writeStartObject();
@@ -133,11 +136,11 @@ final class NotificationHandlers {
   }
 
   void retryDeadLetter(Context ctx) throws Exception {
-    deadLetterAction(ctx, "dead_letter.retry", notifier::retryDeadLetter);
+    deadLetterAction(ctx, "dead_letter.retry", id -> notifier.isPresent() && notifier.get().retryDeadLetter(id));
   }
 
   void discardDeadLetter(Context ctx) throws Exception {
-    deadLetterAction(ctx, "dead_letter.discard", notifier::discard);
+    deadLetterAction(ctx, "dead_letter.discard", id -> notifier.isPresent() && notifier.get().discard(id));
   }
 
   private interface DeadLetterAction {
@@ -149,7 +152,7 @@ final class NotificationHandlers {
     String tenant = RequestTenants.tenantOf(ctx);
     String actor = AuditLog.actor(RequestTenants.principalOf(ctx));
     String id = ctx.pathParam("id");
-    boolean ours = notifier.deadLetters(tenant).stream().anyMatch(item -> item.id().equals(id));
+    boolean ours = notifier.map(n -> n.deadLetters(tenant)).orElse(List.of()).stream().anyMatch(item -> item.id().equals(id));
     if (!ours || !apply.apply(id)) {
       plain(ctx, 404, "dead letter not found: no dead letter with id '" + id + "' in tenant " + tenant);
       return;

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import dev.tonari.alerts.delivery.alertmanager.AlertmanagerClientConfig;
 import dev.tonari.rules.RulerSettings;
+import dev.tonari.rules.eval.EvaluationSettings;
 import dev.tonari.rules.remotewrite.RemoteWriteClientSettings;
 import dev.tonari.rules.remotewrite.RemoteWriteSettings;
 import dev.tonari.slo.engine.SloSettings;
@@ -409,6 +410,12 @@ public record ServerConfig(
     Duration resendDelay;
 
     @JsonProperty("external_url") String externalUrl;
+    @JsonProperty("datasource_uid") String datasourceUid;
+
+    @JsonProperty("for_outage_tolerance")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration outageTolerance;
+
     @JsonProperty("external_labels") Map<String, String> externalLabels;
     @JsonProperty("alertmanager_url") String alertmanagerUrl;
     @JsonProperty("alertmanager_client") AlertmanagerClientSection alertmanagerClient;
@@ -437,18 +444,26 @@ public record ServerConfig(
       if (pollInterval != null) {
         settings = settings.withPollInterval(pollInterval);
       }
+      EvaluationSettings evaluation = settings.evaluation();
       if (evaluationInterval != null) {
-        settings = settings.withEvaluationInterval(evaluationInterval);
+        evaluation = evaluation.withEvaluationInterval(evaluationInterval);
       }
       if (resendDelay != null) {
-        settings = settings.withResendDelay(resendDelay);
+        evaluation = evaluation.withResendDelay(resendDelay);
       }
       if (externalUrl != null) {
-        settings = settings.withExternalUrl(httpUrl("ruler.external_url", externalUrl).toString());
+        evaluation = evaluation.withExternalUrl(httpUrl("ruler.external_url", externalUrl).toString());
       }
       if (externalLabels != null) {
-        settings = settings.withExternalLabels(externalLabels);
+        evaluation = evaluation.withExternalLabels(externalLabels);
       }
+      if (datasourceUid != null) {
+        evaluation = evaluation.withDatasourceUid(datasourceUid);
+      }
+      if (outageTolerance != null) {
+        evaluation = evaluation.withOutageTolerance(outageTolerance);
+      }
+      settings = settings.withEvaluation(evaluation);
       AlertingSettings alerting = defaults.alerting();
       if (alertmanagerUrl != null && !alertmanagerUrl.isBlank()) {
         alerting = alerting.withAlertmanager(alertmanagerClient(alertmanagerUrl));

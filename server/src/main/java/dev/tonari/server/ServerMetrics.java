@@ -105,6 +105,12 @@ public final class ServerMetrics {
         .callback(callback -> values.get().forEach((labels, value) -> callback.call(value, labels.toArray(new String[0])))).register(registry);
   }
 
+  /** A counter with several labels read at scrape time, as {@link #registerLabelledGauge}. */
+  public void registerLabelledCounter(String name, String help, List<String> labelNames, Supplier<Map<List<String>, Double>> values) {
+    CounterWithCallback.builder().name(name).help(help).labelNames(labelNames.toArray(new String[0]))
+        .callback(callback -> values.get().forEach((labels, value) -> callback.call(value, labels.toArray(new String[0])))).register(registry);
+  }
+
   /** A collector that yields whole families at scrape time (the SLO series, with Sloth's names). */
   public void registerCollector(io.prometheus.metrics.model.registry.MultiCollector collector) {
     registry.register(collector);

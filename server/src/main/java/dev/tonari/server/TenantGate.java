@@ -86,7 +86,7 @@ final class TenantGate {
       boolean reads = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
       return new Access.Tenants(reads ? Action.SLO_READ : Action.SLO_WRITE);
     }
-    if (isRulesApi(path)) {
+    if (isRulesApi(path) || path.startsWith("/prometheus/api/v1/rules") || path.startsWith("/prometheus/api/v1/alerts")) {
       boolean reads = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
       return new Access.Tenants(reads ? Action.RULES_READ : Action.RULES_WRITE);
     }

@@ -48,10 +48,11 @@ public final class TonariServer implements AutoCloseable {
   private final SloService slos;
   private final RuleStore rules;
   private final AlertHistoryWiring alertHistory;
+  private final RulerWiring ruler;
   private boolean closed;
 
   private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy, SloService slos,
-      RuleStore rules, AlertHistoryWiring alertHistory) {
+      RuleStore rules, AlertHistoryWiring alertHistory, RulerWiring ruler) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
@@ -60,6 +61,7 @@ public final class TonariServer implements AutoCloseable {
     this.slos = slos;
     this.rules = rules;
     this.alertHistory = alertHistory;
+    this.ruler = ruler;
   }
 
   /**
@@ -132,6 +134,7 @@ public final class TonariServer implements AutoCloseable {
     SloService slos = null;
     RuleStore rules = null;
     AlertHistoryWiring alertHistory = null;
+    RulerWiring ruler = null;
     try {
       storeMetrics.accept(metrics);
       TenancyMetrics.register(metrics, tenancy);
@@ -153,6 +156,11 @@ public final class TonariServer implements AutoCloseable {
       alertHistory = AlertHistoryWiring.open(config.dataDir(), config.ruler().alerting().notificationsDirectory(), config.ruler().alerting().historyRetention(), clock);
       AlertHistoryHandlers alertHistoryHandlers = new AlertHistoryHandlers(alertHistory.history(), alertHistory.toil(), tenancy.audit, clock);
       ToilMetrics.register(metrics, alertHistory.toil(), clock);
+      ruler = RulerWiring.open(config, store, rules, slos, alertHistory.history(), clock);
+      RulerWiring rulerWiring = ruler;
+      PrometheusRulesHandlers prometheusRules = new PrometheusRulesHandlers(rulerWiring::ruler);
+      NotificationHandlers notifications = new NotificationHandlers(ruler.silences(), ruler.notifier(), tenancy.audit, clock);
+      RulerMetrics.register(metrics, ruler);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
       app = Javalin.create(javalin -> {
@@ -175,6 +183,16 @@ public final class TonariServer implements AutoCloseable {
         routes.get("/tonari/api/v1/slo_report", sloHandlers::report);
         rulesApi.register(routes);
         alertHistoryHandlers.register(routes);
+        routes.get("/prometheus/api/v1/rules", prometheusRules::rules);
+        routes.post("/prometheus/api/v1/rules", prometheusRules::rules);
+        routes.get("/prometheus/api/v1/alerts", prometheusRules::alerts);
+        routes.get("/alertmanager/api/v2/silences", notifications::listSilences);
+        routes.post("/alertmanager/api/v2/silences", notifications::postSilence);
+        routes.get("/alertmanager/api/v2/silence/{id}", notifications::getSilence);
+        routes.delete("/alertmanager/api/v2/silence/{id}", notifications::expireSilence);
+        routes.get("/tonari/api/v1/notifications/dead_letters", notifications::listDeadLetters);
+        routes.post("/tonari/api/v1/notifications/dead_letters/{id}/retry", notifications::retryDeadLetter);
+        routes.delete("/tonari/api/v1/notifications/dead_letters/{id}", notifications::discardDeadLetter);
         routes.post("/loki/api/v1/push", push::handle);
         routes.get("/loki/api/v1/query_range", queries::queryRange);
         routes.post("/loki/api/v1/query_range", queries::queryRange);
@@ -213,7 +231,11 @@ public final class TonariServer implements AutoCloseable {
       });
       app.start();
       slos.start();
+      ruler.startRuler(baseUrl(config.listenHost(), app.port()));
     } catch (IOException | RuntimeException e) {
+      if (ruler != null) {
+        closeAfterFailedStart(ruler, e);
+      }
       if (rules != null) {
         closeAfterFailedStart(rules, e);
       }
@@ -230,7 +252,7 @@ public final class TonariServer implements AutoCloseable {
       }
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
-    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules, alertHistory);
+    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules, alertHistory, ruler);
     log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
     return server;
   }
@@ -250,13 +272,22 @@ public final class TonariServer implements AutoCloseable {
 
   /** {@code http://host:port}, with a loopback host when bound to all interfaces. */
   public String baseUrl() {
-    String host = config.listenHost();
+    return baseUrl(config.listenHost(), port());
+  }
+
+  private static String baseUrl(String listenHost, int port) {
+    String host = listenHost;
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
     } else if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + port();
+    return "http://" + host + ":" + port;
+  }
+
+  /** The node's ruler, once it started (right after the server began to listen). */
+  public Optional<dev.tonari.rules.eval.Ruler> ruler() {
+    return ruler.ruler();
   }
 
   public ServerConfig config() {
@@ -303,7 +334,8 @@ public final class TonariServer implements AutoCloseable {
       app.stop();
     } finally {
       try {
-        // The SLO engine reads the store: it stops first.
+        // The ruler reads the rules, the SLO engine and the store, and writes the history: it stops first.
+        ruler.close();
         rules.close();
         slos.close();
         store.close();

@@ -46,10 +46,10 @@ class RulerConfigTest {
     assertThat(ruler.rules().rulesDirectory()).contains(Path.of("/etc/tonari/rules"));
     assertThat(ruler.rules().apiEnabled()).isFalse();
     assertThat(ruler.rules().pollInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(ruler.rules().evaluationInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(ruler.rules().resendDelay()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(ruler.rules().externalUrl()).contains("https://grafana.example.com");
-    assertThat(ruler.rules().externalLabels()).isEqualTo(Map.of("cluster", "eu-1"));
+    assertThat(ruler.rules().evaluation().evaluationInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(ruler.rules().evaluation().resendDelay()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(ruler.rules().evaluation().externalUrl()).isEqualTo("https://grafana.example.com");
+    assertThat(ruler.rules().evaluation().externalLabels()).isEqualTo(Map.of("cluster", "eu-1"));
 
     AlertmanagerClientConfig alertmanager = ruler.alerting().alertmanager().orElseThrow();
     assertThat(alertmanager.urls()).containsExactly(URI.create("http://am-1:9093"), URI.create("http://am-2:9093"));
@@ -74,8 +74,8 @@ class RulerConfigTest {
     RulerConfig ruler = ServerConfig.parse("", "empty.yaml").ruler();
     assertThat(ruler.alerting().alertmanager()).isEqualTo(Optional.empty());
     assertThat(ruler.alerting().remoteWrite().enabled()).isFalse();
-    assertThat(ruler.rules().evaluationInterval()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(ruler.rules().resendDelay()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(ruler.rules().evaluation().evaluationInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(ruler.rules().evaluation().resendDelay()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test
@@ -87,7 +87,7 @@ class RulerConfigTest {
         Map.entry("ruler:\n  alertmanager_url: http://am:9093\n  alertmanager_client: {basic_auth_username: x}\n",
             "basic_auth_username and basic_auth_password go together"),
         Map.entry("ruler:\n  remote_write:\n    clients:\n      mimir: {remote_timeout: 5s}\n", "ruler.remote_write.clients.mimir.url is required"),
-        Map.entry("ruler:\n  resend_delay: 0s\n", "ruler.resend_delay must be positive"),
+        Map.entry("ruler:\n  resend_delay: 0s\n", "resend_delay must be positive"),
         Map.entry("ruler:\n  evaluation_intervall: 1m\n", "evaluation_interval"))) {
       assertThatThrownBy(() -> ServerConfig.parse(bad.getKey(), "tonari.yaml")).as(bad.getKey())
           .isInstanceOf(ServerConfig.ConfigException.class).hasMessageContaining(bad.getValue());

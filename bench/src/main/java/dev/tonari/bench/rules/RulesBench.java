@@ -13,7 +13,7 @@ import dev.tonari.rules.alert.RecordedSample;
 import dev.tonari.rules.eval.InstantQuerier;
 import dev.tonari.rules.eval.LogqlQuerier;
 import dev.tonari.rules.eval.Ruler;
-import dev.tonari.rules.eval.RulerSettings;
+import dev.tonari.rules.eval.EvaluationSettings;
 import dev.tonari.rules.eval.RuleViews;
 import dev.tonari.rules.model.AlertingRule;
 import dev.tonari.rules.model.RecordingRule;
@@ -142,7 +142,7 @@ public final class RulesBench {
       }
       // An evaluation instant just after the last line, so that every range has data.
       Instant at = NOW.plusSeconds(1);
-      RulerSettings settings = RulerSettings.defaults("");
+      EvaluationSettings settings = EvaluationSettings.defaults("");
       LogqlQuerier sharing = new LogqlQuerier(store, QueryLimits.defaults(), settings.sharedScanBytes());
       LogqlQuerier plain = new LogqlQuerier(new QueryEngine(store, QueryLimits.defaults()));
 
@@ -186,7 +186,7 @@ public final class RulesBench {
   /** What one configuration's cycles did: the times, and the last cycle's samples and alerts. */
   private record Outcome(double[] millis, double[] cpuMillis, List<RecordedSample> samples, Map<String, List<RuleViews.Alert>> alerts) {}
 
-  private static Outcome cycles(Options options, RuleSource source, InstantQuerier querier, RulerSettings settings, Clock clock, Instant at, Path state)
+  private static Outcome cycles(Options options, RuleSource source, InstantQuerier querier, EvaluationSettings settings, Clock clock, Instant at, Path state)
       throws IOException {
     List<RecordedSample> samples = new CopyOnWriteArrayList<>();
     double[] millis = new double[options.measuredCycles()];

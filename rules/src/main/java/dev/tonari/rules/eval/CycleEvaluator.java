@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 final class CycleEvaluator {
   private static final Logger log = LoggerFactory.getLogger(CycleEvaluator.class);
 
-  private final RulerSettings settings;
+  private final EvaluationSettings settings;
   private final InstantQuerier querier;
   private final AlertSink alertSink;
   private final SampleSink sampleSink;
@@ -48,7 +48,7 @@ final class CycleEvaluator {
    * @param workers runs the groups of a cycle concurrently (virtual threads)
    * @param evaluations bounds how many groups are evaluated at once, over all cycles
    */
-  CycleEvaluator(RulerSettings settings, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink, TransitionListener transitionListener,
+  CycleEvaluator(EvaluationSettings settings, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink, TransitionListener transitionListener,
       Path stateDirectory, ExecutorService workers, Semaphore evaluations) {
     this.settings = settings;
     this.querier = querier;

@@ -49,7 +49,7 @@ public final class LogqlQuerier implements InstantQuerier {
   /**
    * Over a store, sharing the scans of each cycle's rules.
    *
-   * @param sharedScanBytes the most line bytes one cycle holds for shared scans ({@link RulerSettings#sharedScanBytes})
+   * @param sharedScanBytes the most line bytes one cycle holds for shared scans ({@link EvaluationSettings#sharedScanBytes})
    */
   public LogqlQuerier(LogStore store, QueryLimits limits, long sharedScanBytes) {
     this.engine = new QueryEngine(store, limits);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class RuleCatalog {
   private static final Logger log = LoggerFactory.getLogger(RuleCatalog.class);
 
-  private final RulerSettings settings;
+  private final EvaluationSettings settings;
   private final List<RuleSource> sources;
   private final AlertTemplates templates;
   private final Path stateDirectory;
@@ -38,7 +38,7 @@ final class RuleCatalog {
   /** Saved states not yet taken by a group, by group. */
   private final Map<GroupKey, AlertStateFile.Saved> saved = new ConcurrentHashMap<>();
 
-  RuleCatalog(RulerSettings settings, List<RuleSource> sources, AlertTemplates templates, Path stateDirectory) throws IOException {
+  RuleCatalog(EvaluationSettings settings, List<RuleSource> sources, AlertTemplates templates, Path stateDirectory) throws IOException {
     this.settings = settings;
     this.sources = List.copyOf(sources);
     this.templates = templates;

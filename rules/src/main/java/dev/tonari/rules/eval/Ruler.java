@@ -46,7 +46,7 @@ public final class Ruler implements AutoCloseable {
   /** The scheduler looks at the clock at least this often, so that a moved test clock is noticed. */
   private static final long MAX_SLEEP_MILLIS = 1000;
 
-  private final RulerSettings settings;
+  private final EvaluationSettings settings;
   private final Clock clock;
   private final RuleCatalog catalog;
   private final CycleEvaluator evaluator;
@@ -64,7 +64,7 @@ public final class Ruler implements AutoCloseable {
    * @param stateDirectory where alert state is kept (created if missing)
    * @throws IOException when the state directory cannot be created or listed
    */
-  public Ruler(RulerSettings settings, List<RuleSource> sources, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink,
+  public Ruler(EvaluationSettings settings, List<RuleSource> sources, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink,
       TransitionListener transitionListener, Clock clock, Path stateDirectory) throws IOException {
     this.settings = settings;
     this.clock = clock;

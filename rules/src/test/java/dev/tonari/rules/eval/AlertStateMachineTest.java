@@ -45,14 +45,14 @@ class AlertStateMachineTest {
     rulers.forEach(Ruler::close);
   }
 
-  private Ruler ruler(RulerSettings settings) throws IOException {
+  private Ruler ruler(EvaluationSettings settings) throws IOException {
     Ruler ruler = new Ruler(settings, List.of(source), querier, sinks, sinks, sinks, clock, stateDirectory);
     rulers.add(ruler);
     return ruler;
   }
 
   private Ruler ruler() throws IOException {
-    return ruler(RulerSettings.defaults("https://grafana.example/"));
+    return ruler(EvaluationSettings.defaults("https://grafana.example/"));
   }
 
   private static AlertingRule alert(Duration forDuration, Duration keepFiringFor) {
@@ -243,7 +243,7 @@ class AlertStateMachineTest {
 
     // Interval 2m, resend_delay 30s: sent at every evaluation, valid for 4 x 2m.
     sinks.clear();
-    Ruler other = ruler(RulerSettings.defaults("").withResendDelay(Duration.ofSeconds(30)));
+    Ruler other = ruler(EvaluationSettings.defaults("").withResendDelay(Duration.ofSeconds(30)));
     source.put(TENANT, "api", new RuleGroup("errors", Optional.of(minutes(2)), 0, List.of(alert(Duration.ZERO, Duration.ZERO))));
     at(other, minutes(10));
     at(other, minutes(12));
@@ -379,7 +379,7 @@ class AlertStateMachineTest {
   void aSinkThatThrowsStopsNothing() throws Exception {
     group(Optional.empty(), 0, alert(Duration.ZERO, Duration.ZERO));
     CollectingSinks transitions = new CollectingSinks();
-    Ruler ruler = new Ruler(RulerSettings.defaults(""), List.of(source), querier, (tenant, alerts) -> {
+    Ruler ruler = new Ruler(EvaluationSettings.defaults(""), List.of(source), querier, (tenant, alerts) -> {
       throw new IllegalStateException("receiver down");
     }, (tenant, samples) -> {}, transitions, clock, stateDirectory);
     rulers.add(ruler);

@@ -123,7 +123,7 @@ class AlertTemplatesPrometheusConformanceTest {
     StaticRuleSource source = new StaticRuleSource();
     source.put("t", "rules.yml", new RuleGroup("g", Optional.empty(), 0, List.of(new AlertingRule("T", "m", Duration.ZERO, Duration.ZERO, LABELS, ANNOTATIONS))));
     List<RuleViews.Alert> alerts;
-    try (Ruler ruler = new Ruler(RulerSettings.defaults(""), List.of(source), querier, (tenant, sent) -> {}, (tenant, recorded) -> {},
+    try (Ruler ruler = new Ruler(EvaluationSettings.defaults(""), List.of(source), querier, (tenant, sent) -> {}, (tenant, recorded) -> {},
         changes -> {}, new MutableClock(at), directory.resolve("state"))) {
       ruler.evaluateAllAt(at);
       alerts = ruler.alerts("t");

@@ -124,7 +124,7 @@ class PrometheusApiConformanceTest {
             new RecordingRule("job:test:sum", "vector(3)", Map.of()),
             new RecordingRule("job:test2", "vector(4)", Map.of("a", "b")))),
         new RuleGroup("second", Optional.empty(), 0, List.of(new AlertingRule("Dup", DUP, Duration.ZERO, Duration.ZERO, Map.of("x", "same"), Map.of()))));
-    RulerSettings settings = RulerSettings.defaults("http://tonari.example/").withEvaluationInterval(Duration.ofSeconds(1))
+    EvaluationSettings settings = EvaluationSettings.defaults("http://tonari.example/").withEvaluationInterval(Duration.ofSeconds(1))
         .withExternalLabels(Map.of("cluster", "eu1"));
     Instant now = Instant.parse("2026-01-05T10:00:00.123456789Z");
     JsonNode ourRules;

@@ -38,7 +38,7 @@ class RuleCatalogTest {
   @Test
   void anEditedGroupKeepsTheAlertsOfItsUnchangedRules() throws Exception {
     StaticRuleSource source = new StaticRuleSource().put("t", "ns", new RuleGroup("g", Optional.empty(), 0, List.of(rule("A", "a", Duration.ofMinutes(10)))));
-    try (Ruler ruler = new Ruler(RulerSettings.defaults(""), List.of(source), querier, sinks, sinks, sinks, clock, stateDirectory)) {
+    try (Ruler ruler = new Ruler(EvaluationSettings.defaults(""), List.of(source), querier, sinks, sinks, sinks, clock, stateDirectory)) {
       ruler.evaluateAllAt(T0);
       source.put("t", "ns", new RuleGroup("g", Optional.of(Duration.ofSeconds(30)), 0, List.of(rule("B", "b", Duration.ZERO), rule("A", "a", Duration.ofMinutes(5)))));
 
@@ -57,7 +57,7 @@ class RuleCatalogTest {
   @Test
   void removingARuleOrAGroupEndsItsAlertsAndDeletesTheStateFile() throws Exception {
     StaticRuleSource source = new StaticRuleSource().put("t", "ns", new RuleGroup("g", Optional.empty(), 0, List.of(rule("A", "a", Duration.ZERO), rule("B", "b", Duration.ZERO))));
-    try (Ruler ruler = new Ruler(RulerSettings.defaults(""), List.of(source), querier, sinks, sinks, sinks, clock, stateDirectory)) {
+    try (Ruler ruler = new Ruler(EvaluationSettings.defaults(""), List.of(source), querier, sinks, sinks, sinks, clock, stateDirectory)) {
       ruler.evaluateAllAt(T0);
       Path stateFile = AlertStateFile.pathOf(stateDirectory, new GroupKey("t", "ns", "g"));
       assertThat(stateFile).exists();
@@ -95,7 +95,7 @@ class RuleCatalogTest {
         return List.of(new RuleNamespace("ns", List.of(new RuleGroup("g", Optional.empty(), 0, List.of(rule("A", "a", Duration.ZERO)))), RuleNamespace.Origin.FILE));
       }
     };
-    try (Ruler ruler = new Ruler(RulerSettings.defaults(""), List.of(flaky), querier, sinks, sinks, sinks, clock, stateDirectory)) {
+    try (Ruler ruler = new Ruler(EvaluationSettings.defaults(""), List.of(flaky), querier, sinks, sinks, sinks, clock, stateDirectory)) {
       ruler.evaluateAllAt(T0);
       failing.set(true);
 
@@ -112,7 +112,7 @@ class RuleCatalogTest {
     Files.createDirectories(stateDirectory);
     Files.writeString(AlertStateFile.pathOf(stateDirectory, new GroupKey("t", "ns", "g")), "not a state file");
     StaticRuleSource source = new StaticRuleSource().put("t", "ns", new RuleGroup("g", Optional.empty(), 0, List.of(rule("A", "a", Duration.ofMinutes(1)))));
-    try (Ruler ruler = new Ruler(RulerSettings.defaults(""), List.of(source), querier, sinks, sinks, sinks, clock, stateDirectory)) {
+    try (Ruler ruler = new Ruler(EvaluationSettings.defaults(""), List.of(source), querier, sinks, sinks, sinks, clock, stateDirectory)) {
       ruler.evaluateAllAt(T0);
 
       assertThat(ruler.alerts("t")).singleElement().extracting(RuleViews.Alert::activeAt).isEqualTo(T0);

@@ -50,7 +50,7 @@ class RulerLogqlTest {
   }
 
   private Ruler ruler() throws Exception {
-    return new Ruler(RulerSettings.defaults(""), List.of(source), new LogqlQuerier(logs, QueryLimits.defaults(), RulerSettings.DEFAULT_SHARED_SCAN_BYTES),
+    return new Ruler(EvaluationSettings.defaults(""), List.of(source), new LogqlQuerier(logs, QueryLimits.defaults(), EvaluationSettings.DEFAULT_SHARED_SCAN_BYTES),
         sinks, sinks, sinks, new MutableClock(AT), stateDirectory);
   }
 
@@ -120,7 +120,7 @@ class RulerLogqlTest {
   @Test
   void aScalarResultIsOneAlertWithoutLabels() throws Exception {
     source.put("a", "x", new RuleGroup("scalar", Optional.empty(), 0, List.of(new AlertingRule("Always", "1 + 1", Duration.ZERO, Duration.ZERO, Map.of(), Map.of()))));
-    try (Ruler ruler = new Ruler(RulerSettings.defaults(""), List.of(source), new LogqlQuerier(new QueryEngine(logs, QueryLimits.defaults())), sinks, sinks, sinks,
+    try (Ruler ruler = new Ruler(EvaluationSettings.defaults(""), List.of(source), new LogqlQuerier(new QueryEngine(logs, QueryLimits.defaults())), sinks, sinks, sinks,
         new MutableClock(AT), stateDirectory)) {
       ruler.evaluateAllAt(AT);
 

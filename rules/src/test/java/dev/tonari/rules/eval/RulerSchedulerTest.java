@@ -35,7 +35,7 @@ class RulerSchedulerTest {
       evaluations.add(at);
       return querier.evaluate(tenant, expr, at);
     };
-    Ruler ruler = new Ruler(RulerSettings.defaults("").withSyncInterval(Duration.ofMillis(200)), List.of(source), recording, sinks, sinks, sinks,
+    Ruler ruler = new Ruler(EvaluationSettings.defaults("").withSyncInterval(Duration.ofMillis(200)), List.of(source), recording, sinks, sinks, sinks,
         Clock.systemUTC(), stateDirectory);
     ruler.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -77,7 +77,7 @@ class RulerSharedScanTest {
     source.put("t", "a", new RuleGroup("first", Optional.empty(), 0, rules.subList(0, rules.size() / 2)));
     source.put("t", "b", new RuleGroup("second", Optional.empty(), 0, rules.subList(rules.size() / 2, rules.size())));
     CollectingSinks sinks = new CollectingSinks();
-    try (Ruler ruler = new Ruler(RulerSettings.defaults(""), List.of(source), querier, sinks, sinks, sinks, new MutableClock(AT), directory.resolve(name))) {
+    try (Ruler ruler = new Ruler(EvaluationSettings.defaults(""), List.of(source), querier, sinks, sinks, sinks, new MutableClock(AT), directory.resolve(name))) {
       ruler.evaluateAllAt(AT);
       List<String> errors = new ArrayList<>();
       ruler.rules("t").forEach(group -> group.rules().forEach(rule -> errors.add(rule.name() + ":" + rule.health() + ":" + rule.lastError())));
@@ -105,7 +105,7 @@ class RulerSharedScanTest {
       CountingLogStore sharedStore = new CountingLogStore(logs);
 
       Outcome unshared = evaluate(new LogqlQuerier(new QueryEngine(unsharedStore, QueryLimits.defaults())), rules, "unshared-" + seed);
-      LogqlQuerier sharing = new LogqlQuerier(sharedStore, QueryLimits.defaults(), RulerSettings.DEFAULT_SHARED_SCAN_BYTES);
+      LogqlQuerier sharing = new LogqlQuerier(sharedStore, QueryLimits.defaults(), EvaluationSettings.DEFAULT_SHARED_SCAN_BYTES);
       Outcome shared = evaluate(sharing, rules, "shared-" + seed);
 
       assertThat(shared).as("seed %d, rules %s", seed, rules).isEqualTo(unshared);
@@ -127,7 +127,7 @@ class RulerSharedScanTest {
       rules.add(new RecordingRule("r" + i, "sum(count_over_time({app=\"api\"} |= \"level=" + (i % 2 == 0 ? "error" : "info") + "\" [" + (i + 1) + "m]))", Map.of()));
     }
     CountingLogStore store = new CountingLogStore(logs);
-    LogqlQuerier sharing = new LogqlQuerier(store, QueryLimits.defaults(), RulerSettings.DEFAULT_SHARED_SCAN_BYTES);
+    LogqlQuerier sharing = new LogqlQuerier(store, QueryLimits.defaults(), EvaluationSettings.DEFAULT_SHARED_SCAN_BYTES);
 
     Outcome shared = evaluate(sharing, rules, "shared");
 

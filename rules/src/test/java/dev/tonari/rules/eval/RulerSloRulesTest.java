@@ -103,7 +103,7 @@ class RulerSloRulesTest {
       slo.evaluateAllNow();
       SloSpec spec = slo.get(TENANT, ID).orElseThrow().spec();
       CollectingSinks sinks = new CollectingSinks();
-      try (Ruler ruler = new Ruler(RulerSettings.defaults("https://grafana.example"), List.of(SloRuleSource.over(slo)),
+      try (Ruler ruler = new Ruler(EvaluationSettings.defaults("https://grafana.example"), List.of(SloRuleSource.over(slo)),
           new LogqlQuerier(logs, QueryLimits.defaults(), 0), sinks, sinks, sinks, clock, dataDir.resolve("ruler"))) {
         ruler.sync();
         RuleViews.Group group = ruler.rules(TENANT).get(0);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonari.alerts.delivery.AlertmanagerProcess;
 import dev.tonari.alerts.delivery.DeliveryStats;
 import dev.tonari.alerts.delivery.RecordingServer;
 import dev.tonari.rules.alert.AlertFingerprint;
@@ -34,20 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
  * server: the alert must arrive grouped, then resolved. Bounded polling, real time (Alertmanager's).
  */
 class RealAlertmanagerTest {
-  private static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
-  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path temp;
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   private static Optional<JsonNode> await(RecordingServer hook, Predicate<JsonNode> wanted) throws Exception {
-    Instant deadline = Instant.now().plus(WAIT);
+    Instant deadline = Instant.now().plus(AlertmanagerProcess.WAIT);
     while (Instant.now().isBefore(deadline)) {
       for (RecordingServer.Request request : hook.requests()) {
         JsonNode body = JSON.readTree(request.body());
@@ -62,95 +55,41 @@ class RealAlertmanagerTest {
 
   @Test
   void alertArrivesGroupedAtTheWebhookThenResolved() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(BINARY), "skipped: prometheus-alertmanager not installed");
-    try (RecordingServer hook = new RecordingServer()) {
-      int port = freePort();
-      Path config = temp.resolve("alertmanager.yml");
-      Files.writeString(config, """
-          route:
-            receiver: hook
-            group_by: [alertname]
-            group_wait: 1s
-            group_interval: 1s
-            repeat_interval: 1h
-          receivers:
-            - name: hook
-              webhook_configs:
-                - url: '%s'
-                  send_resolved: true
-          """.formatted(hook.url("/hook")));
-      Files.createDirectories(temp.resolve("data"));
-      Process alertmanager = new ProcessBuilder(BINARY.toString(), "--config.file=" + config, "--storage.path=" + temp.resolve("data"),
-          "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=").redirectErrorStream(true).redirectOutput(temp.resolve("alertmanager.log").toFile()).start();
-      try {
-        awaitReady(port, alertmanager);
-        Clock clock = Clock.systemUTC();
-        DeliveryStats stats = new DeliveryStats();
-        AlertmanagerSink sink = new AlertmanagerSink(AlertmanagerClientConfig.of("http://127.0.0.1:" + port), clock, new Random(3), stats);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Map<String, String> labels = Map.of("alertname", "TonariDeliveryTest", "job", "api", "severity", "page");
-        OutgoingAlert firing = new OutgoingAlert(labels, Map.of("summary", "errors above threshold"), now.minusSeconds(60), now.plus(Duration.ofMinutes(5)),
-            "http://tonari.example/explore?expr=x");
-        sink.send("acme", List.of(firing));
-        assertThat(sink.drain(clock.instant())).as("alerts accepted by Alertmanager").isEqualTo(1);
+    Assumptions.assumeTrue(AlertmanagerProcess.installed(), "skipped: prometheus-alertmanager not installed");
+    try (RecordingServer hook = new RecordingServer();
+        AlertmanagerProcess alertmanager = AlertmanagerProcess.start(temp, AlertmanagerProcess.webhookConfig(hook.url("/hook")))) {
+      Clock clock = Clock.systemUTC();
+      DeliveryStats stats = new DeliveryStats();
+      AlertmanagerSink sink = new AlertmanagerSink(AlertmanagerClientConfig.of(alertmanager.url()), clock, new Random(3), stats);
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      Map<String, String> labels = Map.of("alertname", "TonariDeliveryTest", "job", "api", "severity", "page");
+      OutgoingAlert firing = new OutgoingAlert(labels, Map.of("summary", "errors above threshold"), now.minusSeconds(60), now.plus(Duration.ofMinutes(5)),
+          "http://tonari.example/explore?expr=x");
+      sink.send("acme", List.of(firing));
+      assertThat(sink.drain(clock.instant())).as("alerts accepted by Alertmanager").isEqualTo(1);
 
-        JsonNode notified = await(hook, body -> body.path("status").asText().equals("firing"))
-            .orElseThrow(() -> new AssertionError("no firing notification within " + WAIT + "; log: " + log()));
-        assertThat(notified.get("version").asText()).isEqualTo("4");
-        assertThat(notified.get("groupKey").asText()).isEqualTo("{}:{alertname=\"TonariDeliveryTest\"}");
-        assertThat(notified.get("groupLabels").get("alertname").asText()).isEqualTo("TonariDeliveryTest");
-        assertThat(notified.get("commonLabels").get("severity").asText()).isEqualTo("page");
-        JsonNode alert = notified.get("alerts").get(0);
-        assertThat(alert.get("labels").get("job").asText()).isEqualTo("api");
-        assertThat(alert.get("annotations").get("summary").asText()).isEqualTo("errors above threshold");
-        assertThat(alert.get("generatorURL").asText()).isEqualTo("http://tonari.example/explore?expr=x");
-        assertThat(Instant.parse(alert.get("startsAt").asText())).isEqualTo(firing.startsAt());
-        // Alertmanager names alerts by the same fingerprint as Tonari.
-        assertThat(alert.get("fingerprint").asText()).isEqualTo(AlertFingerprint.of(labels));
+      JsonNode notified = await(hook, body -> body.path("status").asText().equals("firing"))
+          .orElseThrow(() -> new AssertionError("no firing notification within " + AlertmanagerProcess.WAIT + "; log: " + alertmanager.log()));
+      assertThat(notified.get("version").asText()).isEqualTo("4");
+      assertThat(notified.get("groupKey").asText()).isEqualTo("{}:{alertname=\"TonariDeliveryTest\"}");
+      assertThat(notified.get("groupLabels").get("alertname").asText()).isEqualTo("TonariDeliveryTest");
+      assertThat(notified.get("commonLabels").get("severity").asText()).isEqualTo("page");
+      JsonNode alert = notified.get("alerts").get(0);
+      assertThat(alert.get("labels").get("job").asText()).isEqualTo("api");
+      assertThat(alert.get("annotations").get("summary").asText()).isEqualTo("errors above threshold");
+      assertThat(alert.get("generatorURL").asText()).isEqualTo("http://tonari.example/explore?expr=x");
+      assertThat(Instant.parse(alert.get("startsAt").asText())).isEqualTo(firing.startsAt());
+      // Alertmanager names alerts by the same fingerprint as Tonari.
+      assertThat(alert.get("fingerprint").asText()).isEqualTo(AlertFingerprint.of(labels));
 
-        Instant resolvedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        sink.send("acme", List.of(new OutgoingAlert(labels, firing.annotations(), firing.startsAt(), resolvedAt, firing.generatorUrl())));
-        assertThat(sink.drain(clock.instant())).isEqualTo(1);
-        JsonNode resolved = await(hook, body -> body.path("status").asText().equals("resolved"))
-            .orElseThrow(() -> new AssertionError("no resolved notification within " + WAIT + "; log: " + log()));
-        assertThat(resolved.get("alerts").get(0).get("status").asText()).isEqualTo("resolved");
-        assertThat(Instant.parse(resolved.get("alerts").get(0).get("endsAt").asText())).isEqualTo(resolvedAt);
-        assertThat(stats.delivered()).containsEntry("alertmanager", 2L);
-      } finally {
-        alertmanager.destroy();
-        if (!alertmanager.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-          alertmanager.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-        }
-      }
+      Instant resolvedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      sink.send("acme", List.of(new OutgoingAlert(labels, firing.annotations(), firing.startsAt(), resolvedAt, firing.generatorUrl())));
+      assertThat(sink.drain(clock.instant())).isEqualTo(1);
+      JsonNode resolved = await(hook, body -> body.path("status").asText().equals("resolved"))
+          .orElseThrow(() -> new AssertionError("no resolved notification within " + AlertmanagerProcess.WAIT + "; log: " + alertmanager.log()));
+      assertThat(resolved.get("alerts").get(0).get("status").asText()).isEqualTo("resolved");
+      assertThat(Instant.parse(resolved.get("alerts").get(0).get("endsAt").asText())).isEqualTo(resolvedAt);
+      assertThat(stats.delivered()).containsEntry("alertmanager", 2L);
     }
-  }
-
-  private String log() {
-    try {
-      return Files.readString(temp.resolve("alertmanager.log"));
-    } catch (IOException e) {
-      return "(log unreadable: " + e + ")";
-    }
-  }
-
-  private void awaitReady(int port, Process process) throws Exception {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    Instant deadline = Instant.now().plus(WAIT);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new AssertionError("alertmanager exited with " + process.exitValue() + ": " + log());
-      }
-      try {
-        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready")).timeout(Duration.ofSeconds(1)).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Not listening yet: poll again.
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("alertmanager not ready within " + WAIT + ": " + log());
   }
 }

@@ -8,7 +8,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * How the ruler evaluates and sends.
+ * How the ruler evaluates and sends: the evaluation keys of the server config's {@code ruler}
+ * section ({@link dev.tonari.rules.RulerSettings#evaluation()}).
  *
  * @param evaluationInterval {@code ruler.evaluation_interval}: the interval of groups that set
  *     none (Prometheus' {@code evaluation_interval}, default 1m)
@@ -28,7 +29,7 @@ import java.util.TreeMap;
  * @param sharedScanBytes the most line bytes one evaluation cycle of a tenant may hold to share
  *     a stream selector's scan between rules; a scan that would exceed it is read per rule instead
  */
-public record RulerSettings(Duration evaluationInterval, Duration resendDelay, String externalUrl, Map<String, String> externalLabels,
+public record EvaluationSettings(Duration evaluationInterval, Duration resendDelay, String externalUrl, Map<String, String> externalLabels,
     Optional<String> grafanaDatasourceUid, Duration outageTolerance, Duration syncInterval, long sharedScanBytes) {
   public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofMinutes(1);
   public static final Duration DEFAULT_RESEND_DELAY = Duration.ofMinutes(1);
@@ -36,7 +37,7 @@ public record RulerSettings(Duration evaluationInterval, Duration resendDelay, S
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(10);
   public static final long DEFAULT_SHARED_SCAN_BYTES = 256L << 20;
 
-  public RulerSettings {
+  public EvaluationSettings {
     Objects.requireNonNull(externalUrl, "externalUrl");
     Objects.requireNonNull(grafanaDatasourceUid, "grafanaDatasourceUid");
     requirePositive("evaluation_interval", evaluationInterval);
@@ -53,25 +54,39 @@ public record RulerSettings(Duration evaluationInterval, Duration resendDelay, S
   }
 
   /** Prometheus' defaults, with this external URL. */
-  public static RulerSettings defaults(String externalUrl) {
-    return new RulerSettings(DEFAULT_EVALUATION_INTERVAL, DEFAULT_RESEND_DELAY, externalUrl, Map.of(), Optional.empty(), DEFAULT_OUTAGE_TOLERANCE,
+  public static EvaluationSettings defaults(String externalUrl) {
+    return new EvaluationSettings(DEFAULT_EVALUATION_INTERVAL, DEFAULT_RESEND_DELAY, externalUrl, Map.of(), Optional.empty(), DEFAULT_OUTAGE_TOLERANCE,
         DEFAULT_SYNC_INTERVAL, DEFAULT_SHARED_SCAN_BYTES);
   }
 
-  public RulerSettings withEvaluationInterval(Duration interval) {
-    return new RulerSettings(interval, resendDelay, externalUrl, externalLabels, grafanaDatasourceUid, outageTolerance, syncInterval, sharedScanBytes);
+  public EvaluationSettings withEvaluationInterval(Duration interval) {
+    return new EvaluationSettings(interval, resendDelay, externalUrl, externalLabels, grafanaDatasourceUid, outageTolerance, syncInterval, sharedScanBytes);
   }
 
-  public RulerSettings withResendDelay(Duration delay) {
-    return new RulerSettings(evaluationInterval, delay, externalUrl, externalLabels, grafanaDatasourceUid, outageTolerance, syncInterval, sharedScanBytes);
+  public EvaluationSettings withExternalUrl(String url) {
+    return new EvaluationSettings(evaluationInterval, resendDelay, url, externalLabels, grafanaDatasourceUid, outageTolerance, syncInterval, sharedScanBytes);
   }
 
-  public RulerSettings withExternalLabels(Map<String, String> labels) {
-    return new RulerSettings(evaluationInterval, resendDelay, externalUrl, labels, grafanaDatasourceUid, outageTolerance, syncInterval, sharedScanBytes);
+  public EvaluationSettings withDatasourceUid(String uid) {
+    return new EvaluationSettings(evaluationInterval, resendDelay, externalUrl, externalLabels, Optional.of(uid), outageTolerance, syncInterval,
+        sharedScanBytes);
   }
 
-  public RulerSettings withSyncInterval(Duration interval) {
-    return new RulerSettings(evaluationInterval, resendDelay, externalUrl, externalLabels, grafanaDatasourceUid, outageTolerance, interval, sharedScanBytes);
+  public EvaluationSettings withOutageTolerance(Duration tolerance) {
+    return new EvaluationSettings(evaluationInterval, resendDelay, externalUrl, externalLabels, grafanaDatasourceUid, tolerance, syncInterval,
+        sharedScanBytes);
+  }
+
+  public EvaluationSettings withResendDelay(Duration delay) {
+    return new EvaluationSettings(evaluationInterval, delay, externalUrl, externalLabels, grafanaDatasourceUid, outageTolerance, syncInterval, sharedScanBytes);
+  }
+
+  public EvaluationSettings withExternalLabels(Map<String, String> labels) {
+    return new EvaluationSettings(evaluationInterval, resendDelay, externalUrl, labels, grafanaDatasourceUid, outageTolerance, syncInterval, sharedScanBytes);
+  }
+
+  public EvaluationSettings withSyncInterval(Duration interval) {
+    return new EvaluationSettings(evaluationInterval, resendDelay, externalUrl, externalLabels, grafanaDatasourceUid, outageTolerance, interval, sharedScanBytes);
   }
 
   private static void requirePositive(String name, Duration value) {
