@@ -7,6 +7,7 @@ import dev.tonari.query.template.TemplateParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  * does not fail the rule: its value becomes {@code <error expanding template: ...>} with
  * Prometheus' wording.
  */
-final class AlertTemplates {
+public final class AlertTemplates {
   /** What Prometheus writes in front of every alert template; only its length matters here. */
   static final String PROMETHEUS_PREFIX =
       "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}";
@@ -34,6 +35,25 @@ final class AlertTemplates {
     this.dialect = TemplateDialect.goBuiltinsWith(List.of("$labels", "$externalLabels", "$externalURL", "$value"),
         PrometheusTemplateFunctions.forExternalUrl(externalUrl), PROMETHEUS_PREFIX.length());
   }
+
+  /**
+   * Why {@code text} is not a valid alert template, in Go's words (positions within the value),
+   * or empty when it is: the check of {@code tonari lint} and of the rules API, with the same
+   * dialect that evaluation uses.
+   */
+  public static Optional<String> problem(String templateName, String text) {
+    if (!text.contains("{{")) {
+      return Optional.empty();
+    }
+    try {
+      Template.parse(templateName, text, LINT.dialect);
+      return Optional.empty();
+    } catch (TemplateParseException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  private static final AlertTemplates LINT = new AlertTemplates(Map.of(), "");
 
   /** One rule's templates, parsed once: labels and annotations by name. */
   Compiled compile(String ruleName, Map<String, String> labels, Map<String, String> annotations) {

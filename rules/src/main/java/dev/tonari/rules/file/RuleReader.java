@@ -127,7 +127,7 @@ final class RuleReader {
       if (text.isEmpty()) {
         continue;
       }
-      Optional<String> problem = templateName.flatMap(name -> AlertTemplates.problem(name, text.get()));
+      Optional<String> problem = templateName.flatMap(name -> dev.tonari.rules.eval.AlertTemplates.problem(name, text.get()));
       if (problem.isPresent()) {
         run.report(value.position(), where + "." + entry.key() + ": invalid template: " + problem.get());
         continue;

@@ -32,6 +32,26 @@ class RuleLintTest {
     assertThat(result.out()).isEqualTo("ok: 1 rule file\n");
   }
 
+  /** Templates are checked with the ruler's own dialect: Prometheus' functions exist, a misspelt one does not. */
+  @Test
+  void templatesAreCheckedWithPrometheusFunctions() throws Exception {
+    String rule = """
+        groups:
+          - name: g
+            rules:
+              - alert: A
+                expr: sum(count_over_time({app="api"}[5m])) > 1
+                annotations:
+                  summary: "{{ $labels.app }}: {{ $value | %s }} lines"
+        """;
+    Path good = Files.writeString(directory.resolve("good.yaml"), rule.formatted("humanize"));
+    assertThat(run(List.of(good)).exit()).isEqualTo(RuleLint.EXIT_VALID);
+    Path bad = Files.writeString(directory.resolve("bad.yaml"), rule.formatted("humanise"));
+    Result result = run(List.of(bad));
+    assertThat(result.exit()).isEqualTo(RuleLint.EXIT_INVALID);
+    assertThat(result.out() + result.err()).contains("bad.yaml:7:").contains("function \"humanise\" not defined");
+  }
+
   @Test
   void problemsArePrintedAsFileLineColumn() throws Exception {
     Path file = Files.writeString(directory.resolve("api.yaml"), LokiExamples.ALERTING_FILE.replaceFirst("for: 10m", "fore: 10m"));
