@@ -50,23 +50,40 @@ final class DemoCommand implements Callable<Integer> {
       return 2;
     }
     ServerConfig config;
+    Terminal terminal = Terminal.detect();
+    ConsoleWebhookReceiver console = ConsoleWebhookReceiver.start(System.out, terminal);
     try {
       Path sloDir = writeDemoSlos(dataDir.resolve("slos"));
+      Path rulesDir = writeDemoRules(dataDir.resolve("rules"));
+      Path notificationsDir = writeDemoNotifications(dataDir.resolve("notifications"), console.url());
       config = ServerConfig.defaults().withListen(listen).withDataDir(dataDir).withSlo(SloSettings.defaults().withDirectory(sloDir));
+      config = config.withRuler(config.ruler().rules().withRulesDirectory(rulesDir))
+          .withAlerting(config.ruler().alerting().withNotificationsDirectory(notificationsDir));
     } catch (IllegalArgumentException e) {
+      console.close();
       System.err.println("tonari demo: " + e.getMessage());
       return 2;
     }
-    TonariServer server = TonariServer.open(config);
+    TonariServer server;
+    try {
+      server = TonariServer.open(config);
+    } catch (IOException | RuntimeException e) {
+      console.close();
+      throw e;
+    }
     GeneratorOptions options = GeneratorOptions.defaults();
     Thread pusher = Thread.ofPlatform().name("demo-pusher").daemon(true).start(() -> pushForever(server.baseUrl(), options));
-    printBanner(System.out, Terminal.detect(), server.baseUrl(), options.tenants(), config.slo().directory().orElseThrow());
+    printBanner(System.out, terminal, server.baseUrl(), options.tenants(), config.slo().directory().orElseThrow());
     ServerCommand.runUntilSignalled(() -> {
       pusher.interrupt();
       try {
         pusher.join(Duration.ofSeconds(5));
       } finally {
-        server.close();
+        try {
+          server.close();
+        } finally {
+          console.close();
+        }
       }
     });
     return 0;
@@ -92,6 +109,47 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return directory;
+  }
+
+  /** The demo's rule files, {@code <tenant>/<namespace>.yaml}, as the jar ships them in {@code demo-rules/}. */
+  static final List<String> DEMO_RULE_FILES = List.of("payments/errors.yaml", "search/errors.yaml", "platform/errors.yaml");
+
+  /** Writes the demo's rule files under {@code directory} (the server's {@code ruler.rules_dir}) and returns it. */
+  static Path writeDemoRules(Path directory) throws IOException {
+    for (String file : DEMO_RULE_FILES) {
+      copyResource("/demo-rules/" + file, directory.resolve(file));
+    }
+    return directory;
+  }
+
+  /**
+   * Writes one notification config per demo tenant, {@code <tenant>.yaml} in Alertmanager's format,
+   * whose receiver is the console webhook at {@code webhookUrl}, and returns the directory (the
+   * server's {@code ruler.notifications_dir}).
+   */
+  static Path writeDemoNotifications(Path directory, String webhookUrl) throws IOException {
+    String template;
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/demo-alerting/team.yaml")) {
+      if (in == null) {
+        throw new IOException("demo notification config demo-alerting/team.yaml is missing from the jar");
+      }
+      template = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Files.createDirectories(directory);
+    for (String tenant : GeneratorOptions.defaults().tenants()) {
+      Files.writeString(directory.resolve(tenant + ".yaml"), template.replace("${DEMO_WEBHOOK_URL}", webhookUrl));
+    }
+    return directory;
+  }
+
+  private static void copyResource(String resource, Path target) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("demo file " + resource.substring(1) + " is missing from the jar");
+      }
+      Files.createDirectories(target.getParent());
+      Files.write(target, in.readAllBytes());
+    }
   }
 
   /** One push per tenant per second, each entry stamped within the last second, through HTTP. */
@@ -144,6 +202,13 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo list --addr " + baseUrl + " --tenant " + tenant));
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo status --addr " + baseUrl + " --tenant " + tenant + " checkout-api-requests-availability"));
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo init --addr " + baseUrl + " --tenant search --service ranker --selector '{app=\"ranker\"}'"));
+    out.println();
+    out.println(terminal.paint(Terminal.BOLD, "Alerts") + " (demo rules in " + terminal.paint(Terminal.CYAN, "rules/<tenant>/errors.yaml")
+        + "; their notifications print here as [webhook console] lines):");
+    out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari rules list --addr " + baseUrl + " --tenant " + tenant));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "curl -s -H 'X-Scope-OrgID: " + tenant + "' " + baseUrl + "/prometheus/api/v1/alerts"));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari alerts history --addr " + baseUrl + " --tenant " + tenant));
+    out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari toil report --addr " + baseUrl + " --tenant " + tenant));
     out.println();
     out.println(terminal.paint(Terminal.DIM, "Grafana: add a Loki data source with URL " + baseUrl + " and header X-Scope-OrgID: " + tenant + "."));
     out.println();
