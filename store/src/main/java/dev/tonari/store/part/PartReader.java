@@ -269,6 +269,24 @@ public final class PartReader implements AutoCloseable {
         scanListener == null ? ScanListener.NONE : scanListener);
   }
 
+  /**
+   * The byte ranges {@link #open} reads, as {offset, length} pairs in ascending order: the header,
+   * every bloom filter, and the footer with the trailer. A remote store keeps these in the part's
+   * commit object, so a reader opens the part without fetching it and fetches only the blocks
+   * that queries decode.
+   */
+  public List<long[]> indexRanges() {
+    List<long[]> ranges = new ArrayList<>();
+    ranges.add(new long[] {0, PartFormat.HEADER_BYTES});
+    int blocks = streamFirstBlock[streams.size()];
+    for (int block = 0; block < blocks; block++) {
+      ranges.add(new long[] {blockOffset[block] + blockCompressedSize[block], blockBloom[block].serializedSize()});
+    }
+    long footerOffset = blocks == 0 ? PartFormat.HEADER_BYTES : blockOffset[blocks - 1] + blockCompressedSize[blocks - 1] + blockBloom[blocks - 1].serializedSize();
+    ranges.add(new long[] {footerOffset, bytes.size() - footerOffset});
+    return ranges;
+  }
+
   /** Where this reader's bytes come from. */
   PartBytes bytes() {
     return bytes;
