@@ -1272,6 +1272,11 @@ public final class DiskLogStore implements LogStore {
   }
 
   /** Keys of the published parts of a tenant, sorted (for tests and the admin API). */
+  /** The published parts of a tenant (for tests). */
+  List<PartHandle> partHandles(String tenant) {
+    return state.parts(tenant);
+  }
+
   public List<String> partKeys(String tenant) {
     return state.parts(tenant).stream().map(PartHandle::key).sorted().toList();
   }
