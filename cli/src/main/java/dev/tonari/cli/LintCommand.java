@@ -5,6 +5,7 @@ import dev.tonari.logql.LogqlParser;
 import dev.tonari.tenancy.config.Lint;
 import dev.tonari.tenancy.config.TenantConfigLoader;
 import dev.tonari.tenancy.config.TenantSettings;
+import dev.tonari.server.ServerConfigLint;
 import dev.tonari.slo.spec.SloLint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tonari lint FILE...}: validates tenants files and SLO files (Sloth {@code prometheus/v1},
+ * {@code tonari lint FILE...}: validates server config files (every key of {@code tonari server
+ * --config}, storage included), tenants files and SLO files (Sloth {@code prometheus/v1},
  * OpenSLO {@code openslo/v1}) offline, each kind together as the server loads it, printing {@code
  * FILE:LINE:COL: error: message} for every problem; exit code 0 valid, 1 invalid, 2 usage error, for
  * CI. Each file goes to the lint of its kind by its content; a directory is read as its
@@ -35,8 +37,13 @@ final class LintCommand implements Callable<Integer> {
   public Integer call() {
     List<Path> tenantFiles = new ArrayList<>();
     List<Path> sloFiles = new ArrayList<>();
+    List<Path> serverConfigs = new ArrayList<>();
     for (Path path : files) {
       try {
+        if (Files.isRegularFile(path) && ServerConfigLint.looksLikeServerConfig(Files.readString(path))) {
+          serverConfigs.add(path);
+          continue;
+        }
         classify(path, tenantFiles, sloFiles);
       } catch (IOException e) {
         System.err.println(path + ":1:1: error: cannot read: " + e.getMessage());
@@ -44,6 +51,18 @@ final class LintCommand implements Callable<Integer> {
       }
     }
     int exit = Lint.EXIT_VALID;
+    for (Path serverConfig : serverConfigs) {
+      List<String> problems = ServerConfigLint.check(serverConfig);
+      problems.forEach(System.err::println);
+      if (problems.isEmpty()) {
+        System.out.println(serverConfig + ": ok (server config)");
+      } else {
+        exit = Lint.EXIT_INVALID;
+      }
+    }
+    if (serverConfigs.size() == files.size()) {
+      return exit;
+    }
     if (!tenantFiles.isEmpty() || sloFiles.isEmpty()) {
       exit = Math.max(exit, new Lint(loader()).run(tenantFiles.isEmpty() ? files : tenantFiles, System.out, System.err));
     }

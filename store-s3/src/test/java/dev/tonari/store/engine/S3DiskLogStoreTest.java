@@ -12,7 +12,7 @@ import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
 import dev.tonari.store.object.ObjectInfo;
 import dev.tonari.store.object.s3.S3ProxyServer;
-import dev.tonari.store.object.s3.S3RequestCounters;
+import dev.tonari.store.object.ObjectRequestCounters;
 import dev.tonari.store.object.s3.S3Settings;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ class S3DiskLogStoreTest {
       }
       writer.store.flush();
       assertThat(keys(writer)).containsExactly("team/commits/00-00000000000000000001.commit", "team/parts/00-00000000000000000001.part");
-      assertThat(writer.objects.counters().requests("team", S3RequestCounters.Operation.PUT)).isEqualTo(2);
+      assertThat(writer.objects.counters().requests("team", ObjectRequestCounters.Operation.PUT)).isEqualTo(2);
     }
     try (S3Stores.S3Store fresh = S3Stores.open(settings, directory.resolve("fresh"))) {
       assertThat(S3Stores.readAll(fresh.store, "team")).isEqualTo(written);
@@ -82,7 +82,7 @@ class S3DiskLogStoreTest {
       assertThat(fresh.store.labelNames("team", 0, Long.MAX_VALUE)).containsExactly("app", "env");
       assertThat(fresh.store.labelValues("team", "app", 0, Long.MAX_VALUE)).containsExactly("api", "web");
       // Opening read the commit only; the query fetched the part's blocks by range, never the whole part.
-      assertThat(fresh.objects.counters().requests("team", S3RequestCounters.Operation.GET)).isGreaterThanOrEqualTo(2);
+      assertThat(fresh.objects.counters().requests("team", ObjectRequestCounters.Operation.GET)).isGreaterThanOrEqualTo(2);
       long partBytes = fresh.objects.list("team/parts/").get(0).size();
       assertThat(fresh.store.metrics().remoteBytesFetched()).isPositive().isLessThan(partBytes);
     }

@@ -156,14 +156,14 @@ public final class DiskLogStore implements LogStore {
   private volatile State state;
   private volatile boolean closed;
 
-  private DiskLogStore(DiskLogStoreConfig config, int scanThreads) throws IOException {
+  private DiskLogStore(DiskLogStoreConfig config, int scanThreads, boolean ownsGivenObjectStore) throws IOException {
     this.config = config;
     this.dataDirectory = config.dataDirectory();
     this.temporaryDirectory = dataDirectory.resolve("tmp");
     Files.createDirectories(temporaryDirectory);
     clearTemporaryFiles();
-    this.ownsObjectStore = config.objectStore() == null;
-    this.objectStore = ownsObjectStore ? new LocalObjectStore(dataDirectory.resolve("objects")) : config.objectStore();
+    this.ownsObjectStore = config.objectStore() == null || ownsGivenObjectStore;
+    this.objectStore = config.objectStore() == null ? new LocalObjectStore(dataDirectory.resolve("objects")) : config.objectStore();
     this.remoteOptions = config.remoteOrDefaults();
     this.readOnly = remoteOptions.readOnly();
     this.remoteParts =
@@ -231,7 +231,26 @@ public final class DiskLogStore implements LogStore {
     if (scanThreads < 0) {
       throw new IllegalArgumentException("scan threads must be zero or positive, got " + scanThreads);
     }
-    return new DiskLogStore(config, scanThreads);
+    return new DiskLogStore(config, scanThreads, false);
+  }
+
+  /**
+   * Opens the store as {@link #open(DiskLogStoreConfig)}, taking ownership of {@code
+   * config.objectStore()}: it is closed with the store, or at once when opening fails.
+   */
+  public static DiskLogStore openOwningObjectStore(DiskLogStoreConfig config) throws IOException {
+    try {
+      return new DiskLogStore(config, Runtime.getRuntime().availableProcessors(), true);
+    } catch (IOException | RuntimeException e) {
+      if (config.objectStore() != null) {
+        try {
+          config.objectStore().close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
   }
 
   public StoreMetrics metrics() {

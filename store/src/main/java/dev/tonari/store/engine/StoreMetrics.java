@@ -137,6 +137,11 @@ public final class StoreMetrics {
     return store.orphansDeleted();
   }
 
+  /** Requests and bytes of the object store per tenant (all zero for local storage). */
+  public dev.tonari.store.object.ObjectRequestCounters objectStoreRequests() {
+    return store.objectStore().counters();
+  }
+
   enum PartStatistic {
     SKIPPED_BY_BLOOM,
     SKIPPED_BY_TIME,

@@ -74,6 +74,14 @@ public interface ObjectStore extends AutoCloseable {
    */
   default void checkAccess() throws IOException {}
 
+  /**
+   * Requests and bytes sent to the store per tenant, for /metrics and the cost report; a local
+   * store counts nothing (its requests cost no money) and returns empty counters.
+   */
+  default ObjectRequestCounters counters() {
+    return ObjectRequestCounters.EMPTY;
+  }
+
   /** Objects whose key starts with the prefix (plain string prefix, not only whole segments), sorted by key. */
   List<ObjectInfo> list(String prefix) throws IOException;
 

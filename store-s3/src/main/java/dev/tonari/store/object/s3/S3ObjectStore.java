@@ -2,8 +2,9 @@ package dev.tonari.store.object.s3;
 
 import dev.tonari.store.object.ObjectInfo;
 import dev.tonari.store.object.ObjectKeys;
+import dev.tonari.store.object.ObjectRequestCounters;
 import dev.tonari.store.object.ObjectStore;
-import dev.tonari.store.object.s3.S3RequestCounters.Operation;
+import dev.tonari.store.object.ObjectRequestCounters.Operation;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -68,13 +69,13 @@ public final class S3ObjectStore implements ObjectStore {
   /** S3's list page size, the most it returns per request. */
   private static final int LIST_PAGE = 1000;
   /** How long an access check's result is reused, so a polled /ready costs one request per interval. */
-  private static final Duration ACCESS_CHECK_REUSE = Duration.ofSeconds(5);
+  private static final Duration ACCESS_CHECK_REUSE = Duration.ofSeconds(2);
 
   private final S3Client client;
   private final String bucket;
   private final String prefix;
   private final String location;
-  private final S3RequestCounters counters = new S3RequestCounters();
+  private final ObjectRequestCounters counters = new ObjectRequestCounters();
   private final Object accessLock = new Object();
   private long accessCheckedAtNanos;
   private IOException accessProblem;
@@ -147,7 +148,8 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /** Requests and bytes per tenant so far. */
-  public S3RequestCounters counters() {
+  @Override
+  public ObjectRequestCounters counters() {
     return counters;
   }
 
@@ -179,7 +181,7 @@ public final class S3ObjectStore implements ObjectStore {
       }
       IOException problem = null;
       try {
-        call(Operation.HEAD, S3RequestCounters.NO_TENANT, "", () -> client.headBucket(HeadBucketRequest.builder().bucket(bucket).build()));
+        call(Operation.HEAD, ObjectRequestCounters.NO_TENANT, "", () -> client.headBucket(HeadBucketRequest.builder().bucket(bucket).build()));
       } catch (IOException e) {
         problem = e;
       }
@@ -196,7 +198,7 @@ public final class S3ObjectStore implements ObjectStore {
   public void put(String key, Path file) throws IOException {
     String objectKey = objectKey(key);
     long size = Files.size(file);
-    call(Operation.PUT, S3RequestCounters.tenantOf(key), key, size, 0,
+    call(Operation.PUT, ObjectRequestCounters.tenantOf(key), key, size, 0,
         () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(objectKey).contentLength(size).build(), RequestBody.fromFile(file)));
   }
 
@@ -204,7 +206,7 @@ public final class S3ObjectStore implements ObjectStore {
   public void put(String key, byte[] data) throws IOException {
     String objectKey = objectKey(key);
     byte[] copy = data.clone();
-    call(Operation.PUT, S3RequestCounters.tenantOf(key), key, copy.length, 0,
+    call(Operation.PUT, ObjectRequestCounters.tenantOf(key), key, copy.length, 0,
         () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(objectKey).build(), RequestBody.fromBytes(copy)));
   }
 
@@ -213,7 +215,7 @@ public final class S3ObjectStore implements ObjectStore {
     String objectKey = objectKey(key);
     byte[] copy = data.clone();
     try {
-      call(Operation.PUT, S3RequestCounters.tenantOf(key), key, copy.length, 0,
+      call(Operation.PUT, ObjectRequestCounters.tenantOf(key), key, copy.length, 0,
           () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(objectKey).ifNoneMatch("*").build(), RequestBody.fromBytes(copy)));
       return true;
     } catch (S3RequestException e) {
@@ -229,7 +231,7 @@ public final class S3ObjectStore implements ObjectStore {
   public ByteBuffer get(String key) throws IOException {
     String objectKey = objectKey(key);
     ResponseBytes<GetObjectResponse> bytes =
-        call(Operation.GET, S3RequestCounters.tenantOf(key), key, () -> client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(objectKey).build()));
+        call(Operation.GET, ObjectRequestCounters.tenantOf(key), key, () -> client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(objectKey).build()));
     return ByteBuffer.wrap(bytes.asByteArrayUnsafe()).asReadOnlyBuffer();
   }
 
@@ -247,7 +249,7 @@ public final class S3ObjectStore implements ObjectStore {
     String range = "bytes=" + offset + "-" + (offset + length - 1);
     ResponseBytes<GetObjectResponse> bytes;
     try {
-      bytes = call(Operation.GET, S3RequestCounters.tenantOf(key), key,
+      bytes = call(Operation.GET, ObjectRequestCounters.tenantOf(key), key,
           () -> client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(objectKey).range(range).build()));
     } catch (S3RequestException e) {
       if (e.status == 416) {
@@ -265,7 +267,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private void headObject(String key, String objectKey) throws IOException {
-    call(Operation.HEAD, S3RequestCounters.tenantOf(key), key, () -> client.headObject(HeadObjectRequest.builder().bucket(bucket).key(objectKey).build()));
+    call(Operation.HEAD, ObjectRequestCounters.tenantOf(key), key, () -> client.headObject(HeadObjectRequest.builder().bucket(bucket).key(objectKey).build()));
   }
 
   @Override
@@ -274,7 +276,7 @@ public final class S3ObjectStore implements ObjectStore {
     if (keyPrefix.indexOf('\\') >= 0 || keyPrefix.startsWith("/")) {
       throw new IllegalArgumentException("object key prefix must be relative with '/' separators: " + keyPrefix);
     }
-    String tenant = keyPrefix.indexOf('/') > 0 ? S3RequestCounters.tenantOf(keyPrefix) : S3RequestCounters.NO_TENANT;
+    String tenant = keyPrefix.indexOf('/') > 0 ? ObjectRequestCounters.tenantOf(keyPrefix) : ObjectRequestCounters.NO_TENANT;
     List<ObjectInfo> result = new ArrayList<>();
     String continuation = null;
     do {
@@ -309,7 +311,7 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (NoSuchFileException e) {
       return false;
     }
-    call(Operation.DELETE, S3RequestCounters.tenantOf(key), key, () -> client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(objectKey).build()));
+    call(Operation.DELETE, ObjectRequestCounters.tenantOf(key), key, () -> client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(objectKey).build()));
     return true;
   }
 

@@ -1,4 +1,4 @@
-package dev.tonari.store.object.s3;
+package dev.tonari.store.object;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -6,14 +6,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Requests and bytes an {@link S3ObjectStore} sent, per tenant and operation: what S3 bills.
+ * Requests and bytes a remote {@link ObjectStore} sent, per tenant and operation: what S3 bills
+ * (PUT, GET, LIST, DELETE and HEAD are priced per request, bytes out of the region per GB).
  * The tenant is the key's first segment ({@code <tenant>/parts/...}, {@code
  * quarantine/<tenant>/...} counts for the tenant too); requests that belong to no tenant (a
  * listing of the whole store, the access check) count for {@link #NO_TENANT}. A call counts once
  * however often the SDK retried it: retries are rare, and the point is what the tenant's data
  * costs, not the network's mood.
  */
-public final class S3RequestCounters {
+public final class ObjectRequestCounters {
+  /** Counters that stay zero, for stores that count nothing. */
+  public static final ObjectRequestCounters EMPTY = new ObjectRequestCounters();
+
   /** The tenant of requests that concern the whole store. */
   public static final String NO_TENANT = "";
 
@@ -50,7 +54,8 @@ public final class S3RequestCounters {
     return slash <= 0 ? NO_TENANT : rest.substring(0, slash);
   }
 
-  void count(String tenant, Operation operation, long uploaded, long downloaded) {
+  /** Counts one request of the tenant, with the bytes it sent and received. */
+  public void count(String tenant, Operation operation, long uploaded, long downloaded) {
     TenantCounters counters = byTenant.computeIfAbsent(tenant, t -> new TenantCounters());
     counters.requests[operation.ordinal()].increment();
     if (uploaded > 0) {
@@ -105,6 +110,31 @@ public final class S3RequestCounters {
       sum += counters.bytesUploaded.sum();
     }
     return sum;
+  }
+
+  /** Requests of one kind per tenant, for /metrics. */
+  public Map<String, Long> requestsByTenant(Operation operation) {
+    Map<String, Long> result = new TreeMap<>();
+    for (String tenant : tenants()) {
+      result.put(tenant, requests(tenant, operation));
+    }
+    return result;
+  }
+
+  public Map<String, Long> bytesUploadedByTenant() {
+    Map<String, Long> result = new TreeMap<>();
+    for (String tenant : tenants()) {
+      result.put(tenant, bytesUploaded(tenant));
+    }
+    return result;
+  }
+
+  public Map<String, Long> bytesDownloadedByTenant() {
+    Map<String, Long> result = new TreeMap<>();
+    for (String tenant : tenants()) {
+      result.put(tenant, bytesDownloaded(tenant));
+    }
+    return result;
   }
 
   /** Requests per operation of one tenant, for reports. */
