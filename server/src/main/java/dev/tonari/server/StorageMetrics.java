@@ -37,6 +37,19 @@ final class StorageMetrics {
     metrics.registerCounter("tonari_orphan_parts_deleted", "Uploaded parts that no commit named, deleted by the sweeper.", store::orphanPartsDeleted);
   }
 
+  /**
+   * Meters each object-store request for the tenant whose data it concerns, priced as S3 prices
+   * it: PUT and LIST as writes, GET and HEAD as reads, DELETE free; store-wide requests belong to
+   * no tenant and are not billed to one.
+   */
+  static void meterRequests(StoreMetrics store, dev.tonari.tenancy.usage.UsageMeter meter) {
+    store.objectStoreRequests().listen((tenant, operation) -> {
+      if (!tenant.equals(ObjectRequestCounters.NO_TENANT) && operation != ObjectRequestCounters.Operation.DELETE) {
+        meter.recordObjectRequest(tenant, operation == ObjectRequestCounters.Operation.PUT || operation == ObjectRequestCounters.Operation.LIST);
+      }
+    });
+  }
+
   static Map<List<String>, Double> requests(ObjectRequestCounters counters) {
     Map<List<String>, Double> values = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
     for (String tenant : counters.tenants()) {

@@ -71,6 +71,7 @@ public final class TonariServer implements AutoCloseable {
       throw e;
     }
     tenancy.attachStoredBytes(store.metrics()::partBytesByTenant);
+    StorageMetrics.meterRequests(store.metrics(), tenancy.meter);
     return start(config, store, metrics -> registerStoreMetrics(metrics, store.metrics()), Clock.systemUTC(), tenancy);
   }
 

@@ -42,7 +42,22 @@ public final class ObjectRequestCounters {
     }
   }
 
+  /** Told of every request as it is counted (usage metering). */
+  @FunctionalInterface
+  public interface Listener {
+    void requested(String tenant, Operation operation);
+  }
+
   private final ConcurrentHashMap<String, TenantCounters> byTenant = new ConcurrentHashMap<>();
+  private volatile Listener listener;
+
+  /** Sets the one listener (replacing any); it runs on the requesting thread and must be quick. */
+  public void listen(Listener newListener) {
+    if (this == EMPTY) {
+      return;
+    }
+    this.listener = newListener;
+  }
 
   /** The tenant an object key is billed to. */
   public static String tenantOf(String key) {
@@ -63,6 +78,10 @@ public final class ObjectRequestCounters {
     }
     if (downloaded > 0) {
       counters.bytesDownloaded.add(downloaded);
+    }
+    Listener current = listener;
+    if (current != null) {
+      current.requested(tenant, operation);
     }
   }
 
