@@ -71,6 +71,8 @@ public final class RangeCache implements AutoCloseable {
   private static final String SUFFIX = ".range";
   /** Fetches in the background at once; S3 serves many in parallel, a small machine's network fewer. */
   public static final int MAX_PARALLEL_FETCHES = 16;
+  /** Mapped payloads kept for hot entries. */
+  static final int MAX_MAPPED_ENTRIES = 4096;
 
   /** Fetches a range from the remote store. */
   @FunctionalInterface
@@ -84,6 +86,18 @@ public final class RangeCache implements AutoCloseable {
   /** File name to its size on disk, in access order; guarded by itself. */
   private final LinkedHashMap<String, Long> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
+  /**
+   * Payloads of recently hit entries, mapped and checked once: a hot block is then served without
+   * opening, mapping and checking its file again. Bounded by count, since every mapping is a
+   * kernel memory area (Linux allows 65,530 per process by default).
+   */
+  private final LinkedHashMap<String, ByteBuffer> mapped =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ByteBuffer> eldest) {
+          return size() > MAX_MAPPED_ENTRIES;
+        }
+      };
   private final ConcurrentHashMap<String, CompletableFuture<ByteBuffer>> inFlight = new ConcurrentHashMap<>();
   private final ExecutorService prefetchers = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore fetchPermits = new Semaphore(MAX_PARALLEL_FETCHES);
@@ -144,10 +158,27 @@ public final class RangeCache implements AutoCloseable {
    */
   public ByteBuffer get(String key, long offset, int length) throws IOException {
     String name = fileName(key, offset, length);
+    ByteBuffer hot;
+    synchronized (entries) {
+      hot = mapped.get(name);
+      if (hot != null) {
+        // Keep the entry's place in the byte LRU current too.
+        entries.get(name);
+      }
+    }
+    if (hot != null) {
+      hits.increment();
+      return hot.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
     ByteBuffer cached = readEntry(name, key, offset, length);
     if (cached != null) {
       hits.increment();
-      return cached;
+      synchronized (entries) {
+        if (entries.containsKey(name)) {
+          mapped.put(name, cached);
+        }
+      }
+      return cached.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
     CompletableFuture<ByteBuffer> mine = new CompletableFuture<>();
     CompletableFuture<ByteBuffer> running = inFlight.putIfAbsent(name, mine);
@@ -329,6 +360,7 @@ public final class RangeCache implements AutoCloseable {
 
   private void forget(String name) {
     synchronized (entries) {
+      mapped.remove(name);
       Long size = entries.remove(name);
       if (size != null) {
         bytes -= size;
@@ -343,6 +375,7 @@ public final class RangeCache implements AutoCloseable {
       while (bytes > maxBytes && oldestFirst.hasNext()) {
         Map.Entry<String, Long> oldest = oldestFirst.next();
         bytes -= oldest.getValue();
+        mapped.remove(oldest.getKey());
         victims.add(oldest.getKey());
         oldestFirst.remove();
       }
