@@ -25,6 +25,12 @@ class S3ObjectStoreContractTest extends ObjectStoreContractTest {
     return false;
   }
 
+  /** s3proxy's filesystem backend may serve a read racing a replacement from neither version (S3 does not). */
+  @Override
+  protected boolean replacementsAreAtomicForConcurrentReaders() {
+    return false;
+  }
+
   @Override
   protected ObjectStore createStore() throws Exception {
     return S3ObjectStore.open(server.settings(server.createBucket(), "tonari/contract"));
