@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public final class ServerConfigLint {
   /** Top-level keys only a server config has (tenants files have defaults, tenants, routing, pricing). */
   private static final Set<String> SERVER_KEYS = Set.of("server", "storage", "auth", "slo", "retention", "limits");
-  private static final Pattern LOCATION_PREFIX = Pattern.compile("^.*? line (\\d+) column (\\d+)(?: key '[^']*')?: ");
+  private static final Pattern LOCATION_PREFIX = Pattern.compile("^.*? line (\\d+) column (\\d+)(?: key '([^']*)')?: ");
   private static final Pattern DOTTED_KEY = Pattern.compile("\\b([a-z_]+(?:\\.[a-z_0-9]+)+)\\b");
 
   private ServerConfigLint() {}
@@ -62,7 +62,7 @@ public final class ServerConfigLint {
       String message = e.getMessage();
       Matcher prefix = LOCATION_PREFIX.matcher(message);
       if (prefix.find()) {
-        message = message.substring(prefix.end());
+        message = (prefix.group(3) != null ? prefix.group(3) + ": " : "") + message.substring(prefix.end());
       } else if (message.startsWith(file + ": ")) {
         message = message.substring(file.toString().length() + 2);
       }
