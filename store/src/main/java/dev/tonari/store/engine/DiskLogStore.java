@@ -91,6 +91,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Maintenance</b> (a background thread, or {@link #maintain()}): flush when the head is too
  * big or too old, merge by {@link MergePolicy}, delete parts past retention.
+ *
+ * <p><b>Remote object stores</b> ({@link ObjectStore#isRemote()}, S3): a part becomes visible
+ * through a commit object that also holds its index, blocks are fetched by range into a local
+ * cache, orphans of failed commits are swept, and a store may be read-only (a follower of another
+ * server's bucket) or acknowledge pushes only after upload ({@link RemoteStorageOptions}); see
+ * {@link RemoteParts}. The WAL stays local either way, and its segments are deleted only after
+ * the parts covering them are committed.
  */
 public final class DiskLogStore implements LogStore {
   private static final Logger log = LoggerFactory.getLogger(DiskLogStore.class);

@@ -123,6 +123,9 @@ record PartCommit(String partKey, long partSize, long[] offsets, ByteBuffer[] ra
       in.get(key);
       String partKey = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key)).toString();
       long partSize = in.getLong();
+      if (partSize < 0 || partSize > Integer.MAX_VALUE) {
+        throw new CorruptPartException(name, "part size " + partSize + " is outside 0..2 GiB");
+      }
       int count = in.getInt();
       if (count < 0 || count > in.remaining() / 12) {
         throw new CorruptPartException(name, "range count " + count + " is more than the commit can hold");
@@ -133,7 +136,7 @@ record PartCommit(String partKey, long partSize, long[] offsets, ByteBuffer[] ra
       for (int i = 0; i < count; i++) {
         long offset = in.getLong();
         int length = in.getInt();
-        if (offset < end || length < 0 || length > in.remaining() - 4 || offset + length > partSize) {
+        if (offset < end || offset > partSize || length < 0 || length > in.remaining() - 4 || offset + length > partSize) {
           throw new CorruptPartException(name, "range " + i + " [" + offset + "+" + length + "] is out of order or outside the part");
         }
         offsets[i] = offset;
