@@ -36,7 +36,16 @@ final class ServerCommand implements Callable<Integer> {
       System.err.println("tonari server: " + e.getMessage());
       return 2;
     }
-    runUntilSignalled(TonariServer.open(serverConfig));
+    TonariServer server;
+    try {
+      server = TonariServer.open(serverConfig);
+    } catch (java.io.IOException e) {
+      // A bucket that is gone or refuses the credentials, an unreadable data directory: the
+      // message says which; the WAL is untouched, so fixing the cause and starting again loses nothing.
+      System.err.println("tonari server: cannot start: " + e.getMessage());
+      return 1;
+    }
+    runUntilSignalled(server);
     return 0;
   }
 

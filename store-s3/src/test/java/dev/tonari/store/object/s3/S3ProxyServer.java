@@ -62,6 +62,26 @@ public final class S3ProxyServer implements AutoCloseable {
     return new S3ProxyServer(directory, context, proxy, URI.create("http://127.0.0.1:" + proxy.getPort()));
   }
 
+  /**
+   * Runs s3proxy on its own for manual tries ({@code java -cp <test classpath>
+   * dev.tonari.store.object.s3.S3ProxyServer BUCKET}): creates the bucket, prints the endpoint and
+   * the credentials, and serves until the process is stopped.
+   */
+  public static void main(String[] args) throws Exception {
+    S3ProxyServer server = start();
+    String bucket = args.length > 0 ? args[0] : "tonari";
+    server.context.getBlobStore().createContainerInLocation(null, bucket);
+    System.out.println("s3proxy on " + server.endpoint() + " bucket " + bucket + " AWS_ACCESS_KEY_ID=" + ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + SECRET_KEY);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (Exception e) {
+        e.printStackTrace();
+      }
+    }));
+    Thread.currentThread().join();
+  }
+
   public URI endpoint() {
     return endpoint;
   }
