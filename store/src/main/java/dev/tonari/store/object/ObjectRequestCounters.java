@@ -71,6 +71,10 @@ public final class ObjectRequestCounters {
 
   /** Counts one request of the tenant, with the bytes it sent and received. */
   public void count(String tenant, Operation operation, long uploaded, long downloaded) {
+    if (this == EMPTY) {
+      // Shared by every store that counts nothing: it must stay zero.
+      return;
+    }
     TenantCounters counters = byTenant.computeIfAbsent(tenant, t -> new TenantCounters());
     counters.requests[operation.ordinal()].increment();
     if (uploaded > 0) {
