@@ -6,6 +6,7 @@ import dev.tonari.rules.file.RuleLint;
 import dev.tonari.tenancy.config.Lint;
 import dev.tonari.tenancy.config.TenantConfigLoader;
 import dev.tonari.tenancy.config.TenantSettings;
+import dev.tonari.server.ServerConfigLint;
 import dev.tonari.slo.spec.SloLint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tonari lint FILE...}: validates tenants files, SLO files (Sloth {@code prometheus/v1},
- * OpenSLO {@code openslo/v1}) and rule files (Prometheus {@code groups:} with LogQL expressions) offline, each kind together as the server loads it, printing {@code
+ * {@code tonari lint FILE...}: validates server config files (every key of {@code tonari server
+ * --config}, storage included), tenants files, SLO files (Sloth {@code prometheus/v1}, OpenSLO
+ * {@code openslo/v1}) and rule files (Prometheus {@code groups:} with LogQL expressions) offline,
+ * each kind together as the server loads it, printing {@code
  * FILE:LINE:COL: error: message} for every problem; exit code 0 valid, 1 invalid, 2 usage error, for
  * CI. Each file goes to the lint of its kind by its content; a directory is read as its
  * {@code *.yaml}/{@code *.yml} files and, for an SLO or rules directory, its tenants' subdirectories. Queries
@@ -37,8 +40,13 @@ final class LintCommand implements Callable<Integer> {
     List<Path> tenantFiles = new ArrayList<>();
     List<Path> sloFiles = new ArrayList<>();
     List<Path> ruleFiles = new ArrayList<>();
+    List<Path> serverConfigs = new ArrayList<>();
     for (Path path : files) {
       try {
+        if (Files.isRegularFile(path) && ServerConfigLint.looksLikeServerConfig(Files.readString(path))) {
+          serverConfigs.add(path);
+          continue;
+        }
         classify(path, tenantFiles, sloFiles, ruleFiles);
       } catch (IOException e) {
         System.err.println(path + ":1:1: error: cannot read: " + e.getMessage());
@@ -46,6 +54,18 @@ final class LintCommand implements Callable<Integer> {
       }
     }
     int exit = Lint.EXIT_VALID;
+    for (Path serverConfig : serverConfigs) {
+      List<String> problems = ServerConfigLint.check(serverConfig);
+      problems.forEach(System.err::println);
+      if (problems.isEmpty()) {
+        System.out.println(serverConfig + ": ok (server config)");
+      } else {
+        exit = Lint.EXIT_INVALID;
+      }
+    }
+    if (serverConfigs.size() == files.size()) {
+      return exit;
+    }
     if (!tenantFiles.isEmpty() || (sloFiles.isEmpty() && ruleFiles.isEmpty())) {
       exit = Math.max(exit, new Lint(loader()).run(tenantFiles.isEmpty() ? files : tenantFiles, System.out, System.err));
     }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * {@code tonari server}: runs a node until SIGTERM or SIGINT, then stops taking requests and
  * closes the store, which flushes the head to parts (so a restart does not replay a full WAL).
  */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the Tonari server (Loki API on embedded local storage).")
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the Tonari server (Loki API on local storage or an S3 bucket).")
 final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (see docs/configuration.md); flags win over it.")
   Path config;
@@ -23,27 +23,48 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory of the WAL and parts (default: ./data unless set in the config file).")
   Path dataDir;
 
+  @Option(names = "--storage", paramLabel = "s3://BUCKET/PREFIX",
+      description = "Keep parts in this S3 bucket under this prefix (sets storage.type: s3, storage.s3.bucket and prefix); the WAL stays in --data-dir.")
+  String storage;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig serverConfig;
     try {
-      serverConfig = resolve(config, listen, dataDir);
+      serverConfig = resolve(config, listen, dataDir, storage);
     } catch (ServerConfig.ConfigException | IllegalArgumentException e) {
       System.err.println("tonari server: " + e.getMessage());
       return 2;
     }
-    runUntilSignalled(TonariServer.open(serverConfig));
+    TonariServer server;
+    try {
+      server = TonariServer.open(serverConfig);
+    } catch (java.io.IOException e) {
+      // A bucket that is gone or refuses the credentials, an unreadable data directory: the
+      // message says which; the WAL is untouched, so fixing the cause and starting again loses nothing.
+      System.err.println("tonari server: cannot start: " + e.getMessage());
+      return 1;
+    }
+    runUntilSignalled(server);
     return 0;
   }
 
   /** The config file (or defaults) with the flags applied on top. */
   static ServerConfig resolve(Path file, String listen, Path dataDir) throws ServerConfig.ConfigException {
+    return resolve(file, listen, dataDir, null);
+  }
+
+  /** As {@link #resolve(Path, String, Path)}, with the {@code --storage s3://bucket/prefix} shorthand on top. */
+  static ServerConfig resolve(Path file, String listen, Path dataDir, String storage) throws ServerConfig.ConfigException {
     ServerConfig resolved = file == null ? ServerConfig.defaults() : ServerConfig.load(file);
     if (listen != null) {
       resolved = resolved.withListen(listen);
     }
     if (dataDir != null) {
       resolved = resolved.withDataDir(dataDir);
+    }
+    if (storage != null) {
+      resolved = resolved.withStorageSettings(resolved.storage().withLocation(storage));
     }
     return resolved;
   }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     versionProvider = TonariCommand.Version.class,
     description = "A log platform that speaks Loki's API over its own columnar storage.",
     subcommands = {ServerCommand.class, DemoCommand.class, QueryCommand.class, PushCommand.class, LintCommand.class, TokenCommand.class,
-        UsageCommand.class, SloCommand.class, RulesCommand.class, AlertsCommand.class, ToilCommand.class})
+        UsageCommand.class, SloCommand.class, RulesCommand.class, AlertsCommand.class, ToilCommand.class, StorageCommand.class})
 public final class TonariCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

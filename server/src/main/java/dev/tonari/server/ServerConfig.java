@@ -61,6 +61,7 @@ import java.util.TreeSet;
  *     source address may send per minute before it gets 429
  * @param slo the {@code slo} section: SLO files, policy threshold, default Prometheus
  * @param ruler the {@code ruler} section: rule files and API, evaluation, delivery (Alertmanager, notifications, remote write)
+ * @param storage {@code storage.type} and {@code storage.s3}: local parts or an S3 bucket
  */
 public record ServerConfig(
     String listenHost,
@@ -76,7 +77,8 @@ public record ServerConfig(
     Duration tenantsReloadInterval,
     int authFailedAttemptsPerMinute,
     SloSettings slo,
-    RulerConfig ruler) {
+    RulerConfig ruler,
+    StorageSettings storage) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -97,6 +99,9 @@ public record ServerConfig(
     if (authFailedAttemptsPerMinute <= 0) {
       throw new IllegalArgumentException("auth.failed_attempts_per_minute must be positive, got " + authFailedAttemptsPerMinute);
     }
+    if (storage == null) {
+      storage = StorageSettings.local();
+    }
     if (tenantsReloadInterval.isNegative() || tenantsReloadInterval.isZero()) {
       throw new IllegalArgumentException("tenants.reload_interval must be positive, got " + tenantsReloadInterval);
     }
@@ -106,7 +111,7 @@ public record ServerConfig(
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
     return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
         DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE,
-        SloSettings.defaults(), RulerConfig.defaults());
+        SloSettings.defaults(), RulerConfig.defaults(), StorageSettings.local());
   }
 
   /**
@@ -132,47 +137,47 @@ public record ServerConfig(
   public ServerConfig withListen(String hostPort) {
     HostPort listen = HostPort.parse(hostPort);
     return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
   }
 
   public ServerConfig withDataDir(Path directory) {
     return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
   }
 
   public ServerConfig withTenantLimits(TenantLimits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, newLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
   }
 
   public ServerConfig withRetention(Duration period) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, period, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
   }
 
   public ServerConfig withStorage(long newFlushSizeBytes, Duration newFlushAge) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, newFlushSizeBytes, newFlushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
   }
 
   public ServerConfig withFailedAttemptsPerMinute(int attempts) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler);
+        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler, storage);
   }
 
   public ServerConfig withAuthEnabled(boolean enabled) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, enabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
   }
 
   public ServerConfig withSlo(SloSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler, storage);
   }
 
   public ServerConfig withRuler(RulerSettings settings) {
@@ -185,12 +190,17 @@ public record ServerConfig(
 
   public ServerConfig withRuler(RulerConfig settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings, storage);
+  }
+
+  public ServerConfig withStorageSettings(StorageSettings settings) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, settings);
   }
 
   public ServerConfig withTenantsFiles(List<Path> files, Duration reloadInterval) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler);
+        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
   }
 
   /**
@@ -319,6 +329,7 @@ public record ServerConfig(
         config = config.withStorage(
             storage.flushSize != null ? storage.flushSize : config.flushSizeBytes,
             storage.flushAge != null ? storage.flushAge : config.flushAge);
+        config = config.withStorageSettings(storage.settings());
       }
       if (limits != null) {
         config = config.withLimits(limits.apply(config.limits)).withTenantLimits(limits.applyTenantLimits(config.tenantLimits));
@@ -684,6 +695,31 @@ public record ServerConfig(
 
   static final class StorageSection {
     @JsonProperty("data_dir") String dataDir;
+    @JsonProperty("type") String type;
+    @JsonProperty("s3") S3Section s3;
+
+    /** {@code type} and {@code s3}; an s3 section without {@code type: s3} is an error, not ignored. */
+    StorageSettings settings() {
+      String kind = type == null ? "local" : type;
+      switch (kind) {
+        case "local" -> {
+          if (s3 != null) {
+            throw new IllegalArgumentException("storage.s3 is set but storage.type is local; set storage.type: s3");
+          }
+          return StorageSettings.local();
+        }
+        case "s3" -> {
+          if (s3 == null) {
+            throw new IllegalArgumentException("storage.s3.bucket must be set when storage.type is s3");
+          }
+          return new StorageSettings(StorageSettings.Type.S3, new StorageSettings.S3(s3.bucket, s3.prefix, s3.region, s3.endpoint,
+              s3.forcePathStyle, s3.cacheDir == null ? null : Path.of(s3.cacheDir),
+              s3.cacheSize == null ? StorageSettings.DEFAULT_CACHE_SIZE : s3.cacheSize,
+              s3.ackAfterUpload != null && s3.ackAfterUpload, s3.readOnly != null && s3.readOnly));
+        }
+        default -> throw new IllegalArgumentException("storage.type must be local or s3, got '" + kind + "'");
+      }
+    }
 
     @JsonProperty("flush_size")
     @JsonDeserialize(using = SizeDeserializer.class)
@@ -692,6 +728,22 @@ public record ServerConfig(
     @JsonProperty("flush_age")
     @JsonDeserialize(using = DurationDeserializer.class)
     Duration flushAge;
+  }
+
+  static final class S3Section {
+    @JsonProperty("bucket") String bucket;
+    @JsonProperty("prefix") String prefix;
+    @JsonProperty("region") String region;
+    @JsonProperty("endpoint") String endpoint;
+    @JsonProperty("force_path_style") Boolean forcePathStyle;
+    @JsonProperty("cache_dir") String cacheDir;
+
+    @JsonProperty("cache_size")
+    @JsonDeserialize(using = SizeDeserializer.class)
+    Long cacheSize;
+
+    @JsonProperty("ack_after_upload") Boolean ackAfterUpload;
+    @JsonProperty("read_only") Boolean readOnly;
   }
 
   static final class RetentionSection {

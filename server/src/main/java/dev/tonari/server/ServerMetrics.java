@@ -105,7 +105,10 @@ public final class ServerMetrics {
         .callback(callback -> values.get().forEach((labels, value) -> callback.call(value, labels.toArray(new String[0])))).register(registry);
   }
 
-  /** A counter with several labels read at scrape time, as {@link #registerLabelledGauge}. */
+  /**
+   * A counter with several labels read at scrape time (S3 requests per tenant and operation):
+   * {@code values} maps each series' label values (in {@code labelNames} order) to its value.
+   */
   public void registerLabelledCounter(String name, String help, List<String> labelNames, Supplier<Map<List<String>, Double>> values) {
     CounterWithCallback.builder().name(name).help(help).labelNames(labelNames.toArray(new String[0]))
         .callback(callback -> values.get().forEach((labels, value) -> callback.call(value, labels.toArray(new String[0])))).register(registry);

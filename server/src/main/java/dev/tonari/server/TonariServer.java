@@ -78,12 +78,13 @@ public final class TonariServer implements AutoCloseable {
           .withFlushAge(config.flushAge())
           .withRetention(config.retentionPeriod(), null)
           .withRetentionPolicies(tenancy::retentionPolicyFor);
-      store = DiskLogStore.open(storeConfig);
+      store = StorageFactory.open(config.storage(), storeConfig);
     } catch (IOException | RuntimeException e) {
       closeAfterFailedStart(tenancy, e);
       throw e;
     }
     tenancy.attachStoredBytes(store.metrics()::partBytesByTenant);
+    StorageMetrics.meterRequests(store.metrics(), tenancy.meter);
     return start(config, store, metrics -> registerStoreMetrics(metrics, store.metrics()), Clock.systemUTC(), tenancy);
   }
 
@@ -107,6 +108,7 @@ public final class TonariServer implements AutoCloseable {
     metrics.registerCounter("tonari_blocks_skipped_by_bloom", "Blocks skipped because their bloom filter excluded a |= literal.", store::blocksSkippedByBloom);
     metrics.registerCounter("tonari_blocks_skipped_by_time", "Blocks skipped because of their time range.", store::blocksSkippedByTime);
     metrics.registerCounter("tonari_blocks_read", "Blocks decoded by queries.", store::blocksRead);
+    StorageMetrics.register(metrics, store);
   }
 
   /**
@@ -219,7 +221,7 @@ public final class TonariServer implements AutoCloseable {
           ctx.contentType("application/json; charset=utf-8");
           LokiJson.writeBuildInfo(ctx.outputStream(), VERSION);
         });
-        routes.get("/ready", ctx -> ctx.contentType("text/plain; charset=utf-8").result("ready\n"));
+        routes.get("/ready", ctx -> StorageReadiness.answer(ctx, store));
         routes.get("/metrics", ctx -> {
           ctx.contentType(ServerMetrics.CONTENT_TYPE);
           metrics.write(ctx.outputStream());

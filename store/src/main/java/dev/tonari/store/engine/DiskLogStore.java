@@ -91,6 +91,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Maintenance</b> (a background thread, or {@link #maintain()}): flush when the head is too
  * big or too old, merge by {@link MergePolicy}, delete parts past retention.
+ *
+ * <p><b>Remote object stores</b> ({@link ObjectStore#isRemote()}, S3): a part becomes visible
+ * through a commit object that also holds its index, blocks are fetched by range into a local
+ * cache, orphans of failed commits are swept, and a store may be read-only (a follower of another
+ * server's bucket) or acknowledge pushes only after upload ({@link RemoteStorageOptions}); see
+ * {@link RemoteParts}. The WAL stays local either way, and its segments are deleted only after
+ * the parts covering them are committed.
  */
 public final class DiskLogStore implements LogStore {
   private static final Logger log = LoggerFactory.getLogger(DiskLogStore.class);
@@ -147,18 +154,41 @@ public final class DiskLogStore implements LogStore {
   private final ScheduledExecutorService maintenance;
   /** Decodes and filters query blocks ahead of the consumers; null reads on the query's thread. */
   private final BlockScanPool scanPool;
+  /** Commits, catalogue and block cache of a remote object store; null for a local one. */
+  private final RemoteParts remoteParts;
+  private final RemoteStorageOptions remoteOptions;
+  private final boolean readOnly;
+  private volatile long lastOrphanSweepMillis;
+  private volatile long lastCatalogueRefreshMillis;
   private volatile State state;
   private volatile boolean closed;
 
-  private DiskLogStore(DiskLogStoreConfig config, int scanThreads) throws IOException {
+  private DiskLogStore(DiskLogStoreConfig config, int scanThreads, boolean ownsGivenObjectStore) throws IOException {
     this.config = config;
     this.dataDirectory = config.dataDirectory();
     this.temporaryDirectory = dataDirectory.resolve("tmp");
     Files.createDirectories(temporaryDirectory);
     clearTemporaryFiles();
-    this.ownsObjectStore = config.objectStore() == null;
-    this.objectStore = ownsObjectStore ? new LocalObjectStore(dataDirectory.resolve("objects")) : config.objectStore();
-    Map<String, List<PartHandle>> parts = loadParts();
+    this.ownsObjectStore = config.objectStore() == null || ownsGivenObjectStore;
+    this.objectStore = config.objectStore() == null ? new LocalObjectStore(dataDirectory.resolve("objects")) : config.objectStore();
+    this.remoteOptions = config.remoteOrDefaults();
+    this.readOnly = remoteOptions.readOnly();
+    this.remoteParts =
+        objectStore.isRemote()
+            ? new RemoteParts(objectStore, remoteOptions.cacheDirectory() != null ? remoteOptions.cacheDirectory() : dataDirectory.resolve("cache"),
+                remoteOptions.cacheBytes(), readOnly)
+            : null;
+    Map<String, List<PartHandle>> parts;
+    try {
+      parts = loadParts();
+    } catch (IOException | RuntimeException e) {
+      if (remoteParts != null) {
+        remoteParts.close();
+      }
+      throw e;
+    }
+    lastOrphanSweepMillis = config.clock().millis();
+    lastCatalogueRefreshMillis = config.clock().millis();
     long checkpoint = readCheckpoint();
     Head recovered = new Head(checkpoint);
     long[] replayed = new long[1];
@@ -208,7 +238,26 @@ public final class DiskLogStore implements LogStore {
     if (scanThreads < 0) {
       throw new IllegalArgumentException("scan threads must be zero or positive, got " + scanThreads);
     }
-    return new DiskLogStore(config, scanThreads);
+    return new DiskLogStore(config, scanThreads, false);
+  }
+
+  /**
+   * Opens the store as {@link #open(DiskLogStoreConfig)}, taking ownership of {@code
+   * config.objectStore()}: it is closed with the store, or at once when opening fails.
+   */
+  public static DiskLogStore openOwningObjectStore(DiskLogStoreConfig config) throws IOException {
+    try {
+      return new DiskLogStore(config, Runtime.getRuntime().availableProcessors(), true);
+    } catch (IOException | RuntimeException e) {
+      if (config.objectStore() != null) {
+        try {
+          config.objectStore().close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
   }
 
   public StoreMetrics metrics() {
@@ -245,6 +294,9 @@ public final class DiskLogStore implements LogStore {
       if (closed) {
         throw new IOException("store in " + dataDirectory + " is closed; append for tenant " + tenant + " refused");
       }
+      if (readOnly) {
+        throw new IOException("store on " + objectStore + " is read-only (storage.s3.read_only); append for tenant " + tenant + " refused");
+      }
       durable = wal.submit(payload);
       head = state.live();
       long now = config.clock().millis();
@@ -255,6 +307,10 @@ public final class DiskLogStore implements LogStore {
       appendLock.readLock().unlock();
     }
     WriteAheadLog.await(durable);
+    if (remoteOptions.ackAfterUpload()) {
+      awaitUploaded(head);
+      return;
+    }
     if (head.bytes() >= config.flushHeadBytes() && maintenance != null && flushRequested.compareAndSet(false, true)) {
       try {
         maintenance.execute(
@@ -267,6 +323,29 @@ public final class DiskLogStore implements LogStore {
         flushRequested.set(false);
       }
     }
+  }
+
+  /**
+   * Flushes until the head that took an append is in committed parts: what {@code
+   * ack_after_upload} waits for. Concurrent appenders share flushes (the first one's flush
+   * writes everybody's entries; the others find their head gone when they get the lock).
+   */
+  private void awaitUploaded(Head head) throws IOException {
+    while (holds(state, head)) {
+      flush();
+    }
+  }
+
+  private static boolean holds(State current, Head head) {
+    if (current.live() == head) {
+      return true;
+    }
+    for (FrozenHead frozen : current.frozen()) {
+      if (frozen.head == head) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void validateTenant(String tenant) {
@@ -420,9 +499,15 @@ public final class DiskLogStore implements LogStore {
         content.writeTo(writer);
         writer.finish();
       }
-      objectStore.put(key, temporary);
+      if (remoteParts == null) {
+        objectStore.put(key, temporary);
+      } else {
+        PartReader uploaded = remoteParts.publish(key, temporary);
+        Object[] parsed = PartHandle.parse(key);
+        return new PartHandle(key, options.tenant(), (Integer) parsed[1], (Long) parsed[2], uploaded, uploaded.summary(), uploaded.streams());
+      }
     } catch (IOException | RuntimeException e) {
-      throw new IOException("writing part " + key + " for tenant " + options.tenant() + " failed", e);
+      throw new IOException("writing part " + key + " for tenant " + options.tenant() + " failed: " + e.getMessage(), e);
     } finally {
       Files.deleteIfExists(temporary);
     }
@@ -449,6 +534,15 @@ public final class DiskLogStore implements LogStore {
       copy.put(tenant, List.copyOf(ofTenant));
     }
     return Map.copyOf(copy);
+  }
+
+  /** Deletes a part's objects: for a remote store its commit first, so it is never visible half-deleted. */
+  private void deletePart(String key) throws IOException {
+    if (remoteParts == null) {
+      objectStore.delete(key);
+    } else {
+      remoteParts.delete(key);
+    }
   }
 
   private void retire(PartHandle part) {
@@ -507,7 +601,13 @@ public final class DiskLogStore implements LogStore {
     Map<String, PartHandle> opened = new LinkedHashMap<>();
     Map<String, CorruptPartException> corrupt = new LinkedHashMap<>();
     long maxSequence = 0;
-    for (ObjectInfo info : objectStore.list("")) {
+    if (remoteParts != null) {
+      RemoteParts.Catalogue catalogue = remoteParts.load(Set.of(), true);
+      opened.putAll(catalogue.opened());
+      corrupt.putAll(catalogue.corrupt());
+      maxSequence = catalogue.maxSequence();
+    }
+    for (ObjectInfo info : remoteParts != null ? List.<ObjectInfo>of() : objectStore.list("")) {
       Object[] parsed = PartHandle.parse(info.key());
       if (parsed == null) {
         continue;
@@ -528,11 +628,19 @@ public final class DiskLogStore implements LogStore {
     for (String key : replaced) {
       if (opened.remove(key) != null || corrupt.remove(key) != null) {
         // A merge published its output but crashed before deleting its inputs.
+        if (readOnly) {
+          continue;
+        }
         log.info("deleting part {}, replaced by a merged part", key);
-        objectStore.delete(key);
+        deletePart(key);
       }
     }
     for (Map.Entry<String, CorruptPartException> e : corrupt.entrySet()) {
+      if (readOnly) {
+        metrics.corruptParts.increment();
+        log.error("part {} failed its checks; not served (read-only: the writer sets it aside)", e.getKey(), e.getValue());
+        continue;
+      }
       moveToQuarantine(e.getKey(), (String) PartHandle.parse(e.getKey())[0], e.getValue());
     }
     Map<String, List<PartHandle>> byTenant = new HashMap<>();
@@ -560,13 +668,24 @@ public final class DiskLogStore implements LogStore {
 
   private void moveToQuarantine(String key, String tenant, CorruptPartException cause) {
     metrics.corruptParts.increment();
+    if (readOnly) {
+      log.error("part {} of tenant {} failed its checksum; not served here (read-only: the writer sets it aside)", key, tenant, cause);
+      return;
+    }
     log.error("part {} of tenant {} failed its checksum; moving it to {}{} and serving the other parts", key, tenant, QUARANTINE_PREFIX, key, cause);
     try {
       ByteBuffer data = objectStore.get(key);
       byte[] bytes = new byte[data.remaining()];
       data.get(bytes);
       objectStore.put(QUARANTINE_PREFIX + key, bytes);
-      objectStore.delete(key);
+      deletePart(key);
+    } catch (java.nio.file.NoSuchFileException missing) {
+      // A commit whose part is gone: only the commit is left to take away.
+      try {
+        deletePart(key);
+      } catch (IOException e) {
+        log.error("could not delete the commit of missing part {} of tenant {}", key, tenant, e);
+      }
     } catch (IOException e) {
       log.error("could not move corrupt part {} of tenant {} to quarantine; it stays out of service until restart", key, tenant, e);
     }
@@ -724,8 +843,21 @@ public final class DiskLogStore implements LogStore {
 
   // ----------------------------------------------------------------------------- maintenance
 
-  /** One round of background work: flush if due, merge what the policy asks, apply retention. */
+  /**
+   * One round of background work: flush if due, merge what the policy asks, apply retention, and
+   * with a remote store sweep orphans when due. A read-only store only re-reads the catalogue
+   * when due.
+   */
   public void maintain() throws IOException {
+    if (readOnly) {
+      if (config.clock().millis() - lastCatalogueRefreshMillis >= remoteOptions.catalogueRefresh().toMillis()) {
+        refreshCatalogue();
+      }
+      return;
+    }
+    if (remoteParts != null && config.clock().millis() - lastOrphanSweepMillis >= remoteOptions.orphanSweepInterval().toMillis()) {
+      sweepOrphans();
+    }
     if (flushDue()) {
       flush();
     }
@@ -733,6 +865,116 @@ public final class DiskLogStore implements LogStore {
       // Each merge may make the next level eligible.
     }
     applyRetention();
+  }
+
+  /**
+   * Deletes parts in the remote store that no commit names (an upload whose commit failed). Holds
+   * the flush and maintenance locks, under which every part is published, so no upload in
+   * progress can look like an orphan. Returns how many were deleted.
+   */
+  public long sweepOrphans() throws IOException {
+    if (remoteParts == null || readOnly) {
+      return 0;
+    }
+    flushLock.lock();
+    try {
+      maintenanceLock.lock();
+      try {
+        long before = remoteParts.orphansDeleted.sum();
+        State current = state;
+        Set<String> known = new HashSet<>();
+        current.parts().values().forEach(list -> list.forEach(p -> known.add(p.key())));
+        RemoteParts.Catalogue catalogue = remoteParts.load(known, true);
+        lastOrphanSweepMillis = config.clock().millis();
+        // Parts committed meanwhile by nobody else cannot exist for a single writer; log any.
+        for (String key : catalogue.opened().keySet()) {
+          log.warn("found committed part {} that this writer did not publish: is another writer using the bucket?", key);
+        }
+        return remoteParts.orphansDeleted.sum() - before;
+      } finally {
+        maintenanceLock.unlock();
+      }
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  /**
+   * A read-only store's view of the writer's work: opens parts committed since the last look and
+   * drops those whose commits are gone (merged away, deleted by retention). Returns how many
+   * parts were added or dropped.
+   */
+  public int refreshCatalogue() throws IOException {
+    if (remoteParts == null) {
+      return 0;
+    }
+    maintenanceLock.lock();
+    try {
+      State current = state;
+      Set<String> known = new HashSet<>();
+      current.parts().values().forEach(list -> list.forEach(p -> known.add(p.key())));
+      RemoteParts.Catalogue catalogue = remoteParts.load(known, false);
+      Set<String> committed = remoteParts.committedKeys();
+      Set<String> replaced = new HashSet<>();
+      for (PartHandle part : catalogue.opened().values()) {
+        replaced.addAll(part.summary().replaces());
+      }
+      int changes = 0;
+      synchronized (stateLock) {
+        Map<String, List<PartHandle>> parts = state.parts();
+        for (Map.Entry<String, List<PartHandle>> tenant : current.parts().entrySet()) {
+          Set<String> gone = new HashSet<>();
+          for (PartHandle part : tenant.getValue()) {
+            if (!committed.contains(part.key()) || replaced.contains(part.key())) {
+              gone.add(part.key());
+            }
+          }
+          if (!gone.isEmpty()) {
+            parts = withoutParts(parts, tenant.getKey(), gone);
+            changes += gone.size();
+          }
+        }
+        for (PartHandle part : catalogue.opened().values()) {
+          if (!replaced.contains(part.key())) {
+            parts = withPart(parts, part);
+            changes++;
+          }
+        }
+        state = new State(state.live(), state.frozen(), parts);
+      }
+      lastCatalogueRefreshMillis = config.clock().millis();
+      if (changes > 0) {
+        log.info("read-only store refreshed its catalogue: {} parts added or dropped", changes);
+      }
+      return changes;
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  /** Whether this store serves another server's parts without writing (storage.s3.read_only). */
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  /**
+   * Checks that the object store can be used now (for S3: the bucket exists and takes the
+   * credentials), for {@code /ready}.
+   *
+   * @throws IOException saying what is wrong
+   */
+  public void checkStorage() throws IOException {
+    objectStore.checkAccess();
+  }
+
+  /** The block cache of a remote store, or null with local storage. */
+  public dev.tonari.store.object.RangeCache remoteCache() {
+    return remoteParts == null ? null : remoteParts.cache();
+  }
+
+  /** Orphan parts deleted so far (0 with local storage). */
+  long orphansDeleted() {
+    return remoteParts == null ? 0 : remoteParts.orphansDeleted.sum();
   }
 
   private void maintainQuietly() {
@@ -759,6 +1001,9 @@ public final class DiskLogStore implements LogStore {
 
   /** Runs at most one merge; true when one ran. */
   public boolean mergeOnce() throws IOException {
+    if (readOnly) {
+      return false;
+    }
     MergePolicy policy = config.mergePolicy();
     maintenanceLock.lock();
     try {
@@ -829,11 +1074,11 @@ public final class DiskLogStore implements LogStore {
       state = new State(state.live(), state.frozen(), parts);
     }
     if (merged.summary().entries() == 0) {
-      objectStore.delete(merged.key());
+      deletePart(merged.key());
     }
     for (PartHandle input : inputs) {
       retire(input);
-      objectStore.delete(input.key());
+      deletePart(input.key());
     }
     metrics.merges.increment();
     metrics.mergeBytesWritten.add(merged.summary().fileBytes());
@@ -846,7 +1091,7 @@ public final class DiskLogStore implements LogStore {
    * disabled ({@link MergePolicy#maxLevel()} 0).
    */
   void mergeLevelZeroParts() throws IOException {
-    if (config.mergePolicy().maxLevel() < 1) {
+    if (config.mergePolicy().maxLevel() < 1 || readOnly) {
       return;
     }
     maintenanceLock.lock();
@@ -884,6 +1129,9 @@ public final class DiskLogStore implements LogStore {
    * or rewritten.
    */
   public int applyRetention() throws IOException {
+    if (readOnly) {
+      return 0;
+    }
     maintenanceLock.lock();
     try {
       long nowNanos = nowNanos();
@@ -922,7 +1170,7 @@ public final class DiskLogStore implements LogStore {
           for (PartHandle part : tenantParts.getValue()) {
             if (expired.contains(part.key())) {
               retire(part);
-              objectStore.delete(part.key());
+              deletePart(part.key());
               metrics.retentionDeletedParts.increment();
               changed++;
               log.info("retention deleted part {} of tenant {} (every stream past its retention)", part.key(), tenant);
@@ -994,10 +1242,10 @@ public final class DiskLogStore implements LogStore {
       state = new State(state.live(), state.frozen(), parts);
     }
     if (rewritten.summary().entries() == 0) {
-      objectStore.delete(rewritten.key());
+      deletePart(rewritten.key());
     }
     retire(part);
-    objectStore.delete(part.key());
+    deletePart(part.key());
     metrics.retentionRewrittenParts.increment();
     log.info(
         "retention rewrote part {} of tenant {} as {} ({} of {} entries kept)",
@@ -1050,6 +1298,11 @@ public final class DiskLogStore implements LogStore {
   }
 
   /** Keys of the published parts of a tenant, sorted (for tests and the admin API). */
+  /** The published parts of a tenant (for tests). */
+  List<PartHandle> partHandles(String tenant) {
+    return state.parts(tenant);
+  }
+
   public List<String> partKeys(String tenant) {
     return state.parts(tenant).stream().map(PartHandle::key).sorted().toList();
   }
@@ -1102,6 +1355,9 @@ public final class DiskLogStore implements LogStore {
     wal.close();
     if (scanPool != null) {
       scanPool.close();
+    }
+    if (remoteParts != null) {
+      remoteParts.close();
     }
     if (ownsObjectStore) {
       objectStore.close();

@@ -27,6 +27,8 @@ import java.util.function.Function;
  * @param retentionPolicyByTenant the full retention policy of one tenant, with per-stream rules
  *     ({@code retention_stream}); null, or a null answer, falls back to {@code retentionByTenant}
  *     and {@code retentionPeriod} as a policy without rules
+ * @param remote cache, acknowledgement and read-only settings used when {@code objectStore} is
+ *     remote; null means {@link RemoteStorageOptions#defaults()}
  */
 public record DiskLogStoreConfig(
     Path dataDirectory,
@@ -38,7 +40,8 @@ public record DiskLogStoreConfig(
     Clock clock,
     Duration maintenanceInterval,
     ObjectStore objectStore,
-    Function<String, RetentionPolicy> retentionPolicyByTenant) {
+    Function<String, RetentionPolicy> retentionPolicyByTenant,
+    RemoteStorageOptions remote) {
   public DiskLogStoreConfig {
     if (dataDirectory == null) {
       throw new IllegalArgumentException("data directory must be set");
@@ -74,7 +77,31 @@ public record DiskLogStoreConfig(
       Clock clock,
       Duration maintenanceInterval,
       ObjectStore objectStore) {
-    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, null);
+    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, null, null);
+  }
+
+  /** Without remote storage options. */
+  public DiskLogStoreConfig(
+      Path dataDirectory,
+      long flushHeadBytes,
+      Duration flushAge,
+      Duration retentionPeriod,
+      Function<String, Duration> retentionByTenant,
+      MergePolicy mergePolicy,
+      Clock clock,
+      Duration maintenanceInterval,
+      ObjectStore objectStore,
+      Function<String, RetentionPolicy> retentionPolicyByTenant) {
+    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, null);
+  }
+
+  /** The remote options in effect (the defaults when none were given). */
+  public RemoteStorageOptions remoteOrDefaults() {
+    return remote == null ? RemoteStorageOptions.defaults() : remote;
+  }
+
+  public DiskLogStoreConfig withRemote(RemoteStorageOptions options) {
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, options);
   }
 
   /** 128 MiB or 30 minutes of head, 31 days of retention, default merges, maintenance every 5 s. */
@@ -100,34 +127,34 @@ public record DiskLogStoreConfig(
 
   /** Per-tenant policies with per-stream rules; they take precedence over {@link #withRetention}. */
   public DiskLogStoreConfig withRetentionPolicies(Function<String, RetentionPolicy> byTenant) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, byTenant);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, byTenant, remote);
   }
 
   public DiskLogStoreConfig withFlushHeadBytes(long bytes) {
-    return new DiskLogStoreConfig(dataDirectory, bytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant);
+    return new DiskLogStoreConfig(dataDirectory, bytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
   }
 
   public DiskLogStoreConfig withFlushAge(Duration age) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, age, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, age, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
   }
 
   public DiskLogStoreConfig withRetention(Duration period, Function<String, Duration> byTenant) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, period, byTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, period, byTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
   }
 
   public DiskLogStoreConfig withMergePolicy(MergePolicy policy) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, policy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, policy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
   }
 
   public DiskLogStoreConfig withClock(Clock newClock) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, newClock, maintenanceInterval, objectStore, retentionPolicyByTenant);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, newClock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
   }
 
   public DiskLogStoreConfig withMaintenanceInterval(Duration interval) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, interval, objectStore, retentionPolicyByTenant);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, interval, objectStore, retentionPolicyByTenant, remote);
   }
 
   public DiskLogStoreConfig withObjectStore(ObjectStore store) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, store, retentionPolicyByTenant);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, store, retentionPolicyByTenant, remote);
   }
 }

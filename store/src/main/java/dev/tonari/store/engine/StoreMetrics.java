@@ -102,6 +102,46 @@ public final class StoreMetrics {
     return retiredBlocksRead.sum() + store.openPartStats(PartStatistic.READ);
   }
 
+  /** Block ranges served from the remote block cache (0 with local storage). */
+  public long remoteCacheHits() {
+    var cache = store.remoteCache();
+    return cache == null ? 0 : cache.hits();
+  }
+
+  /** Block ranges fetched from the remote store. */
+  public long remoteCacheMisses() {
+    var cache = store.remoteCache();
+    return cache == null ? 0 : cache.misses();
+  }
+
+  /** Bytes of blocks fetched from the remote store. */
+  public long remoteBytesFetched() {
+    var cache = store.remoteCache();
+    return cache == null ? 0 : cache.bytesFetched();
+  }
+
+  /** Bytes the remote block cache holds on disk now. */
+  public long remoteCacheBytes() {
+    var cache = store.remoteCache();
+    return cache == null ? 0 : cache.bytes();
+  }
+
+  /** Cache entries evicted to stay within the cache size. */
+  public long remoteCacheEvictions() {
+    var cache = store.remoteCache();
+    return cache == null ? 0 : cache.evictions();
+  }
+
+  /** Parts in the remote store that no commit named, deleted by the sweeper. */
+  public long orphanPartsDeleted() {
+    return store.orphansDeleted();
+  }
+
+  /** Requests and bytes of the object store per tenant (all zero for local storage). */
+  public dev.tonari.store.object.ObjectRequestCounters objectStoreRequests() {
+    return store.objectStore().counters();
+  }
+
   enum PartStatistic {
     SKIPPED_BY_BLOOM,
     SKIPPED_BY_TIME,

@@ -38,6 +38,15 @@ interface FileOperations {
 
   void createDirectory(Path directory) throws IOException;
 
+  /**
+   * Makes {@code link} a second name of {@code existing}, in one step.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException when {@code link} exists
+   */
+  default void linkNew(Path link, Path existing) throws IOException {
+    Files.createLink(link, existing);
+  }
+
   boolean deleteIfExists(Path file) throws IOException;
 
   /** The real calls, on the default file system. */

@@ -30,6 +30,12 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
+  public boolean putIfAbsent(String key, byte[] data) {
+    ObjectKeys.validate(key);
+    return objects.putIfAbsent(key, data.clone()) == null;
+  }
+
+  @Override
   public ByteBuffer get(String key) throws IOException {
     ObjectKeys.validate(key);
     byte[] data = objects.get(key);

@@ -71,6 +71,30 @@ public final class LocalObjectStore implements ObjectStore {
     files.forceDirectory(target.getParent());
   }
 
+  /**
+   * Writes a temporary file and links it under the key: {@code link(2)} fails when the name
+   * exists, so of two writers exactly one wins, and the winner's object is complete when it
+   * appears.
+   */
+  @Override
+  public boolean putIfAbsent(String key, byte[] data) throws IOException {
+    Path target = resolve(key);
+    createParentDirectories(target);
+    Path temporary = temporaryFileFor(target);
+    try {
+      files.writeNew(temporary, data);
+      try {
+        files.linkNew(target, temporary);
+      } catch (FileAlreadyExistsException taken) {
+        return false;
+      }
+      files.forceDirectory(target.getParent());
+      return true;
+    } finally {
+      files.deleteIfExists(temporary);
+    }
+  }
+
   /** Writes the content of an object into a file of its own. */
   private interface TemporaryWriter {
     void write(Path temporary) throws IOException;

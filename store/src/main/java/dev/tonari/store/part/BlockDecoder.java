@@ -6,6 +6,7 @@ import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LiteralLinePredicate;
 import dev.tonari.store.PrefilteredLinePredicate;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -75,15 +76,14 @@ final class BlockDecoder implements AutoCloseable {
   }
 
   /** Decompresses and splits a block; counts it in the reader's statistics. */
-  void decode(PartReader reader, int block, int streamIndex, int blockInStream) throws CorruptPartException {
-    ByteBuffer data = reader.data();
+  void decode(PartReader reader, int block, int streamIndex, int blockInStream) throws IOException {
     long offset = reader.blockOffset[block];
     int compressedSize = reader.blockCompressedSize[block];
     int rawSize = reader.blockRawSize[block];
     int count = reader.blockEntryCount[block];
-    ByteBuffer compressed = data.slice((int) offset, compressedSize);
+    ByteBuffer data = reader.blockBytes(block);
     crc.reset();
-    crc.update(compressed);
+    crc.update(data.duplicate());
     if ((int) crc.getValue() != reader.blockCrc[block]) {
       throw new CorruptPartException(reader.name(), "block checksum mismatch", streamIndex, blockInStream, offset, null);
     }
@@ -96,15 +96,15 @@ final class BlockDecoder implements AutoCloseable {
     int decompressed;
     try {
       if (data.isDirect()) {
-        decompressed = decompressor.decompressDirectByteBufferToByteArray(raw, 0, rawSize, data, (int) offset, compressedSize);
+        decompressed = decompressor.decompressDirectByteBufferToByteArray(raw, 0, rawSize, data, 0, compressedSize);
       } else if (data.hasArray()) {
-        decompressed = decompressor.decompressByteArray(raw, 0, rawSize, data.array(), data.arrayOffset() + (int) offset, compressedSize);
+        decompressed = decompressor.decompressByteArray(raw, 0, rawSize, data.array(), data.arrayOffset() + data.position(), compressedSize);
       } else {
         // A read-only heap buffer hides its array: one copy of the compressed bytes, into a reused array.
         if (compressedCopy.length < compressedSize) {
           compressedCopy = new byte[Math.max(compressedSize, compressedCopy.length * 2)];
         }
-        data.get((int) offset, compressedCopy, 0, compressedSize);
+        data.get(0, compressedCopy, 0, compressedSize);
         decompressed = decompressor.decompressByteArray(raw, 0, rawSize, compressedCopy, 0, compressedSize);
       }
     } catch (ZstdException e) {

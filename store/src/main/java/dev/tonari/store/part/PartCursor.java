@@ -1,5 +1,6 @@
 package dev.tonari.store.part;
 
+import java.io.IOException;
 import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
@@ -81,7 +82,7 @@ public final class PartCursor implements EntryCursor {
   }
 
   @Override
-  public boolean next() throws CorruptPartException {
+  public boolean next() throws IOException {
     positioned = false;
     while (!exhausted) {
       if (blockLoaded && literalKeys != null) {
@@ -121,7 +122,7 @@ public final class PartCursor implements EntryCursor {
   }
 
   /** Loads the next block in the direction that may hold wanted entries, or marks the end. */
-  private void loadNextBlock() throws CorruptPartException {
+  private void loadNextBlock() throws IOException {
     while (forward ? nextBlock < endBlock : nextBlock >= firstBlock) {
       int block = nextBlock;
       nextBlock += forward ? 1 : -1;

@@ -6,6 +6,7 @@ import dev.tonari.store.LinePredicate;
 import dev.tonari.store.ScanListener;
 import dev.tonari.store.bloom.BloomFilter;
 import dev.tonari.store.bloom.BloomTerms;
+import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,7 +20,7 @@ import java.util.zip.CRC32C;
 
 /**
  * Reads a part (format in {@link PartFormat}) from a buffer, usually a read-only mapping of the
- * file, without copying it. {@link #open} verifies the header, trailer, footer CRC, the footer's
+ * file, without copying it, or through {@link PartBytes} from a remote store, a block at a time. {@link #open} verifies the header, trailer, footer CRC, the footer's
  * structure and every bloom filter's CRC, so an opened reader's index can be trusted; each block's
  * CRC is verified whenever the block is read, before it is decompressed. A reader never serves
  * bytes that fail a check: it throws {@link CorruptPartException} instead.
@@ -31,7 +32,7 @@ public final class PartReader implements AutoCloseable {
   private final String name;
   /** Format version of the file: 1 or 2 (they differ in the timestamps column only). */
   final int version;
-  private final ByteBuffer data;
+  private final PartBytes bytes;
   private final PartSummary summary;
   private final List<PartStream> streams;
   /** Index of each stream's first block in the flat block arrays; one extra slot at the end. */
@@ -46,10 +47,10 @@ public final class PartReader implements AutoCloseable {
   final BloomFilter[] blockBloom;
   final PartReadStats stats = new PartReadStats();
 
-  private PartReader(String name, ByteBuffer data, FooterParser footer, int version) {
+  private PartReader(String name, PartBytes bytes, FooterParser footer, int version) {
     this.name = name;
     this.version = version;
-    this.data = data;
+    this.bytes = bytes;
     this.summary = footer.summary;
     this.streams = Collections.unmodifiableList(footer.streams);
     this.streamFirstBlock = footer.streamFirstBlock;
@@ -71,42 +72,65 @@ public final class PartReader implements AutoCloseable {
    * @throws CorruptPartException when any check fails
    */
   public static PartReader open(String name, ByteBuffer buffer) throws CorruptPartException {
-    ByteBuffer data = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
-    int size = data.remaining();
-    if (size < PartFormat.HEADER_BYTES + PartFormat.TRAILER_BYTES) {
-      throw new CorruptPartException(name, "file of " + size + " bytes is shorter than a header and trailer ("
+    try {
+      return open(name, PartBytes.of(buffer));
+    } catch (CorruptPartException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("a buffer-backed part cannot fail to read", e);
+    }
+  }
+
+  /**
+   * Opens a part read through {@code bytes}: header, trailer, footer and every bloom filter are
+   * read (and checked) now, blocks when a cursor decodes them.
+   *
+   * @param name the part's name, used in every error message
+   * @throws CorruptPartException when any check fails
+   * @throws IOException when the source cannot deliver the bytes (a failed remote read)
+   */
+  public static PartReader open(String name, PartBytes bytes) throws IOException {
+    long fileSize = bytes.size();
+    if (fileSize < PartFormat.HEADER_BYTES + PartFormat.TRAILER_BYTES) {
+      throw new CorruptPartException(name, "file of " + fileSize + " bytes is shorter than a header and trailer ("
           + (PartFormat.HEADER_BYTES + PartFormat.TRAILER_BYTES) + " bytes); truncated?");
     }
-    checkHeader(name, data);
+    if (fileSize > Integer.MAX_VALUE) {
+      throw new CorruptPartException(name, "file of " + fileSize + " bytes is larger than a part can be (2 GiB)");
+    }
+    int size = (int) fileSize;
+    checkHeader(name, bytes.read(0, PartFormat.HEADER_BYTES));
     int trailer = size - PartFormat.TRAILER_BYTES;
+    ByteBuffer trailerBytes = bytes.read(trailer, PartFormat.TRAILER_BYTES);
     for (int i = 0; i < 4; i++) {
-      if (data.get(trailer + 28 + i) != PartFormat.MAGIC[i]) {
+      if (trailerBytes.get(28 + i) != PartFormat.MAGIC[i]) {
         throw new CorruptPartException(name, "trailer magic is missing; the file is truncated or not a part", -1, -1, trailer + 28, null);
       }
     }
     CRC32C crc = new CRC32C();
-    crc.update(data.slice(trailer, 24));
-    if ((int) crc.getValue() != data.getInt(trailer + 24)) {
+    crc.update(trailerBytes.slice(0, 24));
+    if ((int) crc.getValue() != trailerBytes.getInt(24)) {
       throw new CorruptPartException(name, "trailer checksum mismatch", -1, -1, trailer, null);
     }
-    int version = data.getInt(16);
-    int trailerVersion = data.getInt(trailer + 20);
+    int version = bytes.read(16, 4).getInt(0);
+    int trailerVersion = trailerBytes.getInt(20);
     if (trailerVersion != version) {
       throw new CorruptPartException(name, "trailer version " + trailerVersion + " differs from header version " + version, -1, -1, trailer + 20, null);
     }
-    long footerOffset = data.getLong(trailer);
-    long footerLength = data.getLong(trailer + 8);
+    long footerOffset = trailerBytes.getLong(0);
+    long footerLength = trailerBytes.getLong(8);
     if (footerOffset < PartFormat.HEADER_BYTES || footerLength < 0 || footerOffset > trailer || footerOffset + footerLength != trailer) {
       throw new CorruptPartException(name, "footer at offset " + footerOffset + " of length " + footerLength + " does not end at the trailer (" + trailer + ")", -1, -1, trailer, null);
     }
+    ByteBuffer footerBytes = bytes.read(footerOffset, (int) footerLength);
     crc.reset();
-    crc.update(data.slice((int) footerOffset, (int) footerLength));
-    if ((int) crc.getValue() != data.getInt(trailer + 16)) {
+    crc.update(footerBytes.duplicate());
+    if ((int) crc.getValue() != trailerBytes.getInt(16)) {
       throw new CorruptPartException(name, "footer checksum mismatch", -1, -1, footerOffset, null);
     }
-    FooterParser footer = new FooterParser(name, data, (int) footerOffset, (int) footerLength);
+    FooterParser footer = new FooterParser(name, bytes, footerBytes, (int) footerOffset, size);
     footer.parse();
-    return new PartReader(name, data, footer, version);
+    return new PartReader(name, bytes, footer, version);
   }
 
   private static void checkHeader(String name, ByteBuffer data) throws CorruptPartException {
@@ -245,9 +269,37 @@ public final class PartReader implements AutoCloseable {
         scanListener == null ? ScanListener.NONE : scanListener);
   }
 
-  /** A copy-free view of the whole part for a cursor's own use (positions are per view). */
-  ByteBuffer data() {
-    return data;
+  /**
+   * The byte ranges {@link #open} reads, as {offset, length} pairs in ascending order: the header,
+   * every bloom filter, and the footer with the trailer. A remote store keeps these in the part's
+   * commit object, so a reader opens the part without fetching it and fetches only the blocks
+   * that queries decode.
+   */
+  public List<long[]> indexRanges() {
+    List<long[]> ranges = new ArrayList<>();
+    ranges.add(new long[] {0, PartFormat.HEADER_BYTES});
+    int blocks = streamFirstBlock[streams.size()];
+    for (int block = 0; block < blocks; block++) {
+      ranges.add(new long[] {blockOffset[block] + blockCompressedSize[block], blockBloom[block].serializedSize()});
+    }
+    long footerOffset = blocks == 0 ? PartFormat.HEADER_BYTES : blockOffset[blocks - 1] + blockCompressedSize[blocks - 1] + blockBloom[blocks - 1].serializedSize();
+    ranges.add(new long[] {footerOffset, bytes.size() - footerOffset});
+    return ranges;
+  }
+
+  /** Where this reader's bytes come from. */
+  PartBytes bytes() {
+    return bytes;
+  }
+
+  /** The compressed bytes of a block (flat index), positioned at 0; not yet checked against its CRC. */
+  ByteBuffer blockBytes(int block) throws IOException {
+    return bytes.read(blockOffset[block], blockCompressedSize[block]);
+  }
+
+  /** Lets a remote source start fetching a block that a cursor has planned to read. */
+  void prefetchBlock(int block) {
+    bytes.prefetch(blockOffset[block], blockCompressedSize[block]);
   }
 
   int firstBlockOf(int streamIndex) {
@@ -262,8 +314,9 @@ public final class PartReader implements AutoCloseable {
   /** Parses and checks the footer; any inconsistency becomes a CorruptPartException. */
   private static final class FooterParser {
     private final String name;
-    private final ByteBuffer data;
+    private final PartBytes bytes;
     private final int footerOffset;
+    private final int fileSize;
     private final ByteBuffer footer;
     PartSummary summary;
     final List<PartStream> streams = new ArrayList<>();
@@ -278,14 +331,15 @@ public final class PartReader implements AutoCloseable {
     BloomFilter[] blockBloom = new BloomFilter[16];
     int blockCount;
 
-    FooterParser(String name, ByteBuffer data, int footerOffset, int footerLength) {
+    FooterParser(String name, PartBytes bytes, ByteBuffer footer, int footerOffset, int fileSize) {
       this.name = name;
-      this.data = data;
+      this.bytes = bytes;
       this.footerOffset = footerOffset;
-      this.footer = data.slice(footerOffset, footerLength).order(ByteOrder.LITTLE_ENDIAN);
+      this.fileSize = fileSize;
+      this.footer = footer.slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    void parse() throws CorruptPartException {
+    void parse() throws IOException {
       try {
         parseChecked();
       } catch (BufferUnderflowException e) {
@@ -298,7 +352,7 @@ public final class PartReader implements AutoCloseable {
       }
     }
 
-    private void parseChecked() throws CorruptPartException {
+    private void parseChecked() throws IOException {
       String tenant = string();
       int level = footer.getInt();
       int replacesCount = count("replaced part");
@@ -369,7 +423,7 @@ public final class PartReader implements AutoCloseable {
           }
           previousMax = blockMax;
           CRC32C bloomChecksum = new CRC32C();
-          ByteBuffer bloomBytes = data.slice((int) bloomOffset, bloomSize).order(ByteOrder.LITTLE_ENDIAN);
+          ByteBuffer bloomBytes = bytes.read(bloomOffset, bloomSize).order(ByteOrder.LITTLE_ENDIAN);
           bloomChecksum.update(bloomBytes.duplicate());
           if ((int) bloomChecksum.getValue() != bloomCrc) {
             throw new CorruptPartException(name, "bloom filter checksum mismatch", s, b, bloomOffset, null);
@@ -399,7 +453,7 @@ public final class PartReader implements AutoCloseable {
       if (entrySum != entries || minTimestamp != (empty ? 0 : minSeen) || maxTimestamp != (empty ? 0 : maxSeen) || level < 0 || rawBytes < 0) {
         throw corrupt(-1, -1, "part totals disagree with its streams", null);
       }
-      summary = new PartSummary(tenant, level, replaces, streamCount, entries, minTimestamp, maxTimestamp, rawBytes, data.capacity());
+      summary = new PartSummary(tenant, level, replaces, streamCount, entries, minTimestamp, maxTimestamp, rawBytes, fileSize);
     }
 
     private void addBlock(long offset, int compressedSize, int rawSize, int entryCount, long min, long max, int crc, BloomFilter bloom) {

@@ -75,7 +75,7 @@ public final class PartStatistics {
   private PartStatistics() {}
 
   /** Measures one opened part; zstdLevel is the level of the per-column estimates. */
-  public static Totals measure(PartReader reader, int zstdLevel) throws CorruptPartException {
+  public static Totals measure(PartReader reader, int zstdLevel) throws IOException {
     Totals totals = new Totals();
     totals.parts = 1;
     totals.fileBytes = reader.summary().fileBytes();
@@ -85,7 +85,6 @@ public final class PartStatistics {
     int blockCount = reader.firstBlockOf(reader.streams().size());
     totals.blocks = blockCount;
     long dataEnd = PartFormat.HEADER_BYTES;
-    ByteBuffer data = reader.data();
     byte[] compressed = new byte[0];
     byte[] raw = new byte[0];
     byte[] scratch = new byte[0];
@@ -107,7 +106,7 @@ public final class PartStatistics {
         if (raw.length < rawSize) {
           raw = new byte[rawSize];
         }
-        data.get((int) offset, compressed, 0, compressedSize);
+        reader.blockBytes(block).get(0, compressed, 0, compressedSize);
         int decompressed = decompressor.decompressByteArray(raw, 0, rawSize, compressed, 0, compressedSize);
         if (decompressed != rawSize) {
           throw new CorruptPartException(reader.name(), "block decompressed to " + decompressed + " bytes, expected " + rawSize, -1, block, offset, null);
@@ -182,9 +181,8 @@ public final class PartStatistics {
    * cut into blocks of about {@code blockTargetBytes}, each compressed alone at {@code zstdLevel}.
    * An experiment for choosing block size and level on real data; returns the compressed bytes.
    */
-  public static long recompressLines(PartReader reader, int blockTargetBytes, int zstdLevel) throws CorruptPartException {
+  public static long recompressLines(PartReader reader, int blockTargetBytes, int zstdLevel) throws IOException {
     long total = 0;
-    ByteBuffer data = reader.data();
     byte[] compressed = new byte[0];
     byte[] raw = new byte[0];
     byte[] pending = new byte[blockTargetBytes * 2 + (1 << 20)];
@@ -204,7 +202,7 @@ public final class PartStatistics {
           if (raw.length < rawSize) {
             raw = new byte[rawSize];
           }
-          data.get((int) reader.blockOffset[block], compressed, 0, compressedSize);
+          reader.blockBytes(block).get(0, compressed, 0, compressedSize);
           decompressor.decompressByteArray(raw, 0, rawSize, compressed, 0, compressedSize);
           int position = skipVarints(raw, 0, entries + (reader.version == PartFormat.VERSION_1 ? 0 : 1));
           int lengthsStart = position;

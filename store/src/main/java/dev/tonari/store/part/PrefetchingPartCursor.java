@@ -214,6 +214,8 @@ public final class PrefetchingPartCursor implements EntryCursor {
       if (plan == BlockPlan.READ) {
         FutureTask<ScannedBlock> task = new FutureTask<>(() -> scan(block));
         inFlight.add(task);
+        // A remote part starts fetching now, so blocks arrive in parallel however few scan threads run.
+        reader.prefetchBlock(block);
         // A closed pool leaves the task to the consumer, which runs it when it gets there.
         pool.submit(task);
       }
@@ -221,7 +223,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
   }
 
   /** The task of one block: runs on a scan thread or, when the consumer gets there first, on the consumer's. */
-  private ScannedBlock scan(int block) throws CorruptPartException {
+  private ScannedBlock scan(int block) throws IOException {
     if (closed) {
       return ScannedBlock.EMPTY;
     }

@@ -99,7 +99,9 @@ public final class ConfigKeys {
         new Key("currency", Kind.CURRENCY, null, "ISO 4217 code, e.g. EUR. Default EUR."),
         new Key("ingested_per_gb", Kind.PRICE, null, "Price per GB (10^9 bytes) ingested. Default 0."),
         new Key("stored_per_gb_month", Kind.PRICE, null, "Price per GB-month (730 hours) stored after compression. Default 0."),
-        new Key("scanned_per_gb", Kind.PRICE, null, "Price per GB read by queries. Default 0."));
+        new Key("scanned_per_gb", Kind.PRICE, null, "Price per GB read by queries. Default 0."),
+        new Key("write_requests_per_1000", Kind.PRICE, null, "Price per 1000 object-store write requests (S3 PUT, COPY, POST, LIST). Default 0."),
+        new Key("read_requests_per_1000", Kind.PRICE, null, "Price per 1000 object-store read requests (S3 GET, HEAD). Default 0."));
     table(PROMETHEUS,
         new Key("url", Kind.URL, null, "Base URL, e.g. http://prometheus:9090 or https://mimir/prometheus; /api/v1/query_range is appended. "
             + "Required in defaults; a tenant without it keeps the defaults' server and overrides the other keys."),

@@ -666,7 +666,7 @@ public final class TenantConfigLoader {
       if (isNull(node)) {
         return null;
       }
-      Mapping mapping = mapping(node, "pricing", "a mapping with the keys currency, ingested_per_gb, stored_per_gb_month, scanned_per_gb");
+      Mapping mapping = mapping(node, "pricing", "a mapping with the keys currency, ingested_per_gb, stored_per_gb_month, scanned_per_gb, write_requests_per_1000, read_requests_per_1000");
       if (mapping == null) {
         return null;
       }
@@ -674,6 +674,8 @@ public final class TenantConfigLoader {
       BigDecimal ingested = BigDecimal.ZERO;
       BigDecimal stored = BigDecimal.ZERO;
       BigDecimal scanned = BigDecimal.ZERO;
+      BigDecimal writeRequests = BigDecimal.ZERO;
+      BigDecimal readRequests = BigDecimal.ZERO;
       boolean valid = true;
       for (Entry entry : knownEntries(mapping, ConfigKeys.PRICING, "pricing")) {
         Key key = ConfigKeys.table(ConfigKeys.PRICING).get(entry.key());
@@ -687,10 +689,12 @@ public final class TenantConfigLoader {
           case "ingested_per_gb" -> ingested = (BigDecimal) value;
           case "stored_per_gb_month" -> stored = (BigDecimal) value;
           case "scanned_per_gb" -> scanned = (BigDecimal) value;
+          case "write_requests_per_1000" -> writeRequests = (BigDecimal) value;
+          case "read_requests_per_1000" -> readRequests = (BigDecimal) value;
           default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
         }
       }
-      return valid ? new PriceSheet(currency, ingested, stored, scanned) : null;
+      return valid ? new PriceSheet(currency, ingested, stored, scanned, writeRequests, readRequests) : null;
     }
 
     /** The entries of a mapping whose keys the table knows; reports the others with a suggestion. */

@@ -10,14 +10,24 @@ package dev.tonari.tenancy.usage;
  * @param bytesScanned bytes read by queries
  * @param queries queries run
  * @param entriesRefused entries refused by limits (rate, streams, validation)
+ * @param writeRequests object-store requests S3 prices as writes (PUT, COPY, POST, LIST) for the
+ *     tenant's parts; 0 with local storage
+ * @param readRequests object-store requests S3 prices as reads (GET, HEAD, and everything else but DELETE, which is free)
  */
 public record UsageFigures(long entriesIngested, long bytesIngested, long storedByteHours, long storedBytes, long bytesScanned, long queries,
-    long entriesRefused) {
-  public static final UsageFigures ZERO = new UsageFigures(0, 0, 0, 0, 0, 0, 0);
+    long entriesRefused, long writeRequests, long readRequests) {
+  public static final UsageFigures ZERO = new UsageFigures(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** Without object-store requests (local storage). */
+  public UsageFigures(long entriesIngested, long bytesIngested, long storedByteHours, long storedBytes, long bytesScanned, long queries,
+      long entriesRefused) {
+    this(entriesIngested, bytesIngested, storedByteHours, storedBytes, bytesScanned, queries, entriesRefused, 0, 0);
+  }
 
   /** Sums two periods; the later period's stored bytes are the current ones. */
   public UsageFigures plus(UsageFigures later) {
     return new UsageFigures(entriesIngested + later.entriesIngested, bytesIngested + later.bytesIngested, storedByteHours + later.storedByteHours,
-        later.storedBytes, bytesScanned + later.bytesScanned, queries + later.queries, entriesRefused + later.entriesRefused);
+        later.storedBytes, bytesScanned + later.bytesScanned, queries + later.queries, entriesRefused + later.entriesRefused,
+        writeRequests + later.writeRequests, readRequests + later.readRequests);
   }
 }

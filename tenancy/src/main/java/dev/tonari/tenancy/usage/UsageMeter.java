@@ -61,10 +61,12 @@ public final class UsageMeter implements AutoCloseable {
     final LongAdder bytesScanned = new LongAdder();
     final LongAdder queries = new LongAdder();
     final LongAdder entriesRefused = new LongAdder();
+    final LongAdder writeRequests = new LongAdder();
+    final LongAdder readRequests = new LongAdder();
 
     UsageFigures figures() {
       return new UsageFigures(entriesIngested.sum(), bytesIngested.sum(), storedByteHours.sum(), storedBytes.get(), bytesScanned.sum(),
-          queries.sum(), entriesRefused.sum());
+          queries.sum(), entriesRefused.sum(), writeRequests.sum(), readRequests.sum());
     }
   }
 
@@ -121,6 +123,17 @@ public final class UsageMeter implements AutoCloseable {
     Counters counters = day.counters(tenant);
     counters.entriesIngested.add(entries);
     counters.bytesIngested.add(bytes);
+    day.changed();
+  }
+
+  /**
+   * Counts object-store requests made for a tenant's data: {@code write} for those S3 prices as
+   * writes (PUT, LIST), otherwise as reads (GET, HEAD).
+   */
+  public void recordObjectRequest(String tenant, boolean write) {
+    Day day = today();
+    Counters counters = day.counters(tenant);
+    (write ? counters.writeRequests : counters.readRequests).increment();
     day.changed();
   }
 
@@ -274,6 +287,8 @@ public final class UsageMeter implements AutoCloseable {
       node.put("bytes_scanned", figures.bytesScanned());
       node.put("queries", figures.queries());
       node.put("entries_refused", figures.entriesRefused());
+      node.put("write_requests", figures.writeRequests());
+      node.put("read_requests", figures.readRequests());
     }
     return MAPPER.writeValueAsBytes(root);
   }
@@ -300,6 +315,9 @@ public final class UsageMeter implements AutoCloseable {
       counters.bytesScanned.add(node.path("bytes_scanned").asLong());
       counters.queries.add(node.path("queries").asLong());
       counters.entriesRefused.add(node.path("entries_refused").asLong());
+      // Absent in files written before object-store requests were metered: 0.
+      counters.writeRequests.add(node.path("write_requests").asLong());
+      counters.readRequests.add(node.path("read_requests").asLong());
     });
     day.flushedChanges = day.changes.get();
   }

@@ -58,10 +58,13 @@ public final class UsageRenderers {
     node.put("bytes_scanned", figures.bytesScanned());
     node.put("queries", figures.queries());
     node.put("entries_refused", figures.entriesRefused());
+    node.put("write_requests", figures.writeRequests());
+    node.put("read_requests", figures.readRequests());
     ObjectNode cost = node.putObject("cost");
     cost.put("ingested", row.cost().ingested());
     cost.put("stored", row.cost().stored());
     cost.put("scanned", row.cost().scanned());
+    cost.put("requests", row.cost().requests());
     cost.put("total", row.cost().total());
   }
 

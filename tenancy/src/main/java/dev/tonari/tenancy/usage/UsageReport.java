@@ -18,6 +18,7 @@ import java.util.function.Predicate;
  * ingested = bytes_ingested / 10^9                     * ingested_per_gb
  * stored   = stored_byte_hours / 10^9 / 730            * stored_per_gb_month
  * scanned  = bytes_scanned / 10^9                      * scanned_per_gb
+ * requests = write_requests / 1000 * write_requests_per_1000 + read_requests / 1000 * read_requests_per_1000
  * </pre>
  *
  * Amounts are exact decimals rounded half-even to {@link #COST_SCALE} places; rows are ordered by
@@ -28,7 +29,12 @@ public record UsageReport(LocalDate from, LocalDate to, String currency, List<Ro
   private static final MathContext PRECISION = MathContext.DECIMAL128;
 
   /** Cost of one period in the sheet's currency. */
-  public record Cost(BigDecimal ingested, BigDecimal stored, BigDecimal scanned, BigDecimal total) {}
+  public record Cost(BigDecimal ingested, BigDecimal stored, BigDecimal scanned, BigDecimal requests, BigDecimal total) {
+    /** Without request costs. */
+    public Cost(BigDecimal ingested, BigDecimal stored, BigDecimal scanned, BigDecimal total) {
+      this(ingested, stored, scanned, BigDecimal.ZERO.setScale(COST_SCALE), total);
+    }
+  }
 
   /** One tenant's figures and cost for one day ({@code day} is null in totals). */
   public record Row(LocalDate day, String tenant, UsageFigures figures, Cost cost) {}
@@ -71,8 +77,11 @@ public record UsageReport(LocalDate from, LocalDate to, String currency, List<Ro
         .divide(BigDecimal.valueOf(PriceSheet.HOURS_PER_MONTH), PRECISION)
         .multiply(prices.storedPerGbMonth(), PRECISION);
     BigDecimal scanned = gigabytes(figures.bytesScanned()).multiply(prices.scannedPerGb(), PRECISION);
-    BigDecimal total = ingested.add(stored).add(scanned);
-    return new Cost(round(ingested), round(stored), round(scanned), round(total));
+    BigDecimal thousand = BigDecimal.valueOf(1000);
+    BigDecimal requests = BigDecimal.valueOf(figures.writeRequests()).divide(thousand, PRECISION).multiply(prices.writeRequestsPer1000(), PRECISION)
+        .add(BigDecimal.valueOf(figures.readRequests()).divide(thousand, PRECISION).multiply(prices.readRequestsPer1000(), PRECISION));
+    BigDecimal total = ingested.add(stored).add(scanned).add(requests);
+    return new Cost(round(ingested), round(stored), round(scanned), round(requests), round(total));
   }
 
   private static BigDecimal gigabytes(long bytes) {
