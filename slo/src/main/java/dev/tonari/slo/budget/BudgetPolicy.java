@@ -18,6 +18,16 @@ import java.util.OptionalDouble;
 public record BudgetPolicy(double atRiskShare, int stepMinutes) {
   public static final double DEFAULT_AT_RISK_SHARE = 0.25;
 
+  /**
+   * How close to a threshold a remaining budget counts as on it. The remaining budget is a ratio of
+   * floating-point sums, and the {@link BudgetHistory} gets it from differences of prefix sums, so
+   * a budget spent exactly (remaining 0 in exact arithmetic) comes out a few units in the last place
+   * above or below 0 (1.4e-14 from the history where the direct sum gives -2.2e-16). Compared
+   * exactly, that noise decides the state and "since" depends on how the figure was summed. A
+   * billionth of the budget is far above that noise and far below any difference a team acts on.
+   */
+  public static final double THRESHOLD_TOLERANCE = 1e-9;
+
   public BudgetPolicy {
     if (!(atRiskShare > 0 && atRiskShare <= 1)) {
       throw new IllegalArgumentException("the at-risk share must be in (0, 1], got " + atRiskShare);
@@ -32,16 +42,19 @@ public record BudgetPolicy(double atRiskShare, int stepMinutes) {
     return new BudgetPolicy(DEFAULT_AT_RISK_SHARE, 1);
   }
 
-  /** The state for a remaining budget: exhausted at 0 or less, at risk under the share, else healthy. */
+  /**
+   * The state for a remaining budget: exhausted at 0 or less, at risk under the share, else healthy;
+   * a remaining within {@link #THRESHOLD_TOLERANCE} of 0 or of the share counts as on it.
+   */
   public PolicyState stateOf(OptionalDouble remaining) {
     if (remaining.isEmpty()) {
       return PolicyState.NO_DATA;
     }
     double value = remaining.getAsDouble();
-    if (value <= 0) {
+    if (value <= THRESHOLD_TOLERANCE) {
       return PolicyState.EXHAUSTED;
     }
-    return value < atRiskShare ? PolicyState.AT_RISK : PolicyState.HEALTHY;
+    return value < atRiskShare - THRESHOLD_TOLERANCE ? PolicyState.AT_RISK : PolicyState.HEALTHY;
   }
 
   /** How far back "since" is looked for: the SLO period's nominal length. */

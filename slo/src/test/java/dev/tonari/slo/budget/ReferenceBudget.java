@@ -199,14 +199,16 @@ final class ReferenceBudget {
     return new OptionalDouble[] {remaining(week.startMinute()), atEnd};
   }
 
+  /** A remaining within a billionth of the budget of a threshold is on it (rounding, not a difference). */
   static PolicyState state(OptionalDouble remaining, double atRiskShare) {
     if (remaining.isEmpty()) {
       return PolicyState.NO_DATA;
     }
-    if (remaining.getAsDouble() <= 0) {
+    double onThreshold = 1e-9;
+    if (remaining.getAsDouble() <= onThreshold) {
       return PolicyState.EXHAUSTED;
     }
-    return remaining.getAsDouble() < atRiskShare ? PolicyState.AT_RISK : PolicyState.HEALTHY;
+    return remaining.getAsDouble() < atRiskShare - onThreshold ? PolicyState.AT_RISK : PolicyState.HEALTHY;
   }
 
   /** Walks back from asOf one step at a time, at most the nominal period. */
