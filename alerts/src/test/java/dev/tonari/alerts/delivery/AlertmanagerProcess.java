@@ -1,8 +1,7 @@
 package dev.tonari.alerts.delivery;
 
+import dev.tonari.tenancy.ChildProcesses;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +42,7 @@ public final class AlertmanagerProcess implements AutoCloseable {
     Path config = directory.resolve("alertmanager.yml");
     Files.writeString(config, configYaml);
     Path log = directory.resolve("alertmanager.log");
-    int port = freePort();
+    int port = ChildProcesses.freeLoopbackPort();
     Process process = new ProcessBuilder(BINARY.toString(), "--config.file=" + config, "--storage.path=" + directory.resolve("data"),
         "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=").redirectErrorStream(true).redirectOutput(log.toFile()).start();
     AlertmanagerProcess alertmanager = new AlertmanagerProcess(process, port, log);
@@ -82,12 +81,6 @@ public final class AlertmanagerProcess implements AutoCloseable {
       return Files.readString(log);
     } catch (IOException e) {
       return "(log unreadable: " + e + ")";
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

@@ -1,11 +1,9 @@
 package dev.tonari.rules.remotewrite;
 
+import dev.tonari.tenancy.ChildProcesses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,10 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -56,7 +52,7 @@ final class PrometheusProcess implements AutoCloseable {
       IOException lastFailure = null;
       // A free port can be taken between the probe and the bind: try a few.
       for (int attempt = 0; attempt < 3; attempt++) {
-        int port = freePort();
+        int port = ChildProcesses.freeLoopbackPort();
         Path log = directory.resolve("prometheus-" + attempt + ".log");
         Process process = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config, "--storage.tsdb.path=" + directory.resolve("tsdb"),
             "--web.listen-address=127.0.0.1:" + port, "--web.enable-remote-write-receiver", "--log.level=warn")
@@ -75,7 +71,7 @@ final class PrometheusProcess implements AutoCloseable {
       }
       throw lastFailure;
     } catch (IOException | InterruptedException | RuntimeException e) {
-      deleteRecursively(directory);
+      ChildProcesses.deleteRecursively(directory);
       throw e;
     }
   }
@@ -109,7 +105,7 @@ final class PrometheusProcess implements AutoCloseable {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() - deadline < 0) {
       if (!process.isAlive()) {
-        throw new IOException("prometheus exited with " + process.exitValue() + " before it was ready:\n" + tail(log));
+        throw new IOException("prometheus exited with " + process.exitValue() + " before it was ready:\n" + ChildProcesses.tail(log));
       }
       try {
         if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -120,7 +116,7 @@ final class PrometheusProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IOException("prometheus was not ready within " + READY_TIMEOUT + ":\n" + tail(log));
+    throw new IOException("prometheus was not ready within " + READY_TIMEOUT + ":\n" + ChildProcesses.tail(log));
   }
 
   private void stopProcess() throws InterruptedException {
@@ -137,35 +133,7 @@ final class PrometheusProcess implements AutoCloseable {
       stopProcess();
       client.shutdownNow();
     } finally {
-      deleteRecursively(directory);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void deleteRecursively(Path directory) {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("deleting the Prometheus test directory " + directory, e);
+      ChildProcesses.deleteRecursively(directory);
     }
   }
 }

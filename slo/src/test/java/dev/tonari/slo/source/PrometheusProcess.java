@@ -1,8 +1,7 @@
 package dev.tonari.slo.source;
 
+import dev.tonari.tenancy.ChildProcesses;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -85,7 +82,7 @@ final class PrometheusProcess implements AutoCloseable {
       // A free port can be taken between the probe and the bind: try a few.
       IOException lastFailure = null;
       for (int attempt = 0; attempt < 3; attempt++) {
-        int port = freePort();
+        int port = ChildProcesses.freeLoopbackPort();
         List<String> withPort = new ArrayList<>(command);
         withPort.add("--web.listen-address=127.0.0.1:" + port);
         Path log = directory.resolve("prometheus-" + attempt + ".log");
@@ -104,7 +101,7 @@ final class PrometheusProcess implements AutoCloseable {
       }
       throw lastFailure;
     } catch (IOException | InterruptedException | RuntimeException e) {
-      deleteRecursively(directory);
+      ChildProcesses.deleteRecursively(directory);
       throw e;
     }
   }
@@ -118,7 +115,7 @@ final class PrometheusProcess implements AutoCloseable {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() - deadline < 0) {
       if (!process.isAlive()) {
-        throw new IOException("prometheus exited with " + process.exitValue() + " before it was ready:\n" + tail(log));
+        throw new IOException("prometheus exited with " + process.exitValue() + " before it was ready:\n" + ChildProcesses.tail(log));
       }
       try {
         if (client.send(ready.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -129,7 +126,7 @@ final class PrometheusProcess implements AutoCloseable {
       }
       Thread.sleep(POLL_INTERVAL.toMillis());
     }
-    throw new IOException("prometheus was not ready within " + READY_TIMEOUT + ":\n" + tail(log));
+    throw new IOException("prometheus was not ready within " + READY_TIMEOUT + ":\n" + ChildProcesses.tail(log));
   }
 
   /** The base URL, {@code http://127.0.0.1:<port>}. */
@@ -155,7 +152,7 @@ final class PrometheusProcess implements AutoCloseable {
     try {
       stopProcess();
     } finally {
-      deleteRecursively(directory);
+      ChildProcesses.deleteRecursively(directory);
     }
   }
 
@@ -163,38 +160,10 @@ final class PrometheusProcess implements AutoCloseable {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IOException(String.join(" ", command) + " did not finish within 60 s:\n" + tail(log));
+      throw new IOException(String.join(" ", command) + " did not finish within 60 s:\n" + ChildProcesses.tail(log));
     }
     if (process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ":\n" + tail(log));
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void deleteRecursively(Path directory) {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("deleting the Prometheus test directory " + directory, e);
+      throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ":\n" + ChildProcesses.tail(log));
     }
   }
 }
