@@ -1,6 +1,7 @@
 package dev.tonari.alerts.delivery.alertmanager;
 
 import dev.tonari.alerts.delivery.DeliveryStats;
+import dev.tonari.alerts.delivery.DeliveryWorker;
 import dev.tonari.alerts.delivery.HttpDelivery;
 import dev.tonari.rules.alert.AlertSink;
 import dev.tonari.rules.alert.OutgoingAlert;
@@ -19,8 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +53,8 @@ public final class AlertmanagerSink implements AlertSink, AutoCloseable {
   private final DeliveryStats stats;
   private final Map<String, ArrayDeque<OutgoingAlert>> queues = new LinkedHashMap<>();
   private final List<Batch> batches = new ArrayList<>();
-  private final Semaphore wake = new Semaphore(0);
   private final Object drainLock = new Object();
-  private volatile boolean running;
-  private Thread worker;
+  private volatile DeliveryWorker worker;
 
   /** A batch for one tenant, with the URLs it has still to reach. */
   private static final class Batch {
@@ -104,7 +101,10 @@ public final class AlertmanagerSink implements AlertSink, AutoCloseable {
       stats.recordDropped(RECEIVER_TYPE, dropped);
       LOG.warn("Alertmanager queue of tenant {} is full ({} alerts): dropped the {} oldest", tenant, config.queueCapacity(), dropped);
     }
-    wake.release();
+    DeliveryWorker started = worker;
+    if (started != null) {
+      started.wake();
+    }
   }
 
   /** Alerts waiting in the queues or in batches to be retried, for all tenants. */
@@ -247,35 +247,14 @@ public final class AlertmanagerSink implements AlertSink, AutoCloseable {
     if (worker != null) {
       throw new IllegalStateException("Alertmanager sink already started");
     }
-    running = true;
-    long pollMillis = Math.max(1, retryPoll.toMillis());
-    worker = Thread.ofPlatform().daemon().name("alertmanager-sink").start(() -> {
-      while (running) {
-        try {
-          wake.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
-          wake.drainPermits();
-          drain(clock.instant());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (RuntimeException e) {
-          LOG.error("Alertmanager sink: drain failed", e);
-        }
-      }
-    });
+    worker = DeliveryWorker.start("alertmanager-sink", retryPoll, config.timeout().plusSeconds(1), () -> drain(clock.instant()));
     return this;
   }
 
   @Override
   public synchronized void close() {
-    running = false;
     if (worker != null) {
-      worker.interrupt();
-      try {
-        worker.join(config.timeout().toMillis() + 1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      worker.close();
       worker = null;
     }
   }

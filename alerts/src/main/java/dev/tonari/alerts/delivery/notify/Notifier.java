@@ -1,5 +1,6 @@
 package dev.tonari.alerts.delivery.notify;
 
+import dev.tonari.alerts.delivery.DeliveryWorker;
 import dev.tonari.alerts.delivery.DeliveryStats;
 import dev.tonari.alerts.delivery.HttpDelivery;
 import dev.tonari.alerts.delivery.config.Integration;
@@ -69,8 +70,7 @@ public final class Notifier implements AlertSink, AutoCloseable {
   private final OutboxSender sender;
   private final ArrayDeque<Map.Entry<String, List<OutgoingAlert>>> incoming = new ArrayDeque<>();
   private final Map<String, TenantGroups> tenants = new HashMap<>();
-  private Thread worker;
-  private volatile boolean running;
+  private DeliveryWorker worker;
 
   /** A tenant's groups under the config they were routed with. */
   private static final class TenantGroups {
@@ -329,41 +329,23 @@ public final class Notifier implements AlertSink, AutoCloseable {
     if (worker != null) {
       throw new IllegalStateException("notifier already started");
     }
-    running = true;
-    long millis = Math.max(1, interval.toMillis());
-    worker = Thread.ofPlatform().daemon().name("notifier").start(() -> {
-      Instant lastReload = Instant.MIN;
-      while (running) {
-        try {
-          Instant now = clock.instant();
-          if (!now.isBefore(lastReload.plus(settings.configReloadInterval()))) {
-            configs.reload();
-            lastReload = now;
-          }
-          tick(now);
-          drain(now);
-          Thread.sleep(millis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (RuntimeException e) {
-          LOG.error("notifier: a tick failed; trying again next interval", e);
-        }
+    Instant[] lastReload = {Instant.MIN};
+    worker = DeliveryWorker.start("notifier", interval, settings.requestTimeout().plusSeconds(1), () -> {
+      Instant now = clock.instant();
+      if (!now.isBefore(lastReload[0].plus(settings.configReloadInterval()))) {
+        configs.reload();
+        lastReload[0] = now;
       }
+      tick(now);
+      drain(now);
     });
     return this;
   }
 
   @Override
   public synchronized void close() {
-    running = false;
     if (worker != null) {
-      worker.interrupt();
-      try {
-        worker.join(settings.requestTimeout().toMillis() + 1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      worker.close();
       worker = null;
     }
     sender.close();
