@@ -13,41 +13,48 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * The deliberately simple evaluator the engine is compared with: it keeps every pushed entry,
- * filters with String methods and java.util.regex, sorts everything and cuts at the limit.
+ * filters with String methods and java.util.regex, sorts everything (equal timestamps of one
+ * stream in push order) and cuts at the limit.
  */
 final class ReferenceEvaluator {
-  private record Row(Labels labels, LogEntry entry) {}
+  /** An entry with its place in its stream's push order. */
+  private record Row(Labels labels, LogEntry entry, int pushed) {}
 
-  private final Map<Labels, TreeSet<LogEntry>> streams = new TreeMap<>();
+  private final Map<Labels, List<LogEntry>> streams = new TreeMap<>();
+  private final Map<Labels, java.util.Set<Map.Entry<Long, String>>> seen = new TreeMap<>();
 
   void push(Labels labels, LogEntry entry) {
-    // Identical (timestamp, line) entries of a stream are kept once, as stores do.
-    streams.computeIfAbsent(labels, l -> new TreeSet<>(Comparator.comparingLong(LogEntry::timestampNanos).thenComparing(LogEntry::line))).add(entry);
+    // Identical (timestamp, line) entries of a stream are kept once, at their first push, as Loki does.
+    if (seen.computeIfAbsent(labels, l -> new java.util.HashSet<>()).add(Map.entry(entry.timestampNanos(), entry.line()))) {
+      streams.computeIfAbsent(labels, l -> new ArrayList<>()).add(entry);
+    }
   }
 
   List<StreamResult> evaluate(LogSelectorExpr query, long start, long end, int limit, Direction direction) {
     List<Row> rows = new ArrayList<>();
-    for (Map.Entry<Labels, TreeSet<LogEntry>> stream : streams.entrySet()) {
+    for (Map.Entry<Labels, List<LogEntry>> stream : streams.entrySet()) {
       if (!selects(query.matchers(), stream.getKey())) {
         continue;
       }
-      for (LogEntry entry : stream.getValue()) {
+      List<LogEntry> entries = stream.getValue();
+      for (int i = 0; i < entries.size(); i++) {
+        LogEntry entry = entries.get(i);
         if (entry.timestampNanos() >= start && entry.timestampNanos() < end && passes(query.lineFilters(), entry.line())) {
-          rows.add(new Row(stream.getKey(), entry));
+          rows.add(new Row(stream.getKey(), entry, i));
         }
       }
     }
+    // Equal timestamps: streams in label order, entries of one stream in push order (reversed backward).
     Comparator<Row> byTime = Comparator.comparingLong(row -> row.entry().timestampNanos());
-    Comparator<Row> byLine = Comparator.comparing(row -> row.entry().line());
+    Comparator<Row> byPush = Comparator.comparingInt(Row::pushed);
     Comparator<Row> order =
         direction == Direction.FORWARD
-            ? byTime.thenComparing(Row::labels).thenComparing(byLine)
-            : byTime.reversed().thenComparing(Row::labels).thenComparing(byLine.reversed());
+            ? byTime.thenComparing(Row::labels).thenComparing(byPush)
+            : byTime.reversed().thenComparing(Row::labels).thenComparing(byPush.reversed());
     rows.sort(order);
     Map<Labels, List<LogEntry>> grouped = new TreeMap<>();
     for (Row row : rows.subList(0, Math.min(limit, rows.size()))) {

@@ -180,9 +180,9 @@ final class QueryHandlers {
   }
 
   /**
-   * A metric query is evaluated at {@code time} (default now). Loki 3 refuses log selectors on the
-   * instant endpoint; we answer them over the hour before {@code time} (or {@code since}) instead,
-   * which is what older Loki versions and scripts expect.
+   * A metric query is evaluated at {@code time} (default now). A log selector is refused with
+   * Loki 3.x's 400 and message: Loki 2.x answered it over the hour before {@code time}, Loki 3.x
+   * sends log queries to {@code query_range}.
    */
   private byte[] instantQuery(Context ctx, String tenant) throws QueryException, IOException {
     String timeText = param(ctx, "time");
@@ -190,10 +190,12 @@ final class QueryHandlers {
     if (parse(ctx) instanceof SampleExpr metric) {
       return writeMetric(engine.metricQuery(tenant, metric, time, time, 0, true));
     }
-    Duration since = sinceOr(ctx, DEFAULT_LOG_QUERY_SINCE);
-    // +1: the instant itself is included, as the range end is exclusive in the store.
-    return runLogQuery(ctx, tenant, new TimeRange(time - since.toNanos(), time + 1));
+    throw new QueryException(400, UNSUPPORTED_INSTANT_LOG_QUERY);
   }
+
+  /** Loki 3.x's answer to a log selector on the instant endpoint. */
+  static final String UNSUPPORTED_INSTANT_LOG_QUERY =
+      "log queries are not supported as an instant query type, please change your query to a range query type";
 
   private static Expr parse(Context ctx) throws QueryException {
     String query = param(ctx, "query");

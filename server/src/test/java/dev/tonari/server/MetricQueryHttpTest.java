@@ -93,6 +93,14 @@ class MetricQueryHttpTest {
         {"status":"success","data":{"resultType":"scalar","result":[%d.5,"2"]}}""".formatted(time)));
   }
 
+  /** Loki 3.x refuses log selectors on the instant endpoint (Loki 2.x answered them over the hour before). */
+  @Test
+  void instantQueryOverALogSelectorIsRefusedAsLoki3Does() throws Exception {
+    HttpResponse<String> refused = get("/loki/api/v1/query?query=" + encode("{app=\"api\"} |= \"x\"") + "&time=" + (baseSeconds + 120));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("log queries are not supported as an instant query type, please change your query to a range query type");
+  }
+
   @Test
   void badStepsAreRefusedWithLokisMessages() throws Exception {
     String query = "/loki/api/v1/query_range?query=" + encode("rate({app=\"api\"}[1m])") + "&start=" + baseSeconds + "&end=" + (baseSeconds + 120);

@@ -117,7 +117,7 @@ class ServerEndToEndTest {
       PushEncoder.EncodedPush encoded = PushEncoder.encode(request, format);
       HttpResponse<String> response = push(format.name(), encoded.contentType(), encoded.contentEncoding(), encoded.body());
       assertThat(response.statusCode()).as("%s answered %s", format, response.body()).isEqualTo(204);
-      JsonNode answer = JSON.readTree(get(format.name(), "/loki/api/v1/query?query=" + encode("{app=\"batch\"} |= \"s\"")
+      JsonNode answer = JSON.readTree(get(format.name(), "/loki/api/v1/query_range?query=" + encode("{app=\"batch\"} |= \"s\"")
           + "&limit=10&direction=forward").body());
       JsonNode result = answer.path("data").path("result");
       assertThat(result).hasSize(2);
@@ -127,7 +127,7 @@ class ServerEndToEndTest {
     String metrics = get(null, "/metrics").body();
     assertThat(metrics).contains("tonari_ingested_lines_total{tenant=\"PROTOBUF_SNAPPY\"} 2.0");
     assertThat(metrics).contains("tonari_push_request_duration_seconds_bucket");
-    assertThat(metrics).contains("tonari_query_requests_total{endpoint=\"query\",status=\"200\"}");
+    assertThat(metrics).contains("tonari_query_requests_total{endpoint=\"query_range\",status=\"200\"}");
     assertThat(metrics).contains("jvm_memory_used_bytes");
   }
 

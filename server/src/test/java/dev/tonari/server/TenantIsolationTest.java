@@ -97,7 +97,6 @@ class TenantIsolationTest {
     return List.of(
         "/loki/api/v1/query_range?query=" + selector + range,
         "/loki/api/v1/query_range?query=" + encode("count_over_time({app=\"shop\"}[1h])") + range + "&step=60",
-        "/loki/api/v1/query?query=" + selector + "&time=" + (now + SECOND),
         "/loki/api/v1/query?query=" + encode("count_over_time({app=\"shop\"}[1h])") + "&time=" + (now + SECOND),
         "/loki/api/v1/labels?" + range.substring(1),
         "/loki/api/v1/label/bbsecret_label/values?" + range.substring(1),

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -55,18 +57,35 @@ public abstract class LogStoreContractTest {
     }
   }
 
-  /** A (timestamp, line) key ordered as the store orders entries: by time, then line bytes. */
-  private record Key(long timestamp, String line) implements Comparable<Key> {
-    @Override
-    public int compareTo(Key other) {
-      int c = Long.compare(timestamp, other.timestamp);
-      return c != 0 ? c : Arrays.compareUnsigned(line.getBytes(StandardCharsets.UTF_8), other.line.getBytes(StandardCharsets.UTF_8));
+  /**
+   * The model of one stream, as the store orders entries: by time, entries of equal time in push
+   * order; a second push of an equal (timestamp, line) is dropped, the first one keeps its place.
+   */
+  private static final class ModelStream {
+    final List<LogEntry> pushed = new ArrayList<>();
+    final Set<Map.Entry<Long, String>> seen = new HashSet<>();
+
+    void push(LogEntry entry) {
+      if (seen.add(Map.entry(entry.timestampNanos(), entry.line()))) {
+        pushed.add(entry);
+      }
+    }
+
+    /** Sorted by timestamp; the sort is stable, so ties keep their push order. */
+    List<LogEntry> inOrder() {
+      List<LogEntry> sorted = new ArrayList<>(pushed);
+      sorted.sort(java.util.Comparator.comparingLong(LogEntry::timestampNanos));
+      return sorted;
+    }
+
+    boolean hasEntries(long from, long to) {
+      return pushed.stream().anyMatch(e -> e.timestampNanos() >= from && e.timestampNanos() < to);
     }
   }
 
   private record Read(Labels labels, List<LogEntry> entries) {}
 
-  private final Map<String, TreeMap<Labels, TreeMap<Key, Labels>>> model = new HashMap<>();
+  private final Map<String, TreeMap<Labels, ModelStream>> model = new HashMap<>();
 
   private static final String[] TENANTS = {"team-a", "team-b", "fake"};
   private static final String[] WORDS = {"GET", "POST", "error", "ok", "timeout", "café", "日本", "level=warn", "user=42"};
@@ -77,6 +96,11 @@ public abstract class LogStoreContractTest {
   }
 
   private void appendRandomRounds(long seed, int rounds) throws IOException {
+    appendRandomRounds(seed, rounds, 1000);
+  }
+
+  /** Pushes random rounds with timestamps among {@code 3 * seconds} values: few seconds make many equal timestamps. */
+  private void appendRandomRounds(long seed, int rounds, int seconds) throws IOException {
     Random random = new Random(seed);
     List<LogEntry> pushedBefore = new ArrayList<>();
     store = openStore(directory);
@@ -97,7 +121,7 @@ public abstract class LogStoreContractTest {
             if (!pushedBefore.isEmpty() && random.nextInt(5) == 0) {
               entry = pushedBefore.get(random.nextInt(pushedBefore.size()));
             } else {
-              long ts = 1_000_000_000L * random.nextInt(1000) + random.nextInt(3);
+              long ts = 1_000_000_000L * random.nextInt(seconds) + random.nextInt(3);
               String line = WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)] + " " + random.nextInt(50);
               entry = new LogEntry(ts, line, metadataOf(ts, line));
               pushedBefore.add(entry);
@@ -108,9 +132,9 @@ public abstract class LogStoreContractTest {
         }
         store.append(tenant, batches);
         for (StreamBatch batch : batches) {
-          TreeMap<Key, Labels> entries = model.computeIfAbsent(tenant, t -> new TreeMap<>()).computeIfAbsent(batch.labels(), l -> new TreeMap<>());
+          ModelStream entries = model.computeIfAbsent(tenant, t -> new TreeMap<>()).computeIfAbsent(batch.labels(), l -> new ModelStream());
           for (LogEntry e : batch.entries()) {
-            entries.putIfAbsent(new Key(e.timestampNanos(), e.line()), e.metadata());
+            entries.push(e);
           }
         }
       }
@@ -121,15 +145,15 @@ public abstract class LogStoreContractTest {
 
   private List<Read> expectedSelect(String tenant, Predicate<Labels> selector, long from, long to, Direction direction, String mustContain) {
     List<Read> reads = new ArrayList<>();
-    for (Map.Entry<Labels, TreeMap<Key, Labels>> stream : model.getOrDefault(tenant, new TreeMap<>()).entrySet()) {
+    for (Map.Entry<Labels, ModelStream> stream : model.getOrDefault(tenant, new TreeMap<>()).entrySet()) {
       if (!selector.test(stream.getKey())) {
         continue;
       }
       List<LogEntry> entries = new ArrayList<>();
-      for (Map.Entry<Key, Labels> e : stream.getValue().entrySet()) {
-        long ts = e.getKey().timestamp();
-        if (ts >= from && ts < to && (mustContain == null || e.getKey().line().contains(mustContain))) {
-          entries.add(new LogEntry(ts, e.getKey().line(), e.getValue()));
+      for (LogEntry e : stream.getValue().inOrder()) {
+        long ts = e.timestampNanos();
+        if (ts >= from && ts < to && (mustContain == null || e.line().contains(mustContain))) {
+          entries.add(e);
         }
       }
       if (direction == Direction.BACKWARD) {
@@ -158,9 +182,8 @@ public abstract class LogStoreContractTest {
 
   private List<Labels> expectedSeries(String tenant, Predicate<Labels> selector, long from, long to) {
     List<Labels> series = new ArrayList<>();
-    for (Map.Entry<Labels, TreeMap<Key, Labels>> stream : model.getOrDefault(tenant, new TreeMap<>()).entrySet()) {
-      Key first = stream.getValue().ceilingKey(new Key(from, ""));
-      if (selector.test(stream.getKey()) && first != null && first.timestamp() < to) {
+    for (Map.Entry<Labels, ModelStream> stream : model.getOrDefault(tenant, new TreeMap<>()).entrySet()) {
+      if (selector.test(stream.getKey()) && stream.getValue().hasEntries(from, to)) {
         series.add(stream.getKey());
       }
     }
@@ -224,6 +247,27 @@ public abstract class LogStoreContractTest {
       assertThat(store.labelValues(tenant, "missing", a, b)).isEmpty();
     }
     assertThat(store.tenants()).isEqualTo(List.copyOf(new TreeSet<>(model.keySet())));
+  }
+
+  /**
+   * Many entries share each timestamp, pushed in several rounds (so, depending on the store, in
+   * several heads, parts and merges) and partly pushed twice: reads return them in push order
+   * going forward and in exactly the reverse order going backward, as Loki does.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {11, 12})
+  void equalTimestampsComeInPushOrder(long seed) throws IOException {
+    appendRandomRounds(seed, 4, 4);
+    for (String tenant : TENANTS) {
+      for (Direction direction : Direction.values()) {
+        for (long[] range : new long[][] {{Long.MIN_VALUE, Long.MAX_VALUE}, {1_000_000_000L, 3_000_000_001L}}) {
+          SelectRequest request = new SelectRequest(tenant, labels -> true, range[0], range[1], direction, LinePredicate.ALL, List.of());
+          assertThat(actualSelect(request))
+              .as("tenant %s %s [%d, %d)", tenant, direction, range[0], range[1])
+              .isEqualTo(expectedSelect(tenant, labels -> true, range[0], range[1], direction, null));
+        }
+      }
+    }
   }
 
   @Test

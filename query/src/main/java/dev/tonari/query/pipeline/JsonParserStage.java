@@ -3,16 +3,24 @@ package dev.tonari.query.pipeline;
 import java.util.Set;
 
 /**
- * {@code | json} without parameters: every string, number and boolean field becomes a label;
- * nested objects are flattened with {@code _} ({@code {"a":{"b":1}}} gives {@code a_b="1"});
- * arrays and nulls are skipped; keys are sanitized and get {@code _extracted} when the stream has
- * them. A line that is not a JSON object keeps what was parsed so far and is marked
- * {@code __error__=JSONParserErr} with the reason in {@code __error_details__}.
+ * {@code | json} without parameters, as Loki 3.x: every string, number and boolean field becomes
+ * a label; nested objects are flattened with {@code _} ({@code {"a":{"b":1}}} gives {@code
+ * a_b="1"}); arrays and nulls are skipped; keys are sanitized and get {@code _extracted} when the
+ * stream has them; a string whose escapes are invalid, or that holds U+FFFD, gives an empty value.
+ * The line is read as Loki's parser reads it ({@link JsonObjectWalker}): a line that is not a
+ * JSON object, or breaks off, keeps the labels of the fields before the fault and is marked
+ * {@code __error__=JSONParserErr} with the parser library's message in {@code
+ * __error_details__} (for a line that is not an object: {@value JsonObjectWalker#MALFORMED_OBJECT});
+ * what follows the object's closing brace is not read.
  *
  * <p>With parser hints (a set of needed label names) only those labels are added; every other
- * string value is skipped without being copied out, but still checked, so errors are the same.
+ * field is still walked, so errors are the same as without hints.
  */
 final class JsonParserStage implements Stage {
+  /** Nesting beyond this is refused, so that a hostile line cannot exhaust the stack. */
+  static final int MAX_DEPTH = 512;
+  static final String TOO_DEEP = "nesting deeper than " + MAX_DEPTH + " objects";
+
   /** The only label names to add (final names), or null for all. */
   private final Set<String> neededLabels;
 
@@ -26,68 +34,58 @@ final class JsonParserStage implements Stage {
 
   @Override
   public boolean process(LineState state) {
-    JsonScanner scanner = new JsonScanner(state.line);
+    String line = state.line;
     try {
-      if (scanner.peekType() != JsonScanner.Type.OBJECT) {
-        throw scanner.error("expecting json object, but it is not");
-      }
-      parseObject(scanner, state.labels, "", 0, neededLabels);
-      scanner.skipSpaces();
-      if (scanner.position != scanner.text.length()) {
-        throw scanner.error("unexpected data after the top-level object");
-      }
-    } catch (JsonScanner.JsonException e) {
+      JsonObjectWalker.walk(line, 0, line.length(), new ObjectVisitor(state.labels, "", 0, neededLabels));
+    } catch (JsonObjectWalker.MalformedJsonException e) {
       state.labels.setError(ErrorNames.JSON, e.getMessage());
     }
     return true;
   }
 
-  private static void parseObject(JsonScanner scanner, LabelsBuilder labels, String prefix, int depth, Set<String> neededLabels)
-      throws JsonScanner.JsonException {
-    scanner.expect('{');
-    scanner.skipSpaces();
-    if (scanner.peek() == '}') {
-      scanner.position++;
-      return;
-    }
-    while (true) {
-      String key = scanner.readString();
-      scanner.expect(':');
-      JsonScanner.Type type = scanner.peekType();
+  /** Adds the fields of one object, whose labels start with {@code prefix}. */
+  private record ObjectVisitor(LabelsBuilder labels, String prefix, int depth, Set<String> neededLabels) implements JsonObjectWalker.Visitor {
+    @Override
+    public void field(String key, String text, JsonObjectWalker.ValueType type, int valueStart, int valueEnd)
+        throws JsonObjectWalker.MalformedJsonException {
       switch (type) {
         case OBJECT -> {
-          if (depth > 512) {
-            throw scanner.error("nesting too deep");
+          if (depth >= MAX_DEPTH) {
+            throw new JsonObjectWalker.MalformedJsonException(TOO_DEEP);
           }
-          parseObject(scanner, labels, childPrefix(prefix, key), depth + 1, neededLabels);
+          JsonObjectWalker.walk(text, valueStart, valueEnd, new ObjectVisitor(labels, childPrefix(prefix, key), depth + 1, neededLabels));
         }
-        case ARRAY -> scanner.skipValue(depth + 1);
-        case NULL -> scanner.readScalar();
         case STRING -> {
-          String name = labelName(labels, prefix, key, neededLabels);
-          if (name == null) {
-            scanner.skipString();
-          } else {
-            set(labels, name, scanner.readString());
-          }
-        }
-        default -> {
-          String name = labelName(labels, prefix, key, neededLabels);
-          String value = scanner.readScalar();
+          String name = labelName(key);
           if (name != null) {
-            set(labels, name, value);
+            labels.set(name, stringValue(text, valueStart, valueEnd));
           }
         }
+        case NUMBER, BOOLEAN -> {
+          String name = labelName(key);
+          if (name != null) {
+            labels.set(name, text.substring(valueStart, valueEnd));
+          }
+        }
+        case NULL, ARRAY -> {}
       }
-      scanner.skipSpaces();
-      if (scanner.peek() == ',') {
-        scanner.position++;
-        scanner.skipSpaces();
-        continue;
-      }
-      scanner.expect('}');
-      return;
     }
+
+    /** The label a value is stored under; null when it is not stored (no name, or not needed). */
+    private String labelName(String key) {
+      String name = childPrefix(prefix, key);
+      if (name.isEmpty()) {
+        return null;
+      }
+      String parsed = LabelNames.forParsed(labels, name);
+      return neededLabels == null || neededLabels.contains(parsed) ? parsed : null;
+    }
+  }
+
+  /** A JSON string's value as Loki keeps it: unescaped, or empty when an escape is invalid or it holds U+FFFD. */
+  static String stringValue(String text, int start, int end) {
+    String value = JsonObjectWalker.unescape(text, start, end);
+    return value == null || value.indexOf('\ufffd') >= 0 ? "" : value;
   }
 
   private static String childPrefix(String prefix, String key) {
@@ -96,19 +94,5 @@ final class JsonParserStage implements Stage {
       return prefix;
     }
     return prefix.isEmpty() ? sanitized : prefix + "_" + sanitized;
-  }
-
-  /** The label a value is stored under; null when it is not stored (no name, or not needed). */
-  private static String labelName(LabelsBuilder labels, String prefix, String key, Set<String> neededLabels) {
-    String name = childPrefix(prefix, key);
-    if (name.isEmpty()) {
-      return null;
-    }
-    String parsed = LabelNames.forParsed(labels, name);
-    return neededLabels == null || neededLabels.contains(parsed) ? parsed : null;
-  }
-
-  private static void set(LabelsBuilder labels, String name, String value) {
-    labels.set(name, value);
   }
 }

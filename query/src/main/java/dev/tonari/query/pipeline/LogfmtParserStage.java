@@ -9,9 +9,12 @@ import java.util.Set;
 
 /**
  * {@code | logfmt [--strict] [--keep-empty] [label="key", ...]}: {@code key=value} pairs become
- * labels; values may be double-quoted with Go escapes. Without {@code --strict} malformed pairs are
- * skipped; with it the parser stops at the first one and marks the line
- * {@code __error__=LogfmtParserErr}. Keys without a value are skipped unless {@code --keep-empty}.
+ * labels; values may be double-quoted with Go's JSON escapes. The line is read as Loki 3.x's
+ * decoder reads it: without {@code --strict} a malformed pair is skipped; with it the parser stops
+ * at the first one, keeps the labels before it and marks the line {@code __error__=LogfmtParserErr}
+ * with Loki's {@code __error_details__} ({@code logfmt syntax error at pos N : unexpected '='},
+ * {@code unterminated quoted value}, {@code invalid quoted value}, {@code invalid key}; N counts
+ * UTF-8 bytes from 1). A closing quote needs no space after it: {@code a="x"b=y} is two pairs. Keys without a value are skipped unless {@code --keep-empty}.
  * With extraction parameters only the named keys are kept, each as its label (empty when absent).
  * With parser hints (needed label names, no extraction parameters) only those labels are added;
  * other values are still scanned, so that {@code --strict} errors are the same, but not copied.
@@ -62,6 +65,8 @@ final class LogfmtParserStage implements Stage {
     String line = state.line;
     int length = line.length();
     int position = 0;
+    // Read as Loki's decoder reads: a fault ends the pair it is in (and, with --strict, the line);
+    // the next pair starts at the next character above space.
     while (position < length) {
       while (position < length && line.charAt(position) <= ' ') {
         position++;
@@ -74,113 +79,91 @@ final class LogfmtParserStage implements Stage {
         position++;
       }
       int keyEnd = position;
-      if (keyEnd == keyStart) {
-        // A pair that starts with '=' or '"'.
+      char stop = position < length ? line.charAt(position) : ' ';
+      if (stop == '"' || (stop == '=' && keyEnd == keyStart)) {
         if (strict) {
-          labels.setError(ErrorNames.LOGFMT, "logfmt syntax error at pos " + (position + 1) + " : unexpected '" + line.charAt(position) + "'");
-          return true;
+          return fail(labels, line, position, unexpected(stop));
         }
         position = skipToSpace(line, position);
         continue;
       }
-      if (position >= length || line.charAt(position) <= ' ') {
+      if (line.indexOf('\ufffd', keyStart) >= 0 && line.indexOf('\ufffd', keyStart) < keyEnd) {
+        if (strict) {
+          return fail(labels, line, position, "invalid key");
+        }
+        position = stop == '=' ? skipToSpace(line, position) : position;
+        continue;
+      }
+      if (stop != '=') {
+        // A key without '=': a pair with an empty value.
         if (keepEmpty && isWanted(labels, line, keyStart, keyEnd)) {
           emit(labels, line.substring(keyStart, keyEnd), "");
         }
         continue;
       }
-      if (line.charAt(position) == '"') {
-        if (strict) {
-          labels.setError(ErrorNames.LOGFMT, "logfmt syntax error at pos " + (position + 1) + " : unexpected '\"'");
-          return true;
-        }
-        position = skipToSpace(line, position);
-        continue;
-      }
-      // line.charAt(position) == '='
       position++;
       // Asked only for pairs: words of lines that are not logfmt never reach here.
       boolean wanted = isWanted(labels, line, keyStart, keyEnd);
       String value;
-      if (position < length && line.charAt(position) == '"') {
-        // A value nobody reads is scanned for its end (and, with --strict, its errors) but not copied.
-        StringBuilder out = wanted ? new StringBuilder() : null;
-        position++;
-        boolean closed = false;
-        while (position < length) {
-          char c = line.charAt(position++);
-          if (c == '"') {
-            closed = true;
+      if (position >= length || line.charAt(position) <= ' ') {
+        value = "";
+      } else if (line.charAt(position) == '"') {
+        int open = position;
+        int close = -1;
+        boolean escaped = false;
+        for (int i = open + 1; i < length; i++) {
+          char c = line.charAt(i);
+          if (c == '\\') {
+            escaped = true;
+            i++;
+          } else if (c == '"') {
+            close = i;
             break;
           }
-          if (c == '\\' && position < length) {
-            char e = line.charAt(position++);
-            switch (e) {
-              case 'n' -> append(out, '\n');
-              case 't' -> append(out, '\t');
-              case 'r' -> append(out, '\r');
-              case '"', '\\', '/' -> append(out, e);
-              case 'u' -> {
-                if (position + 4 <= length) {
-                  try {
-                    char decoded = (char) Integer.parseInt(line.substring(position, position + 4), 16);
-                    append(out, decoded);
-                    position += 4;
-                  } catch (NumberFormatException ex) {
-                    append(out, '\\');
-                    append(out, e);
-                  }
-                } else {
-                  append(out, '\\');
-                  append(out, e);
-                }
-              }
-              default -> {
-                append(out, '\\');
-                append(out, e);
-              }
+        }
+        if (close < 0) {
+          if (strict) {
+            return fail(labels, line, length, "unterminated quoted value");
+          }
+          break;
+        }
+        position = close + 1;
+        if (!escaped) {
+          value = wanted ? line.substring(open + 1, close) : "";
+        } else {
+          // Escapes are checked whether the value is wanted or not: an invalid one is a fault.
+          String unquoted = unquote(line, open + 1, close);
+          if (unquoted == null) {
+            if (strict) {
+              return fail(labels, line, position, "invalid quoted value");
             }
             continue;
           }
-          append(out, c);
+          value = unquoted;
         }
-        if (!closed) {
-          if (strict) {
-            labels.setError(ErrorNames.LOGFMT, "logfmt syntax error at pos " + (position + 1) + " : unterminated quoted value");
-            return true;
-          }
-          continue;
-        }
-        if (position < length && line.charAt(position) > ' ') {
-          if (strict) {
-            labels.setError(ErrorNames.LOGFMT, "logfmt syntax error at pos " + (position + 1) + " : unexpected '" + line.charAt(position) + "'");
-            return true;
-          }
-          position = skipToSpace(line, position);
-          continue;
-        }
-        if (out == null) {
-          continue;
-        }
-        value = out.toString();
       } else {
         int valueStart = position;
-        boolean bad = false;
         while (position < length && line.charAt(position) > ' ') {
           char c = line.charAt(position);
           if (c == '=' || c == '"') {
-            bad = true;
             if (strict) {
-              labels.setError(ErrorNames.LOGFMT, "logfmt syntax error at pos " + (position + 1) + " : unexpected '" + c + "'");
-              return true;
+              return fail(labels, line, position, unexpected(c));
             }
+            break;
           }
           position++;
         }
-        if (bad || !wanted) {
+        if (position < length && line.charAt(position) > ' ') {
+          position = skipToSpace(line, position);
           continue;
         }
-        value = line.substring(valueStart, position);
+        value = wanted ? line.substring(valueStart, position) : "";
+      }
+      if (!wanted) {
+        continue;
+      }
+      if (value.indexOf('\ufffd') >= 0) {
+        value = "";
       }
       if (value.isEmpty() && !keepEmpty) {
         continue;
@@ -190,10 +173,106 @@ final class LogfmtParserStage implements Stage {
     return true;
   }
 
-  private static void append(StringBuilder out, char c) {
-    if (out != null) {
-      out.append(c);
+  /** Marks the line with Loki's message; {@code position} is a character index, reported as Loki's 1-based byte position. */
+  private static boolean fail(LabelsBuilder labels, String line, int position, String message) {
+    labels.setError(ErrorNames.LOGFMT, "logfmt syntax error at pos " + (utf8Length(line, position) + 1) + " : " + message);
+    return true;
+  }
+
+  /** Go's {@code %q} of the byte, as Loki's decoder words it: {@code unexpected '='}. */
+  private static String unexpected(char c) {
+    return "unexpected '" + (c == '\'' ? "\\'" : String.valueOf(c)) + "'";
+  }
+
+  private static int utf8Length(String line, int end) {
+    int bytes = 0;
+    for (int i = 0; i < end; i++) {
+      char c = line.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(line.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
     }
+    return bytes;
+  }
+
+  /**
+   * A quoted value with escapes, as Go's JSON string rules read it ({@code \" \\ \/ \' \b \f \n
+   * \r \t \\uXXXX}; a lone surrogate becomes U+FFFD); null when an escape is invalid or a control
+   * character stands unescaped.
+   */
+  static String unquote(String line, int start, int end) {
+    StringBuilder out = new StringBuilder(end - start);
+    int i = start;
+    while (i < end) {
+      char c = line.charAt(i);
+      if (c < ' ') {
+        return null;
+      }
+      if (c != '\\') {
+        out.append(c);
+        i++;
+        continue;
+      }
+      if (i + 1 >= end) {
+        return null;
+      }
+      char e = line.charAt(i + 1);
+      switch (e) {
+        case '"', '\\', '/', '\'' -> out.append(e);
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'u' -> {
+          int unit = hex4(line, i + 2, end);
+          if (unit < 0) {
+            return null;
+          }
+          i += 6;
+          if (Character.isSurrogate((char) unit)) {
+            int low = i + 1 < end && line.charAt(i) == '\\' && line.charAt(i + 1) == 'u' ? hex4(line, i + 2, end) : -1;
+            if (Character.isHighSurrogate((char) unit) && low >= 0 && Character.isLowSurrogate((char) low)) {
+              out.append((char) unit).append((char) low);
+              i += 6;
+            } else {
+              out.append('\ufffd');
+            }
+          } else {
+            out.append((char) unit);
+          }
+          continue;
+        }
+        default -> {
+          return null;
+        }
+      }
+      i += 2;
+    }
+    return out.toString();
+  }
+
+  private static int hex4(String text, int start, int end) {
+    if (start + 4 > end) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = start; i < start + 4; i++) {
+      char c = text.charAt(i);
+      int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (digit < 0) {
+        return -1;
+      }
+      value = value * 16 + digit;
+    }
+    return value;
   }
 
   /**

@@ -701,7 +701,10 @@ public final class DiskLogStore implements LogStore {
     TreeMap<Labels, List<MergingCursor.Source>> sourcesByStream = new TreeMap<>();
     Map<Labels, Boolean> selected = new HashMap<>();
     Predicate<Labels> selector = labels -> selected.computeIfAbsent(labels, request.streamSelector()::test);
-    for (Head head : current.heads()) {
+    List<Head> heads = current.heads();
+    for (int h = 0; h < heads.size(); h++) {
+      Head head = heads.get(h);
+      long headRank = MergingCursor.Source.headRank(h);
       for (HeadStream stream : head.streams(request.tenant())) {
         if (stream.minTimestamp() >= to || stream.maxTimestamp() < from || !selector.test(stream.labels())) {
           continue;
@@ -710,7 +713,9 @@ public final class DiskLogStore implements LogStore {
         if (snapshot.hasEntries(from, to)) {
           sourcesByStream
               .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
-              .add(new MergingCursor.Source(snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener()), null));
+              .add(
+                  new MergingCursor.Source(
+                      snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener()), null, Long.MIN_VALUE, Long.MAX_VALUE, headRank));
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.tonari.store.engine;
 
 import dev.tonari.store.Direction;
+import dev.tonari.store.DistinctLineSet;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.part.CorruptPartException;
@@ -14,8 +15,14 @@ import java.util.PriorityQueue;
 
 /**
  * A k-way merge of one stream's cursors from several sources (heads, parts), each already sorted
- * by (timestamp, line bytes) in the requested direction and free of duplicates. Entries equal in
- * timestamp and line bytes across sources come out once. A source that turns out to be corrupt
+ * by timestamp in the requested direction, entries of equal timestamp in push order (reversed
+ * going backward), and free of duplicates. Entries of equal timestamp from several sources come
+ * in the order of the sources' {@linkplain Source#pushRank push ranks}: older sources first going
+ * forward, last going backward, so that the merge returns the push order as Loki does. Entries
+ * equal in timestamp and line bytes across sources come out once, at the place of the first push:
+ * the merge reads every run of equal timestamps whole into a buffer (one copy of each line, as
+ * the de-duplication needs anyway), drops repeated pushes, and returns the run in order, so that a
+ * backward read is exactly the reverse of a forward one. A source that turns out to be corrupt
  * is reported to the handler and dropped; the merge goes on with the others.
  *
  * <p><b>Sources are opened lazily</b>, in the order of their time bounds in the direction of
@@ -31,15 +38,44 @@ final class MergingCursor implements EntryCursor {
   }
 
   /**
-   * A source cursor, the part it reads (null for a head) and bounds that contain every entry it
-   * can return (wider is safe, narrower would break the merge).
+   * A source cursor, the part it reads (null for a head), bounds that contain every entry it can
+   * return (wider is safe, narrower would break the merge), and its push rank: sources of smaller
+   * rank hold entries pushed earlier. Ranks of one merge must differ.
+   *
+   * @param pushRank see {@link #partRank} and {@link #headRank}
    */
-  record Source(EntryCursor cursor, PartHandle part, long minTimestamp, long maxTimestamp) {
-    /** A source without known bounds: it joins the merge at once. */
+  record Source(EntryCursor cursor, PartHandle part, long minTimestamp, long maxTimestamp, long pushRank) {
+    /** A part's source without known bounds: it joins the merge at once. */
     Source(EntryCursor cursor, PartHandle part) {
-      this(cursor, part, Long.MIN_VALUE, Long.MAX_VALUE);
+      this(cursor, part, Long.MIN_VALUE, Long.MAX_VALUE, partRank(part));
+    }
+
+    /** A part's source with the bounds of its stream. */
+    Source(EntryCursor cursor, PartHandle part, long minTimestamp, long maxTimestamp) {
+      this(cursor, part, minTimestamp, maxTimestamp, partRank(part));
+    }
+
+    /**
+     * The push rank of a part. Merges take the oldest parts of one level (see {@link
+     * MergePolicy}), so every entry of a higher level was pushed before every entry of a lower
+     * one, and within a level the sequence follows the flushes: rank by level descending, then
+     * sequence. Heads rank after every part.
+     */
+    static long partRank(PartHandle part) {
+      if (part.level() < 0 || part.level() >= MAX_LEVELS || part.sequence() < 0 || part.sequence() >= 1L << SEQUENCE_BITS) {
+        throw new IllegalArgumentException("part " + part.key() + " has a level or sequence outside the push ranks");
+      }
+      return ((long) (MAX_LEVELS - 1 - part.level()) << SEQUENCE_BITS) | part.sequence();
+    }
+
+    /** The push rank of the head at {@code index} in the list of heads, oldest (frozen) first, live last. */
+    static long headRank(int index) {
+      return ((long) MAX_LEVELS << SEQUENCE_BITS) + index;
     }
   }
+
+  private static final int SEQUENCE_BITS = 52;
+  private static final int MAX_LEVELS = 1 << (63 - SEQUENCE_BITS - 1);
 
   private final Labels labels;
   private final PriorityQueue<Source> heap;
@@ -49,13 +85,22 @@ final class MergingCursor implements EntryCursor {
   private int pendingIndex;
   private final boolean forward;
   private final CorruptionHandler corruptionHandler;
-  private Source current;
-  private Source pendingAdvance;
   private boolean primed;
-  private boolean hasLast;
-  private long lastTimestamp;
-  private byte[] lastLine = new byte[256];
-  private int lastLength;
+
+  // The run of equal timestamps being returned: lines copied into one arena, in merge order.
+  private long runTimestamp;
+  private byte[] runBytes = new byte[4096];
+  private int runBytesSize;
+  private int[] runOffsets = new int[16];
+  private int[] runLengths = new int[16];
+  private Labels[] runMetadata = new Labels[16];
+  private int runSize;
+  /** Indexes into the run of the entries to return (repeated pushes left out), and the position among them. */
+  private int[] runReturned = new int[16];
+  private int runReturnedCount;
+  private int runPosition;
+  private int current = -1;
+  private final DistinctLineSet runLines = new DistinctLineSet();
 
   MergingCursor(Labels labels, List<Source> sources, Direction direction, CorruptionHandler corruptionHandler) throws IOException {
     this.labels = labels;
@@ -67,7 +112,10 @@ final class MergingCursor implements EntryCursor {
         new PriorityQueue<>(
             Math.max(1, sources.size()),
             (a, b) -> {
-              int c = compare(a.cursor(), b.cursor());
+              int c = Long.compare(a.cursor().timestamp(), b.cursor().timestamp());
+              if (c == 0) {
+                c = Long.compare(a.pushRank(), b.pushRank());
+              }
               return forward ? c : -c;
             });
     List<Source> ordered = new ArrayList<>(sources);
@@ -93,15 +141,6 @@ final class MergingCursor implements EntryCursor {
       pendingIndex++;
       advance(next);
     }
-  }
-
-  private static int compare(EntryCursor a, EntryCursor b) {
-    int c = Long.compare(a.timestamp(), b.timestamp());
-    if (c != 0) {
-      return c;
-    }
-    return Arrays.compareUnsigned(
-        a.lineBuffer(), a.lineOffset(), a.lineOffset() + a.lineLength(), b.lineBuffer(), b.lineOffset(), b.lineOffset() + b.lineLength());
   }
 
   private void advance(Source source) throws IOException {
@@ -137,61 +176,110 @@ final class MergingCursor implements EntryCursor {
       primed = false;
       return true;
     }
-    if (pendingAdvance != null) {
-      Source source = pendingAdvance;
-      pendingAdvance = null;
-      advance(source);
-    }
-    while (true) {
-      joinReachedSources();
-      Source top = heap.poll();
-      if (top == null) {
-        current = null;
+    while (runPosition >= runReturnedCount) {
+      if (!readRun()) {
+        current = -1;
         return false;
       }
-      EntryCursor cursor = top.cursor();
-      if (hasLast
-          && cursor.timestamp() == lastTimestamp
-          && Arrays.equals(cursor.lineBuffer(), cursor.lineOffset(), cursor.lineOffset() + cursor.lineLength(), lastLine, 0, lastLength)) {
-        advance(top);
-        continue;
+    }
+    current = runReturned[runPosition++];
+    return true;
+  }
+
+  /** Reads the next run of equal timestamps from all sources; false when they are exhausted. */
+  private boolean readRun() throws IOException {
+    runSize = 0;
+    runBytesSize = 0;
+    runReturnedCount = 0;
+    runPosition = 0;
+    joinReachedSources();
+    Source top = heap.poll();
+    if (top == null) {
+      return false;
+    }
+    runTimestamp = top.cursor().timestamp();
+    while (true) {
+      copyIntoRun(top.cursor());
+      advance(top);
+      joinReachedSources();
+      top = heap.peek();
+      if (top == null || top.cursor().timestamp() != runTimestamp) {
+        break;
       }
-      current = top;
-      pendingAdvance = top;
-      hasLast = true;
-      lastTimestamp = cursor.timestamp();
-      lastLength = cursor.lineLength();
-      if (lastLine.length < lastLength) {
-        lastLine = new byte[Math.max(lastLength, lastLine.length * 2)];
-      }
-      System.arraycopy(cursor.lineBuffer(), cursor.lineOffset(), lastLine, 0, lastLength);
+      heap.poll();
+    }
+    if (runReturned.length < runSize) {
+      runReturned = new int[runMetadata.length];
+    }
+    if (runSize == 1) {
+      runReturned[runReturnedCount++] = 0;
       return true;
     }
+    // The first push of a line is the one kept: going forward it comes first in the run, going
+    // backward last; the kept entries are returned in run order either way.
+    runLines.clear();
+    if (forward) {
+      for (int i = 0; i < runSize; i++) {
+        if (runLines.add(runBytes, runOffsets[i], runLengths[i])) {
+          runReturned[runReturnedCount++] = i;
+        }
+      }
+    } else {
+      for (int i = runSize - 1; i >= 0; i--) {
+        if (runLines.add(runBytes, runOffsets[i], runLengths[i])) {
+          runReturned[runReturnedCount++] = i;
+        }
+      }
+      for (int i = 0, j = runReturnedCount - 1; i < j; i++, j--) {
+        int swap = runReturned[i];
+        runReturned[i] = runReturned[j];
+        runReturned[j] = swap;
+      }
+    }
+    return true;
+  }
+
+  private void copyIntoRun(EntryCursor cursor) {
+    if (runSize == runOffsets.length) {
+      runOffsets = Arrays.copyOf(runOffsets, runSize * 2);
+      runLengths = Arrays.copyOf(runLengths, runSize * 2);
+      runMetadata = Arrays.copyOf(runMetadata, runSize * 2);
+    }
+    int length = cursor.lineLength();
+    if (runBytesSize + length > runBytes.length) {
+      runBytes = Arrays.copyOf(runBytes, Math.max(runBytes.length * 2, runBytesSize + length));
+    }
+    System.arraycopy(cursor.lineBuffer(), cursor.lineOffset(), runBytes, runBytesSize, length);
+    runOffsets[runSize] = runBytesSize;
+    runLengths[runSize] = length;
+    runMetadata[runSize] = cursor.metadata();
+    runBytesSize += length;
+    runSize++;
   }
 
   @Override
   public long timestamp() {
-    return current.cursor().timestamp();
+    return runTimestamp;
   }
 
   @Override
   public byte[] lineBuffer() {
-    return current.cursor().lineBuffer();
+    return runBytes;
   }
 
   @Override
   public int lineOffset() {
-    return current.cursor().lineOffset();
+    return runOffsets[current];
   }
 
   @Override
   public int lineLength() {
-    return current.cursor().lineLength();
+    return runLengths[current];
   }
 
   @Override
   public Labels metadata() {
-    return current.cursor().metadata();
+    return runMetadata[current];
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.tonari.store.head;
 
+import dev.tonari.store.DistinctLineSet;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,10 @@ import java.util.Arrays;
  * arrays of entry index and labels).
  *
  * <p>Entries are kept in arrival order, which may be out of time order and may repeat. {@link
- * #snapshot()} returns them sorted by (timestamp, line bytes) without exact duplicates; the sorted
- * order is cached and extended incrementally, so repeated reads of a growing stream stay cheap.
+ * #snapshot()} returns them sorted by timestamp, entries of equal timestamp in the order they
+ * were pushed (as Loki returns them), without exact duplicates (equal timestamp and line: the
+ * first push is kept); the sorted order is cached and extended incrementally, so repeated reads
+ * of a growing stream stay cheap.
  * Arrays are only ever appended to (growth copies into new arrays), so a snapshot can keep
  * reading the arrays it captured after the lock is released.
  */
@@ -32,6 +35,8 @@ public final class HeadStream {
   private int[] sortedOrder = new int[0];
   private int sortedSize;
   private int sortedThrough;
+  /** The lines of the run of equal timestamps being merged, to drop repeated pushes. */
+  private final DistinctLineSet runLines = new DistinctLineSet();
 
   HeadStream(Labels labels) {
     this.labels = labels;
@@ -91,7 +96,7 @@ public final class HeadStream {
     return count;
   }
 
-  /** The entries sorted by (timestamp, line bytes), each exactly once. */
+  /** The entries sorted by timestamp, then push order, each (timestamp, line) exactly once. */
   public synchronized HeadStreamSnapshot snapshot() {
     if (sortedThrough < count) {
       int[] fresh = new int[count - sortedThrough];
@@ -101,6 +106,7 @@ public final class HeadStream {
       sort(fresh);
       int[] merged = new int[sortedSize + fresh.length];
       int size = 0;
+      int runStart = 0;
       int a = 0;
       int b = 0;
       while (a < sortedSize || b < fresh.length) {
@@ -110,10 +116,21 @@ public final class HeadStream {
         } else {
           next = fresh[b++];
         }
-        if (size == 0 || compare(merged[size - 1], next) != 0) {
-          merged[size++] = next;
+        if (size > 0 && timestamps[merged[size - 1]] == timestamps[next]) {
+          // Lines are compared only within runs of equal timestamps, which are rare and short.
+          if (runLines.size() == 0) {
+            addLine(merged[runStart]);
+          }
+          if (!addLine(next)) {
+            continue;
+          }
+        } else {
+          runLines.clear();
+          runStart = size;
         }
+        merged[size++] = next;
       }
+      runLines.clear();
       sortedOrder = merged;
       sortedSize = size;
       sortedThrough = count;
@@ -129,17 +146,18 @@ public final class HeadStream {
         Arrays.copyOf(metadataValues, metadataCount));
   }
 
-  private int compare(int i, int j) {
-    int c = Long.compare(timestamps[i], timestamps[j]);
-    if (c != 0) {
-      return c;
-    }
-    int startI = i == 0 ? 0 : lineEnds[i - 1];
-    int startJ = j == 0 ? 0 : lineEnds[j - 1];
-    return Arrays.compareUnsigned(lineBytes, startI, lineEnds[i], lineBytes, startJ, lineEnds[j]);
+  private boolean addLine(int index) {
+    int start = index == 0 ? 0 : lineEnds[index - 1];
+    return runLines.add(lineBytes, start, lineEnds[index] - start);
   }
 
-  /** Sorts entry indexes by (timestamp, line bytes); a stable merge sort, linear on sorted input. */
+  /** Orders entry indexes by timestamp, then by index: the push order. */
+  private int compare(int i, int j) {
+    int c = Long.compare(timestamps[i], timestamps[j]);
+    return c != 0 ? c : Integer.compare(i, j);
+  }
+
+  /** Sorts entry indexes by (timestamp, index); a merge sort, linear on sorted input. */
   private void sort(int[] indexes) {
     boolean sorted = true;
     for (int i = 1; i < indexes.length && sorted; i++) {

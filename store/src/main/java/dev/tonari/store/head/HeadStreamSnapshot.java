@@ -8,8 +8,8 @@ import dev.tonari.store.ScanListener;
 import java.util.Arrays;
 
 /**
- * An immutable view of a {@link HeadStream} at one moment: its entries sorted by (timestamp, line
- * bytes) without duplicates. Positions are 0..size()-1 in that order.
+ * An immutable view of a {@link HeadStream} at one moment: its entries sorted by timestamp, equal
+ * timestamps in push order, without duplicates. Positions are 0..size()-1 in that order.
  */
 public final class HeadStreamSnapshot {
   /**

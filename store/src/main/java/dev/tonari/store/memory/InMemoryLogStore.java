@@ -11,8 +11,10 @@ import dev.tonari.store.StreamBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,8 @@ import java.util.function.Predicate;
 /**
  * The simplest correct {@link LogStore}: everything in sorted maps on the heap, nothing durable.
  * It is the reference that the engine is compared with and the fake that upper layers test on.
+ * Entries of equal timestamp keep their push order; a second push of an equal (timestamp, line)
+ * is dropped, as in Loki's ingester.
  *
  * <p>{@link #select} filters eagerly: it tests every line of the range and reports them to the
  * request's {@link ScanListener} in runs of {@value #LINES_PER_REPORT} (standing for blocks), so a
@@ -30,19 +34,34 @@ public final class InMemoryLogStore implements LogStore {
   /** Lines reported to a scan listener at once, as one block would be. */
   static final int LINES_PER_REPORT = 1024;
 
-  private record Key(long timestamp, String line) {}
+  /** Where an entry sorts: by timestamp, then by push order (the stream's count of distinct entries before it). */
+  private record Key(long timestamp, long pushed) {}
 
-  private static final Comparator<Key> ORDER = Comparator.comparingLong(Key::timestamp).thenComparing(Key::line);
+  private record Value(String line, Labels metadata) {}
 
-  private final Map<String, Map<Labels, TreeMap<Key, Labels>>> tenants = new ConcurrentHashMap<>();
+  private static final Comparator<Key> ORDER = Comparator.comparingLong(Key::timestamp).thenComparingLong(Key::pushed);
+
+  /** One stream: its entries in order, and what was pushed, to drop a second push of (timestamp, line). */
+  private static final class StreamEntries {
+    final TreeMap<Key, Value> entries = new TreeMap<>(ORDER);
+    final Set<Map.Entry<Long, String>> pushed = new HashSet<>();
+
+    boolean isEmpty() {
+      return entries.isEmpty();
+    }
+  }
+
+  private final Map<String, Map<Labels, StreamEntries>> tenants = new ConcurrentHashMap<>();
 
   @Override
   public synchronized void append(String tenant, List<StreamBatch> streams) {
-    Map<Labels, TreeMap<Key, Labels>> byStream = tenants.computeIfAbsent(tenant, t -> new TreeMap<>());
+    Map<Labels, StreamEntries> byStream = tenants.computeIfAbsent(tenant, t -> new TreeMap<>());
     for (StreamBatch batch : streams) {
-      TreeMap<Key, Labels> entries = byStream.computeIfAbsent(batch.labels(), l -> new TreeMap<>(ORDER));
+      StreamEntries stream = byStream.computeIfAbsent(batch.labels(), l -> new StreamEntries());
       for (LogEntry e : batch.entries()) {
-        entries.putIfAbsent(new Key(e.timestampNanos(), e.line()), e.metadata());
+        if (stream.pushed.add(Map.entry(e.timestampNanos(), e.line()))) {
+          stream.entries.put(new Key(e.timestampNanos(), stream.entries.size()), new Value(e.line(), e.metadata()));
+        }
       }
     }
   }
@@ -50,21 +69,21 @@ public final class InMemoryLogStore implements LogStore {
   @Override
   public synchronized List<EntryCursor> select(SelectRequest request) {
     List<EntryCursor> cursors = new ArrayList<>();
-    Map<Labels, TreeMap<Key, Labels>> byStream = tenants.getOrDefault(request.tenant(), Map.of());
-    for (Map.Entry<Labels, TreeMap<Key, Labels>> stream : byStream.entrySet()) {
+    Map<Labels, StreamEntries> byStream = tenants.getOrDefault(request.tenant(), Map.of());
+    for (Map.Entry<Labels, StreamEntries> stream : byStream.entrySet()) {
       if (!request.streamSelector().test(stream.getKey())) {
         continue;
       }
-      List<Map.Entry<Key, Labels>> selected = new ArrayList<>();
-      var range = stream.getValue().subMap(new Key(request.fromNanos(), ""), true, new Key(request.toNanos(), ""), false);
+      List<Map.Entry<Key, Value>> selected = new ArrayList<>();
+      var range = stream.getValue().entries.subMap(new Key(request.fromNanos(), Long.MIN_VALUE), true, new Key(request.toNanos(), Long.MIN_VALUE), false);
       ScanListener listener = request.scanListener();
       int linesInRun = 0;
       long bytesInRun = 0;
-      for (Map.Entry<Key, Labels> e : range.entrySet()) {
+      for (Map.Entry<Key, Value> e : range.entrySet()) {
         if (linesInRun == 0) {
           listener.beforeBlock();
         }
-        byte[] bytes = e.getKey().line().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = e.getValue().line().getBytes(StandardCharsets.UTF_8);
         linesInRun++;
         bytesInRun += bytes.length;
         if (request.lineFilter().test(bytes, 0, bytes.length)) {
@@ -92,7 +111,7 @@ public final class InMemoryLogStore implements LogStore {
   @Override
   public synchronized List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) {
     List<Labels> result = new ArrayList<>();
-    for (Map.Entry<Labels, TreeMap<Key, Labels>> stream : tenants.getOrDefault(tenant, Map.of()).entrySet()) {
+    for (Map.Entry<Labels, StreamEntries> stream : tenants.getOrDefault(tenant, Map.of()).entrySet()) {
       if (selector.test(stream.getKey()) && hasEntries(stream.getValue(), fromNanos, toNanos)) {
         result.add(stream.getKey());
       }
@@ -135,18 +154,18 @@ public final class InMemoryLogStore implements LogStore {
   @Override
   public void close() {}
 
-  private static boolean hasEntries(TreeMap<Key, Labels> entries, long fromNanos, long toNanos) {
-    Key first = entries.ceilingKey(new Key(fromNanos, ""));
+  private static boolean hasEntries(StreamEntries stream, long fromNanos, long toNanos) {
+    Key first = stream.entries.ceilingKey(new Key(fromNanos, Long.MIN_VALUE));
     return first != null && first.timestamp() < toNanos;
   }
 
   private static final class ListCursor implements EntryCursor {
     private final Labels labels;
-    private final List<Map.Entry<Key, Labels>> entries;
+    private final List<Map.Entry<Key, Value>> entries;
     private int index = -1;
     private byte[] line;
 
-    ListCursor(Labels labels, List<Map.Entry<Key, Labels>> entries) {
+    ListCursor(Labels labels, List<Map.Entry<Key, Value>> entries) {
       this.labels = labels;
       this.entries = entries;
     }
@@ -162,7 +181,7 @@ public final class InMemoryLogStore implements LogStore {
         return false;
       }
       index++;
-      line = entries.get(index).getKey().line().getBytes(StandardCharsets.UTF_8);
+      line = entries.get(index).getValue().line().getBytes(StandardCharsets.UTF_8);
       return true;
     }
 
@@ -188,7 +207,7 @@ public final class InMemoryLogStore implements LogStore {
 
     @Override
     public Labels metadata() {
-      return entries.get(index).getValue();
+      return entries.get(index).getValue().metadata();
     }
   }
 }

@@ -52,7 +52,8 @@ package dev.tonari.store.part;
  * </pre>
  *
  * <p><b>Block.</b> One zstd frame (with its content size) holding the entries of one stream, sorted
- * by (timestamp, line bytes), as four columns one after the other, so that zstd sees similar bytes
+ * by timestamp (equal timestamps in push order; parts written before push order was kept have
+ * them by line bytes), as four columns one after the other, so that zstd sees similar bytes
  * together:
  *
  * <pre>

@@ -20,7 +20,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes one part file in the format of {@link PartFormat}: streams in ascending {@link Labels}
- * order, each as {@code beginStream}, its entries sorted by (timestamp, line bytes) and already
+ * order, each as {@code beginStream}, its entries sorted by timestamp, entries of equal timestamp
+ * in the order they were pushed (the writer keeps the order it is given), and already
  * de-duplicated, {@code endStream}; then {@link #finish()} writes the footer and trailer, forces
  * the file to the device and closes it. The engine then publishes the file with {@code
  * ObjectStore.put}.

@@ -20,10 +20,13 @@ class HeadTest {
   private static final Labels STREAM = Labels.of("app", "api");
 
   @Test
-  void sortsOutOfOrderEntriesAndDropsExactDuplicatesAcrossIncrementalSnapshots() throws IOException {
+  void sortsOutOfOrderEntriesKeepsPushOrderOfEqualTimestampsAndDropsExactDuplicatesAcrossIncrementalSnapshots() throws IOException {
     Head head = new Head(1);
     Random random = new Random(7);
+    // Keyed by (timestamp, push number of the first push of the line at that timestamp).
     TreeMap<String, LogEntry> expected = new TreeMap<>();
+    java.util.Set<String> pushed = new java.util.HashSet<>();
+    int pushNumber = 0;
     for (int round = 0; round < 20; round++) {
       List<LogEntry> batch = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
@@ -32,7 +35,9 @@ class HeadTest {
         Labels metadata = random.nextBoolean() ? Labels.EMPTY : Labels.of("k", line);
         LogEntry entry = new LogEntry(ts, line, metadata);
         batch.add(entry);
-        expected.putIfAbsent(String.format("%05d %s", ts, line), entry);
+        if (pushed.add(ts + " " + line)) {
+          expected.put(String.format("%05d %06d", ts, pushNumber++), entry);
+        }
       }
       head.append("t", new StreamBatch(STREAM, batch), 0);
       HeadStreamSnapshot snapshot = head.stream("t", STREAM).snapshot();
