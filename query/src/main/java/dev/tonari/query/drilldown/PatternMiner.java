@@ -13,20 +13,24 @@ import java.util.TreeMap;
  * query range rather than at ingest:
  *
  * <ul>
- *   <li>a line is split on single spaces into tokens (so that joining them gives the line back);
+ *   <li>a line is split into words (maximal runs of letters, digits, {@code _}, {@code .} and
+ *       {@code -}) and the single characters between them (spaces, {@code =}, quotes, braces...),
+ *       so that logfmt and JSON lines have their keys and values as words and concatenating the
+ *       tokens gives the line back;
  *   <li>lines are grouped by level, then by token count and their first {@link #PREFIX_DEPTH}
  *       tokens, a token with a digit standing for any token there (it is likely a variable);
- *   <li>in its group a line joins the template it shares the largest fraction of tokens with, if
- *       that fraction is at least {@link #SIMILARITY_THRESHOLD} (Loki's 0.3); positions where they
- *       differ become {@code <_>};
+ *   <li>in its group a line joins the template with the same separators that shares the largest
+ *       fraction of words with it, if that fraction is at least {@link #SIMILARITY_THRESHOLD}
+ *       (Loki's 0.3); words where they differ become {@code <_>};
  *   <li>otherwise it starts a template of its own, while the level has fewer than {@link
  *       #MAX_TEMPLATES_PER_LEVEL}; lines past that or longer than {@link #MAX_LINE_LENGTH} are
  *       not mined (Loki drops them too).
  * </ul>
  *
- * <p>A pattern is the template's tokens joined with spaces, runs of {@code <_>} merged, so it is a
- * LogQL pattern that {@code |> "..."} matches every line of the template with. Each template
- * counts its lines per step, aligned to multiples of the step. Not thread-safe.
+ * <p>A pattern is the template's tokens concatenated, so it is a LogQL pattern that {@code |> "..."}
+ * matches every line of the template with (separators are literals between the {@code <_>}
+ * captures). Each template counts its lines per step, aligned to multiples of the step. Not
+ * thread-safe.
  */
 public final class PatternMiner {
   public static final String VARIABLE = "<_>";
@@ -69,7 +73,7 @@ public final class PatternMiner {
     if (line.length() > MAX_LINE_LENGTH) {
       return;
     }
-    String[] tokens = line.split(" ", -1);
+    String[] tokens = tokenize(line);
     Level byLevel = levels.computeIfAbsent(level, name -> new Level());
     List<Template> group = byLevel.groups.computeIfAbsent(groupKey(tokens), key -> new ArrayList<>());
     Template best = null;
@@ -113,15 +117,30 @@ public final class PatternMiner {
     return false;
   }
 
-  /** Drain's simSeq: equal tokens over all tokens; a variable position matches nothing. */
+  /**
+   * Drain's simSeq over words: equal words over all words; a variable matches nothing, and
+   * templates whose separators differ have a different shape (similarity -1).
+   */
   private static double similarity(String[] template, String[] tokens) {
     int equal = 0;
+    int words = 0;
     for (int i = 0; i < template.length; i++) {
+      boolean separator = isSeparator(tokens[i]);
+      if (separator != isSeparator(template[i]) && !template[i].equals(VARIABLE)) {
+        return -1;
+      }
+      if (separator) {
+        if (!template[i].equals(tokens[i])) {
+          return -1;
+        }
+        continue;
+      }
+      words++;
       if (!template[i].equals(VARIABLE) && template[i].equals(tokens[i])) {
         equal++;
       }
     }
-    return template.length == 0 ? 1 : (double) equal / template.length;
+    return words == 0 ? 1 : (double) equal / words;
   }
 
   private static void merge(String[] template, String[] tokens) {
@@ -130,6 +149,32 @@ public final class PatternMiner {
         template[i] = VARIABLE;
       }
     }
+  }
+
+  /** Words and the single characters between them, in order; concatenated they are the line. */
+  static String[] tokenize(String line) {
+    List<String> tokens = new ArrayList<>();
+    int i = 0;
+    while (i < line.length()) {
+      int start = i;
+      if (isWordCharacter(line.charAt(i))) {
+        while (i < line.length() && isWordCharacter(line.charAt(i))) {
+          i++;
+        }
+      } else {
+        i += Character.charCount(line.codePointAt(i));
+      }
+      tokens.add(line.substring(start, i));
+    }
+    return tokens.toArray(new String[0]);
+  }
+
+  private static boolean isWordCharacter(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-';
+  }
+
+  private static boolean isSeparator(String token) {
+    return !token.isEmpty() && !isWordCharacter(token.charAt(0));
   }
 
   /**
@@ -179,19 +224,15 @@ public final class PatternMiner {
     return new Pattern(previous.pattern(), previous.level(), samples, previous.total() + template.total);
   }
 
-  /** Tokens joined with spaces, a run of variables (with the spaces between them) written once. */
+  /** Tokens concatenated; adjacent variables (never made by merging words) written once. */
   static String render(String[] tokens) {
     StringBuilder out = new StringBuilder();
     boolean previousVariable = false;
-    for (int i = 0; i < tokens.length; i++) {
-      boolean variable = tokens[i].equals(VARIABLE);
-      if (variable && previousVariable) {
-        continue;
+    for (String token : tokens) {
+      boolean variable = token.equals(VARIABLE);
+      if (!(variable && previousVariable)) {
+        out.append(token);
       }
-      if (i > 0) {
-        out.append(' ');
-      }
-      out.append(tokens[i]);
       previousVariable = variable;
     }
     return out.toString();
