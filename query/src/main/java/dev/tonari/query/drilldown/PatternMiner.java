@@ -210,7 +210,7 @@ public final class PatternMiner {
     return new Pattern(text, level, samples, template.total);
   }
 
-  /** Two templates that render alike (they differ only in runs of variables) are one pattern. */
+  /** Two templates of a level that came to render alike (each merged its own lines apart) are one pattern. */
   private Pattern combine(Pattern previous, Template template) {
     TreeMap<Long, Long> counts = new TreeMap<>();
     for (long[] sample : previous.samples()) {
