@@ -28,6 +28,15 @@ final class JsonEndpoint {
   }
 
   static void serve(Context ctx, String endpoint, ServerMetrics metrics, Body body) {
+    serve(ctx, endpoint, metrics, body, false);
+  }
+
+  /**
+   * As {@link #serve(Context, String, ServerMetrics, Body)}; with {@code jsonErrors} a refusal is
+   * {@code {"message": "..."}} instead of plain text, for endpoints whose callers (Grafana's
+   * resource calls made by Logs Drilldown) show an error body's {@code message}.
+   */
+  static void serve(Context ctx, String endpoint, ServerMetrics metrics, Body body, boolean jsonErrors) {
     long started = System.nanoTime();
     int status;
     String tenant = null;
@@ -38,19 +47,27 @@ final class JsonEndpoint {
       ctx.status(200).contentType(JSON).result(out.toByteArray());
       status = 200;
     } catch (RequestTenants.InvalidTenantException e) {
-      status = plain(ctx, 400, e.getMessage());
+      status = refuse(ctx, 400, e.getMessage(), jsonErrors);
     } catch (QueryException e) {
       if (e.status() >= 500) {
         log.error("{} request {} of tenant {} failed", endpoint, ctx.queryString(), tenant, e);
       }
-      status = plain(ctx, e.status(), e.getMessage());
+      status = refuse(ctx, e.status(), e.getMessage(), jsonErrors);
     } catch (IllegalArgumentException e) {
-      status = plain(ctx, 400, e.getMessage());
+      status = refuse(ctx, 400, e.getMessage(), jsonErrors);
     } catch (IOException | RuntimeException e) {
       log.error("{} request {} of tenant {} failed", endpoint, ctx.queryString(), tenant, e);
-      status = plain(ctx, 500, endpoint + " failed for tenant " + tenant + ": " + e);
+      status = refuse(ctx, 500, endpoint + " failed for tenant " + tenant + ": " + e, jsonErrors);
     }
     metrics.recordQuery(endpoint, status, System.nanoTime() - started);
+  }
+
+  private static int refuse(Context ctx, int status, String message, boolean json) {
+    if (!json) {
+      return plain(ctx, status, message);
+    }
+    ctx.status(status).contentType(JSON).result(DrilldownJson.message(message));
+    return status;
   }
 
   private static int plain(Context ctx, int status, String message) {

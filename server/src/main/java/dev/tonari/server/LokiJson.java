@@ -207,13 +207,16 @@ public final class LokiJson {
     }
   }
 
-  /** The body of {@code /loki/api/v1/status/buildinfo}, which Grafana reads to detect Loki. */
-  public static void writeBuildInfo(OutputStream out, String version) throws IOException {
+  /**
+   * The body of {@code /loki/api/v1/status/buildinfo}, which Grafana reads to detect Loki. Grafana and Logs Drilldown gate features on {@code version}, so it is
+   * the Loki version whose API Tonari answers; Tonari's own version is the {@code revision}.
+   */
+  public static void writeBuildInfo(OutputStream out, String lokiVersion, String tonariVersion) throws IOException {
     try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       json.writeStartObject();
-      json.writeStringField("version", version);
-      json.writeStringField("revision", "");
-      json.writeStringField("branch", "");
+      json.writeStringField("version", lokiVersion);
+      json.writeStringField("revision", "tonari-" + tonariVersion);
+      json.writeStringField("branch", "tonari");
       json.writeStringField("buildUser", "");
       json.writeStringField("buildDate", "");
       json.writeStringField("goVersion", "");

@@ -13,6 +13,7 @@ import dev.tonari.store.engine.StoreMetrics;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Routes: {@code POST /loki/api/v1/push}; {@code GET|POST /loki/api/v1/query_range}, {@code
  * /query}, {@code /labels}, {@code /label/{name}/values}, {@code /series}, {@code /index/stats},
- * {@code /index/volume}, {@code /index/volume_range}, {@code /format_query}; WebSocket {@code
+ * {@code /index/volume}, {@code /index/volume_range}, {@code /format_query}, Logs Drilldown's {@code
+ * /detected_labels}, {@code /detected_fields}, {@code /detected_field/{name}/values}, {@code /patterns}
+ * and {@code /drilldown-limits} ({@link DrilldownHandlers}); WebSocket {@code
  * /loki/api/v1/tail}; {@code GET /loki/api/v1/status/buildinfo}, {@code /ready}, {@code /metrics};
  * the admin API {@code /tonari/api/v1/tokens} and {@code /tonari/api/v1/usage} ({@link
  * AdminHandlers}); the SLO API {@code /tonari/api/v1/slos} and {@code /tonari/api/v1/slo_report}
@@ -150,6 +153,8 @@ public final class TonariServer implements AutoCloseable {
       QueryHandlers queries = new QueryHandlers(multiTenantQuery, metrics, () -> nanosNow(clock));
       IndexHandlers index = new IndexHandlers(readView, QueryLimits.defaults(), metrics, () -> nanosNow(clock), multiTenantQuery);
       FormatQueryHandler formatQuery = new FormatQueryHandler(metrics);
+      DrilldownHandlers drilldown = new DrilldownHandlers(multiTenantQuery, readView, tenant -> tenancy.current().retentionFor(tenant).period(),
+          metrics, () -> nanosNow(clock));
       slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
       SloHandlers sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
       SloMetrics.register(metrics, slos);
@@ -212,6 +217,18 @@ public final class TonariServer implements AutoCloseable {
         routes.post("/loki/api/v1/index/volume", index::volume);
         routes.get("/loki/api/v1/index/volume_range", index::volumeRange);
         routes.post("/loki/api/v1/index/volume_range", index::volumeRange);
+        for (String path : List.of("/loki/api/v1/detected_labels", "/loki/api/v1/detected_fields", "/loki/api/v1/detected_field/{name}/values",
+            "/loki/api/v1/patterns", "/loki/api/v1/drilldown-limits")) {
+          io.javalin.http.Handler handler = switch (path) {
+            case "/loki/api/v1/detected_labels" -> drilldown::detectedLabels;
+            case "/loki/api/v1/detected_fields" -> drilldown::detectedFields;
+            case "/loki/api/v1/patterns" -> drilldown::patterns;
+            case "/loki/api/v1/drilldown-limits" -> drilldown::limits;
+            default -> drilldown::detectedFieldValues;
+          };
+          routes.get(path, handler);
+          routes.post(path, handler);
+        }
         routes.get("/loki/api/v1/format_query", formatQuery::handle);
         routes.post("/loki/api/v1/format_query", formatQuery::handle);
         routes.wsBeforeUpgrade("/loki/api/v1/tail", tail::beforeUpgrade);
@@ -219,7 +236,7 @@ public final class TonariServer implements AutoCloseable {
         javalin.events.serverStopping(tail::close);
         routes.get("/loki/api/v1/status/buildinfo", ctx -> {
           ctx.contentType("application/json; charset=utf-8");
-          LokiJson.writeBuildInfo(ctx.outputStream(), VERSION);
+          LokiJson.writeBuildInfo(ctx.outputStream(), DrilldownHandlers.LOKI_VERSION, VERSION);
         });
         routes.get("/ready", ctx -> StorageReadiness.answer(ctx, store));
         routes.get("/metrics", ctx -> {

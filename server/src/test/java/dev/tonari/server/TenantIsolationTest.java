@@ -104,6 +104,13 @@ class TenantIsolationTest {
         "/loki/api/v1/series?match[]=" + selector + range,
         "/loki/api/v1/index/stats?query=" + selector + range,
         "/loki/api/v1/index/volume?query=" + selector + range,
+        "/loki/api/v1/index/volume_range?query=" + selector + range + "&step=60",
+        "/loki/api/v1/detected_labels?query=" + selector + range,
+        "/loki/api/v1/detected_labels?" + range.substring(1),
+        "/loki/api/v1/detected_fields?query=" + selector + range,
+        "/loki/api/v1/detected_field/owner/values?query=" + selector + range,
+        "/loki/api/v1/patterns?query=" + selector + range,
+        "/loki/api/v1/drilldown-limits",
         "/tonari/api/v1/usage");
   }
 
@@ -167,9 +174,14 @@ class TenantIsolationTest {
     assertThat(JSON.readTree(stats.body()).path("entries").asLong()).isEqualTo(1);
     HttpResponse<String> values = http.get(Identity.bearer(readerA), "/loki/api/v1/label/owner/values?" + range.substring(1));
     assertThat(JSON.readTree(values.body()).path("data")).isEqualTo(JSON.readTree("[\"a\"]"));
+    HttpResponse<String> patterns = http.get(Identity.bearer(readerA), "/loki/api/v1/patterns?query=" + encode("{app=\"shop\"}") + range);
+    assertThat(JSON.readTree(patterns.body()).path("data").get(0).path("pattern").asText()).isEqualTo("aasecret order placed");
+    HttpResponse<String> labels = http.get(Identity.bearer(readerA), "/loki/api/v1/detected_labels?" + range.substring(1));
+    assertThat(JSON.readTree(labels.body()).path("detectedLabels").toString()).contains("\"owner\"");
     // The same token as B sees B: the marker check above is not vacuous.
     HttpResponse<String> ofB = http.get(Identity.bearer(readerB), "/loki/api/v1/query_range?query=" + encode("{app=\"shop\"}") + range);
     assertThat(ofB.body()).contains(B_MARKER).doesNotContain("aasecret");
+    assertThat(http.get(Identity.bearer(readerB), "/loki/api/v1/detected_labels?" + range.substring(1)).body()).contains(B_MARKER);
   }
 
   @Test
