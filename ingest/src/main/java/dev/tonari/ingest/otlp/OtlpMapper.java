@@ -2,6 +2,7 @@ package dev.tonari.ingest.otlp;
 
 import dev.tonari.ingest.PushRequest;
 import dev.tonari.ingest.agent.JsonText;
+import dev.tonari.ingest.agent.LabelNames;
 import dev.tonari.ingest.agent.LogDiscovery;
 import dev.tonari.ingest.otlp.OtlpLogs.AnyValue;
 import dev.tonari.ingest.otlp.OtlpLogs.Attribute;
@@ -96,27 +97,6 @@ public final class OtlpMapper {
     return new PushRequest(batches);
   }
 
-  /** A label name Loki (Prometheus) accepts: {@code [a-zA-Z_][a-zA-Z0-9_]*}, invalid characters as {@code _}. */
-  public static String labelName(String name) {
-    if (name.isEmpty()) {
-      return "_";
-    }
-    StringBuilder sb = null;
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean valid = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-      if (!valid && sb == null) {
-        sb = new StringBuilder(name.length()).append(name, 0, i);
-      }
-      if (sb != null) {
-        sb.append(valid ? c : '_');
-      }
-    }
-    String normalised = sb == null ? name : sb.toString();
-    char first = normalised.charAt(0);
-    return first >= '0' && first <= '9' ? "key_" + normalised : normalised;
-  }
-
   private static void putText(Map<String, String> into, String name, String value) {
     if (value != null && !value.isEmpty()) {
       into.put(name, value);
@@ -131,7 +111,7 @@ public final class OtlpMapper {
       }
       return;
     }
-    putText(into, labelName(key), asString(value));
+    putText(into, LabelNames.of(key), asString(value));
   }
 
   /** pdata's {@code Value.AsString}: strings as they are, maps and arrays as JSON, bytes as base64. */
