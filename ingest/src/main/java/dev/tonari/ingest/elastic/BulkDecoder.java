@@ -124,7 +124,7 @@ public final class BulkDecoder {
         JsonToken value = parser.nextToken();
         if (key.equals("_index") && value == JsonToken.VALUE_STRING) {
           index = parser.getText();
-        } else if (key.equals("_id") && value.isScalarValue()) {
+        } else if (key.equals("_id") && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
           id = parser.getText();
         } else {
           parser.skipChildren();

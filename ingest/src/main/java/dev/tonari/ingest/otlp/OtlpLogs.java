@@ -51,7 +51,23 @@ public record OtlpLogs(List<ResourceLogs> resourceLogs) {
 
     record Real(double value) implements AnyValue {}
 
-    record Bytes(byte[] value) implements AnyValue {}
+    /** Compared by content, unlike a record's array component. */
+    record Bytes(byte[] value) implements AnyValue {
+      @Override
+      public boolean equals(Object other) {
+        return other instanceof Bytes bytes && java.util.Arrays.equals(value, bytes.value);
+      }
+
+      @Override
+      public int hashCode() {
+        return java.util.Arrays.hashCode(value);
+      }
+
+      @Override
+      public String toString() {
+        return "Bytes" + java.util.Arrays.toString(value);
+      }
+    }
 
     record Array(List<AnyValue> values) implements AnyValue {
       public Array {
