@@ -73,7 +73,7 @@ class BulkDecoderTest {
     assertThat(bulk.request().streams().get(0).labels()).isEqualTo(Labels.of("index", "logstash-2024.05.01"));
     LogEntry first = bulk.request().streams().get(0).entries().get(0);
     assertThat(first.metadata().get("tags")).isEqualTo("[\"ssh\",\"auth\"]");
-    assertThat(first.metadata().get("_version")).isNull();
+    assertThat(first.metadata().get("_version")).as("@version, as a label name").isEqualTo("1");
     assertThat(first.metadata().get("event_original")).startsWith("May  1 10:00:03 bastion sshd[1234]");
   }
 

@@ -72,7 +72,8 @@ class OtlpPropertyTest {
         case 2 -> {
           byte[] longer = new byte[out.length + 1];
           System.arraycopy(out, 0, longer, 0, at);
-          longer[at] = (byte) "{}[]\":,\\0-9e".charAt(random.nextInt(13));
+          String specials = "{}[]\":,\\0-9e";
+          longer[at] = (byte) specials.charAt(random.nextInt(specials.length()));
           System.arraycopy(out, at, longer, at + 1, out.length - at);
           out = longer;
         }
