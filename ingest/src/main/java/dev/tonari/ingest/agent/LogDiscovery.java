@@ -37,9 +37,21 @@ public final class LogDiscovery {
   public static final List<String> DEFAULT_SERVICE_NAME_SOURCES = List.of("service", "app", "application", "app_name", "name",
       "app_kubernetes_io_name", "container", "container_name", "k8s_container_name", "component", "workload", "job", "k8s_job_name");
 
-  /** Field names that carry a level, in the order they are looked for. */
+  /** Field names that carry a level, in the order they are looked for in labels and metadata. */
   private static final List<String> LEVEL_FIELDS = List.of("level", "LEVEL", "Level", "severity", "SEVERITY", "Severity",
       "lvl", "LVL", "Lvl", "severity_text", "log_level", "loglevel");
+  private static final java.util.Set<String> LEVEL_FIELD_SET = java.util.Set.copyOf(LEVEL_FIELDS);
+
+  /** The metadata of an entry that had none, one per level: most entries need no copy of a map. */
+  private static final Map<String, Labels> LEVEL_ONLY = levelOnly();
+
+  private static Map<String, Labels> levelOnly() {
+    Map<String, Labels> levels = new java.util.HashMap<>();
+    for (String level : List.of("trace", "debug", "info", "warn", "error", "critical", "fatal", UNKNOWN_LEVEL)) {
+      levels.put(level, Labels.of(DETECTED_LEVEL, level));
+    }
+    return levels;
+  }
 
   private LogDiscovery() {}
 
@@ -96,7 +108,8 @@ public final class LogDiscovery {
         out = new ArrayList<>(entries.size());
         out.addAll(entries.subList(0, i));
       }
-      out.add(new LogEntry(entry.timestampNanos(), entry.line(), entry.metadata().with(DETECTED_LEVEL, level)));
+      Labels metadata = entry.metadata().isEmpty() ? LEVEL_ONLY.get(level) : entry.metadata().with(DETECTED_LEVEL, level);
+      out.add(new LogEntry(entry.timestampNanos(), entry.line(), metadata));
     }
     return out == null ? entries : out;
   }
@@ -195,7 +208,7 @@ public final class LogDiscovery {
 
   /** A {@code level} field of a JSON or logfmt line, else the first level word, else {@code unknown}. */
   static String fromLine(String line) {
-    String field = LineLevelField.find(line, LEVEL_FIELDS);
+    String field = LineLevelField.find(line, LEVEL_FIELD_SET);
     if (field != null) {
       return normalise(field);
     }
