@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The part of Elasticsearch's API that log shippers (Filebeat, Logstash, Fluent Bit's {@code es}
  * output, Vector's {@code elasticsearch} sink) need: {@code GET|HEAD /} with an Elasticsearch-like
  * version and the {@code X-Elastic-Product: Elasticsearch} header their client libraries check,
- * {@code GET /_license}, and {@code POST /_bulk} and {@code /{index}/_bulk}.
+ * {@code GET /_license}, {@code GET /_cluster/health}, and {@code POST /_bulk} and {@code /{index}/_bulk}.
  *
  * <p>A bulk answer is 200 with {@code took}, {@code errors} and one item per action in request
  * order: 201 {@code created} for stored {@code index}/{@code create} items, the decoder's per-item
@@ -88,6 +88,22 @@ final class ElasticHandlers {
       json.writeStringField("issuer", "elasticsearch");
       json.writeNumberField("start_date_in_millis", -1);
       json.writeEndObject();
+      json.writeEndObject();
+    }
+    ctx.result(bytes.toByteArray());
+  }
+
+  /** {@code GET /_cluster/health}: Vector's elasticsearch sink calls it as its health check. */
+  void clusterHealth(Context ctx) throws IOException {
+    ctx.header(PRODUCT_HEADER, "Elasticsearch").contentType("application/json");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
+      json.writeStartObject();
+      json.writeStringField("cluster_name", "tonari");
+      json.writeStringField("status", "green");
+      json.writeBooleanField("timed_out", false);
+      json.writeNumberField("number_of_nodes", 1);
+      json.writeNumberField("number_of_data_nodes", 1);
       json.writeEndObject();
     }
     ctx.result(bytes.toByteArray());

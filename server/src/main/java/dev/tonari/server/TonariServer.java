@@ -205,6 +205,7 @@ public final class TonariServer implements AutoCloseable {
         routes.get("/", elastic::root);
         routes.head("/", elastic::root);
         routes.get("/_license", elastic::license);
+        routes.get("/_cluster/health", elastic::clusterHealth);
         routes.post("/_bulk", elastic::bulk);
         routes.put("/_bulk", elastic::bulk);
         routes.post("/{index}/_bulk", elastic::bulk);

@@ -161,6 +161,8 @@ class AgentPushHttpTest {
     assertThat(head.headers().firstValue("X-Elastic-Product")).hasValue("Elasticsearch");
     HttpResponse<String> license = http.send(HttpRequest.newBuilder(URI.create(base() + "/_license?human=false")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(JSON.readTree(license.body()).get("license").get("status").asText()).isEqualTo("active");
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base() + "/_cluster/health")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("green");
   }
 
   @Test

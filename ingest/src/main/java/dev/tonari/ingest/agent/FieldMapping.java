@@ -60,10 +60,10 @@ public record FieldMapping(List<String> messageFields, List<String> timeFields, 
   public record MappedDocument(Labels stream, LogEntry entry) {}
 
   /**
-   * @param rawDocument the document's JSON text, the line when it has no message field
+   * @param rawDocument the document's JSON text, the line when it has no message field (made only then)
    * @throws IllegalArgumentException for a time field that is not a time
    */
-  public MappedDocument map(Map<String, String> fields, String rawDocument, long nowNanos) {
+  public MappedDocument map(Map<String, String> fields, java.util.function.Supplier<String> rawDocument, long nowNanos) {
     String line = null;
     for (String name : messageFields) {
       String value = fields.remove(name);
@@ -95,7 +95,7 @@ public record FieldMapping(List<String> messageFields, List<String> timeFields, 
     }
     TreeMap<String, String> metadata = new TreeMap<>();
     fields.forEach((name, value) -> metadata.put(LabelNames.of(name), value));
-    return new MappedDocument(Labels.of(labels), new LogEntry(time, line != null ? line : rawDocument, Labels.of(metadata)));
+    return new MappedDocument(Labels.of(labels), new LogEntry(time, line != null ? line : rawDocument.get(), Labels.of(metadata)));
   }
 
   private static String removeByLabelName(Map<String, String> fields, String labelName) {

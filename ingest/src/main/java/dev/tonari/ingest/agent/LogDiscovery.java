@@ -222,26 +222,36 @@ public final class LogDiscovery {
       while (i < length && Character.isLetter(line.charAt(i))) {
         i++;
       }
-      int wordLength = i - start;
-      if (wordLength >= 3 && wordLength <= 11) {
-        String known = LEVEL_WORDS.get(line.substring(start, i).toLowerCase(Locale.ROOT));
-        // Only the unambiguous words count in free text ("config", "alert", "notice" are common words).
-        if (known != null && isFreeTextLevelWord(line, start, i)) {
-          return known;
-        }
+      String known = freeTextLevelWord(line, start, i);
+      if (known != null) {
+        return known;
       }
     }
     return UNKNOWN_LEVEL;
   }
 
-  private static boolean isFreeTextLevelWord(String line, int start, int end) {
-    String word = line.substring(start, end);
-    return switch (word.toLowerCase(Locale.ROOT)) {
-      case "trace", "debug", "info", "warn", "warning", "error", "err", "critical", "crit", "fatal", "panic" ->
-          // Upper case or capitalised words ("ERROR", "Error"), or lower case set off as a tag ("[error]", "error:").
-          Character.isUpperCase(word.charAt(0)) || (start > 0 && "[<(|".indexOf(line.charAt(start - 1)) >= 0)
-              || (end < line.length() && ":]>)|".indexOf(line.charAt(end)) >= 0);
-      default -> false;
-    };
+  /** Level words that count in free text, with their level; matched in place, ignoring case. */
+  private static final String[][] FREE_TEXT_WORDS = {
+      {"trace", "trace"}, {"debug", "debug"}, {"info", "info"}, {"warn", "warn"}, {"warning", "warn"}, {"error", "error"},
+      {"err", "error"}, {"critical", "critical"}, {"crit", "critical"}, {"fatal", "fatal"}, {"panic", "fatal"}};
+
+  /**
+   * The level of the word {@code line[start, end)} when it is a level word set off as one:
+   * upper case or capitalised ({@code ERROR}, {@code Error}), or lower case in a tag ({@code
+   * [error]}, {@code error:}); else null. No allocation: most words fail on their length.
+   */
+  private static String freeTextLevelWord(String line, int start, int end) {
+    int length = end - start;
+    if (length < 3 || length > 8) {
+      return null;
+    }
+    for (String[] word : FREE_TEXT_WORDS) {
+      if (word[0].length() == length && line.regionMatches(true, start, word[0], 0, length)) {
+        boolean setOff = Character.isUpperCase(line.charAt(start)) || (start > 0 && "[<(|".indexOf(line.charAt(start - 1)) >= 0)
+            || (end < line.length() && ":]>)|".indexOf(line.charAt(end)) >= 0);
+        return setOff ? word[1] : null;
+      }
+    }
+    return null;
   }
 }

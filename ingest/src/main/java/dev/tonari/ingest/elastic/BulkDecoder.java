@@ -73,7 +73,9 @@ public final class BulkDecoder {
             new BulkRequest.ItemError(400, "document_parsing_exception", "failed to parse the source on line " + lines.lineNumber() + ": " + e.getMessage())));
         continue;
       }
-      String raw = new String(bytes, lines.start(), lines.end() - lines.start(), StandardCharsets.UTF_8);
+      int sourceStart = lines.start();
+      int sourceEnd = lines.end();
+      java.util.function.Supplier<String> raw = () -> new String(bytes, sourceStart, sourceEnd - sourceStart, StandardCharsets.UTF_8);
       FieldMapping itemMapping = index.isEmpty() ? mapping : mapping.withExtraLabels(withIndex(mapping.extraLabels(), index));
       FieldMapping.MappedDocument document;
       try {

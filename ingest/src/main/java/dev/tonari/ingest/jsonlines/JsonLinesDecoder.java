@@ -49,7 +49,9 @@ public final class JsonLinesDecoder {
       String problem;
       try {
         Map<String, String> fields = JsonDocument.flatten(body.bytes(), lines.start(), lines.end());
-        String raw = new String(body.bytes(), lines.start(), lines.end() - lines.start(), StandardCharsets.UTF_8);
+        int start = lines.start();
+        int end = lines.end();
+        java.util.function.Supplier<String> raw = () -> new String(body.bytes(), start, end - start, StandardCharsets.UTF_8);
         FieldMapping.MappedDocument document = mapping.map(fields, raw, nowNanos);
         streams.computeIfAbsent(document.stream(), key -> new ArrayList<>()).add(document.entry());
         continue;
