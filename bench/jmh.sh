@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JMH micro-benchmarks (push decoder, WAL append, part write, block scan), each short.
+# Runs the JMH micro-benchmarks (push decoder, agent decoders, WAL append, part write, block scan), each short.
 # Extra arguments go to JMH, e.g. bench/jmh.sh PushDecoderBenchmark -prof gc
 set -euo pipefail
 cd "$(dirname "$0")/.."

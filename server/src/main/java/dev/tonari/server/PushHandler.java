@@ -7,6 +7,7 @@ import dev.tonari.ingest.PushException;
 import dev.tonari.ingest.PushRequest;
 import dev.tonari.ingest.PushValidator;
 import dev.tonari.ingest.ValidationResult;
+import dev.tonari.ingest.agent.LogDiscovery;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.StreamBatch;
@@ -99,6 +100,22 @@ final class PushHandler {
     } catch (PushException e) {
       return answer(ctx, e.status(), e.getMessage());
     }
+    Outcome outcome = pushDecoded(tenants, principal, request);
+    if (outcome.status() == 204) {
+      ctx.status(204);
+      return 204;
+    }
+    return answer(ctx, outcome.status(), outcome.message());
+  }
+
+  /**
+   * Pushes an already decoded request of the tenants the gate admitted: per tenant (or routed
+   * part) discovery, validation, limits, storage and metering, as for a Loki push. The agents'
+   * endpoints (OTLP, Elasticsearch bulk, JSON lines) decode their own formats and come here.
+   *
+   * @return 204, or the highest status among the parts with every part's message
+   */
+  Outcome pushDecoded(List<String> tenants, Principal principal, PushRequest request) {
     TenantConfig config = tenantConfig.get();
     List<Outcome> outcomes = new ArrayList<>();
     if (config.routing().isEmpty()) {
@@ -117,11 +134,17 @@ final class PushHandler {
         message.append(outcome.message());
       }
     }
-    if (status == 204) {
-      ctx.status(204);
-      return 204;
-    }
-    return answer(ctx, status, message.toString());
+    return status == 204 ? Outcome.STORED : new Outcome(status, message.toString());
+  }
+
+  /** Records the status and time of an agent's push in the same metrics as a Loki push. */
+  void recordPush(int status, long elapsedNanos) {
+    metrics.recordPush(status, elapsedNanos);
+  }
+
+  /** The server-wide limits (the body size bound applies to every push endpoint). */
+  Limits limits() {
+    return limits;
   }
 
   /**
@@ -165,7 +188,9 @@ final class PushHandler {
   /** Validates, rate- and stream-limits, stores and meters one tenant's part of a push. */
   private Outcome pushTenant(String tenant, PushRequest request, TenantConfig config) {
     TenantLimits tenantLimits = config.limitsFor(tenant);
-    ValidationResult result = validator.validate(tenant, request, ingestLimits(tenantLimits, limits));
+    // Loki's distributor discovers service_name and detected_level before validating.
+    PushRequest discovered = LogDiscovery.apply(request, tenantLimits.discoverServiceName(), tenantLimits.discoverLogLevels());
+    ValidationResult result = validator.validate(tenant, discovered, ingestLimits(tenantLimits, limits));
     List<StreamBatch> accepted = result.accepted();
     List<String> messages = new ArrayList<>();
     int status = result.status();

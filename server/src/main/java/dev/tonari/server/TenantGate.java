@@ -96,6 +96,9 @@ final class TenantGate {
       boolean reads = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
       return new Access.Tenants(reads ? Action.ALERTS_READ : Action.ALERTS_WRITE);
     }
+    if (isAgentPush(path)) {
+      return new Access.Tenants(Action.PUSH);
+    }
     String loki = "/loki/api/v1/";
     if (!path.startsWith(loki)) {
       return new Access.Authenticated();
@@ -121,6 +124,19 @@ final class TenantGate {
     }
     // query, query_range, index/stats, index/volume, and any read added later.
     return new Access.Tenants(Action.QUERY);
+  }
+
+  /**
+   * The agents' push routes: OTLP logs, Elasticsearch bulk ({@code /_bulk}, {@code /{index}/_bulk})
+   * and JSON lines, a trailing slash allowed. Elasticsearch's {@code GET /} and {@code /_license}
+   * only need a valid token, like build info.
+   */
+  private static boolean isAgentPush(String path) {
+    String route = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    if (route.equals("/otlp/v1/logs") || route.equals("/tonari/api/v1/push/jsonl") || route.equals("/_bulk")) {
+      return true;
+    }
+    return route.endsWith("/_bulk") && route.indexOf('/', 1) == route.length() - "/_bulk".length();
   }
 
   /** Loki's rules API and its legacy path, {@code /loki/api/v1/rules[/...]} and {@code /api/prom/rules[/...]}. */

@@ -146,6 +146,10 @@ public final class TonariServer implements AutoCloseable {
       TenantGate gate = new TenantGate(config.authEnabled(), tenancy.tokens, tenancy.failedAttempts, tenancy::current, metrics);
       PushHandler push = new PushHandler(store, new PushValidator(clock), config.limits(), tenancy::current, tenancy.rateLimiter,
           tenancy.streamLimiter, tenancy.meter, metrics);
+      AgentPushSupport agents = new AgentPushSupport(push, tenancy::current, () -> nanosNow(clock));
+      OtlpPushHandler otlp = new OtlpPushHandler(agents);
+      ElasticHandlers elastic = new ElasticHandlers(agents);
+      JsonLinesPushHandler jsonLines = new JsonLinesPushHandler(agents);
       MultiTenantQuery multiTenantQuery = new MultiTenantQuery(store, tenant -> tenancy.current().limitsFor(tenant), tenancy.meter);
       // Read handlers see the store through the multi-tenant view, so Loki's a|b reads work everywhere.
       LogStore readView = new MultiTenantLogStore(store);
@@ -201,6 +205,16 @@ public final class TonariServer implements AutoCloseable {
         routes.post("/tonari/api/v1/notifications/dead_letters/{id}/retry", notifications::retryDeadLetter);
         routes.delete("/tonari/api/v1/notifications/dead_letters/{id}", notifications::discardDeadLetter);
         routes.post("/loki/api/v1/push", push::handle);
+        routes.post("/otlp/v1/logs", otlp::handle);
+        routes.post("/tonari/api/v1/push/jsonl", jsonLines::handle);
+        routes.get("/", elastic::root);
+        routes.head("/", elastic::root);
+        routes.get("/_license", elastic::license);
+        routes.get("/_cluster/health", elastic::clusterHealth);
+        routes.post("/_bulk", elastic::bulk);
+        routes.put("/_bulk", elastic::bulk);
+        routes.post("/{index}/_bulk", elastic::bulk);
+        routes.put("/{index}/_bulk", elastic::bulk);
         routes.get("/loki/api/v1/query_range", queries::queryRange);
         routes.post("/loki/api/v1/query_range", queries::queryRange);
         routes.get("/loki/api/v1/query", queries::instantQuery);

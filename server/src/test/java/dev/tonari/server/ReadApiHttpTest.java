@@ -118,8 +118,9 @@ class ReadApiHttpTest {
     assertThat(byLabels).isEqualTo(JSON.readTree("""
         {"status":"success","data":{"resultType":"vector","result":[
           {"metric":{"app":""},"value":[%d,"35"]},
-          {"metric":{"env":""},"value":[%d,"35"]}
-        ]}}""".formatted(end / SECOND, end / SECOND)));
+          {"metric":{"env":""},"value":[%d,"35"]},
+          {"metric":{"service_name":""},"value":[%d,"35"]}
+        ]}}""".formatted(end / SECOND, end / SECOND, end / SECOND)));
 
     HttpResponse<String> refused = get("team-a", "/loki/api/v1/index/volume?query=" + encode("{app=\"api\"}") + "&aggregateBy=streams");
     assertThat(refused.statusCode()).isEqualTo(400);

@@ -75,4 +75,15 @@ class RequestTenantsTest {
           .isEqualTo(new TenantGate.Access.Tenants((Action) expected.get(1)));
     }
   }
+
+  @Test
+  void agentPushRoutesNeedThePushRoleAndTheElasticsearchHandshakeOnlyAToken() {
+    for (String path : List.of("/otlp/v1/logs", "/otlp/v1/logs/", "/_bulk", "/filebeat-8.15.0/_bulk", "/logs/_bulk/", "//_bulk",
+        "/tonari/api/v1/push/jsonl")) {
+      assertThat(TenantGate.accessOf("POST", path)).as(path).isEqualTo(new TenantGate.Access.Tenants(Action.PUSH));
+    }
+    for (String path : List.of("/", "/_license", "/a/b/_bulk")) {
+      assertThat(TenantGate.accessOf("GET", path)).as(path).isInstanceOf(TenantGate.Access.Authenticated.class);
+    }
+  }
 }

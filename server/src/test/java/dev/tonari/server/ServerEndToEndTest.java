@@ -76,11 +76,12 @@ class ServerEndToEndTest {
     JsonNode answer = JSON.readTree(response.body());
     assertThat(answer.path("data").path("stats").path("summary").has("execTime")).isTrue();
     ((ObjectNode) answer.get("data")).remove("stats");
-    // Without categorize-labels, Loki shows structured metadata as labels, splitting the stream.
+    // Without categorize-labels, Loki shows structured metadata as labels, splitting the stream;
+    // service_name and detected_level are Loki's discover_service_name and discover_log_levels.
     assertThat(answer).isEqualTo(JSON.readTree("""
         {"status":"success","data":{"resultType":"streams","result":[
-          {"stream":{"app":"api","env":"prod"},"values":[["%d","GET /users 200"]]},
-          {"stream":{"app":"api","env":"prod","trace_id":"abc"},"values":[["%d","GET /orders 500"]]}
+          {"stream":{"app":"api","detected_level":"unknown","env":"prod","service_name":"api"},"values":[["%d","GET /users 200"]]},
+          {"stream":{"app":"api","detected_level":"unknown","env":"prod","service_name":"api","trace_id":"abc"},"values":[["%d","GET /orders 500"]]}
         ]}}""".formatted(now - 3 * SECOND, now - 2 * SECOND)));
 
     HttpRequest categorized = HttpRequest.newBuilder(uri("/loki/api/v1/query_range?query=" + encode("{app=\"api\"}") + "&since=1m"))
@@ -89,20 +90,22 @@ class ServerEndToEndTest {
     ((ObjectNode) categorizedAnswer.get("data")).remove("stats");
     assertThat(categorizedAnswer).isEqualTo(JSON.readTree("""
         {"status":"success","data":{"resultType":"streams","result":[
-          {"stream":{"app":"api","env":"prod"},"values":[["%d","GET /orders 500",{"structuredMetadata":{"trace_id":"abc"}}],["%d","GET /users 200"]]}
+          {"stream":{"app":"api","env":"prod","service_name":"api"},"values":[
+            ["%d","GET /orders 500",{"structuredMetadata":{"detected_level":"unknown","trace_id":"abc"}}],
+            ["%d","GET /users 200",{"structuredMetadata":{"detected_level":"unknown"}}]]}
         ],"encodingFlags":["categorize-labels"]}}""".formatted(now - 2 * SECOND, now - 3 * SECOND)));
 
     assertThat(JSON.readTree(get("team-a", "/loki/api/v1/labels").body()))
-        .isEqualTo(JSON.readTree("{\"status\":\"success\",\"data\":[\"app\",\"env\"]}"));
+        .isEqualTo(JSON.readTree("{\"status\":\"success\",\"data\":[\"app\",\"env\",\"service_name\"]}"));
     assertThat(JSON.readTree(get("team-a", "/loki/api/v1/label/app/values").body()))
         .isEqualTo(JSON.readTree("{\"status\":\"success\",\"data\":[\"api\",\"web\"]}"));
     assertThat(JSON.readTree(get("team-a", "/loki/api/v1/series?match[]=" + encode("{env=\"dev\"}")).body()))
-        .isEqualTo(JSON.readTree("{\"status\":\"success\",\"data\":[{\"app\":\"web\",\"env\":\"dev\"}]}"));
+        .isEqualTo(JSON.readTree("{\"status\":\"success\",\"data\":[{\"app\":\"web\",\"env\":\"dev\",\"service_name\":\"web\"}]}"));
     HttpResponse<String> seriesByForm = http.send(HttpRequest.newBuilder(uri("/loki/api/v1/series"))
         .header("X-Scope-OrgID", "team-a").header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("match[]=" + encode("{app=\"api\"}"))).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(JSON.readTree(seriesByForm.body()))
-        .isEqualTo(JSON.readTree("{\"status\":\"success\",\"data\":[{\"app\":\"api\",\"env\":\"prod\"}]}"));
+        .isEqualTo(JSON.readTree("{\"status\":\"success\",\"data\":[{\"app\":\"api\",\"env\":\"prod\",\"service_name\":\"api\"}]}"));
 
     // Tenants are isolated; the default tenant sees nothing of team-a.
     assertThat(JSON.readTree(get(null, "/loki/api/v1/labels").body()))

@@ -66,7 +66,7 @@ class TailHttpTest {
     await().atMost(PATIENCE).until(() -> frames.lines().contains("level=error n=1"));
     // The first frame is the history since start, in Loki's exact shape; the info line is filtered out.
     assertThat(frames.texts.getFirst()).isEqualTo(
-        "{\"streams\":[{\"stream\":{\"app\":\"tail\",\"level\":\"error\",\"n\":\"1\"},\"values\":[[\"" + (now - 5 * SECOND) + "\",\"level=error n=1\"]]}]}");
+        "{\"streams\":[{\"stream\":{\"app\":\"tail\",\"detected_level\":\"error\",\"level\":\"error\",\"n\":\"1\",\"service_name\":\"tail\"},\"values\":[[\"" + (now - 5 * SECOND) + "\",\"level=error n=1\"]]}]}");
 
     long later = System.currentTimeMillis() * 1_000_000L;
     push("tail-team", later, "level=error n=3", later, "level=info n=4");

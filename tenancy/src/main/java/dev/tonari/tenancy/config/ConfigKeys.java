@@ -42,7 +42,13 @@ public final class ConfigKeys {
     /** A non-empty string that is a secret: never quoted in a problem. */
     SECRET,
     /** The path of a file holding a secret, read at load time; relative to the tenants file's directory. */
-    SECRET_FILE
+    SECRET_FILE,
+    /** A list of names, or one string of comma-separated names; an empty list is allowed. */
+    NAME_LIST,
+    /** {@code index_label}, {@code structured_metadata} or {@code drop}. */
+    ATTRIBUTE_ACTION,
+    /** A regular expression (Java syntax, RE2's subset recommended), matched against whole names. */
+    REGEX
   }
 
   /** One key: its name, its kind, the table of its nested keys for sections, its description. */
@@ -56,6 +62,9 @@ public final class ConfigKeys {
   public static final String ROUTING = "routing";
   public static final String PRICING = "pricing";
   public static final String PROMETHEUS = "prometheus";
+  public static final String OTLP_CONFIG = "otlp_config";
+  public static final String OTLP_RESOURCE_ATTRIBUTES = "otlp_resource_attributes";
+  public static final String OTLP_ATTRIBUTE_RULE = "otlp_attribute_rule";
 
   private static final Map<String, Map<String, Key>> TABLES = new LinkedHashMap<>();
 
@@ -83,7 +92,30 @@ public final class ConfigKeys {
         new Key("max_query_length", Kind.DURATION, null, "Widest time range of a query; 0 means no limit. Default 721h."),
         new Key("max_query_series", Kind.COUNT, null, "Most series a metric query returns. Default 500."),
         new Key("max_query_bytes_read", Kind.SIZE, null, "Most bytes one query may read (Loki's query-frontend limit of the same name); 0 means no limit. Default 0."),
-        new Key("query_timeout", Kind.DURATION, null, "Longest a query may run. Default 1m."));
+        new Key("query_timeout", Kind.DURATION, null, "Longest a query may run. Default 1m."),
+        new Key("discover_service_name", Kind.NAME_LIST, null, "Labels whose value becomes service_name when a stream has none (first present wins, "
+            + "else unknown_service); [] turns it off. Default Loki's: service, app, application, app_name, name, app_kubernetes_io_name, container, "
+            + "container_name, k8s_container_name, component, workload, job, k8s_job_name."),
+        new Key("discover_log_levels", Kind.BOOLEAN, null, "Add detected_level (structured metadata) to every entry, from OTLP severity, "
+            + "a level field or the line. Default true."),
+        new Key("otlp_config", Kind.SECTION, OTLP_CONFIG, "Where OTLP attributes go (index label, structured metadata, drop), as Loki's otlp_config."),
+        new Key("json_msg_field", Kind.NAME_LIST, null, "Elasticsearch bulk and JSON lines: fields holding the line, first present wins "
+            + "(VictoriaLogs' _msg_field). Default _msg, message, msg, log."),
+        new Key("json_time_field", Kind.NAME_LIST, null, "Elasticsearch bulk and JSON lines: fields holding the time (VictoriaLogs' _time_field). "
+            + "Default _time, @timestamp, timestamp, time."),
+        new Key("json_stream_fields", Kind.NAME_LIST, null, "Elasticsearch bulk and JSON lines: fields that become stream labels "
+            + "(VictoriaLogs' _stream_fields). Default none."));
+    table(OTLP_CONFIG,
+        new Key("resource_attributes", Kind.SECTION, OTLP_RESOURCE_ATTRIBUTES, "Rules for resource attributes."),
+        new Key("scope_attributes", Kind.RULE_LIST, OTLP_ATTRIBUTE_RULE, "Rules for scope attributes: structured_metadata or drop."),
+        new Key("log_attributes", Kind.RULE_LIST, OTLP_ATTRIBUTE_RULE, "Rules for log record attributes; index_label is allowed but multiplies streams."));
+    table(OTLP_RESOURCE_ATTRIBUTES,
+        new Key("ignore_defaults", Kind.BOOLEAN, null, "Drop Loki's default index labels (service.name, k8s.namespace.name, ...) and use only these rules. Default false."),
+        new Key("attributes_config", Kind.RULE_LIST, OTLP_ATTRIBUTE_RULE, "Rules, tried in order; the first that matches an attribute decides."));
+    table(OTLP_ATTRIBUTE_RULE,
+        new Key("action", Kind.ATTRIBUTE_ACTION, null, "index_label, structured_metadata or drop. Required."),
+        new Key("attributes", Kind.NAME_LIST, null, "Attribute names, e.g. [k8s.node.name]."),
+        new Key("regex", Kind.REGEX, null, "Regular expression matched against the whole attribute name, e.g. 'k8s\\..*'."));
     table(RETENTION,
         new Key("period", Kind.DURATION, null, "Tenant-wide retention, e.g. 744h; 0 keeps everything. Default 744h."),
         new Key("retention_stream", Kind.RULE_LIST, RETENTION_STREAM, "Per-stream retention rules, as Loki's retention_stream; replaces the defaults' list."));

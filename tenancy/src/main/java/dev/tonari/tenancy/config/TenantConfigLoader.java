@@ -424,7 +424,12 @@ public final class TenantConfigLoader {
             if (limits != null) {
               for (Entry limit : knownEntries(limits, ConfigKeys.LIMITS, entryPath)) {
                 Key key = ConfigKeys.table(ConfigKeys.LIMITS).get(limit.key());
-                Object value = scalarValue(limit.value(), key.kind(), entryPath + "." + limit.key());
+                String limitPath = entryPath + "." + limit.key();
+                Object value = switch (key.kind()) {
+                  case SECTION -> OtlpConfigReader.read(limit.value(), limitPath, this::report);
+                  case NAME_LIST -> OtlpConfigReader.nameList(limit.value(), limitPath, this::report);
+                  default -> scalarValue(limit.value(), key.kind(), limitPath);
+                };
                 if (value != null) {
                   draft.limits.put(limit.key(), value);
                 }
@@ -850,7 +855,8 @@ public final class TenantConfigLoader {
             }
             yield readSecretFile(text);
           }
-          case SECTION, TENANT_MAP, RULE_LIST, ROUTE_MAP -> throw new IllegalStateException("not a scalar kind: " + kind);
+          case SECTION, TENANT_MAP, RULE_LIST, ROUTE_MAP, NAME_LIST, ATTRIBUTE_ACTION, REGEX ->
+              throw new IllegalStateException("not read by scalarValue: " + kind);
         };
       } catch (IllegalArgumentException e) {
         report(scalar.position(), path + ": " + e.getMessage());
@@ -898,6 +904,9 @@ public final class TenantConfigLoader {
       case TENANT_MAP -> "a mapping from tenant ID to overrides";
       case RULE_LIST -> "a list of rules";
       case ROUTE_MAP -> "a mapping from label value to tenant ID";
+      case NAME_LIST -> "a list of names";
+      case ATTRIBUTE_ACTION -> "index_label, structured_metadata or drop";
+      case REGEX -> "a regular expression";
     };
   }
 }

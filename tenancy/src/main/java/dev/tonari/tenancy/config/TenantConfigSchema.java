@@ -57,6 +57,8 @@ public final class TenantConfigSchema {
     }
     if (table.equals(ConfigKeys.RETENTION_STREAM)) {
       node.putArray("required").add("selector").add("period");
+    } else if (table.equals(ConfigKeys.OTLP_ATTRIBUTE_RULE)) {
+      node.putArray("required").add("action");
     } else if (table.equals(ConfigKeys.ROUTING)) {
       node.putArray("required").add("label");
     }
@@ -105,6 +107,12 @@ public final class TenantConfigSchema {
       }
       case TEXT, SECRET_FILE -> node.put("type", "string").put("minLength", 1);
       case SECRET -> node.put("type", "string").put("minLength", 1).put("writeOnly", true);
+      case NAME_LIST -> {
+        node.putArray("type").add("array").add("string");
+        node.putObject("items").put("type", "string").put("minLength", 1);
+      }
+      case ATTRIBUTE_ACTION -> node.put("type", "string").putArray("enum").add("index_label").add("structured_metadata").add("drop");
+      case REGEX -> node.put("type", "string").put("minLength", 1);
     }
     return node;
   }

@@ -1,6 +1,7 @@
 package dev.tonari.tenancy.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A tenant's limits, named as Loki's {@code limits_config} where the concept is the same. Rates
@@ -22,6 +23,15 @@ import java.time.Duration;
  * @param maxQuerySeries {@code max_query_series}: series a metric query may return
  * @param maxQueryBytesRead {@code max_query_bytes_read} (Loki's query-frontend limit of the same name): bytes one query may read
  * @param queryTimeout {@code query_timeout}
+ * @param discoverServiceName {@code discover_service_name}: labels whose value becomes {@code
+ *     service_name} when a stream has none (the first present wins, else {@code unknown_service});
+ *     empty turns discovery off
+ * @param discoverLogLevels {@code discover_log_levels}: add {@code detected_level} to each entry
+ * @param otlpConfig {@code otlp_config}: where OTLP attributes go
+ * @param jsonMessageFields {@code json_msg_field}: message fields of Elasticsearch bulk and JSON
+ *     lines documents, as VictoriaLogs' {@code _msg_field}; empty means the built-in list
+ * @param jsonTimeFields {@code json_time_field}: their time fields ({@code _time_field}); empty means the built-in list
+ * @param jsonStreamFields {@code json_stream_fields}: their fields that become stream labels ({@code _stream_fields})
  */
 public record TenantLimits(
     double ingestionRateMb,
@@ -36,7 +46,17 @@ public record TenantLimits(
     Duration maxQueryLength,
     int maxQuerySeries,
     long maxQueryBytesRead,
-    Duration queryTimeout) {
+    Duration queryTimeout,
+    List<String> discoverServiceName,
+    boolean discoverLogLevels,
+    OtlpConfig otlpConfig,
+    List<String> jsonMessageFields,
+    List<String> jsonTimeFields,
+    List<String> jsonStreamFields) {
+
+  /** Loki's default {@code discover_service_name}. */
+  public static final List<String> DEFAULT_DISCOVER_SERVICE_NAME = List.of("service", "app", "application", "app_name", "name",
+      "app_kubernetes_io_name", "container", "container_name", "k8s_container_name", "component", "workload", "job", "k8s_job_name");
 
   /** Loki's "MB" in {@code ingestion_rate_mb}: bytesInMB = 1048576. */
   public static final long BYTES_PER_MB = 1L << 20;
@@ -51,16 +71,23 @@ public record TenantLimits(
         throw new IllegalArgumentException("limit durations must be non-negative: " + duration);
       }
     }
+    discoverServiceName = List.copyOf(discoverServiceName);
+    java.util.Objects.requireNonNull(otlpConfig, "otlpConfig");
+    jsonMessageFields = List.copyOf(jsonMessageFields);
+    jsonTimeFields = List.copyOf(jsonTimeFields);
+    jsonStreamFields = List.copyOf(jsonStreamFields);
   }
 
   /**
    * Loki's defaults (v3): 4 MB/s, 6 MB burst, 5000 streams, 256KB lines, 15 labels, old samples
    * rejected beyond 168h, 10m grace, 5000 entries, 721h query length, 500 series, no byte limit
-   * (Loki's query-frontend limit of the same name), 1m timeout.
+   * (Loki's query-frontend limit of the same name), 1m timeout; service names and log levels
+   * discovered, the default OTLP mapping, the built-in JSON field names.
    */
   public static TenantLimits lokiDefaults() {
     return new TenantLimits(4, 6, 5000, 256_000, 15, true, Duration.ofHours(168), Duration.ofMinutes(10),
-        5000, Duration.ofHours(721), 500, 0, Duration.ofMinutes(1));
+        5000, Duration.ofHours(721), 500, 0, Duration.ofMinutes(1), DEFAULT_DISCOVER_SERVICE_NAME, true, OtlpConfig.defaults(),
+        List.of(), List.of(), List.of());
   }
 
   public double ingestionRateBytesPerSecond() {
@@ -90,6 +117,12 @@ public record TenantLimits(
     int maxQuerySeries;
     long maxQueryBytesRead;
     Duration queryTimeout;
+    List<String> discoverServiceName;
+    boolean discoverLogLevels;
+    OtlpConfig otlpConfig;
+    List<String> jsonMessageFields;
+    List<String> jsonTimeFields;
+    List<String> jsonStreamFields;
 
     Builder(TenantLimits from) {
       ingestionRateMb = from.ingestionRateMb;
@@ -105,12 +138,19 @@ public record TenantLimits(
       maxQuerySeries = from.maxQuerySeries;
       maxQueryBytesRead = from.maxQueryBytesRead;
       queryTimeout = from.queryTimeout;
+      discoverServiceName = from.discoverServiceName;
+      discoverLogLevels = from.discoverLogLevels;
+      otlpConfig = from.otlpConfig;
+      jsonMessageFields = from.jsonMessageFields;
+      jsonTimeFields = from.jsonTimeFields;
+      jsonStreamFields = from.jsonStreamFields;
     }
 
     /**
      * Sets one key, given the value the loader already parsed for that key's {@link ConfigKeys}
-     * kind (Double, Long, Boolean or Duration).
+     * kind (Double, Long, Boolean, Duration, a List of names or an OtlpConfig).
      */
+    @SuppressWarnings("unchecked")
     public Builder set(String key, Object value) {
       switch (key) {
         case "ingestion_rate_mb" -> ingestionRateMb = (Double) value;
@@ -126,6 +166,12 @@ public record TenantLimits(
         case "max_query_series" -> maxQuerySeries = Math.toIntExact((Long) value);
         case "max_query_bytes_read" -> maxQueryBytesRead = (Long) value;
         case "query_timeout" -> queryTimeout = (Duration) value;
+        case "discover_service_name" -> discoverServiceName = (List<String>) value;
+        case "discover_log_levels" -> discoverLogLevels = (Boolean) value;
+        case "otlp_config" -> otlpConfig = (OtlpConfig) value;
+        case "json_msg_field" -> jsonMessageFields = (List<String>) value;
+        case "json_time_field" -> jsonTimeFields = (List<String>) value;
+        case "json_stream_fields" -> jsonStreamFields = (List<String>) value;
         default -> throw new IllegalArgumentException("unknown limit key '" + key + "'");
       }
       return this;
@@ -134,7 +180,8 @@ public record TenantLimits(
     public TenantLimits build() {
       return new TenantLimits(ingestionRateMb, ingestionBurstSizeMb, maxGlobalStreamsPerUser, maxLineSize, maxLabelNamesPerSeries,
           rejectOldSamples, rejectOldSamplesMaxAge, creationGracePeriod, maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries,
-          maxQueryBytesRead, queryTimeout);
+          maxQueryBytesRead, queryTimeout, discoverServiceName, discoverLogLevels, otlpConfig, jsonMessageFields, jsonTimeFields,
+          jsonStreamFields);
     }
   }
 }

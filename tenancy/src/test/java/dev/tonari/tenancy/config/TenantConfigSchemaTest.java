@@ -45,6 +45,8 @@ class TenantConfigSchemaTest {
         case DURATION -> "1h";
         case SIZE -> "1KB";
         case BOOLEAN -> "false";
+        case NAME_LIST -> "[a, b]";
+        case SECTION -> "{}";
         default -> "1";
       };
       yaml.append("    ").append(key.name()).append(": ").append(value).append('\n');
