@@ -82,7 +82,9 @@ package dev.tonari.store.part;
  * it is decompressed.
  */
 public final class PartFormat {
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
+  /** Plain lines with a length column. Still read; written only when asked ({@link PartWriterOptions#formatVersion}). */
+  public static final int VERSION_2 = 2;
   /** The first format: timestamps as zigzag deltas without a divisor. Still read, never written. */
   public static final int VERSION_1 = 1;
   public static final String FORMAT_NAME = "tonari-part";
