@@ -124,16 +124,38 @@ final class BlockDecoder implements AutoCloseable {
     reader.stats.blocksRead.increment();
     reader.stats.compressedBytesRead.add(compressedSize);
     reader.stats.rawBytesDecompressed.add(rawSize);
+    decodeDecompressed(reader.name(), reader.version, count, rawSize, streamIndex, blockInStream, offset);
+  }
+
+  /**
+   * Splits the columns of a block already decompressed into {@link #encoded} (version 3) or
+   * {@link #raw} (versions 1 and 2); any inconsistency is a {@link CorruptPartException}.
+   */
+  private void decodeDecompressed(String partName, int version, int count, int rawSize, int streamIndex, int blockInStream, long offset)
+      throws CorruptPartException {
     try {
-      if (templated) {
+      if (version >= PartFormat.VERSION) {
         decodeTemplatedColumns(count, rawSize);
       } else {
-        decodeColumns(reader.version, count, rawSize);
+        decodeColumns(version, count, rawSize);
       }
     } catch (IllegalStateException e) {
-      throw new CorruptPartException(reader.name(), "block columns are inconsistent: " + e.getMessage(), streamIndex, blockInStream, offset, e);
+      throw new CorruptPartException(partName, "block columns are inconsistent: " + e.getMessage(), streamIndex, blockInStream, offset, e);
     }
     entries = count;
+  }
+
+  /**
+   * Decodes the columns of a block given as its decompressed bytes, as {@link #decode} does after
+   * decompressing: for fuzzing the column decoders with garbage that passes the checksum.
+   */
+  void decodeDecompressedForTest(int version, byte[] decompressed, int count) throws CorruptPartException {
+    if (version >= PartFormat.VERSION) {
+      encoded = decompressed.clone();
+    } else {
+      raw = decompressed.clone();
+    }
+    decodeDecompressed("fuzz", version, count, decompressed.length, 0, 0, 0);
   }
 
   private void ensureEntryCapacity(int count) {
@@ -162,6 +184,14 @@ final class BlockDecoder implements AutoCloseable {
     long skeletonBytes = readVarint();
     long numberBytes = readVarint();
     long valueBytes = readVarint();
+    if (skeletonBytes < 0 || skeletonBytes > rawSize || numberBytes < 0 || numberBytes > rawSize || valueBytes < 0 || valueBytes > rawSize) {
+      throw new IllegalStateException("column sizes " + skeletonBytes + ", " + numberBytes + ", " + valueBytes + " exceed the block of " + rawSize + " bytes");
+    }
+    // No variable expands its skeleton bytes more than 128 times (a 255-digit hex run takes two),
+    // so a larger claim is corruption, not a reason to allocate gigabytes.
+    if (lineBytes < 0 || lineBytes > 128 * skeletonBytes) {
+      throw new IllegalStateException("line bytes " + lineBytes + " cannot come from a skeleton of " + skeletonBytes + " bytes");
+    }
     long timestampMode = readVarint();
     if (timestampMode > 1) {
       throw new IllegalStateException("unknown timestamp encoding " + timestampMode);
