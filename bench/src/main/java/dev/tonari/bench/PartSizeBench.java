@@ -15,6 +15,8 @@ import dev.tonari.store.part.PartWriter;
 import dev.tonari.store.part.PartWriterOptions;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +35,8 @@ import java.util.TreeMap;
  * seeded {@link LogGenerator} corpus is written once as a version-2 part (plain lines, the old
  * writer path) and once as a version-3 part (templated lines), at the flush level (zstd 3) and the
  * merge level (zstd 9); the raw lines go to a file that {@code zstd -3} compresses as the baseline;
- * each part is then scanned in full for {@code |= "deadlock"} (best of several runs).
+ * each part is then scanned in full for {@code |= "deadlock"} on this thread, the parts taking
+ * turns for several rounds, and the best CPU time and wall time of each are reported.
  *
  * <p>Command line: {@code java -cp benchmarks.jar dev.tonari.bench.PartSizeBench [--mb N]
  * [--runs N] [--block-kib N]}.
@@ -78,9 +81,9 @@ public final class PartSizeBench {
       long zstdBytes = zstdSize(rawFile, 3);
       System.out.printf(Locale.ROOT, "%,d lines, %,d streams, %,d raw bytes (with newlines); zstd -3 of the raw file: %,d bytes (%.2fx)%n",
           lines, streams.size(), rawBytes, zstdBytes, (double) rawBytes / zstdBytes);
-      System.out.printf(Locale.ROOT, "%-26s %14s %14s %12s %12s %10s %12s%n",
-          "part", "file bytes", "block bytes", "bloom bytes", "vs zstd -3", "write s", "scan MB/s");
-      double[] scanSpeed = new double[2];
+      List<Path> parts = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      List<Double> writeSeconds = new ArrayList<>();
       for (int level : new int[] {PartWriterOptions.DEFAULT_ZSTD_LEVEL, PartWriterOptions.MERGE_ZSTD_LEVEL}) {
         for (int version : new int[] {PartFormat.VERSION_2, PartFormat.VERSION}) {
           Path part = directory.resolve("v" + version + "-" + level + ".part");
@@ -97,26 +100,41 @@ public final class PartSizeBench {
             }
             writer.finish();
           }
-          double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
-          long fileBytes = Files.size(part);
-          PartStatistics.Totals totals = PartStatistics.measure(part, level);
-          double best = Double.MAX_VALUE;
-          long matches = 0;
-          for (int run = 0; run < runs; run++) {
-            long scanStart = System.nanoTime();
-            matches = scan(part);
-            best = Math.min(best, (System.nanoTime() - scanStart) / 1e9);
-          }
-          double megabytesPerSecond = rawBytes / 1e6 / best;
-          if (level == PartWriterOptions.DEFAULT_ZSTD_LEVEL) {
-            scanSpeed[version == PartFormat.VERSION ? 1 : 0] = megabytesPerSecond;
-          }
-          System.out.printf(Locale.ROOT, "%-26s %,14d %,14d %,12d %11.3fx %10.2f %12.0f   (%d matches)%n",
-              "v" + version + " zstd " + level, fileBytes, totals.compressedBlockBytes, totals.bloomBytes, (double) zstdBytes / fileBytes,
-              writeSeconds, megabytesPerSecond, matches);
+          writeSeconds.add((System.nanoTime() - writeStart) / 1e9);
+          parts.add(part);
+          names.add("v" + version + " zstd " + level);
         }
       }
-      System.out.printf(Locale.ROOT, "scan speed v3 / v2 (zstd 3): %.2f%n", scanSpeed[1] / scanSpeed[0]);
+      // The parts are scanned in turn, round after round, and each scan is timed in CPU time of
+      // this thread: on a shared machine that is far steadier than wall time, and taking turns
+      // spreads any drift over all parts alike.
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      double[] bestCpu = new double[parts.size()];
+      double[] bestWall = new double[parts.size()];
+      java.util.Arrays.fill(bestCpu, Double.MAX_VALUE);
+      java.util.Arrays.fill(bestWall, Double.MAX_VALUE);
+      long[] matches = new long[parts.size()];
+      for (int run = 0; run < runs; run++) {
+        for (int p = 0; p < parts.size(); p++) {
+          long cpuStart = threads.getCurrentThreadCpuTime();
+          long wallStart = System.nanoTime();
+          matches[p] = scan(parts.get(p));
+          bestCpu[p] = Math.min(bestCpu[p], (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+          bestWall[p] = Math.min(bestWall[p], (System.nanoTime() - wallStart) / 1e9);
+        }
+      }
+      System.out.printf(Locale.ROOT, "%-14s %14s %14s %12s %11s %8s %14s %14s%n",
+          "part", "file bytes", "block bytes", "bloom bytes", "vs zstd -3", "write s", "scan MB/s cpu", "scan MB/s wall");
+      for (int p = 0; p < parts.size(); p++) {
+        long fileBytes = Files.size(parts.get(p));
+        PartStatistics.Totals totals = PartStatistics.measure(parts.get(p), 3);
+        System.out.printf(Locale.ROOT, "%-14s %,14d %,14d %,12d %10.3fx %8.2f %14.0f %14.0f   (%d matches)%n",
+            names.get(p), fileBytes, totals.compressedBlockBytes, totals.bloomBytes, (double) zstdBytes / fileBytes, writeSeconds.get(p),
+            rawBytes / 1e6 / bestCpu[p], rawBytes / 1e6 / bestWall[p], matches[p]);
+      }
+      System.out.printf(Locale.ROOT, "scan speed (CPU time) v3 / v2: zstd 3 %.2f, zstd 9 %.2f; file bytes v3 / v2: zstd 3 %.3f, zstd 9 %.3f%n",
+          bestCpu[0] / bestCpu[1], bestCpu[2] / bestCpu[3], (double) Files.size(parts.get(1)) / Files.size(parts.get(0)),
+          (double) Files.size(parts.get(3)) / Files.size(parts.get(2)));
     } finally {
       try (var files = Files.list(directory)) {
         for (Path file : (Iterable<Path>) files::iterator) {

@@ -1,5 +1,9 @@
 package dev.tonari.store.part;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Rebuilds the lines of a version-3 block from the skeleton, the number column and the binary
  * value column that {@link TemplatedLinesEncoder} wrote: one pass over the skeleton, writing the
@@ -9,8 +13,35 @@ package dev.tonari.store.part;
  * into a {@link CorruptPartException}.
  */
 final class TemplatedLinesDecoder {
+  /** Eight bytes at a time: most of a skeleton is literal text between markers. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
   private static final byte[] LOWER_HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] UPPER_HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** Decimal digit pairs "00".."99", two bytes each: numbers are written two digits per step. */
+  private static final byte[] DIGIT_PAIRS = new byte[200];
+  /** Both hex digits of each byte value, two bytes each. */
+  private static final byte[] LOWER_HEX_PAIRS = new byte[512];
+  private static final byte[] UPPER_HEX_PAIRS = new byte[512];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+      DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
+    for (int i = 0; i < 256; i++) {
+      LOWER_HEX_PAIRS[2 * i] = LOWER_HEX[i >>> 4];
+      LOWER_HEX_PAIRS[2 * i + 1] = LOWER_HEX[i & 0xf];
+      UPPER_HEX_PAIRS[2 * i] = UPPER_HEX[i >>> 4];
+      UPPER_HEX_PAIRS[2 * i + 1] = UPPER_HEX[i & 0xf];
+    }
+  }
+
+  /** The date of the last date-time written (days since the epoch) and its ten bytes, to skip the calendar arithmetic while the day repeats. */
+  private long lastEpochDay = Long.MIN_VALUE;
+  private final byte[] lastDate = new byte[19];
 
   private final byte[] skeleton;
   private int skeletonPosition;
@@ -56,6 +87,17 @@ final class TemplatedLinesDecoder {
     for (int line = 0; line < count; line++) {
       int lineStart = o;
       while (true) {
+        // Copy literal text a word at a time while no byte of the word is a marker (below 8):
+        // (x - 8 per byte) & ~x & 0x80 per byte is non-zero exactly when some byte is below 8.
+        while (s <= limit - 8 && o <= outEnd - 8) {
+          long word = (long) LONGS.get(skeletonBytes, s);
+          if (((word - 8 * ONES) & ~word & HIGH_BITS) != 0) {
+            break;
+          }
+          LONGS.set(out, o, word);
+          s += 8;
+          o += 8;
+        }
         if (s >= limit) {
           throw new IllegalStateException("skeleton ends inside line " + line + " of " + count);
         }
@@ -77,7 +119,7 @@ final class TemplatedLinesDecoder {
               throw new IllegalStateException("hex run without its digit count in line " + line);
             }
             int digits = skeletonBytes[s++] & 0xff;
-            o = writeHex(digits, b == TemplatedLinesEncoder.HEX_LOWER ? LOWER_HEX : UPPER_HEX, out, o, outEnd, line);
+            o = writeHex(digits, b == TemplatedLinesEncoder.HEX_LOWER ? LOWER_HEX_PAIRS : UPPER_HEX_PAIRS, out, o, outEnd, line);
           }
           case TemplatedLinesEncoder.DATE_TIME -> {
             if (s >= limit) {
@@ -133,7 +175,25 @@ final class TemplatedLinesDecoder {
     long units = Math.floorDiv(timestampNanos, DateTimes.NANOS_PER_UNIT[fractionDigits]) + ((encoded >>> 1) ^ -(encoded & 1));
     long unitsPerSecond = DateTimes.POWERS_OF_TEN[fractionDigits];
     long seconds = Math.floorDiv(units, unitsPerSecond);
-    DateTimes.writeDateTime(seconds, (flags & TemplatedLinesEncoder.DATE_TIME_T) != 0 ? (byte) 'T' : (byte) ' ', out, o);
+    long epochDay = Math.floorDiv(seconds, 86_400L);
+    if (epochDay != lastEpochDay) {
+      DateTimes.writeDateTime(epochDay * 86_400L, (byte) 'T', lastDate, 0);
+      lastEpochDay = epochDay;
+    }
+    System.arraycopy(lastDate, 0, out, o, 10);
+    int secondOfDay = (int) (seconds - epochDay * 86_400L);
+    out[o + 10] = (flags & TemplatedLinesEncoder.DATE_TIME_T) != 0 ? (byte) 'T' : (byte) ' ';
+    int hour = secondOfDay / 3600;
+    int minute = secondOfDay / 60 % 60;
+    int second = secondOfDay % 60;
+    out[o + 11] = DIGIT_PAIRS[hour << 1];
+    out[o + 12] = DIGIT_PAIRS[(hour << 1) + 1];
+    out[o + 13] = ':';
+    out[o + 14] = DIGIT_PAIRS[minute << 1];
+    out[o + 15] = DIGIT_PAIRS[(minute << 1) + 1];
+    out[o + 16] = ':';
+    out[o + 17] = DIGIT_PAIRS[second << 1];
+    out[o + 18] = DIGIT_PAIRS[(second << 1) + 1];
     if (fractionDigits > 0) {
       out[o + 19] = '.';
       DateTimes.writeDigits(units - seconds * unitsPerSecond, fractionDigits, out, o + 20);
@@ -165,23 +225,41 @@ final class TemplatedLinesDecoder {
   }
 
   private static int writeNumber(long value, byte[] out, int o, int outEnd, int line) {
-    int digits = 1;
-    for (long rest = value / 10; rest != 0; rest /= 10) {
-      digits++;
-    }
+    int digits = decimalDigits(value);
     if (outEnd - o < digits) {
       throw overflow(line);
     }
     long rest = value;
-    for (int k = o + digits - 1; k >= o; k--) {
-      long quotient = rest / 10;
-      out[k] = (byte) ('0' + (rest - quotient * 10));
+    int k = o + digits;
+    while (rest >= 100) {
+      long quotient = rest / 100;
+      int pair = (int) (rest - quotient * 100) << 1;
+      out[--k] = DIGIT_PAIRS[pair + 1];
+      out[--k] = DIGIT_PAIRS[pair];
       rest = quotient;
+    }
+    if (rest >= 10) {
+      int pair = (int) rest << 1;
+      out[--k] = DIGIT_PAIRS[pair + 1];
+      out[--k] = DIGIT_PAIRS[pair];
+    } else {
+      out[--k] = (byte) ('0' + rest);
     }
     return o + digits;
   }
 
-  private int writeHex(int digits, byte[] alphabet, byte[] out, int o, int outEnd, int line) {
+  /** Decimal digits of a value in [0, 10^18). */
+  private static int decimalDigits(long value) {
+    int digits = 1;
+    long bound = 10;
+    while (digits < 18 && value >= bound) {
+      digits++;
+      bound *= 10;
+    }
+    return digits;
+  }
+
+  private int writeHex(int digits, byte[] pairs, byte[] out, int o, int outEnd, int line) {
     int bytes = (digits + 1) >>> 1;
     if (digits < TemplatedLinesEncoder.MIN_HEX_DIGITS) {
       throw new IllegalStateException("hex run of " + digits + " digits is below the minimum in line " + line);
@@ -194,14 +272,15 @@ final class TemplatedLinesDecoder {
     }
     int v = valuePosition;
     int k = o;
-    int pairs = digits >>> 1;
-    for (int p = 0; p < pairs; p++) {
-      int value = values[v++] & 0xff;
-      out[k++] = alphabet[value >>> 4];
-      out[k++] = alphabet[value & 0xf];
+    int pairCount = digits >>> 1;
+    for (int p = 0; p < pairCount; p++) {
+      int index = (values[v++] & 0xff) << 1;
+      out[k] = pairs[index];
+      out[k + 1] = pairs[index + 1];
+      k += 2;
     }
     if ((digits & 1) != 0) {
-      out[k++] = alphabet[(values[v++] & 0xff) >>> 4];
+      out[k++] = pairs[(values[v++] & 0xff) << 1];
     }
     valuePosition = v;
     return k;
@@ -220,9 +299,10 @@ final class TemplatedLinesDecoder {
       if (group == 4 || group == 6 || group == 8 || group == 10) {
         out[k++] = '-';
       }
-      int value = values[v++] & 0xff;
-      out[k++] = LOWER_HEX[value >>> 4];
-      out[k++] = LOWER_HEX[value & 0xf];
+      int index = (values[v++] & 0xff) << 1;
+      out[k] = LOWER_HEX_PAIRS[index];
+      out[k + 1] = LOWER_HEX_PAIRS[index + 1];
+      k += 2;
     }
     valuePosition = v;
     return k;
