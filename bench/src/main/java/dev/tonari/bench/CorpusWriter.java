@@ -39,7 +39,11 @@ import java.util.concurrent.Future;
  *   <li>{@code push-json-gzip.bin} and {@code push-protobuf-snappy.bin}: the same entries as push
  *       requests of about 1 MB of raw lines each, per tenant, in {@link PushBodyFile} format;
  *   <li>{@code corpus.json}: counts, time range, and the words the query benchmarks look for: the
- *       rare word (in few lines but nearly every block) and a needle (one trace id).
+ *       rare word (in few lines but nearly every block), and under {@code needles} a 128-bit trace
+ *       id, a UUID and a client address taken from single lines past the middle of the corpus,
+ *       each with its tenant and the number of lines that contain it, and the word {@code ERROR}
+ *       with its lines per tenant, case-sensitive and ignoring case. {@code needle} repeats the
+ *       trace id for older readers.
  * </ul>
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.tonari.bench.CorpusWriter [--size 1g] [--out
@@ -99,7 +103,8 @@ public final class CorpusWriter {
     // Spread the lines evenly over 24 hours ending 2 minutes ago. Estimating the count from an
     // average line length put the last lines of small corpora up to half an hour in the future,
     // which the server refuses; so count exactly, with a generator of the same seed.
-    long expectedLines = countLines(seed, options, targetBytes);
+    FirstPass firstPass = countLines(seed, options, targetBytes);
+    long expectedLines = firstPass.lines;
     long endNanos = (System.currentTimeMillis() - 120_000L) * 1_000_000L;
     long startNanos = endNanos - DAY_NANOS;
     long stepNanos = Math.max(1, DAY_NANOS / expectedLines);
@@ -110,9 +115,9 @@ public final class CorpusWriter {
     long lines = 0;
     long rawBytes = 0;
     long batches = 0;
-    long needleIndex = expectedLines / 2;
-    String needle = null;
-    String needleTenant = null;
+    Map<String, Long> errorLinesByTenant = new TreeMap<>();
+    Map<String, Long> errorLinesIgnoringCaseByTenant = new TreeMap<>();
+    long[] needleLines = new long[firstPass.needles.size()];
     long lastTimestamp = startNanos;
     Progress progress = new Progress(targetBytes);
     try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(out.resolve("raw.log")), 1 << 20);
@@ -130,12 +135,16 @@ public final class CorpusWriter {
         if (text.contains(LogGenerator.RARE_WORD)) {
           rareLinesByTenant.merge(line.tenant(), 1L, Long::sum);
         }
-        if (needle == null && lines >= needleIndex) {
-          int at = text.indexOf("trace_id=");
-          if (at >= 0) {
-            needle = text.substring(at + 9, at + 9 + 32);
-            needleTenant = line.tenant();
+        for (int n = 0; n < needleLines.length; n++) {
+          if (text.contains(firstPass.needles.get(n).value)) {
+            needleLines[n]++;
           }
+        }
+        if (text.contains(ERROR_WORD)) {
+          errorLinesByTenant.merge(line.tenant(), 1L, Long::sum);
+        }
+        if (containsIgnoringCase(text, ERROR_WORD)) {
+          errorLinesIgnoringCaseByTenant.merge(line.tenant(), 1L, Long::sum);
         }
         PendingBatch batch = pending.computeIfAbsent(line.tenant(), t -> new PendingBatch());
         batch.byStream.computeIfAbsent(line.labels(), l -> new ArrayList<>()).add(line.entry());
@@ -176,25 +185,78 @@ public final class CorpusWriter {
     meta.put("rareWord", LogGenerator.RARE_WORD);
     ObjectNode rare = meta.putObject("rareWordLinesByTenant");
     options.tenants().forEach(t -> rare.put(t, rareLinesByTenant.getOrDefault(t, 0L)));
-    meta.put("needle", needle);
-    meta.put("needleTenant", needleTenant);
+    Needle traceId = firstPass.needles.get(0);
+    meta.put("needle", traceId.value);
+    meta.put("needleTenant", traceId.tenant);
+    ObjectNode needles = meta.putObject("needles");
+    for (int n = 0; n < needleLines.length; n++) {
+      Needle chosen = firstPass.needles.get(n);
+      ObjectNode node = needles.putObject(chosen.kind);
+      node.put("value", chosen.value);
+      node.put("tenant", chosen.tenant);
+      node.put("lines", needleLines[n]);
+    }
+    ObjectNode error = needles.putObject("error");
+    error.put("value", ERROR_WORD);
+    ObjectNode errorLines = error.putObject("linesByTenant");
+    options.tenants().forEach(t -> errorLines.put(t, errorLinesByTenant.getOrDefault(t, 0L)));
+    ObjectNode errorLinesIgnoringCase = error.putObject("linesIgnoringCaseByTenant");
+    options.tenants().forEach(t -> errorLinesIgnoringCase.put(t, errorLinesIgnoringCaseByTenant.getOrDefault(t, 0L)));
     mapper.writerWithDefaultPrettyPrinter().writeValue(out.resolve("corpus.json").toFile(), meta);
     System.err.printf(Locale.ROOT, "corpus: %d lines, %.1f MB raw, %d streams, %d push requests per format in %s%n", lines, rawBytes / 1e6, options.streamCount(), batches, out);
   }
 
+  /** The word whose lines the needle benchmark counts (Java's level, PostgreSQL's errors). */
+  static final String ERROR_WORD = "ERROR";
+
+  /** A value to search for, taken from one line: its kind (the key in corpus.json), text and tenant. */
+  private record Needle(String kind, String value, String tenant) {}
+
+  private record FirstPass(long lines, List<Needle> needles) {}
+
   /**
-   * Lines the generator writes before reaching {@code targetBytes} of raw text. Timestamps only
-   * change fixed-width text and draw no random numbers, so the count does not depend on them.
+   * Lines the generator writes before reaching {@code targetBytes} of raw text, and the needles:
+   * a trace id (of a logfmt line, so that {@code trace_id=<id>} finds it too) past half of the
+   * bytes, a UUID past 60% and a client address past 70%. Timestamps only change fixed-width text
+   * and draw no random numbers, so neither depends on them.
    */
-  private static long countLines(long seed, GeneratorOptions options, long targetBytes) {
+  private static FirstPass countLines(long seed, GeneratorOptions options, long targetBytes) {
     LogGenerator generator = new LogGenerator(seed, options);
     long lines = 0;
     long bytes = 0;
+    Needle traceId = null;
+    Needle uuid = null;
+    Needle ip = null;
     while (bytes < targetBytes) {
-      bytes += generator.nextLine(lines).entry().line().getBytes(StandardCharsets.UTF_8).length + 1;
+      GeneratedLine line = generator.nextLine(lines);
+      String text = line.entry().line();
+      bytes += text.getBytes(StandardCharsets.UTF_8).length + 1;
       lines++;
+      if (traceId == null && bytes >= targetBytes / 2 && generator.lastTraceId() != null && text.contains("trace_id=" + generator.lastTraceId())) {
+        traceId = new Needle("traceId", generator.lastTraceId(), line.tenant());
+      }
+      if (uuid == null && bytes >= targetBytes / 10 * 6 && generator.lastUuid() != null) {
+        uuid = new Needle("uuid", generator.lastUuid(), line.tenant());
+      }
+      if (ip == null && bytes >= targetBytes / 10 * 7 && generator.lastClientIp() != null) {
+        ip = new Needle("ip", generator.lastClientIp(), line.tenant());
+      }
     }
-    return Math.max(1, lines);
+    if (traceId == null || uuid == null || ip == null) {
+      throw new IllegalStateException("corpus of " + targetBytes + " bytes too small to hold the needles (a logfmt line past the middle)");
+    }
+    return new FirstPass(Math.max(1, lines), List.of(traceId, uuid, ip));
+  }
+
+  /** ASCII case folding, as a case-insensitive line filter on an ASCII word matches. */
+  static boolean containsIgnoringCase(String text, String word) {
+    int last = text.length() - word.length();
+    for (int i = 0; i <= last; i++) {
+      if (text.regionMatches(true, i, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static java.util.concurrent.Callable<EncodedPair> encodeTask(String tenant, PendingBatch batch) {

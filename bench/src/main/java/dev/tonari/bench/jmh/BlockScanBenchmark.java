@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A {@code |= "deadlock"} scan over every block of a 16 MB part (decompress, split lines, test
  * each), against {@code String.contains} over the same lines already in memory as Strings; and
- * the same part searched for one trace id with the bloom filters pruning blocks.
+ * the same part searched for one trace id with the bloom filters pruning blocks. Each for part
+ * format 2 (plain lines) and 3 (templated lines, rebuilt while decoding).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class BlockScanBenchmark {
   private static final byte[] WORD = LogGenerator.RARE_WORD.getBytes(StandardCharsets.UTF_8);
+
+  /** Part format version scanned: 2 (plain lines, the old path) or 3 (templated lines). */
+  @Param({"2", "3"})
+  public int formatVersion;
 
   private Path file;
   private PartReader reader;
@@ -70,7 +76,7 @@ public class BlockScanBenchmark {
     }
     file = Files.createTempFile("tonari-scan-bench", ".part");
     Files.delete(file);
-    try (PartWriter writer = new PartWriter(file, PartWriterOptions.defaults("payments"))) {
+    try (PartWriter writer = new PartWriter(file, PartWriterOptions.defaults("payments").withFormatVersion(formatVersion))) {
       for (StreamBatch stream : BenchmarkData.sortedStreams(generated)) {
         writer.beginStream(stream.labels());
         for (LogEntry entry : stream.entries()) {

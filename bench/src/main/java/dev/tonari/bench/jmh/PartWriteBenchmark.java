@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -39,6 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class PartWriteBenchmark {
   static final int RAW_BYTES = 16 << 20;
+
+  /** Part format version written: 2 (plain lines, the old path) or 3 (templated lines). */
+  @Param({"2", "3"})
+  public int formatVersion;
 
   private Path directory;
   private List<StreamBatch> streams;
@@ -75,7 +80,7 @@ public class PartWriteBenchmark {
   public PartSummary writePart() throws IOException {
     Path file = directory.resolve("part-" + (partNumber++ % 4));
     Files.deleteIfExists(file);
-    try (PartWriter writer = new PartWriter(file, PartWriterOptions.defaults("payments"))) {
+    try (PartWriter writer = new PartWriter(file, PartWriterOptions.defaults("payments").withFormatVersion(formatVersion))) {
       for (int s = 0; s < streams.size(); s++) {
         StreamBatch stream = streams.get(s);
         byte[][] bytes = lineBytes.get(s);

@@ -121,6 +121,7 @@ final class RuleCorpus {
       case JSON -> "| json | status>=500";
       case NGINX_ACCESS -> "| pattern " + NGINX_PATTERN + " | status>=500";
       case JAVA_TEXT -> "|= \" ERROR [\"";
+      case SYSLOG -> "|~ \"EXT4-fs error|out of memory\"";
     };
   }
 
@@ -129,7 +130,7 @@ final class RuleCorpus {
       case LOGFMT -> "| logfmt | duration > 250ms";
       case JSON -> "| json | latency_ms > 250";
       case NGINX_ACCESS -> "| pattern " + NGINX_PATTERN + " | duration > 0.25";
-      case JAVA_TEXT -> null;
+      case JAVA_TEXT, SYSLOG -> null;
     };
   }
 

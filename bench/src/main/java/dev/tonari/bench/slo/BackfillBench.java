@@ -161,7 +161,10 @@ final class BackfillBench {
   private static List<LogSlo> chooseSlos(List<GeneratedStream> streams) {
     Map<dev.tonari.cli.generate.LogStyle, String> appOfStyle = new LinkedHashMap<>();
     for (GeneratedStream stream : streams) {
-      appOfStyle.putIfAbsent(stream.style(), stream.app());
+      // A node's journal has no SLO kind (see LogSloCatalog.kindsOf).
+      if (stream.style() != dev.tonari.cli.generate.LogStyle.SYSLOG) {
+        appOfStyle.putIfAbsent(stream.style(), stream.app());
+      }
     }
     List<LogSlo> slos = new ArrayList<>();
     appOfStyle.forEach((style, app) -> {
@@ -169,6 +172,7 @@ final class BackfillBench {
         case LOGFMT, NGINX_ACCESS -> Kind.AVAILABILITY;
         case JSON -> Kind.LATENCY;
         case JAVA_TEXT -> Kind.ERROR_LOG;
+        case SYSLOG -> throw new IllegalStateException("syslog apps are left out above");
       };
       slos.add(new LogSlo(TENANT, app, app, kind, "{app=\"" + app + "\"}", LogSloCatalog.badPipeline(style, kind)));
     });

@@ -70,6 +70,8 @@ final class LogSloCatalog {
     return switch (style) {
       case LOGFMT, JSON, NGINX_ACCESS -> List.of(Kind.AVAILABILITY, Kind.LATENCY, Kind.AVAILABILITY_PER_POD);
       case JAVA_TEXT -> List.of(Kind.ERROR_LOG, Kind.ERROR_LOG_PER_POD);
+      // A node's journal serves no requests and has no ERROR level to count.
+      case SYSLOG -> List.of();
     };
   }
 
@@ -79,13 +81,13 @@ final class LogSloCatalog {
         case LOGFMT -> "| logfmt | status>=500";
         case JSON -> "| json | status>=500";
         case NGINX_ACCESS -> "| pattern " + NGINX_PATTERN + " | status>=500";
-        case JAVA_TEXT -> throw new IllegalArgumentException("a Java text app logs no requests to take availability from");
+        case JAVA_TEXT, SYSLOG -> throw new IllegalArgumentException("a " + style + " app logs no requests to take availability from");
       };
       case LATENCY -> switch (style) {
         case LOGFMT -> "| logfmt | duration > 250ms";
         case JSON -> "| json | latency_ms > 250";
         case NGINX_ACCESS -> "| pattern " + NGINX_PATTERN + " | duration > 0.25";
-        case JAVA_TEXT -> throw new IllegalArgumentException("a Java text app logs no request durations");
+        case JAVA_TEXT, SYSLOG -> throw new IllegalArgumentException("a " + style + " app logs no request durations");
       };
       case ERROR_LOG, ERROR_LOG_PER_POD -> "|= \" ERROR [\"";
     };

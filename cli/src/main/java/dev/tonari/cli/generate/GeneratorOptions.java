@@ -39,9 +39,9 @@ public record GeneratorOptions(
     return new GeneratorOptions(List.of("payments", "search", "platform"), 4, List.of("prod", "staging"), 3, 40);
   }
 
-  /** A few hundred streams (3 × 6 × 2 × 10 = 360), for benchmark corpora. */
+  /** Several hundred streams (3 × 6 × 2 × 16 = 576), for benchmark corpora. */
   public static GeneratorOptions benchmark() {
-    return new GeneratorOptions(List.of("payments", "search", "platform"), 6, List.of("prod", "staging"), 10, 20);
+    return new GeneratorOptions(List.of("payments", "search", "platform"), 6, List.of("prod", "staging"), 16, 20);
   }
 
   public int streamCount() {

@@ -39,7 +39,7 @@ class LogGeneratorTest {
 
   @Test
   void everyStyleAndTenantAppears() {
-    LogGenerator generator = new LogGenerator(7, GeneratorOptions.defaults());
+    LogGenerator generator = new LogGenerator(7, GeneratorOptions.benchmark());
     Set<LogStyle> styles = EnumSet.noneOf(LogStyle.class);
     Map<Labels, LogStyle> styleByStream = new HashMap<>();
     generator.streams().forEach(s -> styleByStream.put(s.labels(), s.style()));
@@ -48,6 +48,7 @@ class LogGeneratorTest {
     boolean sawStackFrame = false;
     boolean sawLogfmt = false;
     boolean sawNginx = false;
+    boolean sawSyslog = false;
     for (int i = 0; i < 20_000; i++) {
       GeneratedLine line = generator.nextLine(START + i * 1_000_000L);
       tenants.add(line.tenant());
@@ -68,6 +69,10 @@ class LogGeneratorTest {
           sawNginx = true;
         }
         case JAVA_TEXT -> sawStackFrame |= text.startsWith("\tat ");
+        case SYSLOG -> {
+          assertThat(text).matches("May  1 \\d\\d:\\d\\d:\\d\\d ip-10-4\\d-\\d+-\\d+\\.ec2\\.internal (kernel|sshd|systemd|containerd|kubelet)[\\[:].*");
+          sawSyslog = true;
+        }
       }
       assertThat(text).doesNotContain("\n");
     }
@@ -77,6 +82,39 @@ class LogGeneratorTest {
     assertThat(sawStackFrame).isTrue();
     assertThat(sawLogfmt).isTrue();
     assertThat(sawNginx).isTrue();
+    assertThat(sawSyslog).isTrue();
+  }
+
+  @Test
+  void linesAreLongAndCarryHighEntropyIds() {
+    LogGenerator generator = new LogGenerator(13, GeneratorOptions.benchmark());
+    assertThat(generator.streams()).hasSizeBetween(500, 600);
+    long bytes = 0;
+    int lines = 50_000;
+    Set<String> traceIds = new HashSet<>();
+    int headLinesWithoutTrace = 0;
+    for (int i = 0; i < lines; i++) {
+      String text = generator.nextLine(START + i * 1_000_000L).entry().line();
+      bytes += text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      String traceId = generator.lastTraceId();
+      if (traceId != null) {
+        assertThat(traceId).matches("[0-9a-f]{32}");
+        assertThat(text).contains(traceId);
+        traceIds.add(traceId);
+      }
+      if (generator.lastUuid() != null) {
+        assertThat(generator.lastUuid()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        assertThat(text).contains(generator.lastUuid());
+      }
+      boolean stackFrame = text.startsWith("\tat ") || text.matches("^[a-z.]+\\.[A-Za-z]+(Exception|Error): .*");
+      if (!stackFrame && traceId == null && generator.lastUuid() == null && generator.lastClientIp() == null) {
+        headLinesWithoutTrace++;
+      }
+    }
+    // Every line but stack-frame continuations has a trace id, a UUID or a client address, and ids do not repeat.
+    assertThat(headLinesWithoutTrace).isZero();
+    assertThat(traceIds.size()).isGreaterThan(lines / 2);
+    assertThat(bytes / lines).isBetween(240L, 330L);
   }
 
   @Test

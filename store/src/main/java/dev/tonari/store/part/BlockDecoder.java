@@ -27,6 +27,8 @@ final class BlockDecoder implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private ZstdDecompressCtx decompressor;
   private byte[] compressedCopy = new byte[0];
+  /** A version-3 block as decompressed, before its lines are rebuilt into {@link #raw}. */
+  private byte[] encoded = new byte[0];
 
   byte[] raw = new byte[0];
   long[] timestamps = new long[0];
@@ -40,6 +42,7 @@ final class BlockDecoder implements AutoCloseable {
   int[] matches = new int[0];
   int matchCount;
 
+  private byte[] parseBuffer = raw;
   private int parsePosition;
   private int parseLimit;
 
@@ -87,25 +90,29 @@ final class BlockDecoder implements AutoCloseable {
     if ((int) crc.getValue() != reader.blockCrc[block]) {
       throw new CorruptPartException(reader.name(), "block checksum mismatch", streamIndex, blockInStream, offset, null);
     }
-    if (raw.length < rawSize) {
+    boolean templated = reader.version >= PartFormat.VERSION;
+    if (templated && encoded.length < rawSize) {
+      encoded = new byte[Math.max(rawSize, encoded.length * 2)];
+    } else if (!templated && raw.length < rawSize) {
       raw = new byte[Math.max(rawSize, raw.length * 2)];
     }
+    byte[] target = templated ? encoded : raw;
     if (decompressor == null) {
       decompressor = new ZstdDecompressCtx();
     }
     int decompressed;
     try {
       if (data.isDirect()) {
-        decompressed = decompressor.decompressDirectByteBufferToByteArray(raw, 0, rawSize, data, 0, compressedSize);
+        decompressed = decompressor.decompressDirectByteBufferToByteArray(target, 0, rawSize, data, 0, compressedSize);
       } else if (data.hasArray()) {
-        decompressed = decompressor.decompressByteArray(raw, 0, rawSize, data.array(), data.arrayOffset() + data.position(), compressedSize);
+        decompressed = decompressor.decompressByteArray(target, 0, rawSize, data.array(), data.arrayOffset() + data.position(), compressedSize);
       } else {
         // A read-only heap buffer hides its array: one copy of the compressed bytes, into a reused array.
         if (compressedCopy.length < compressedSize) {
           compressedCopy = new byte[Math.max(compressedSize, compressedCopy.length * 2)];
         }
         data.get(0, compressedCopy, 0, compressedSize);
-        decompressed = decompressor.decompressByteArray(raw, 0, rawSize, compressedCopy, 0, compressedSize);
+        decompressed = decompressor.decompressByteArray(target, 0, rawSize, compressedCopy, 0, compressedSize);
       }
     } catch (ZstdException e) {
       throw new CorruptPartException(reader.name(), "block does not decompress: " + e.getMessage(), streamIndex, blockInStream, offset, e);
@@ -117,15 +124,41 @@ final class BlockDecoder implements AutoCloseable {
     reader.stats.blocksRead.increment();
     reader.stats.compressedBytesRead.add(compressedSize);
     reader.stats.rawBytesDecompressed.add(rawSize);
+    decodeDecompressed(reader.name(), reader.version, count, rawSize, streamIndex, blockInStream, offset);
+  }
+
+  /**
+   * Splits the columns of a block already decompressed into {@link #encoded} (version 3) or
+   * {@link #raw} (versions 1 and 2); any inconsistency is a {@link CorruptPartException}.
+   */
+  private void decodeDecompressed(String partName, int version, int count, int rawSize, int streamIndex, int blockInStream, long offset)
+      throws CorruptPartException {
     try {
-      decodeColumns(reader.version, count, rawSize);
+      if (version >= PartFormat.VERSION) {
+        decodeTemplatedColumns(count, rawSize);
+      } else {
+        decodeColumns(version, count, rawSize);
+      }
     } catch (IllegalStateException e) {
-      throw new CorruptPartException(reader.name(), "block columns are inconsistent: " + e.getMessage(), streamIndex, blockInStream, offset, e);
+      throw new CorruptPartException(partName, "block columns are inconsistent: " + e.getMessage(), streamIndex, blockInStream, offset, e);
     }
     entries = count;
   }
 
-  private void decodeColumns(int version, int count, int rawSize) {
+  /**
+   * Decodes the columns of a block given as its decompressed bytes, as {@link #decode} does after
+   * decompressing: for fuzzing the column decoders with garbage that passes the checksum.
+   */
+  void decodeDecompressedForTest(int version, byte[] decompressed, int count) throws CorruptPartException {
+    if (version >= PartFormat.VERSION) {
+      encoded = decompressed.clone();
+    } else {
+      raw = decompressed.clone();
+    }
+    decodeDecompressed("fuzz", version, count, decompressed.length, 0, 0, 0);
+  }
+
+  private void ensureEntryCapacity(int count) {
     if (timestamps.length < count) {
       int n = Math.max(count, timestamps.length * 2);
       timestamps = new long[n];
@@ -134,6 +167,93 @@ final class BlockDecoder implements AutoCloseable {
       metadataOffsets = new int[n + 1];
       matches = new int[n];
     }
+  }
+
+  /**
+   * Version 3: the sizes, the timestamps, the metadata records (copied to the start of {@link
+   * #raw}, where the cursors expect them), then the lines rebuilt after them from the skeleton and
+   * its variables.
+   */
+  private void decodeTemplatedColumns(int count, int rawSize) {
+    ensureEntryCapacity(count);
+    byte[] source = encoded;
+    parseBuffer = source;
+    parsePosition = 0;
+    parseLimit = rawSize;
+    long lineBytes = readVarint();
+    long skeletonBytes = readVarint();
+    long numberBytes = readVarint();
+    long valueBytes = readVarint();
+    if (skeletonBytes < 0 || skeletonBytes > rawSize || numberBytes < 0 || numberBytes > rawSize || valueBytes < 0 || valueBytes > rawSize) {
+      throw new IllegalStateException("column sizes " + skeletonBytes + ", " + numberBytes + ", " + valueBytes + " exceed the block of " + rawSize + " bytes");
+    }
+    // No variable expands its skeleton bytes more than 128 times (a 255-digit hex run takes two),
+    // so a larger claim is corruption, not a reason to allocate gigabytes.
+    if (lineBytes < 0 || lineBytes > 128 * skeletonBytes) {
+      throw new IllegalStateException("line bytes " + lineBytes + " cannot come from a skeleton of " + skeletonBytes + " bytes");
+    }
+    long timestampMode = readVarint();
+    if (timestampMode > 1) {
+      throw new IllegalStateException("unknown timestamp encoding " + timestampMode);
+    }
+    long divisor = readVarint();
+    if (divisor < 1) {
+      throw new IllegalStateException("timestamp delta divisor must be at least 1");
+    }
+    long first = readVarint();
+    long previous = (first >>> 1) ^ -(first & 1);
+    timestamps[0] = previous;
+    long delta = 0;
+    for (int i = 1; i < count; i++) {
+      long encodedValue = readVarint();
+      delta = timestampMode == 0 ? encodedValue : delta + ((encodedValue >>> 1) ^ -(encodedValue & 1));
+      previous += delta * divisor;
+      timestamps[i] = previous;
+    }
+    int metadataStart = parsePosition;
+    skipMetadata(count);
+    int metadataBytes = parsePosition - metadataStart;
+    if (skeletonBytes + numberBytes + valueBytes != rawSize - parsePosition) {
+      throw new IllegalStateException("columns take " + (parsePosition + skeletonBytes + numberBytes + valueBytes) + " bytes, the block has " + rawSize);
+    }
+    if (lineBytes > Integer.MAX_VALUE - 16 - metadataBytes) {
+      throw new IllegalStateException("line bytes " + lineBytes + " exceed what one block can hold");
+    }
+    int decodedSize = metadataBytes + (int) lineBytes;
+    if (raw.length < decodedSize) {
+      raw = new byte[Math.max(decodedSize, (int) Math.min(Integer.MAX_VALUE - 16, raw.length * 2L))];
+    }
+    System.arraycopy(source, metadataStart, raw, 0, metadataBytes);
+    for (int i = 0; i <= count; i++) {
+      metadataOffsets[i] -= metadataStart;
+    }
+    int skeletonStart = parsePosition;
+    int skeletonEnd = skeletonStart + (int) skeletonBytes;
+    int numbersEnd = skeletonEnd + (int) numberBytes;
+    TemplatedLinesDecoder.decode(source, skeletonStart, skeletonEnd, numbersEnd, source, numbersEnd, rawSize,
+        count, timestamps, raw, metadataBytes, decodedSize, lineOffsets, lineLengths);
+    parseBuffer = raw;
+  }
+
+  /** Records each entry's metadata start in {@link #metadataOffsets} (and the column's end after the last). */
+  private void skipMetadata(int count) {
+    for (int i = 0; i < count; i++) {
+      metadataOffsets[i] = parsePosition;
+      long pairs = readVarint();
+      for (long p = 0; p < pairs * 2; p++) {
+        long length = readVarint();
+        if (length > parseLimit - parsePosition) {
+          throw new IllegalStateException("metadata string runs past the block");
+        }
+        parsePosition += (int) length;
+      }
+    }
+    metadataOffsets[count] = parsePosition;
+  }
+
+  private void decodeColumns(int version, int count, int rawSize) {
+    ensureEntryCapacity(count);
+    parseBuffer = raw;
     parsePosition = 0;
     parseLimit = rawSize;
     if (version == PartFormat.VERSION_1) {
@@ -165,18 +285,7 @@ final class BlockDecoder implements AutoCloseable {
       lineLengths[i] = (int) length;
       totalLineBytes += length;
     }
-    for (int i = 0; i < count; i++) {
-      metadataOffsets[i] = parsePosition;
-      long pairs = readVarint();
-      for (long p = 0; p < pairs * 2; p++) {
-        long length = readVarint();
-        if (length > parseLimit - parsePosition) {
-          throw new IllegalStateException("metadata string runs past the block");
-        }
-        parsePosition += (int) length;
-      }
-    }
-    metadataOffsets[count] = parsePosition;
+    skipMetadata(count);
     if (parsePosition + totalLineBytes != rawSize) {
       throw new IllegalStateException("columns take " + (parsePosition + totalLineBytes) + " bytes, the block has " + rawSize);
     }
@@ -193,7 +302,7 @@ final class BlockDecoder implements AutoCloseable {
       if (parsePosition >= parseLimit) {
         throw new IllegalStateException("varint runs past the block at byte " + parsePosition);
       }
-      byte b = raw[parsePosition++];
+      byte b = parseBuffer[parsePosition++];
       value |= (long) (b & 0x7f) << shift;
       if (b >= 0) {
         return value;

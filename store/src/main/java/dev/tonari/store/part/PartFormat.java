@@ -1,7 +1,7 @@
 package dev.tonari.store.part;
 
 /**
- * The byte-level specification of a part file, format "tonari-part" version 2. {@code
+ * The byte-level specification of a part file, format "tonari-part" version 3. {@code
  * docs/format.md} mirrors this text with a worked example; the two must change together.
  *
  * <p>All fixed-width integers are little-endian. "varint" is unsigned LEB128 (7 bits per byte,
@@ -15,7 +15,7 @@ package dev.tonari.store.part;
  *   0  4  magic 0x89 'T' 'N' 'P'           (89 54 4E 50; the high byte catches 7-bit transfers)
  *   4 11  format name "tonari-part"        (ASCII)
  *  15  1  0x00
- *  16  4  u32 version = 2                 (readers also accept 1; see the timestamps column)
+ *  16  4  u32 version = 3                 (readers also accept 1 and 2; see the block)
  *  20  4  u32 flags = 0                     (readers reject any other value)
  * data    for each stream in index order, for each of its blocks in time order:
  *           compressed block (compressedSize bytes) followed by its bloom filter (bloomSize bytes).
@@ -51,10 +51,10 @@ package dev.tonari.store.part;
  *  28  4   magic 0x89 'T' 'N' 'P'
  * </pre>
  *
- * <p><b>Block.</b> One zstd frame (with its content size) holding the entries of one stream, sorted
- * by timestamp (equal timestamps in push order; parts written before push order was kept have
- * them by line bytes), as four columns one after the other, so that zstd sees similar bytes
- * together:
+ * <p><b>Block, versions 1 and 2.</b> One zstd frame (with its content size) holding the entries of
+ * one stream, sorted by timestamp (equal timestamps in push order; parts written before push order
+ * was kept have them by line bytes), as four columns one after the other, so that zstd sees similar
+ * bytes together:
  *
  * <pre>
  *   timestamps  version 2: varint d (at least 1, the greatest common divisor of the differences
@@ -68,9 +68,42 @@ package dev.tonari.store.part;
  *   lines       the line bytes, concatenated (no separators)
  * </pre>
  *
- * The columns fill the raw size exactly. A writer closes a block once its raw size reaches the
- * target (512 KiB by default), so a block holds at least one entry and a single long line makes a
- * block of its own.
+ * The columns fill the raw size exactly. A writer closes a block once its line and metadata bytes
+ * reach the target (512 KiB by default), so a block holds at least one entry and a single long
+ * line makes a block of its own. The directory's raw size is the decompressed size of the frame.
+ *
+ * <p><b>Block, version 3.</b> The same entries, sorted the same way, with the lines split into a
+ * template and typed variables ({@link TemplatedLinesEncoder}); the block is
+ *
+ * <pre>
+ * version 3 (templated lines): one zstd frame holding, in this order,
+ *   sizes       varint line bytes L (sum of the line lengths), varint skeleton bytes K,
+ *               varint number bytes N, varint value bytes V
+ *   timestamps  varint mode (0 = deltas, 1 = deltas of deltas), varint d (as in version 2),
+ *               zigzag varint of the first timestamp, then n-1 values: mode 0 varint delta/d;
+ *               mode 1 zigzag varint of (delta_i/d - delta_(i-1)/d), with delta_0 = 0
+ *   metadata    n records as in version 2
+ *   skeleton    K bytes: per line its text with each variable replaced by a marker, then 0x00
+ *   numbers     N bytes of varints, in the order the skeleton uses them
+ *   values      V bytes, in the order the skeleton uses them
+ * The skeleton's bytes 0x00-0x07 are markers; every other byte is line text:
+ *   0x00  end of the line
+ *   0x01  number: the next varint of numbers, in decimal (0 or no leading zero, at most 18 digits)
+ *   0x02  lowercase hex run: one skeleton byte c (8..255, the digit count), then ceil(c/2) bytes of
+ *         values, high nibble first (an odd run's last low nibble is 0)
+ *   0x03  uppercase hex run, the same
+ *   0x04  lowercase UUID 8-4-4-4-12: 16 bytes of values
+ *   0x05  IPv4 dotted quad (0-255, no leading zeros): 4 bytes of values, first octet first
+ *   0x06  escape: the next skeleton byte is line text (how line bytes 0x00-0x07 are written)
+ *   0x07  date-time YYYY-MM-DD?hh:mm:ss[.f]: one skeleton byte of flags (0x10 set: 'T' between
+ *         date and time, else ' '; low 4 bits: the fraction's digit count 0-9, 0 meaning no '.'),
+ *         then the next varint of numbers: zigzag of (the date-time, UTC, in units of the
+ *         fraction) minus floor(the entry's timestamp / the unit)
+ * A writer marks a variable only at the start of an alphanumeric ASCII run (the byte before is not
+ * a letter or digit) and only where the run (for a UUID or IPv4: the whole pattern) is not followed
+ * by a letter or digit, so that the decoded text equals the line byte for byte; anything else stays
+ * text. The columns fill the raw size exactly and decode to exactly L line bytes.
+ * </pre>
  *
  * <p><b>Bloom filter</b> of a block: the {@link dev.tonari.store.bloom.BloomFilter} serialized
  * form (u32 word count, u8 hash count, words as u64) holding the hash of every distinct {@link
@@ -83,7 +116,9 @@ package dev.tonari.store.part;
  * it is decompressed.
  */
 public final class PartFormat {
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
+  /** Plain lines with a length column. Still read; written only when asked ({@link PartWriterOptions#formatVersion}). */
+  public static final int VERSION_2 = 2;
   /** The first format: timestamps as zigzag deltas without a divisor. Still read, never written. */
   public static final int VERSION_1 = 1;
   public static final String FORMAT_NAME = "tonari-part";

@@ -30,7 +30,7 @@ import java.util.zip.CRC32C;
  */
 public final class PartReader implements AutoCloseable {
   private final String name;
-  /** Format version of the file: 1 or 2 (they differ in the timestamps column only). */
+  /** Format version of the file: 1, 2 (they differ in the timestamps column only) or 3 (templated lines). */
   final int version;
   private final PartBytes bytes;
   private final PartSummary summary;
@@ -149,8 +149,8 @@ public final class PartReader implements AutoCloseable {
       throw new CorruptPartException(name, "header byte 15 must be 0", -1, -1, 15, null);
     }
     int version = data.getInt(16);
-    if (version != PartFormat.VERSION && version != PartFormat.VERSION_1) {
-      throw new CorruptPartException(name, "unsupported part format version " + version + " (this reader knows " + PartFormat.VERSION_1 + " and " + PartFormat.VERSION + ")", -1, -1, 16, null);
+    if (version < PartFormat.VERSION_1 || version > PartFormat.VERSION) {
+      throw new CorruptPartException(name, "unsupported part format version " + version + " (this reader knows " + PartFormat.VERSION_1 + " to " + PartFormat.VERSION + ")", -1, -1, 16, null);
     }
     int flags = data.getInt(20);
     if (flags != 0) {

@@ -112,11 +112,22 @@ public final class PartStatistics {
           throw new CorruptPartException(reader.name(), "block decompressed to " + decompressed + " bytes, expected " + rawSize, -1, block, offset, null);
         }
         // Column boundaries: timestamps and lengths are n varints each, metadata n records.
-        // Version 2 starts the timestamps column with the delta divisor.
-        int position = skipVarints(raw, 0, entries + (reader.version == PartFormat.VERSION_1 ? 0 : 1));
-        int timestampsEnd = position;
-        position = skipVarints(raw, position, entries);
-        int lengthsEnd = position;
+        // Version 2 starts the timestamps column with the delta divisor; version 3 starts with four
+        // column sizes and two timestamp parameters (counted with the timestamps), has no lengths
+        // column, and its lines column is the skeleton with its numbers and values.
+        int position;
+        int timestampsEnd;
+        int lengthsEnd;
+        if (reader.version >= PartFormat.VERSION) {
+          position = skipVarints(raw, 0, 4 + 2 + entries);
+          timestampsEnd = position;
+          lengthsEnd = position;
+        } else {
+          position = skipVarints(raw, 0, entries + (reader.version == PartFormat.VERSION_1 ? 0 : 1));
+          timestampsEnd = position;
+          position = skipVarints(raw, position, entries);
+          lengthsEnd = position;
+        }
         for (int i = 0; i < entries; i++) {
           long[] pairsAndPosition = readVarint(raw, position);
           position = (int) pairsAndPosition[1];
@@ -204,6 +215,9 @@ public final class PartStatistics {
           }
           reader.blockBytes(block).get(0, compressed, 0, compressedSize);
           decompressor.decompressByteArray(raw, 0, rawSize, compressed, 0, compressedSize);
+          if (reader.version >= PartFormat.VERSION) {
+            throw new IllegalArgumentException("re-blocking reads the plain lines of format versions 1 and 2; part " + reader.name() + " is version " + reader.version);
+          }
           int position = skipVarints(raw, 0, entries + (reader.version == PartFormat.VERSION_1 ? 0 : 1));
           int lengthsStart = position;
           position = skipVarints(raw, position, entries);

@@ -60,6 +60,7 @@ public final class PartWriter implements AutoCloseable {
   private final ByteBuilder linesColumn = new ByteBuilder(64 * 1024);
   private final ByteBuilder rawBlock = new ByteBuilder(64 * 1024);
   private byte[] compressed = new byte[0];
+  private final TemplatedLinesEncoder templates = new TemplatedLinesEncoder();
   private final DistinctHashes terms = new DistinctHashes();
   private final LongConsumer termSink = terms::add;
   private Labels lastMetadata;
@@ -84,7 +85,7 @@ public final class PartWriter implements AutoCloseable {
       byte[] name = PartFormat.FORMAT_NAME.getBytes(StandardCharsets.US_ASCII);
       header.write(name, 0, name.length);
       header.writeByte(0);
-      header.writeIntLittleEndian(PartFormat.VERSION);
+      header.writeIntLittleEndian(options.formatVersion());
       header.writeIntLittleEndian(0);
       writeFully(header.array(), 0, header.size());
     } catch (IOException | RuntimeException e) {
@@ -229,7 +230,7 @@ public final class PartWriter implements AutoCloseable {
     trailer.writeLongLittleEndian(footerOffset);
     trailer.writeLongLittleEndian(footer.size());
     trailer.writeIntLittleEndian(crc32c(footer.array(), 0, footer.size()));
-    trailer.writeIntLittleEndian(PartFormat.VERSION);
+    trailer.writeIntLittleEndian(options.formatVersion());
     trailer.writeIntLittleEndian(crc32c(trailer.array(), 0, 24));
     trailer.write(PartFormat.MAGIC, 0, 4);
     writeFully(trailer.array(), 0, trailer.size());
@@ -290,26 +291,11 @@ public final class PartWriter implements AutoCloseable {
       return;
     }
     rawBlock.clear();
-    // Timestamps often share a granularity (milliseconds, a fixed step): dividing the deltas by
-    // their greatest common divisor shortens the varints where zstd cannot see the pattern.
-    long divisor = 0;
-    for (int i = 1; i < blockEntries && divisor != 1; i++) {
-      long delta = timestamps[i] - timestamps[i - 1];
-      // A negative delta is an overflow (timestamps sorted, but over 2^63 apart): divisor 1 and
-      // two's-complement wrap-around in the reader still restore it exactly.
-      divisor = delta < 0 ? 1 : greatestCommonDivisor(divisor, delta);
+    if (options.formatVersion() == PartFormat.VERSION_2) {
+      writeVersion2Columns();
+    } else {
+      writeVersion3Columns();
     }
-    divisor = Math.max(1, divisor);
-    rawBlock.writeVarint(divisor);
-    rawBlock.writeZigZag(timestamps[0]);
-    for (int i = 1; i < blockEntries; i++) {
-      rawBlock.writeVarint((timestamps[i] - timestamps[i - 1]) / divisor);
-    }
-    for (int i = 0; i < blockEntries; i++) {
-      rawBlock.writeVarint(lineLengths[i]);
-    }
-    rawBlock.write(metadataColumn.array(), 0, metadataColumn.size());
-    rawBlock.write(linesColumn.array(), 0, linesColumn.size());
     int rawSize = rawBlock.size();
 
     int bound = (int) Zstd.compressBound(rawSize);
@@ -333,6 +319,87 @@ public final class PartWriter implements AutoCloseable {
     metadataColumn.clear();
     linesColumn.clear();
     terms.clear();
+  }
+
+  private void writeVersion2Columns() {
+    long divisor = timestampDivisor();
+    rawBlock.writeVarint(divisor);
+    rawBlock.writeZigZag(timestamps[0]);
+    for (int i = 1; i < blockEntries; i++) {
+      rawBlock.writeVarint((timestamps[i] - timestamps[i - 1]) / divisor);
+    }
+    for (int i = 0; i < blockEntries; i++) {
+      rawBlock.writeVarint(lineLengths[i]);
+    }
+    rawBlock.write(metadataColumn.array(), 0, metadataColumn.size());
+    rawBlock.write(linesColumn.array(), 0, linesColumn.size());
+  }
+
+  private void writeVersion3Columns() {
+    templates.clear();
+    byte[] lines = linesColumn.array();
+    int lineStart = 0;
+    for (int i = 0; i < blockEntries; i++) {
+      templates.addLine(lines, lineStart, lineLengths[i], timestamps[i]);
+      lineStart += lineLengths[i];
+    }
+    rawBlock.writeVarint(linesColumn.size());
+    rawBlock.writeVarint(templates.skeleton.size());
+    rawBlock.writeVarint(templates.numbers.size());
+    rawBlock.writeVarint(templates.values.size());
+    long divisor = timestampDivisor();
+    // Regular intervals (a scrape every 15 s, a batch job's fixed step) make the second difference
+    // zero; irregular ones make it about as large as the first. Pick whichever is shorter.
+    long deltaBytes = 0;
+    long deltaOfDeltaBytes = 0;
+    long previousDelta = 0;
+    for (int i = 1; i < blockEntries; i++) {
+      long delta = (timestamps[i] - timestamps[i - 1]) / divisor;
+      deltaBytes += varintSize(delta);
+      deltaOfDeltaBytes += varintSize(zigZag(delta - previousDelta));
+      previousDelta = delta;
+    }
+    boolean deltaOfDelta = deltaOfDeltaBytes < deltaBytes;
+    rawBlock.writeVarint(deltaOfDelta ? 1 : 0);
+    rawBlock.writeVarint(divisor);
+    rawBlock.writeZigZag(timestamps[0]);
+    previousDelta = 0;
+    for (int i = 1; i < blockEntries; i++) {
+      long delta = (timestamps[i] - timestamps[i - 1]) / divisor;
+      if (deltaOfDelta) {
+        rawBlock.writeZigZag(delta - previousDelta);
+      } else {
+        rawBlock.writeVarint(delta);
+      }
+      previousDelta = delta;
+    }
+    rawBlock.write(metadataColumn.array(), 0, metadataColumn.size());
+    rawBlock.write(templates.skeleton.array(), 0, templates.skeleton.size());
+    rawBlock.write(templates.numbers.array(), 0, templates.numbers.size());
+    rawBlock.write(templates.values.array(), 0, templates.values.size());
+  }
+
+  /**
+   * Timestamps often share a granularity (milliseconds, a fixed step): dividing the deltas by their
+   * greatest common divisor shortens the varints where zstd cannot see the pattern.
+   */
+  private long timestampDivisor() {
+    long divisor = 0;
+    for (int i = 1; i < blockEntries && divisor != 1; i++) {
+      long delta = timestamps[i] - timestamps[i - 1];
+      // A negative delta is an overflow (timestamps sorted, but over 2^63 apart): divisor 1 and
+      // two's-complement wrap-around in the reader still restore it exactly.
+      divisor = delta < 0 ? 1 : greatestCommonDivisor(divisor, delta);
+    }
+    return Math.max(1, divisor);
+  }
+
+  private static long zigZag(long value) {
+    return (value << 1) ^ (value >> 63);
+  }
+
+  private static int varintSize(long value) {
+    return value == 0 ? 1 : (64 - Long.numberOfLeadingZeros(value) + 6) / 7;
   }
 
   /** Of two non-negative numbers; gcd(0, x) = x. */

@@ -13,9 +13,12 @@ import java.util.List;
  * @param zstdLevel zstd compression level of the blocks
  * @param blockTargetBytes a block is closed once its uncompressed columns reach this size
  * @param bloomFalsePositiveRate target false-positive rate of each block's bloom filter
+ * @param formatVersion the {@link PartFormat} version to write: {@link PartFormat#VERSION} (templated
+ *     lines, the default) or {@link PartFormat#VERSION_2} (plain lines; kept so that tests can write
+ *     the old layout and compare)
  */
 public record PartWriterOptions(
-    String tenant, int level, List<String> replaces, int zstdLevel, int blockTargetBytes, double bloomFalsePositiveRate) {
+    String tenant, int level, List<String> replaces, int zstdLevel, int blockTargetBytes, double bloomFalsePositiveRate, int formatVersion) {
   public static final int DEFAULT_ZSTD_LEVEL = 3;
   /**
    * Level of merged parts. They are written once, in the background, and read many times: on
@@ -37,6 +40,11 @@ public record PartWriterOptions(
    */
   public static final double DEFAULT_BLOOM_FALSE_POSITIVE_RATE = 0.01;
 
+  /** The options with the current format version. */
+  public PartWriterOptions(String tenant, int level, List<String> replaces, int zstdLevel, int blockTargetBytes, double bloomFalsePositiveRate) {
+    this(tenant, level, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, PartFormat.VERSION);
+  }
+
   public PartWriterOptions {
     if (tenant == null) {
       throw new IllegalArgumentException("tenant must not be null");
@@ -55,6 +63,10 @@ public record PartWriterOptions(
     if (!(bloomFalsePositiveRate > 0 && bloomFalsePositiveRate < 1)) {
       throw new IllegalArgumentException("bloom false-positive rate must be in (0, 1), got " + bloomFalsePositiveRate);
     }
+    if (formatVersion != PartFormat.VERSION && formatVersion != PartFormat.VERSION_2) {
+      throw new IllegalArgumentException(
+          "part format version must be " + PartFormat.VERSION_2 + " or " + PartFormat.VERSION + ", got " + formatVersion + " for tenant " + tenant);
+    }
   }
 
   /** Level 0, replacing nothing, zstd level 3, 512 KiB blocks, 2% bloom false positives. */
@@ -69,18 +81,22 @@ public record PartWriterOptions(
   }
 
   public PartWriterOptions withLevel(int newLevel) {
-    return new PartWriterOptions(tenant, newLevel, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate);
+    return new PartWriterOptions(tenant, newLevel, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion);
   }
 
   public PartWriterOptions withReplaces(List<String> newReplaces) {
-    return new PartWriterOptions(tenant, level, newReplaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate);
+    return new PartWriterOptions(tenant, level, newReplaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion);
   }
 
   public PartWriterOptions withBlockTargetBytes(int bytes) {
-    return new PartWriterOptions(tenant, level, replaces, zstdLevel, bytes, bloomFalsePositiveRate);
+    return new PartWriterOptions(tenant, level, replaces, zstdLevel, bytes, bloomFalsePositiveRate, formatVersion);
+  }
+
+  public PartWriterOptions withFormatVersion(int version) {
+    return new PartWriterOptions(tenant, level, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, version);
   }
 
   public PartWriterOptions withZstdLevel(int newLevel) {
-    return new PartWriterOptions(tenant, level, replaces, newLevel, blockTargetBytes, bloomFalsePositiveRate);
+    return new PartWriterOptions(tenant, level, replaces, newLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion);
   }
 }
