@@ -11,8 +11,13 @@ import dev.tonari.store.engine.DiskLogStore;
 import dev.tonari.store.engine.DiskLogStoreConfig;
 import dev.tonari.store.engine.StoreMetrics;
 import io.javalin.Javalin;
+import io.javalin.router.ParsedEndpoint;
+import io.javalin.websocket.WsHandlerEntry;
+import io.javalin.websocket.WsHandlerType;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -290,6 +295,26 @@ public final class TonariServer implements AutoCloseable {
   /** The node's ruler, once it started (right after the server began to listen). */
   public Optional<dev.tonari.rules.eval.Ruler> ruler() {
     return ruler.ruler();
+  }
+
+  /**
+   * Every route the server answers, as {@code "METHOD /path"} with Javalin's path parameters (e.g.
+   * {@code "GET /loki/api/v1/label/{name}/values"}, {@code "WS /loki/api/v1/tail"}), read from the
+   * router itself so that a test enumerating them cannot miss a route added later.
+   */
+  public List<String> routes() {
+    List<String> routes = new ArrayList<>();
+    for (ParsedEndpoint endpoint : app.unsafe.internalRouter.allHttpHandlers()) {
+      if (endpoint.endpoint.method.isHttpMethod()) {
+        routes.add(endpoint.endpoint.method.name() + " " + endpoint.endpoint.path);
+      }
+    }
+    for (WsHandlerEntry socket : app.unsafe.internalRouter.allWsHandlers()) {
+      if (socket.getType() == WsHandlerType.WEBSOCKET) {
+        routes.add("WS " + socket.getPath());
+      }
+    }
+    return List.copyOf(routes);
   }
 
   public ServerConfig config() {
