@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import com.google.re2j.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -51,6 +52,8 @@ import java.util.function.Supplier;
  * every refusal of one, is written to the {@link AuditLog} before the answer is sent.
  */
 final class AdminHandlers {
+  private static final Pattern TENANT_SEPARATOR = Pattern.compile("[|,]");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TokenStore tokens;
@@ -203,7 +206,7 @@ final class AdminHandlers {
     if (text == null || text.isBlank()) {
       return tenants;
     }
-    for (String part : text.split("[|,]")) {
+    for (String part : TENANT_SEPARATOR.split(text)) {
       String tenant = part.trim();
       Optional<String> problem = TenantIds.problem(tenant);
       if (problem.isPresent()) {
