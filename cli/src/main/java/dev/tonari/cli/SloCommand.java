@@ -77,10 +77,10 @@ final class SloCommand implements Runnable {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new IOException("cannot reach " + server.address + ": " + e.getMessage(), e);
+      throw new IOException(ServerEnvironment.unreachable(server.address, e), e);
     }
     if (response.statusCode() / 100 != 2) {
-      throw new ApiException(method + " " + pathAndQuery.replaceAll("\\?.*", "") + " answered " + response.statusCode() + ":\n"
+      throw new ApiException(method + " " + pathAndQuery.replaceAll("\\?.*", "") + " answered " + response.statusCode() + ServerEnvironment.hintFor(response.statusCode()) + ":\n"
           + response.body().strip());
     }
     return response.body();

@@ -170,12 +170,17 @@ public final class TonariServer implements AutoCloseable {
       RulerMetrics.register(metrics, ruler);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
+      // Read before Jetty starts, so that a bad certificate or key is an error of the start naming the file.
+      java.security.KeyStore keyStore = config.tls().enabled() ? config.tls().keyStore() : null;
       app = Javalin.create(javalin -> {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
         javalin.startup.showOldJavalinVersionWarning = false;
         javalin.jetty.host = config.listenHost();
         javalin.jetty.port = config.listenPort();
+        if (config.tls().enabled()) {
+          javalin.jetty.addConnector((server, http) -> TlsConnector.create(server, http, config, keyStore));
+        }
         var routes = javalin.routes;
         routes.before(gate::handle);
         routes.wsBeforeUpgrade("/loki/api/v1/tail", gate::handle);
@@ -238,7 +243,7 @@ public final class TonariServer implements AutoCloseable {
       });
       app.start();
       slos.start();
-      ruler.startRuler(baseUrl(config.listenHost(), app.port()));
+      ruler.startRuler(baseUrl(config, app.port()));
     } catch (IOException | RuntimeException e) {
       if (ruler != null) {
         closeAfterFailedStart(ruler, e);
@@ -260,7 +265,7 @@ public final class TonariServer implements AutoCloseable {
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
     TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules, alertHistory, ruler);
-    log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
+    log.info("Tonari {} listening on {} (data in {})", VERSION, server.baseUrl(), config.dataDir());
     return server;
   }
 
@@ -277,19 +282,20 @@ public final class TonariServer implements AutoCloseable {
     return app.port();
   }
 
-  /** {@code http://host:port}, with a loopback host when bound to all interfaces. */
+  /** {@code http://host:port} ({@code https} with {@code server.tls}), with a loopback host when bound to all interfaces. */
   public String baseUrl() {
-    return baseUrl(config.listenHost(), port());
+    return baseUrl(config, port());
   }
 
-  private static String baseUrl(String listenHost, int port) {
+  private static String baseUrl(ServerConfig config, int port) {
+    String listenHost = config.listenHost();
     String host = listenHost;
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
     } else if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + port;
+    return (config.tls().enabled() ? "https://" : "http://") + host + ":" + port;
   }
 
   /** The node's ruler, once it started (right after the server began to listen). */
