@@ -57,10 +57,11 @@ final class AdminClient implements AutoCloseable {
     try {
       response = http.send(built, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new IOException("cannot reach " + address + ": " + e.getMessage(), e);
+      throw new IOException(ServerEnvironment.unreachable(address, e), e);
     }
     if (response.statusCode() / 100 != 2) {
-      throw new AdminException(built.method() + " " + built.uri().getPath() + " answered " + response.statusCode() + ": " + response.body().strip());
+      throw new AdminException(built.method() + " " + built.uri().getPath() + " answered " + response.statusCode() + ": " + response.body().strip()
+          + ServerEnvironment.hintFor(response.statusCode()));
     }
     return response.body();
   }

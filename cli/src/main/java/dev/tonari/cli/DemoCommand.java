@@ -188,6 +188,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println(terminal.paint(Terminal.BOLD + Terminal.GREEN, "Tonari demo is running") + " at " + terminal.paint(Terminal.BOLD, baseUrl));
     out.println("Generated logs flow in for the tenants " + terminal.paint(Terminal.CYAN, String.join(", ", tenants))
         + " (X-Scope-OrgID). Press Ctrl-C to stop.");
+    // The SLO directory is <data_dir>/slos: the data directory is its parent.
+    out.println("Data in " + terminal.paint(Terminal.CYAN, String.valueOf(sloDirectory.toAbsolutePath().getParent()))
+        + " (kept across runs; delete it to start over). The commands below read TONARI_ADDR instead of --addr when it is set.");
     out.println();
     out.println(terminal.paint(Terminal.BOLD, "Try:"));
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari query --addr " + baseUrl + " --tenant " + tenant + " '{env=\"prod\"} |= \"error\"'"));
@@ -203,7 +206,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo status --addr " + baseUrl + " --tenant " + tenant + " checkout-api-requests-availability"));
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari slo init --addr " + baseUrl + " --tenant search --service ranker --selector '{app=\"ranker\"}'"));
     out.println();
-    out.println(terminal.paint(Terminal.BOLD, "Alerts") + " (demo rules in " + terminal.paint(Terminal.CYAN, "rules/<tenant>/errors.yaml")
+    out.println(terminal.paint(Terminal.BOLD, "Alerts") + " (demo rules in " + terminal.paint(Terminal.CYAN, sloDirectory.resolveSibling("rules") + "/<tenant>/errors.yaml")
         + "; their notifications print here as [webhook console] lines):");
     out.println("  " + terminal.paint(Terminal.YELLOW, "./tonari rules list --addr " + baseUrl + " --tenant " + tenant));
     out.println("  " + terminal.paint(Terminal.YELLOW, "curl -s -H 'X-Scope-OrgID: " + tenant + "' " + baseUrl + "/prometheus/api/v1/alerts"));

@@ -6,19 +6,17 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of a command that talks to a Loki-compatible server's HTTP API ({@code --addr},
- * {@code --tenant}, {@code --token}), with logcli's environment defaults, shared by the commands
+ * {@code --tenant}, {@code --token}), with the defaults of {@link ServerEnvironment}, shared by the commands
  * through picocli's {@code @Mixin} so that they read and send them alike.
  */
 final class LokiServerOptions {
-  @Option(names = "--addr", paramLabel = "URL", defaultValue = "${env:LOKI_ADDR:-http://127.0.0.1:3100}",
-      description = "Server address (default: $LOKI_ADDR or ${DEFAULT-VALUE}).")
+  @Option(names = "--addr", paramLabel = "URL", defaultValue = ServerEnvironment.ADDRESS, description = ServerEnvironment.ADDRESS_HELP)
   String address;
 
-  @Option(names = "--tenant", paramLabel = "T", defaultValue = "${env:LOKI_ORG_ID}", description = "Tenant (X-Scope-OrgID); none means 'fake'.")
+  @Option(names = "--tenant", paramLabel = "T", defaultValue = ServerEnvironment.TENANT, description = ServerEnvironment.TENANT_HELP)
   String tenant;
 
-  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TONARI_TOKEN}",
-      description = "API token sent as Authorization: Bearer, for servers with auth enabled (default: $TONARI_TOKEN).")
+  @Option(names = "--token", paramLabel = "T", defaultValue = ServerEnvironment.TOKEN, description = ServerEnvironment.TOKEN_HELP)
   String token;
 
   /** The server's URL for {@code pathAndQuery} (which starts with a slash), whether or not the address ends with one. */

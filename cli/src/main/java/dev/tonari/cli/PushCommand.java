@@ -174,7 +174,7 @@ final class PushCommand implements Callable<Integer> {
       try {
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
-        throw new PushFailedException("cannot push to " + uri + ": " + e);
+        throw new PushFailedException("cannot push: " + ServerEnvironment.unreachable(server.address, e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new PushFailedException("interrupted while pushing to " + uri);

@@ -77,11 +77,11 @@ final class QueryCommand implements Callable<Integer> {
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      System.err.println("tonari query: cannot reach " + server.address + ": " + e);
+      System.err.println("tonari query: " + ServerEnvironment.unreachable(server.address, e));
       return 1;
     }
     if (response.statusCode() != 200) {
-      System.err.println("tonari query: " + response.statusCode() + ": " + response.body().strip());
+      System.err.println("tonari query: " + response.statusCode() + ": " + response.body().strip() + ServerEnvironment.hintFor(response.statusCode()));
       return 1;
     }
     JsonNode answer = new ObjectMapper().readTree(response.body());

@@ -132,7 +132,7 @@ final class RulesCommand implements Runnable {
       try (HttpClient http = HttpClient.newHttpClient()) {
         answer = SloCommand.send(http, server, "GET", API, null, null);
       } catch (ApiException e) {
-        if (e.getMessage().contains(" answered 404:")) {
+        if (e.status() == 404) {
           System.out.println("no rule groups");
           return 0;
         }

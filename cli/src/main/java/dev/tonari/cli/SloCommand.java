@@ -58,8 +58,16 @@ final class SloCommand implements Runnable {
   static final class ApiException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    ApiException(String message) {
+    private final int status;
+
+    ApiException(int status, String message) {
       super(message);
+      this.status = status;
+    }
+
+    /** The HTTP status the server answered. */
+    int status() {
+      return status;
     }
   }
 
@@ -77,11 +85,11 @@ final class SloCommand implements Runnable {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new IOException("cannot reach " + server.address + ": " + e.getMessage(), e);
+      throw new IOException(ServerEnvironment.unreachable(server.address, e), e);
     }
     if (response.statusCode() / 100 != 2) {
-      throw new ApiException(method + " " + pathAndQuery.replaceAll("\\?.*", "") + " answered " + response.statusCode() + ":\n"
-          + response.body().strip());
+      throw new ApiException(response.statusCode(), method + " " + pathAndQuery.replaceAll("\\?.*", "") + " answered " + response.statusCode() + ":\n"
+          + response.body().strip() + ServerEnvironment.hintFor(response.statusCode()));
     }
     return response.body();
   }

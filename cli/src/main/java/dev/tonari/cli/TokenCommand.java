@@ -55,11 +55,11 @@ final class TokenCommand implements Runnable {
   }
 
   static final class Online {
-    @Option(names = "--addr", paramLabel = "URL", defaultValue = "${env:TONARI_ADDR:-http://127.0.0.1:3100}",
-        description = "Server address (default: $TONARI_ADDR or ${DEFAULT-VALUE}).")
+    @Option(names = "--addr", paramLabel = "URL", defaultValue = ServerEnvironment.ADDRESS, description = ServerEnvironment.ADDRESS_HELP)
     String address;
 
-    @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TONARI_TOKEN}", description = "Admin or tenant-admin token (default: $TONARI_TOKEN).")
+    @Option(names = "--token", paramLabel = "T", defaultValue = ServerEnvironment.TOKEN,
+        description = "Admin or tenant-admin token (default: $TONARI_TOKEN, else $LOKI_BEARER_TOKEN).")
     String token;
   }
 
@@ -68,8 +68,8 @@ final class TokenCommand implements Runnable {
       return target.online;
     }
     Online online = new Online();
-    online.address = Optional.ofNullable(System.getenv("TONARI_ADDR")).orElse("http://127.0.0.1:3100");
-    online.token = System.getenv("TONARI_TOKEN");
+    online.address = ServerEnvironment.address(System.getenv());
+    online.token = ServerEnvironment.token(System.getenv());
     return online;
   }
 

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code tonari} command line: {@code server}, {@code demo}, {@code query}, {@code push}, {@code
- * lint}, {@code token}, {@code usage}, {@code slo}, {@code alerts}, {@code toil}. Each
+ * lint}, {@code token}, {@code usage}, {@code slo}, {@code alerts}, {@code toil}, and {@code help [command]}
+ * (as {@code --help}). Each
  * subcommand returns its exit code; usage errors exit with 2 as picocli does.
  */
 @Command(
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
     versionProvider = TonariCommand.Version.class,
     description = "A log platform that speaks Loki's API over its own columnar storage.",
     subcommands = {ServerCommand.class, DemoCommand.class, QueryCommand.class, PushCommand.class, LintCommand.class, TokenCommand.class,
-        UsageCommand.class, SloCommand.class, RulesCommand.class, AlertsCommand.class, ToilCommand.class, StorageCommand.class})
+        UsageCommand.class, SloCommand.class, RulesCommand.class, AlertsCommand.class, ToilCommand.class, StorageCommand.class,
+        CommandLine.HelpCommand.class})
 public final class TonariCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -43,8 +43,7 @@ final class UsageCommand implements Callable<Integer> {
     json
   }
 
-  @Option(names = "--addr", paramLabel = "URL", defaultValue = "${env:TONARI_ADDR:-http://127.0.0.1:3100}",
-      description = "Server address (default: $TONARI_ADDR or ${DEFAULT-VALUE}).")
+  @Option(names = "--addr", paramLabel = "URL", defaultValue = ServerEnvironment.ADDRESS, description = ServerEnvironment.ADDRESS_HELP)
   String address;
 
   @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TONARI_TOKEN}", description = "Token (default: $TONARI_TOKEN).")

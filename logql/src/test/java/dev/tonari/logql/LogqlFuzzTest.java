@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Work is bounded by the input size limit and the nesting limit; there is no backtracking.
  */
 class LogqlFuzzTest {
-  private static final List<String> FRAGMENTS =
+  static final List<String> FRAGMENTS =
       List.of(
           "{", "}", "(", ")", "[5m]", "[1h30m]", "[", "]", ",", "=", "!=", "=~", "!~", "==", ">", ">=", "<", "<=", "|", "|=", "|~", "|>", "!>", "+", "-", "*",
           "/", "%", "^", "\"a\"", "`b`", "\"x\\\"y\"", "\"", "`", "5", "0.5", "1e3", "-1", "10s", "250ms", "20MB", "1KiB", "app", "job", "status", "or",
@@ -110,7 +110,7 @@ class LogqlFuzzTest {
     return text.toString();
   }
 
-  private static void checkParses(String query) {
+  static void checkParses(String query) {
     Expr parsed;
     try {
       parsed = LogqlParser.parse(query);

@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import com.google.re2j.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -51,6 +52,8 @@ import java.util.function.Supplier;
  * every refusal of one, is written to the {@link AuditLog} before the answer is sent.
  */
 final class AdminHandlers {
+  private static final Pattern TENANT_SEPARATOR = Pattern.compile("[|,]");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TokenStore tokens;
@@ -130,7 +133,13 @@ final class AdminHandlers {
     try {
       TokenRecord record = find(idOrName);
       target = describe(record);
-      requireAllowed(Authorizer.mayManageToken(who, record.role(), Set.copyOf(record.tenants())));
+      if (Authorizer.mayManageToken(who, record.role(), Set.copyOf(record.tenants())) instanceof Authorizer.Decision.Refused refused) {
+        // A token out of the caller's reach is answered as one that does not exist (as Loki answers another tenant's
+        // objects): a 403 naming its tenants would tell tenant A what tenant B's tokens are. The audit keeps the reason.
+        audit.record(AuditLog.actor(who), "token.revoke", target, source(ctx), "refused: " + refused.message());
+        ctx.status(404).contentType("text/plain; charset=utf-8").result(notFound(idOrName) + "\n");
+        return;
+      }
       TokenRecord revoked = tokens.revoke(record.id());
       audit.record(AuditLog.actor(who), "token.revoke", target, source(ctx), "ok");
       ObjectNode answer = tokenJson(revoked);
@@ -197,7 +206,7 @@ final class AdminHandlers {
     if (text == null || text.isBlank()) {
       return tenants;
     }
-    for (String part : text.split("[|,]")) {
+    for (String part : TENANT_SEPARATOR.split(text)) {
       String tenant = part.trim();
       Optional<String> problem = TenantIds.problem(tenant);
       if (problem.isPresent()) {
@@ -219,6 +228,10 @@ final class AdminHandlers {
     }
   }
 
+  private static String notFound(String idOrName) {
+    return "no token with id or active name '" + idOrName + "' among the tokens you may manage; list them with GET /tonari/api/v1/tokens";
+  }
+
   private TokenRecord find(String idOrName) throws Refusal {
     Instant now = clock.instant();
     TokenRecord byName = null;
@@ -231,7 +244,7 @@ final class AdminHandlers {
       }
     }
     if (byName == null) {
-      throw new Refusal(404, "no token with id or active name '" + idOrName + "'");
+      throw new Refusal(404, notFound(idOrName));
     }
     return byName;
   }

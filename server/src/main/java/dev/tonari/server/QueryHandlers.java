@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import com.google.re2j.Pattern;
 import dev.tonari.logql.Expr;
 import dev.tonari.logql.LogqlParseException;
 import dev.tonari.logql.LogqlParser;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * Loki's status codes.
  */
 final class QueryHandlers {
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private static final Logger log = LoggerFactory.getLogger(QueryHandlers.class);
   static final int DEFAULT_LIMIT = 100;
   static final Duration DEFAULT_LOG_QUERY_SINCE = Duration.ofHours(1);
@@ -115,7 +118,7 @@ final class QueryHandlers {
         try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(table, java.nio.charset.StandardCharsets.US_ASCII)) {
           String line = reader.readLine();
           while ((line = reader.readLine()) != null) {
-            String[] fields = line.trim().split("\\s+", 5);
+            String[] fields = WHITESPACE.split(line.trim(), 5);
             if (fields.length < 4 || port(fields[1]) != localPort || port(fields[2]) != remotePort) {
               continue;
             }

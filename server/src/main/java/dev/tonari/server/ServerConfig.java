@@ -62,6 +62,7 @@ import java.util.TreeSet;
  * @param slo the {@code slo} section: SLO files, policy threshold, default Prometheus
  * @param ruler the {@code ruler} section: rule files and API, evaluation, delivery (Alertmanager, notifications, remote write)
  * @param storage {@code storage.type} and {@code storage.s3}: local parts or an S3 bucket
+ * @param tls {@code server.tls}: the listener's certificate and key, or none for plain HTTP
  */
 public record ServerConfig(
     String listenHost,
@@ -78,7 +79,8 @@ public record ServerConfig(
     int authFailedAttemptsPerMinute,
     SloSettings slo,
     RulerConfig ruler,
-    StorageSettings storage) {
+    StorageSettings storage,
+    TlsSettings tls) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -102,6 +104,9 @@ public record ServerConfig(
     if (storage == null) {
       storage = StorageSettings.local();
     }
+    if (tls == null) {
+      tls = TlsSettings.none();
+    }
     if (tenantsReloadInterval.isNegative() || tenantsReloadInterval.isZero()) {
       throw new IllegalArgumentException("tenants.reload_interval must be positive, got " + tenantsReloadInterval);
     }
@@ -111,7 +116,7 @@ public record ServerConfig(
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
     return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
         DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE,
-        SloSettings.defaults(), RulerConfig.defaults(), StorageSettings.local());
+        SloSettings.defaults(), RulerConfig.defaults(), StorageSettings.local(), TlsSettings.none());
   }
 
   /**
@@ -137,47 +142,47 @@ public record ServerConfig(
   public ServerConfig withListen(String hostPort) {
     HostPort listen = HostPort.parse(hostPort);
     return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
   }
 
   public ServerConfig withDataDir(Path directory) {
     return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
   }
 
   public ServerConfig withTenantLimits(TenantLimits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, newLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
   }
 
   public ServerConfig withRetention(Duration period) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, period, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
   }
 
   public ServerConfig withStorage(long newFlushSizeBytes, Duration newFlushAge) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, newFlushSizeBytes, newFlushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
   }
 
   public ServerConfig withFailedAttemptsPerMinute(int attempts) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler, storage, tls);
   }
 
   public ServerConfig withAuthEnabled(boolean enabled) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, enabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
   }
 
   public ServerConfig withSlo(SloSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler, storage, tls);
   }
 
   public ServerConfig withRuler(RulerSettings settings) {
@@ -190,17 +195,22 @@ public record ServerConfig(
 
   public ServerConfig withRuler(RulerConfig settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings, storage);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings, storage, tls);
+  }
+
+  public ServerConfig withTls(TlsSettings settings) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, settings);
   }
 
   public ServerConfig withStorageSettings(StorageSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, settings);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, settings, tls);
   }
 
   public ServerConfig withTenantsFiles(List<Path> files, Duration reloadInterval) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage);
+        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
   }
 
   /**
@@ -321,6 +331,9 @@ public record ServerConfig(
       ServerConfig config = defaults;
       if (server != null && server.listen != null) {
         config = config.withListen(server.listen);
+      }
+      if (server != null && server.tls != null) {
+        config = config.withTls(server.tls.settings());
       }
       if (storage != null) {
         if (storage.dataDir != null) {
@@ -691,6 +704,17 @@ public record ServerConfig(
 
   static final class ServerSection {
     @JsonProperty("listen") String listen;
+    @JsonProperty("tls") TlsSection tls;
+  }
+
+  static final class TlsSection {
+    @JsonProperty("cert_file") String certFile;
+    @JsonProperty("key_file") String keyFile;
+
+    TlsSettings settings() {
+      return new TlsSettings(java.util.Optional.ofNullable(certFile).filter(text -> !text.isBlank()).map(Path::of),
+          java.util.Optional.ofNullable(keyFile).filter(text -> !text.isBlank()).map(Path::of));
+    }
   }
 
   static final class StorageSection {

@@ -56,7 +56,13 @@ public final class ServerConfigLint {
       return List.of(file + ":1:1: error: cannot read: " + e.getMessage());
     }
     try {
-      ServerConfig.parse(text, file.toString());
+      // The TLS files must exist and parse: the server would refuse to start on them.
+      java.util.Optional<String> tls = ServerConfig.parse(text, file.toString()).tls().problem();
+      if (tls.isPresent()) {
+        YamlTree.Position position = positionOfNamedKey(text, tls.get());
+        return List.of(file + ":" + (position == null ? 1 : position.line()) + ":" + (position == null ? 1 : position.column()) + ": error: "
+            + tls.get());
+      }
       return List.of();
     } catch (ServerConfig.ConfigException e) {
       String message = e.getMessage();

@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import com.google.re2j.Pattern;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tonari.slo.engine.ApplyOutcome;
@@ -42,6 +43,8 @@ import java.util.Optional;
  * exactly one tenant before these run; writes are recorded in the audit log.
  */
 final class SloHandlers {
+  private static final Pattern ISO_WEEK = Pattern.compile("\\d{4}-W\\d{2}");
+
   private static final JsonFactory JSON = new JsonFactory();
   /** Bodies larger than this are refused: a tenant's whole SLO set is a few kilobytes. */
   static final int MAX_BODY_BYTES = 1 << 20;
@@ -161,7 +164,7 @@ final class SloHandlers {
 
   /** The Monday of {@code YYYY-Www} (ISO week). */
   static LocalDate parseIsoWeek(String text) {
-    if (!text.matches("\\d{4}-W\\d{2}")) {
+    if (!ISO_WEEK.matcher(text).matches()) {
       throw new IllegalArgumentException("invalid week \"" + text + "\": expected an ISO week as YYYY-Www, e.g. 2026-W49");
     }
     int year = Integer.parseInt(text.substring(0, 4));

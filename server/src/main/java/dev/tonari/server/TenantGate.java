@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import com.google.re2j.Pattern;
 import dev.tonari.tenancy.auth.Action;
 import dev.tonari.tenancy.auth.Authorizer;
 import dev.tonari.tenancy.auth.FailedAuthRateLimiter;
@@ -42,6 +43,8 @@ import java.util.function.Supplier;
  * rule picks, and {@link PushHandler} checks that the token holds each of them.
  */
 final class TenantGate {
+  private static final Pattern REPEATED_SLASHES = Pattern.compile("/{2,}");
+
   static final String CHALLENGE = "Basic realm=\"tonari\", Bearer realm=\"tonari\"";
 
   private final boolean authEnabled;
@@ -78,7 +81,7 @@ final class TenantGate {
 
   /** The access rule of a request (exact paths, so no encoding trick reaches a route unchecked). */
   static Access accessOf(String method, String rawPath) {
-    String path = rawPath.replaceAll("/{2,}", "/");
+    String path = REPEATED_SLASHES.matcher(rawPath).replaceAll("/");
     if (path.equals("/ready") || path.equals("/metrics")) {
       return new Access.Open();
     }

@@ -11,8 +11,13 @@ import dev.tonari.store.engine.DiskLogStore;
 import dev.tonari.store.engine.DiskLogStoreConfig;
 import dev.tonari.store.engine.StoreMetrics;
 import io.javalin.Javalin;
+import io.javalin.router.ParsedEndpoint;
+import io.javalin.websocket.WsHandlerEntry;
+import io.javalin.websocket.WsHandlerType;
 import java.io.IOException;
 import java.time.Clock;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -174,12 +179,17 @@ public final class TonariServer implements AutoCloseable {
       RulerMetrics.register(metrics, ruler);
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
+      // Read before Jetty starts, so that a bad certificate or key is an error of the start naming the file.
+      java.security.KeyStore keyStore = config.tls().enabled() ? config.tls().keyStore() : null;
       app = Javalin.create(javalin -> {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
         javalin.startup.showOldJavalinVersionWarning = false;
         javalin.jetty.host = config.listenHost();
         javalin.jetty.port = config.listenPort();
+        if (config.tls().enabled()) {
+          javalin.jetty.addConnector((server, http) -> TlsConnector.create(server, http, config, keyStore));
+        }
         var routes = javalin.routes;
         routes.before(gate::handle);
         routes.wsBeforeUpgrade("/loki/api/v1/tail", gate::handle);
@@ -264,7 +274,7 @@ public final class TonariServer implements AutoCloseable {
       });
       app.start();
       slos.start();
-      ruler.startRuler(baseUrl(config.listenHost(), app.port()));
+      ruler.startRuler(baseUrl(config, app.port()));
     } catch (IOException | RuntimeException e) {
       if (ruler != null) {
         closeAfterFailedStart(ruler, e);
@@ -286,7 +296,7 @@ public final class TonariServer implements AutoCloseable {
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
     TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules, alertHistory, ruler);
-    log.info("Tonari {} listening on http://{}:{} (data in {})", VERSION, config.listenHost(), app.port(), config.dataDir());
+    log.info("Tonari {} listening on {} (data in {})", VERSION, server.baseUrl(), config.dataDir());
     return server;
   }
 
@@ -303,24 +313,45 @@ public final class TonariServer implements AutoCloseable {
     return app.port();
   }
 
-  /** {@code http://host:port}, with a loopback host when bound to all interfaces. */
+  /** {@code http://host:port} ({@code https} with {@code server.tls}), with a loopback host when bound to all interfaces. */
   public String baseUrl() {
-    return baseUrl(config.listenHost(), port());
+    return baseUrl(config, port());
   }
 
-  private static String baseUrl(String listenHost, int port) {
+  private static String baseUrl(ServerConfig config, int port) {
+    String listenHost = config.listenHost();
     String host = listenHost;
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
     } else if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + port;
+    return (config.tls().enabled() ? "https://" : "http://") + host + ":" + port;
   }
 
   /** The node's ruler, once it started (right after the server began to listen). */
   public Optional<dev.tonari.rules.eval.Ruler> ruler() {
     return ruler.ruler();
+  }
+
+  /**
+   * Every route the server answers, as {@code "METHOD /path"} with Javalin's path parameters (e.g.
+   * {@code "GET /loki/api/v1/label/{name}/values"}, {@code "WS /loki/api/v1/tail"}), read from the
+   * router itself so that a test enumerating them cannot miss a route added later.
+   */
+  public List<String> routes() {
+    List<String> routes = new ArrayList<>();
+    for (ParsedEndpoint endpoint : app.unsafe.internalRouter.allHttpHandlers()) {
+      if (endpoint.endpoint.method.isHttpMethod()) {
+        routes.add(endpoint.endpoint.method.name() + " " + endpoint.endpoint.path);
+      }
+    }
+    for (WsHandlerEntry socket : app.unsafe.internalRouter.allWsHandlers()) {
+      if (socket.getType() == WsHandlerType.WEBSOCKET) {
+        routes.add("WS " + socket.getPath());
+      }
+    }
+    return List.copyOf(routes);
   }
 
   public ServerConfig config() {

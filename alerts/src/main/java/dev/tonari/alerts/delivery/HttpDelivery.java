@@ -1,5 +1,6 @@
 package dev.tonari.alerts.delivery;
 
+import com.google.re2j.Pattern;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * Requests are HTTP/1.1, without the h2c upgrade offer some webhook receivers stumble on.
  */
 public final class HttpDelivery {
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private static final int MAX_BODY_IN_MESSAGE = 200;
 
   private final HttpClient client;
@@ -106,7 +109,7 @@ public final class HttpDelivery {
   }
 
   private static String excerpt(String body) {
-    String oneLine = body.replaceAll("\\s+", " ").strip();
+    String oneLine = WHITESPACE.matcher(body).replaceAll(" ").strip();
     if (oneLine.isEmpty()) {
       return "(empty body)";
     }

@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Episode identifiers: {@code YYYYMMDD-hhhhhhhhhhhhhhhh}, the UTC day the episode started and

@@ -23,8 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * Reads the {@code toil} section of a team's notification config ({@code <notifications
@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  * Every problem is reported with its file, line and column, not only the first.
  */
 public final class ToilSettingsParser {
+  private static final Pattern DAY_RANGE_DASH = Pattern.compile("\\s*-\\s*");
+
   public static final String SECTION = "toil";
   static final List<String> KEYS = List.of("working_hours", "working_days", "time_zone", "flapping_window", "noise_ack_within");
   private static final Pattern HOURS = Pattern.compile("(\\d{1,2}):(\\d{2})\\s*-\\s*(\\d{1,2}):(\\d{2})");
@@ -211,7 +213,7 @@ public final class ToilSettingsParser {
     }
     Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
     for (Text part : parts) {
-      String[] range = part.text().trim().toLowerCase(Locale.ROOT).split("\\s*-\\s*", -1);
+      String[] range = DAY_RANGE_DASH.split(part.text().trim().toLowerCase(Locale.ROOT), -1);
       DayOfWeek first = DAYS.get(range[0]);
       DayOfWeek last = range.length == 2 ? DAYS.get(range[1]) : first;
       if (range.length > 2 || first == null || last == null) {

@@ -2,7 +2,7 @@ package dev.tonari.query.template;
 
 import java.math.BigInteger;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Go's number parsing as templates meet it: literals in template text, {@code strconv.ParseInt}
@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * library behind Sprig's {@code int}, {@code float64} and arithmetic (unparsable text is 0).
  */
 public final class GoNumbers {
+  private static final Pattern PREFIXED_BASE = Pattern.compile("[+-]?0[xXbBoO]");
+
   private GoNumbers() {}
 
   // java.util.regex is fine here: these fixed patterns are linear on their inputs.
@@ -22,7 +24,7 @@ public final class GoNumbers {
     if (integer != null) {
       return integer;
     }
-    if (literal.indexOf('_') >= 0 && !literal.matches("[+-]?0[xXbBoO].*")) {
+    if (literal.indexOf('_') >= 0 && !PREFIXED_BASE.matcher(literal).lookingAt()) {
       // Go allows underscores in float literals only between digits.
       if (!DECIMAL_FLOAT.matcher(literal).matches()) {
         return null;

@@ -419,7 +419,7 @@ public final class GoTime {
             value = value.substring(result[1]);
           }
           case UNDER_YEAR_DAY, ZERO_YEAR_DAY -> {
-            String trimmed = chunk.kind() == Kind.UNDER_YEAR_DAY ? value.replaceFirst("^ {1,2}", "") : value;
+            String trimmed = chunk.kind() == Kind.UNDER_YEAR_DAY ? withoutLeadingSpaces(value, 2) : value;
             int digits = 0;
             while (digits < 3 && digits < trimmed.length() && Character.isDigit(trimmed.charAt(digits))) {
               digits++;
@@ -673,5 +673,14 @@ public final class GoTime {
 
   static String shortZoneName(ZoneId zone) {
     return zone.getDisplayName(TextStyle.SHORT, Locale.ROOT);
+  }
+
+  /** {@code value} without up to {@code most} leading spaces. */
+  private static String withoutLeadingSpaces(String value, int most) {
+    int skip = 0;
+    while (skip < most && skip < value.length() && value.charAt(skip) == ' ') {
+      skip++;
+    }
+    return value.substring(skip);
   }
 }

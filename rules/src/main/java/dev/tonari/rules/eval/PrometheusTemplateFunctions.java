@@ -30,6 +30,10 @@ import java.util.Map;
  * template using one fails to parse, which shows in the annotation as Prometheus' parse error.
  */
 final class PrometheusTemplateFunctions {
+  private static final Pattern INFINITY = Pattern.compile("[+-]?inf(inity)?");
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
+
   private PrometheusTemplateFunctions() {}
 
   /** The function map, for an external URL (without a trailing slash, as Prometheus keeps it). */
@@ -130,7 +134,7 @@ final class PrometheusTemplateFunctions {
       throw new TemplateFunctionException("strconv.ParseFloat: parsing " + GoFormat.quote(text) + ": invalid syntax");
     }
     String lower = text.toLowerCase(Locale.ROOT);
-    if (parsed.isInfinite() && !lower.matches("[+-]?inf(inity)?")) {
+    if (parsed.isInfinite() && !INFINITY.matcher(lower).matches()) {
       throw new TemplateFunctionException("strconv.ParseFloat: parsing " + GoFormat.quote(text) + ": value out of range");
     }
     return parsed;
@@ -189,7 +193,7 @@ final class PrometheusTemplateFunctions {
   }
 
   private static boolean isIpAddress(String host) {
-    if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+    if (IPV4.matcher(host).matches()) {
       for (String part : host.split("\\.")) {
         if (Integer.parseInt(part) > 255) {
           return false;
@@ -197,7 +201,7 @@ final class PrometheusTemplateFunctions {
       }
       return true;
     }
-    return host.indexOf(':') >= 0 && host.matches("[0-9a-fA-F:.]+");
+    return host.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(host).matches();
   }
 
   private static String pathOf(String externalUrl) {

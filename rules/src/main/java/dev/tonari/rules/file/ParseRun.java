@@ -1,5 +1,6 @@
 package dev.tonari.rules.file;
 
+import com.google.re2j.Pattern;
 import dev.tonari.logql.LogqlUnits;
 import dev.tonari.tenancy.config.ConfigKeys;
 import dev.tonari.tenancy.config.ConfigProblem;
@@ -23,6 +24,8 @@ import java.util.Optional;
  * one parse finds every problem of the text.
  */
 final class ParseRun {
+  private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+
   final String file;
   final String text;
   private final List<ConfigProblem> problems = new ArrayList<>();
@@ -35,7 +38,7 @@ final class ParseRun {
 
   List<String> lines() {
     if (lines == null) {
-      lines = List.of(text.split("\r?\n", -1));
+      lines = List.of(LINE_BREAK.split(text, -1));
     }
     return lines;
   }

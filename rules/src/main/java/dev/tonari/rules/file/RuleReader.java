@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Reads one rule mapping with Prometheus' {@code rulefmt} checks (in its words where it has

@@ -135,7 +135,7 @@ public record WindowBounds(long startMinute, long endMinute) {
 
   /** Parses {@code YYYY-Www} ({@code 2025-W03}), the form of {@code tonari slo report --week}. */
   public static WindowBounds isoWeek(String yearAndWeek, ZoneId zone) {
-    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d{4})-W(\\d{2})").matcher(yearAndWeek);
+    com.google.re2j.Matcher matcher = com.google.re2j.Pattern.compile("(\\d{4})-W(\\d{2})").matcher(yearAndWeek);
     if (!matcher.matches()) {
       throw new IllegalArgumentException("a week is written YYYY-Www (for example 2025-W03), got " + yearAndWeek);
     }

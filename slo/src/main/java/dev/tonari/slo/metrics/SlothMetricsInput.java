@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * What /metrics shows for one SLO series (an SLO, or one group of a {@code group_by} SLO) at one

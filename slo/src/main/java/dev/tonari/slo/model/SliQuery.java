@@ -1,5 +1,6 @@
 package dev.tonari.slo.model;
 
+import com.google.re2j.Pattern;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,6 +12,8 @@ import java.util.Optional;
  * @param dataSource the OpenSLO {@code DataSource} name for PromQL; empty for the tenant's default
  */
 public record SliQuery(QueryLanguage language, String template, Optional<String> dataSource) {
+  private static final Pattern WINDOW_TEMPLATE = Pattern.compile("\\{\\{\\s*\\.window\\s*\\}\\}");
+
   public static final String WINDOW_PLACEHOLDER = "{{.window}}";
 
   public SliQuery {
@@ -32,12 +35,12 @@ public record SliQuery(QueryLanguage language, String template, Optional<String>
    * {@code {{ .window }}}) becomes the range in Prometheus duration syntax ({@code 5m}, {@code 1h}).
    */
   public String render(String range) {
-    return template.replaceAll("\\{\\{\\s*\\.window\\s*\\}\\}", range);
+    return WINDOW_TEMPLATE.matcher(template).replaceAll(com.google.re2j.Matcher.quoteReplacement(range));
   }
 
   /** Whether the template holds the window placeholder in any spacing. */
   public boolean hasWindowPlaceholder() {
-    return template.matches("(?s).*\\{\\{\\s*\\.window\\s*\\}\\}.*");
+    return WINDOW_TEMPLATE.matcher(template).find();
   }
 
   public enum QueryLanguage {

@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * The error line patterns that spent an SLO's budget, for the weekly report: what none of Sloth,
@@ -60,16 +60,19 @@ public final class ErrorPatterns {
    * {@code v1}).
    */
   private static final Pattern VARIABLE_TOKEN = Pattern.compile(
-      "(?<![A-Za-z0-9_])(?:"
+      // RE2/J has no lookaround: the boundaries are matched as characters (group 1 is the token, the
+      // match resumes at its end so the next token can use the same boundary), and the hexadecimal
+      // alternative (group 2, at least one letter) is checked for length and a digit in code.
+      "(?:^|[^A-Za-z0-9_])("
           + "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
           + "|\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?)?"
           + "|\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?"
           + "|\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?"
           + "|(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h|d))+"
           + "|0[xX][0-9a-fA-F]+"
-          + "|(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}"
+          + "|([0-9a-fA-F]*[a-fA-F][0-9a-fA-F]*)"
           + "|\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?"
-          + ")(?![A-Za-z0-9_])");
+          + ")(?:[^A-Za-z0-9_]|$)");
 
   private final LogStore store;
   private final Function<String, QueryLimits> limitsOfTenant;
@@ -241,14 +244,34 @@ public final class ErrorPatterns {
   }
 
   private static void appendVariablesReplaced(StringBuilder pattern, String text, int from, int to) {
-    Matcher matcher = VARIABLE_TOKEN.matcher(text).region(from, to);
-    matcher.useTransparentBounds(true);
+    Matcher matcher = VARIABLE_TOKEN.matcher(text);
     int copied = from;
-    while (matcher.find()) {
-      pattern.append(text, copied, matcher.start()).append(PLACEHOLDER);
-      copied = matcher.end();
+    // The boundary before a token at 'from' is the character before it, as with transparent bounds.
+    int search = Math.max(0, from - 1);
+    while (search < to && matcher.find(search)) {
+      int start = matcher.start(1);
+      int end = matcher.end(1);
+      if (end > to) {
+        break;
+      }
+      search = end;
+      String hex = matcher.group(2);
+      if (start < from || (hex != null && (hex.length() < 8 || !containsDigit(hex)))) {
+        continue;
+      }
+      pattern.append(text, copied, start).append(PLACEHOLDER);
+      copied = end;
     }
     pattern.append(text, copied, to);
+  }
+
+  private static boolean containsDigit(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String truncate(String line) {

@@ -37,8 +37,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * Reads OpenSLO v1 objects of all the files parsed together, then builds one SLO per objective of
@@ -48,6 +48,11 @@ import java.util.regex.Pattern;
  * file. The mapping is documented in {@code docs/slo-specs.md}.
  */
 final class OpenSloForm {
+  private static final Pattern NON_ALPHANUMERIC = Pattern.compile("[^a-z0-9]+");
+  private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+  private static final Pattern CALENDAR_ONLY_UNIT = Pattern.compile("[0-9]+[MQY]");
+  private static final Pattern MINUTES = Pattern.compile("[0-9]+m");
+
   static final String API_VERSION = "openslo/v1";
   /** The window of an SLO without {@code timeWindow}: Sloth's default period. */
   static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
@@ -266,7 +271,7 @@ final class OpenSloForm {
 
   /** Lower case letters, digits and single dashes, for an objective's id suffix. */
   static String slug(String displayName) {
-    return displayName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    return EDGE_DASHES.matcher(NON_ALPHANUMERIC.matcher(displayName.toLowerCase(Locale.ROOT)).replaceAll("-")).replaceAll("");
   }
 
   private Optional<Metric> indicator(Section spec, SpecReader reader) {
@@ -517,7 +522,7 @@ final class OpenSloForm {
         reader.report(window.position(), window.path() + ": isRolling: true with a calendar; a rolling window has no calendar (or set isRolling: false)");
         return Optional.empty();
       }
-      if (duration.get().matches("[0-9]+[MQY]")) {
+      if (CALENDAR_ONLY_UNIT.matcher(duration.get()).matches()) {
         reader.report(durationNode, durationPath, "a rolling window of '" + duration.get()
             + "': months, quarters and years have no fixed length; write days (e.g. 30d) or use a calendar window (isRolling: false with calendar)");
         return Optional.empty();
@@ -552,7 +557,7 @@ final class OpenSloForm {
         default -> TimeWindow.CalendarUnit.YEAR;
       });
     } else {
-      String hint = duration.get().matches("[0-9]+m") ? " (" + duration.get() + " is minutes; a month is " + duration.get().replace('m', 'M') + ")" : "";
+      String hint = MINUTES.matcher(duration.get()).matches() ? " (" + duration.get() + " is minutes; a month is " + duration.get().replace('m', 'M') + ")" : "";
       reader.report(durationNode, durationPath, "a calendar window of '" + duration.get() + "': write a count and one of d, w, M, Q, Y, e.g. 1M" + hint);
     }
     Section cal = calendar.get();

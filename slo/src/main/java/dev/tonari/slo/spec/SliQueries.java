@@ -7,8 +7,8 @@ import dev.tonari.slo.model.SliQuery.QueryLanguage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * Decides the language of an SLI query and checks it. A query that parses as a LogQL metric

@@ -15,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Reads SLO spec files, Sloth {@code prometheus/v1} and OpenSLO {@code openslo/v1} alike, into the

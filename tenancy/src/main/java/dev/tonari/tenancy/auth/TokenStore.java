@@ -32,7 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * The API tokens of one data directory, persisted in {@code <data_dir>/tokens.json}.

@@ -1,8 +1,8 @@
 package dev.tonari.tenancy.config;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * A minimal check of a LogQL stream selector ({@code {name="value", name=~"regex", ...}}) for the

@@ -1,5 +1,6 @@
 package dev.tonari.tenancy.config;
 
+import com.google.re2j.Pattern;
 import dev.tonari.tenancy.config.ConfigKeys.Key;
 import dev.tonari.tenancy.config.ConfigKeys.Kind;
 import dev.tonari.tenancy.config.YamlTree.Entry;
@@ -66,6 +67,8 @@ import java.util.stream.Stream;
  * file that cannot be read is a problem at its value. No problem quotes a secret.
  */
 public final class TenantConfigLoader {
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
   private final TenantSettings baseDefaults;
   private final Function<String, Optional<String>> selectorProblem;
 
@@ -795,7 +798,7 @@ public final class TenantConfigLoader {
             yield Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT));
           }
           case CURRENCY -> {
-            if (scalar.kind() != ScalarKind.STRING || !text.matches("[A-Z]{3}")) {
+            if (scalar.kind() != ScalarKind.STRING || !CURRENCY.matcher(text).matches()) {
               throw new IllegalArgumentException("expected a 3-letter ISO 4217 currency code such as EUR or USD, got " + scalar.kindName());
             }
             yield text;

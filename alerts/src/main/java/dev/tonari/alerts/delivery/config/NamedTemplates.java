@@ -5,8 +5,8 @@ import dev.tonari.query.template.TemplateParseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * The {@code templates:} section's inline named templates, and their use from receiver fields with

@@ -1,5 +1,6 @@
 package dev.tonari.alerts.delivery.config;
 
+import com.google.re2j.Pattern;
 import dev.tonari.tenancy.config.ConfigProblem;
 import dev.tonari.tenancy.config.YamlTree;
 import java.net.URI;
@@ -21,6 +22,8 @@ import java.util.stream.Collectors;
  * else, whatever the text.
  */
 public final class NotificationConfigParser {
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
   private static final Set<String> TOP_KEYS = Set.of("global", "route", "receivers", "templates", "toil");
   private static final Set<String> GLOBAL_KEYS = Set.of("slack_api_url", "slack_api_url_file");
   private static final Set<String> ROUTE_KEYS = Set.of("receiver", "group_by", "group_wait", "group_interval", "repeat_interval", "matchers", "match", "match_re",
@@ -141,7 +144,7 @@ public final class NotificationConfigParser {
       }
       groupBy = groupByAll ? List.of() : names.stream().distinct().toList();
       for (String name : groupBy) {
-        if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+        if (!LABEL_NAME.matcher(name).matches()) {
           fields.problem(groupByNode.get().position(), what + ".group_by: \"" + name + "\" is not a label name");
         }
       }

@@ -1,5 +1,6 @@
 package dev.tonari.alerts.delivery.notify;
 
+import com.google.re2j.Pattern;
 import dev.tonari.alerts.delivery.ChecksummedFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * logged, never sent. An item found both pending and dead (a crash during the move) is dead.
  */
 public final class Outbox {
+  private static final Pattern ITEM_ID = Pattern.compile("[0-9a-zA-Z-]+");
+
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
   public static final String FORMAT = "TNOUTBOX";
   public static final int VERSION = 1;
@@ -163,7 +166,7 @@ public final class Outbox {
   }
 
   private static Path file(Path directory, String id) {
-    if (!id.matches("[0-9a-zA-Z-]+")) {
+    if (!ITEM_ID.matcher(id).matches()) {
       throw new IllegalArgumentException("outbox item ids are letters, digits and dashes, got " + id);
     }
     return directory.resolve(id + SUFFIX);
