@@ -48,6 +48,7 @@ import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,9 +95,19 @@ public final class MetricQueryEngine {
   private final QueryLimits limits;
   private final StagesCompiler stagesCompiler;
   private final boolean pushDownGrouping;
+  private final boolean fastExtraction;
 
   public MetricQueryEngine(LogStore store, QueryLimits limits) {
-    this(store, limits, PipelineStages::compile, true);
+    this(store, limits, true);
+  }
+
+  /**
+   * @param fastExtraction whether pipelines of the shapes {@link FastSampleExtractor} knows are
+   *     read from the line bytes (the default); off, every line goes through the String pipeline,
+   *     which benchmarks and differential tests compare against
+   */
+  public MetricQueryEngine(LogStore store, QueryLimits limits, boolean fastExtraction) {
+    this(store, limits, PipelineStages::compile, true, fastExtraction);
   }
 
   /**
@@ -104,6 +115,11 @@ public final class MetricQueryEngine {
    *     it; tests turn it off (and the parser hints, with a compiler ignoring them) to compare
    */
   MetricQueryEngine(LogStore store, QueryLimits limits, StagesCompiler stagesCompiler, boolean pushDownGrouping) {
+    this(store, limits, stagesCompiler, pushDownGrouping, false);
+  }
+
+  MetricQueryEngine(LogStore store, QueryLimits limits, StagesCompiler stagesCompiler, boolean pushDownGrouping, boolean fastExtraction) {
+    this.fastExtraction = fastExtraction;
     this.store = store;
     this.limits = limits;
     this.stagesCompiler = stagesCompiler;
@@ -385,6 +401,8 @@ public final class MetricQueryEngine {
       private StreamStages.Factory postFilters;
       private final Map<Labels, StreamStages> postFiltersByLabels = new HashMap<>();
       private boolean onlyLineFilters;
+      /** The byte-level plan for this range's pipeline, or null when lines go through the String pipeline. */
+      private FastSampleExtractor fastPlan;
       /**
        * Whether the value at a step is a function of the window's sample count and integer byte
        * sum only ({@code count_over_time}, {@code rate} and {@code bytes_*} without unwrap).
@@ -445,6 +463,7 @@ public final class MetricQueryEngine {
           Set<String> hints = parserHints(rest, seriesGrouping, unwrap);
           stages = stagesCompiler.compile(rest, hints);
           stagesWithAllLabels = hints == null ? null : stagesCompiler.compile(rest, null);
+          fastPlan = fastExtraction ? FastSampleExtractor.plan(rest, hints, groupNames, unwrap, bytes) : null;
         }
         postFilters = unwrap == null || unwrap.postFilters().isEmpty()
             ? null
@@ -466,7 +485,7 @@ public final class MetricQueryEngine {
               Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
           for (int i = 0; i < cursors.size(); i++) {
             EntryCursor cursor = cursors.get(i);
-            StreamInput input = new StreamInput(cursor, i, stages.forStream(cursor.labels()));
+            StreamInput input = newInput(cursor, i);
             if (cursor.next()) {
               input.timestamp = cursor.timestamp();
               heap.add(input);
@@ -514,7 +533,7 @@ public final class MetricQueryEngine {
       private void countStreamByStream(List<EntryCursor> cursors) throws IOException, QueryException {
         for (int i = 0; i < cursors.size(); i++) {
           EntryCursor cursor = cursors.get(i);
-          StreamInput input = new StreamInput(cursor, i, stages.forStream(cursor.labels()));
+          StreamInput input = newInput(cursor, i);
           while (cursor.next()) {
             context.entryTaken();
             long timestamp = cursor.timestamp();
@@ -551,9 +570,26 @@ public final class MetricQueryEngine {
         }
       }
 
+      private StreamInput newInput(EntryCursor cursor, int index) {
+        StreamInput input = new StreamInput(cursor, index, stages.forStream(cursor.labels()));
+        input.fast = fastPlan == null ? null : fastPlan.forStream(cursor.labels());
+        return input;
+      }
+
       /** The series of the cursor's current entry with its value in {@link #sampleValue}, or null when the entry gives no sample. */
       private WindowedSeries take(StreamInput input) throws QueryException {
         EntryCursor cursor = input.cursor;
+        if (input.fast != null) {
+          int outcome = input.fast.take(cursor.lineBuffer(), cursor.lineOffset(), cursor.lineLength(), cursor.metadata());
+          if (outcome == FastSampleExtractor.NO_SAMPLE) {
+            return null;
+          }
+          if (outcome == FastSampleExtractor.SAMPLE) {
+            sampleValue = input.fast.value();
+            return fastGroupSeries(input, input.fast.groupValues());
+          }
+          // FALL_BACK: the String pipeline decides this line.
+        }
         long timestamp = input.timestamp;
         String line = onlyLineFilters ? null : cursor.line();
         StreamStages lineStages = input.stages;
@@ -631,6 +667,28 @@ public final class MetricQueryEngine {
         }
         WindowedSeries target = seriesOf(Labels.of(kept));
         input.groupSeries = target;
+        return target;
+      }
+
+      /** As {@link #groupSeries}, for the grouping values the byte-level plan read. */
+      private WindowedSeries fastGroupSeries(StreamInput input, String[] values) throws QueryException {
+        String[] last = input.fastGroupValues;
+        if (last != null && Arrays.equals(last, values)) {
+          return input.fastGroupSeries;
+        }
+        if (last == null) {
+          last = new String[values.length];
+          input.fastGroupValues = last;
+        }
+        System.arraycopy(values, 0, last, 0, values.length);
+        TreeMap<String, String> kept = new TreeMap<>();
+        for (int i = 0; i < groupNames.length; i++) {
+          if (values[i] != null) {
+            kept.put(groupNames[i], values[i]);
+          }
+        }
+        WindowedSeries target = seriesOf(Labels.of(kept));
+        input.fastGroupSeries = target;
         return target;
       }
 
@@ -754,6 +812,10 @@ public final class MetricQueryEngine {
     /** The grouping label values of the last line on the fast path, and their series. */
     String[] groupValues;
     WindowedSeries groupSeries;
+    /** The byte-level plan's state for this stream, or null; and its last grouping values and their series. */
+    FastSampleExtractor.Stream fast;
+    String[] fastGroupValues;
+    WindowedSeries fastGroupSeries;
 
     StreamInput(EntryCursor cursor, int index, StreamStages stages) {
       this.cursor = cursor;
