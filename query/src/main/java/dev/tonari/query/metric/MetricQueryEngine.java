@@ -84,6 +84,23 @@ public final class MetricQueryEngine {
   static final String ERROR_LABEL = "__error__";
   static final String ERROR_DETAILS_LABEL = "__error_details__";
   static final String SAMPLE_EXTRACTION_ERROR = "SampleExtractionErr";
+  /** Threads reading one range's partitions at once (the calling thread is one of them). */
+  private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
+  /** The helpers of {@link #PARALLELISM}: daemon threads shared by all queries, idle ones time out. */
+  private static final java.util.concurrent.ExecutorService PARTITION_POOL = partitionPool();
+
+  private static java.util.concurrent.ExecutorService partitionPool() {
+    java.util.concurrent.atomic.AtomicInteger number = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+        Math.max(1, PARALLELISM - 1), Math.max(1, PARALLELISM - 1), 30, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, "tonari-metric-partition-" + number.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   /** Compiles pipeline stages beyond the pushed-down line filters; replaceable so the engine does not depend on how. */
   interface StagesCompiler {
@@ -375,6 +392,7 @@ public final class MetricQueryEngine {
      * parsed again without hints, since its series keeps every label (see {@link #seriesLabels}).
      */
     private final class RangeReader {
+      private final RangeAggregation aggregation;
       private final RangeOperation operation;
       private final LogRange logRange;
       private final Grouping seriesGrouping;
@@ -410,6 +428,7 @@ public final class MetricQueryEngine {
       private final boolean counting;
 
       RangeReader(RangeAggregation aggregation, Grouping seriesGrouping) {
+        this.aggregation = aggregation;
         this.operation = aggregation.operation();
         this.logRange = aggregation.range();
         this.seriesGrouping = seriesGrouping;
@@ -431,44 +450,22 @@ public final class MetricQueryEngine {
         return grid.timestamp(step) - offsetNanos;
       }
 
+      /** The leading line filters given to the store, and their literals, set by {@link #prepare}. */
+      private LinePredicate lineFilter = LinePredicate.ALL;
+      private List<LineFilter> pushedFilters = List.of();
+      private List<PipelineStage> rest = List.of();
+      /** Series made by all partitions of a parallel read, counted against the cardinality limit; null when sequential. */
+      private java.util.concurrent.atomic.AtomicInteger sharedSeriesCount;
+
       void read() throws QueryException {
+        prepare();
         LogSelectorExpr selector = logRange.selector();
-        List<PipelineStage> pipeline = selector.pipeline();
-        // The leading line filters run in the store, on bytes, before any String is made.
-        int pushed = 0;
-        LinePredicate lineFilter = LinePredicate.ALL;
-        List<LineFilter> pushedFilters = List.of();
-        for (int count = 1; count <= pipeline.size() && pipeline.get(count - 1) instanceof LineFilter; count++) {
-          List<LineFilter> candidate = pipeline.subList(0, count).stream().map(LineFilter.class::cast).toList();
-          try {
-            lineFilter = LineFilterCompiler.compile(candidate);
-          } catch (QueryException | LogqlParseException notCompilable) {
-            // Filters the byte compiler does not know stay in the pipeline, which evaluates them.
-            break;
-          }
-          pushed = count;
-          pushedFilters = candidate;
-        }
-        List<PipelineStage> rest = pipeline.subList(pushed, pipeline.size());
         Predicate<Labels> streamSelector;
         try {
           streamSelector = LabelSelector.compile(selector.matchers());
         } catch (LogqlParseException e) {
           throw new QueryException(400, e.getMessage(), e);
         }
-        onlyLineFilters = rest.isEmpty();
-        if (onlyLineFilters) {
-          stages = LineFiltersOnly::new;
-        } else {
-          Set<String> hints = parserHints(rest, seriesGrouping, unwrap);
-          stages = stagesCompiler.compile(rest, hints);
-          stagesWithAllLabels = hints == null ? null : stagesCompiler.compile(rest, null);
-          fastPlan = fastExtraction ? FastSampleExtractor.plan(rest, hints, groupNames, unwrap, bytes) : null;
-        }
-        postFilters = unwrap == null || unwrap.postFilters().isEmpty()
-            ? null
-            : stagesCompiler.compile(unwrap.postFilters().stream().<PipelineStage>map(LabelFilterStage::new).toList(), null);
-
         // Windows are left-open: the first wanted instant is one nanosecond after the first window's start.
         long fromNanos = grid.startNanos() - offsetNanos - rangeNanos + 1;
         long toNanos = grid.endNanos() - offsetNanos + 1;
@@ -477,43 +474,13 @@ public final class MetricQueryEngine {
         List<EntryCursor> cursors = List.of();
         try {
           cursors = store.select(request);
-          if (counting) {
-            countStreamByStream(cursors);
-            return;
-          }
-          PriorityQueue<StreamInput> heap = new PriorityQueue<>(
-              Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
-          for (int i = 0; i < cursors.size(); i++) {
-            EntryCursor cursor = cursors.get(i);
-            StreamInput input = newInput(cursor, i);
-            if (cursor.next()) {
-              input.timestamp = cursor.timestamp();
-              heap.add(input);
-            }
-          }
-          while (!heap.isEmpty()) {
-            StreamInput input = heap.poll();
-            context.entryTaken();
-            long timestamp = input.timestamp;
-            while (nextStep < steps && windowEnd(nextStep) < timestamp) {
-              closeStep(nextStep++);
-            }
-            WindowedSeries target = take(input);
-            // A sample before the next window's start is in no window (the range is shorter than the step).
-            if (target != null && nextStep < steps && timestamp > windowEnd(nextStep) - rangeNanos) {
-              target.add(timestamp, sampleValue);
-              if (!target.active) {
-                target.active = true;
-                active.add(target);
-              }
-            }
-            if (input.cursor.next()) {
-              input.timestamp = input.cursor.timestamp();
-              heap.add(input);
-            }
-          }
-          while (nextStep < steps) {
-            closeStep(nextStep++);
+          List<int[]> partitions = partitions(cursors);
+          if (partitions.size() < 2) {
+            int[] all = new int[cursors.size()];
+            java.util.Arrays.setAll(all, i -> i);
+            consume(cursors, all);
+          } else {
+            consumeInParallel(cursors, partitions);
           }
         } catch (IOException e) {
           QueryContext.QueryAbortedException aborted = QueryContext.QueryAbortedException.findIn(e);
@@ -527,13 +494,184 @@ public final class MetricQueryEngine {
       }
 
       /**
+       * Streams whose series cannot meet, for reading them on several threads: when the series are
+       * grouped {@code by} labels that every stream has and no stage can rewrite (parsers add theirs
+       * with {@code _extracted}; only line filters, {@code json}, {@code logfmt} and label filters are
+       * allowed), a stream's series are fixed by its own values of those labels, so streams with
+       * different values never share a series. One partition (read in order on this thread) otherwise.
+       */
+      private List<int[]> partitions(List<EntryCursor> cursors) {
+        if (PARALLELISM < 2 || cursors.size() < 2 || groupNames == null || groupNames.length == 0 || anyPresent != null) {
+          return List.of();
+        }
+        for (PipelineStage stage : rest) {
+          if (!(stage instanceof LineFilter || stage instanceof dev.tonari.logql.LogfmtParser
+              || stage instanceof dev.tonari.logql.JsonParser || stage instanceof LabelFilterStage)) {
+            return List.of();
+          }
+        }
+        Map<List<String>, List<Integer>> byValues = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < cursors.size(); i++) {
+          Labels labels = cursors.get(i).labels();
+          List<String> values = new ArrayList<>(groupNames.length);
+          for (String name : groupNames) {
+            String value = labels.get(name);
+            if (value == null || value.isEmpty()) {
+              return List.of();
+            }
+            values.add(value);
+          }
+          byValues.computeIfAbsent(values, v -> new ArrayList<>()).add(i);
+        }
+        List<int[]> partitions = new ArrayList<>();
+        byValues.values().forEach(indices -> partitions.add(indices.stream().mapToInt(Integer::intValue).toArray()));
+        return partitions;
+      }
+
+      /**
+       * Reads the partitions on up to {@link #PARALLELISM} threads (this one included), each into a
+       * reader of its own, then takes their series, which are disjoint. Per-step values are final
+       * within a partition, so merging is a union.
+       */
+      private void consumeInParallel(List<EntryCursor> cursors, List<int[]> partitions) throws IOException, QueryException {
+        java.util.concurrent.atomic.AtomicInteger seriesCount = new java.util.concurrent.atomic.AtomicInteger();
+        List<RangeReader> readers = new ArrayList<>();
+        for (int i = 0; i < partitions.size(); i++) {
+          RangeReader reader = new RangeReader(aggregation, seriesGrouping);
+          reader.prepare();
+          reader.sharedSeriesCount = seriesCount;
+          readers.add(reader);
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        Exception[] failures = new Exception[partitions.size()];
+        Runnable worker = () -> {
+          for (int index = next.getAndIncrement(); index < partitions.size() && !failed.get(); index = next.getAndIncrement()) {
+            try {
+              readers.get(index).consume(cursors, partitions.get(index));
+            } catch (IOException | QueryException | RuntimeException e) {
+              failures[index] = e;
+              failed.set(true);
+            }
+          }
+        };
+        int helpers = Math.min(PARALLELISM, partitions.size()) - 1;
+        List<java.util.concurrent.Future<?>> started = new ArrayList<>();
+        for (int i = 0; i < helpers; i++) {
+          started.add(PARTITION_POOL.submit(worker));
+        }
+        worker.run();
+        for (java.util.concurrent.Future<?> future : started) {
+          try {
+            future.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException(499, "query cancelled while reading logs of tenant " + tenant, e);
+          } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a partition worker failed outside its reader", e.getCause());
+          }
+        }
+        for (Exception failure : failures) {
+          switch (failure) {
+            case null -> {}
+            case IOException io -> throw io;
+            case QueryException query -> throw query;
+            case RuntimeException runtime -> throw runtime;
+            default -> throw new IllegalStateException(failure);
+          }
+        }
+        for (RangeReader reader : readers) {
+          series.putAll(reader.series);
+        }
+      }
+
+      /** Compiles the pipeline: the line filters for the store, the stages after them, the byte-level plan. */
+      private void prepare() throws QueryException {
+        LogSelectorExpr selector = logRange.selector();
+        List<PipelineStage> pipeline = selector.pipeline();
+        // The leading line filters run in the store, on bytes, before any String is made.
+        int pushed = 0;
+        for (int count = 1; count <= pipeline.size() && pipeline.get(count - 1) instanceof LineFilter; count++) {
+          List<LineFilter> candidate = pipeline.subList(0, count).stream().map(LineFilter.class::cast).toList();
+          try {
+            lineFilter = LineFilterCompiler.compile(candidate);
+          } catch (QueryException | LogqlParseException notCompilable) {
+            // Filters the byte compiler does not know stay in the pipeline, which evaluates them.
+            break;
+          }
+          pushed = count;
+          pushedFilters = candidate;
+        }
+        rest = pipeline.subList(pushed, pipeline.size());
+        onlyLineFilters = rest.isEmpty();
+        if (onlyLineFilters) {
+          stages = LineFiltersOnly::new;
+        } else {
+          Set<String> hints = parserHints(rest, seriesGrouping, unwrap);
+          stages = stagesCompiler.compile(rest, hints);
+          stagesWithAllLabels = hints == null ? null : stagesCompiler.compile(rest, null);
+          fastPlan = fastExtraction ? FastSampleExtractor.plan(rest, hints, groupNames, unwrap, bytes) : null;
+        }
+        postFilters = unwrap == null || unwrap.postFilters().isEmpty()
+            ? null
+            : stagesCompiler.compile(unwrap.postFilters().stream().<PipelineStage>map(LabelFilterStage::new).toList(), null);
+
+      }
+
+      /** Reads the cursors at these indices (in this order, which orders equal timestamps) into this reader's series. */
+      private void consume(List<EntryCursor> all, int[] indices) throws IOException, QueryException {
+        List<EntryCursor> cursors = new ArrayList<>(indices.length);
+        for (int index : indices) {
+          cursors.add(all.get(index));
+        }
+        if (counting) {
+          countStreamByStream(cursors, indices);
+          return;
+        }
+        PriorityQueue<StreamInput> heap = new PriorityQueue<>(
+            Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
+        for (int i = 0; i < cursors.size(); i++) {
+          EntryCursor cursor = cursors.get(i);
+          StreamInput input = newInput(cursor, indices[i]);
+          if (cursor.next()) {
+            input.timestamp = cursor.timestamp();
+            heap.add(input);
+          }
+        }
+        while (!heap.isEmpty()) {
+          StreamInput input = heap.poll();
+          context.entryTaken();
+          long timestamp = input.timestamp;
+          while (nextStep < steps && windowEnd(nextStep) < timestamp) {
+            closeStep(nextStep++);
+          }
+          WindowedSeries target = take(input);
+          // A sample before the next window's start is in no window (the range is shorter than the step).
+          if (target != null && nextStep < steps && timestamp > windowEnd(nextStep) - rangeNanos) {
+            target.add(timestamp, sampleValue);
+            if (!target.active) {
+              target.active = true;
+              active.add(target);
+            }
+          }
+          if (input.cursor.next()) {
+            input.timestamp = input.cursor.timestamp();
+            heap.add(input);
+          }
+        }
+        while (nextStep < steps) {
+          closeStep(nextStep++);
+        }
+      }
+
+      /**
        * Counting aggregations need no merge: each sample adds to the per-step integer counters of
        * its series, in any order, so the streams are read one after the other.
        */
-      private void countStreamByStream(List<EntryCursor> cursors) throws IOException, QueryException {
+      private void countStreamByStream(List<EntryCursor> cursors, int[] indices) throws IOException, QueryException {
         for (int i = 0; i < cursors.size(); i++) {
           EntryCursor cursor = cursors.get(i);
-          StreamInput input = newInput(cursor, i);
+          StreamInput input = newInput(cursor, indices[i]);
           while (cursor.next()) {
             context.entryTaken();
             long timestamp = cursor.timestamp();
@@ -695,9 +833,10 @@ public final class MetricQueryEngine {
       private WindowedSeries seriesOf(Labels labels) throws QueryException {
         WindowedSeries target = series.get(labels);
         if (target == null) {
-          if (series.size() >= CARDINALITY_LIMIT) {
+          int before = sharedSeriesCount == null ? series.size() : sharedSeriesCount.getAndIncrement();
+          if (before >= CARDINALITY_LIMIT) {
             throw new QueryException(
-                400, "cardinality limit exceeded for {}; " + (series.size() + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
+                400, "cardinality limit exceeded for {}; " + (before + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
           }
           target = new WindowedSeries(labels);
           series.put(labels, target);
