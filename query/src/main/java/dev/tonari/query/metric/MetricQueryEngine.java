@@ -538,7 +538,7 @@ public final class MetricQueryEngine {
         List<RangeReader> readers = new ArrayList<>();
         for (int i = 0; i < partitions.size(); i++) {
           RangeReader reader = new RangeReader(aggregation, seriesGrouping);
-          reader.prepare();
+          reader.usePreparedFrom(this);
           reader.sharedSeriesCount = seriesCount;
           readers.add(reader);
         }
@@ -585,6 +585,18 @@ public final class MetricQueryEngine {
         }
       }
 
+      /** Takes another reader's compiled pipeline: the factories and the plan are immutable, the per-stream state is made per reader. */
+      private void usePreparedFrom(RangeReader prepared) {
+        lineFilter = prepared.lineFilter;
+        pushedFilters = prepared.pushedFilters;
+        rest = prepared.rest;
+        onlyLineFilters = prepared.onlyLineFilters;
+        stages = prepared.stages;
+        stagesWithAllLabels = prepared.stagesWithAllLabels;
+        fastPlan = prepared.fastPlan;
+        postFilters = prepared.postFilters;
+      }
+
       /** Compiles the pipeline: the line filters for the store, the stages after them, the byte-level plan. */
       private void prepare() throws QueryException {
         LogSelectorExpr selector = logRange.selector();
@@ -615,7 +627,6 @@ public final class MetricQueryEngine {
         postFilters = unwrap == null || unwrap.postFilters().isEmpty()
             ? null
             : stagesCompiler.compile(unwrap.postFilters().stream().<PipelineStage>map(LabelFilterStage::new).toList(), null);
-
       }
 
       /** Reads the cursors at these indices (in this order, which orders equal timestamps) into this reader's series. */
