@@ -48,6 +48,7 @@ import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,6 +84,23 @@ public final class MetricQueryEngine {
   static final String ERROR_LABEL = "__error__";
   static final String ERROR_DETAILS_LABEL = "__error_details__";
   static final String SAMPLE_EXTRACTION_ERROR = "SampleExtractionErr";
+  /** Threads reading one range's partitions at once (the calling thread is one of them). */
+  private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
+  /** The helpers of {@link #PARALLELISM}: daemon threads shared by all queries, idle ones time out. */
+  private static final java.util.concurrent.ExecutorService PARTITION_POOL = partitionPool();
+
+  private static java.util.concurrent.ExecutorService partitionPool() {
+    java.util.concurrent.atomic.AtomicInteger number = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+        Math.max(1, PARALLELISM - 1), Math.max(1, PARALLELISM - 1), 30, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, "tonari-metric-partition-" + number.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   /** Compiles pipeline stages beyond the pushed-down line filters; replaceable so the engine does not depend on how. */
   interface StagesCompiler {
@@ -94,9 +112,19 @@ public final class MetricQueryEngine {
   private final QueryLimits limits;
   private final StagesCompiler stagesCompiler;
   private final boolean pushDownGrouping;
+  private final boolean fastExtraction;
 
   public MetricQueryEngine(LogStore store, QueryLimits limits) {
-    this(store, limits, PipelineStages::compile, true);
+    this(store, limits, true);
+  }
+
+  /**
+   * @param fastExtraction whether pipelines of the shapes {@link FastSampleExtractor} knows are
+   *     read from the line bytes (the default); off, every line goes through the String pipeline,
+   *     which benchmarks and differential tests compare against
+   */
+  public MetricQueryEngine(LogStore store, QueryLimits limits, boolean fastExtraction) {
+    this(store, limits, PipelineStages::compile, true, fastExtraction);
   }
 
   /**
@@ -104,6 +132,11 @@ public final class MetricQueryEngine {
    *     it; tests turn it off (and the parser hints, with a compiler ignoring them) to compare
    */
   MetricQueryEngine(LogStore store, QueryLimits limits, StagesCompiler stagesCompiler, boolean pushDownGrouping) {
+    this(store, limits, stagesCompiler, pushDownGrouping, false);
+  }
+
+  MetricQueryEngine(LogStore store, QueryLimits limits, StagesCompiler stagesCompiler, boolean pushDownGrouping, boolean fastExtraction) {
+    this.fastExtraction = fastExtraction;
     this.store = store;
     this.limits = limits;
     this.stagesCompiler = stagesCompiler;
@@ -359,6 +392,7 @@ public final class MetricQueryEngine {
      * parsed again without hints, since its series keeps every label (see {@link #seriesLabels}).
      */
     private final class RangeReader {
+      private final RangeAggregation aggregation;
       private final RangeOperation operation;
       private final LogRange logRange;
       private final Grouping seriesGrouping;
@@ -385,6 +419,8 @@ public final class MetricQueryEngine {
       private StreamStages.Factory postFilters;
       private final Map<Labels, StreamStages> postFiltersByLabels = new HashMap<>();
       private boolean onlyLineFilters;
+      /** The byte-level plan for this range's pipeline, or null when lines go through the String pipeline. */
+      private FastSampleExtractor fastPlan;
       /**
        * Whether the value at a step is a function of the window's sample count and integer byte
        * sum only ({@code count_over_time}, {@code rate} and {@code bytes_*} without unwrap).
@@ -392,6 +428,7 @@ public final class MetricQueryEngine {
       private final boolean counting;
 
       RangeReader(RangeAggregation aggregation, Grouping seriesGrouping) {
+        this.aggregation = aggregation;
         this.operation = aggregation.operation();
         this.logRange = aggregation.range();
         this.seriesGrouping = seriesGrouping;
@@ -413,43 +450,22 @@ public final class MetricQueryEngine {
         return grid.timestamp(step) - offsetNanos;
       }
 
+      /** The leading line filters given to the store, and their literals, set by {@link #prepare}. */
+      private LinePredicate lineFilter = LinePredicate.ALL;
+      private List<LineFilter> pushedFilters = List.of();
+      private List<PipelineStage> rest = List.of();
+      /** Series made by all partitions of a parallel read, counted against the cardinality limit; null when sequential. */
+      private java.util.concurrent.atomic.AtomicInteger sharedSeriesCount;
+
       void read() throws QueryException {
+        prepare();
         LogSelectorExpr selector = logRange.selector();
-        List<PipelineStage> pipeline = selector.pipeline();
-        // The leading line filters run in the store, on bytes, before any String is made.
-        int pushed = 0;
-        LinePredicate lineFilter = LinePredicate.ALL;
-        List<LineFilter> pushedFilters = List.of();
-        for (int count = 1; count <= pipeline.size() && pipeline.get(count - 1) instanceof LineFilter; count++) {
-          List<LineFilter> candidate = pipeline.subList(0, count).stream().map(LineFilter.class::cast).toList();
-          try {
-            lineFilter = LineFilterCompiler.compile(candidate);
-          } catch (QueryException | LogqlParseException notCompilable) {
-            // Filters the byte compiler does not know stay in the pipeline, which evaluates them.
-            break;
-          }
-          pushed = count;
-          pushedFilters = candidate;
-        }
-        List<PipelineStage> rest = pipeline.subList(pushed, pipeline.size());
         Predicate<Labels> streamSelector;
         try {
           streamSelector = LabelSelector.compile(selector.matchers());
         } catch (LogqlParseException e) {
           throw new QueryException(400, e.getMessage(), e);
         }
-        onlyLineFilters = rest.isEmpty();
-        if (onlyLineFilters) {
-          stages = LineFiltersOnly::new;
-        } else {
-          Set<String> hints = parserHints(rest, seriesGrouping, unwrap);
-          stages = stagesCompiler.compile(rest, hints);
-          stagesWithAllLabels = hints == null ? null : stagesCompiler.compile(rest, null);
-        }
-        postFilters = unwrap == null || unwrap.postFilters().isEmpty()
-            ? null
-            : stagesCompiler.compile(unwrap.postFilters().stream().<PipelineStage>map(LabelFilterStage::new).toList(), null);
-
         // Windows are left-open: the first wanted instant is one nanosecond after the first window's start.
         long fromNanos = grid.startNanos() - offsetNanos - rangeNanos + 1;
         long toNanos = grid.endNanos() - offsetNanos + 1;
@@ -458,43 +474,13 @@ public final class MetricQueryEngine {
         List<EntryCursor> cursors = List.of();
         try {
           cursors = store.select(request);
-          if (counting) {
-            countStreamByStream(cursors);
-            return;
-          }
-          PriorityQueue<StreamInput> heap = new PriorityQueue<>(
-              Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
-          for (int i = 0; i < cursors.size(); i++) {
-            EntryCursor cursor = cursors.get(i);
-            StreamInput input = new StreamInput(cursor, i, stages.forStream(cursor.labels()));
-            if (cursor.next()) {
-              input.timestamp = cursor.timestamp();
-              heap.add(input);
-            }
-          }
-          while (!heap.isEmpty()) {
-            StreamInput input = heap.poll();
-            context.entryTaken();
-            long timestamp = input.timestamp;
-            while (nextStep < steps && windowEnd(nextStep) < timestamp) {
-              closeStep(nextStep++);
-            }
-            WindowedSeries target = take(input);
-            // A sample before the next window's start is in no window (the range is shorter than the step).
-            if (target != null && nextStep < steps && timestamp > windowEnd(nextStep) - rangeNanos) {
-              target.add(timestamp, sampleValue);
-              if (!target.active) {
-                target.active = true;
-                active.add(target);
-              }
-            }
-            if (input.cursor.next()) {
-              input.timestamp = input.cursor.timestamp();
-              heap.add(input);
-            }
-          }
-          while (nextStep < steps) {
-            closeStep(nextStep++);
+          List<int[]> partitions = partitions(cursors);
+          if (partitions.size() < 2) {
+            int[] all = new int[cursors.size()];
+            java.util.Arrays.setAll(all, i -> i);
+            consume(cursors, all);
+          } else {
+            consumeInParallel(cursors, partitions);
           }
         } catch (IOException e) {
           QueryContext.QueryAbortedException aborted = QueryContext.QueryAbortedException.findIn(e);
@@ -508,13 +494,195 @@ public final class MetricQueryEngine {
       }
 
       /**
+       * Streams whose series cannot meet, for reading them on several threads: when the series are
+       * grouped {@code by} labels that every stream has and no stage can rewrite (parsers add theirs
+       * with {@code _extracted}; only line filters, {@code json}, {@code logfmt} and label filters are
+       * allowed), a stream's series are fixed by its own values of those labels, so streams with
+       * different values never share a series. One partition (read in order on this thread) otherwise.
+       */
+      private List<int[]> partitions(List<EntryCursor> cursors) {
+        if (PARALLELISM < 2 || cursors.size() < 2 || groupNames == null || groupNames.length == 0 || anyPresent != null) {
+          return List.of();
+        }
+        for (PipelineStage stage : rest) {
+          if (!(stage instanceof LineFilter || stage instanceof dev.tonari.logql.LogfmtParser
+              || stage instanceof dev.tonari.logql.JsonParser || stage instanceof LabelFilterStage)) {
+            return List.of();
+          }
+        }
+        Map<List<String>, List<Integer>> byValues = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < cursors.size(); i++) {
+          Labels labels = cursors.get(i).labels();
+          List<String> values = new ArrayList<>(groupNames.length);
+          for (String name : groupNames) {
+            String value = labels.get(name);
+            if (value == null || value.isEmpty()) {
+              return List.of();
+            }
+            values.add(value);
+          }
+          byValues.computeIfAbsent(values, v -> new ArrayList<>()).add(i);
+        }
+        List<int[]> partitions = new ArrayList<>();
+        byValues.values().forEach(indices -> partitions.add(indices.stream().mapToInt(Integer::intValue).toArray()));
+        return partitions;
+      }
+
+      /**
+       * Reads the partitions on up to {@link #PARALLELISM} threads (this one included), each into a
+       * reader of its own, then takes their series, which are disjoint. Per-step values are final
+       * within a partition, so merging is a union.
+       */
+      private void consumeInParallel(List<EntryCursor> cursors, List<int[]> partitions) throws IOException, QueryException {
+        java.util.concurrent.atomic.AtomicInteger seriesCount = new java.util.concurrent.atomic.AtomicInteger();
+        List<RangeReader> readers = new ArrayList<>();
+        for (int i = 0; i < partitions.size(); i++) {
+          RangeReader reader = new RangeReader(aggregation, seriesGrouping);
+          reader.usePreparedFrom(this);
+          reader.sharedSeriesCount = seriesCount;
+          readers.add(reader);
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        Exception[] failures = new Exception[partitions.size()];
+        Runnable worker = () -> {
+          for (int index = next.getAndIncrement(); index < partitions.size() && !failed.get(); index = next.getAndIncrement()) {
+            try {
+              readers.get(index).consume(cursors, partitions.get(index));
+            } catch (IOException | QueryException | RuntimeException e) {
+              failures[index] = e;
+              failed.set(true);
+            }
+          }
+        };
+        int helpers = Math.min(PARALLELISM, partitions.size()) - 1;
+        List<java.util.concurrent.Future<?>> started = new ArrayList<>();
+        for (int i = 0; i < helpers; i++) {
+          started.add(PARTITION_POOL.submit(worker));
+        }
+        worker.run();
+        for (java.util.concurrent.Future<?> future : started) {
+          try {
+            future.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException(499, "query cancelled while reading logs of tenant " + tenant, e);
+          } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a partition worker failed outside its reader", e.getCause());
+          }
+        }
+        for (Exception failure : failures) {
+          switch (failure) {
+            case null -> {}
+            case IOException io -> throw io;
+            case QueryException query -> throw query;
+            case RuntimeException runtime -> throw runtime;
+            default -> throw new IllegalStateException(failure);
+          }
+        }
+        for (RangeReader reader : readers) {
+          series.putAll(reader.series);
+        }
+      }
+
+      /** Takes another reader's compiled pipeline: the factories and the plan are immutable, the per-stream state is made per reader. */
+      private void usePreparedFrom(RangeReader prepared) {
+        lineFilter = prepared.lineFilter;
+        pushedFilters = prepared.pushedFilters;
+        rest = prepared.rest;
+        onlyLineFilters = prepared.onlyLineFilters;
+        stages = prepared.stages;
+        stagesWithAllLabels = prepared.stagesWithAllLabels;
+        fastPlan = prepared.fastPlan;
+        postFilters = prepared.postFilters;
+      }
+
+      /** Compiles the pipeline: the line filters for the store, the stages after them, the byte-level plan. */
+      private void prepare() throws QueryException {
+        LogSelectorExpr selector = logRange.selector();
+        List<PipelineStage> pipeline = selector.pipeline();
+        // The leading line filters run in the store, on bytes, before any String is made.
+        int pushed = 0;
+        for (int count = 1; count <= pipeline.size() && pipeline.get(count - 1) instanceof LineFilter; count++) {
+          List<LineFilter> candidate = pipeline.subList(0, count).stream().map(LineFilter.class::cast).toList();
+          try {
+            lineFilter = LineFilterCompiler.compile(candidate);
+          } catch (QueryException | LogqlParseException notCompilable) {
+            // Filters the byte compiler does not know stay in the pipeline, which evaluates them.
+            break;
+          }
+          pushed = count;
+          pushedFilters = candidate;
+        }
+        rest = pipeline.subList(pushed, pipeline.size());
+        onlyLineFilters = rest.isEmpty();
+        if (onlyLineFilters) {
+          stages = LineFiltersOnly::new;
+        } else {
+          Set<String> hints = parserHints(rest, seriesGrouping, unwrap);
+          stages = stagesCompiler.compile(rest, hints);
+          stagesWithAllLabels = hints == null ? null : stagesCompiler.compile(rest, null);
+          fastPlan = fastExtraction ? FastSampleExtractor.plan(rest, hints, groupNames, unwrap, bytes) : null;
+        }
+        postFilters = unwrap == null || unwrap.postFilters().isEmpty()
+            ? null
+            : stagesCompiler.compile(unwrap.postFilters().stream().<PipelineStage>map(LabelFilterStage::new).toList(), null);
+      }
+
+      /** Reads the cursors at these indices (in this order, which orders equal timestamps) into this reader's series. */
+      private void consume(List<EntryCursor> all, int[] indices) throws IOException, QueryException {
+        List<EntryCursor> cursors = new ArrayList<>(indices.length);
+        for (int index : indices) {
+          cursors.add(all.get(index));
+        }
+        if (counting) {
+          countStreamByStream(cursors, indices);
+          return;
+        }
+        PriorityQueue<StreamInput> heap = new PriorityQueue<>(
+            Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
+        for (int i = 0; i < cursors.size(); i++) {
+          EntryCursor cursor = cursors.get(i);
+          StreamInput input = newInput(cursor, indices[i]);
+          if (cursor.next()) {
+            input.timestamp = cursor.timestamp();
+            heap.add(input);
+          }
+        }
+        while (!heap.isEmpty()) {
+          StreamInput input = heap.poll();
+          context.entryTaken();
+          long timestamp = input.timestamp;
+          while (nextStep < steps && windowEnd(nextStep) < timestamp) {
+            closeStep(nextStep++);
+          }
+          WindowedSeries target = take(input);
+          // A sample before the next window's start is in no window (the range is shorter than the step).
+          if (target != null && nextStep < steps && timestamp > windowEnd(nextStep) - rangeNanos) {
+            target.add(timestamp, sampleValue);
+            if (!target.active) {
+              target.active = true;
+              active.add(target);
+            }
+          }
+          if (input.cursor.next()) {
+            input.timestamp = input.cursor.timestamp();
+            heap.add(input);
+          }
+        }
+        while (nextStep < steps) {
+          closeStep(nextStep++);
+        }
+      }
+
+      /**
        * Counting aggregations need no merge: each sample adds to the per-step integer counters of
        * its series, in any order, so the streams are read one after the other.
        */
-      private void countStreamByStream(List<EntryCursor> cursors) throws IOException, QueryException {
+      private void countStreamByStream(List<EntryCursor> cursors, int[] indices) throws IOException, QueryException {
         for (int i = 0; i < cursors.size(); i++) {
           EntryCursor cursor = cursors.get(i);
-          StreamInput input = new StreamInput(cursor, i, stages.forStream(cursor.labels()));
+          StreamInput input = newInput(cursor, indices[i]);
           while (cursor.next()) {
             context.entryTaken();
             long timestamp = cursor.timestamp();
@@ -551,9 +719,26 @@ public final class MetricQueryEngine {
         }
       }
 
+      private StreamInput newInput(EntryCursor cursor, int index) {
+        StreamInput input = new StreamInput(cursor, index, stages.forStream(cursor.labels()));
+        input.fast = fastPlan == null ? null : fastPlan.forStream(cursor.labels());
+        return input;
+      }
+
       /** The series of the cursor's current entry with its value in {@link #sampleValue}, or null when the entry gives no sample. */
       private WindowedSeries take(StreamInput input) throws QueryException {
         EntryCursor cursor = input.cursor;
+        if (input.fast != null) {
+          int outcome = input.fast.take(cursor.lineBuffer(), cursor.lineOffset(), cursor.lineLength(), cursor.metadata());
+          if (outcome == FastSampleExtractor.NO_SAMPLE) {
+            return null;
+          }
+          if (outcome == FastSampleExtractor.SAMPLE) {
+            sampleValue = input.fast.value();
+            return fastGroupSeries(input, input.fast.groupValues());
+          }
+          // FALL_BACK: the String pipeline decides this line.
+        }
         long timestamp = input.timestamp;
         String line = onlyLineFilters ? null : cursor.line();
         StreamStages lineStages = input.stages;
@@ -634,12 +819,35 @@ public final class MetricQueryEngine {
         return target;
       }
 
+      /** As {@link #groupSeries}, for the grouping values the byte-level plan read. */
+      private WindowedSeries fastGroupSeries(StreamInput input, String[] values) throws QueryException {
+        String[] last = input.fastGroupValues;
+        if (last != null && Arrays.equals(last, values)) {
+          return input.fastGroupSeries;
+        }
+        if (last == null) {
+          last = new String[values.length];
+          input.fastGroupValues = last;
+        }
+        System.arraycopy(values, 0, last, 0, values.length);
+        TreeMap<String, String> kept = new TreeMap<>();
+        for (int i = 0; i < groupNames.length; i++) {
+          if (values[i] != null) {
+            kept.put(groupNames[i], values[i]);
+          }
+        }
+        WindowedSeries target = seriesOf(Labels.of(kept));
+        input.fastGroupSeries = target;
+        return target;
+      }
+
       private WindowedSeries seriesOf(Labels labels) throws QueryException {
         WindowedSeries target = series.get(labels);
         if (target == null) {
-          if (series.size() >= CARDINALITY_LIMIT) {
+          int before = sharedSeriesCount == null ? series.size() : sharedSeriesCount.getAndIncrement();
+          if (before >= CARDINALITY_LIMIT) {
             throw new QueryException(
-                400, "cardinality limit exceeded for {}; " + (series.size() + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
+                400, "cardinality limit exceeded for {}; " + (before + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
           }
           target = new WindowedSeries(labels);
           series.put(labels, target);
@@ -754,6 +962,10 @@ public final class MetricQueryEngine {
     /** The grouping label values of the last line on the fast path, and their series. */
     String[] groupValues;
     WindowedSeries groupSeries;
+    /** The byte-level plan's state for this stream, or null; and its last grouping values and their series. */
+    FastSampleExtractor.Stream fast;
+    String[] fastGroupValues;
+    WindowedSeries fastGroupSeries;
 
     StreamInput(EntryCursor cursor, int index, StreamStages stages) {
       this.cursor = cursor;

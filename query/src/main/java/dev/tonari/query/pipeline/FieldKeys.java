@@ -1,0 +1,150 @@
+package dev.tonari.query.pipeline;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The label names a byte-level field scanner looks for, as UTF-8 bytes, each with the slot its
+ * value goes to (several names may share a slot: a needed {@code x_extracted} comes from the key
+ * {@code x_extracted} or, when the stream has {@code x}, from the key {@code x}). A key of a line
+ * is compared with them as {@link LabelNames#sanitize} would name it, in place, without making a
+ * String: ASCII characters outside {@code [a-zA-Z0-9_]} count as {@code _}, a leading digit of a
+ * top-level name gets a {@code _} before it. Keys the comparison cannot decide in place (non-ASCII,
+ * or with whitespace that sanitizing trims) are reported as {@link #UNDECIDED}, so that the caller
+ * falls back to the String parser.
+ */
+public final class FieldKeys {
+  /** {@link #match} result: no wanted name. */
+  public static final int NONE = -1;
+  /** {@link #match} result: the key needs the String parser's rules. */
+  public static final int UNDECIDED = -2;
+
+  private final byte[][] names;
+  private final int[] slots;
+  private final int slotCount;
+
+  /**
+   * @param names label names as the parser would name them before {@code _extracted} (the scanner
+   *     sees keys, not final names)
+   * @param slots the slot of each name, {@code 0 <= slot < slotCount}
+   */
+  public FieldKeys(String[] names, int[] slots, int slotCount) {
+    if (names.length != slots.length) {
+      throw new IllegalArgumentException("one slot per name: " + names.length + " names, " + slots.length + " slots");
+    }
+    this.names = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      this.names[i] = names[i].getBytes(StandardCharsets.UTF_8);
+    }
+    this.slots = slots.clone();
+    this.slotCount = slotCount;
+  }
+
+  public int slotCount() {
+    return slotCount;
+  }
+
+  /**
+   * The slot of the name {@code prefix + "_" + sanitize(key)} (just {@code sanitize(key)} when the
+   * prefix is empty; the prefix alone when the key sanitizes to nothing), {@link #NONE} or {@link
+   * #UNDECIDED}.
+   *
+   * @param digitGetsUnderscore whether a leading digit of the key is preceded by {@code _} (Loki
+   *     does so for the first part of a name)
+   */
+  int match(byte[] prefix, int prefixLength, byte[] key, int keyStart, int keyEnd, boolean digitGetsUnderscore) {
+    if (!decidable(key, keyStart, keyEnd)) {
+      return UNDECIDED;
+    }
+    int keyLength = keyEnd - keyStart;
+    if (keyLength == 0) {
+      return prefixLength == 0 ? NONE : matchPrefixOnly(prefix, prefixLength);
+    }
+    boolean underscoreFirst = digitGetsUnderscore && isDigit(key[keyStart]);
+    int length = (prefixLength > 0 ? prefixLength + 1 : 0) + keyLength + (underscoreFirst ? 1 : 0);
+    for (int candidate = 0; candidate < names.length; candidate++) {
+      byte[] name = names[candidate];
+      if (name.length != length) {
+        continue;
+      }
+      int at = 0;
+      boolean same = true;
+      for (int i = 0; i < prefixLength && same; i++) {
+        same = name[at++] == prefix[i];
+      }
+      if (same && prefixLength > 0) {
+        same = name[at++] == '_';
+      }
+      if (same && underscoreFirst) {
+        same = name[at++] == '_';
+      }
+      for (int i = keyStart; i < keyEnd && same; i++) {
+        same = name[at++] == sanitized(key[i]);
+      }
+      if (same) {
+        return slots[candidate];
+      }
+    }
+    return NONE;
+  }
+
+  private int matchPrefixOnly(byte[] prefix, int prefixLength) {
+    for (int candidate = 0; candidate < names.length; candidate++) {
+      byte[] name = names[candidate];
+      if (name.length == prefixLength && java.util.Arrays.equals(name, 0, prefixLength, prefix, 0, prefixLength)) {
+        return slots[candidate];
+      }
+    }
+    return NONE;
+  }
+
+  /**
+   * Appends {@code "_" + sanitize(key)} (without the {@code _} when empty) to a prefix buffer, as
+   * a nested JSON object's name; returns the new length, or -1 when the buffer is too short. The
+   * key must be decidable ({@link #match} did not return {@link #UNDECIDED}).
+   */
+  static int appendPrefix(byte[] prefix, int prefixLength, byte[] key, int keyStart, int keyEnd) {
+    int keyLength = keyEnd - keyStart;
+    if (keyLength == 0) {
+      return prefixLength;
+    }
+    boolean underscoreFirst = prefixLength == 0 && isDigit(key[keyStart]);
+    int length = (prefixLength > 0 ? prefixLength + 1 : 0) + keyLength + (underscoreFirst ? 1 : 0);
+    if (length > prefix.length) {
+      return -1;
+    }
+    int at = prefixLength;
+    if (prefixLength > 0) {
+      prefix[at++] = '_';
+    }
+    if (underscoreFirst) {
+      prefix[at++] = '_';
+    }
+    for (int i = keyStart; i < keyEnd; i++) {
+      prefix[at++] = sanitized(key[i]);
+    }
+    return at;
+  }
+
+  /** Whether sanitizing the key is a character-for-character map (ASCII, nothing for strip() to trim). */
+  static boolean decidable(byte[] key, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (key[i] < 0) {
+        return false;
+      }
+    }
+    return start == end || (!trimmable(key[start]) && !trimmable(key[end - 1]));
+  }
+
+  private static boolean trimmable(byte b) {
+    return Character.isWhitespace((char) b);
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  private static byte sanitized(byte b) {
+    boolean valid = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
+    return valid ? b : (byte) '_';
+  }
+}

@@ -1,0 +1,340 @@
+package dev.tonari.query.pipeline;
+
+import java.util.Arrays;
+
+/**
+ * Reads the few fields a query needs from a JSON line given as UTF-8 bytes, with the rules of
+ * {@code | json} without parameters ({@link JsonParserStage}): nested objects flattened with
+ * {@code _}, strings, numbers and booleans set (a later key replacing an earlier one, an empty
+ * string set as empty), arrays and nulls skipped. The whole line is walked, so that a line the
+ * String parser would reject is never taken for clean, but no String is made: a wanted field's
+ * value is left as a byte range in {@link #valueStart}/{@link #valueEnd} per slot of the {@link
+ * FieldKeys} (a string's range is inside its quotes, a number's or boolean's is its text).
+ *
+ * <p>{@link #scan} returns false, and the caller must run the String parser on the line, for a
+ * line that is not a JSON object this scanner accepts (it accepts a subset of what the String
+ * parser does: no control characters in strings, no numbers with a leading zero, nesting up to
+ * {@link #MAX_DEPTH}), a wanted string that needs decoding (escapes, non-ASCII bytes), or a key it
+ * cannot compare in place. Not thread-safe: one per stream and thread.
+ */
+public final class JsonFieldScanner {
+  /** Deeper lines go to the String parser, whose own limit is far higher. */
+  static final int MAX_DEPTH = 32;
+  private static final int MAX_NAME_BYTES = 256;
+
+  private final FieldKeys keys;
+  /** Per slot: the value's first byte and the byte after it, or -1 when the line has none. */
+  public final int[] valueStart;
+
+  public final int[] valueEnd;
+  private final byte[] prefix = new byte[MAX_NAME_BYTES];
+  private byte[] line;
+  private int end;
+  private int position;
+
+  public JsonFieldScanner(FieldKeys keys) {
+    this.keys = keys;
+    this.valueStart = new int[keys.slotCount()];
+    this.valueEnd = new int[keys.slotCount()];
+  }
+
+  /** Scans one line; false when it needs the String parser (see the class comment). */
+  public boolean scan(byte[] buffer, int offset, int length) {
+    Arrays.fill(valueStart, -1);
+    Arrays.fill(valueEnd, -1);
+    this.line = buffer;
+    this.end = offset + length;
+    this.position = offset;
+    try {
+      skipSpaces();
+      if (position >= end || line[position] != '{') {
+        return false;
+      }
+      if (!object(0, 0)) {
+        return false;
+      }
+      skipSpaces();
+      return position == end;
+    } finally {
+      this.line = null;
+    }
+  }
+
+  private boolean object(int prefixLength, int depth) {
+    if (depth > MAX_DEPTH) {
+      return false;
+    }
+    position++; // '{'
+    skipSpaces();
+    if (position < end && line[position] == '}') {
+      position++;
+      return true;
+    }
+    while (true) {
+      skipSpaces();
+      if (position >= end || line[position] != '"') {
+        return false;
+      }
+      int keyStart = position + 1;
+      if (!skipString()) {
+        return false;
+      }
+      int keyEnd = position - 1;
+      if (!expect(':')) {
+        return false;
+      }
+      skipSpaces();
+      if (position >= end) {
+        return false;
+      }
+      byte first = line[position];
+      if (first == '{' || first == '[' || first == 'n') {
+        if (first == '{') {
+          if (!plainKey(keyStart, keyEnd)) {
+            return false;
+          }
+          int childLength = FieldKeys.appendPrefix(prefix, prefixLength, line, keyStart, keyEnd);
+          if (childLength < 0 || !object(childLength, depth + 1)) {
+            return false;
+          }
+        } else if (!skipValue(depth + 1)) {
+          return false;
+        }
+      } else {
+        if (!plainKey(keyStart, keyEnd)) {
+          return false;
+        }
+        int slot = keys.match(prefix, prefixLength, line, keyStart, keyEnd, prefixLength == 0);
+        if (slot == FieldKeys.UNDECIDED) {
+          return false;
+        }
+        if (first == '"') {
+          int valueStartAt = position + 1;
+          if (!skipString()) {
+            return false;
+          }
+          if (slot >= 0) {
+            if (!plainBytes(valueStartAt, position - 1)) {
+              return false;
+            }
+            valueStart[slot] = valueStartAt;
+            valueEnd[slot] = position - 1;
+          }
+        } else {
+          int valueStartAt = position;
+          if (!scalar()) {
+            return false;
+          }
+          if (slot >= 0) {
+            valueStart[slot] = valueStartAt;
+            valueEnd[slot] = position;
+          }
+        }
+      }
+      skipSpaces();
+      if (position < end && line[position] == ',') {
+        position++;
+        continue;
+      }
+      return expect('}');
+    }
+  }
+
+  /** A key that names without decoding: no escape, ASCII only (the name comparison checks the rest). */
+  private boolean plainKey(int from, int to) {
+    return plainBytes(from, to) && FieldKeys.decidable(line, from, to);
+  }
+
+  private boolean plainBytes(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (line[i] < 0 || line[i] == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Moves past a string starting at its quote, checking its escapes; false on anything doubtful. */
+  private boolean skipString() {
+    position++;
+    while (position < end) {
+      byte c = line[position++];
+      if (c == '"') {
+        return true;
+      }
+      if (c >= 0 && c < ' ') {
+        return false;
+      }
+      if (c == '\\') {
+        if (position >= end) {
+          return false;
+        }
+        byte escaped = line[position++];
+        switch (escaped) {
+          case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {}
+          case 'u' -> {
+            if (position + 4 > end) {
+              return false;
+            }
+            for (int i = 0; i < 4; i++) {
+              if (!isHex(line[position + i])) {
+                return false;
+              }
+            }
+            position += 4;
+          }
+          default -> {
+            return false;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isHex(byte b) {
+    return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+  }
+
+  /** A number, true, false or null. */
+  private boolean scalar() {
+    byte c = line[position];
+    if (c == 't') {
+      return word("true");
+    }
+    if (c == 'f') {
+      return word("false");
+    }
+    if (c == 'n') {
+      return word("null");
+    }
+    if (c == '-') {
+      position++;
+    }
+    int digits = position;
+    while (position < end && isDigit(line[position])) {
+      position++;
+    }
+    if (position == digits || (position - digits > 1 && line[digits] == '0')) {
+      return false;
+    }
+    if (position < end && line[position] == '.') {
+      position++;
+      int fraction = position;
+      while (position < end && isDigit(line[position])) {
+        position++;
+      }
+      if (position == fraction) {
+        return false;
+      }
+    }
+    if (position < end && (line[position] == 'e' || line[position] == 'E')) {
+      position++;
+      if (position < end && (line[position] == '+' || line[position] == '-')) {
+        position++;
+      }
+      int exponent = position;
+      while (position < end && isDigit(line[position])) {
+        position++;
+      }
+      if (position == exponent) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean word(String word) {
+    if (position + word.length() > end) {
+      return false;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      if (line[position + i] != word.charAt(i)) {
+        return false;
+      }
+    }
+    position += word.length();
+    return true;
+  }
+
+  private boolean skipValue(int depth) {
+    if (depth > MAX_DEPTH) {
+      return false;
+    }
+    skipSpaces();
+    if (position >= end) {
+      return false;
+    }
+    byte c = line[position];
+    switch (c) {
+      case '"' -> {
+        return skipString();
+      }
+      case '{' -> {
+        position++;
+        skipSpaces();
+        if (position < end && line[position] == '}') {
+          position++;
+          return true;
+        }
+        while (true) {
+          skipSpaces();
+          if (position >= end || line[position] != '"' || !skipString() || !expect(':') || !skipValue(depth + 1)) {
+            return false;
+          }
+          skipSpaces();
+          if (position < end && line[position] == ',') {
+            position++;
+            continue;
+          }
+          return expect('}');
+        }
+      }
+      case '[' -> {
+        position++;
+        skipSpaces();
+        if (position < end && line[position] == ']') {
+          position++;
+          return true;
+        }
+        while (true) {
+          if (!skipValue(depth + 1)) {
+            return false;
+          }
+          skipSpaces();
+          if (position < end && line[position] == ',') {
+            position++;
+            continue;
+          }
+          return expect(']');
+        }
+      }
+      default -> {
+        return scalar();
+      }
+    }
+  }
+
+  private boolean expect(char c) {
+    skipSpaces();
+    if (position < end && line[position] == c) {
+      position++;
+      return true;
+    }
+    return false;
+  }
+
+  private void skipSpaces() {
+    while (position < end) {
+      byte c = line[position];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return;
+      }
+      position++;
+    }
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+}
