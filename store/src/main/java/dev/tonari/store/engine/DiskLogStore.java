@@ -4,6 +4,7 @@ import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
+import dev.tonari.store.LogEntry;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
@@ -110,6 +111,12 @@ public final class DiskLogStore implements LogStore {
    * lines each at most.
    */
   static final int SCAN_BLOCKS_AHEAD = 3;
+
+  /**
+   * The wait a push refused by a full head is told to take: a flush of a full head takes about a
+   * second on a laptop disk (writing parts of a 128 MiB head runs at 100-300 MB/s).
+   */
+  static final long HEAD_FULL_RETRY_SECONDS = 1;
 
   /** What reads see; replaced as a whole under {@link #stateLock}. */
   private record State(Head live, List<FrozenHead> frozen, Map<String, List<PartHandle>> parts) {
@@ -286,6 +293,9 @@ public final class DiskLogStore implements LogStore {
     if (nonEmpty.isEmpty()) {
       return;
     }
+    HeadBounds bounds = config.headBounds();
+    long incoming = bounds.equals(HeadBounds.NONE) ? 0 : approximateHeadBytes(nonEmpty);
+    checkHeadBounds(tenant, incoming);
     byte[] payload = WalRecordCodec.encode(new WalRecord(tenant, nonEmpty));
     CompletableFuture<Long> durable;
     Head head;
@@ -311,7 +321,14 @@ public final class DiskLogStore implements LogStore {
       awaitUploaded(head);
       return;
     }
-    if (head.bytes() >= config.flushHeadBytes() && maintenance != null && flushRequested.compareAndSet(false, true)) {
+    if (head.bytes() >= flushThreshold()) {
+      requestFlush();
+    }
+  }
+
+  /** Runs maintenance (which flushes when due) on the background thread, once at a time. */
+  private void requestFlush() {
+    if (maintenance != null && flushRequested.compareAndSet(false, true)) {
       try {
         maintenance.execute(
             () -> {
@@ -323,6 +340,61 @@ public final class DiskLogStore implements LogStore {
         flushRequested.set(false);
       }
     }
+  }
+
+  /**
+   * The live head's size that makes a flush due: the configured size, or half the head bound
+   * when that is smaller, so that the live head is flushed before the bound refuses pushes and a
+   * frozen head being written leaves room for the next one.
+   */
+  private long flushThreshold() {
+    long threshold = config.flushHeadBytes();
+    long bound = config.headBounds().tenantLimit();
+    return bound == 0 ? threshold : Math.min(threshold, Math.max(1, bound / 2));
+  }
+
+  /**
+   * Refuses an append that would take the heads past a bound, before anything of it is written;
+   * a flush is requested so that a retry finds room.
+   */
+  private void checkHeadBounds(String tenant, long incoming) throws HeadFullException {
+    HeadBounds bounds = config.headBounds();
+    if (bounds.equals(HeadBounds.NONE)) {
+      return;
+    }
+    State current = state;
+    long total = 0;
+    long ofTenant = 0;
+    for (Head head : current.heads()) {
+      total += head.bytes();
+      ofTenant += head.bytes(tenant);
+    }
+    HeadFullException refusal = null;
+    if (bounds.maxBytesPerTenant() > 0 && ofTenant + incoming > bounds.maxBytesPerTenant() && ofTenant > 0) {
+      refusal = new HeadFullException(tenant, HeadFullException.Scope.TENANT, ofTenant, incoming, bounds.maxBytesPerTenant(), HEAD_FULL_RETRY_SECONDS);
+    } else if (bounds.maxBytes() > 0 && total + incoming > bounds.maxBytes() && total > 0) {
+      refusal = new HeadFullException(tenant, HeadFullException.Scope.TOTAL, total, incoming, bounds.maxBytes(), HEAD_FULL_RETRY_SECONDS);
+    }
+    if (refusal != null) {
+      metrics.headFullRefusals.increment();
+      requestFlush();
+      throw refusal;
+    }
+  }
+
+  /**
+   * What the heads will count for these entries ({@link Head#append}'s accounting, with a line's
+   * UTF-16 length standing in for its UTF-8 one: close enough for a bound, and no encoding pass).
+   */
+  private static long approximateHeadBytes(List<StreamBatch> batches) {
+    long bytes = 0;
+    for (StreamBatch batch : batches) {
+      bytes += 64 + batch.entries().size() * 16L;
+      for (LogEntry entry : batch.entries()) {
+        bytes += entry.line().length();
+      }
+    }
+    return bytes;
   }
 
   /**
@@ -992,7 +1064,7 @@ public final class DiskLogStore implements LogStore {
   private boolean flushDue() {
     State current = state;
     Head live = current.live();
-    if (!current.frozen().isEmpty() || live.bytes() >= config.flushHeadBytes()) {
+    if (!current.frozen().isEmpty() || live.bytes() >= flushThreshold()) {
       return true;
     }
     long first = live.firstAppendMillis();

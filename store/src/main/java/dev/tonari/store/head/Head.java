@@ -21,6 +21,8 @@ public final class Head {
   private final long firstSegmentId;
   private final Map<String, ConcurrentHashMap<Labels, HeadStream>> tenants = new ConcurrentHashMap<>();
   private final LongAdder bytes = new LongAdder();
+  /** The share of {@link #bytes} of each tenant, for the per-tenant head bound. */
+  private final Map<String, LongAdder> tenantBytes = new ConcurrentHashMap<>();
   private final LongAdder streamCount = new LongAdder();
   private final AtomicLong firstAppendMillis = new AtomicLong(Long.MAX_VALUE);
 
@@ -39,6 +41,7 @@ public final class Head {
       return;
     }
     ConcurrentHashMap<Labels, HeadStream> streams = tenants.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+    LongAdder ofTenant = tenantBytes.computeIfAbsent(tenant, t -> new LongAdder());
     HeadStream stream = streams.get(batch.labels());
     if (stream == null) {
       stream =
@@ -46,11 +49,15 @@ public final class Head {
               batch.labels(),
               labels -> {
                 streamCount.increment();
-                bytes.add(64 + labels.toString().length());
+                long streamBytes = 64 + labels.toString().length();
+                bytes.add(streamBytes);
+                ofTenant.add(streamBytes);
                 return new HeadStream(labels);
               });
     }
-    bytes.add(stream.append(batch.entries()));
+    long added = stream.append(batch.entries());
+    bytes.add(added);
+    ofTenant.add(added);
     if (firstAppendMillis.get() == Long.MAX_VALUE) {
       firstAppendMillis.compareAndSet(Long.MAX_VALUE, nowMillis);
     }
@@ -59,6 +66,12 @@ public final class Head {
   /** Approximate memory held, in bytes. */
   public long bytes() {
     return bytes.sum();
+  }
+
+  /** Approximate memory held for one tenant, in bytes (0 for a tenant without entries here). */
+  public long bytes(String tenant) {
+    LongAdder ofTenant = tenantBytes.get(tenant);
+    return ofTenant == null ? 0 : ofTenant.sum();
   }
 
   public long streamCount() {
