@@ -158,6 +158,8 @@ public final class DiskLogStore implements LogStore {
   private final Set<String> quarantined = ConcurrentHashMap.newKeySet();
   private final AtomicLong nextSequence = new AtomicLong(1);
   private final AtomicBoolean flushRequested = new AtomicBoolean();
+  /** Set when an append was refused by a head bound: the next maintenance round flushes whatever the head's size. */
+  private final AtomicBoolean flushForHeadBound = new AtomicBoolean();
   private final ScheduledExecutorService maintenance;
   /** Decodes and filters query blocks ahead of the consumers; null reads on the query's thread. */
   private final BlockScanPool scanPool;
@@ -343,13 +345,14 @@ public final class DiskLogStore implements LogStore {
   }
 
   /**
-   * The live head's size that makes a flush due: the configured size, or half the head bound
-   * when that is smaller, so that the live head is flushed before the bound refuses pushes and a
-   * frozen head being written leaves room for the next one.
+   * The live head's size that makes a flush due: the configured size, or half the bound of all
+   * tenants when that is smaller, so that the live head is flushed before the bound refuses
+   * pushes and a frozen head being written leaves room for the next one. A tenant's own bound
+   * does not flush early: a tenant that reaches it requests a flush and waits for it.
    */
   private long flushThreshold() {
     long threshold = config.flushHeadBytes();
-    long bound = config.headBounds().tenantLimit();
+    long bound = config.headBounds().maxBytes();
     return bound == 0 ? threshold : Math.min(threshold, Math.max(1, bound / 2));
   }
 
@@ -377,6 +380,7 @@ public final class DiskLogStore implements LogStore {
     }
     if (refusal != null) {
       metrics.headFullRefusals.increment();
+      flushForHeadBound.set(true);
       requestFlush();
       throw refusal;
     }
@@ -1064,7 +1068,7 @@ public final class DiskLogStore implements LogStore {
   private boolean flushDue() {
     State current = state;
     Head live = current.live();
-    if (!current.frozen().isEmpty() || live.bytes() >= flushThreshold()) {
+    if (!current.frozen().isEmpty() || live.bytes() >= flushThreshold() || (flushForHeadBound.getAndSet(false) && !live.isEmpty())) {
       return true;
     }
     long first = live.firstAppendMillis();

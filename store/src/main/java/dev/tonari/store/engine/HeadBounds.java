@@ -21,12 +21,4 @@ public record HeadBounds(long maxBytes, long maxBytesPerTenant) {
       throw new IllegalArgumentException("head bounds must be zero (no bound) or positive, got " + maxBytes + " and " + maxBytesPerTenant + " per tenant");
     }
   }
-
-  /** The bound that applies to one tenant: its own, or the total when that is smaller. */
-  long tenantLimit() {
-    if (maxBytesPerTenant == 0) {
-      return maxBytes;
-    }
-    return maxBytes == 0 ? maxBytesPerTenant : Math.min(maxBytes, maxBytesPerTenant);
-  }
 }
