@@ -49,7 +49,7 @@ public final class Head {
               batch.labels(),
               labels -> {
                 streamCount.increment();
-                long streamBytes = 64 + labels.toString().length();
+                long streamBytes = 64 + labels.toString().length() + HeadStream.initialCapacityBytes();
                 bytes.add(streamBytes);
                 ofTenant.add(streamBytes);
                 return new HeadStream(labels);

@@ -41,8 +41,13 @@ public final class HeadStream {
     return labels;
   }
 
-  /** Appends entries; returns the bytes of memory they take, for the head's size accounting. */
+  /**
+   * Appends entries; returns the bytes of memory they took, for the head's size accounting: the
+   * growth of the arrays' capacity (what the heap really holds, up to twice the bytes in use just
+   * after a doubling) plus the metadata.
+   */
   synchronized long append(Iterable<LogEntry> entries) {
+    long capacityBefore = capacityBytes();
     long added = 0;
     for (LogEntry entry : entries) {
       byte[] line = entry.line().getBytes(StandardCharsets.UTF_8);
@@ -73,9 +78,18 @@ public final class HeadStream {
       count++;
       minTimestamp = Math.min(minTimestamp, timestamp);
       maxTimestamp = Math.max(maxTimestamp, timestamp);
-      added += line.length + 16;
     }
-    return added;
+    return added + capacityBytes() - capacityBefore;
+  }
+
+  /** Bytes of the arrays appends grow (array headers left out). */
+  private long capacityBytes() {
+    return timestamps.length * 8L + lineEnds.length * 4L + lineBytes.length + metadataIndexes.length * 4L + metadataValues.length * 8L;
+  }
+
+  /** What an empty stream's arrays take: what a new stream costs the head before its first entry. */
+  static long initialCapacityBytes() {
+    return 16 * 8L + 16 * 4L + 1024;
   }
 
   public synchronized long minTimestamp() {
