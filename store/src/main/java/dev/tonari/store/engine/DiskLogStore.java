@@ -4,7 +4,6 @@ import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
-import dev.tonari.store.LogEntry;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
@@ -21,7 +20,6 @@ import dev.tonari.store.part.PartStream;
 import dev.tonari.store.part.PartSummary;
 import dev.tonari.store.part.PartWriter;
 import dev.tonari.store.part.PartWriterOptions;
-import dev.tonari.store.wal.WalRecord;
 import dev.tonari.store.wal.WalRecordCodec;
 import dev.tonari.store.wal.WriteAheadLog;
 import java.io.IOException;
@@ -295,10 +293,12 @@ public final class DiskLogStore implements LogStore {
     if (nonEmpty.isEmpty()) {
       return;
     }
+    // Each line is encoded to UTF-8 once; the WAL record and the head both take these bytes.
+    byte[][][] utf8Lines = WalRecordCodec.utf8Lines(nonEmpty);
     HeadBounds bounds = config.headBounds();
-    long incoming = bounds.equals(HeadBounds.NONE) ? 0 : approximateHeadBytes(nonEmpty);
+    long incoming = bounds.equals(HeadBounds.NONE) ? 0 : headBytesOf(utf8Lines);
     checkHeadBounds(tenant, incoming);
-    byte[] payload = WalRecordCodec.encode(new WalRecord(tenant, nonEmpty));
+    byte[] payload = WalRecordCodec.encode(tenant, nonEmpty, utf8Lines);
     CompletableFuture<Long> durable;
     Head head;
     appendLock.readLock().lock();
@@ -312,8 +312,8 @@ public final class DiskLogStore implements LogStore {
       durable = wal.submit(payload);
       head = state.live();
       long now = config.clock().millis();
-      for (StreamBatch batch : nonEmpty) {
-        head.append(tenant, batch, now);
+      for (int s = 0; s < utf8Lines.length; s++) {
+        head.append(tenant, nonEmpty.get(s), utf8Lines[s], now);
       }
     } finally {
       appendLock.readLock().unlock();
@@ -386,16 +386,13 @@ public final class DiskLogStore implements LogStore {
     }
   }
 
-  /**
-   * What the heads will count for these entries ({@link Head#append}'s accounting, with a line's
-   * UTF-16 length standing in for its UTF-8 one: close enough for a bound, and no encoding pass).
-   */
-  private static long approximateHeadBytes(List<StreamBatch> batches) {
+  /** About what the heads will count for these lines: their bytes and a fixed cost per entry and stream. */
+  private static long headBytesOf(byte[][][] utf8Lines) {
     long bytes = 0;
-    for (StreamBatch batch : batches) {
-      bytes += 64 + batch.entries().size() * 16L;
-      for (LogEntry entry : batch.entries()) {
-        bytes += entry.line().length();
+    for (byte[][] stream : utf8Lines) {
+      bytes += 64 + stream.length * 16L;
+      for (byte[] line : stream) {
+        bytes += line.length;
       }
     }
     return bytes;

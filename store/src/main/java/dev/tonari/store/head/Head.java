@@ -2,6 +2,7 @@ package dev.tonari.store.head;
 
 import dev.tonari.store.Labels;
 import dev.tonari.store.StreamBatch;
+import dev.tonari.store.wal.WalRecordCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,16 @@ public final class Head {
 
   /** Adds a stream's entries; {@code nowMillis} is remembered if this is the head's first entry. */
   public void append(String tenant, StreamBatch batch, long nowMillis) {
+    List<StreamBatch> one = List.of(batch);
+    append(tenant, batch, WalRecordCodec.utf8Lines(one)[0], nowMillis);
+  }
+
+  /**
+   * {@link #append(String, StreamBatch, long)} with the lines already in UTF-8 ({@code
+   * utf8Lines[i]} is entry {@code i}'s line), so that a push's lines are encoded once for the WAL
+   * and the head.
+   */
+  public void append(String tenant, StreamBatch batch, byte[][] utf8Lines, long nowMillis) {
     if (batch.entries().isEmpty()) {
       return;
     }
@@ -55,7 +66,7 @@ public final class Head {
                 return new HeadStream(labels);
               });
     }
-    long added = stream.append(batch.entries());
+    long added = stream.append(batch.entries(), utf8Lines);
     bytes.add(added);
     ofTenant.add(added);
     if (firstAppendMillis.get() == Long.MAX_VALUE) {

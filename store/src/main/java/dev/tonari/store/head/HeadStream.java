@@ -3,7 +3,9 @@ package dev.tonari.store.head;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The entries of one stream in a {@link Head}, stored column-wise without an object per entry: a
@@ -47,10 +49,25 @@ public final class HeadStream {
    * after a doubling) plus the metadata.
    */
   synchronized long append(Iterable<LogEntry> entries) {
+    List<LogEntry> list = new ArrayList<>();
+    entries.forEach(list::add);
+    byte[][] lines = new byte[list.size()][];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = list.get(i).line().getBytes(StandardCharsets.UTF_8);
+    }
+    return append(list, lines);
+  }
+
+  /**
+   * {@link #append(Iterable)} with the lines already in UTF-8 ({@code utf8Lines[i]} is entry
+   * {@code i}'s line): the store encodes a push's lines once for the WAL and the head.
+   */
+  synchronized long append(List<LogEntry> entries, byte[][] utf8Lines) {
     long capacityBefore = capacityBytes();
     long added = 0;
-    for (LogEntry entry : entries) {
-      byte[] line = entry.line().getBytes(StandardCharsets.UTF_8);
+    for (int index = 0; index < utf8Lines.length; index++) {
+      LogEntry entry = entries.get(index);
+      byte[] line = utf8Lines[index];
       if (count == timestamps.length) {
         int capacity = count * 2;
         timestamps = Arrays.copyOf(timestamps, capacity);
