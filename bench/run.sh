@@ -4,7 +4,9 @@
 # times needle, metric and newest-lines queries, and the server's peak heap. A second corpus of a
 # quarter of the size (same streams, same 24 h) is ingested too, to show which figures depend on
 # the amount of data. Prints one table; also saved to bench/work/results-<size>.txt.
-# Usage: bench/run.sh [--size 1g|50m] [--small-size 256m|none] [--server-jvm '-Xmx2g'] [--query-heap 96m] [--jar tonari.jar]
+# Usage: bench/run.sh [--size 1g|50m] [--small-size 256m|none] [--server-jvm '-Xmx384m ...'] [--query-heap 96m] [--jar tonari.jar] [--ingest-only]
+#   --server-jvm: the servers' JVM options; the default keeps the whole process under 0.6 GiB of RSS
+#   --ingest-only: only the two ingests (lines/s, latency, CPU per GB, peak RSS), no queries
 #   --jar: benchmark this server jar instead of building cli/target/tonari.jar
 #   --query-heap: the small fixed heap (-Xmx) in which the heavy queries must succeed at both sizes
 set -euo pipefail
@@ -13,7 +15,8 @@ source bench/lib.sh
 
 size=1g
 small_size=""
-server_jvm="-Xmx2g"
+server_jvm="-Xmx384m -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m"
+ingest_only=()
 server_jar=""
 query_heap_args=()
 while [ $# -gt 0 ]; do
@@ -23,7 +26,8 @@ while [ $# -gt 0 ]; do
     --server-jvm) server_jvm="$2"; shift 2 ;;
     --jar) server_jar="$2"; shift 2 ;;
     --query-heap) query_heap_args=(--query-heap "$2"); shift 2 ;;
-    *) echo "usage: bench/run.sh [--size 1g|50m] [--small-size SIZE|none] [--server-jvm OPTIONS] [--query-heap 96m] [--jar tonari.jar]" >&2; exit 2 ;;
+    --ingest-only) ingest_only=(--ingest-only); small_size=none; shift ;;
+    *) echo "usage: bench/run.sh [--size 1g|50m] [--small-size SIZE|none] [--server-jvm OPTIONS] [--query-heap 96m] [--jar tonari.jar] [--ingest-only]" >&2; exit 2 ;;
   esac
 done
 # A quarter of the size by default: "1g" gives "0.25g", "50m" gives "12.5m".
@@ -70,7 +74,7 @@ fi
 bench_pid=""
 cleanup() { [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar "$server_jar" --work "$work" "${small_args[@]}" --server-jvm "$server_jvm" "${query_heap_args[@]}" \
+"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar "$server_jar" --work "$work" "${small_args[@]}" --server-jvm "$server_jvm" "${query_heap_args[@]}" "${ingest_only[@]}" \
   > >(tee "bench/work/results-$size.txt") &
 bench_pid=$!
 wait "$bench_pid"

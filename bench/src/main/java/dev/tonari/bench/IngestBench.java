@@ -22,7 +22,8 @@ public final class IngestBench {
    * @param latencyP50Millis median push latency
    */
   public record Result(
-      long entries, long rawBytes, long wireBytes, double seconds, double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis) {
+      long entries, long rawBytes, long wireBytes, double seconds, double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis,
+      long backpressureRetries) {
     public double linesPerSecond() {
       return entries / seconds;
     }
@@ -34,14 +35,16 @@ public final class IngestBench {
     @Override
     public String toString() {
       return String.format(
-          Locale.ROOT, "%,d lines in %.2f s: %,.0f lines/s, %.1f MB/s raw, push latency p50 %.1f ms p99 %.1f ms max %.1f ms",
-          entries, seconds, linesPerSecond(), rawMegabytesPerSecond(), latencyP50Millis, latencyP99Millis, latencyMaxMillis);
+          Locale.ROOT, "%,d lines in %.2f s: %,.0f lines/s, %.1f MB/s raw, push latency p50 %.1f ms p99 %.1f ms max %.1f ms, %d pushes retried after 429",
+          entries, seconds, linesPerSecond(), rawMegabytesPerSecond(), latencyP50Millis, latencyP99Millis, latencyMaxMillis, backpressureRetries);
     }
   }
 
   /**
-   * Sends every body once, {@code connections} at a time; fails on the first push the server
-   * does not acknowledge with 204.
+   * Sends every body once, {@code connections} at a time; a push refused with 429 (the head's
+   * backpressure) is sent again after its {@code Retry-After}, as an agent would, and counted;
+   * fails on the first push the server answers otherwise than 204 or 429. Latency is measured per
+   * attempt.
    */
   public static Result run(LokiHttpClient client, List<PushBodyFile.PushBody> bodies, int connections) throws IOException, InterruptedException {
     Histogram latencies = new Histogram(3_600_000_000_000L, 3);
@@ -49,6 +52,7 @@ public final class IngestBench {
     AtomicLong entries = new AtomicLong();
     AtomicLong rawBytes = new AtomicLong();
     AtomicLong wireBytes = new AtomicLong();
+    AtomicLong retries = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
     Thread[] threads = new Thread[connections];
     long start = System.nanoTime();
@@ -61,19 +65,26 @@ public final class IngestBench {
                     int index;
                     while (failure.get() == null && (index = next.getAndIncrement()) < bodies.size()) {
                       PushBodyFile.PushBody body = bodies.get(index);
-                      long sent = System.nanoTime();
                       try {
-                        int status = client.push(body.tenant(), body.push());
-                        if (status != 204) {
-                          throw new IOException("push " + index + " for tenant " + body.tenant() + " answered " + status);
+                        while (true) {
+                          long sent = System.nanoTime();
+                          LokiHttpClient.PushAnswer answer = client.send(body.tenant(), body.push());
+                          long elapsed = System.nanoTime() - sent;
+                          synchronized (latencies) {
+                            latencies.recordValue(elapsed);
+                          }
+                          if (answer.status() == 204) {
+                            break;
+                          }
+                          if (answer.status() != 429) {
+                            throw new IOException("push " + index + " for tenant " + body.tenant() + " answered " + answer.status() + ": " + answer.body());
+                          }
+                          retries.incrementAndGet();
+                          Thread.sleep(Math.max(1, answer.retryAfterSeconds()) * 1000);
                         }
                       } catch (IOException | InterruptedException | RuntimeException e) {
                         failure.compareAndSet(null, e);
                         return;
-                      }
-                      long elapsed = System.nanoTime() - sent;
-                      synchronized (latencies) {
-                        latencies.recordValue(elapsed);
                       }
                       entries.addAndGet(body.entries());
                       rawBytes.addAndGet(body.rawBytes());
@@ -89,6 +100,6 @@ public final class IngestBench {
       throw new IOException("ingest benchmark stopped after " + entries.get() + " entries: " + failure.get().getMessage(), failure.get());
     }
     return new Result(
-        entries.get(), rawBytes.get(), wireBytes.get(), seconds, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6, latencies.getMaxValue() / 1e6);
+        entries.get(), rawBytes.get(), wireBytes.get(), seconds, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6, latencies.getMaxValue() / 1e6, retries.get());
   }
 }

@@ -42,6 +42,21 @@ public final class LokiHttpClient {
 
   /** Posts a push body; returns the HTTP status (204 means stored durably). */
   public int push(String tenant, PushEncoder.EncodedPush push) throws IOException, InterruptedException {
+    PushAnswer answer = send(tenant, push);
+    if (answer.status() == 429) {
+      throw new IOException("push to " + baseUrl + " for tenant " + tenant + " refused with 429: " + answer.body());
+    }
+    return answer.status();
+  }
+
+  /** What the server answered a push: status, {@code Retry-After} seconds (0 when absent) and body. */
+  public record PushAnswer(int status, long retryAfterSeconds, String body) {}
+
+  /**
+   * Sends one push; answers 204, 429 (backpressure, with its Retry-After) and 5xx, and throws on
+   * any other refusal.
+   */
+  public PushAnswer send(String tenant, PushEncoder.EncodedPush push) throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + "/loki/api/v1/push"))
             .timeout(Duration.ofSeconds(60))
@@ -52,10 +67,20 @@ public final class LokiHttpClient {
       request.header("Content-Encoding", push.contentEncoding());
     }
     HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 204 && response.statusCode() < 500) {
-      throw new IOException("push to " + baseUrl + " for tenant " + tenant + " refused with " + response.statusCode() + ": " + response.body());
+    int status = response.statusCode();
+    if (status != 204 && status != 429 && status < 500) {
+      throw new IOException("push to " + baseUrl + " for tenant " + tenant + " refused with " + status + ": " + response.body());
     }
-    return response.statusCode();
+    long retryAfter = 0;
+    String header = response.headers().firstValue("Retry-After").orElse("");
+    if (!header.isEmpty()) {
+      try {
+        retryAfter = Long.parseLong(header.trim());
+      } catch (NumberFormatException e) {
+        throw new IOException("push to " + baseUrl + " answered " + status + " with a Retry-After that is not seconds: " + header, e);
+      }
+    }
+    return new PushAnswer(status, retryAfter, response.body());
   }
 
   /** True when {@code GET /ready} answers 200. */

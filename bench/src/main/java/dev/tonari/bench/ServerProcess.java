@@ -123,6 +123,25 @@ public final class ServerProcess implements AutoCloseable {
     return readProcStatusKilobytes(process.pid(), "VmHWM:") * 1024;
   }
 
+  /**
+   * CPU time the server process has used so far, user plus system, in seconds (Linux {@code
+   * /proc/<pid>/stat} fields 14 and 15, in clock ticks of 1/100 s); -1 when it is not readable.
+   */
+  public double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks / (double) CLOCK_TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** {@code getconf CLK_TCK} on every Linux this runs on. */
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
+
   static long readProcStatusKilobytes(long pid, String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

@@ -11,6 +11,7 @@ import dev.tonari.ingest.agent.LogDiscovery;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.StreamBatch;
+import dev.tonari.store.engine.HeadFullException;
 import dev.tonari.tenancy.auth.Principal;
 import dev.tonari.tenancy.config.RoutingRule;
 import dev.tonari.tenancy.config.TenantConfig;
@@ -77,9 +78,16 @@ final class PushHandler {
     metrics.recordPush(status, System.nanoTime() - started);
   }
 
-  /** The result of pushing one tenant's part: 204, or a status and message. */
-  record Outcome(int status, String message) {
+  /**
+   * The result of pushing one tenant's part: 204, or a status and message, and for a refusal
+   * that passes with time the seconds to tell the client to wait ({@code Retry-After}; 0: none).
+   */
+  record Outcome(int status, String message, long retryAfterSeconds) {
     static final Outcome STORED = new Outcome(204, "");
+
+    Outcome(int status, String message) {
+      this(status, message, 0);
+    }
   }
 
   private int push(Context ctx) {
@@ -105,6 +113,9 @@ final class PushHandler {
       ctx.status(204);
       return 204;
     }
+    if (outcome.retryAfterSeconds() > 0) {
+      ctx.header("Retry-After", Long.toString(outcome.retryAfterSeconds()));
+    }
     return answer(ctx, outcome.status(), outcome.message());
   }
 
@@ -124,8 +135,10 @@ final class PushHandler {
       outcomes.addAll(pushRouted(principal, request, config, config.routing().get()));
     }
     int status = 204;
+    long retryAfterSeconds = 0;
     StringBuilder message = new StringBuilder();
     for (Outcome outcome : outcomes) {
+      retryAfterSeconds = Math.max(retryAfterSeconds, outcome.retryAfterSeconds());
       if (outcome.status() != 204) {
         status = Math.max(status == 204 ? 0 : status, outcome.status());
         if (!message.isEmpty()) {
@@ -134,7 +147,7 @@ final class PushHandler {
         message.append(outcome.message());
       }
     }
-    return status == 204 ? Outcome.STORED : new Outcome(status, message.toString());
+    return status == 204 ? Outcome.STORED : new Outcome(status, message.toString(), retryAfterSeconds);
   }
 
   /** Records the status and time of an agent's push in the same metrics as a Loki push. */
@@ -223,6 +236,12 @@ final class PushHandler {
     if (!admitted.isEmpty()) {
       try {
         store.append(tenant, admitted);
+      } catch (HeadFullException e) {
+        // Refused before anything was written: the whole part is to be sent again, as after a 429 of the rate limiter.
+        int entries = result.acceptedEntries() - streamRefusedEntries;
+        recordRefused(tenant, "head_full", entries);
+        messages.add(headFullMessage(e, entries));
+        return new Outcome(429, String.join("\n", messages), e.retryAfterSeconds());
       } catch (IOException | RuntimeException e) {
         log.error("storing a push of tenant {} ({} streams) failed", tenant, admitted.size(), e);
         return new Outcome(500, "storing the push of tenant " + tenant + " failed: " + e.getMessage());
@@ -238,6 +257,15 @@ final class PushHandler {
       status = streamRefusal.status();
     }
     return status == 204 ? Outcome.STORED : new Outcome(status, String.join("\n", messages));
+  }
+
+  /** Names the limit that was hit by its config key, so that an operator knows what to raise. */
+  static String headFullMessage(HeadFullException e, int entries) {
+    String key = e.scope() == HeadFullException.Scope.TENANT ? "storage.max_head_size_per_tenant" : "storage.max_head_size";
+    String holder = e.scope() == HeadFullException.Scope.TENANT ? "tenant " + e.tenant() + "'s" : "the";
+    return "ingestion refused, " + entries + (entries == 1 ? " entry" : " entries") + " of tenant " + e.tenant() + " not stored: " + holder
+        + " in-memory head holds " + e.heldBytes() + " bytes not yet flushed to disk and the push adds about " + e.incomingBytes()
+        + ", limit (" + key + ") is " + e.limitBytes() + " bytes; a flush is under way, retry after " + e.retryAfterSeconds() + " s";
   }
 
   private void recordRefused(String tenant, String reason, int entries) {

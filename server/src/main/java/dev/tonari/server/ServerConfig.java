@@ -724,6 +724,12 @@ public record ServerConfig(
 
     /** {@code type} and {@code s3}; an s3 section without {@code type: s3} is an error, not ignored. */
     StorageSettings settings() {
+      StorageSettings where = location();
+      return where.withHeadBounds(maxHeadSize != null ? maxHeadSize : where.maxHeadBytes(),
+          maxHeadSizePerTenant != null ? maxHeadSizePerTenant : where.maxHeadBytesPerTenant());
+    }
+
+    private StorageSettings location() {
       String kind = type == null ? "local" : type;
       switch (kind) {
         case "local" -> {
@@ -752,6 +758,14 @@ public record ServerConfig(
     @JsonProperty("flush_age")
     @JsonDeserialize(using = DurationDeserializer.class)
     Duration flushAge;
+
+    @JsonProperty("max_head_size")
+    @JsonDeserialize(using = SizeDeserializer.class)
+    Long maxHeadSize;
+
+    @JsonProperty("max_head_size_per_tenant")
+    @JsonDeserialize(using = SizeDeserializer.class)
+    Long maxHeadSizePerTenant;
   }
 
   static final class S3Section {

@@ -1,14 +1,24 @@
 package dev.tonari.server;
 
+import dev.tonari.store.engine.HeadBounds;
 import java.nio.file.Path;
 
 /**
- * The {@code storage.type} and {@code storage.s3} keys: where parts live.
+ * The {@code storage.type} and {@code storage.s3} keys: where parts live; and {@code
+ * storage.max_head_size} / {@code max_head_size_per_tenant}: how much the in-memory head may hold.
  *
  * @param type {@code local} (parts under {@code <data_dir>/objects}) or {@code s3}
  * @param s3 the bucket settings; null with local storage
+ * @param maxHeadBytes {@code max_head_size}: bytes all tenants' unflushed entries may take in
+ *     memory before pushes get 429; {@link #HALF_THE_HEAP} (the default) means half the JVM's
+ *     maximum heap, zero means no bound
+ * @param maxHeadBytesPerTenant {@code max_head_size_per_tenant}: the same for one tenant; zero (the
+ *     default) means only the bound of all tenants applies
  */
-public record StorageSettings(Type type, S3 s3) {
+public record StorageSettings(Type type, S3 s3, long maxHeadBytes, long maxHeadBytesPerTenant) {
+  /** {@code max_head_size} when unset: half of {@link Runtime#maxMemory()}. */
+  public static final long HALF_THE_HEAP = -1;
+
   /** {@code storage.type}. */
   public enum Type {
     LOCAL,
@@ -55,7 +65,18 @@ public record StorageSettings(Type type, S3 s3) {
     }
   }
 
+  /** Where parts live, with the default head bounds. */
+  public StorageSettings(Type type, S3 s3) {
+    this(type, s3, HALF_THE_HEAP, 0);
+  }
+
   public StorageSettings {
+    if (maxHeadBytes < 0 && maxHeadBytes != HALF_THE_HEAP) {
+      throw new IllegalArgumentException("storage.max_head_size must be zero (no bound) or positive, got " + maxHeadBytes);
+    }
+    if (maxHeadBytesPerTenant < 0) {
+      throw new IllegalArgumentException("storage.max_head_size_per_tenant must be zero (no bound of its own) or positive, got " + maxHeadBytesPerTenant);
+    }
     if (type == null) {
       throw new IllegalArgumentException("storage.type must be local or s3");
     }
@@ -69,6 +90,17 @@ public record StorageSettings(Type type, S3 s3) {
 
   public static StorageSettings local() {
     return new StorageSettings(Type.LOCAL, null);
+  }
+
+  /** These settings with other head bounds. */
+  public StorageSettings withHeadBounds(long maxBytes, long maxBytesPerTenant) {
+    return new StorageSettings(type, s3, maxBytes, maxBytesPerTenant);
+  }
+
+  /** The store's head bounds in a JVM whose heap may grow to {@code maxHeapBytes}. */
+  public HeadBounds headBounds(long maxHeapBytes) {
+    long total = maxHeadBytes == HALF_THE_HEAP ? maxHeapBytes / 2 : maxHeadBytes;
+    return new HeadBounds(total, maxHeadBytesPerTenant);
   }
 
   /**
@@ -98,9 +130,9 @@ public record StorageSettings(Type type, S3 s3) {
   public StorageSettings withLocation(String url) {
     StorageSettings parsed = parseUrl(url);
     if (s3 == null) {
-      return parsed;
+      return new StorageSettings(parsed.type, parsed.s3, maxHeadBytes, maxHeadBytesPerTenant);
     }
     return new StorageSettings(Type.S3, new S3(parsed.s3.bucket, parsed.s3.prefix, s3.region, s3.endpoint, s3.forcePathStyle, s3.cacheDir,
-        s3.cacheSize, s3.ackAfterUpload, s3.readOnly));
+        s3.cacheSize, s3.ackAfterUpload, s3.readOnly), maxHeadBytes, maxHeadBytesPerTenant);
   }
 }

@@ -36,6 +36,22 @@ class StorageConfigTest {
   }
 
   @Test
+  void headBoundsAreReadWithTheStorageTypeAndDefaultToHalfTheHeap() throws Exception {
+    StorageSettings set = ServerConfig.parse("storage: {type: s3, s3: {bucket: b}, max_head_size: 256MiB, max_head_size_per_tenant: 64MB}", "t.yaml").storage();
+    assertThat(set.maxHeadBytes()).isEqualTo(256L << 20);
+    assertThat(set.maxHeadBytesPerTenant()).isEqualTo(64_000_000L);
+    assertThat(set.s3().bucket()).isEqualTo("b");
+    assertThat(set.headBounds(1L << 30)).isEqualTo(new dev.tonari.store.engine.HeadBounds(256L << 20, 64_000_000L));
+    // The --storage shorthand keeps the bounds.
+    assertThat(set.withLocation("s3://other/p").maxHeadBytes()).isEqualTo(256L << 20);
+    StorageSettings unset = ServerConfig.parse("storage: {flush_size: 64MiB}", "t.yaml").storage();
+    assertThat(unset.headBounds(1L << 30)).isEqualTo(new dev.tonari.store.engine.HeadBounds(512L << 20, 0));
+    assertThat(ServerConfig.parse("storage: {max_head_size: 0}", "t.yaml").storage().headBounds(1L << 30).maxBytes()).isZero();
+    assertThatThrownBy(() -> ServerConfig.parse("storage: {max_head_size: lots}", "t.yaml"))
+        .hasMessageContaining("max_head_size");
+  }
+
+  @Test
   void localIsTheDefaultAndS3KeysHaveDefaults() throws Exception {
     assertThat(ServerConfig.defaults().storage()).isEqualTo(StorageSettings.local());
     assertThat(ServerConfig.parse("storage: {type: local}", "t.yaml").storage().type()).isEqualTo(StorageSettings.Type.LOCAL);

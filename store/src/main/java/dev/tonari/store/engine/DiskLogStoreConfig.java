@@ -29,6 +29,8 @@ import java.util.function.Function;
  *     and {@code retentionPeriod} as a policy without rules
  * @param remote cache, acknowledgement and read-only settings used when {@code objectStore} is
  *     remote; null means {@link RemoteStorageOptions#defaults()}
+ * @param headBounds bytes the heads may hold before appends are refused with {@link
+ *     HeadFullException}; null means {@link HeadBounds#NONE}
  */
 public record DiskLogStoreConfig(
     Path dataDirectory,
@@ -41,8 +43,12 @@ public record DiskLogStoreConfig(
     Duration maintenanceInterval,
     ObjectStore objectStore,
     Function<String, RetentionPolicy> retentionPolicyByTenant,
-    RemoteStorageOptions remote) {
+    RemoteStorageOptions remote,
+    HeadBounds headBounds) {
   public DiskLogStoreConfig {
+    if (headBounds == null) {
+      headBounds = HeadBounds.NONE;
+    }
     if (dataDirectory == null) {
       throw new IllegalArgumentException("data directory must be set");
     }
@@ -64,6 +70,22 @@ public record DiskLogStoreConfig(
     if (maintenanceInterval == null || maintenanceInterval.isNegative()) {
       throw new IllegalArgumentException("maintenance interval must be zero or positive, got " + maintenanceInterval);
     }
+  }
+
+  /** Without head bounds. */
+  public DiskLogStoreConfig(
+      Path dataDirectory,
+      long flushHeadBytes,
+      Duration flushAge,
+      Duration retentionPeriod,
+      Function<String, Duration> retentionByTenant,
+      MergePolicy mergePolicy,
+      Clock clock,
+      Duration maintenanceInterval,
+      ObjectStore objectStore,
+      Function<String, RetentionPolicy> retentionPolicyByTenant,
+      RemoteStorageOptions remote) {
+    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, null);
   }
 
   /** Without per-stream retention policies. */
@@ -101,7 +123,7 @@ public record DiskLogStoreConfig(
   }
 
   public DiskLogStoreConfig withRemote(RemoteStorageOptions options) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, options);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, options, headBounds);
   }
 
   /** 128 MiB or 30 minutes of head, 31 days of retention, default merges, maintenance every 5 s. */
@@ -127,34 +149,38 @@ public record DiskLogStoreConfig(
 
   /** Per-tenant policies with per-stream rules; they take precedence over {@link #withRetention}. */
   public DiskLogStoreConfig withRetentionPolicies(Function<String, RetentionPolicy> byTenant) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, byTenant, remote);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, byTenant, remote, headBounds);
+  }
+
+  public DiskLogStoreConfig withHeadBounds(HeadBounds bounds) {
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, bounds);
   }
 
   public DiskLogStoreConfig withFlushHeadBytes(long bytes) {
-    return new DiskLogStoreConfig(dataDirectory, bytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
+    return new DiskLogStoreConfig(dataDirectory, bytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
   }
 
   public DiskLogStoreConfig withFlushAge(Duration age) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, age, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, age, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
   }
 
   public DiskLogStoreConfig withRetention(Duration period, Function<String, Duration> byTenant) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, period, byTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, period, byTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
   }
 
   public DiskLogStoreConfig withMergePolicy(MergePolicy policy) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, policy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, policy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
   }
 
   public DiskLogStoreConfig withClock(Clock newClock) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, newClock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, newClock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
   }
 
   public DiskLogStoreConfig withMaintenanceInterval(Duration interval) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, interval, objectStore, retentionPolicyByTenant, remote);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, interval, objectStore, retentionPolicyByTenant, remote, headBounds);
   }
 
   public DiskLogStoreConfig withObjectStore(ObjectStore store) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, store, retentionPolicyByTenant, remote);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, store, retentionPolicyByTenant, remote, headBounds);
   }
 }

@@ -17,6 +17,7 @@ public final class StoreMetrics {
   final LongAdder retentionDeletedParts = new LongAdder();
   final LongAdder retentionRewrittenParts = new LongAdder();
   final LongAdder corruptParts = new LongAdder();
+  final LongAdder headFullRefusals = new LongAdder();
   /** Block counters of parts that are no longer open (merged away, deleted, set aside). */
   final LongAdder retiredBlocksSkippedByBloom = new LongAdder();
   final LongAdder retiredBlocksSkippedByTime = new LongAdder();
@@ -41,6 +42,11 @@ public final class StoreMetrics {
   /** Approximate bytes held by the live and frozen heads. */
   public long headBytes() {
     return store.headBytes();
+  }
+
+  /** Appends refused because the heads held as many bytes as their bounds allow. */
+  public long headFullRefusals() {
+    return headFullRefusals.sum();
   }
 
   public long headStreams() {

@@ -2,6 +2,7 @@ package dev.tonari.store.head;
 
 import dev.tonari.store.Labels;
 import dev.tonari.store.StreamBatch;
+import dev.tonari.store.wal.WalRecordCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ public final class Head {
   private final long firstSegmentId;
   private final Map<String, ConcurrentHashMap<Labels, HeadStream>> tenants = new ConcurrentHashMap<>();
   private final LongAdder bytes = new LongAdder();
+  /** The share of {@link #bytes} of each tenant, for the per-tenant head bound. */
+  private final Map<String, LongAdder> tenantBytes = new ConcurrentHashMap<>();
   private final LongAdder streamCount = new LongAdder();
   private final AtomicLong firstAppendMillis = new AtomicLong(Long.MAX_VALUE);
 
@@ -35,10 +38,21 @@ public final class Head {
 
   /** Adds a stream's entries; {@code nowMillis} is remembered if this is the head's first entry. */
   public void append(String tenant, StreamBatch batch, long nowMillis) {
+    List<StreamBatch> one = List.of(batch);
+    append(tenant, batch, WalRecordCodec.utf8Lines(one)[0], nowMillis);
+  }
+
+  /**
+   * {@link #append(String, StreamBatch, long)} with the lines already in UTF-8 ({@code
+   * utf8Lines[i]} is entry {@code i}'s line), so that a push's lines are encoded once for the WAL
+   * and the head.
+   */
+  public void append(String tenant, StreamBatch batch, byte[][] utf8Lines, long nowMillis) {
     if (batch.entries().isEmpty()) {
       return;
     }
     ConcurrentHashMap<Labels, HeadStream> streams = tenants.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+    LongAdder ofTenant = tenantBytes.computeIfAbsent(tenant, t -> new LongAdder());
     HeadStream stream = streams.get(batch.labels());
     if (stream == null) {
       stream =
@@ -46,11 +60,15 @@ public final class Head {
               batch.labels(),
               labels -> {
                 streamCount.increment();
-                bytes.add(64 + labels.toString().length());
+                long streamBytes = 64 + labels.toString().length() + HeadStream.initialCapacityBytes();
+                bytes.add(streamBytes);
+                ofTenant.add(streamBytes);
                 return new HeadStream(labels);
               });
     }
-    bytes.add(stream.append(batch.entries()));
+    long added = stream.append(batch.entries(), utf8Lines);
+    bytes.add(added);
+    ofTenant.add(added);
     if (firstAppendMillis.get() == Long.MAX_VALUE) {
       firstAppendMillis.compareAndSet(Long.MAX_VALUE, nowMillis);
     }
@@ -59,6 +77,12 @@ public final class Head {
   /** Approximate memory held, in bytes. */
   public long bytes() {
     return bytes.sum();
+  }
+
+  /** Approximate memory held for one tenant, in bytes (0 for a tenant without entries here). */
+  public long bytes(String tenant) {
+    LongAdder ofTenant = tenantBytes.get(tenant);
+    return ofTenant == null ? 0 : ofTenant.sum();
   }
 
   public long streamCount() {

@@ -4,7 +4,9 @@ import dev.tonari.store.DistinctLineSet;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The entries of one stream in a {@link Head}, stored column-wise without an object per entry: a
@@ -46,11 +48,31 @@ public final class HeadStream {
     return labels;
   }
 
-  /** Appends entries; returns the bytes of memory they take, for the head's size accounting. */
+  /**
+   * Appends entries; returns the bytes of memory they took, for the head's size accounting: the
+   * growth of the arrays' capacity (what the heap really holds, up to twice the bytes in use just
+   * after a doubling) plus the metadata.
+   */
   synchronized long append(Iterable<LogEntry> entries) {
+    List<LogEntry> list = new ArrayList<>();
+    entries.forEach(list::add);
+    byte[][] lines = new byte[list.size()][];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = list.get(i).line().getBytes(StandardCharsets.UTF_8);
+    }
+    return append(list, lines);
+  }
+
+  /**
+   * {@link #append(Iterable)} with the lines already in UTF-8 ({@code utf8Lines[i]} is entry
+   * {@code i}'s line): the store encodes a push's lines once for the WAL and the head.
+   */
+  synchronized long append(List<LogEntry> entries, byte[][] utf8Lines) {
+    long capacityBefore = capacityBytes();
     long added = 0;
-    for (LogEntry entry : entries) {
-      byte[] line = entry.line().getBytes(StandardCharsets.UTF_8);
+    for (int index = 0; index < utf8Lines.length; index++) {
+      LogEntry entry = entries.get(index);
+      byte[] line = utf8Lines[index];
       if (count == timestamps.length) {
         int capacity = count * 2;
         timestamps = Arrays.copyOf(timestamps, capacity);
@@ -78,9 +100,18 @@ public final class HeadStream {
       count++;
       minTimestamp = Math.min(minTimestamp, timestamp);
       maxTimestamp = Math.max(maxTimestamp, timestamp);
-      added += line.length + 16;
     }
-    return added;
+    return added + capacityBytes() - capacityBefore;
+  }
+
+  /** Bytes of the arrays appends grow (array headers left out). */
+  private long capacityBytes() {
+    return timestamps.length * 8L + lineEnds.length * 4L + lineBytes.length + metadataIndexes.length * 4L + metadataValues.length * 8L;
+  }
+
+  /** What an empty stream's arrays take: what a new stream costs the head before its first entry. */
+  static long initialCapacityBytes() {
+    return 16 * 8L + 16 * 4L + 1024;
   }
 
   public synchronized long minTimestamp() {

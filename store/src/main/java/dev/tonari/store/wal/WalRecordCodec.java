@@ -28,20 +28,70 @@ public final class WalRecordCodec {
   private WalRecordCodec() {}
 
   public static byte[] encode(WalRecord record) {
-    ByteSink sink = new ByteSink(256);
-    byte[] tenant = record.tenant().getBytes(StandardCharsets.UTF_8);
-    if (tenant.length > 0xFFFF) {
+    return encode(record.tenant(), record.streams(), utf8Lines(record.streams()));
+  }
+
+  /** Every line of every stream as UTF-8, indexed [stream][entry]: what {@link #encode(String, List, byte[][][])} takes. */
+  public static byte[][][] utf8Lines(List<StreamBatch> streams) {
+    byte[][][] lines = new byte[streams.size()][][];
+    for (int s = 0; s < lines.length; s++) {
+      List<LogEntry> entries = streams.get(s).entries();
+      byte[][] ofStream = new byte[entries.size()][];
+      for (int e = 0; e < ofStream.length; e++) {
+        ofStream[e] = entries.get(e).line().getBytes(StandardCharsets.UTF_8);
+      }
+      lines[s] = ofStream;
+    }
+    return lines;
+  }
+
+  /**
+   * Encodes a record whose lines the caller already has as UTF-8 (the store hands the same bytes
+   * to the head, so a line is encoded once per push). Two passes over the entries: one to size
+   * the payload exactly, one to write it, so the payload is allocated once and never copied.
+   *
+   * @param utf8Lines {@code utf8Lines[s][e]} is the line of entry {@code e} of stream {@code s}
+   */
+  public static byte[] encode(String tenant, List<StreamBatch> streams, byte[][][] utf8Lines) {
+    byte[] tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
+    if (tenantBytes.length > 0xFFFF) {
       throw new IllegalArgumentException("tenant name longer than 65535 bytes");
     }
-    sink.putShort(tenant.length);
-    sink.put(tenant);
-    sink.putInt(record.streams().size());
-    for (StreamBatch stream : record.streams()) {
-      sink.putText(stream.labels().toString());
-      sink.putInt(stream.entries().size());
-      for (LogEntry entry : stream.entries()) {
+    byte[][] labels = new byte[streams.size()][];
+    long size = 2L + tenantBytes.length + 4;
+    for (int s = 0; s < labels.length; s++) {
+      StreamBatch stream = streams.get(s);
+      labels[s] = stream.labels().toString().getBytes(StandardCharsets.UTF_8);
+      size += 4 + labels[s].length + 4;
+      byte[][] lines = utf8Lines[s];
+      List<LogEntry> entries = stream.entries();
+      for (int e = 0; e < lines.length; e++) {
+        size += 8 + 4 + lines[e].length + 4;
+        if (!entries.get(e).metadata().isEmpty()) {
+          // Metadata is rare; measured by encoding it, and encoded again below.
+          size += entries.get(e).metadata().toString().getBytes(StandardCharsets.UTF_8).length;
+        }
+      }
+    }
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("WAL record of tenant " + tenant + " would take " + size + " bytes, more than an array holds");
+    }
+    ByteSink sink = new ByteSink((int) size);
+    sink.putShort(tenantBytes.length);
+    sink.put(tenantBytes);
+    sink.putInt(streams.size());
+    for (int s = 0; s < labels.length; s++) {
+      StreamBatch stream = streams.get(s);
+      sink.putInt(labels[s].length);
+      sink.put(labels[s]);
+      List<LogEntry> entries = stream.entries();
+      byte[][] lines = utf8Lines[s];
+      sink.putInt(lines.length);
+      for (int e = 0; e < lines.length; e++) {
+        LogEntry entry = entries.get(e);
         sink.putLong(entry.timestampNanos());
-        sink.putText(entry.line());
+        sink.putInt(lines[e].length);
+        sink.put(lines[e]);
         if (entry.metadata().isEmpty()) {
           sink.putInt(0);
         } else {
@@ -155,8 +205,9 @@ public final class WalRecordCodec {
       put(b);
     }
 
+    /** The bytes written; the array itself when it was sized exactly, as {@link #encode(String, List, byte[][][])} does. */
     byte[] toByteArray() {
-      return Arrays.copyOf(bytes, size);
+      return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
   }
 }
