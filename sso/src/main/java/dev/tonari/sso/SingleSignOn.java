@@ -159,6 +159,11 @@ public final class SingleSignOn {
     return SessionAccess.of(session, mapping.get(), namedTenants);
   }
 
+  /** The groups mapping in force now (it follows reloads of the tenants files). */
+  public GroupMapping mappingNow() {
+    return mapping.get();
+  }
+
   /** True when the header matches the session's CSRF token. */
   public static boolean csrfMatches(Session session, String header) {
     return Secrets.constantTimeEquals(session.csrfToken(), header);
