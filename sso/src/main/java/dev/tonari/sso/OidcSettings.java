@@ -62,6 +62,12 @@ public record OidcSettings(URI issuer, String clientId, String clientSecret, URI
     return new OidcSettings(issuer, clientId, clientSecret, publicUrl, requested, sessionTtl, clockSkew, httpTimeout);
   }
 
+  @Override
+  public String toString() {
+    return "OidcSettings[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=<redacted>, publicUrl=" + publicUrl + ", scopes=" + scopes
+        + ", sessionTtl=" + sessionTtl + "]";
+  }
+
   /** {@code <publicUrl>/ui/callback}. */
   public URI redirectUri() {
     String base = publicUrl.toString();
