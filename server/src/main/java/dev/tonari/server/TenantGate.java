@@ -49,6 +49,9 @@ import java.util.function.Supplier;
  */
 final class TenantGate {
   static final String CHALLENGE = "Basic realm=\"tonari\", Bearer realm=\"tonari\"";
+  static final String UI_CHALLENGE = "Bearer realm=\"tonari\"";
+  /** Sent by the built-in UI on every API call. */
+  static final String UI_HEADER = "X-Tonari-UI";
 
   private final boolean authEnabled;
   private final TokenStore tokens;
@@ -157,6 +160,11 @@ final class TenantGate {
       return;
     }
     Optional<String> scope = Optional.ofNullable(ctx.header(RequestTenants.HEADER)).map(String::trim).filter(value -> !value.isEmpty());
+    if (scope.isEmpty() && access instanceof Access.Tenants tenants && tenants.action() == Action.TAIL) {
+      // Browsers cannot set headers on a WebSocket: the UI names the tenant of a tail as Grafana's
+      // proxy does for its own requests, in the orgId parameter.
+      scope = Optional.ofNullable(ctx.queryParam("orgId")).map(String::trim).filter(value -> !value.isEmpty());
+    }
     if (!authEnabled) {
       admitSingleUser(ctx, access, scope);
       return;
@@ -332,7 +340,9 @@ final class TenantGate {
 
   private static void refuse(Context ctx, int status, String message) {
     if (status == 401) {
-      ctx.header("WWW-Authenticate", CHALLENGE);
+      // A Basic challenge makes a browser open its own password dialog over the UI's fetch (and
+      // hang a headless one); the UI marks its calls and gets the Bearer challenge alone.
+      ctx.header("WWW-Authenticate", ctx.header(UI_HEADER) != null ? UI_CHALLENGE : CHALLENGE);
     }
     ctx.status(status).contentType("text/plain; charset=utf-8").result(message + "\n");
     ctx.skipRemainingHandlers();

@@ -144,6 +144,7 @@ public final class TonariServer implements AutoCloseable {
       Optional<SingleSignOn> sso = config.oidc().map(settings -> new SingleSignOn(settings, () -> tenancy.current().sso(), clock));
       TenantGate gate = new TenantGate(config.authEnabled(), tenancy.tokens, tenancy.failedAttempts, tenancy::current, metrics, sso);
       SsoHandlers ssoHandlers = new SsoHandlers(sso, config.authEnabled(), metrics);
+      UiHandlers ui = new UiHandlers(sso.isPresent(), config.authEnabled(), VERSION);
       PushHandler push = new PushHandler(store, new PushValidator(clock), config.limits(), tenancy::current, tenancy.rateLimiter,
           tenancy.streamLimiter, tenancy.meter, metrics);
       MultiTenantQuery multiTenantQuery = new MultiTenantQuery(store, tenant -> tenancy.current().limitsFor(tenant), tenancy.meter);
@@ -181,6 +182,9 @@ public final class TonariServer implements AutoCloseable {
         routes.get("/ui/callback", ssoHandlers::callback);
         routes.post("/ui/logout", ssoHandlers::logout);
         routes.get("/tonari/api/v1/session", ssoHandlers::session);
+        routes.get("/ui", ui::redirectToIndex);
+        routes.get("/ui/config.json", ui::config);
+        routes.get("/ui/<path>", ui::asset);
         routes.post("/tonari/api/v1/tokens", admin::createToken);
         routes.get("/tonari/api/v1/tokens", admin::listTokens);
         routes.delete("/tonari/api/v1/tokens/{id}", admin::revokeToken);
