@@ -130,7 +130,7 @@ class UiBrowserTest {
       driver.findElement(By.cssSelector("#slo-table tbody tr a")).click();
       chromium.waitFor(d -> !d.findElements(By.cssSelector(".budget-left")).isEmpty());
       assertThat(driver.findElement(By.cssSelector(".tiles")).getText()).contains("Objective", "99", "Error budget left");
-      assertThat(driver.findElement(By.id("slo-alerts")).getText()).contains("critical", "warning");
+      assertThat(driver.findElement(By.id("slo-alerts")).getText()).contains("page-1h", "14.4x", "ticket-3d");
 
       // Alerts: the rule fires over the pushed 500s; acknowledge its episode.
       driver.get(base + "/ui/alerts");

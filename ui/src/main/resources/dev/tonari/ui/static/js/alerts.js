@@ -30,7 +30,8 @@ async function loadEpisodes(target, since) {
           try {
             const answer = await api('/tonari/api/v1/alerts/' + encodeURIComponent(e.id) + '/ack', { method: 'POST', body: { comment }, contentType: 'application/json' });
             const acknowledged = answer.data || answer;
-            button.replaceWith(document.createTextNode((acknowledged.acknowledgedBy || 'you') + ' ' + new Date(acknowledged.acknowledgedAt || Date.now()).toLocaleString()));
+            button.replaceWith(document.createTextNode((acknowledged.acknowledgedBy || 'you') + ' ' + new Date(acknowledged.acknowledgedAt || Date.now()).toLocaleString()
+              + (acknowledged.acknowledgementComment ? ': ' + acknowledged.acknowledgementComment : '')));
           } catch (error) { button.disabled = false; button.after(errorBox(error)); }
         } }, 'Acknowledge')))))));
 }
