@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import dev.tonari.alerts.delivery.alertmanager.AlertmanagerClientConfig;
 import dev.tonari.rules.RulerSettings;
+import dev.tonari.sso.OidcSettings;
 import dev.tonari.rules.eval.EvaluationSettings;
 import dev.tonari.rules.remotewrite.RemoteWriteClientSettings;
 import dev.tonari.rules.remotewrite.RemoteWriteSettings;
@@ -63,6 +64,7 @@ import java.util.TreeSet;
  * @param ruler the {@code ruler} section: rule files and API, evaluation, delivery (Alertmanager, notifications, remote write)
  * @param storage {@code storage.type} and {@code storage.s3}: local parts or an S3 bucket
  * @param tls {@code server.tls}: the listener's certificate and key, or none for plain HTTP
+ * @param oidc {@code auth.oidc}: single sign-on of people through an OpenID Connect provider, or empty
  */
 public record ServerConfig(
     String listenHost,
@@ -80,7 +82,8 @@ public record ServerConfig(
     SloSettings slo,
     RulerConfig ruler,
     StorageSettings storage,
-    TlsSettings tls) {
+    TlsSettings tls,
+    Optional<OidcSettings> oidc) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -107,6 +110,7 @@ public record ServerConfig(
     if (tls == null) {
       tls = TlsSettings.none();
     }
+    java.util.Objects.requireNonNull(oidc, "oidc");
     if (tenantsReloadInterval.isNegative() || tenantsReloadInterval.isZero()) {
       throw new IllegalArgumentException("tenants.reload_interval must be positive, got " + tenantsReloadInterval);
     }
@@ -116,7 +120,7 @@ public record ServerConfig(
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
     return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
         DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE,
-        SloSettings.defaults(), RulerConfig.defaults(), StorageSettings.local(), TlsSettings.none());
+        SloSettings.defaults(), RulerConfig.defaults(), StorageSettings.local(), TlsSettings.none(), Optional.empty());
   }
 
   /**
@@ -142,47 +146,47 @@ public record ServerConfig(
   public ServerConfig withListen(String hostPort) {
     HostPort listen = HostPort.parse(hostPort);
     return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withDataDir(Path directory) {
     return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withTenantLimits(TenantLimits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, newLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withRetention(Duration period) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, period, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withStorage(long newFlushSizeBytes, Duration newFlushAge) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, newFlushSizeBytes, newFlushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withFailedAttemptsPerMinute(int attempts) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withAuthEnabled(boolean enabled) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, enabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withSlo(SloSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler, storage, tls, oidc);
   }
 
   public ServerConfig withRuler(RulerSettings settings) {
@@ -195,22 +199,27 @@ public record ServerConfig(
 
   public ServerConfig withRuler(RulerConfig settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings, storage, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings, storage, tls, oidc);
   }
 
   public ServerConfig withTls(TlsSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, settings);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, settings, oidc);
   }
 
   public ServerConfig withStorageSettings(StorageSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, settings, tls);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, settings, tls, oidc);
+  }
+
+  public ServerConfig withOidc(Optional<OidcSettings> settings) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, settings);
   }
 
   public ServerConfig withTenantsFiles(List<Path> files, Duration reloadInterval) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls);
+        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
   }
 
   /**
@@ -352,6 +361,9 @@ public record ServerConfig(
       }
       if (auth != null && auth.enabled != null) {
         config = config.withAuthEnabled(auth.enabled);
+      }
+      if (auth != null && auth.oidc != null) {
+        config = config.withOidc(Optional.of(auth.oidc.settings(System::getenv)));
       }
       if (auth != null && auth.failedAttemptsPerMinute != null) {
         config = config.withFailedAttemptsPerMinute(auth.failedAttemptsPerMinute);
@@ -692,6 +704,52 @@ public record ServerConfig(
   static final class AuthSection {
     @JsonProperty("enabled") Boolean enabled;
     @JsonProperty("failed_attempts_per_minute") Integer failedAttemptsPerMinute;
+    @JsonProperty("oidc") OidcSection oidc;
+  }
+
+  /** {@code auth.oidc}: the OpenID Connect provider people sign in with ({@link OidcSettings}). */
+  static final class OidcSection {
+    static final String SECRET_VARIABLE = "TONARI_OIDC_CLIENT_SECRET";
+
+    @JsonProperty("issuer_url") String issuerUrl;
+    @JsonProperty("client_id") String clientId;
+    @JsonProperty("client_secret") String clientSecret;
+    @JsonProperty("client_secret_file") String clientSecretFile;
+    @JsonProperty("public_url") String publicUrl;
+    @JsonProperty("scopes") List<String> scopes;
+
+    @JsonProperty("session_ttl")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration sessionTtl;
+
+    OidcSettings settings(java.util.function.Function<String, String> environment) {
+      if (issuerUrl == null || issuerUrl.isBlank()) {
+        throw new IllegalArgumentException("auth.oidc.issuer_url is required when auth.oidc is set (the provider's issuer, e.g. https://login.example.com/realms/corp)");
+      }
+      if (publicUrl == null || publicUrl.isBlank()) {
+        throw new IllegalArgumentException("auth.oidc.public_url is required when auth.oidc is set: Tonari's address as browsers reach it, "
+            + "e.g. https://tonari.example.com; the provider must accept <public_url>/ui/callback as a redirect URI");
+      }
+      if (clientSecret != null && clientSecretFile != null) {
+        throw new IllegalArgumentException("auth.oidc: set client_secret or client_secret_file, not both");
+      }
+      Optional<String> secret = secret(clientSecret, clientSecretFile, "auth.oidc.client_secret");
+      if (secret.isEmpty()) {
+        secret = Optional.ofNullable(environment.apply(SECRET_VARIABLE)).filter(value -> !value.isBlank());
+      }
+      if (secret.isEmpty()) {
+        throw new IllegalArgumentException("auth.oidc needs the client secret: set client_secret_file (preferred), client_secret, or the "
+            + "environment variable " + SECRET_VARIABLE);
+      }
+      OidcSettings settings = OidcSettings.of(httpUrl("auth.oidc.issuer_url", issuerUrl), clientId, secret.get(), httpUrl("auth.oidc.public_url", publicUrl));
+      if (scopes != null) {
+        settings = settings.withScopes(scopes);
+      }
+      if (sessionTtl != null) {
+        settings = settings.withSessionTtl(sessionTtl);
+      }
+      return settings;
+    }
   }
 
   static final class TenantsSection {

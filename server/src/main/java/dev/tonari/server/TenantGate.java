@@ -1,6 +1,10 @@
 package dev.tonari.server;
 
 import com.google.re2j.Pattern;
+
+import dev.tonari.sso.Session;
+import dev.tonari.sso.SessionAccess;
+import dev.tonari.sso.SingleSignOn;
 import dev.tonari.tenancy.auth.Action;
 import dev.tonari.tenancy.auth.Authorizer;
 import dev.tonari.tenancy.auth.FailedAuthRateLimiter;
@@ -23,7 +27,7 @@ import java.util.function.Supplier;
  * The before-handler of every request: decides who the request is and which tenants it acts on,
  * and stores both for {@link RequestTenants}; or answers the refusal itself and skips the route.
  *
- * <p>Only {@code /ready} and {@code /metrics} are open. Every other path, including the Loki API
+ * <p>Only {@code /ready}, {@code /metrics} and the UI's pages and sign-in flow ({@code /ui/...}) are open. Every other path, including the Loki API
  * ({@code /loki/api/v1/...}), the admin API ({@code /tonari/api/v1/...}) and paths that match no
  * route, needs credentials when authentication is on: a gate that lists what is protected would
  * leave the next new route open, one that lists what is open cannot.
@@ -36,6 +40,9 @@ import java.util.function.Supplier;
  * address in a {@link FailedAuthRateLimiter}; while it is exhausted, requests with credentials get
  * 429 and {@code Retry-After} before their token is even looked at.
  *
+ * <p>With single sign-on configured, a request without {@code Authorization} may carry the
+ * session cookie of a person signed in at {@code /ui/login}; see {@link #admitSession}.
+ *
  * <p>With authentication off (single user, as Loki's {@code auth_enabled: false}): the tenant is
  * {@code X-Scope-OrgID}, or {@code fake} without it; reads may name several as {@code a|b}.
  *
@@ -46,20 +53,30 @@ final class TenantGate {
   private static final Pattern REPEATED_SLASHES = Pattern.compile("/{2,}");
 
   static final String CHALLENGE = "Basic realm=\"tonari\", Bearer realm=\"tonari\"";
+  static final String UI_CHALLENGE = "Bearer realm=\"tonari\"";
+  /** Sent by the built-in UI on every API call. */
+  static final String UI_HEADER = "X-Tonari-UI";
 
   private final boolean authEnabled;
   private final TokenStore tokens;
   private final FailedAuthRateLimiter failedAttempts;
   private final Supplier<TenantConfig> tenantConfig;
   private final ServerMetrics metrics;
+  private final Optional<SingleSignOn> sso;
 
   TenantGate(boolean authEnabled, TokenStore tokens, FailedAuthRateLimiter failedAttempts, Supplier<TenantConfig> tenantConfig,
       ServerMetrics metrics) {
+    this(authEnabled, tokens, failedAttempts, tenantConfig, metrics, Optional.empty());
+  }
+
+  TenantGate(boolean authEnabled, TokenStore tokens, FailedAuthRateLimiter failedAttempts, Supplier<TenantConfig> tenantConfig,
+      ServerMetrics metrics, Optional<SingleSignOn> sso) {
     this.authEnabled = authEnabled;
     this.tokens = tokens;
     this.failedAttempts = failedAttempts;
     this.tenantConfig = tenantConfig;
     this.metrics = metrics;
+    this.sso = sso;
   }
 
   /** What a path requires. */
@@ -83,6 +100,11 @@ final class TenantGate {
   static Access accessOf(String method, String rawPath) {
     String path = REPEATED_SLASHES.matcher(rawPath).replaceAll("/");
     if (path.equals("/ready") || path.equals("/metrics")) {
+      return new Access.Open();
+    }
+    // The UI's pages and the sign-in flow: static files and redirects that hold no tenant data;
+    // everything they show comes from the API below, which checks the session like a token.
+    if (path.equals("/ui") || path.startsWith("/ui/")) {
       return new Access.Open();
     }
     if (path.equals("/tonari/api/v1/slos") || path.startsWith("/tonari/api/v1/slos/") || path.startsWith("/tonari/api/v1/slo_report")) {
@@ -158,14 +180,24 @@ final class TenantGate {
       return;
     }
     Optional<String> scope = Optional.ofNullable(ctx.header(RequestTenants.HEADER)).map(String::trim).filter(value -> !value.isEmpty());
+    if (scope.isEmpty() && access instanceof Access.Tenants tenants && tenants.action() == Action.TAIL) {
+      // Browsers cannot set headers on a WebSocket: the UI names the tenant of a tail as Grafana's
+      // proxy does for its own requests, in the orgId parameter.
+      scope = Optional.ofNullable(ctx.queryParam("orgId")).map(String::trim).filter(value -> !value.isEmpty());
+    }
     if (!authEnabled) {
       admitSingleUser(ctx, access, scope);
       return;
     }
     String address = ctx.req().getRemoteAddr();
     String authorization = ctx.header("Authorization");
+    if ((authorization == null || authorization.isBlank()) && sso.isPresent() && ctx.cookie(SsoHandlers.SESSION_COOKIE) != null) {
+      admitSession(ctx, sso.get(), access, scope);
+      return;
+    }
     if (authorization == null || authorization.isBlank()) {
-      refuse(ctx, 401, "authentication required: send Authorization: Bearer <token>, or HTTP Basic with the tenant as user and the token as password");
+      refuse(ctx, 401, "authentication required: send Authorization: Bearer <token>, or HTTP Basic with the tenant as user and the token as password"
+          + (sso.isPresent() ? "; people sign in at /ui/login" : ""));
       return;
     }
     Duration wait = failedAttempts.retryAfter(address);
@@ -206,6 +238,51 @@ final class TenantGate {
       case Access.Open open -> throw new IllegalStateException("open paths return above");
       case Access.Authenticated authenticated -> admitNarrowed(ctx, who, scope);
       case Access.Tenants tenants -> authorize(ctx, who, tenants.action(), scope);
+    }
+  }
+
+  /**
+   * A browser signed in through single sign-on: its session cookie stands for a token whose role
+   * and tenants come from the person's groups. State changes must echo the session's CSRF token in
+   * {@code X-CSRF-Token}, which a page of another site cannot read, so a forged form or fetch that
+   * rides on the cookie is refused.
+   */
+  private void admitSession(Context ctx, SingleSignOn signOn, Access access, Optional<String> scope) {
+    Optional<Session> session = signOn.session(ctx.cookie(SsoHandlers.SESSION_COOKIE));
+    if (session.isEmpty()) {
+      metrics.recordAuthFailure("bad_session");
+      refuse(ctx, 401, "your sign-in has expired or ended: sign in again at /ui/login");
+      return;
+    }
+    String method = ctx.method().name();
+    boolean changesState = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
+    if (changesState && !SingleSignOn.csrfMatches(session.get(), ctx.header(SsoHandlers.CSRF_HEADER))) {
+      metrics.recordAuthFailure("csrf");
+      refuse(ctx, 403, method + " with a session cookie needs the session's CSRF token in " + SsoHandlers.CSRF_HEADER
+          + " (GET /tonari/api/v1/session gives it)");
+      return;
+    }
+    List<String> named = List.of();
+    if (scope.isPresent()) {
+      try {
+        named = TenantIds.splitMultiTenant(scope.get());
+      } catch (IllegalArgumentException e) {
+        refuse(ctx, 400, "invalid X-Scope-OrgID: " + e.getMessage());
+        return;
+      }
+    }
+    switch (signOn.access(session.get(), named)) {
+      case SessionAccess.Denied denied -> {
+        metrics.recordAuthFailure("forbidden");
+        refuse(ctx, denied.status(), denied.message());
+      }
+      case SessionAccess.Granted granted -> {
+        switch (access) {
+          case Access.Open open -> throw new IllegalStateException("open paths return before credentials are read");
+          case Access.Authenticated authenticated -> admitNarrowed(ctx, granted.principal(), scope);
+          case Access.Tenants tenants -> authorize(ctx, granted.principal(), tenants.action(), scope);
+        }
+      }
     }
   }
 
@@ -283,7 +360,9 @@ final class TenantGate {
 
   private static void refuse(Context ctx, int status, String message) {
     if (status == 401) {
-      ctx.header("WWW-Authenticate", CHALLENGE);
+      // A Basic challenge makes a browser open its own password dialog over the UI's fetch (and
+      // hang a headless one); the UI marks its calls and gets the Bearer challenge alone.
+      ctx.header("WWW-Authenticate", ctx.header(UI_HEADER) != null ? UI_CHALLENGE : CHALLENGE);
     }
     ctx.status(status).contentType("text/plain; charset=utf-8").result(message + "\n");
     ctx.skipRemainingHandlers();

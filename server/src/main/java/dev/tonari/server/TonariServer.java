@@ -6,6 +6,7 @@ import dev.tonari.query.QueryEngine;
 import dev.tonari.query.QueryLimits;
 import dev.tonari.rules.store.RuleStore;
 import dev.tonari.slo.engine.SloService;
+import dev.tonari.sso.SingleSignOn;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.engine.DiskLogStore;
 import dev.tonari.store.engine.DiskLogStoreConfig;
@@ -150,7 +151,10 @@ public final class TonariServer implements AutoCloseable {
     try {
       storeMetrics.accept(metrics);
       TenancyMetrics.register(metrics, tenancy);
-      TenantGate gate = new TenantGate(config.authEnabled(), tenancy.tokens, tenancy.failedAttempts, tenancy::current, metrics);
+      Optional<SingleSignOn> sso = config.oidc().map(settings -> new SingleSignOn(settings, () -> tenancy.current().sso(), clock));
+      TenantGate gate = new TenantGate(config.authEnabled(), tenancy.tokens, tenancy.failedAttempts, tenancy::current, metrics, sso);
+      SsoHandlers ssoHandlers = new SsoHandlers(sso, config.authEnabled(), metrics);
+      UiHandlers ui = new UiHandlers(sso.isPresent(), config.authEnabled(), VERSION);
       PushHandler push = new PushHandler(store, new PushValidator(clock), config.limits(), tenancy::current, tenancy.rateLimiter,
           tenancy.streamLimiter, tenancy.meter, metrics);
       AgentPushSupport agents = new AgentPushSupport(push, tenancy::current, () -> nanosNow(clock));
@@ -195,6 +199,13 @@ public final class TonariServer implements AutoCloseable {
         var routes = javalin.routes;
         routes.before(gate::handle);
         routes.wsBeforeUpgrade("/loki/api/v1/tail", gate::handle);
+        routes.get("/ui/login", ssoHandlers::login);
+        routes.get("/ui/callback", ssoHandlers::callback);
+        routes.post("/ui/logout", ssoHandlers::logout);
+        routes.get("/tonari/api/v1/session", ssoHandlers::session);
+        routes.get("/ui", ui::redirectToIndex);
+        routes.get("/ui/config.json", ui::config);
+        routes.get("/ui/<path>", ui::asset);
         routes.post("/tonari/api/v1/tokens", admin::createToken);
         routes.get("/tonari/api/v1/tokens", admin::listTokens);
         routes.delete("/tonari/api/v1/tokens/{id}", admin::revokeToken);

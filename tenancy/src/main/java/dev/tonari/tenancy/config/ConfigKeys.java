@@ -23,6 +23,8 @@ public final class ConfigKeys {
     RULE_LIST,
     /** A mapping from label value to tenant ID. */
     ROUTE_MAP,
+    /** Group name -> (tenant ID or *) -> role, for single sign-on. */
+    GROUP_MAP,
     DURATION,
     SIZE,
     COUNT,
@@ -66,6 +68,8 @@ public final class ConfigKeys {
   public static final String OTLP_RESOURCE_ATTRIBUTES = "otlp_resource_attributes";
   public static final String OTLP_ATTRIBUTE_RULE = "otlp_attribute_rule";
 
+  public static final String SSO = "sso";
+
   private static final Map<String, Map<String, Key>> TABLES = new LinkedHashMap<>();
 
   static {
@@ -73,7 +77,8 @@ public final class ConfigKeys {
         new Key("defaults", Kind.SECTION, SETTINGS, "Limits and retention of every tenant that does not override them."),
         new Key("tenants", Kind.TENANT_MAP, SETTINGS, "Declared tenants (Loki tenant IDs) and their overrides; an empty value takes the defaults."),
         new Key("routing", Kind.SECTION, ROUTING, "Routes a shared agent's streams to tenants by the value of one label."),
-        new Key("pricing", Kind.SECTION, PRICING, "Price sheet that turns usage into cost."));
+        new Key("pricing", Kind.SECTION, PRICING, "Price sheet that turns usage into cost."),
+        new Key("sso", Kind.SECTION, SSO, "Which tenants and roles people signed in through OpenID Connect hold, by the groups in their ID token."));
     table(SETTINGS,
         new Key("limits", Kind.SECTION, LIMITS, "Limits, named as Loki's limits_config."),
         new Key("retention", Kind.SECTION, RETENTION, "How long entries are kept."),
@@ -134,6 +139,10 @@ public final class ConfigKeys {
         new Key("scanned_per_gb", Kind.PRICE, null, "Price per GB read by queries. Default 0."),
         new Key("write_requests_per_1000", Kind.PRICE, null, "Price per 1000 object-store write requests (S3 PUT, COPY, POST, LIST). Default 0."),
         new Key("read_requests_per_1000", Kind.PRICE, null, "Price per 1000 object-store read requests (S3 GET, HEAD). Default 0."));
+    table(SSO,
+        new Key("groups_claim", Kind.TEXT, null, "ID-token claim that lists the person's groups. Default groups."),
+        new Key("groups", Kind.GROUP_MAP, null, "Group -> {tenant ID or \"*\" (admins only): role}; a person in several groups holds the union, "
+            + "the strongest role per tenant."));
     table(PROMETHEUS,
         new Key("url", Kind.URL, null, "Base URL, e.g. http://prometheus:9090 or https://mimir/prometheus; /api/v1/query_range is appended. "
             + "Required in defaults; a tenant without it keeps the defaults' server and overrides the other keys."),

@@ -1,5 +1,6 @@
 package dev.tonari.tenancy.config;
 
+import dev.tonari.tenancy.auth.GroupMapping;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,12 +15,19 @@ import java.util.TreeSet;
  * <p>A tenant that is not declared still exists (auth decides who may use it) and gets the
  * defaults: declaring a tenant is how it gets overrides and becomes a routing target.
  */
-public record TenantConfig(TenantSettings defaults, Map<String, TenantSettings> tenants, Optional<RoutingRule> routing, PriceSheet pricing) {
+public record TenantConfig(TenantSettings defaults, Map<String, TenantSettings> tenants, Optional<RoutingRule> routing, PriceSheet pricing,
+    GroupMapping sso) {
   public TenantConfig {
     Objects.requireNonNull(defaults, "defaults");
     tenants = Map.copyOf(tenants);
     Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(pricing, "pricing");
+    Objects.requireNonNull(sso, "sso");
+  }
+
+  /** A config without an {@code sso} section. */
+  public TenantConfig(TenantSettings defaults, Map<String, TenantSettings> tenants, Optional<RoutingRule> routing, PriceSheet pricing) {
+    this(defaults, tenants, routing, pricing, GroupMapping.none());
   }
 
   /** No file: Loki's defaults for everyone, no routing, everything free. */

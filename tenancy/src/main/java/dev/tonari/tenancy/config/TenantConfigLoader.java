@@ -1,6 +1,9 @@
 package dev.tonari.tenancy.config;
 
 import com.google.re2j.Pattern;
+import dev.tonari.tenancy.auth.GroupMapping;
+import dev.tonari.tenancy.auth.Principal;
+import dev.tonari.tenancy.auth.Role;
 import dev.tonari.tenancy.config.ConfigKeys.Key;
 import dev.tonari.tenancy.config.ConfigKeys.Kind;
 import dev.tonari.tenancy.config.YamlTree.Entry;
@@ -49,11 +52,12 @@ import java.util.stream.Stream;
  *   shared:
  * routing: {label: namespace, map: {team-a-ns: team-a}, default_tenant: shared}   # or reject
  * pricing: {currency: EUR, ingested_per_gb: 0.50, stored_per_gb_month: 0.02, scanned_per_gb: 0.005}
+ * sso: {groups_claim: groups, groups: {team-a-admins: {team-a: tenant-admin}, sre: {"*": admin}}}
  * </pre>
  *
  * <p>Several files (a directory is read as its {@code *.yaml} and {@code *.yml} files in name
  * order) merge: each tenant may be declared in one file only, and {@code defaults}, {@code
- * routing} and {@code pricing} may each appear in one file only, so a team's file cannot silently
+ * routing}, {@code pricing} and {@code sso} may each appear in one file only, so a team's file cannot silently
  * override the platform team's. Tenant overrides apply over the defaults key by key; a tenant's
  * {@code retention_stream} replaces the default list.
  *
@@ -224,6 +228,7 @@ public final class TenantConfigLoader {
     final Map<String, Located<SettingsDraft>> tenants = new LinkedHashMap<>();
     Located<RoutingDraft> routing;
     Located<PriceSheet> pricing;
+    Located<GroupMapping> sso;
   }
 
   private TenantConfig merge(List<FileDraft> drafts, List<ConfigProblem> problems) {
@@ -231,6 +236,7 @@ public final class TenantConfigLoader {
     Map<String, Located<SettingsDraft>> tenants = new LinkedHashMap<>();
     Located<RoutingDraft> routing = null;
     Located<PriceSheet> pricing = null;
+    Located<GroupMapping> sso = null;
     for (FileDraft draft : drafts) {
       if (draft.defaults != null) {
         if (defaults != null) {
@@ -259,6 +265,13 @@ public final class TenantConfigLoader {
           pricing = draft.pricing;
         }
       }
+      if (draft.sso != null) {
+        if (sso != null) {
+          problems.add(problem(draft.sso, "sso: section 'sso' is already set in " + sso.where()));
+        } else {
+          sso = draft.sso;
+        }
+      }
     }
     Optional<RoutingRule> routingRule = Optional.empty();
     if (routing != null) {
@@ -276,7 +289,8 @@ public final class TenantConfigLoader {
     TenantSettings effectiveDefaults = defaults == null ? baseDefaults : apply(baseDefaults, defaults.value());
     Map<String, TenantSettings> effectiveTenants = new LinkedHashMap<>();
     tenants.forEach((tenant, draft) -> effectiveTenants.put(tenant, apply(effectiveDefaults, draft.value())));
-    return new TenantConfig(effectiveDefaults, effectiveTenants, routingRule, pricing == null ? PriceSheet.free() : pricing.value());
+    return new TenantConfig(effectiveDefaults, effectiveTenants, routingRule, pricing == null ? PriceSheet.free() : pricing.value(),
+        sso == null ? GroupMapping.none() : sso.value());
   }
 
   private static Optional<RoutingRule> checkRouting(Located<RoutingDraft> routing, java.util.Set<String> declared, List<ConfigProblem> problems) {
@@ -355,7 +369,7 @@ public final class TenantConfigLoader {
       if (root == null || isNull(root)) {
         return draft;
       }
-      Mapping mapping = mapping(root, "the file", "a mapping with the sections defaults, tenants, routing, pricing");
+      Mapping mapping = mapping(root, "the file", "a mapping with the sections defaults, tenants, routing, pricing, sso");
       if (mapping == null) {
         return draft;
       }
@@ -380,10 +394,93 @@ public final class TenantConfigLoader {
               draft.pricing = new Located<>(file, entry.keyPosition(), pricing);
             }
           }
+          case "sso" -> {
+            GroupMapping sso = sso(entry.value());
+            if (sso != null) {
+              draft.sso = new Located<>(file, entry.keyPosition(), sso);
+            }
+          }
           default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
         }
       }
       return draft;
+    }
+
+    /** The {@code sso} section: the groups claim and group -> tenant -> role. */
+    private GroupMapping sso(Node node) {
+      if (isNull(node)) {
+        return null;
+      }
+      Mapping mapping = mapping(node, "sso", "a mapping with the keys groups_claim, groups");
+      if (mapping == null) {
+        return null;
+      }
+      String claim = GroupMapping.DEFAULT_GROUPS_CLAIM;
+      Map<String, Map<String, Role>> groups = new LinkedHashMap<>();
+      for (Entry entry : knownEntries(mapping, ConfigKeys.SSO, "sso")) {
+        String path = "sso." + entry.key();
+        if (isNull(entry.value())) {
+          continue;
+        }
+        switch (entry.key()) {
+          case "groups_claim" -> {
+            String value = (String) scalarValue(entry.value(), Kind.TEXT, path);
+            if (value != null) {
+              claim = value;
+            }
+          }
+          case "groups" -> {
+            Mapping byGroup = mapping(entry.value(), path, "a mapping from group name to {tenant: role}");
+            if (byGroup == null) {
+              continue;
+            }
+            for (Entry group : byGroup.entries().values()) {
+              Map<String, Role> grants = grants(group.value(), path + "." + group.key());
+              if (grants != null) {
+                groups.put(group.key(), grants);
+              }
+            }
+          }
+          default -> throw new IllegalStateException("key table and reader disagree on '" + entry.key() + "'");
+        }
+      }
+      return new GroupMapping(claim, groups);
+    }
+
+    private Map<String, Role> grants(Node node, String path) {
+      Mapping byTenant = mapping(node, path, "a mapping from tenant ID (or \"*\" for every tenant) to a role");
+      if (byTenant == null) {
+        return null;
+      }
+      Map<String, Role> grants = new LinkedHashMap<>();
+      for (Entry grant : byTenant.entries().values()) {
+        String tenant = grant.key();
+        if (!tenant.equals(Principal.ALL_TENANTS)) {
+          Optional<String> invalid = TenantIds.problem(tenant);
+          if (invalid.isPresent()) {
+            report(grant.keyPosition(), path + ": invalid tenant ID '" + tenant + "': " + invalid.get());
+            continue;
+          }
+        }
+        if (!(grant.value() instanceof Scalar scalar) || scalar.kind() != ScalarKind.STRING) {
+          report(grant.value().position(), path + "." + tenant + ": expected a role (admin, tenant-admin, writer or reader), got " + grant.value().kindName());
+          continue;
+        }
+        Role role;
+        try {
+          role = Role.parse(scalar.text());
+        } catch (IllegalArgumentException e) {
+          report(scalar.position(), path + "." + tenant + ": " + e.getMessage());
+          continue;
+        }
+        if (tenant.equals(Principal.ALL_TENANTS) && role != Role.ADMIN) {
+          report(scalar.position(), path + ".\"*\": every tenant can only be granted with role admin, got " + role.text()
+              + "; name the tenants one by one for other roles");
+          continue;
+        }
+        grants.put(tenant, role);
+      }
+      return grants;
     }
 
     private void readTenants(Node node, FileDraft draft) {
@@ -858,7 +955,7 @@ public final class TenantConfigLoader {
             }
             yield readSecretFile(text);
           }
-          case SECTION, TENANT_MAP, RULE_LIST, ROUTE_MAP, NAME_LIST, ATTRIBUTE_ACTION, REGEX ->
+          case SECTION, TENANT_MAP, RULE_LIST, ROUTE_MAP, NAME_LIST, ATTRIBUTE_ACTION, REGEX, GROUP_MAP ->
               throw new IllegalStateException("not read by scalarValue: " + kind);
         };
       } catch (IllegalArgumentException e) {
@@ -910,6 +1007,7 @@ public final class TenantConfigLoader {
       case NAME_LIST -> "a list of names";
       case ATTRIBUTE_ACTION -> "index_label, structured_metadata or drop";
       case REGEX -> "a regular expression";
+      case GROUP_MAP -> "a mapping from group name to {tenant: role}";
     };
   }
 }

@@ -83,6 +83,13 @@ public final class TenantConfigSchema {
         node.putArray("type").add("object").add("null");
         node.putObject("additionalProperties").put("type", "string").put("pattern", TENANT_PATTERN);
       }
+      case GROUP_MAP -> {
+        node.putArray("type").add("object").add("null");
+        ObjectNode grants = node.putObject("additionalProperties");
+        grants.put("type", "object");
+        grants.putObject("propertyNames").put("pattern", TENANT_PATTERN);
+        grants.putObject("additionalProperties").put("type", "string").putArray("enum").add("admin").add("tenant-admin").add("writer").add("reader");
+      }
       case DURATION -> {
         node.put("type", "string").put("pattern", DURATION_PATTERN);
         node.putArray("examples").add("168h").add("1h30m");

@@ -335,7 +335,7 @@ class TenantConfigLoaderTest {
         "t.yaml:2:30: error: invalid YAML: while parsing a flow mapping; expected ',' or '}', but got <stream end>");
     assertThat(problems("tenants:\n  a:\n  a:\n")).containsExactly("t.yaml:3:3: error: key 'a' is repeated (first at line 2 column 3)");
     assertThat(problems("- just\n- a list\n")).containsExactly(
-        "t.yaml:1:1: error: the file: expected a mapping with the sections defaults, tenants, routing, pricing, got a list");
+        "t.yaml:1:1: error: the file: expected a mapping with the sections defaults, tenants, routing, pricing, sso, got a list");
   }
 
   @Test
