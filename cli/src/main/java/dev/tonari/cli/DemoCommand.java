@@ -186,6 +186,7 @@ final class DemoCommand implements Callable<Integer> {
     String tenant = tenants.get(0);
     out.println();
     out.println(terminal.paint(Terminal.BOLD + Terminal.GREEN, "Tonari demo is running") + " at " + terminal.paint(Terminal.BOLD, baseUrl));
+    out.println("Open the UI: " + terminal.paint(Terminal.BOLD, baseUrl + "/ui/") + " (Explore, live tail, SLOs, alerts, usage; pick the tenant at the top right)");
     out.println("Generated logs flow in for the tenants " + terminal.paint(Terminal.CYAN, String.join(", ", tenants))
         + " (X-Scope-OrgID). Press Ctrl-C to stop.");
     // The SLO directory is <data_dir>/slos: the data directory is its parent.
