@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * What the agents' push endpoints (OTLP, Elasticsearch bulk, JSON lines) share: the bounded body

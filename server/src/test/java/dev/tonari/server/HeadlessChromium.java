@@ -58,6 +58,23 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /**
+   * With {@code -Dtonari.ui.screenshots=DIR} (how docs/ui's pictures are made), saves the page as
+   * {@code DIR/<name>.png}; otherwise nothing.
+   */
+  void screenshot(String name) {
+    String directory = System.getProperty("tonari.ui.screenshots");
+    if (directory == null || directory.isBlank()) {
+      return;
+    }
+    try {
+      Path target = Files.createDirectories(Path.of(directory)).resolve(name + ".png");
+      Files.write(target, driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot save the screenshot " + name + " in " + directory, e);
+    }
+  }
+
   void saveEvidence(String name) {
     try {
       Path directory = Files.createDirectories(Path.of("target", "ui-failures"));

@@ -93,11 +93,13 @@ class UiBrowserTest {
       assertThat(driver.findElement(By.cssSelector("#results .line")).getAttribute("class")).contains("lvl-error");
       chromium.waitFor(d -> !d.findElements(By.cssSelector("#histogram canvas")).isEmpty());
       assertThat(driver.findElement(By.id("status")).getText()).startsWith("4 lines");
+      chromium.screenshot("explore");
 
       // Details on click: labels, parsed fields, context.
       driver.findElement(By.cssSelector("#results .line")).click();
       WebElement detail = chromium.waitFor(d -> d.findElement(By.id("detail")));
       assertThat(detail.getText()).contains("Stream labels", "app", "api", "Parsed fields", "status", "500");
+      chromium.screenshot("explore-details");
       driver.findElement(By.id("show-context")).click();
       chromium.waitFor(d -> d.findElement(By.id("context")).getText().contains("> "));
       assertThat(driver.findElement(By.id("context")).getText()).contains("status=200", "status=500");
@@ -127,10 +129,12 @@ class UiBrowserTest {
       driver.get(base + "/ui/slos");
       chromium.waitFor(d -> !d.findElements(By.cssSelector("#slo-table tbody tr")).isEmpty());
       assertThat(driver.findElement(By.cssSelector("#slo-table tbody tr")).getText()).contains("availability", "api", "99%");
+      chromium.screenshot("slos");
       driver.findElement(By.cssSelector("#slo-table tbody tr a")).click();
       chromium.waitFor(d -> !d.findElements(By.cssSelector(".budget-left")).isEmpty());
       assertThat(driver.findElement(By.cssSelector(".tiles")).getText()).contains("Objective", "99", "Error budget left");
       assertThat(driver.findElement(By.id("slo-alerts")).getText()).contains("page-1h", "14.4x", "ticket-3d");
+      chromium.screenshot("slo");
 
       // Alerts: the rule fires over the pushed 500s; acknowledge its episode.
       driver.get(base + "/ui/alerts");
@@ -143,6 +147,11 @@ class UiBrowserTest {
       chromium.waitFor(d -> { try { d.switchTo().alert().sendKeys("looking at it"); d.switchTo().alert().accept(); return true; } catch (org.openqa.selenium.NoAlertPresentException e) { return null; } });
       chromium.waitFor(d -> d.findElement(By.id("episode-table")).getText().contains("looking at it") ? true : null);
       assertThat(driver.findElement(By.id("episode-table")).getText()).contains("ApiErrors", "page");
+      chromium.screenshot("alerts");
+      driver.get(base + "/ui/usage");
+      chromium.waitFor(d -> !d.findElements(By.cssSelector("#usage-table tbody tr")).isEmpty());
+      assertThat(driver.findElement(By.id("usage-table")).getText()).contains("fake");
+      chromium.screenshot("usage");
     }
   }
 
@@ -166,6 +175,7 @@ class UiBrowserTest {
         var driver = chromium.driver;
         driver.get(base + "/ui/explore?query=" + URLEncoder.encode("{app=\"api\"}", StandardCharsets.UTF_8));
         WebElement signIn = chromium.waitFor(d -> d.findElement(By.linkText("Sign in with your company account")));
+        chromium.screenshot("sign-in");
         signIn.click();
         // The mock provider signs in without a form and sends the browser back.
         chromium.waitFor(d -> d.findElements(By.cssSelector("#results .line")).size() == 12);

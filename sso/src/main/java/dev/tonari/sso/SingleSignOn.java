@@ -180,7 +180,11 @@ public final class SingleSignOn {
     }
     LOG.info("signed out {} ({})", session.get().name(), session.get().subject());
     try {
-      URI afterLogout = URI.create(settings.publicUrl().toString().replaceAll("/+$", "") + "/ui/");
+      String base = settings.publicUrl().toString();
+      while (base.endsWith("/")) {
+        base = base.substring(0, base.length() - 1);
+      }
+      URI afterLogout = URI.create(base + "/ui/");
       return provider().logoutUrl(session.get().idToken(), afterLogout);
     } catch (SignInException e) {
       LOG.warn("signed out {} here, but not at the provider: {}", session.get().name(), e.getMessage());

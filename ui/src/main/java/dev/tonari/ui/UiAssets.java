@@ -46,7 +46,7 @@ public final class UiAssets {
     while (clean.startsWith("/")) {
       clean = clean.substring(1);
     }
-    if (!clean.matches("[A-Za-z0-9_./-]*") || clean.contains("..") || clean.contains("//")) {
+    if (!isAssetPath(clean) || clean.contains("..") || clean.contains("//")) {
       return Optional.empty();
     }
     String name = clean.substring(clean.lastIndexOf('/') + 1);
@@ -54,6 +54,18 @@ public final class UiAssets {
       clean = "index.html";
     }
     return cache.computeIfAbsent(clean, UiAssets::load);
+  }
+
+  /** Letters, digits and {@code _ . / -} only: the names of the files in the jar. */
+  private static boolean isAssetPath(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '/' || c == '-';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Optional<Asset> load(String path) {

@@ -3,7 +3,7 @@ package dev.tonari.ingest.otlp;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Where each OTLP attribute goes, as Loki's {@code limits_config.otlp_config}: per attribute, the

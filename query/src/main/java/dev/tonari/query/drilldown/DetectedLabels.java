@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Which stream labels Loki's {@code detected_labels} offers Logs Drilldown to break down by, and

@@ -2,7 +2,7 @@ package dev.tonari.query.drilldown;
 
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * The type Loki's {@code detected_fields} gives a value, tried in Loki's order: {@code int} (Go's

@@ -108,7 +108,8 @@ export async function render(main, { params }) {
       [...completions.children].forEach((li, i) => li.setAttribute('aria-selected', i === chosen ? 'true' : 'false'));
     } else if (event.key === 'Tab' || event.key === 'Enter') { event.preventDefault(); accept(chosen); } else if (event.key === 'Escape') { completions.hidden = true; }
   });
-  textarea.addEventListener('blur', () => setTimeout(() => { completions.hidden = true; }, 150));
+  // Hidden a moment after the editor loses focus (a click on a suggestion lands first), unless it has it again.
+  textarea.addEventListener('blur', () => setTimeout(() => { if (document.activeElement !== textarea) completions.hidden = true; }, 150));
 
   function showError(message) {
     clear(errorLine);
