@@ -11,7 +11,7 @@ enum BlockPlan {
   SKIP,
   END;
 
-  static BlockPlan of(PartReader reader, int block, long fromNanos, long toNanos, boolean forward, long[][] probes) {
+  static BlockPlan of(PartReader reader, int block, long fromNanos, long toNanos, boolean forward, LiteralProbes[] probes) {
     long min = reader.blockMinTimestamp[block];
     long max = reader.blockMaxTimestamp[block];
     if (forward ? min >= toNanos : max < fromNanos) {
@@ -22,13 +22,14 @@ enum BlockPlan {
       reader.stats.blocksSkippedByTime.increment();
       return SKIP;
     }
-    for (long[] literalProbes : probes) {
-      for (long probe : literalProbes) {
-        if (!reader.blockBloom[block].mightContain(probe)) {
-          reader.stats.blocksSkippedByBloom.increment();
-          return SKIP;
-        }
+    for (LiteralProbes literalProbes : probes) {
+      if (!reader.blockBloom[block].mightContain(literalProbes.tokens(), literalProbes.substrings())) {
+        reader.stats.blocksSkippedByBloom.increment();
+        return SKIP;
       }
+    }
+    if (probes.length > 0) {
+      reader.stats.blocksPassedByBloom.increment();
     }
     return READ;
   }

@@ -4,8 +4,9 @@ import dev.tonari.store.Direction;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.ScanListener;
-import dev.tonari.store.bloom.BloomFilter;
+import dev.tonari.store.bloom.BlockFilters;
 import dev.tonari.store.bloom.BloomTerms;
+import dev.tonari.store.bloom.SubstringTerms;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -44,7 +45,7 @@ public final class PartReader implements AutoCloseable {
   final long[] blockMinTimestamp;
   final long[] blockMaxTimestamp;
   final int[] blockCrc;
-  final BloomFilter[] blockBloom;
+  final BlockFilters[] blockBloom;
   final PartReadStats stats = new PartReadStats();
 
   private PartReader(String name, PartBytes bytes, FooterParser footer, int version) {
@@ -233,15 +234,16 @@ public final class PartReader implements AutoCloseable {
     }
   }
 
-  private static long[][] probes(List<String> requiredLiterals) {
-    List<long[]> probes = new ArrayList<>(requiredLiterals.size());
+  private static LiteralProbes[] probes(List<String> requiredLiterals) {
+    List<LiteralProbes> probes = new ArrayList<>(requiredLiterals.size());
     for (String literal : requiredLiterals) {
-      long[] literalProbes = BloomTerms.probes(literal);
-      if (literalProbes.length > 0) {
+      byte[] bytes = literal.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      LiteralProbes literalProbes = new LiteralProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes));
+      if (!literalProbes.isEmpty()) {
         probes.add(literalProbes);
       }
     }
-    return probes.toArray(new long[0][]);
+    return probes.toArray(new LiteralProbes[0]);
   }
 
   /**
@@ -328,7 +330,7 @@ public final class PartReader implements AutoCloseable {
     long[] blockMinTimestamp = new long[16];
     long[] blockMaxTimestamp = new long[16];
     int[] blockCrc = new int[16];
-    BloomFilter[] blockBloom = new BloomFilter[16];
+    BlockFilters[] blockBloom = new BlockFilters[16];
     int blockCount;
 
     FooterParser(String name, PartBytes bytes, ByteBuffer footer, int footerOffset, int fileSize) {
@@ -428,9 +430,11 @@ public final class PartReader implements AutoCloseable {
           if ((int) bloomChecksum.getValue() != bloomCrc) {
             throw new CorruptPartException(name, "bloom filter checksum mismatch", s, b, bloomOffset, null);
           }
-          BloomFilter bloom = BloomFilter.readFrom(bloomBytes);
-          if (bloomBytes.hasRemaining()) {
-            throw new CorruptPartException(name, "bloom filter is shorter than its region", s, b, bloomOffset, null);
+          BlockFilters bloom;
+          try {
+            bloom = BlockFilters.readFrom(bloomBytes);
+          } catch (IllegalArgumentException e) {
+            throw new CorruptPartException(name, "bloom region is invalid: " + e.getMessage(), s, b, bloomOffset, e);
           }
           addBlock(offset, compressedSize, rawSize, entryCount, blockMin, blockMax, crc, bloom);
           streamEntrySum += entryCount;
@@ -456,7 +460,7 @@ public final class PartReader implements AutoCloseable {
       summary = new PartSummary(tenant, level, replaces, streamCount, entries, minTimestamp, maxTimestamp, rawBytes, fileSize);
     }
 
-    private void addBlock(long offset, int compressedSize, int rawSize, int entryCount, long min, long max, int crc, BloomFilter bloom) {
+    private void addBlock(long offset, int compressedSize, int rawSize, int entryCount, long min, long max, int crc, BlockFilters bloom) {
       if (blockCount == blockOffset.length) {
         int n = blockCount * 2;
         blockOffset = java.util.Arrays.copyOf(blockOffset, n);
