@@ -710,7 +710,7 @@ public final class DiskLogStore implements LogStore {
         if (snapshot.hasEntries(from, to)) {
           sourcesByStream
               .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
-              .add(new MergingCursor.Source(snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener()), null));
+              .add(new MergingCursor.Source(headCursor(stream, snapshot, request, from, to), null));
         }
       }
     }
@@ -1393,5 +1393,17 @@ public final class DiskLogStore implements LogStore {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * A cursor over a head stream's snapshot; with required literals, the stream's chunk filters
+   * skip the chunks that cannot hold them, as a part's block filters skip blocks.
+   */
+  private static EntryCursor headCursor(HeadStream stream, HeadStreamSnapshot snapshot, SelectRequest request, long from, long to) {
+    if (request.requiredLiterals().isEmpty()) {
+      return snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener());
+    }
+    return snapshot.cursor(
+        from, to, request.direction(), request.lineFilter(), request.scanListener(), request.requiredLiterals(), stream.chunkFilters());
   }
 }

@@ -6,7 +6,7 @@ import dev.tonari.store.LinePredicate;
 import dev.tonari.store.ScanListener;
 import dev.tonari.store.bloom.BlockFilters;
 import dev.tonari.store.bloom.BloomTerms;
-import dev.tonari.store.bloom.SubstringTerms;
+import dev.tonari.store.bloom.NeedleProbes;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -234,16 +234,8 @@ public final class PartReader implements AutoCloseable {
     }
   }
 
-  private static LiteralProbes[] probes(List<String> requiredLiterals) {
-    List<LiteralProbes> probes = new ArrayList<>(requiredLiterals.size());
-    for (String literal : requiredLiterals) {
-      byte[] bytes = literal.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      LiteralProbes literalProbes = new LiteralProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes));
-      if (!literalProbes.isEmpty()) {
-        probes.add(literalProbes);
-      }
-    }
-    return probes.toArray(new LiteralProbes[0]);
+  private static NeedleProbes[] probes(List<String> requiredLiterals) {
+    return NeedleProbes.of(requiredLiterals);
   }
 
   /**
