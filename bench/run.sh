@@ -4,6 +4,7 @@
 # times needle, metric and newest-lines queries, and the server's peak heap. A second corpus of a
 # quarter of the size (same streams, same 24 h) is ingested too, to show which figures depend on
 # the amount of data. Prints one table; also saved to bench/work/results-<size>.txt.
+#   --needles-only: only ingest (protobuf) and the needle search rows of issue 12
 # Usage: bench/run.sh [--size 1g|50m] [--small-size 256m|none] [--server-jvm '-Xmx2g'] [--query-heap 96m] [--jar tonari.jar]
 #   --jar: benchmark this server jar instead of building cli/target/tonari.jar
 #   --query-heap: the small fixed heap (-Xmx) in which the heavy queries must succeed at both sizes
@@ -16,6 +17,7 @@ small_size=""
 server_jvm="-Xmx2g"
 server_jar=""
 query_heap_args=()
+mode_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
@@ -23,6 +25,7 @@ while [ $# -gt 0 ]; do
     --server-jvm) server_jvm="$2"; shift 2 ;;
     --jar) server_jar="$2"; shift 2 ;;
     --query-heap) query_heap_args=(--query-heap "$2"); shift 2 ;;
+    --needles-only) mode_args=(--needles-only); small_size=none; shift ;;
     *) echo "usage: bench/run.sh [--size 1g|50m] [--small-size SIZE|none] [--server-jvm OPTIONS] [--query-heap 96m] [--jar tonari.jar]" >&2; exit 2 ;;
   esac
 done
@@ -70,7 +73,7 @@ fi
 bench_pid=""
 cleanup() { [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar "$server_jar" --work "$work" "${small_args[@]}" --server-jvm "$server_jvm" "${query_heap_args[@]}" \
+"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar "$server_jar" --work "$work" "${small_args[@]}" --server-jvm "$server_jvm" "${query_heap_args[@]}" "${mode_args[@]}" \
   > >(tee "bench/work/results-$size.txt") &
 bench_pid=$!
 wait "$bench_pid"

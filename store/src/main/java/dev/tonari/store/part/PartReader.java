@@ -202,6 +202,21 @@ public final class PartReader implements AutoCloseable {
     return stats.blocksSkippedByTime();
   }
 
+  /**
+   * Bytes of the block filters (the needle index): {all bloom regions, token filters, substring
+   * filters, blocks}. A region's few header bytes count in the first figure only.
+   */
+  public long[] filterBytes() {
+    int blocks = streamFirstBlock[streams.size()];
+    long[] totals = new long[] {0, 0, 0, blocks};
+    for (int block = 0; block < blocks; block++) {
+      totals[0] += blockBloom[block].serializedSize();
+      totals[1] += blockBloom[block].tokens().serializedSize();
+      totals[2] += blockBloom[block].substrings() == null ? 0 : blockBloom[block].substrings().serializedSize();
+    }
+    return totals;
+  }
+
   public long blocksRead() {
     return stats.blocksRead();
   }
