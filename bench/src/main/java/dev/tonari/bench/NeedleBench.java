@@ -84,29 +84,42 @@ final class NeedleBench {
     return probed == 0 ? "n/a" : String.format(Locale.ROOT, "%d/%d = %.4f", empty, probed, (double) empty / probed);
   }
 
-  /** Pushes fresh traffic (about 40k lines) with one new trace id into the head and looks for it. */
+  /**
+   * Pushes fresh traffic of the tenant (120k lines, about 600 per stream, so that head streams
+   * have full chunks) with one new trace id into the head, and looks for it.
+   */
   private void headRows(String tenant, Timing fullScan) throws Exception {
     LogGenerator generator = new LogGenerator(corpus.get("seed").asLong() + 99, GeneratorOptions.benchmark());
     long now = System.currentTimeMillis() * 1_000_000L;
     Map<Labels, List<LogEntry>> byStream = new LinkedHashMap<>();
     String fresh = null;
     int pushed = 0;
-    for (int i = 0; i < 200_000 && pushed < 40_000; i++) {
+    for (int i = 0; i < 1_000_000 && pushed < 120_000; i++) {
       GeneratedLine line = generator.nextLine(now - 60_000_000_000L + i * 1000L);
       if (!line.tenant().equals(tenant)) {
         continue;
       }
       byStream.computeIfAbsent(line.labels(), l -> new ArrayList<>()).add(line.entry());
       pushed++;
-      if (pushed == 30_000 && generator.lastTraceId() != null) {
-        fresh = generator.lastTraceId();
-      } else if (pushed > 30_000 && fresh == null) {
+      if (pushed >= 60_000 && fresh == null) {
         fresh = generator.lastTraceId();
       }
     }
+    // In requests of about 10k lines, as an agent sends them, each stream's lines in time order.
     List<StreamBatch> batches = new ArrayList<>();
-    byStream.forEach((labels, entries) -> batches.add(new StreamBatch(labels, entries)));
-    client.push(tenant, PushEncoder.encode(new PushRequest(batches), PushEncoder.Format.PROTOBUF_SNAPPY));
+    int inRequest = 0;
+    for (Map.Entry<Labels, List<LogEntry>> stream : byStream.entrySet()) {
+      batches.add(new StreamBatch(stream.getKey(), stream.getValue()));
+      inRequest += stream.getValue().size();
+      if (inRequest >= 10_000) {
+        client.push(tenant, PushEncoder.encode(new PushRequest(batches), PushEncoder.Format.PROTOBUF_SNAPPY));
+        batches = new ArrayList<>();
+        inRequest = 0;
+      }
+    }
+    if (!batches.isEmpty()) {
+      client.push(tenant, PushEncoder.encode(new PushRequest(batches), PushEncoder.Format.PROTOBUF_SNAPPY));
+    }
     long headEnd = now + 1_000_000_000L;
     String query = "{namespace=\"" + tenant + "\"} |= \"" + fresh + "\"";
     double firstSeconds = timeOnce(tenant, query, start, headEnd).seconds;
@@ -147,9 +160,10 @@ final class NeedleBench {
     long read = 0;
     long skipped = 0;
     for (String line : response.body().split("\n")) {
-      if (line.startsWith("tonari_blocks_read ")) {
+      // The Prometheus client adds _total to counter names.
+      if (line.startsWith("tonari_blocks_read ") || line.startsWith("tonari_blocks_read_total ")) {
         read = (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
-      } else if (line.startsWith("tonari_blocks_skipped_by_bloom ")) {
+      } else if (line.startsWith("tonari_blocks_skipped_by_bloom ") || line.startsWith("tonari_blocks_skipped_by_bloom_total ")) {
         skipped = (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
       }
     }

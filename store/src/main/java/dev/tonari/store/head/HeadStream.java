@@ -44,11 +44,11 @@ public final class HeadStream {
   private int chunkFilterCount;
 
   /**
-   * Entries per head chunk filter: 1024 lines of about 300 bytes, a block of a part at a fraction
-   * of its size, so a needle skips most of a stream's head and the open chunk scanned line by line
-   * is short.
+   * Entries per head chunk filter: 256 lines of about 300 bytes. With hundreds of streams a head
+   * holds a few hundred lines per stream before it is flushed, so larger chunks would rarely fill
+   * and the open chunk, scanned line by line, would be most of the head.
    */
-  public static final int CHUNK_ENTRIES = 1024;
+  public static final int CHUNK_ENTRIES = 256;
 
   HeadStream(Labels labels) {
     this.labels = labels;
