@@ -39,8 +39,8 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings) {
 
   /** The filters of a run of lines, as a part writer would build them for a block. */
   public static BlockFilters filtersOf(byte[] buffer, int[] offsets, int[] lengths, int count, double tokenFalsePositiveRate, double substringFalsePositiveRate) {
-    java.util.HashSet<Long> tokenTerms = new java.util.HashSet<>();
-    java.util.HashSet<Long> substringTerms = new java.util.HashSet<>();
+    DistinctHashes tokenTerms = new DistinctHashes();
+    DistinctHashes substringTerms = new DistinctHashes();
     for (int i = 0; i < count; i++) {
       BloomTerms.forEachTerm(buffer, offsets[i], lengths[i], tokenTerms::add);
       SubstringTerms.forEachTerm(buffer, offsets[i], lengths[i], substringTerms::add);

@@ -6,6 +6,7 @@ import dev.tonari.store.Labels;
 import dev.tonari.store.bloom.BlockFilters;
 import dev.tonari.store.bloom.BloomFilter;
 import dev.tonari.store.bloom.BloomTerms;
+import dev.tonari.store.bloom.DistinctHashes;
 import dev.tonari.store.bloom.SubstringTerms;
 import java.io.IOException;
 import java.nio.ByteBuffer;
