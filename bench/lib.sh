@@ -22,7 +22,7 @@ find_java() {
 build_jars() {
   local stale=0
   for jar in cli/target/tonari.jar bench/target/benchmarks.jar; do
-    if [ ! -f "$jar" ] || [ -n "$(find . -path ./bench/work -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
+    if [ ! -f "$jar" ] || [ -n "$(find . \( -path ./bench/work -o -path '*/target' \) -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
       stale=1
     fi
   done

@@ -7,6 +7,7 @@
 # Usage: bench/run.sh [--size 1g|50m] [--small-size 256m|none] [--server-jvm '-Xmx384m ...'] [--query-heap 96m] [--jar tonari.jar] [--ingest-only]
 #   --server-jvm: the servers' JVM options; the default keeps the whole process under 0.6 GiB of RSS
 #   --ingest-only: only the two ingests (lines/s, latency, CPU per GB, peak RSS), no queries
+#   --needles-only: only ingest (protobuf) and the needle search rows of issue 12
 #   --jar: benchmark this server jar instead of building cli/target/tonari.jar
 #   --query-heap: the small fixed heap (-Xmx) in which the heavy queries must succeed at both sizes
 set -euo pipefail
@@ -19,6 +20,7 @@ server_jvm="-Xmx384m -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -
 ingest_only=()
 server_jar=""
 query_heap_args=()
+mode_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
@@ -27,7 +29,8 @@ while [ $# -gt 0 ]; do
     --jar) server_jar="$2"; shift 2 ;;
     --query-heap) query_heap_args=(--query-heap "$2"); shift 2 ;;
     --ingest-only) ingest_only=(--ingest-only); small_size=none; shift ;;
-    *) echo "usage: bench/run.sh [--size 1g|50m] [--small-size SIZE|none] [--server-jvm OPTIONS] [--query-heap 96m] [--jar tonari.jar] [--ingest-only]" >&2; exit 2 ;;
+    --needles-only) mode_args=(--needles-only); small_size=none; shift ;;
+    *) echo "usage: bench/run.sh [--size 1g|50m] [--small-size SIZE|none] [--server-jvm OPTIONS] [--query-heap 96m] [--jar tonari.jar] [--ingest-only] [--needles-only]" >&2; exit 2 ;;
   esac
 done
 # A quarter of the size by default: "1g" gives "0.25g", "50m" gives "12.5m".
@@ -74,7 +77,7 @@ fi
 bench_pid=""
 cleanup() { [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar "$server_jar" --work "$work" "${small_args[@]}" --server-jvm "$server_jvm" "${query_heap_args[@]}" "${ingest_only[@]}" \
+"$JAVA" --enable-native-access=ALL-UNNAMED -Xmx3g -cp bench/target/benchmarks.jar dev.tonari.bench.EndToEndBench --jar "$server_jar" --work "$work" "${small_args[@]}" --server-jvm "$server_jvm" "${query_heap_args[@]}" "${ingest_only[@]}" "${mode_args[@]}" \
   > >(tee "bench/work/results-$size.txt") &
 bench_pid=$!
 wait "$bench_pid"

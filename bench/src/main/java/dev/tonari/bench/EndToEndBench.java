@@ -81,6 +81,7 @@ public final class EndToEndBench {
     String queryHeap = DEFAULT_QUERY_HEAP;
     boolean boundedHeapOnly = false;
     boolean ingestOnly = false;
+    boolean needlesOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--jar" -> jar = Path.of(args[++i]);
@@ -90,16 +91,19 @@ public final class EndToEndBench {
         case "--query-heap" -> queryHeap = args[++i];
         case "--bounded-heap-only" -> boundedHeapOnly = true;
         case "--ingest-only" -> ingestOnly = true;
+        case "--needles-only" -> needlesOnly = true;
         default -> {
           System.err.println(
-              "usage: EndToEndBench [--jar tonari.jar] [--work DIR] [--small-work DIR] [--server-jvm '-Xmx2g ...'] [--query-heap 128m] [--bounded-heap-only] [--ingest-only]; unknown: "
+              "usage: EndToEndBench [--jar tonari.jar] [--work DIR] [--small-work DIR] [--server-jvm '-Xmx384m ...'] [--query-heap 128m] [--bounded-heap-only] [--ingest-only] [--needles-only]; unknown: "
                   + args[i]);
           System.exit(2);
         }
       }
     }
     EndToEndBench bench = new EndToEndBench(jar, work, jvm, smallWork, queryHeap, ingestOnly);
-    if (boundedHeapOnly) {
+    if (needlesOnly) {
+      bench.runNeedlesOnly();
+    } else if (boundedHeapOnly) {
       bench.runBoundedHeapOnly();
     } else {
       bench.run();
@@ -170,6 +174,7 @@ public final class EndToEndBench {
       row("needle |~ trace_id=<id>.*", "seconds", decimal3(needleInRegex.seconds) + " (" + needleInRegex.lines + " line)", "full scan: " + decimal3(fullScan.seconds), decimal(fullScan.seconds / needleInRegex.seconds) + "x faster");
     }
     List<BoundedQuery> largeBounded = boundedHeapQueries(protobuf.dataDir, corpus, work);
+    NeedleBench needles = needleRows(protobuf.dataDir, corpus, zst);
     metricRows("sum by (app) (rate(logfmt", large.rate, large.rateScan, large.prodBytes);
     metricRows("quantile_over_time(json", large.quantile, large.quantileScan, large.jsonBytes);
 
@@ -198,6 +203,7 @@ public final class EndToEndBench {
     heapRow("peak heap, quantile(json)", large.quantileHeap, small == null ? null : small.quantileHeap, smallName, large.heapFailure);
     boundedHeapRows(largeBounded, smallBounded, rawBytes, smallCorpus == null ? -1 : smallCorpus.get("rawBytes").asLong());
     printTable(lines, rawBytes, corpus.get("streams").asInt());
+    needles.print();
     System.out.println();
     System.out.println(boundedHeapSummary(largeBounded, smallBounded, rawBytes, smallCorpus == null ? -1 : smallCorpus.get("rawBytes").asLong()));
     System.out.printf(Locale.ROOT, "%nlarge = %s, small = %s; server JVM %s%n", largeName, smallName, String.join(" ", serverJvmOptions));
@@ -455,6 +461,39 @@ public final class EndToEndBench {
   }
 
   /** Runs only the bounded-heap queries against the data directories of a previous run. */
+  /**
+   * Only the needle rows ({@link NeedleBench}): ingests the corpus with protobuf+snappy into a
+   * fresh server, stops it gracefully (so that the head is flushed), and runs the needle queries in
+   * a restarted one; prints the index's share of the parts.
+   */
+  private void runNeedlesOnly() throws Exception {
+    JsonNode corpus = new ObjectMapper().readTree(work.resolve("corpus.json").toFile());
+    IngestOutcome protobuf = ingest(work, "protobuf-snappy", work.resolve("push-protobuf-snappy.bin"));
+    Path zst = work.resolve("raw.zst");
+    compressWithZstd(work.resolve("raw.log"), zst);
+    NeedleBench needles = needleRows(protobuf.dataDir, corpus, zst);
+    System.out.printf(Locale.ROOT, "%ncorpus: %,d lines, %.1f MB raw, %d streams; zstd -3: %.1f MB%n", corpus.get("lines").asLong(), corpus.get("rawBytes").asLong() / 1e6,
+        corpus.get("streams").asInt(), Files.size(zst) / 1e6);
+    needles.print();
+  }
+
+  /** Index share first (of the parts as ingested), then the needle queries in a restarted server. */
+  private NeedleBench needleRows(Path dataDir, JsonNode corpus, Path zst) throws Exception {
+    long[] index = PartIndexShare.of(dataDir);
+    System.err.println("  needle queries ...");
+    NeedleBench needles = new NeedleBench(null, corpus);
+    try (ServerProcess server = startServer(dataDir, work.resolve("server-needles.log"), Duration.ofMinutes(10))) {
+      needles = new NeedleBench(server.client(), corpus);
+      needles.rows.add(new String[] {
+          "index share of parts", String.format(Locale.ROOT, "%.1f%%", 100.0 * index[1] / Math.max(1, index[0])),
+          String.format(Locale.ROOT, "filters %.1f MB of %.1f MB in %d parts, %d blocks (token filters %.1f MB, substring %.1f MB)", index[1] / 1e6, index[0] / 1e6, index[2], index[3], index[4] / 1e6, index[5] / 1e6),
+          "", ""});
+      needles.run(zst.toString());
+      server.stopGracefully(Duration.ofMinutes(5));
+    }
+    return needles;
+  }
+
   private void runBoundedHeapOnly() throws Exception {
     JsonNode corpus = new ObjectMapper().readTree(work.resolve("corpus.json").toFile());
     long rawBytes = corpus.get("rawBytes").asLong();

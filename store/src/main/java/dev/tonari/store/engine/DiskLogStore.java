@@ -786,9 +786,7 @@ public final class DiskLogStore implements LogStore {
         if (snapshot.hasEntries(from, to)) {
           sourcesByStream
               .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
-              .add(
-                  new MergingCursor.Source(
-                      snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener()), null, Long.MIN_VALUE, Long.MAX_VALUE, headRank));
+              .add(new MergingCursor.Source(headCursor(stream, snapshot, request, from, to), null, Long.MIN_VALUE, Long.MAX_VALUE, headRank));
         }
       }
     }
@@ -1471,5 +1469,17 @@ public final class DiskLogStore implements LogStore {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * A cursor over a head stream's snapshot; with required literals, the stream's chunk filters
+   * skip the chunks that cannot hold them, as a part's block filters skip blocks.
+   */
+  private static EntryCursor headCursor(HeadStream stream, HeadStreamSnapshot snapshot, SelectRequest request, long from, long to) {
+    if (request.requiredLiterals().isEmpty()) {
+      return snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener());
+    }
+    return snapshot.cursor(
+        from, to, request.direction(), request.lineFilter(), request.scanListener(), request.requiredLiterals(), stream.chunkFilters());
   }
 }

@@ -3,6 +3,9 @@ package dev.tonari.store.head;
 import dev.tonari.store.DistinctLineSet;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
+import dev.tonari.store.bloom.BlockFilters;
+import dev.tonari.store.bloom.NeedleProbes;
+import dev.tonari.store.part.PartWriterOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +42,20 @@ public final class HeadStream {
   private int sortedThrough;
   /** The lines of the run of equal timestamps being merged, to drop repeated pushes. */
   private final DistinctLineSet runLines = new DistinctLineSet();
+  /**
+   * Filters of the full chunks of {@value #CHUNK_ENTRIES} entries in arrival order, built the
+   * first time a needle query asks for them; a full chunk never changes (arrays are only appended
+   * to), so its filters stay valid.
+   */
+  private BlockFilters[] chunkFilters = new BlockFilters[0];
+  private int chunkFilterCount;
+
+  /**
+   * Entries per head chunk filter: 256 lines of about 300 bytes. With hundreds of streams a head
+   * holds a few hundred lines per stream before it is flushed, so larger chunks would rarely fill
+   * and the open chunk, scanned line by line, would be most of the head.
+   */
+  public static final int CHUNK_ENTRIES = 256;
 
   HeadStream(Labels labels) {
     this.labels = labels;
@@ -126,6 +143,36 @@ public final class HeadStream {
   public synchronized int appendedCount() {
     return count;
   }
+
+  /**
+   * The filters of every full chunk, building those not built yet. They are built at query time,
+   * not at append, so ingest pays nothing for them; the first needle query over a chunk hashes its
+   * lines once, as a part writer would.
+   */
+  public synchronized BlockFilters[] chunkFilters() {
+    int full = count / CHUNK_ENTRIES;
+    if (chunkFilterCount < full) {
+      if (chunkFilters.length < full) {
+        chunkFilters = Arrays.copyOf(chunkFilters, Math.max(full, chunkFilters.length * 2));
+      }
+      int[] offsets = new int[CHUNK_ENTRIES];
+      int[] lengths = new int[CHUNK_ENTRIES];
+      for (int chunk = chunkFilterCount; chunk < full; chunk++) {
+        for (int i = 0; i < CHUNK_ENTRIES; i++) {
+          int index = chunk * CHUNK_ENTRIES + i;
+          offsets[i] = index == 0 ? 0 : lineEnds[index - 1];
+          lengths[i] = lineEnds[index] - offsets[i];
+        }
+        chunkFilters[chunk] = NeedleProbes.filtersOf(
+            lineBytes, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_BLOOM_FALSE_POSITIVE_RATE, SUBSTRING_FALSE_POSITIVE_RATE);
+      }
+      chunkFilterCount = full;
+    }
+    return Arrays.copyOf(chunkFilters, chunkFilterCount);
+  }
+
+  /** As the part writer's substring filters (see {@code PartWriter}). */
+  private static final double SUBSTRING_FALSE_POSITIVE_RATE = 0.2;
 
   /** The entries sorted by timestamp, then push order, each (timestamp, line) exactly once. */
   public synchronized HeadStreamSnapshot snapshot() {

@@ -5,7 +5,10 @@ import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.ScanListener;
+import dev.tonari.store.bloom.BlockFilters;
+import dev.tonari.store.bloom.NeedleProbes;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An immutable view of a {@link HeadStream} at one moment: its entries sorted by timestamp, equal
@@ -104,7 +107,29 @@ public final class HeadStreamSnapshot {
   public EntryCursor cursor(long fromNanos, long toNanos, Direction direction, LinePredicate filter, ScanListener scanListener) {
     int first = lowerBound(fromNanos);
     int end = lowerBound(toNanos);
-    return new Cursor(first, Math.max(first, end), direction, filter, scanListener);
+    return new Cursor(first, Math.max(first, end), direction, filter, scanListener, null);
+  }
+
+  /**
+   * As {@link #cursor(long, long, Direction, LinePredicate, ScanListener)}, skipping the entries
+   * of full chunks whose filters ({@code chunkFilters}, from {@link HeadStream#chunkFilters()})
+   * rule out one of the required literals; entries of later, open chunks are all tested. The
+   * literals only prune; the filter decides.
+   */
+  public EntryCursor cursor(
+      long fromNanos, long toNanos, Direction direction, LinePredicate filter, ScanListener scanListener, List<String> requiredLiterals,
+      BlockFilters[] chunkFilters) {
+    int first = lowerBound(fromNanos);
+    int end = lowerBound(toNanos);
+    NeedleProbes[] probes = NeedleProbes.of(requiredLiterals);
+    boolean[] chunkMayMatch = null;
+    if (probes.length > 0 && chunkFilters.length > 0) {
+      chunkMayMatch = new boolean[chunkFilters.length];
+      for (int chunk = 0; chunk < chunkFilters.length; chunk++) {
+        chunkMayMatch[chunk] = NeedleProbes.mightContainAll(chunkFilters[chunk], probes);
+      }
+    }
+    return new Cursor(first, Math.max(first, end), direction, filter, scanListener, chunkMayMatch);
   }
 
   private final class Cursor implements EntryCursor {
@@ -113,12 +138,15 @@ public final class HeadStreamSnapshot {
     private final boolean forward;
     private final LinePredicate filter;
     private final ScanListener scanListener;
+    /** Per full chunk of arrival order, whether its lines may match; null when nothing prunes. */
+    private final boolean[] chunkMayMatch;
     private int position;
     /** Positions in [reportedLow, reportedHigh) were reported to the listener. */
     private int reportedLow;
     private int reportedHigh;
 
-    Cursor(int first, int end, Direction direction, LinePredicate filter, ScanListener scanListener) {
+    Cursor(int first, int end, Direction direction, LinePredicate filter, ScanListener scanListener, boolean[] chunkMayMatch) {
+      this.chunkMayMatch = chunkMayMatch;
       this.first = first;
       this.end = end;
       this.forward = direction == Direction.FORWARD;
@@ -164,6 +192,12 @@ public final class HeadStreamSnapshot {
         }
         if ((position < reportedLow || position >= reportedHigh) && scanListener != ScanListener.NONE) {
           reportRun();
+        }
+        if (chunkMayMatch != null) {
+          int chunk = order[position] / HeadStream.CHUNK_ENTRIES;
+          if (chunk < chunkMayMatch.length && !chunkMayMatch[chunk]) {
+            continue;
+          }
         }
         if (filter == LinePredicate.ALL || filter.test(lineBytes, HeadStreamSnapshot.this.lineOffset(position), HeadStreamSnapshot.this.lineLength(position))) {
           return true;

@@ -1,5 +1,7 @@
 package dev.tonari.store.part;
 
+import dev.tonari.store.bloom.NeedleProbes;
+
 /**
  * What a cursor does with the next block of its stream, decided from the block directory alone:
  * read it, skip it (outside the time range, or its bloom filter lacks a required literal), or stop
@@ -11,7 +13,7 @@ enum BlockPlan {
   SKIP,
   END;
 
-  static BlockPlan of(PartReader reader, int block, long fromNanos, long toNanos, boolean forward, long[][] probes) {
+  static BlockPlan of(PartReader reader, int block, long fromNanos, long toNanos, boolean forward, NeedleProbes[] probes) {
     long min = reader.blockMinTimestamp[block];
     long max = reader.blockMaxTimestamp[block];
     if (forward ? min >= toNanos : max < fromNanos) {
@@ -22,13 +24,12 @@ enum BlockPlan {
       reader.stats.blocksSkippedByTime.increment();
       return SKIP;
     }
-    for (long[] literalProbes : probes) {
-      for (long probe : literalProbes) {
-        if (!reader.blockBloom[block].mightContain(probe)) {
-          reader.stats.blocksSkippedByBloom.increment();
-          return SKIP;
-        }
-      }
+    if (!NeedleProbes.mightContainAll(reader.blockBloom[block], probes)) {
+      reader.stats.blocksSkippedByBloom.increment();
+      return SKIP;
+    }
+    if (probes.length > 0) {
+      reader.stats.blocksPassedByBloom.increment();
     }
     return READ;
   }

@@ -1,5 +1,7 @@
 package dev.tonari.store.part;
 
+import dev.tonari.store.bloom.NeedleProbes;
+
 import java.io.IOException;
 import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
@@ -35,7 +37,7 @@ public final class PartCursor implements EntryCursor {
   private final LinePredicate lineFilter;
   /** The literals of a {@link LiteralLinePredicate} filter (see {@link BlockDecoder#latin1Keys}); null otherwise. */
   private final String[] literalKeys;
-  private final long[][] probes;
+  private final NeedleProbes[] probes;
   private final ScanListener scanListener;
   private final BlockDecoder decoder = new BlockDecoder();
 
@@ -56,7 +58,7 @@ public final class PartCursor implements EntryCursor {
 
   PartCursor(
       PartReader reader, int streamIndex, Labels labels, int firstBlock, int endBlock, long fromNanos, long toNanos,
-      Direction direction, LinePredicate lineFilter, long[][] probes, ScanListener scanListener) {
+      Direction direction, LinePredicate lineFilter, NeedleProbes[] probes, ScanListener scanListener) {
     this.reader = reader;
     this.streamIndex = streamIndex;
     this.labels = labels;

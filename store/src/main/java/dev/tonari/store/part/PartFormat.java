@@ -105,10 +105,22 @@ package dev.tonari.store.part;
  * text. The columns fill the raw size exactly and decode to exactly L line bytes.
  * </pre>
  *
- * <p><b>Bloom filter</b> of a block: the {@link dev.tonari.store.bloom.BloomFilter} serialized
- * form (u32 word count, u8 hash count, words as u64) holding the hash of every distinct {@link
- * dev.tonari.store.bloom.BloomTerms term} of the block's lines, sized for the block's distinct term
- * count at the writer's false-positive rate.
+ * <p><b>Bloom region</b> of a block ({@link dev.tonari.store.bloom.BlockFilters}), in one of two
+ * forms told apart by its first u32:
+ *
+ * <pre>
+ *   legacy  one {@link dev.tonari.store.bloom.BloomFilter} (u32 word count >= 1, u8 hash count,
+ *           words as u64): the token filter, holding the hash of every distinct {@link
+ *           dev.tonari.store.bloom.BloomTerms term} of the block's lines, sized for their count at
+ *           the writer's false-positive rate. Written before the substring index; still read.
+ *   kind 1  0  4  u32 0 (no filter has 0 words)
+ *           4  1  u8 kind = 1
+ *           5  .  the token filter (as above)
+ *           .  .  the substring filter: a BloomFilter of every distinct {@link
+ *                 dev.tonari.store.bloom.SubstringTerms term} (8-byte grams of long tokens at
+ *                 stride 4, junctions of tokens around one '.' or ':'), at 20% false positives
+ *                 per term; nothing follows it.
+ * </pre>
  *
  * <p><b>Reading.</b> Open checks the header, trailer, footer CRC, the footer's structure (lengths,
  * order, fingerprints, tiling, totals) and every bloom filter's CRC, so that an opened part's

@@ -10,6 +10,7 @@ public final class PartReadStats {
   final LongAdder blocksRead = new LongAdder();
   final LongAdder blocksSkippedByTime = new LongAdder();
   final LongAdder blocksSkippedByBloom = new LongAdder();
+  final LongAdder blocksPassedByBloom = new LongAdder();
   final LongAdder compressedBytesRead = new LongAdder();
   final LongAdder rawBytesDecompressed = new LongAdder();
   final LongAdder entriesScanned = new LongAdder();
@@ -29,6 +30,15 @@ public final class PartReadStats {
     return blocksSkippedByBloom.sum();
   }
 
+  /**
+   * Blocks inside the time range whose filters let a literal-filtered scan through: those it
+   * then reads unless it stops first. With {@link #blocksSkippedByBloom} they are the blocks
+   * probed, so a false-positive rate is the passed blocks holding no match over both.
+   */
+  public long blocksPassedByBloom() {
+    return blocksPassedByBloom.sum();
+  }
+
   public long compressedBytesRead() {
     return compressedBytesRead.sum();
   }
@@ -44,7 +54,7 @@ public final class PartReadStats {
 
   @Override
   public String toString() {
-    return "blocksRead=" + blocksRead() + " skippedByTime=" + blocksSkippedByTime() + " skippedByBloom=" + blocksSkippedByBloom()
+    return "blocksRead=" + blocksRead() + " skippedByTime=" + blocksSkippedByTime() + " skippedByBloom=" + blocksSkippedByBloom() + " passedByBloom=" + blocksPassedByBloom()
         + " compressedBytes=" + compressedBytesRead() + " rawBytes=" + rawBytesDecompressed() + " entriesScanned=" + entriesScanned();
   }
 }

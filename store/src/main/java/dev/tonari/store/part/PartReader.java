@@ -4,8 +4,9 @@ import dev.tonari.store.Direction;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.ScanListener;
-import dev.tonari.store.bloom.BloomFilter;
+import dev.tonari.store.bloom.BlockFilters;
 import dev.tonari.store.bloom.BloomTerms;
+import dev.tonari.store.bloom.NeedleProbes;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -44,7 +45,7 @@ public final class PartReader implements AutoCloseable {
   final long[] blockMinTimestamp;
   final long[] blockMaxTimestamp;
   final int[] blockCrc;
-  final BloomFilter[] blockBloom;
+  final BlockFilters[] blockBloom;
   final PartReadStats stats = new PartReadStats();
 
   private PartReader(String name, PartBytes bytes, FooterParser footer, int version) {
@@ -201,6 +202,21 @@ public final class PartReader implements AutoCloseable {
     return stats.blocksSkippedByTime();
   }
 
+  /**
+   * Bytes of the block filters (the needle index): {all bloom regions, token filters, substring
+   * filters, blocks}. A region's few header bytes count in the first figure only.
+   */
+  public long[] filterBytes() {
+    int blocks = streamFirstBlock[streams.size()];
+    long[] totals = new long[] {0, 0, 0, blocks};
+    for (int block = 0; block < blocks; block++) {
+      totals[0] += blockBloom[block].serializedSize();
+      totals[1] += blockBloom[block].tokens().serializedSize();
+      totals[2] += blockBloom[block].substrings() == null ? 0 : blockBloom[block].substrings().serializedSize();
+    }
+    return totals;
+  }
+
   public long blocksRead() {
     return stats.blocksRead();
   }
@@ -233,15 +249,8 @@ public final class PartReader implements AutoCloseable {
     }
   }
 
-  private static long[][] probes(List<String> requiredLiterals) {
-    List<long[]> probes = new ArrayList<>(requiredLiterals.size());
-    for (String literal : requiredLiterals) {
-      long[] literalProbes = BloomTerms.probes(literal);
-      if (literalProbes.length > 0) {
-        probes.add(literalProbes);
-      }
-    }
-    return probes.toArray(new long[0][]);
+  private static NeedleProbes[] probes(List<String> requiredLiterals) {
+    return NeedleProbes.of(requiredLiterals);
   }
 
   /**
@@ -328,7 +337,7 @@ public final class PartReader implements AutoCloseable {
     long[] blockMinTimestamp = new long[16];
     long[] blockMaxTimestamp = new long[16];
     int[] blockCrc = new int[16];
-    BloomFilter[] blockBloom = new BloomFilter[16];
+    BlockFilters[] blockBloom = new BlockFilters[16];
     int blockCount;
 
     FooterParser(String name, PartBytes bytes, ByteBuffer footer, int footerOffset, int fileSize) {
@@ -428,9 +437,11 @@ public final class PartReader implements AutoCloseable {
           if ((int) bloomChecksum.getValue() != bloomCrc) {
             throw new CorruptPartException(name, "bloom filter checksum mismatch", s, b, bloomOffset, null);
           }
-          BloomFilter bloom = BloomFilter.readFrom(bloomBytes);
-          if (bloomBytes.hasRemaining()) {
-            throw new CorruptPartException(name, "bloom filter is shorter than its region", s, b, bloomOffset, null);
+          BlockFilters bloom;
+          try {
+            bloom = BlockFilters.readFrom(bloomBytes);
+          } catch (IllegalArgumentException e) {
+            throw new CorruptPartException(name, "bloom region is invalid: " + e.getMessage(), s, b, bloomOffset, e);
           }
           addBlock(offset, compressedSize, rawSize, entryCount, blockMin, blockMax, crc, bloom);
           streamEntrySum += entryCount;
@@ -456,7 +467,7 @@ public final class PartReader implements AutoCloseable {
       summary = new PartSummary(tenant, level, replaces, streamCount, entries, minTimestamp, maxTimestamp, rawBytes, fileSize);
     }
 
-    private void addBlock(long offset, int compressedSize, int rawSize, int entryCount, long min, long max, int crc, BloomFilter bloom) {
+    private void addBlock(long offset, int compressedSize, int rawSize, int entryCount, long min, long max, int crc, BlockFilters bloom) {
       if (blockCount == blockOffset.length) {
         int n = blockCount * 2;
         blockOffset = java.util.Arrays.copyOf(blockOffset, n);

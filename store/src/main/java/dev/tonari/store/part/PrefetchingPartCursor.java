@@ -1,5 +1,7 @@
 package dev.tonari.store.part;
 
+import dev.tonari.store.bloom.NeedleProbes;
+
 import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
@@ -59,7 +61,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
   private final boolean forward;
   private final LinePredicate lineFilter;
   private final String[] literalKeys;
-  private final long[][] probes;
+  private final NeedleProbes[] probes;
   private final ScanListener scanListener;
   /** The pool's read-ahead, or 1 block for an unfiltered scan (whose copies are whole blocks). */
   private final int blocksAhead;
@@ -83,7 +85,7 @@ public final class PrefetchingPartCursor implements EntryCursor {
 
   PrefetchingPartCursor(
       PartReader reader, BlockScanPool pool, int streamIndex, Labels labels, int firstBlock, int endBlock, long fromNanos, long toNanos,
-      Direction direction, LinePredicate lineFilter, long[][] probes, ScanListener scanListener) {
+      Direction direction, LinePredicate lineFilter, NeedleProbes[] probes, ScanListener scanListener) {
     this.reader = reader;
     this.pool = pool;
     this.streamIndex = streamIndex;

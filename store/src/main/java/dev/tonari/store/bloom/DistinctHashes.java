@@ -1,16 +1,16 @@
-package dev.tonari.store.part;
+package dev.tonari.store.bloom;
 
 /**
  * An open-addressing set of 64-bit hashes, reused across blocks, that counts a block's distinct
  * bloom terms so that the block's filter can be sized to them. Zero is kept out of the table as
  * the empty marker and tracked on the side.
  */
-final class DistinctHashes {
+public final class DistinctHashes {
   private long[] table = new long[1024];
   private int size;
   private boolean hasZero;
 
-  void clear() {
+  public void clear() {
     if (size > 0) {
       java.util.Arrays.fill(table, 0L);
     }
@@ -18,11 +18,11 @@ final class DistinctHashes {
     hasZero = false;
   }
 
-  int size() {
+  public int size() {
     return size + (hasZero ? 1 : 0);
   }
 
-  void add(long hash) {
+  public void add(long hash) {
     if (hash == 0) {
       hasZero = true;
       return;
@@ -64,7 +64,7 @@ final class DistinctHashes {
   }
 
   /** Calls the sink with each distinct hash. */
-  void forEach(java.util.function.LongConsumer sink) {
+  public void forEach(java.util.function.LongConsumer sink) {
     for (long hash : table) {
       if (hash != 0) {
         sink.accept(hash);
