@@ -13,8 +13,9 @@ function axisColour() { return getComputedStyle(document.documentElement).getPro
  * Draws series [{name, points: [[seconds, value]...]}] into element.
  * @param stacked bars stacked (volume), else lines
  * @param onZoom called with (fromMillis, toMillis) when the user drags a range
+ * @param xRange [fromSeconds, toSeconds] of the axis (the query's range)
  */
-export function drawSeries(element, series, { stacked = false, onZoom, height = 180, unit = '' } = {}) {
+export function drawSeries(element, series, { stacked = false, onZoom, height = 180, unit = '', xRange } = {}) {
   const times = [...new Set(series.flatMap(s => s.points.map(p => p[0])))].sort((a, b) => a - b);
   const index = new Map(times.map((t, i) => [t, i]));
   const columns = series.map(s => { const values = new Array(times.length).fill(null); for (const [t, v] of s.points) values[index.get(t)] = v; return values; });
@@ -27,6 +28,8 @@ export function drawSeries(element, series, { stacked = false, onZoom, height = 
   const options = {
     width: Math.max(300, element.clientWidth || 800), height,
     cursor: { drag: { x: true, y: false } },
+    // The query's range, not the data's: one bucket of data must not stretch the axis over years.
+    scales: xRange ? { x: { time: true, range: () => xRange } } : undefined,
     legend: { show: true },
     axes: [{ stroke: axisColour() }, { stroke: axisColour(), values: (u, ticks) => ticks.map(t => t + unit) }],
     series: [{}, ...series.map((s, i) => ({ label: s.name, stroke: colourOf(s.name, i), fill: stacked ? colourOf(s.name, i) + 'cc' : undefined, paths: bars, points: { show: !stacked && times.length < 60 } }))],

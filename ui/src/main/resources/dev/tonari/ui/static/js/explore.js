@@ -158,7 +158,7 @@ export async function render(main, { params }) {
         if (mine !== generation) return;
         const series = answer.data.resultType === 'matrix' ? matrixToSeries(answer.data.result) : [];
         status.textContent = series.length + ' series in ' + Math.round(performance.now() - started) + ' ms';
-        if (series.length) cleanups.push(drawSeries(histogram, series, { onZoom: zoom, height: 280 }));
+        if (series.length) cleanups.push(drawSeries(histogram, series, { onZoom: zoom, height: 280, xRange: [from / 1000, to / 1000] }));
         else clear(histogram).append(h('p', { class: 'muted' }, 'No data in this range.'));
       } catch (e) { if (mine === generation) { status.textContent = ''; clear(histogram); showError(e.message); } }
       return;
@@ -178,7 +178,7 @@ export async function render(main, { params }) {
       const answer = await volume;
       if (mine !== generation) return;
       const series = matrixToSeries(answer.data.result, metric => metric.detected_level || 'unknown');
-      if (series.length) cleanups.push(drawSeries(histogram, series, { stacked: true, onZoom: zoom, height: 150 }));
+      if (series.length) cleanups.push(drawSeries(histogram, series, { stacked: true, onZoom: zoom, height: 150, xRange: [from / 1000, to / 1000] }));
       else clear(histogram);
     } catch (e) { if (mine === generation) clear(histogram).append(h('p', { class: 'muted' }, 'No volume: ' + e.message)); }
   }
