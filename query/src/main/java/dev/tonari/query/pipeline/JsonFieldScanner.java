@@ -13,9 +13,10 @@ import java.util.Arrays;
  *
  * <p>{@link #scan} returns false, and the caller must run the String parser on the line, for a
  * line that is not a JSON object this scanner accepts (it accepts a subset of what the String
- * parser does: no control characters in strings, no numbers with a leading zero, nesting up to
- * {@link #MAX_DEPTH}), a wanted string that needs decoding (escapes, non-ASCII bytes), or a key it
- * cannot compare in place. Not thread-safe: one per stream and thread.
+ * parser does: strict JSON with nothing after the object, no control characters in strings, no
+ * numbers with a leading zero, no trailing comma, no escapes in keys, nesting up to {@link
+ * #MAX_DEPTH}), a wanted string that needs decoding (escapes, non-ASCII bytes), or a key it cannot
+ * compare in place. Not thread-safe: one per stream and thread.
  */
 public final class JsonFieldScanner {
   /** Deeper lines go to the String parser, whose own limit is far higher. */
@@ -80,6 +81,11 @@ public final class JsonFieldScanner {
         return false;
       }
       int keyEnd = position - 1;
+      if (hasBackslash(keyStart, keyEnd)) {
+        // The String parser unescapes every key, even of a skipped value, and fails on some
+        // escapes this scanner accepts (a lone surrogate): such keys are left to it.
+        return false;
+      }
       if (!expect(':')) {
         return false;
       }
@@ -143,6 +149,15 @@ public final class JsonFieldScanner {
   /** A key that names without decoding: no escape, ASCII only (the name comparison checks the rest). */
   private boolean plainKey(int from, int to) {
     return plainBytes(from, to) && FieldKeys.decidable(line, from, to);
+  }
+
+  private boolean hasBackslash(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (line[i] == '\\') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean plainBytes(int from, int to) {
