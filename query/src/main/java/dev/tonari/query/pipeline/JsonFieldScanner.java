@@ -77,15 +77,10 @@ public final class JsonFieldScanner {
         return false;
       }
       int keyStart = position + 1;
-      if (!skipString()) {
+      if (!skipKey()) {
         return false;
       }
       int keyEnd = position - 1;
-      if (hasBackslash(keyStart, keyEnd)) {
-        // The String parser unescapes every key, even of a skipped value, and fails on some
-        // escapes this scanner accepts (a lone surrogate): such keys are left to it.
-        return false;
-      }
       if (!expect(':')) {
         return false;
       }
@@ -151,15 +146,6 @@ public final class JsonFieldScanner {
     return plainBytes(from, to) && FieldKeys.decidable(line, from, to);
   }
 
-  private boolean hasBackslash(int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (line[i] == '\\') {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private boolean plainBytes(int from, int to) {
     for (int i = from; i < to; i++) {
       if (line[i] < 0 || line[i] == '\\') {
@@ -167,6 +153,25 @@ public final class JsonFieldScanner {
       }
     }
     return true;
+  }
+
+  /**
+   * Moves past a key of the object being walked, starting at its quote; false for a key with an
+   * escape: the String parser unescapes every such key, even of a skipped value, and fails on
+   * escapes {@link #skipString} accepts (a lone surrogate), so those lines are left to it.
+   */
+  private boolean skipKey() {
+    position++;
+    while (position < end) {
+      byte c = line[position++];
+      if (c == '"') {
+        return true;
+      }
+      if (c == '\\' || (c >= 0 && c < ' ')) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** Moves past a string starting at its quote, checking its escapes; false on anything doubtful. */
