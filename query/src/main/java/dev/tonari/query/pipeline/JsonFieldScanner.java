@@ -13,9 +13,10 @@ import java.util.Arrays;
  *
  * <p>{@link #scan} returns false, and the caller must run the String parser on the line, for a
  * line that is not a JSON object this scanner accepts (it accepts a subset of what the String
- * parser does: no control characters in strings, no numbers with a leading zero, nesting up to
- * {@link #MAX_DEPTH}), a wanted string that needs decoding (escapes, non-ASCII bytes), or a key it
- * cannot compare in place. Not thread-safe: one per stream and thread.
+ * parser does: strict JSON with nothing after the object, no control characters in strings, no
+ * numbers with a leading zero, no trailing comma, no escapes in keys, nesting up to {@link
+ * #MAX_DEPTH}), a wanted string that needs decoding (escapes, non-ASCII bytes), or a key it cannot
+ * compare in place. Not thread-safe: one per stream and thread.
  */
 public final class JsonFieldScanner {
   /** Deeper lines go to the String parser, whose own limit is far higher. */
@@ -76,7 +77,7 @@ public final class JsonFieldScanner {
         return false;
       }
       int keyStart = position + 1;
-      if (!skipString()) {
+      if (!skipKey()) {
         return false;
       }
       int keyEnd = position - 1;
@@ -152,6 +153,25 @@ public final class JsonFieldScanner {
       }
     }
     return true;
+  }
+
+  /**
+   * Moves past a key of the object being walked, starting at its quote; false for a key with an
+   * escape: the String parser unescapes every such key, even of a skipped value, and fails on
+   * escapes {@link #skipString} accepts (a lone surrogate), so those lines are left to it.
+   */
+  private boolean skipKey() {
+    position++;
+    while (position < end) {
+      byte c = line[position++];
+      if (c == '"') {
+        return true;
+      }
+      if (c == '\\' || (c >= 0 && c < ' ')) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** Moves past a string starting at its quote, checking its escapes; false on anything doubtful. */

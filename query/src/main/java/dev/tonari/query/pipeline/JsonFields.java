@@ -13,8 +13,6 @@ import java.util.function.Predicate;
  * name, arrays and nulls skipped), so a field found here is the label the parser would set.
  */
 public final class JsonFields {
-  private static final int MAX_DEPTH = 512;
-
   /** One extracted value: the label name, its value and the keys leading to it, outermost first. */
   public record JsonField(String name, String value, List<String> path) {
     public JsonField {
@@ -25,74 +23,60 @@ public final class JsonFields {
   private JsonFields() {}
 
   /**
-   * The fields of a line that is one JSON object; empty when it is not (malformed, another JSON
-   * type, or data after the object), which is when the json parser sets {@code __error__}.
+   * The fields of a line that is one JSON object; empty exactly when the json parser marks the
+   * line with {@code __error__}: the line is not an object or breaks off (the parser would keep
+   * the fields before the fault, which field detection does not report, as Loki's does not), or
+   * a key names {@code __error__}. The line is read by the parser's own walk ({@link
+   * JsonObjectWalker}), so what follows the object's closing brace is not read either.
    *
    * @param streamHas whether the stream already has a label of that name
    */
   public static Optional<List<JsonField>> of(String line, Predicate<String> streamHas) {
-    JsonScanner scanner = new JsonScanner(line);
     List<JsonField> fields = new ArrayList<>();
     try {
-      if (scanner.peekType() != JsonScanner.Type.OBJECT) {
-        return Optional.empty();
-      }
-      walkObject(scanner, "", new ArrayList<>(), 0, streamHas, fields);
-      scanner.skipSpaces();
-      if (scanner.position != scanner.text.length()) {
-        return Optional.empty();
-      }
-    } catch (JsonScanner.JsonException malformed) {
-      // Not JSON: the caller tries logfmt next, as Loki's field detection does.
+      JsonObjectWalker.walk(line, 0, line.length(), new FieldVisitor("", new ArrayList<>(), 0, streamHas, fields));
+    } catch (JsonObjectWalker.MalformedJsonException malformed) {
+      // Not JSON to the parser: the caller tries logfmt next, as Loki's field detection does.
       return Optional.empty();
+    }
+    for (JsonField field : fields) {
+      if (field.name().equals(LabelsBuilder.ERROR_LABEL)) {
+        // The parser's labels would carry this value as the line's error.
+        return Optional.empty();
+      }
     }
     return Optional.of(fields);
   }
 
-  private static void walkObject(JsonScanner scanner, String prefix, List<String> path, int depth, Predicate<String> streamHas,
-      List<JsonField> fields) throws JsonScanner.JsonException {
-    scanner.expect('{');
-    scanner.skipSpaces();
-    if (scanner.peek() == '}') {
-      scanner.position++;
-      return;
-    }
-    while (true) {
-      String key = scanner.readString();
-      scanner.expect(':');
-      JsonScanner.Type type = scanner.peekType();
-      String name = childPrefix(prefix, key);
+  /** Collects the fields of one object, as {@link JsonParserStage} names and values them. */
+  private record FieldVisitor(String prefix, List<String> path, int depth, Predicate<String> streamHas, List<JsonField> fields)
+      implements JsonObjectWalker.Visitor {
+    @Override
+    public void field(String key, String text, JsonObjectWalker.ValueType type, int valueStart, int valueEnd)
+        throws JsonObjectWalker.MalformedJsonException {
       path.add(key);
       switch (type) {
         case OBJECT -> {
-          if (depth > MAX_DEPTH) {
-            throw scanner.error("nesting too deep");
+          if (depth >= JsonParserStage.MAX_DEPTH) {
+            throw new JsonObjectWalker.MalformedJsonException(JsonParserStage.TOO_DEEP);
           }
-          walkObject(scanner, name, path, depth + 1, streamHas, fields);
+          JsonObjectWalker.walk(text, valueStart, valueEnd, new FieldVisitor(childPrefix(prefix, key), path, depth + 1, streamHas, fields));
         }
-        case ARRAY -> scanner.skipValue(depth + 1);
-        case NULL -> scanner.readScalar();
-        case STRING -> add(fields, name, scanner.readString(), path, streamHas);
-        default -> add(fields, name, scanner.readScalar(), path, streamHas);
+        case STRING -> add(key, JsonParserStage.stringValue(text, valueStart, valueEnd));
+        case NUMBER, BOOLEAN -> add(key, text.substring(valueStart, valueEnd));
+        case NULL, ARRAY -> {}
       }
       path.remove(path.size() - 1);
-      scanner.skipSpaces();
-      if (scanner.peek() == ',') {
-        scanner.position++;
-        scanner.skipSpaces();
-        continue;
-      }
-      scanner.expect('}');
-      return;
     }
-  }
 
-  private static void add(List<JsonField> fields, String name, String value, List<String> path, Predicate<String> streamHas) {
-    if (name.isEmpty()) {
-      return;
+    private void add(String key, String value) {
+      String name = childPrefix(prefix, key);
+      if (name.isEmpty()) {
+        return;
+      }
+      String stored = streamHas.test(name) ? name + LabelsBuilder.DUPLICATE_SUFFIX : name;
+      fields.add(new JsonField(stored, value, path));
     }
-    String stored = streamHas.test(name) ? name + LabelsBuilder.DUPLICATE_SUFFIX : name;
-    fields.add(new JsonField(stored, value, path));
   }
 
   private static String childPrefix(String prefix, String key) {

@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * Reads the few fields a query needs from a logfmt line given as UTF-8 bytes, with the rules of
  * {@code | logfmt} without flags or parameters ({@link LogfmtParserStage}): pairs separated by
- * bytes {@code <= ' '}, values bare or double-quoted, malformed pairs skipped, empty values not
- * set, a later pair replacing an earlier one. No String is made: each wanted field's value is
+ * bytes {@code <= ' '}, values bare or double-quoted (the next pair may follow a closing quote
+ * without a space), malformed pairs skipped, an unterminated quote ending the line, empty values
+ * not set, a later pair replacing an earlier one. No String is made: each wanted field's value is
  * left as a byte range in {@link #valueStart}/{@link #valueEnd}, per slot of the {@link FieldKeys}.
  *
  * <p>{@link #scan} returns false, and the caller must run the String parser on the line instead,
@@ -84,12 +85,10 @@ public final class LogfmtFieldScanner {
         }
         int valueTo = position - 1;
         if (!closed) {
+          // An unterminated quote ends the line's pairs: the loop ends at the line's end.
           continue;
         }
-        if (position < end && unsigned(line[position]) > ' ') {
-          position = skipToSpace(line, position, end);
-          continue;
-        }
+        // No space is needed after the closing quote: in a="x"b=y the next pair starts right here.
         if (slot >= 0) {
           if (!plain) {
             return false;

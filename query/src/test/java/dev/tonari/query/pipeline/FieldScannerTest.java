@@ -19,6 +19,15 @@ class FieldScannerTest {
   }
 
   @Test
+  void logfmtStartsTheNextPairRightAfterAClosingQuote() {
+    LogfmtFieldScanner scanner = new LogfmtFieldScanner(KEYS);
+    byte[] line = bytes("msg=\"x\"status=500 latency_ms=\"7\"junk");
+    assertThat(scanner.scan(line, 0, line.length)).isTrue();
+    assertThat(value(line, scanner.valueStart[0], scanner.valueEnd[0])).isEqualTo("500");
+    assertThat(value(line, scanner.valueStart[1], scanner.valueEnd[1])).isEqualTo("7");
+  }
+
+  @Test
   void logfmtLeavesEscapedOrNonAsciiWantedValuesToTheStringParser() {
     LogfmtFieldScanner scanner = new LogfmtFieldScanner(KEYS);
     byte[] escaped = bytes("status=\"5\\u0030\"");
@@ -55,7 +64,7 @@ class FieldScannerTest {
     JsonFieldScanner scanner = new JsonFieldScanner(KEYS);
     for (String line : new String[] {
       "{\"status\":200", "{\"status\":200,}", "{\"status\":200} x", "[1]", "{\"status\":01}", "{\"status\":\"5\\u0030\"}",
-      "{\"st\\u0061tus\":1}", "{\"status\":tru}", "not json"
+      "{\"st\\u0061tus\":1}", "{\"\\ud800\":null}", "{\"\\ud800\":[1]}", "{\"status\":tru}", "not json"
     }) {
       byte[] bytes = bytes(line);
       assertThat(scanner.scan(bytes, 0, bytes.length)).as(line).isFalse();
