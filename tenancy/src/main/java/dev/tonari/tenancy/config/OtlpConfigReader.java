@@ -167,8 +167,9 @@ final class OtlpConfigReader {
             Pattern.compile(scalar.text());
             regex = Optional.of(scalar.text());
           } catch (PatternSyntaxException e) {
+            // RE2/J (the one regex engine of Tonari's data paths) gives no index for most errors.
             report.accept(scalar.position(), entryPath + ": invalid regular expression '" + scalar.text() + "': " + e.getDescription()
-                + " near index " + e.getIndex());
+                + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
             valid = false;
           }
         }

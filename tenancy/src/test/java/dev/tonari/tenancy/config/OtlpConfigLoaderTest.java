@@ -109,7 +109,7 @@ class OtlpConfigLoaderTest {
         "t.yaml:11:19: error: defaults.limits.otlp_config.scope_attributes[0].action: index_label is not supported for scope attributes "
             + "(as in Loki): use structured_metadata or drop",
         "t.yaml:15:18: error: defaults.limits.otlp_config.log_attributes[0].regex: invalid regular expression '(unclosed': "
-            + "Unclosed group near index 9");
+            + "missing closing )");
   }
 
   @Test
