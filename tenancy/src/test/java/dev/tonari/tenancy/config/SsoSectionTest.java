@@ -14,15 +14,11 @@ class SsoSectionTest {
   private final TenantConfigLoader loader = new TenantConfigLoader();
 
   private TenantConfig valid(String yaml) {
-    LoadResult result = loader.parse(yaml, "t.yaml");
-    assertThat(result).isInstanceOf(LoadResult.Loaded.class);
-    return ((LoadResult.Loaded) result).config();
+    return LoadResults.valid(loader, yaml);
   }
 
   private List<String> problems(String yaml) {
-    LoadResult result = loader.parse(yaml, "t.yaml");
-    assertThat(result).isInstanceOf(LoadResult.Invalid.class);
-    return ((LoadResult.Invalid) result).problems().stream().map(ConfigProblem::format).toList();
+    return LoadResults.problems(loader, yaml);
   }
 
   @Test
