@@ -85,6 +85,63 @@ final class SloHandlers {
     });
   }
 
+  /**
+   * {@code GET /tonari/api/v1/slos/{id}/budget?window=30d&step=1h}: the remaining budget over the
+   * window (default: the SLO's own), one point per step (default a 200th of the window, at least
+   * 10 minutes), as {@code {"data":{"step":SECONDS,"points":[[unixSeconds, remaining or null],...]}}}.
+   */
+  void budget(Context ctx) throws Exception {
+    String tenant = RequestTenants.tenantOf(ctx);
+    String id = ctx.pathParam("id");
+    Optional<SloView> view = slos.get(tenant, id);
+    if (view.isEmpty()) {
+      plain(ctx, 404, "slo not found: no SLO with id '" + id + "' in tenant " + tenant);
+      return;
+    }
+    java.time.Duration window;
+    java.time.Duration step;
+    try {
+      window = Optional.ofNullable(ctx.queryParam("window")).filter(text -> !text.isBlank()).map(text -> dev.tonari.logql.LogqlUnits.parsePrometheusDuration(text))
+          .orElse(view.get().spec().window().nominalLength());
+      step = Optional.ofNullable(ctx.queryParam("step")).filter(text -> !text.isBlank()).map(text -> dev.tonari.logql.LogqlUnits.parsePrometheusDuration(text))
+          .orElse(java.time.Duration.ofMinutes(Math.max(10, window.toMinutes() / 200)));
+    } catch (IllegalArgumentException e) {
+      plain(ctx, 400, "slo budget: " + e.getMessage() + " (window and step are durations such as 30d, 1h)");
+      return;
+    }
+    if (step.toMinutes() < 1 || window.toMinutes() / step.toMinutes() > 11_000) {
+      plain(ctx, 400, "slo budget: step " + step + " over window " + window + " is below a minute or more than 11000 points (Loki's limit); raise the step");
+      return;
+    }
+    if (window.compareTo(java.time.Duration.ofDays(400)) > 0) {
+      plain(ctx, 400, "slo budget: a window of " + window + " is over the 400 days of history kept; ask for less");
+      return;
+    }
+    Optional<dev.tonari.slo.budget.BudgetHistory> history = slos.budgetHistory(tenant, id, view.get().overall().windowEnd(), window, Math.toIntExact(step.toMinutes()));
+    if (history.isEmpty()) {
+      plain(ctx, 404, "slo not found: no SLO with id '" + id + "' in tenant " + tenant);
+      return;
+    }
+    answerJson(ctx, 200, json -> {
+      json.writeObjectFieldStart("data");
+      json.writeNumberField("step", step.toSeconds());
+      json.writeArrayFieldStart("points");
+      for (int i = 0; i < history.get().size(); i++) {
+        json.writeStartArray();
+        json.writeNumber(history.get().instantAt(i).getEpochSecond());
+        java.util.OptionalDouble remaining = history.get().remainingAt(i);
+        if (remaining.isPresent()) {
+          json.writeNumber(remaining.getAsDouble());
+        } else {
+          json.writeNull();
+        }
+        json.writeEndArray();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    });
+  }
+
   void apply(Context ctx) throws Exception {
     String tenant = RequestTenants.tenantOf(ctx);
     byte[] body = ctx.bodyAsBytes();

@@ -210,9 +210,11 @@ public final class TonariServer implements AutoCloseable {
         routes.get("/tonari/api/v1/tokens", admin::listTokens);
         routes.delete("/tonari/api/v1/tokens/{id}", admin::revokeToken);
         routes.get("/tonari/api/v1/usage", admin::usage);
+        routes.get("/tonari/api/v1/tenants", new TenantConfigHandlers(tenancy::current, config.tenantsFiles(), config.authEnabled())::list);
         routes.post("/tonari/api/v1/slos", sloHandlers::apply);
         routes.get("/tonari/api/v1/slos", sloHandlers::list);
         routes.get("/tonari/api/v1/slos/{id}", sloHandlers::get);
+        routes.get("/tonari/api/v1/slos/{id}/budget", sloHandlers::budget);
         routes.delete("/tonari/api/v1/slos/{id}", sloHandlers::delete);
         routes.get("/tonari/api/v1/slo_report", sloHandlers::report);
         rulesApi.register(routes);

@@ -255,6 +255,7 @@ class EveryEndpointIsolationTest {
         "{\"name\":\"reader-a2\",\"role\":\"reader\",\"tenants\":[\"" + A + "\"]}")));
     calls.put("GET /tonari/api/v1/tokens", List.of(Call.get("/tonari/api/v1/tokens")));
     calls.put("DELETE /tonari/api/v1/tokens/{id}", List.of(new Call("DELETE", "/tonari/api/v1/tokens/" + tokenIdOfB, null, null)));
+    calls.put("GET /tonari/api/v1/tenants", List.of(Call.get("/tonari/api/v1/tenants")));
     calls.put("GET /tonari/api/v1/usage", List.of(Call.get("/tonari/api/v1/usage"), Call.get("/tonari/api/v1/usage?format=csv")));
     calls.put("POST /tonari/api/v1/slos", List.of(new Call("POST", "/tonari/api/v1/slos", "application/yaml", """
         version: "prometheus/v1"
@@ -271,6 +272,7 @@ class EveryEndpointIsolationTest {
         """)));
     calls.put("GET /tonari/api/v1/slos", List.of(Call.get("/tonari/api/v1/slos")));
     calls.put("GET /tonari/api/v1/slos/{id}", List.of(Call.get("/tonari/api/v1/slos/" + sloIdOfB)));
+    calls.put("GET /tonari/api/v1/slos/{id}/budget", List.of(Call.get("/tonari/api/v1/slos/" + sloIdOfB + "/budget")));
     calls.put("DELETE /tonari/api/v1/slos/{id}", List.of(new Call("DELETE", "/tonari/api/v1/slos/" + sloIdOfB, null, null)));
     calls.put("GET /tonari/api/v1/slo_report", List.of(Call.get("/tonari/api/v1/slo_report")));
     for (String prefix : List.of("/loki/api/v1/rules", "/api/prom/rules")) {

@@ -134,12 +134,43 @@ class UiBrowserTest {
       chromium.waitFor(d -> !d.findElements(By.cssSelector(".budget-left")).isEmpty());
       assertThat(driver.findElement(By.cssSelector(".tiles")).getText()).contains("Objective", "99", "Error budget left");
       assertThat(driver.findElement(By.id("slo-alerts")).getText()).contains("page-1h", "14.4x", "ticket-3d");
+      chromium.waitFor(d -> !d.findElements(By.cssSelector("#slo-patterns table, #slo-patterns p")).isEmpty());
+      // The budget over the window, as the SLO page draws it: spent by the 500s, once the SLO is evaluated.
+      HttpResponse<String> budget = http.send(HttpRequest.newBuilder(URI.create(base + "/tonari/api/v1/slos/api-availability/budget?window=1d&step=1h"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
+      com.fasterxml.jackson.databind.JsonNode points = new com.fasterxml.jackson.databind.ObjectMapper().readTree(budget.body()).path("data").path("points");
+      assertThat(points.size()).isBetween(24, 25);
+      // The minute in progress may not be evaluated yet (null); the last evaluated point shows the budget spent.
+      double lastRemaining = Double.NaN;
+      for (com.fasterxml.jackson.databind.JsonNode point : points) {
+        if (!point.get(1).isNull()) {
+          lastRemaining = point.get(1).asDouble();
+        }
+      }
+      assertThat(lastRemaining).as(budget.body()).isLessThan(0.0);
+      // The page may have loaded before the first evaluation: open it again now that there is data.
+      driver.navigate().refresh();
+      chromium.waitFor(d -> !d.findElements(By.cssSelector("#slo-budget-graph canvas")).isEmpty());
+      chromium.waitFor(d -> !d.findElements(By.cssSelector("#slo-pattern-table tbody tr")).isEmpty());
+      assertThat(driver.findElement(By.id("slo-pattern-table")).getText()).contains("level=error status=<_>", "100.0%", "Explore");
+      chromium.screenshot("slo");
+      HttpResponse<String> badStep = http.send(HttpRequest.newBuilder(URI.create(base + "/tonari/api/v1/slos/api-availability/budget?step=1s&window=400d"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(badStep.statusCode()).isEqualTo(400);
+      assertThat(badStep.body()).contains("raise the step");
+
       chromium.screenshot("slo");
 
       // Alerts: the rule fires over the pushed 500s; acknowledge its episode.
       driver.get(base + "/ui/alerts");
       WebElement ack = chromium.waitFor(d -> {
-        d.navigate().refresh();
+        try {
+          d.navigate().refresh();
+        } catch (org.openqa.selenium.WebDriverException e) {
+          // A refresh that overlaps the page's own loading is aborted; the next round tries again.
+          return null;
+        }
         List<WebElement> buttons = new HeadlessWait(d).within(Duration.ofSeconds(3), By.cssSelector("#episode-table button.ack"));
         return buttons.isEmpty() ? null : buttons.get(0);
       });
@@ -152,6 +183,10 @@ class UiBrowserTest {
       chromium.waitFor(d -> !d.findElements(By.cssSelector("#usage-table tbody tr")).isEmpty());
       assertThat(driver.findElement(By.id("usage-table")).getText()).contains("fake");
       chromium.screenshot("usage");
+      driver.get(base + "/ui/admin");
+      chromium.waitFor(d -> !d.findElements(By.cssSelector("#tenant-table tbody tr")).isEmpty());
+      assertThat(driver.findElement(By.id("tenant-table")).getText()).contains("fake", "744h");
+      chromium.screenshot("admin");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tonari.slo.engine;
 
+import dev.tonari.slo.budget.BudgetHistory;
 import dev.tonari.slo.model.PrometheusEndpoint;
 import dev.tonari.slo.model.SloSpec;
 import dev.tonari.slo.metrics.SlothMetricsInput;
@@ -735,6 +736,24 @@ public final class SloService implements AutoCloseable {
   /** The rollups of one SLO's whole series over {@code [from, to)} minutes (metrics, reports). */
   public MinuteSeries series(String tenant, String id, Map<String, String> group, long fromMinute, long toMinute) {
     return rollups.read(new SeriesKey(tenant, id, group), fromMinute, toMinute);
+  }
+
+  /**
+   * The remaining budget of one SLO (all its groups together) at every {@code stepMinutes} over the
+   * {@code window} ending at {@code end} (the SLO's last evaluated instant, so that the last point is
+   * not a minute still in progress): the "budget over the window" graph. Empty for an unknown SLO.
+   */
+  public Optional<BudgetHistory> budgetHistory(String tenant, String id, java.time.Instant end, Duration window, int stepMinutes) {
+    SloRuntime runtime = byTenant.getOrDefault(tenant, Map.of()).get(id);
+    if (runtime == null) {
+      return Optional.empty();
+    }
+    // A point counts the minutes before it, so the last point is the evaluated window's (exclusive) end.
+    long to = Math.floorDiv(end.toEpochMilli() + 59_999L, 60_000L);
+    long from = to - Math.max(stepMinutes, window.toMinutes());
+    long seriesFrom = from - runtime.spec.window().nominalLength().toMinutes();
+    MinuteSeries series = series(tenant, id, Map.of(), seriesFrom, to + 1);
+    return Optional.of(BudgetHistory.compute(runtime.spec, series, from, to, stepMinutes));
   }
 
   /** The weekly report of the tenant's SLOs (or one), for the ISO week starting on {@code monday} (UTC). */

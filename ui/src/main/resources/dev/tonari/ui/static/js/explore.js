@@ -166,6 +166,7 @@ export async function render(main, { params }) {
     clear(histogram).append(loading('Loading volume...'));
     const lines = api('/loki/api/v1/query_range?' + base + '&direction=backward&limit=' + limit.value + '&query=' + encodeURIComponent(state.query), { extraHeaders: CATEGORIZE });
     const volume = api('/loki/api/v1/query_range?' + base + '&step=' + step + '&query=' + encodeURIComponent(volumeQuery(state.query, step)));
+    volume.catch(() => {}); // awaited below; marked handled so a failed line query does not leave it unobserved
     try {
       const answer = await lines;
       if (mine !== generation) return;

@@ -1,6 +1,7 @@
 // SLOs like Pyrra's list: name, window, objective, SLI now, budget left, policy state and firing
 // alerts, sorted by budget left, searchable; and one page per SLO with its tiles and alert table.
 import { api } from './api.js';
+import { drawSeries } from './chart.js';
 import { clear, errorBox, h, loading, percent } from './dom.js';
 
 export async function render(main, { rest, params }) {
@@ -48,12 +49,47 @@ async function renderOne(main, id) {
         h('td', { class: 'state-' + a.state }, a.state))))),
     h('h2', {}, 'Events'), h('p', {}, slo.events.good + ' good, ' + slo.events.bad + ' bad of ' + slo.events.total + ' ' + slo.events.unit),
     h('p', {}, h('a', { href: '/ui/explore?query=' + encodeURIComponent('{service_name="' + slo.service + '"} |~ "(?i)error"') + '&from=now-24h&to=now', 'data-link': true }, 'Explore the errors of ' + slo.service)));
-  const report = h('section', { id: 'slo-report' }, h('h2', {}, 'Weekly report'), loading());
-  main.append(report);
+  const graph = h('div', { class: 'histogram', id: 'slo-budget-graph', 'aria-label': 'Error budget left over the window' });
+  const patterns = h('section', { id: 'slo-patterns' }, h('h2', {}, 'What burned the budget this week'), loading());
+  const report = h('section', { id: 'slo-report' }, h('h2', {}, 'This week so far'), loading());
+  main.append(h('h2', {}, 'Error budget left over the window'), graph, patterns, report);
+  let cleanup = null;
   try {
-    const text = await api('/tonari/api/v1/slo_report?format=text&id=' + encodeURIComponent(id));
+    const budget = (await api('/tonari/api/v1/slos/' + encodeURIComponent(id) + '/budget')).data;
+    const points = budget.points.filter(p => p[1] !== null).map(([t, v]) => [t, v * 100]);
+    if (points.length) {
+      const range = [budget.points[0][0], budget.points[budget.points.length - 1][0]];
+      cleanup = drawSeries(graph, [{ name: 'budget left', points }], { height: 200, unit: '%', xRange: range });
+    } else {
+      graph.append(h('p', { class: 'muted' }, 'No data in the window yet.'));
+    }
+  } catch (e) { graph.append(errorBox(e)); }
+  try {
+    const week = isoWeek(new Date());
+    const weekly = (await api('/tonari/api/v1/slo_report?format=json&week=' + week + '&id=' + encodeURIComponent(id))).data || {};
+    const entry = (weekly.slos || [])[0];
+    clear(patterns).append(h('h2', {}, 'What burned the budget this week'));
+    if (!entry || !entry.errorPatterns.length) {
+      patterns.append(h('p', { class: 'muted' }, (entry && entry.errorPatternsNote) || 'No error lines this week.'));
+    } else {
+      patterns.append(h('table', { class: 'grid', id: 'slo-pattern-table' }, h('thead', {}, h('tr', {}, ['Pattern', 'Lines', 'Share', ''].map(t => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, entry.errorPatterns.map(p => h('tr', {}, h('td', {}, h('code', {}, p.pattern)), h('td', {}, p.count), h('td', {}, percent(p.share, 1)),
+          h('td', {}, h('a', { 'data-link': true, href: '/ui/explore?from=now-7d&to=now&query=' + encodeURIComponent('{service_name="' + slo.service + '"} |> "' + p.pattern.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"') }, 'Explore')))))));
+    }
+    const text = await api('/tonari/api/v1/slo_report?format=text&week=' + week + '&id=' + encodeURIComponent(id));
     report.lastChild.replaceWith(h('pre', {}, text));
   } catch (e) { report.lastChild.replaceWith(errorBox(e)); }
+  return cleanup;
+}
+
+/** The ISO week (YYYY-Www) of a date in UTC, as the report's week parameter names it. */
+export function isoWeek(date) {
+  const day = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const weekday = day.getUTCDay() || 7;
+  day.setUTCDate(day.getUTCDate() + 4 - weekday);
+  const yearStart = new Date(Date.UTC(day.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((day - yearStart) / 86400000 + 1) / 7);
+  return day.getUTCFullYear() + '-W' + String(week).padStart(2, '0');
 }
 
 function burn(value) { return value === null || value === undefined ? 'no data' : value.toFixed(2) + 'x'; }
