@@ -48,16 +48,33 @@ async function route() {
   }
 }
 
-function renderWho(current) {
+/**
+ * The tenants an admin of every tenant can pick: those with data (the usage report lists every
+ * tenant that ingested) and those the tenants files declare. The first with data is shown unless
+ * the person chose one, so the demo opens on logs rather than on the empty single-user tenant.
+ */
+async function tenantsOfAnAdmin() {
+  const found = new Set();
+  try { (await api('/tonari/api/v1/usage?format=json', { tenant: null })).totals.forEach(t => found.add(t.tenant)); } catch (e) { /* usage off: none */ }
+  try { (await api('/tonari/api/v1/tenants')).tenants.forEach(t => found.add(t.tenant)); } catch (e) { /* not readable: none */ }
+  return [...found].filter(t => t && t !== '*').sort();
+}
+
+async function renderWho(current) {
   const select = document.getElementById('tenant');
   clear(select);
   const tenants = current.tenants.map(t => t.tenant).filter(t => t !== '*');
-  if (current.tenants.some(t => t.tenant === '*') && !tenants.includes(currentTenant())) tenants.unshift(currentTenant());
+  if (current.tenants.some(t => t.tenant === '*')) {
+    const known = await tenantsOfAnAdmin();
+    if (known.length && !known.includes(currentTenant()) && !localStorage.getItem('tonari.tenant.chosen')) setTenant(known[0]);
+    for (const tenant of known) if (!tenants.includes(tenant)) tenants.push(tenant);
+    if (!tenants.includes(currentTenant())) tenants.unshift(currentTenant());
+  }
   for (const tenant of tenants) {
     const role = (current.tenants.find(t => t.tenant === tenant) || current.tenants.find(t => t.tenant === '*') || {}).role;
     select.append(h('option', { value: tenant, selected: tenant === currentTenant() }, role ? tenant + ' (' + role + ')' : tenant));
   }
-  select.onchange = () => { setTenant(select.value); route(); };
+  select.onchange = () => { setTenant(select.value); localStorage.setItem('tonari.tenant.chosen', '1'); route(); };
   document.getElementById('user').textContent = current.method === 'none' ? 'auth off' : current.name;
   const logout = document.getElementById('logout');
   logout.hidden = current.method !== 'sso';
@@ -94,7 +111,7 @@ function showLogin(reason) {
 async function start() {
   const current = await loadSession();
   if (!current) { showLogin(); return; }
-  renderWho(current);
+  await renderWho(current);
   await route();
 }
 
