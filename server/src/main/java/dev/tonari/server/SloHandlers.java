@@ -71,12 +71,20 @@ final class SloHandlers {
     });
   }
 
-  void get(Context ctx) throws Exception {
-    String tenant = RequestTenants.tenantOf(ctx);
-    String id = ctx.pathParam("id");
+  /** The SLO of the path's {@code id}, or empty after answering 404. */
+  private Optional<SloView> find(Context ctx, String tenant, String id) {
     Optional<SloView> view = slos.get(tenant, id);
     if (view.isEmpty()) {
       plain(ctx, 404, "slo not found: no SLO with id '" + id + "' in tenant " + tenant);
+    }
+    return view;
+  }
+
+  void get(Context ctx) throws Exception {
+    String tenant = RequestTenants.tenantOf(ctx);
+    String id = ctx.pathParam("id");
+    Optional<SloView> view = find(ctx, tenant, id);
+    if (view.isEmpty()) {
       return;
     }
     answerJson(ctx, 200, json -> {
@@ -93,9 +101,8 @@ final class SloHandlers {
   void budget(Context ctx) throws Exception {
     String tenant = RequestTenants.tenantOf(ctx);
     String id = ctx.pathParam("id");
-    Optional<SloView> view = slos.get(tenant, id);
+    Optional<SloView> view = find(ctx, tenant, id);
     if (view.isEmpty()) {
-      plain(ctx, 404, "slo not found: no SLO with id '" + id + "' in tenant " + tenant);
       return;
     }
     java.time.Duration window;
