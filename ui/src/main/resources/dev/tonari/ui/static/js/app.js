@@ -55,8 +55,9 @@ async function route() {
  */
 async function tenantsOfAnAdmin() {
   const found = new Set();
-  try { (await api('/tonari/api/v1/usage?format=json', { tenant: null })).totals.forEach(t => found.add(t.tenant)); } catch (e) { /* usage off: none */ }
-  try { (await api('/tonari/api/v1/tenants')).tenants.forEach(t => found.add(t.tenant)); } catch (e) { /* not readable: none */ }
+  // Tenants that ingested something: a tenant that was only queried (the UI's own first visit) has no logs to show.
+  try { (await api('/tonari/api/v1/usage?format=json', { tenant: null })).totals.filter(t => t.entries_ingested > 0).forEach(t => found.add(t.tenant)); } catch (e) { /* usage off: none */ }
+  try { (await api('/tonari/api/v1/tenants')).tenants.filter(t => t.declared).forEach(t => found.add(t.tenant)); } catch (e) { /* not readable: none */ }
   return [...found].filter(t => t && t !== '*').sort();
 }
 

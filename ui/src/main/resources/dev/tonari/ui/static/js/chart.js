@@ -20,9 +20,13 @@ export function drawSeries(element, series, { stacked = false, onZoom, height = 
   const index = new Map(times.map((t, i) => [t, i]));
   const columns = series.map(s => { const values = new Array(times.length).fill(null); for (const [t, v] of s.points) values[index.get(t)] = v; return values; });
   let data = [times, ...columns];
+  let drawn = series.map((s, i) => ({ s, i }));
   if (stacked) {
     const running = new Array(times.length).fill(0);
-    data = [times, ...columns.map(values => values.map((v, i) => (running[i] += v || 0)))];
+    const cumulative = columns.map(values => values.map((v, i) => (running[i] += v || 0)));
+    // Each bar is drawn from 0 to its running total: the tallest (the last) first, so the ones below stay visible.
+    drawn = drawn.reverse();
+    data = [times, ...drawn.map(d => cumulative[d.i])];
   }
   const bars = stacked ? uPlot.paths.bars({ size: [0.9, 40] }) : undefined;
   const options = {
@@ -32,7 +36,7 @@ export function drawSeries(element, series, { stacked = false, onZoom, height = 
     scales: xRange ? { x: { time: true, range: () => xRange } } : undefined,
     legend: { show: true },
     axes: [{ stroke: axisColour() }, { stroke: axisColour(), values: (u, ticks) => ticks.map(t => t + unit) }],
-    series: [{}, ...series.map((s, i) => ({ label: s.name, stroke: colourOf(s.name, i), fill: stacked ? colourOf(s.name, i) + 'cc' : undefined, paths: bars, points: { show: !stacked && times.length < 60 } }))],
+    series: [{}, ...drawn.map(({ s, i }) => ({ label: s.name, stroke: colourOf(s.name, i), fill: stacked ? colourOf(s.name, i) + 'cc' : undefined, paths: bars, points: { show: !stacked && times.length < 60 } }))],
     hooks: { setSelect: [u => {
       if (!onZoom || u.select.width < 5) return;
       const from = u.posToVal(u.select.left, 'x'), to = u.posToVal(u.select.left + u.select.width, 'x');
@@ -40,7 +44,6 @@ export function drawSeries(element, series, { stacked = false, onZoom, height = 
       onZoom(from * 1000, to * 1000);
     }] },
   };
-  if (stacked) options.series.slice(1).reverse();
   element.replaceChildren();
   const plot = new uPlot(options, data, element);
   const resize = () => plot.setSize({ width: Math.max(300, element.clientWidth), height });
