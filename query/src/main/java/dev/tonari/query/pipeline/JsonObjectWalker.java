@@ -273,14 +273,20 @@ final class JsonObjectWalker {
     return out.toString();
   }
 
-  private static int hex4(String text, int start, int end) {
+  /**
+   * The value of the four hex digits at {@code text[start, start + 4)}, or -1 when they are not
+   * four ASCII hex digits before {@code end}: JSON's {@code \\uXXXX}, which logfmt's quoted values
+   * (Go's JSON unquoting) share.
+   */
+  static int hex4(String text, int start, int end) {
     if (start + 4 > end) {
       return -1;
     }
     int value = 0;
     for (int i = start; i < start + 4; i++) {
-      int digit = Character.digit(text.charAt(i), 16);
-      if (digit < 0 || text.charAt(i) > 'f') {
+      char c = text.charAt(i);
+      int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (digit < 0) {
         return -1;
       }
       value = value * 16 + digit;

@@ -232,13 +232,13 @@ final class LogfmtParserStage implements Stage {
         case 'r' -> out.append('\r');
         case 't' -> out.append('\t');
         case 'u' -> {
-          int unit = hex4(line, i + 2, end);
+          int unit = JsonObjectWalker.hex4(line, i + 2, end);
           if (unit < 0) {
             return null;
           }
           i += 6;
           if (Character.isSurrogate((char) unit)) {
-            int low = i + 1 < end && line.charAt(i) == '\\' && line.charAt(i + 1) == 'u' ? hex4(line, i + 2, end) : -1;
+            int low = i + 1 < end && line.charAt(i) == '\\' && line.charAt(i + 1) == 'u' ? JsonObjectWalker.hex4(line, i + 2, end) : -1;
             if (Character.isHighSurrogate((char) unit) && low >= 0 && Character.isLowSurrogate((char) low)) {
               out.append((char) unit).append((char) low);
               i += 6;
@@ -257,22 +257,6 @@ final class LogfmtParserStage implements Stage {
       i += 2;
     }
     return out.toString();
-  }
-
-  private static int hex4(String text, int start, int end) {
-    if (start + 4 > end) {
-      return -1;
-    }
-    int value = 0;
-    for (int i = start; i < start + 4; i++) {
-      char c = text.charAt(i);
-      int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (digit < 0) {
-        return -1;
-      }
-      value = value * 16 + digit;
-    }
-    return value;
   }
 
   /**
