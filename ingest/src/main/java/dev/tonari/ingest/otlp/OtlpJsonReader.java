@@ -228,6 +228,34 @@ final class OtlpJsonReader {
     return new Attribute(key, value);
   }
 
+  /** Reads one element of a {@code values} array. */
+  @FunctionalInterface
+  private interface ElementReader<T> {
+    T read() throws IOException, PushException;
+  }
+
+  /**
+   * The {@code values} of an ArrayValue or KeyValueList object (both are {@code {"values": [...]}}),
+   * other fields skipped; {@code token} is the object's start.
+   */
+  private <T> List<T> valuesOf(JsonToken token, String what, ElementReader<T> element) throws IOException, PushException {
+    expect(token, JsonToken.START_OBJECT, what);
+    List<T> values = new ArrayList<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String inner = field(parser.currentName());
+      JsonToken list = parser.nextToken();
+      if (inner.equals("values") && list != JsonToken.VALUE_NULL) {
+        expect(list, JsonToken.START_ARRAY, what + ".values");
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          values.add(element.read());
+        }
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return values;
+  }
+
   private AnyValue readAnyValue(int depth) throws IOException, PushException {
     checkDepth(depth);
     expect(parser.currentToken(), JsonToken.START_OBJECT, "an AnyValue object");
@@ -249,40 +277,8 @@ final class OtlpJsonReader {
         case "intValue" -> value = new AnyValue.Int(int64("intValue"));
         case "doubleValue" -> value = new AnyValue.Real(real("doubleValue"));
         case "bytesValue" -> value = new AnyValue.Bytes(base64("bytesValue"));
-        case "arrayValue" -> {
-          expect(token, JsonToken.START_OBJECT, "arrayValue");
-          List<AnyValue> values = new ArrayList<>();
-          while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String inner = field(parser.currentName());
-            JsonToken list = parser.nextToken();
-            if (inner.equals("values") && list != JsonToken.VALUE_NULL) {
-              expect(list, JsonToken.START_ARRAY, "arrayValue.values");
-              while (parser.nextToken() != JsonToken.END_ARRAY) {
-                values.add(readAnyValue(depth + 1));
-              }
-            } else {
-              parser.skipChildren();
-            }
-          }
-          value = new AnyValue.Array(values);
-        }
-        case "kvlistValue" -> {
-          expect(token, JsonToken.START_OBJECT, "kvlistValue");
-          List<Attribute> values = new ArrayList<>();
-          while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String inner = field(parser.currentName());
-            JsonToken list = parser.nextToken();
-            if (inner.equals("values") && list != JsonToken.VALUE_NULL) {
-              expect(list, JsonToken.START_ARRAY, "kvlistValue.values");
-              while (parser.nextToken() != JsonToken.END_ARRAY) {
-                values.add(readKeyValue(depth + 1));
-              }
-            } else {
-              parser.skipChildren();
-            }
-          }
-          value = new AnyValue.KeyValues(values);
-        }
+        case "arrayValue" -> value = new AnyValue.Array(valuesOf(token, "arrayValue", () -> readAnyValue(depth + 1)));
+        case "kvlistValue" -> value = new AnyValue.KeyValues(valuesOf(token, "kvlistValue", () -> readKeyValue(depth + 1)));
         default -> parser.skipChildren();
       }
     }
