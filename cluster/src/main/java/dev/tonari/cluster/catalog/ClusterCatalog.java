@@ -1,0 +1,97 @@
+package dev.tonari.cluster.catalog;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster's catalog: the one place that says which parts exist, how far each Kafka partition
+ * has been turned into parts, which processes are alive and what they own, who holds which lease,
+ * and the cluster-wide state of the ruler. PostgreSQL in production ({@code
+ * PostgresClusterCatalog}); {@link InMemoryClusterCatalog} is the reference and the fake. Both pass
+ * {@code ClusterCatalogContractTest}.
+ *
+ * <p>Every method is atomic. A method that cannot reach the catalog throws {@link
+ * CatalogUnavailableException} (never a half-done change); callers retry or answer 503.
+ */
+public interface ClusterCatalog extends AutoCloseable {
+
+  // ---- parts and partition offsets: exactly-once from Kafka into the catalog ----
+
+  /** A fresh part sequence number, unique across the cluster (so two ingesters never pick one key). */
+  long nextPartSequence();
+
+  /**
+   * In one transaction: registers {@code added}, marks {@code removedKeys} deleted, and moves each
+   * partition of {@code offsets} from its expected offset to its new one. When any partition's
+   * stored offset (or owner generation) is not the expected one (another ingester took the partition
+   * over and committed since), nothing changes and {@link FencedException} is thrown: a zombie
+   * ingester can never register parts for records the new owner also turns into parts.
+   */
+  void commit(List<CatalogPart> added, List<String> removedKeys, List<OffsetCommit> offsets);
+
+  /** Every live (not deleted) part, in key order. */
+  List<CatalogPart> liveParts();
+
+  /** Live parts of one tenant whose time range overlaps [fromNanos, toNanos). */
+  List<CatalogPart> liveParts(String tenant, long fromNanos, long toNanos);
+
+  /**
+   * A number that grows whenever {@link #commit} changes the live parts; readers cache {@link
+   * #liveParts()} and reload only when it moved.
+   */
+  long partsRevision();
+
+  /** Parts deleted before {@code olderThanMillis} (catalog clock), for the compactor to remove from S3 and forget. */
+  List<String> deletedPartsBefore(long olderThanMillis);
+
+  /** Forgets deleted parts whose objects were removed from the object store. */
+  void forgetDeletedParts(List<String> keys);
+
+  /** The next offset to consume of each partition of the topic that has one (partitions never committed are absent: start at 0). */
+  Map<Integer, Long> committedOffsets(String topic);
+
+  // ---- membership ----
+
+  /** Records that a process is alive (and what it owns); a member silent for its ttl is no longer live. */
+  void heartbeat(Member member, Duration ttl);
+
+  /** Members of a role whose heartbeat has not expired, by id. */
+  List<Member> liveMembers(String role);
+
+  /** Removes a member at clean shutdown, so others do not wait for its ttl. */
+  void leave(String memberId);
+
+  // ---- leases: one holder across the cluster ----
+
+  /**
+   * Takes the lease, or renews it when {@code holder} already has it; false when another holder's
+   * lease has not expired. The returned lease's generation grows on every change of holder (a
+   * fencing token).
+   */
+  Optional<Lease> tryAcquire(String name, String holder, Duration ttl);
+
+  /** Gives the lease up if {@code holder} has it. */
+  void release(String name, String holder);
+
+  /** The current, unexpired holder of a lease. */
+  Optional<Lease> lease(String name);
+
+  // ---- ruler state, shared so that any ruler can take over ----
+
+  /** Stores a named state blob (alert states of a rule group, SLO progress) with its owner's lease generation; refused with {@link FencedException} when a newer generation wrote it. */
+  void saveState(String key, byte[] value, long leaseGeneration);
+
+  Optional<byte[]> loadState(String key);
+
+  // ---- configuration revisions ----
+
+  /** Publishes a named configuration (the tenants file) and returns its revision (1, 2, ...); the same content as the latest returns the latest revision. */
+  long publishConfig(String name, byte[] content);
+
+  Optional<ConfigRevision> latestConfig(String name);
+
+  @Override
+  void close();
+}
