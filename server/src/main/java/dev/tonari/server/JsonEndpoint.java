@@ -49,6 +49,11 @@ final class JsonEndpoint {
     } catch (RequestTenants.InvalidTenantException e) {
       status = refuse(ctx, 400, e.getMessage(), jsonErrors);
     } catch (QueryException e) {
+      java.util.Optional<ClusterUnavailable> unavailable = ClusterUnavailable.of(e);
+      if (unavailable.isPresent()) {
+        metrics.recordQuery(endpoint, unavailable.get().answer(ctx, metrics), System.nanoTime() - started);
+        return;
+      }
       if (e.status() >= 500) {
         log.error("{} request {} of tenant {} failed", endpoint, ctx.queryString(), tenant, e);
       }
@@ -56,6 +61,11 @@ final class JsonEndpoint {
     } catch (IllegalArgumentException e) {
       status = refuse(ctx, 400, e.getMessage(), jsonErrors);
     } catch (IOException | RuntimeException e) {
+      java.util.Optional<ClusterUnavailable> unavailable = ClusterUnavailable.of(e);
+      if (unavailable.isPresent()) {
+        metrics.recordQuery(endpoint, unavailable.get().answer(ctx, metrics), System.nanoTime() - started);
+        return;
+      }
       log.error("{} request {} of tenant {} failed", endpoint, ctx.queryString(), tenant, e);
       status = refuse(ctx, 500, endpoint + " failed for tenant " + tenant + ": " + e, jsonErrors);
     }

@@ -243,6 +243,14 @@ final class PushHandler {
         messages.add(headFullMessage(e, entries));
         return new Outcome(429, String.join("\n", messages), e.retryAfterSeconds());
       } catch (IOException | RuntimeException e) {
+        java.util.Optional<ClusterUnavailable> unavailable = ClusterUnavailable.of(e);
+        if (unavailable.isPresent()) {
+          // Kafka did not take the batch in time: nothing of this part is acknowledged, the agent sends it again.
+          log.warn("a push of tenant {} ({} streams) answered 503: {}", tenant, admitted.size(), unavailable.get().message());
+          metrics.recordClusterUnavailable(unavailable.get().kind());
+          messages.add(unavailable.get().message());
+          return new Outcome(503, String.join("\n", messages), unavailable.get().retryAfterSeconds());
+        }
         log.error("storing a push of tenant {} ({} streams) failed", tenant, admitted.size(), e);
         return new Outcome(500, "storing the push of tenant " + tenant + " failed: " + e.getMessage());
       }

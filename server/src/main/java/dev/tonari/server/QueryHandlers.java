@@ -339,12 +339,20 @@ final class QueryHandlers {
     } catch (RequestTenants.InvalidTenantException e) {
       status = plain(ctx, 400, e.getMessage());
     } catch (QueryException e) {
-      status = plain(ctx, e.status(), e.getMessage());
+      java.util.Optional<ClusterUnavailable> unavailable = ClusterUnavailable.of(e);
+      status = unavailable.isPresent() ? unavailable.get().answer(ctx, metrics) : plain(ctx, e.status(), e.getMessage());
     } catch (IllegalArgumentException e) {
       status = plain(ctx, 400, e.getMessage());
     } catch (IOException | RuntimeException e) {
-      log.error("{} request {} failed", endpoint, ctx.queryString(), e);
-      status = plain(ctx, 500, endpoint + " failed: " + e);
+      java.util.Optional<ClusterUnavailable> unavailable = ClusterUnavailable.of(e);
+      if (unavailable.isPresent()) {
+        // Kafka, the catalog or a partition's owner is briefly away: the client retries, as after Loki's 503.
+        log.warn("{} request {} answered 503: {}", endpoint, ctx.queryString(), unavailable.get().message());
+        status = unavailable.get().answer(ctx, metrics);
+      } else {
+        log.error("{} request {} failed", endpoint, ctx.queryString(), e);
+        status = plain(ctx, 500, endpoint + " failed: " + e);
+      }
     }
     metrics.recordQuery(endpoint, status, System.nanoTime() - started);
   }

@@ -65,6 +65,7 @@ import java.util.TreeSet;
  * @param storage {@code storage.type} and {@code storage.s3}: local parts or an S3 bucket
  * @param tls {@code server.tls}: the listener's certificate and key, or none for plain HTTP
  * @param oidc {@code auth.oidc}: single sign-on of people through an OpenID Connect provider, or empty
+ * @param cluster the {@code cluster} section: the role of this process in a cluster on Kafka, PostgreSQL and S3, or none (single node)
  */
 public record ServerConfig(
     String listenHost,
@@ -83,7 +84,8 @@ public record ServerConfig(
     RulerConfig ruler,
     StorageSettings storage,
     TlsSettings tls,
-    Optional<OidcSettings> oidc) {
+    Optional<OidcSettings> oidc,
+    ClusterSettings cluster) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:3100";
   public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -111,6 +113,9 @@ public record ServerConfig(
       tls = TlsSettings.none();
     }
     java.util.Objects.requireNonNull(oidc, "oidc");
+    if (cluster == null) {
+      cluster = ClusterSettings.none();
+    }
     if (tenantsReloadInterval.isNegative() || tenantsReloadInterval.isZero()) {
       throw new IllegalArgumentException("tenants.reload_interval must be positive, got " + tenantsReloadInterval);
     }
@@ -120,7 +125,8 @@ public record ServerConfig(
     HostPort listen = HostPort.parse(DEFAULT_LISTEN);
     return new ServerConfig(listen.host(), listen.port(), DEFAULT_DATA_DIR, Limits.defaults(), DEFAULT_RETENTION, DEFAULT_FLUSH_SIZE_BYTES,
         DEFAULT_FLUSH_AGE, TenantLimits.lokiDefaults(), false, List.of(), TenantConfigWatcher.DEFAULT_INTERVAL, DEFAULT_FAILED_ATTEMPTS_PER_MINUTE,
-        SloSettings.defaults(), RulerConfig.defaults(), StorageSettings.local(), TlsSettings.none(), Optional.empty());
+        SloSettings.defaults(), RulerConfig.defaults(), StorageSettings.local(), TlsSettings.none(), Optional.empty(),
+        ClusterSettings.none());
   }
 
   /**
@@ -146,47 +152,47 @@ public record ServerConfig(
   public ServerConfig withListen(String hostPort) {
     HostPort listen = HostPort.parse(hostPort);
     return new ServerConfig(listen.host(), listen.port(), dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withDataDir(Path directory) {
     return new ServerConfig(listenHost, listenPort, directory, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, newLimits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withTenantLimits(TenantLimits newLimits) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, newLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withRetention(Duration period) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, period, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withStorage(long newFlushSizeBytes, Duration newFlushAge) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, newFlushSizeBytes, newFlushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withFailedAttemptsPerMinute(int attempts) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, attempts, slo, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withAuthEnabled(boolean enabled) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, enabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withSlo(SloSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, settings, ruler, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withRuler(RulerSettings settings) {
@@ -199,27 +205,56 @@ public record ServerConfig(
 
   public ServerConfig withRuler(RulerConfig settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings, storage, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, settings, storage, tls, oidc, cluster);
   }
 
   public ServerConfig withTls(TlsSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, settings, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, settings, oidc, cluster);
   }
 
   public ServerConfig withStorageSettings(StorageSettings settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, settings, tls, oidc);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, settings, tls, oidc, cluster);
   }
 
   public ServerConfig withOidc(Optional<OidcSettings> settings) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, settings);
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, settings, cluster);
+  }
+
+  public ServerConfig withCluster(ClusterSettings settings) {
+    return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
+        tenantsFiles, tenantsReloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, settings);
+  }
+
+  /**
+   * This config as a process of the given role ({@code --role}, which wins over {@code
+   * cluster.role}).
+   *
+   * @throws IllegalArgumentException naming the key a role needs that is not set
+   */
+  public ServerConfig withRole(ClusterSettings.Role role) {
+    ServerConfig config = withCluster(cluster.withRole(role));
+    config.requireCompleteCluster();
+    return config;
+  }
+
+  /**
+   * Refuses a cluster role without what it needs (Kafka, PostgreSQL, S3, the internal token).
+   *
+   * @throws IllegalArgumentException naming the missing key
+   */
+  public void requireCompleteCluster() {
+    java.util.Optional<String> problem = cluster.problem(storage);
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
+    }
   }
 
   public ServerConfig withTenantsFiles(List<Path> files, Duration reloadInterval) {
     return new ServerConfig(listenHost, listenPort, dataDir, limits, retentionPeriod, flushSizeBytes, flushAge, tenantLimits, authEnabled,
-        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc);
+        files, reloadInterval, authFailedAttemptsPerMinute, slo, ruler, storage, tls, oidc, cluster);
   }
 
   /**
@@ -249,8 +284,11 @@ public record ServerConfig(
     try {
       root = yaml.isBlank() ? null : mapper.readValue(yaml, FileRoot.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(source + at(e.getLocation()) + ": unknown key '" + path(e) + "'; known keys here: "
-          + String.join(", ", sortedNames(e.getKnownPropertyIds())), e);
+      List<String> known = sortedNames(e.getKnownPropertyIds());
+      String suggestion = dev.tonari.tenancy.config.ConfigKeys.suggestion(e.getPropertyName(), known)
+          .map(name -> " (did you mean '" + name + "'?)").orElse("");
+      throw new ConfigException(source + at(e.getLocation()) + ": unknown key '" + path(e) + "'" + suggestion + "; known keys here: "
+          + String.join(", ", known), e);
     } catch (JsonProcessingException e) {
       String key = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? " key '" + path(m) + "'" : "";
       throw new ConfigException(source + at(e.getLocation()) + key + ": " + e.getOriginalMessage(), e);
@@ -335,6 +373,7 @@ public record ServerConfig(
     @JsonProperty("tenants") TenantsSection tenants;
     @JsonProperty("slo") SloSection slo;
     @JsonProperty("ruler") RulerSection ruler;
+    @JsonProperty("cluster") ClusterSettings.Section cluster;
 
     ServerConfig apply(ServerConfig defaults) {
       ServerConfig config = defaults;
@@ -383,6 +422,11 @@ public record ServerConfig(
       }
       if (ruler != null) {
         config = config.withRuler(ruler.apply(config.ruler));
+      }
+      if (cluster != null) {
+        config = config.withCluster(cluster.settings(System::getenv));
+        // After storage: a role needs storage.type s3, and the file alone must say everything the role needs.
+        config.requireCompleteCluster();
       }
       return config;
     }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class ServerConfigLint {
   /** Top-level keys only a server config has (tenants files have defaults, tenants, routing, pricing). */
-  private static final Set<String> SERVER_KEYS = Set.of("server", "storage", "auth", "slo", "retention", "limits");
+  private static final Set<String> SERVER_KEYS = Set.of("server", "storage", "auth", "slo", "retention", "limits", "cluster");
   private static final Pattern LOCATION_PREFIX = Pattern.compile("^.*? line (\\d+) column (\\d+)(?: key '([^']*)')?: ");
   private static final Pattern DOTTED_KEY = Pattern.compile("\\b([a-z_]+(?:\\.[a-z_0-9]+)+)\\b");
 

@@ -35,6 +35,7 @@ public final class ServerMetrics {
   private final Counter queries;
   private final Histogram queryDuration;
   private final Counter authFailures;
+  private final Counter clusterUnavailable;
 
   public ServerMetrics() {
     ingestedLines = Counter.builder().name("tonari_ingested_lines_total")
@@ -55,7 +56,16 @@ public final class ServerMetrics {
     authFailures = Counter.builder().name("tonari_auth_failures_total")
         .help("Requests refused by authentication (bad_credentials: 401) or authorization (forbidden: 403).")
         .labelNames("reason").register(registry);
+    clusterUnavailable = Counter.builder().name("tonari_cluster_unavailable_total")
+        .help("Requests answered 503 because a shared system of the cluster failed: push_log (Kafka), catalog (PostgreSQL), "
+            + "incomplete_read (a partition without a live, caught-up ingester).")
+        .labelNames("kind").register(registry);
     JvmMetrics.builder().register(registry);
+  }
+
+  /** One request answered 503 by {@link ClusterUnavailable}. */
+  public void recordClusterUnavailable(String kind) {
+    clusterUnavailable.labelValues(kind).inc();
   }
 
   public void recordIngested(String tenant, long lines, long bytes) {

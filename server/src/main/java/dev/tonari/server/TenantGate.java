@@ -63,6 +63,13 @@ final class TenantGate {
   private final Supplier<TenantConfig> tenantConfig;
   private final ServerMetrics metrics;
   private final Optional<SingleSignOn> sso;
+  /** SHA-256 of {@code cluster.internal_token}: compared in constant time, and of equal length whatever the caller sends. */
+  private final Optional<byte[]> internalTokenDigest;
+
+  /** The header that carries {@code cluster.internal_token} on the internal routes (never a tenant's token). */
+  static final String INTERNAL_TOKEN_HEADER = "X-Tonari-Internal-Token";
+  /** Where the cluster's process-to-process routes live; only the internal token opens them. */
+  static final String INTERNAL_PREFIX = "/tonari/internal/";
 
   TenantGate(boolean authEnabled, TokenStore tokens, FailedAuthRateLimiter failedAttempts, Supplier<TenantConfig> tenantConfig,
       ServerMetrics metrics) {
@@ -71,6 +78,12 @@ final class TenantGate {
 
   TenantGate(boolean authEnabled, TokenStore tokens, FailedAuthRateLimiter failedAttempts, Supplier<TenantConfig> tenantConfig,
       ServerMetrics metrics, Optional<SingleSignOn> sso) {
+    this(authEnabled, tokens, failedAttempts, tenantConfig, metrics, sso, Optional.empty());
+  }
+
+  TenantGate(boolean authEnabled, TokenStore tokens, FailedAuthRateLimiter failedAttempts, Supplier<TenantConfig> tenantConfig,
+      ServerMetrics metrics, Optional<SingleSignOn> sso, Optional<String> internalToken) {
+    this.internalTokenDigest = internalToken.map(TenantGate::sha256);
     this.authEnabled = authEnabled;
     this.tokens = tokens;
     this.failedAttempts = failedAttempts;
@@ -89,6 +102,9 @@ final class TenantGate {
 
     /** A role that allows the action, on the tenants the request names. */
     record Tenants(Action action) implements Access {}
+
+    /** The cluster's process-to-process routes: {@code cluster.internal_token}, whatever {@code auth.enabled} says. */
+    record Internal() implements Access {}
   }
 
   /** The access rule of a read of a path; see {@link #accessOf(String, String)}. */
@@ -101,6 +117,9 @@ final class TenantGate {
     String path = REPEATED_SLASHES.matcher(rawPath).replaceAll("/");
     if (path.equals("/ready") || path.equals("/metrics")) {
       return new Access.Open();
+    }
+    if (path.startsWith(INTERNAL_PREFIX) || path.equals(INTERNAL_PREFIX.substring(0, INTERNAL_PREFIX.length() - 1))) {
+      return new Access.Internal();
     }
     // The UI's pages and the sign-in flow: static files and redirects that hold no tenant data;
     // everything they show comes from the API below, which checks the session like a token.
@@ -179,6 +198,10 @@ final class TenantGate {
     if (access instanceof Access.Open) {
       return;
     }
+    if (access instanceof Access.Internal) {
+      admitInternal(ctx);
+      return;
+    }
     Optional<String> scope = Optional.ofNullable(ctx.header(RequestTenants.HEADER)).map(String::trim).filter(value -> !value.isEmpty());
     if (scope.isEmpty() && access instanceof Access.Tenants tenants && tenants.action() == Action.TAIL) {
       // Browsers cannot set headers on a WebSocket: the UI names the tenant of a tail as Grafana's
@@ -236,8 +259,46 @@ final class TenantGate {
     }
     switch (access) {
       case Access.Open open -> throw new IllegalStateException("open paths return above");
+      case Access.Internal internal -> throw new IllegalStateException("internal paths return above");
       case Access.Authenticated authenticated -> admitNarrowed(ctx, who, scope);
       case Access.Tenants tenants -> authorize(ctx, who, tenants.action(), scope);
+    }
+  }
+
+  /**
+   * The internal routes: a peer of the cluster sending {@code cluster.internal_token}. Refused
+   * with 401 when the header is missing or wrong (counted against the source address, like a bad
+   * tenant token) and when this process has no internal token at all, so the routes are never
+   * open by omission; tenants' tokens do not open them.
+   */
+  private void admitInternal(Context ctx) {
+    String address = ctx.req().getRemoteAddr();
+    Duration wait = failedAttempts.retryAfter(address);
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      ctx.header("Retry-After", Long.toString(seconds));
+      refuse(ctx, 429, "too many failed authentication attempts from " + address + "; retry after " + seconds + " s");
+      return;
+    }
+    if (internalTokenDigest.isEmpty()) {
+      metrics.recordAuthFailure("internal_token");
+      refuse(ctx, 401, "internal routes are closed on this process: cluster.internal_token is not set");
+      return;
+    }
+    String sent = ctx.header(INTERNAL_TOKEN_HEADER);
+    if (sent == null || !java.security.MessageDigest.isEqual(internalTokenDigest.get(), sha256(sent))) {
+      failedAttempts.recordFailure(address);
+      metrics.recordAuthFailure("internal_token");
+      refuse(ctx, 401, sent == null ? "internal route: send the cluster's internal token in " + INTERNAL_TOKEN_HEADER
+          : "internal route: the " + INTERNAL_TOKEN_HEADER + " header does not match cluster.internal_token");
+    }
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 
@@ -279,6 +340,7 @@ final class TenantGate {
       case SessionAccess.Granted granted -> {
         switch (access) {
           case Access.Open open -> throw new IllegalStateException("open paths return before credentials are read");
+          case Access.Internal internal -> throw new IllegalStateException("internal paths return before credentials are read");
           case Access.Authenticated authenticated -> admitNarrowed(ctx, granted.principal(), scope);
           case Access.Tenants tenants -> authorize(ctx, granted.principal(), tenants.action(), scope);
         }

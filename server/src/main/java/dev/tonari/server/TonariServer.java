@@ -58,10 +58,11 @@ public final class TonariServer implements AutoCloseable {
   private final RuleStore rules;
   private final AlertHistoryWiring alertHistory;
   private final RulerWiring ruler;
+  private final Optional<ClusterWiring> cluster;
   private boolean closed;
 
   private TonariServer(ServerConfig config, LogStore store, ServerMetrics metrics, Javalin app, TenancyServices tenancy, SloService slos,
-      RuleStore rules, AlertHistoryWiring alertHistory, RulerWiring ruler) {
+      RuleStore rules, AlertHistoryWiring alertHistory, RulerWiring ruler, Optional<ClusterWiring> cluster) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
@@ -71,6 +72,7 @@ public final class TonariServer implements AutoCloseable {
     this.rules = rules;
     this.alertHistory = alertHistory;
     this.ruler = ruler;
+    this.cluster = cluster;
   }
 
   /**
@@ -78,6 +80,9 @@ public final class TonariServer implements AutoCloseable {
    * the store's figures are exported on {@code /metrics}.
    */
   public static TonariServer open(ServerConfig config) throws IOException {
+    if (config.cluster().enabled()) {
+      return openCluster(config, ClusterBackends.production(), Clock.systemUTC());
+    }
     // Tenancy first: the store's retention is each tenant's, read from the tenants config.
     TenancyServices tenancy = TenancyServices.open(config, Clock.systemUTC());
     DiskLogStore store;
@@ -95,7 +100,26 @@ public final class TonariServer implements AutoCloseable {
     }
     tenancy.attachStoredBytes(store.metrics()::partBytesByTenant);
     StorageMetrics.meterRequests(store.metrics(), tenancy.meter);
-    return start(config, store, metrics -> registerStoreMetrics(metrics, store.metrics()), Clock.systemUTC(), tenancy);
+    return start(config, store, metrics -> registerStoreMetrics(metrics, store.metrics()), Clock.systemUTC(), tenancy, Optional.empty());
+  }
+
+  /**
+   * Starts a process of the config's cluster role over the shared systems {@code backends}
+   * opens (Kafka, PostgreSQL, S3 in production; fakes in tests): only the role's routes and
+   * engines, see {@link RoleRoutes}.
+   *
+   * @throws IllegalArgumentException when the config lacks a key the role needs
+   */
+  public static TonariServer openCluster(ServerConfig config, ClusterBackends backends, Clock clock) throws IOException {
+    TenancyServices tenancy = TenancyServices.open(config, clock);
+    ClusterWiring cluster;
+    try {
+      cluster = ClusterWiring.open(config, backends);
+    } catch (IOException | RuntimeException e) {
+      closeAfterFailedStart(tenancy, e);
+      throw e;
+    }
+    return start(config, cluster.store(), metrics -> {}, clock, tenancy, Optional.of(cluster));
   }
 
   /** Maps the engine's plain getters to Prometheus metrics read at scrape time. */
@@ -137,11 +161,12 @@ public final class TonariServer implements AutoCloseable {
       closeAfterFailedStart(store, e);
       throw e;
     }
-    return start(config, store, storeMetrics, clock, tenancy);
+    return start(config, store, storeMetrics, clock, tenancy, Optional.empty());
   }
 
   private static TonariServer start(ServerConfig config, LogStore store, Consumer<ServerMetrics> storeMetrics, Clock clock,
-      TenancyServices tenancy) throws IOException {
+      TenancyServices tenancy, Optional<ClusterWiring> cluster) throws IOException {
+    RoleRoutes role = RoleRoutes.of(cluster.map(ClusterWiring::role));
     ServerMetrics metrics = new ServerMetrics();
     Javalin app;
     SloService slos = null;
@@ -150,9 +175,11 @@ public final class TonariServer implements AutoCloseable {
     RulerWiring ruler = null;
     try {
       storeMetrics.accept(metrics);
+      cluster.ifPresent(wiring -> wiring.registerMetrics(metrics));
       TenancyMetrics.register(metrics, tenancy);
       Optional<SingleSignOn> sso = config.oidc().map(settings -> new SingleSignOn(settings, () -> tenancy.current().sso(), clock));
-      TenantGate gate = new TenantGate(config.authEnabled(), tenancy.tokens, tenancy.failedAttempts, tenancy::current, metrics, sso);
+      TenantGate gate = new TenantGate(config.authEnabled(), tenancy.tokens, tenancy.failedAttempts, tenancy::current, metrics, sso,
+          config.cluster().internalToken());
       SsoHandlers ssoHandlers = new SsoHandlers(sso, config.authEnabled(), metrics);
       UiHandlers ui = new UiHandlers(sso.isPresent(), config.authEnabled(), VERSION);
       PushHandler push = new PushHandler(store, new PushValidator(clock), config.limits(), tenancy::current, tenancy.rateLimiter,
@@ -170,19 +197,32 @@ public final class TonariServer implements AutoCloseable {
       FormatQueryHandler formatQuery = new FormatQueryHandler(metrics);
       DrilldownHandlers drilldown = new DrilldownHandlers(multiTenantQuery, readView, tenant -> tenancy.current().retentionFor(tenant).period(),
           metrics, () -> nanosNow(clock));
-      slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
-      SloHandlers sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
-      SloMetrics.register(metrics, slos);
-      rules = RulesWiring.open(config);
-      RulesApiHandlers rulesApi = new RulesApiHandlers(rules, tenancy.audit);
-      alertHistory = AlertHistoryWiring.open(config.dataDir(), config.ruler().alerting().notificationsDirectory(), config.ruler().alerting().historyRetention(), clock);
-      AlertHistoryHandlers alertHistoryHandlers = new AlertHistoryHandlers(alertHistory.history(), alertHistory.toil(), tenancy.audit, clock);
-      ToilMetrics.register(metrics, alertHistory.toil(), clock);
-      ruler = RulerWiring.open(config, store, rules, slos, alertHistory.history(), clock);
-      RulerWiring rulerWiring = ruler;
-      PrometheusRulesHandlers prometheusRules = new PrometheusRulesHandlers(rulerWiring::ruler);
-      NotificationHandlers notifications = new NotificationHandlers(ruler.silences(), ruler.notifier(), tenancy.audit, clock);
-      RulerMetrics.register(metrics, ruler);
+      SloHandlers sloHandlers = null;
+      RulesApiHandlers rulesApi = null;
+      AlertHistoryHandlers alertHistoryHandlers = null;
+      PrometheusRulesHandlers prometheusRules = null;
+      NotificationHandlers notifications = null;
+      if (role.rulerAndSlo()) {
+        slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
+        sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
+        SloMetrics.register(metrics, slos);
+        rules = RulesWiring.open(config);
+        rulesApi = new RulesApiHandlers(rules, tenancy.audit);
+        alertHistory = AlertHistoryWiring.open(config.dataDir(), config.ruler().alerting().notificationsDirectory(),
+            config.ruler().alerting().historyRetention(), clock);
+        alertHistoryHandlers = new AlertHistoryHandlers(alertHistory.history(), alertHistory.toil(), tenancy.audit, clock);
+        ToilMetrics.register(metrics, alertHistory.toil(), clock);
+        ruler = RulerWiring.open(config, store, rules, slos, alertHistory.history(), clock);
+        RulerWiring rulerWiring = ruler;
+        prometheusRules = new PrometheusRulesHandlers(rulerWiring::ruler);
+        notifications = new NotificationHandlers(ruler.silences(), ruler.notifier(), tenancy.audit, clock);
+        RulerMetrics.register(metrics, ruler);
+      }
+      SloHandlers sloRoutes = sloHandlers;
+      RulesApiHandlers rulesRoutes = rulesApi;
+      AlertHistoryHandlers alertHistoryRoutes = alertHistoryHandlers;
+      PrometheusRulesHandlers prometheusRoutes = prometheusRules;
+      NotificationHandlers notificationRoutes = notifications;
       TailHandler tail = new TailHandler(new QueryEngine(readView, QueryLimits.defaults()), QueryLimits.defaults().maxEntriesLimitPerQuery(),
           () -> nanosNow(clock), TailHandler.DEFAULT_MAX_TAILS_PER_TENANT, TailHandler.DEFAULT_POLL_INTERVAL, multiTenantQuery);
       // Read before Jetty starts, so that a bad certificate or key is an error of the start naming the file.
@@ -198,98 +238,148 @@ public final class TonariServer implements AutoCloseable {
         }
         var routes = javalin.routes;
         routes.before(gate::handle);
-        routes.wsBeforeUpgrade("/loki/api/v1/tail", gate::handle);
-        routes.get("/ui/login", ssoHandlers::login);
-        routes.get("/ui/callback", ssoHandlers::callback);
-        routes.post("/ui/logout", ssoHandlers::logout);
-        routes.get("/tonari/api/v1/session", ssoHandlers::session);
-        routes.get("/ui", ui::redirectToIndex);
-        routes.get("/ui/config.json", ui::config);
-        routes.get("/ui/<path>", ui::asset);
-        routes.post("/tonari/api/v1/tokens", admin::createToken);
-        routes.get("/tonari/api/v1/tokens", admin::listTokens);
-        routes.delete("/tonari/api/v1/tokens/{id}", admin::revokeToken);
-        routes.get("/tonari/api/v1/usage", admin::usage);
-        routes.get("/tonari/api/v1/tenants", new TenantConfigHandlers(tenancy::current, config.tenantsFiles(), config.authEnabled())::list);
-        routes.post("/tonari/api/v1/slos", sloHandlers::apply);
-        routes.get("/tonari/api/v1/slos", sloHandlers::list);
-        routes.get("/tonari/api/v1/slos/{id}", sloHandlers::get);
-        routes.get("/tonari/api/v1/slos/{id}/budget", sloHandlers::budget);
-        routes.delete("/tonari/api/v1/slos/{id}", sloHandlers::delete);
-        routes.get("/tonari/api/v1/slo_report", sloHandlers::report);
-        rulesApi.register(routes);
-        alertHistoryHandlers.register(routes);
-        routes.get("/prometheus/api/v1/rules", prometheusRules::rules);
-        routes.post("/prometheus/api/v1/rules", prometheusRules::rules);
-        routes.get("/prometheus/api/v1/alerts", prometheusRules::alerts);
-        routes.get("/alertmanager/api/v2/silences", notifications::listSilences);
-        routes.post("/alertmanager/api/v2/silences", notifications::postSilence);
-        routes.get("/alertmanager/api/v2/silence/{id}", notifications::getSilence);
-        routes.delete("/alertmanager/api/v2/silence/{id}", notifications::expireSilence);
-        routes.get("/tonari/api/v1/notifications/dead_letters", notifications::listDeadLetters);
-        routes.post("/tonari/api/v1/notifications/dead_letters/{id}/retry", notifications::retryDeadLetter);
-        routes.delete("/tonari/api/v1/notifications/dead_letters/{id}", notifications::discardDeadLetter);
-        routes.post("/loki/api/v1/push", push::handle);
-        routes.post("/otlp/v1/logs", otlp::handle);
-        routes.post("/tonari/api/v1/push/jsonl", jsonLines::handle);
-        routes.get("/", elastic::root);
-        routes.head("/", elastic::root);
-        routes.get("/_license", elastic::license);
-        routes.get("/_cluster/health", elastic::clusterHealth);
-        routes.post("/_bulk", elastic::bulk);
-        routes.put("/_bulk", elastic::bulk);
-        routes.post("/{index}/_bulk", elastic::bulk);
-        routes.put("/{index}/_bulk", elastic::bulk);
-        routes.get("/loki/api/v1/query_range", queries::queryRange);
-        routes.post("/loki/api/v1/query_range", queries::queryRange);
-        routes.get("/loki/api/v1/query", queries::instantQuery);
-        routes.post("/loki/api/v1/query", queries::instantQuery);
-        routes.get("/loki/api/v1/labels", queries::labels);
-        routes.post("/loki/api/v1/labels", queries::labels);
-        routes.get("/loki/api/v1/label/{name}/values", queries::labelValues);
-        routes.post("/loki/api/v1/label/{name}/values", queries::labelValues);
-        routes.get("/loki/api/v1/series", queries::series);
-        routes.post("/loki/api/v1/series", queries::series);
-        routes.get("/loki/api/v1/index/stats", index::stats);
-        routes.post("/loki/api/v1/index/stats", index::stats);
-        routes.get("/loki/api/v1/index/volume", index::volume);
-        routes.post("/loki/api/v1/index/volume", index::volume);
-        routes.get("/loki/api/v1/index/volume_range", index::volumeRange);
-        routes.post("/loki/api/v1/index/volume_range", index::volumeRange);
-        for (String path : List.of("/loki/api/v1/detected_labels", "/loki/api/v1/detected_fields", "/loki/api/v1/detected_field/{name}/values",
-            "/loki/api/v1/patterns", "/loki/api/v1/drilldown-limits")) {
-          io.javalin.http.Handler handler = switch (path) {
-            case "/loki/api/v1/detected_labels" -> drilldown::detectedLabels;
-            case "/loki/api/v1/detected_fields" -> drilldown::detectedFields;
-            case "/loki/api/v1/patterns" -> drilldown::patterns;
-            case "/loki/api/v1/drilldown-limits" -> drilldown::limits;
-            default -> drilldown::detectedFieldValues;
-          };
-          routes.get(path, handler);
-          routes.post(path, handler);
+        if (role.reads()) {
+            routes.wsBeforeUpgrade("/loki/api/v1/tail", gate::handle);
+        }
+        if (role.ui()) {
+          routes.get("/ui/login", ssoHandlers::login);
+          routes.get("/ui/callback", ssoHandlers::callback);
+          routes.post("/ui/logout", ssoHandlers::logout);
+          routes.get("/tonari/api/v1/session", ssoHandlers::session);
+          routes.get("/ui", ui::redirectToIndex);
+          routes.get("/ui/config.json", ui::config);
+          routes.get("/ui/<path>", ui::asset);
+        }
+        if (role.admin()) {
+          routes.post("/tonari/api/v1/tokens", admin::createToken);
+          routes.get("/tonari/api/v1/tokens", admin::listTokens);
+          routes.delete("/tonari/api/v1/tokens/{id}", admin::revokeToken);
+          routes.get("/tonari/api/v1/usage", admin::usage);
+          routes.get("/tonari/api/v1/tenants", new TenantConfigHandlers(tenancy::current, config.tenantsFiles(), config.authEnabled())::list);
+        }
+        if (role.rulerAndSlo()) {
+          routes.post("/tonari/api/v1/slos", sloRoutes::apply);
+          routes.get("/tonari/api/v1/slos", sloRoutes::list);
+          routes.get("/tonari/api/v1/slos/{id}", sloRoutes::get);
+          routes.get("/tonari/api/v1/slos/{id}/budget", sloRoutes::budget);
+          routes.delete("/tonari/api/v1/slos/{id}", sloRoutes::delete);
+          routes.get("/tonari/api/v1/slo_report", sloRoutes::report);
+          rulesRoutes.register(routes);
+          alertHistoryRoutes.register(routes);
+          routes.get("/prometheus/api/v1/rules", prometheusRoutes::rules);
+          routes.post("/prometheus/api/v1/rules", prometheusRoutes::rules);
+          routes.get("/prometheus/api/v1/alerts", prometheusRoutes::alerts);
+          routes.get("/alertmanager/api/v2/silences", notificationRoutes::listSilences);
+          routes.post("/alertmanager/api/v2/silences", notificationRoutes::postSilence);
+          routes.get("/alertmanager/api/v2/silence/{id}", notificationRoutes::getSilence);
+          routes.delete("/alertmanager/api/v2/silence/{id}", notificationRoutes::expireSilence);
+          routes.get("/tonari/api/v1/notifications/dead_letters", notificationRoutes::listDeadLetters);
+          routes.post("/tonari/api/v1/notifications/dead_letters/{id}/retry", notificationRoutes::retryDeadLetter);
+          routes.delete("/tonari/api/v1/notifications/dead_letters/{id}", notificationRoutes::discardDeadLetter);
+        }
+        if (role.push()) {
+          routes.post("/loki/api/v1/push", push::handle);
+          routes.post("/otlp/v1/logs", otlp::handle);
+          routes.post("/tonari/api/v1/push/jsonl", jsonLines::handle);
+          routes.get("/", elastic::root);
+          routes.head("/", elastic::root);
+          routes.get("/_license", elastic::license);
+          routes.get("/_cluster/health", elastic::clusterHealth);
+          routes.post("/_bulk", elastic::bulk);
+          routes.put("/_bulk", elastic::bulk);
+          routes.post("/{index}/_bulk", elastic::bulk);
+          routes.put("/{index}/_bulk", elastic::bulk);
+        }
+        if (role.reads()) {
+          routes.get("/loki/api/v1/query_range", queries::queryRange);
+          routes.post("/loki/api/v1/query_range", queries::queryRange);
+          routes.get("/loki/api/v1/query", queries::instantQuery);
+          routes.post("/loki/api/v1/query", queries::instantQuery);
+          routes.get("/loki/api/v1/labels", queries::labels);
+          routes.post("/loki/api/v1/labels", queries::labels);
+          routes.get("/loki/api/v1/label/{name}/values", queries::labelValues);
+          routes.post("/loki/api/v1/label/{name}/values", queries::labelValues);
+          routes.get("/loki/api/v1/series", queries::series);
+          routes.post("/loki/api/v1/series", queries::series);
+          routes.get("/loki/api/v1/index/stats", index::stats);
+          routes.post("/loki/api/v1/index/stats", index::stats);
+          routes.get("/loki/api/v1/index/volume", index::volume);
+          routes.post("/loki/api/v1/index/volume", index::volume);
+          routes.get("/loki/api/v1/index/volume_range", index::volumeRange);
+          routes.post("/loki/api/v1/index/volume_range", index::volumeRange);
+          for (String path : List.of("/loki/api/v1/detected_labels", "/loki/api/v1/detected_fields", "/loki/api/v1/detected_field/{name}/values",
+              "/loki/api/v1/patterns", "/loki/api/v1/drilldown-limits")) {
+            io.javalin.http.Handler handler = switch (path) {
+              case "/loki/api/v1/detected_labels" -> drilldown::detectedLabels;
+              case "/loki/api/v1/detected_fields" -> drilldown::detectedFields;
+              case "/loki/api/v1/patterns" -> drilldown::patterns;
+              case "/loki/api/v1/drilldown-limits" -> drilldown::limits;
+              default -> drilldown::detectedFieldValues;
+            };
+            routes.get(path, handler);
+            routes.post(path, handler);
         }
         routes.get("/loki/api/v1/format_query", formatQuery::handle);
         routes.post("/loki/api/v1/format_query", formatQuery::handle);
         routes.wsBeforeUpgrade("/loki/api/v1/tail", tail::beforeUpgrade);
         routes.ws("/loki/api/v1/tail", tail::configure);
+        }
         javalin.events.serverStopping(tail::close);
-        routes.get("/loki/api/v1/status/buildinfo", ctx -> {
-          ctx.contentType("application/json; charset=utf-8");
-          LokiJson.writeBuildInfo(ctx.outputStream(), DrilldownHandlers.LOKI_VERSION, VERSION);
-        });
-        routes.get("/ready", ctx -> StorageReadiness.answer(ctx, store));
+        if (role.userFacing()) {
+            routes.get("/loki/api/v1/status/buildinfo", ctx -> {
+              ctx.contentType("application/json; charset=utf-8");
+              LokiJson.writeBuildInfo(ctx.outputStream(), DrilldownHandlers.LOKI_VERSION, VERSION);
+            });
+        }
+        if (cluster.isPresent() && cluster.get().servesHead()) {
+          ClusterWiring headOwner = cluster.get();
+          routes.post(ClusterWiring.INTERNAL_HEAD_SELECT, headOwner::answerHeadSelect);
+        }
+        if (cluster.isPresent()) {
+          ClusterWiring node = cluster.get();
+          routes.get("/ready", node::answerReady);
+        } else {
+          routes.get("/ready", ctx -> StorageReadiness.answer(ctx, store));
+        }
         routes.get("/metrics", ctx -> {
           ctx.contentType(ServerMetrics.CONTENT_TYPE);
           metrics.write(ctx.outputStream());
         });
         routes.exception(Exception.class, (e, ctx) -> {
+          Optional<ClusterUnavailable> unavailable = ClusterUnavailable.of(e);
+          if (unavailable.isPresent()) {
+            log.warn("{} {} answered 503: {}", ctx.method(), ctx.path(), unavailable.get().message());
+            unavailable.get().answer(ctx, metrics);
+            return;
+          }
           log.error("{} {} failed", ctx.method(), ctx.path(), e);
           ctx.status(500).contentType("text/plain; charset=utf-8").result(ctx.path() + " failed: " + e + "\n");
         });
       });
       app.start();
-      slos.start();
-      ruler.startRuler(baseUrl(config, app.port()));
+      if (role.rulerAndSlo()) {
+        String serverUrl = baseUrl(config, app.port());
+        SloService evaluator = slos;
+        RulerWiring rulerToStart = ruler;
+        if (cluster.isPresent()) {
+          // One ruler across the cluster: rules and SLOs are evaluated only while this node holds the catalog's ruler lease.
+          cluster.get().onRulerLease(() -> {
+            try {
+              evaluator.start();
+              rulerToStart.startRuler(serverUrl);
+            } catch (IOException | RuntimeException e) {
+              log.error("starting the ruler after taking the ruler lease failed", e);
+            }
+          }, () -> {
+            rulerToStart.close();
+            evaluator.close();
+          });
+        } else {
+          evaluator.start();
+          rulerToStart.startRuler(serverUrl);
+        }
+      }
+      cluster.ifPresent(ClusterWiring::start);
     } catch (IOException | RuntimeException e) {
       if (ruler != null) {
         closeAfterFailedStart(ruler, e);
@@ -304,14 +394,16 @@ public final class TonariServer implements AutoCloseable {
         closeAfterFailedStart(alertHistory, e);
       }
       closeAfterFailedStart(store, e);
+      cluster.ifPresent(wiring -> closeAfterFailedStart(wiring, e));
       closeAfterFailedStart(tenancy, e);
       if (e instanceof IOException io) {
         throw io;
       }
       throw new IOException("cannot start the HTTP server on " + config.listen() + ": " + e.getMessage(), e);
     }
-    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules, alertHistory, ruler);
-    log.info("Tonari {} listening on {} (data in {})", VERSION, server.baseUrl(), config.dataDir());
+    TonariServer server = new TonariServer(config, store, metrics, app, tenancy, slos, rules, alertHistory, ruler, cluster);
+    log.info("Tonari {} listening on {} ({}; data in {})", VERSION, server.baseUrl(),
+        cluster.map(wiring -> "cluster role " + wiring.role().configName() + ", node " + wiring.nodeId()).orElse("single node"), config.dataDir());
     return server;
   }
 
@@ -346,7 +438,12 @@ public final class TonariServer implements AutoCloseable {
 
   /** The node's ruler, once it started (right after the server began to listen). */
   public Optional<dev.tonari.rules.eval.Ruler> ruler() {
-    return ruler.ruler();
+    return ruler == null ? Optional.empty() : ruler.ruler();
+  }
+
+  /** The cluster role of this process, or empty for the single-node server. */
+  public Optional<ClusterSettings.Role> role() {
+    return cluster.map(ClusterWiring::role);
   }
 
   /**
@@ -399,6 +496,10 @@ public final class TonariServer implements AutoCloseable {
    * changes as a {@link dev.tonari.rules.alert.TransitionListener}; tests feed it directly.
    */
   public AlertHistory alertHistory() {
+    if (alertHistory == null) {
+      throw new IllegalStateException("this process's role (" + role().map(ClusterSettings.Role::configName).orElse("single node")
+          + ") keeps no alert history; the ruler does");
+    }
     return alertHistory.history();
   }
 
@@ -414,14 +515,25 @@ public final class TonariServer implements AutoCloseable {
     } finally {
       try {
         // The ruler reads the rules, the SLO engine and the store, and writes the history: it stops first.
-        ruler.close();
-        rules.close();
-        slos.close();
-        store.close();
+        if (ruler != null) {
+          ruler.close();
+          rules.close();
+          slos.close();
+        }
+        try {
+          store.close();
+        } finally {
+          // After the store: a distributor's last pushes reach Kafka before the node leaves the catalog.
+          if (cluster.isPresent()) {
+            cluster.get().close();
+          }
+        }
         log.info("Tonari stopped; store in {} closed", config.dataDir());
       } finally {
         try {
-          alertHistory.close();
+          if (alertHistory != null) {
+            alertHistory.close();
+          }
         } finally {
           tenancy.close();
         }

@@ -1,0 +1,358 @@
+package dev.tonari.server;
+
+import dev.tonari.cluster.catalog.CatalogUnavailableException;
+import dev.tonari.cluster.catalog.ClusterCatalog;
+import dev.tonari.cluster.catalog.Lease;
+import dev.tonari.cluster.catalog.Member;
+import dev.tonari.cluster.log.PushLog;
+import dev.tonari.server.ClusterSettings.Role;
+import dev.tonari.store.LogStore;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a process of a cluster role runs besides HTTP, opened from {@link ClusterBackends} by
+ * role: every role gets the catalog and a heartbeat; a distributor the push log; an ingester the
+ * {@link ClusterBackends.IngesterProcess} and the internal head route; a querier and a ruler the
+ * cluster's read store; a ruler the {@code ruler} lease; a compactor the compactor. The server's
+ * handlers see one {@link RoleLogStore}. Kept apart from {@link TonariServer} so that filling in
+ * the cluster module's classes changes constructors here, not the server's composition.
+ */
+final class ClusterWiring implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ClusterWiring.class);
+  /** The lease that makes one ruler (and one SLO evaluator) evaluate across the cluster. */
+  static final String RULER_LEASE = "ruler";
+  static final String INTERNAL_HEAD_SELECT = "/tonari/internal/v1/head/select";
+
+  private final ServerConfig config;
+  private final Role role;
+  private final String nodeId;
+  private final String advertiseAddress;
+  private final ClusterCatalog catalog;
+  private final RoleLogStore store;
+  private final Optional<ClusterBackends.IngesterProcess> ingester;
+  private final Optional<AutoCloseable> compactor;
+  private final ScheduledExecutorService scheduler;
+  private final AtomicLong catalogErrors = new AtomicLong();
+  private final AtomicLong heartbeats = new AtomicLong();
+  private volatile String lastCatalogError;
+  private volatile Optional<Lease> rulerLease = Optional.empty();
+  private volatile Runnable onRulerLeaseAcquired = () -> {};
+  private volatile Runnable onRulerLeaseLost = () -> {};
+  private volatile boolean rulerLeaseLost;
+  private boolean closed;
+
+  private ClusterWiring(ServerConfig config, Role role, String nodeId, String advertiseAddress, ClusterCatalog catalog, RoleLogStore store,
+      Optional<ClusterBackends.IngesterProcess> ingester, Optional<AutoCloseable> compactor) {
+    this.config = config;
+    this.role = role;
+    this.nodeId = nodeId;
+    this.advertiseAddress = advertiseAddress;
+    this.catalog = catalog;
+    this.store = store;
+    this.ingester = ingester;
+    this.compactor = compactor;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "tonari-cluster-" + role.configName());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Opens what the config's role needs; everything opened is closed again when a later piece fails.
+   *
+   * @throws IOException naming the piece that could not be opened (the Kafka brokers, the JDBC URL)
+   * @throws IllegalArgumentException when the config has no role or lacks a key the role needs
+   */
+  static ClusterWiring open(ServerConfig config, ClusterBackends backends) throws IOException {
+    ClusterSettings cluster = config.cluster();
+    Role role = cluster.role().orElseThrow(() -> new IllegalArgumentException("no cluster.role: this is the single-node server"));
+    config.requireCompleteCluster();
+    // Port 0 (tests) has no meaningful node id; the real port is known only once Jetty binds, so tests set node_id.
+    String nodeId = cluster.nodeIdOr(config.listenPort());
+    String advertise = cluster.advertiseAddressOr(config.listenHost(), config.listenPort());
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      ClusterCatalog catalog = backends.openCatalog(config);
+      opened.add(catalog);
+      Optional<PushLog> pushLog = Optional.empty();
+      if (role.includes(Role.DISTRIBUTOR)) {
+        pushLog = Optional.of(backends.openPushLog(config));
+        opened.add(pushLog.get());
+      }
+      Optional<ClusterBackends.IngesterProcess> ingester = Optional.empty();
+      if (role.includes(Role.INGESTER)) {
+        ingester = Optional.of(backends.openIngester(config, catalog, nodeId, advertise));
+        opened.add(ingester.get());
+      }
+      Optional<LogStore> reads = Optional.empty();
+      if (role.includes(Role.QUERIER) || role.includes(Role.RULER)) {
+        reads = Optional.of(backends.openReadStore(config, catalog));
+        opened.add(reads.get());
+      }
+      Optional<AutoCloseable> compactor = Optional.empty();
+      if (role.includes(Role.COMPACTOR)) {
+        compactor = Optional.of(backends.openCompactor(config, catalog, nodeId));
+        opened.add(compactor.get());
+      }
+      RoleLogStore store = new RoleLogStore(role.configName(), pushLog, reads);
+      log.info("cluster role {} as node {} (advertised at {}): kafka {}, catalog {}, parts in {}", role.configName(), nodeId, advertise,
+          cluster.kafka().map(kafka -> String.join(",", kafka.bootstrapServers()) + " topic " + kafka.topic()).orElse("-"),
+          cluster.postgres().map(ClusterSettings.Postgres::jdbcUrl).orElse("-"), config.storage().s3().location());
+      return new ClusterWiring(config, role, nodeId, advertise, catalog, store, ingester, compactor);
+    } catch (IOException | RuntimeException e) {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  Role role() {
+    return role;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  ClusterCatalog catalog() {
+    return catalog;
+  }
+
+  /** The store the HTTP handlers use: the push log for appends, the cluster's read store for reads. */
+  RoleLogStore store() {
+    return store;
+  }
+
+  /** The ruler's and the SLO engine's hooks: started when this node takes the {@code ruler} lease, stopped when it loses it. */
+  void onRulerLease(Runnable acquired, Runnable lost) {
+    this.onRulerLeaseAcquired = acquired;
+    this.onRulerLeaseLost = lost;
+  }
+
+  /** Starts the heartbeat and, for a ruler, the lease loop; both run every third of {@code cluster.heartbeat_ttl}. */
+  void start() {
+    long period = Math.max(100, config.cluster().heartbeatTtl().toMillis() / 3);
+    scheduler.scheduleWithFixedDelay(this::heartbeatSafely, 0, period, TimeUnit.MILLISECONDS);
+    if (role.includes(Role.RULER)) {
+      scheduler.scheduleWithFixedDelay(this::keepRulerLeaseSafely, 0, period, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void heartbeatSafely() {
+    try {
+      // The ingester heartbeats itself (with its partitions); this member says the process and its role are alive.
+      catalog.heartbeat(new Member(memberId(), role.configName(), advertiseAddress, List.of(), true), config.cluster().heartbeatTtl());
+      heartbeats.incrementAndGet();
+      lastCatalogError = null;
+    } catch (CatalogUnavailableException | IllegalStateException e) {
+      catalogFailed("heartbeat", e);
+    }
+  }
+
+  private void keepRulerLeaseSafely() {
+    try {
+      Optional<Lease> lease = catalog.tryAcquire(RULER_LEASE, memberId(), config.cluster().heartbeatTtl());
+      boolean had = rulerLease.isPresent();
+      if (lease.isPresent() && !had && !rulerLeaseLost) {
+        rulerLease = lease;
+        log.info("node {} holds the ruler lease (generation {}): evaluating rules and SLOs", nodeId, lease.get().generation());
+        onRulerLeaseAcquired.run();
+      } else if (lease.isPresent()) {
+        rulerLease = lease;
+      } else if (had) {
+        loseRulerLease("another ruler holds it: " + catalog.lease(RULER_LEASE).map(Lease::holder).orElse("(none)"));
+      }
+    } catch (CatalogUnavailableException e) {
+      catalogFailed("ruler lease", e);
+      Optional<Lease> held = rulerLease;
+      // Without the catalog the lease cannot be renewed: stop before it expires, so two rulers never evaluate at once.
+      if (held.isPresent() && System.currentTimeMillis() >= held.get().expiresAtMillis() - config.cluster().heartbeatTtl().toMillis() / 3) {
+        loseRulerLease("the catalog did not renew it in time: " + e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      log.error("keeping the ruler lease of node {} failed", nodeId, e);
+    }
+  }
+
+  private void loseRulerLease(String why) {
+    rulerLease = Optional.empty();
+    rulerLeaseLost = true;
+    // The ruler and the SLO engine cannot be restarted in place: the node stops evaluating and says so on /ready; a restart rejoins.
+    log.error("node {} lost the ruler lease ({}): rule and SLO evaluation stopped; restart the process to queue for the lease again", nodeId, why);
+    onRulerLeaseLost.run();
+  }
+
+  private void catalogFailed(String what, RuntimeException e) {
+    catalogErrors.incrementAndGet();
+    if (lastCatalogError == null) {
+      log.warn("node {}: {} failed, the catalog is unavailable: {}", nodeId, what, e.getMessage());
+    }
+    lastCatalogError = what + ": " + e.getMessage();
+  }
+
+  private String memberId() {
+    return role == Role.INGESTER ? nodeId + "/process" : nodeId + "/" + role.configName();
+  }
+
+  /** Whether this node evaluates rules and SLOs now (a ruler holding the lease). */
+  boolean holdsRulerLease() {
+    return rulerLease.isPresent();
+  }
+
+  /**
+   * {@code GET /ready} of a cluster role: 200 with what was checked, or 503 naming what the role
+   * still waits for (the catalog, Kafka taking pushes, the ingester catching up, the ruler lease).
+   */
+  void answerReady(Context ctx) {
+    List<String> waiting = new ArrayList<>();
+    List<String> checked = new ArrayList<>();
+    String catalogError = lastCatalogError;
+    if (heartbeats.get() == 0 && catalogError == null) {
+      waiting.add("catalog: first heartbeat not yet written");
+    } else if (catalogError != null) {
+      waiting.add("catalog (PostgreSQL) unreachable: " + catalogError);
+    } else {
+      checked.add("catalog reachable");
+    }
+    if (role.includes(Role.DISTRIBUTOR)) {
+      Optional<String> produce = store.lastProduceFailure();
+      if (produce.isPresent()) {
+        waiting.add("push log (Kafka) did not take the last push: " + produce.get());
+      } else {
+        checked.add("push log took the last push");
+      }
+    }
+    if (ingester.isPresent()) {
+      Optional<String> notReady = ingester.get().notReady();
+      if (notReady.isPresent()) {
+        waiting.add("ingester: " + notReady.get());
+      } else {
+        checked.add("ingester caught up");
+      }
+    }
+    if (role == Role.RULER && rulerLeaseLost) {
+      waiting.add("ruler lease lost; restart to queue for it again");
+    } else if (role.includes(Role.RULER)) {
+      checked.add(rulerLease.isPresent() ? "holding the ruler lease" : "standing by for the ruler lease");
+    }
+    ctx.contentType("text/plain; charset=utf-8");
+    if (!waiting.isEmpty()) {
+      ctx.status(503).result("not ready: " + role.configName() + " " + nodeId + " waits for: " + String.join("; ", waiting) + "\n");
+      return;
+    }
+    ctx.result("ready: " + role.configName() + " " + nodeId + " (" + String.join(", ", checked) + ")\n");
+  }
+
+  /** {@code POST /tonari/internal/v1/head/select}: a querier's head select, bytes in, bytes out (the gate checked the internal token). */
+  void answerHeadSelect(Context ctx) throws IOException {
+    if (ingester.isEmpty()) {
+      ctx.status(404).contentType("text/plain; charset=utf-8").result("node " + nodeId + " is a " + role.configName() + ", not an ingester\n");
+      return;
+    }
+    byte[] answer = ingester.get().selectHead(ctx.bodyAsBytes());
+    ctx.status(200).contentType("application/octet-stream").result(answer);
+  }
+
+  /** Whether this node serves the ingesters' internal head route. */
+  boolean servesHead() {
+    return ingester.isPresent();
+  }
+
+  /** The per-role figures on {@code /metrics}. */
+  void registerMetrics(ServerMetrics metrics) {
+    metrics.registerLabelledGauge("tonari_cluster_info", "This process's cluster role and node id (value 1).", List.of("role", "node"),
+        () -> Map.of(List.of(role.configName(), nodeId), 1.0));
+    metrics.registerCounter("tonari_cluster_catalog_errors", "Catalog (PostgreSQL) calls of this process that failed (heartbeats, leases).",
+        catalogErrors::get);
+    metrics.registerCounter("tonari_cluster_heartbeats", "Heartbeats this process wrote to the catalog.", heartbeats::get);
+    if (role.includes(Role.DISTRIBUTOR)) {
+      metrics.registerCounter("tonari_cluster_produced_records", "Stream batches the push log (Kafka) stored, one record each.",
+          store::producedBatches);
+      metrics.registerCounter("tonari_cluster_produced_entries", "Log entries in the records the push log stored.", store::producedEntries);
+      metrics.registerCounter("tonari_cluster_produce_failures", "Pushes the push log did not store in time (answered 503).",
+          store::produceFailures);
+    }
+    if (ingester.isPresent()) {
+      ClusterBackends.IngesterProcess process = ingester.get();
+      metrics.registerLabelledGauge("tonari_cluster_consumer_lag", "Records of each owned partition not yet consumed.", List.of("partition"),
+          () -> {
+            Map<List<String>, Double> lag = new TreeMap<>((left, right) -> Integer.compare(Integer.parseInt(left.get(0)), Integer.parseInt(right.get(0))));
+            process.consumerLag().forEach((partition, records) -> lag.put(List.of(Integer.toString(partition)), records.doubleValue()));
+            return lag;
+          });
+      metrics.registerCounter("tonari_cluster_flushes", "Heads the ingester flushed to parts in the object store.", process::flushes);
+      metrics.registerCounter("tonari_cluster_commits", "Catalog transactions that registered parts with their partitions' offsets.",
+          process::commits);
+      metrics.registerCounter("tonari_cluster_fenced_commits", "Commits refused because another ingester had taken the partition over.",
+          process::fencedCommits);
+    }
+    if (role.includes(Role.RULER)) {
+      metrics.registerGauge("tonari_cluster_ruler_lease_held", "1 while this process holds the ruler lease and evaluates rules and SLOs.",
+          () -> rulerLease.isPresent() ? 1 : 0);
+    }
+  }
+
+  /** Stops the loops, leaves the catalog (so peers need not wait for the ttl), releases the ruler lease, closes the role's pieces. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scheduler.shutdownNow();
+    List<Exception> failures = new ArrayList<>();
+    try {
+      scheduler.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (compactor.isPresent()) {
+      closeQuietly(compactor.get(), failures);
+    }
+    if (ingester.isPresent()) {
+      closeQuietly(ingester.get(), failures);
+    }
+    try {
+      if (rulerLease.isPresent()) {
+        catalog.release(RULER_LEASE, memberId());
+      }
+      catalog.leave(memberId());
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
+    closeQuietly(catalog, failures);
+    if (!failures.isEmpty()) {
+      IOException failure = new IOException("stopping cluster role " + role.configName() + " of node " + nodeId + ": " + failures.get(0).getMessage(),
+          failures.get(0));
+      failures.subList(1, failures.size()).forEach(failure::addSuppressed);
+      throw failure;
+    }
+    log.info("cluster role {} of node {} stopped and left the catalog", role.configName(), nodeId);
+  }
+
+  private static void closeQuietly(AutoCloseable resource, List<Exception> failures) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      failures.add(e);
+    }
+  }
+}
