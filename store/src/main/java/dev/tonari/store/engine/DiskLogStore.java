@@ -540,41 +540,42 @@ public final class DiskLogStore implements LogStore {
   }
 
   /**
-   * A flush with a catalogue: every tenant's part of a frozen head is written, then all are
-   * registered in one call, and only then does the head stop being served. Any failure leaves the
-   * head frozen and served; the next flush writes it again under new sequences, and what this one
-   * published stays unregistered (an orphan no reader sees).
+   * A flush with a catalogue: every tenant's part of every frozen head (more than one after a
+   * failed flush) is written, then all are registered in one call, and only then do the heads stop
+   * being served. Any failure leaves the heads frozen and served; the next flush writes them again
+   * under new sequences, and what this one published stays unregistered (an orphan no reader sees).
    */
   private void persistFrozenHeadsToCatalogue() throws IOException {
-    for (FrozenHead frozen : state.frozen()) {
+    List<FrozenHead> frozenHeads = state.frozen();
+    List<PartHandle> written = new ArrayList<>();
+    for (FrozenHead frozen : frozenHeads) {
       List<String> tenants = frozen.head.tenants();
       tenants.sort(null);
-      List<PartHandle> written = new ArrayList<>();
       for (String tenant : tenants) {
         PartHandle part = writeHeadPart(tenant, frozen.head);
         if (part != null) {
           written.add(part);
         }
       }
-      if (!written.isEmpty()) {
-        register(written, List.of(), "the parts of a flush");
-      }
-      synchronized (stateLock) {
-        Map<String, List<PartHandle>> parts = state.parts();
-        if (!writerOnly) {
-          for (PartHandle part : written) {
-            parts = withPart(parts, part);
-          }
-        }
-        List<FrozenHead> remaining = new ArrayList<>(state.frozen());
-        remaining.remove(frozen);
-        state = new State(state.live(), List.copyOf(remaining), parts);
-      }
-      for (PartHandle part : written) {
-        metrics.flushBytesWritten.add(part.summary().fileBytes());
-      }
-      metrics.flushes.increment();
     }
+    if (!written.isEmpty()) {
+      register(written, List.of(), "the parts of a flush");
+    }
+    synchronized (stateLock) {
+      Map<String, List<PartHandle>> parts = state.parts();
+      if (!writerOnly) {
+        for (PartHandle part : written) {
+          parts = withPart(parts, part);
+        }
+      }
+      List<FrozenHead> remaining = new ArrayList<>(state.frozen());
+      remaining.removeAll(frozenHeads);
+      state = new State(state.live(), List.copyOf(remaining), parts);
+    }
+    for (PartHandle part : written) {
+      metrics.flushBytesWritten.add(part.summary().fileBytes());
+    }
+    metrics.flushes.add(frozenHeads.size());
     advanceCheckpoint();
   }
 
