@@ -1,6 +1,8 @@
 package dev.tonari.cluster.catalog;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +30,17 @@ final class CatalogArguments {
         throw new IllegalArgumentException("partition " + commit.partition() + " of topic " + commit.topic() + " is committed twice in one commit");
       }
     }
+  }
+
+  /**
+   * The offsets in the order every catalog checks them: by topic, then partition. PostgreSQL locks
+   * rows in this order so two commits cannot deadlock, and the fake follows it so both report the
+   * same partition when more than one is fenced.
+   */
+  static List<OffsetCommit> inLockOrder(List<OffsetCommit> offsets) {
+    List<OffsetCommit> sorted = new ArrayList<>(offsets);
+    sorted.sort(Comparator.comparing(OffsetCommit::topic).thenComparingInt(OffsetCommit::partition));
+    return sorted;
   }
 
   static String fencedMessage(OffsetCommit commit, long storedOffset) {

@@ -56,7 +56,7 @@ public final class InMemoryClusterCatalog implements ClusterCatalog {
   @Override
   public synchronized void commit(List<CatalogPart> added, List<String> removedKeys, List<OffsetCommit> offsetCommits) {
     CatalogArguments.checkCommit(added, removedKeys, offsetCommits);
-    for (OffsetCommit commit : offsetCommits) {
+    for (OffsetCommit commit : CatalogArguments.inLockOrder(offsetCommits)) {
       long stored = offsets.getOrDefault(commit.topic() + "/" + commit.partition(), -1L);
       if (stored != commit.expectedOffset()) {
         if (alreadyApplied(added, removedKeys, offsetCommits)) {

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +67,7 @@ public final class PostgresClusterCatalog implements ClusterCatalog {
   @Override
   public void commit(List<CatalogPart> added, List<String> removedKeys, List<OffsetCommit> offsets) {
     CatalogArguments.checkCommit(added, removedKeys, offsets);
-    List<OffsetCommit> sorted = new ArrayList<>(offsets);
-    sorted.sort(Comparator.comparing(OffsetCommit::topic).thenComparingInt(OffsetCommit::partition));
+    List<OffsetCommit> sorted = CatalogArguments.inLockOrder(offsets);
     database.inTransaction("commit of " + added.size() + " parts, " + removedKeys.size() + " removals, offsets " + describe(sorted), connection -> {
       for (OffsetCommit commit : sorted) {
         StoredOffset stored = lockPartition(connection, commit);
