@@ -49,7 +49,8 @@ public final class PartitionConsumer implements AutoCloseable {
     /**
      * Partitions given to this member. {@code endOffsets} holds each one's end (the offset the next
      * record will get) when it was assigned, or -1 when Kafka could not say; the answer is the
-     * offset to start each at (a partition left out starts at its beginning).
+     * offset to start each at. A partition left out (the listener could not tell yet, say the
+     * catalog was out of reach) is paused until the listener calls {@link #startAt}.
      */
     Map<Integer, Long> assigned(Map<Integer, Long> endOffsets);
 
@@ -130,6 +131,12 @@ public final class PartitionConsumer implements AutoCloseable {
     } else {
       consumer.seek(topicPartition, offset);
     }
+  }
+
+  /** Consumer thread only: positions a partition that {@link Listener#assigned} left out and resumes it. */
+  public void startAt(int partition, long offset) {
+    seek(partition, offset);
+    consumer.resume(List.of(new TopicPartition(settings.topic(), partition)));
   }
 
   /**
@@ -239,9 +246,18 @@ public final class PartitionConsumer implements AutoCloseable {
         failures.report("end offsets of partitions " + endOffsets.keySet() + " of topic " + settings.topic() + " unknown at assignment", e);
       }
       Map<Integer, Long> starts = new HashMap<>(listener.assigned(endOffsets));
+      List<TopicPartition> unpositioned = new ArrayList<>();
       for (TopicPartition partition : partitions) {
         Long start = starts.get(partition.partition());
-        seek(partition.partition(), start == null ? 0 : start);
+        if (start == null) {
+          // Never from Kafka's own committed offset or its beginning: that would read records twice.
+          unpositioned.add(partition);
+        } else {
+          seek(partition.partition(), start);
+        }
+      }
+      if (!unpositioned.isEmpty()) {
+        consumer.pause(unpositioned);
       }
       log.info("consumer {} took partitions {} of topic {} (end offsets {}, starting at {})", clientId, endOffsets.keySet(), settings.topic(), endOffsets, new TreeMap<>(starts));
     }

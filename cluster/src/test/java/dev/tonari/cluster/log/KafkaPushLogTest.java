@@ -79,7 +79,9 @@ class KafkaPushLogTest {
     PartitionConsumer.Listener listener = new PartitionConsumer.Listener() {
       @Override
       public Map<Integer, Long> assigned(Map<Integer, Long> endOffsets) {
-        return Map.of();
+        Map<Integer, Long> starts = new HashMap<>();
+        endOffsets.keySet().forEach(partition -> starts.put(partition, 0L));
+        return starts;
       }
 
       @Override
