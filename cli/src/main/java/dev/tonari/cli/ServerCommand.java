@@ -1,5 +1,6 @@
 package dev.tonari.cli;
 
+import dev.tonari.server.ClusterSettings;
 import dev.tonari.server.ServerConfig;
 import dev.tonari.server.TonariServer;
 import java.nio.file.Path;
@@ -27,11 +28,16 @@ final class ServerCommand implements Callable<Integer> {
       description = "Keep parts in this S3 bucket under this prefix (sets storage.type: s3, storage.s3.bucket and prefix); the WAL stays in --data-dir.")
   String storage;
 
+  @Option(names = "--role", paramLabel = "ROLE",
+      description = "Cluster role: all, distributor, ingester, querier, ruler or compactor (default: cluster.role, or all). "
+          + "A role other than all needs the config's cluster section (Kafka, PostgreSQL); all without one is the single-node server.")
+  String role;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig serverConfig;
     try {
-      serverConfig = resolve(config, listen, dataDir, storage);
+      serverConfig = withRole(resolve(config, listen, dataDir, storage), role);
     } catch (ServerConfig.ConfigException | IllegalArgumentException e) {
       System.err.println("tonari server: " + e.getMessage());
       return 2;
@@ -47,6 +53,32 @@ final class ServerCommand implements Callable<Integer> {
     }
     runUntilSignalled(server);
     return 0;
+  }
+
+  /**
+   * The config with {@code --role} applied: {@code all} without a {@code cluster} section stays
+   * the single-node server (byte for byte today's); any other role needs the section.
+   *
+   * @throws IllegalArgumentException naming the role and the missing key
+   */
+  static ServerConfig withRole(ServerConfig config, String role) {
+    if (role == null) {
+      return config;
+    }
+    ClusterSettings.Role parsed;
+    try {
+      parsed = ClusterSettings.Role.parse(role);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--role: " + e.getMessage(), e);
+    }
+    if (!config.cluster().configured()) {
+      if (parsed == ClusterSettings.Role.ALL) {
+        return config;
+      }
+      throw new IllegalArgumentException("--role " + parsed.configName() + " needs a cluster section in the config file (--config) with at least "
+          + "cluster.kafka.bootstrap_servers and cluster.postgres.jdbc_url; see docs/cluster.md");
+    }
+    return config.withRole(parsed);
   }
 
   /** The config file (or defaults) with the flags applied on top. */

@@ -2,6 +2,9 @@ package dev.tonari.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.tonari.cluster.catalog.PasswordSource;
+import dev.tonari.cluster.catalog.PostgresSettings;
+import dev.tonari.cluster.log.KafkaSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -29,8 +30,10 @@ import java.util.function.Function;
  * @param internalToken {@code internal_token}, {@code internal_token_file} or {@code
  *     TONARI_INTERNAL_TOKEN}: the shared secret of the internal routes; empty when none is set
  * @param heartbeatTtl {@code heartbeat_ttl}: a member silent this long is no longer live
- * @param kafka {@code kafka}, empty when absent
- * @param postgres {@code postgres}, empty when absent
+ * @param kafka {@code kafka}: the cluster module's {@link KafkaSettings}, empty when absent
+ * @param postgres {@code postgres}: the cluster module's {@link PostgresSettings}, empty when absent
+ * @param partsDirectory {@code parts_directory}: with {@code storage.type: local}, the directory
+ *     every process of a cluster on one machine keeps parts in; empty means S3 is required
  * @param ingesterFlushBytes {@code ingester.flush_size}: a partition's head is flushed to a part at this many line bytes
  * @param ingesterFlushAge {@code ingester.flush_age}: and at the latest this long after its first record
  * @param ingesterCallTimeout {@code querier.ingester_call_timeout}: how long a querier waits for an ingester's head
@@ -43,14 +46,17 @@ public record ClusterSettings(
     Optional<String> advertiseAddress,
     Optional<String> internalToken,
     Duration heartbeatTtl,
-    Optional<Kafka> kafka,
-    Optional<Postgres> postgres,
+    Optional<KafkaSettings> kafka,
+    Optional<PostgresSettings> postgres,
+    Optional<Path> partsDirectory,
     long ingesterFlushBytes,
     Duration ingesterFlushAge,
     Duration ingesterCallTimeout,
     Duration compactorInterval,
     Duration purgeGrace) {
 
+  public static final String DEFAULT_KAFKA_TOPIC = "tonari-push";
+  public static final int DEFAULT_KAFKA_PARTITIONS = 16;
   public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(10);
   public static final long DEFAULT_INGESTER_FLUSH_BYTES = 64L << 20;
   public static final Duration DEFAULT_INGESTER_FLUSH_AGE = Duration.ofMinutes(5);
@@ -61,6 +67,17 @@ public record ClusterSettings(
   public static final int MIN_INTERNAL_TOKEN_LENGTH = 16;
   public static final String INTERNAL_TOKEN_VARIABLE = "TONARI_INTERNAL_TOKEN";
   public static final String POSTGRES_PASSWORD_VARIABLE = "TONARI_POSTGRES_PASSWORD";
+  /**
+   * Client properties with a key of their own in {@code cluster.kafka}: setting them twice would
+   * leave it unclear which one wins. (The cluster module's {@link KafkaSettings} refuses those
+   * exactly-once depends on: {@code acks}, idempotence, auto commit, the group.)
+   */
+  static final Map<String, String> KAFKA_PROPERTIES_WITH_KEYS = Map.of(
+      "bootstrap.servers", "bootstrap_servers",
+      "delivery.timeout.ms", "delivery_timeout",
+      "request.timeout.ms", "request_timeout",
+      "max.block.ms", "producer_max_block",
+      "session.timeout.ms", "session_timeout");
 
   /** A process's part in the cluster; {@code all} is every role in one process (a cluster of one, or of several identical nodes). */
   public enum Role {
@@ -105,129 +122,6 @@ public record ClusterSettings(
     }
   }
 
-  /**
-   * {@code cluster.kafka}.
-   *
-   * @param bootstrapServers {@code bootstrap_servers}: {@code host:port} of some brokers
-   * @param topic {@code topic}: the push log's topic
-   * @param partitions {@code partitions}: created with this many when absent; pushes are spread by (tenant, stream)
-   * @param replicationFactor {@code replication_factor}: copies of each partition (3 in production, 1 on one machine)
-   * @param deliveryTimeout {@code delivery_timeout}: how long a push waits for Kafka before 503
-   * @param requestTimeout {@code request_timeout}: one produce request's timeout (below {@code delivery_timeout})
-   * @param properties {@code properties}: passed through to Kafka's clients as they are
-   *     ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, ...); those Tonari's durability
-   *     depends on are refused
-   */
-  public record Kafka(List<String> bootstrapServers, String topic, int partitions, short replicationFactor, Duration deliveryTimeout,
-      Duration requestTimeout, Map<String, String> properties) {
-    public static final String DEFAULT_TOPIC = "tonari-push";
-    public static final int DEFAULT_PARTITIONS = 16;
-    public static final short DEFAULT_REPLICATION_FACTOR = 3;
-    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    /**
-     * Client properties Tonari sets itself, each with the reason: acknowledging a push only once
-     * every in-sync replica has it, without duplicates, is the point of the push log.
-     */
-    static final Map<String, String> RESERVED_PROPERTIES = Map.of(
-        "bootstrap.servers", "set cluster.kafka.bootstrap_servers instead",
-        "acks", "Tonari produces with acks=all so that an acknowledged push survives a broker's loss",
-        "enable.idempotence", "Tonari's producer is idempotent so that a retried push is not stored twice",
-        "key.serializer", "Tonari encodes its own records",
-        "value.serializer", "Tonari encodes its own records",
-        "key.deserializer", "Tonari decodes its own records",
-        "value.deserializer", "Tonari decodes its own records",
-        "enable.auto.commit", "ingesters commit offsets in the catalog, in the transaction that registers the part",
-        "delivery.timeout.ms", "set cluster.kafka.delivery_timeout instead",
-        "request.timeout.ms", "set cluster.kafka.request_timeout instead");
-
-    public Kafka {
-      bootstrapServers = List.copyOf(bootstrapServers);
-      if (bootstrapServers.isEmpty()) {
-        throw new IllegalArgumentException("cluster.kafka.bootstrap_servers must name at least one broker as host:port, e.g. kafka-1:9092");
-      }
-      for (String server : bootstrapServers) {
-        if (server.isBlank() || server.lastIndexOf(':') <= 0 || !isPort(server.substring(server.lastIndexOf(':') + 1))) {
-          throw new IllegalArgumentException("cluster.kafka.bootstrap_servers: '" + server + "' is not host:port, e.g. kafka-1:9092");
-        }
-      }
-      if (topic == null || topic.isBlank() || !validTopic(topic)) {
-        throw new IllegalArgumentException("cluster.kafka.topic must be 1 to 249 characters of letters, digits, '.', '_' and '-', got '" + topic + "'");
-      }
-      if (partitions < 1 || partitions > 10_000) {
-        throw new IllegalArgumentException("cluster.kafka.partitions must be within 1..10000, got " + partitions);
-      }
-      if (replicationFactor < 1) {
-        throw new IllegalArgumentException("cluster.kafka.replication_factor must be at least 1, got " + replicationFactor);
-      }
-      if (!deliveryTimeout.isPositive() || !requestTimeout.isPositive()) {
-        throw new IllegalArgumentException("cluster.kafka.delivery_timeout and request_timeout must be positive");
-      }
-      if (requestTimeout.compareTo(deliveryTimeout) > 0) {
-        throw new IllegalArgumentException("cluster.kafka.request_timeout (" + requestTimeout + ") must not exceed delivery_timeout ("
-            + deliveryTimeout + "): Kafka refuses a producer whose delivery timeout is below its request timeout");
-      }
-      properties = java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
-      for (String key : properties.keySet()) {
-        String reason = RESERVED_PROPERTIES.get(key);
-        if (reason != null) {
-          throw new IllegalArgumentException("cluster.kafka.properties: '" + key + "' cannot be set: " + reason);
-        }
-      }
-    }
-
-    /** Seconds a client is told to wait after Kafka did not take a push in time. */
-    public long retryAfterSeconds() {
-      return Math.max(1, Math.min(30, deliveryTimeout.toSeconds() / 6));
-    }
-
-    private static boolean validTopic(String topic) {
-      if (topic.length() > 249 || topic.equals(".") || topic.equals("..")) {
-        return false;
-      }
-      for (int i = 0; i < topic.length(); i++) {
-        char c = topic.charAt(i);
-        if (!(Character.isLetterOrDigit(c) && c < 128) && c != '.' && c != '_' && c != '-') {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /**
-   * {@code cluster.postgres}.
-   *
-   * @param jdbcUrl {@code jdbc_url}, e.g. {@code jdbc:postgresql://pg:5432/tonari}
-   * @param user {@code user}; empty for the driver's default (the OS user)
-   * @param password {@code password_file}, {@code password} or {@code TONARI_POSTGRES_PASSWORD}; empty for none
-   * @param poolSize {@code pool_size}: connections per process
-   */
-  public record Postgres(String jdbcUrl, Optional<String> user, Optional<String> password, int poolSize) {
-    public static final int DEFAULT_POOL_SIZE = 8;
-
-    public Postgres {
-      if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-        throw new IllegalArgumentException("cluster.postgres.jdbc_url must be a PostgreSQL JDBC URL such as jdbc:postgresql://127.0.0.1:5432/tonari, got "
-            + (jdbcUrl == null ? "nothing" : "'" + jdbcUrl + "'"));
-      }
-      if (jdbcUrl.toLowerCase(Locale.ROOT).contains("password=")) {
-        throw new IllegalArgumentException("cluster.postgres.jdbc_url must not carry the password (it would show in logs): set password_file, "
-            + "password or " + POSTGRES_PASSWORD_VARIABLE);
-      }
-      if (poolSize < 1 || poolSize > 1000) {
-        throw new IllegalArgumentException("cluster.postgres.pool_size must be within 1..1000, got " + poolSize);
-      }
-    }
-
-    @Override
-    public String toString() {
-      // Never the password: configs are logged at start.
-      return "Postgres[jdbcUrl=" + jdbcUrl + ", user=" + user.orElse("(driver default)") + ", password=" + (password.isPresent() ? "(set)" : "(none)")
-          + ", poolSize=" + poolSize + "]";
-    }
-  }
-
   public ClusterSettings {
     java.util.Objects.requireNonNull(role, "role");
     if (!heartbeatTtl.isPositive()) {
@@ -262,7 +156,7 @@ public record ClusterSettings(
   /** No role: the single-node server. */
   public static ClusterSettings none() {
     return new ClusterSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_HEARTBEAT_TTL, Optional.empty(),
-        Optional.empty(), DEFAULT_INGESTER_FLUSH_BYTES, DEFAULT_INGESTER_FLUSH_AGE, DEFAULT_INGESTER_CALL_TIMEOUT, DEFAULT_COMPACTOR_INTERVAL,
+        Optional.empty(), Optional.empty(), DEFAULT_INGESTER_FLUSH_BYTES, DEFAULT_INGESTER_FLUSH_AGE, DEFAULT_INGESTER_CALL_TIMEOUT, DEFAULT_COMPACTOR_INTERVAL,
         DEFAULT_PURGE_GRACE);
   }
 
@@ -271,15 +165,20 @@ public record ClusterSettings(
     return role.isPresent();
   }
 
+  /** Whether the config file has a {@code cluster} section that reaches Kafka or PostgreSQL (a role is then possible). */
+  public boolean configured() {
+    return kafka.isPresent() || postgres.isPresent();
+  }
+
   /** These settings with another role (the {@code --role} flag). */
   public ClusterSettings withRole(Role newRole) {
-    return new ClusterSettings(Optional.of(newRole), nodeId, advertiseAddress, internalToken, heartbeatTtl, kafka, postgres, ingesterFlushBytes,
+    return new ClusterSettings(Optional.of(newRole), nodeId, advertiseAddress, internalToken, heartbeatTtl, kafka, postgres, partsDirectory, ingesterFlushBytes,
         ingesterFlushAge, ingesterCallTimeout, compactorInterval, purgeGrace);
   }
 
   /** These settings with another node id. */
   public ClusterSettings withNodeId(String id) {
-    return new ClusterSettings(role, Optional.of(id), advertiseAddress, internalToken, heartbeatTtl, kafka, postgres, ingesterFlushBytes,
+    return new ClusterSettings(role, Optional.of(id), advertiseAddress, internalToken, heartbeatTtl, kafka, postgres, partsDirectory, ingesterFlushBytes,
         ingesterFlushAge, ingesterCallTimeout, compactorInterval, purgeGrace);
   }
 
@@ -290,24 +189,26 @@ public record ClusterSettings(
 
   /**
    * What a process with a role cannot start without, as a message naming the missing key; empty
-   * when nothing is missing or when there is no role. Every role needs Kafka, PostgreSQL and S3:
-   * parts in one process's directory could not be read by the others.
+   * when nothing is missing or when there is no role. Every role needs Kafka, PostgreSQL and S3
+   * (or one directory all processes of a one-machine cluster share): parts in one process's own
+   * directory could not be read by the others.
    */
   public Optional<String> problem(StorageSettings storage) {
     if (role.isEmpty()) {
       return Optional.empty();
     }
-    String as = "cluster.role " + role.get().configName();
+    String as = "role " + role.get().configName() + " (--role or cluster.role)";
     if (kafka.isEmpty()) {
       return Optional.of(as + " needs cluster.kafka.bootstrap_servers: pushes go through Kafka");
     }
     if (postgres.isEmpty()) {
       return Optional.of(as + " needs cluster.postgres.jdbc_url: the catalog of parts and offsets lives in PostgreSQL");
     }
-    if (storage.type() != StorageSettings.Type.S3) {
-      return Optional.of(as + " needs storage.type: s3 with storage.s3.bucket: every process reads the parts the ingesters write");
+    if (storage.type() != StorageSettings.Type.S3 && partsDirectory.isEmpty()) {
+      return Optional.of(as + " needs storage.type: s3 with storage.s3.bucket (or, for a cluster on one machine, cluster.parts_directory): "
+          + "every process reads the parts the ingesters write");
     }
-    if (storage.s3().readOnly()) {
+    if (storage.type() == StorageSettings.Type.S3 && storage.s3().readOnly()) {
       return Optional.of(as + " cannot use storage.s3.read_only: ingesters and the compactor write parts");
     }
     if (usesInternalRoutes() && internalToken.isEmpty()) {
@@ -365,6 +266,7 @@ public record ClusterSettings(
     @JsonDeserialize(using = ServerConfig.DurationDeserializer.class)
     Duration heartbeatTtl;
 
+    @JsonProperty("parts_directory") String partsDirectory;
     @JsonProperty("kafka") KafkaSection kafka;
     @JsonProperty("postgres") PostgresSection postgres;
     @JsonProperty("ingester") IngesterSection ingester;
@@ -380,7 +282,8 @@ public record ClusterSettings(
           secret(internalToken, internalTokenFile, "cluster.internal_token", INTERNAL_TOKEN_VARIABLE, environment),
           heartbeatTtl != null ? heartbeatTtl : defaults.heartbeatTtl,
           kafka == null ? Optional.empty() : Optional.of(kafka.settings()),
-          postgres == null ? Optional.empty() : Optional.of(postgres.settings(environment)),
+          postgres == null ? Optional.empty() : Optional.of(postgres.settings()),
+          partsDirectory == null || partsDirectory.isBlank() ? Optional.empty() : Optional.of(Path.of(partsDirectory)),
           ingester != null && ingester.flushSize != null ? ingester.flushSize : defaults.ingesterFlushBytes,
           ingester != null && ingester.flushAge != null ? ingester.flushAge : defaults.ingesterFlushAge,
           querier != null && querier.ingesterCallTimeout != null ? querier.ingesterCallTimeout : defaults.ingesterCallTimeout,
@@ -402,6 +305,11 @@ public record ClusterSettings(
     @JsonProperty("topic") String topic;
     @JsonProperty("partitions") Integer partitions;
     @JsonProperty("replication_factor") Short replicationFactor;
+    @JsonProperty("consumer_group") String consumerGroup;
+
+    @JsonProperty("producer_max_block")
+    @JsonDeserialize(using = ServerConfig.DurationDeserializer.class)
+    Duration producerMaxBlock;
 
     @JsonProperty("delivery_timeout")
     @JsonDeserialize(using = ServerConfig.DurationDeserializer.class)
@@ -411,9 +319,13 @@ public record ClusterSettings(
     @JsonDeserialize(using = ServerConfig.DurationDeserializer.class)
     Duration requestTimeout;
 
+    @JsonProperty("session_timeout")
+    @JsonDeserialize(using = ServerConfig.DurationDeserializer.class)
+    Duration sessionTimeout;
+
     @JsonProperty("properties") Map<String, String> properties;
 
-    Kafka settings() {
+    KafkaSettings settings() {
       List<String> servers = new ArrayList<>();
       if (bootstrapServers != null) {
         // Kafka's own spelling is one comma-separated string; accept it inside the list too.
@@ -425,10 +337,36 @@ public record ClusterSettings(
           }
         }
       }
-      return new Kafka(servers, topic != null ? topic : Kafka.DEFAULT_TOPIC, partitions != null ? partitions : Kafka.DEFAULT_PARTITIONS,
-          replicationFactor != null ? replicationFactor : Kafka.DEFAULT_REPLICATION_FACTOR,
-          deliveryTimeout != null ? deliveryTimeout : Kafka.DEFAULT_DELIVERY_TIMEOUT,
-          requestTimeout != null ? requestTimeout : Kafka.DEFAULT_REQUEST_TIMEOUT, properties != null ? properties : Map.of());
+      if (servers.isEmpty()) {
+        throw new IllegalArgumentException("cluster.kafka.bootstrap_servers must name at least one broker as host:port, e.g. [kafka-1:9092]");
+      }
+      for (String server : servers) {
+        int colon = server.lastIndexOf(':');
+        if (colon <= 0 || !isPort(server.substring(colon + 1))) {
+          throw new IllegalArgumentException("cluster.kafka.bootstrap_servers: '" + server + "' is not host:port, e.g. kafka-1:9092");
+        }
+      }
+      Map<String, String> passedThrough = properties == null ? Map.of() : properties;
+      for (String key : passedThrough.keySet()) {
+        String ownKey = KAFKA_PROPERTIES_WITH_KEYS.get(key);
+        if (ownKey != null) {
+          throw new IllegalArgumentException("cluster.kafka.properties: '" + key + "' has its own key: set cluster.kafka." + ownKey + " instead");
+        }
+      }
+      KafkaSettings defaults = KafkaSettings.defaults(String.join(",", servers), topic != null ? topic : DEFAULT_KAFKA_TOPIC,
+          partitions != null ? partitions : DEFAULT_KAFKA_PARTITIONS);
+      try {
+        return new KafkaSettings(defaults.bootstrapServers(), defaults.topic(), defaults.partitions(),
+            replicationFactor != null ? replicationFactor : defaults.replicationFactor(), passedThrough,
+            producerMaxBlock != null ? producerMaxBlock : defaults.producerMaxBlock(),
+            deliveryTimeout != null ? deliveryTimeout : defaults.deliveryTimeout(),
+            requestTimeout != null ? requestTimeout : defaults.requestTimeout(),
+            consumerGroup != null ? consumerGroup : defaults.consumerGroupId(),
+            sessionTimeout != null ? sessionTimeout : defaults.sessionTimeout());
+      } catch (IllegalArgumentException e) {
+        // The cluster module names its keys from kafka.*; the config file has them under cluster.
+        throw new IllegalArgumentException(e.getMessage().startsWith("kafka") ? "cluster." + e.getMessage() : "cluster.kafka: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -436,13 +374,35 @@ public record ClusterSettings(
     @JsonProperty("jdbc_url") String jdbcUrl;
     @JsonProperty("user") String user;
     @JsonProperty("password") String password;
+    @JsonProperty("password_env") String passwordEnv;
     @JsonProperty("password_file") String passwordFile;
     @JsonProperty("pool_size") Integer poolSize;
+    @JsonProperty("schema") String schema;
 
-    Postgres settings(Function<String, String> environment) {
-      return new Postgres(jdbcUrl, Optional.ofNullable(user).filter(name -> !name.isBlank()),
-          secret(password, passwordFile, "cluster.postgres.password", POSTGRES_PASSWORD_VARIABLE, environment),
-          poolSize != null ? poolSize : Postgres.DEFAULT_POOL_SIZE);
+    @JsonProperty("connect_timeout")
+    @JsonDeserialize(using = ServerConfig.DurationDeserializer.class)
+    Duration connectTimeout;
+
+    PostgresSettings settings() {
+      if (jdbcUrl == null || jdbcUrl.isBlank()) {
+        throw new IllegalArgumentException("cluster.postgres.jdbc_url must be set, e.g. jdbc:postgresql://127.0.0.1:5432/tonari");
+      }
+      int sources = (password != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (passwordFile != null ? 1 : 0);
+      if (sources > 1) {
+        throw new IllegalArgumentException("cluster.postgres.password: set one of password, password_env and password_file, not " + sources);
+      }
+      // Read when the catalog opens, never here: the config is logged and linted without the secret.
+      PasswordSource source = password != null ? new PasswordSource.Direct(password)
+          : passwordFile != null ? new PasswordSource.File(Path.of(passwordFile))
+          : new PasswordSource.EnvironmentVariable(passwordEnv != null ? passwordEnv : POSTGRES_PASSWORD_VARIABLE);
+      try {
+        return new PostgresSettings(jdbcUrl, user != null ? user : "tonari", source,
+            poolSize != null ? poolSize : PostgresSettings.DEFAULT_POOL_SIZE,
+            connectTimeout != null ? connectTimeout : PostgresSettings.DEFAULT_CONNECT_TIMEOUT,
+            schema != null ? schema : PostgresSettings.DEFAULT_SCHEMA);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("cluster.postgres.jdbc_url, pool_size, connect_timeout or schema: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -470,11 +430,6 @@ public record ClusterSettings(
     @JsonProperty("purge_grace")
     @JsonDeserialize(using = ServerConfig.DurationDeserializer.class)
     Duration purgeGrace;
-  }
-
-  /** The keys of {@code cluster.kafka.properties} that are refused, for the docs and the lint. */
-  static Set<String> reservedKafkaProperties() {
-    return Kafka.RESERVED_PROPERTIES.keySet();
   }
 
   /**
@@ -508,6 +463,7 @@ public record ClusterSettings(
     // Never the secrets: configs are logged at start.
     return "ClusterSettings[role=" + role.map(Role::configName).orElse("(single node)") + ", nodeId=" + nodeId.orElse("(host-port)")
         + ", advertiseAddress=" + advertiseAddress.orElse("(listen)") + ", internalToken=" + (internalToken.isPresent() ? "(set)" : "(none)")
-        + ", heartbeatTtl=" + heartbeatTtl + ", kafka=" + kafka + ", postgres=" + postgres + "]";
+        + ", heartbeatTtl=" + heartbeatTtl + ", kafka=" + kafka.map(settings -> settings.bootstrapServers() + " topic " + settings.topic()).orElse("-")
+        + ", postgres=" + postgres.map(settings -> settings.jdbcUrl() + " password from " + settings.password()).orElse("-") + "]";
   }
 }

@@ -2,6 +2,7 @@ package dev.tonari.server;
 
 import dev.tonari.cluster.catalog.CatalogUnavailableException;
 import dev.tonari.cluster.log.PushLogUnavailableException;
+import dev.tonari.cluster.querier.IncompleteReadException;
 import io.javalin.http.Context;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -28,6 +29,11 @@ record ClusterUnavailable(String message, long retryAfterSeconds, String kind) {
       if (cause instanceof PushLogUnavailableException pushLog) {
         return Optional.of(new ClusterUnavailable("the push log (Kafka) did not store the push in time, nothing of it is acknowledged: "
             + pushLog.getMessage(), Math.max(1, pushLog.retryAfterSeconds()), "push_log"));
+      }
+      if (cause instanceof IncompleteReadException incomplete) {
+        // A partition has no live, caught-up ingester (a hand-over): Loki's querier answers 503 when ingesters are missing too.
+        return Optional.of(new ClusterUnavailable("the answer would be incomplete, retry: " + incomplete.getMessage(),
+            Math.max(1, incomplete.retryAfterSeconds()), "incomplete_read"));
       }
       if (cause instanceof CatalogUnavailableException catalog) {
         return Optional.of(new ClusterUnavailable("the cluster's catalog (PostgreSQL) is unavailable: " + catalog.getMessage(),

@@ -5,6 +5,9 @@ import dev.tonari.cluster.catalog.ClusterCatalog;
 import dev.tonari.cluster.catalog.Lease;
 import dev.tonari.cluster.catalog.Member;
 import dev.tonari.cluster.log.PushLog;
+import dev.tonari.cluster.querier.HeadProtocol;
+import dev.tonari.cluster.querier.HeadProtocolException;
+import dev.tonari.cluster.querier.HeadQueryService;
 import dev.tonari.server.ClusterSettings.Role;
 import dev.tonari.store.LogStore;
 import io.javalin.http.Context;
@@ -13,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,8 @@ final class ClusterWiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterWiring.class);
   /** The lease that makes one ruler (and one SLO evaluator) evaluate across the cluster. */
   static final String RULER_LEASE = "ruler";
-  static final String INTERNAL_HEAD_SELECT = "/tonari/internal/v1/head/select";
+  /** The catalog role of a process's own member: {@code process:querier}, ... (the ingester's engine is role {@code ingester}). */
+  static final String PROCESS_ROLE_PREFIX = "process:";
 
   private final ServerConfig config;
   private final Role role;
@@ -89,7 +92,7 @@ final class ClusterWiring implements AutoCloseable {
       opened.add(catalog);
       Optional<PushLog> pushLog = Optional.empty();
       if (role.includes(Role.DISTRIBUTOR)) {
-        pushLog = Optional.of(backends.openPushLog(config));
+        pushLog = Optional.of(backends.openPushLog(config, nodeId));
         opened.add(pushLog.get());
       }
       Optional<ClusterBackends.IngesterProcess> ingester = Optional.empty();
@@ -109,8 +112,9 @@ final class ClusterWiring implements AutoCloseable {
       }
       RoleLogStore store = new RoleLogStore(role.configName(), pushLog, reads);
       log.info("cluster role {} as node {} (advertised at {}): kafka {}, catalog {}, parts in {}", role.configName(), nodeId, advertise,
-          cluster.kafka().map(kafka -> String.join(",", kafka.bootstrapServers()) + " topic " + kafka.topic()).orElse("-"),
-          cluster.postgres().map(ClusterSettings.Postgres::jdbcUrl).orElse("-"), config.storage().s3().location());
+          cluster.kafka().map(kafka -> kafka.bootstrapServers() + " topic " + kafka.topic()).orElse("-"),
+          cluster.postgres().map(postgres -> postgres.jdbcUrl()).orElse("-"),
+          config.storage().type() == StorageSettings.Type.S3 ? config.storage().s3().location() : cluster.partsDirectory().map(Object::toString).orElse("-"));
       return new ClusterWiring(config, role, nodeId, advertise, catalog, store, ingester, compactor);
     } catch (IOException | RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
@@ -158,8 +162,10 @@ final class ClusterWiring implements AutoCloseable {
 
   private void heartbeatSafely() {
     try {
-      // The ingester heartbeats itself (with its partitions); this member says the process and its role are alive.
-      catalog.heartbeat(new Member(memberId(), role.configName(), advertiseAddress, List.of(), true), config.cluster().heartbeatTtl());
+      // The ingester heartbeats itself (with its partitions) as role "ingester"; this member says the process and its role
+      // are alive under another role name, so queriers never take it for an ingester whose head they must read.
+      catalog.heartbeat(new Member(memberId(), PROCESS_ROLE_PREFIX + role.configName(), advertiseAddress, List.of(), true),
+          config.cluster().heartbeatTtl());
       heartbeats.incrementAndGet();
       lastCatalogError = null;
     } catch (CatalogUnavailableException | IllegalStateException e) {
@@ -209,7 +215,8 @@ final class ClusterWiring implements AutoCloseable {
   }
 
   private String memberId() {
-    return role == Role.INGESTER ? nodeId + "/process" : nodeId + "/" + role.configName();
+    // Never the ingester's own member id (the node id): the two heartbeats would overwrite each other.
+    return nodeId + "/" + role.configName();
   }
 
   /** Whether this node evaluates rules and SLOs now (a ruler holding the lease). */
@@ -261,14 +268,27 @@ final class ClusterWiring implements AutoCloseable {
     ctx.result("ready: " + role.configName() + " " + nodeId + " (" + String.join(", ", checked) + ")\n");
   }
 
-  /** {@code POST /tonari/internal/v1/head/select}: a querier's head select, bytes in, bytes out (the gate checked the internal token). */
+  /**
+   * {@code POST} {@link HeadProtocol#PATH}: a querier's head request, bytes in, the head's snapshot
+   * streamed out (the gate checked the internal token). A malformed request is 400 with the
+   * protocol's message.
+   */
   void answerHeadSelect(Context ctx) throws IOException {
     if (ingester.isEmpty()) {
       ctx.status(404).contentType("text/plain; charset=utf-8").result("node " + nodeId + " is a " + role.configName() + ", not an ingester\n");
       return;
     }
-    byte[] answer = ingester.get().selectHead(ctx.bodyAsBytes());
-    ctx.status(200).contentType("application/octet-stream").result(answer);
+    HeadQueryService.Answer answer;
+    try {
+      answer = ingester.get().headService().answer(ctx.bodyAsBytes());
+    } catch (HeadProtocolException e) {
+      ctx.status(400).contentType("text/plain; charset=utf-8").result("head request to ingester " + nodeId + ": " + e.getMessage() + "\n");
+      return;
+    }
+    try (answer) {
+      ctx.status(200).contentType(HeadProtocol.CONTENT_TYPE);
+      answer.writeTo(ctx.outputStream());
+    }
   }
 
   /** Whether this node serves the ingesters' internal head route. */
@@ -292,15 +312,8 @@ final class ClusterWiring implements AutoCloseable {
     }
     if (ingester.isPresent()) {
       ClusterBackends.IngesterProcess process = ingester.get();
-      metrics.registerLabelledGauge("tonari_cluster_consumer_lag", "Records of each owned partition not yet consumed.", List.of("partition"),
-          () -> {
-            Map<List<String>, Double> lag = new TreeMap<>((left, right) -> Integer.compare(Integer.parseInt(left.get(0)), Integer.parseInt(right.get(0))));
-            process.consumerLag().forEach((partition, records) -> lag.put(List.of(Integer.toString(partition)), records.doubleValue()));
-            return lag;
-          });
-      metrics.registerCounter("tonari_cluster_flushes", "Heads the ingester flushed to parts in the object store.", process::flushes);
-      metrics.registerCounter("tonari_cluster_commits", "Catalog transactions that registered parts with their partitions' offsets.",
-          process::commits);
+      metrics.registerCounter("tonari_cluster_flushes", "Flushes of the ingester's head that registered parts with their partitions' offsets.",
+          process::flushes);
       metrics.registerCounter("tonari_cluster_fenced_commits", "Commits refused because another ingester had taken the partition over.",
           process::fencedCommits);
     }

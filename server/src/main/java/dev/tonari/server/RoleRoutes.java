@@ -29,6 +29,66 @@ record RoleRoutes(boolean push, boolean reads, boolean rulerAndSlo, boolean admi
     };
   }
 
+  /** A group of routes and the role that serves it in a cluster. */
+  enum Group {
+    PUSH("distributor"),
+    READS("querier"),
+    RULER_AND_SLO("ruler"),
+    ADMIN("distributor, querier or ruler"),
+    UI("querier");
+
+    final String servedBy;
+
+    Group(String servedBy) {
+      this.servedBy = servedBy;
+    }
+  }
+
+  /** The group a path belongs to, or empty for the routes every process has ({@code /ready}, {@code /metrics}) and unknown paths. */
+  static Optional<Group> groupOf(String path) {
+    if (path.equals("/loki/api/v1/push") || path.equals("/otlp/v1/logs") || path.equals("/tonari/api/v1/push/jsonl") || path.equals("/")
+        || path.equals("/_bulk") || path.endsWith("/_bulk") || path.equals("/_license") || path.equals("/_cluster/health")) {
+      return Optional.of(Group.PUSH);
+    }
+    if (path.startsWith("/tonari/api/v1/slo") || path.startsWith("/tonari/api/v1/alerts") || path.equals("/tonari/api/v1/toil")
+        || path.startsWith("/tonari/api/v1/notifications/") || path.startsWith("/loki/api/v1/rules") || path.startsWith("/api/prom/rules")
+        || path.startsWith("/prometheus/api/v1/") || path.startsWith("/alertmanager/api/v2/")) {
+      return Optional.of(Group.RULER_AND_SLO);
+    }
+    if (path.equals("/ui") || path.startsWith("/ui/") || path.equals("/tonari/api/v1/session")) {
+      return Optional.of(Group.UI);
+    }
+    if (path.startsWith("/tonari/api/v1/tokens") || path.equals("/tonari/api/v1/usage") || path.equals("/tonari/api/v1/tenants")) {
+      return Optional.of(Group.ADMIN);
+    }
+    if (path.startsWith("/loki/api/v1/") && !path.equals("/loki/api/v1/status/buildinfo")) {
+      return Optional.of(Group.READS);
+    }
+    return Optional.empty();
+  }
+
+  /** Whether this process serves the group. */
+  boolean serves(Group group) {
+    return switch (group) {
+      case PUSH -> push;
+      case READS -> reads;
+      case RULER_AND_SLO -> rulerAndSlo;
+      case ADMIN -> admin;
+      case UI -> ui;
+    };
+  }
+
+  /**
+   * For a request nothing here answered: the message of the 404 when the path belongs to a group
+   * another role serves ("... is served by the querier role, this process is a distributor"),
+   * empty when it is simply unknown.
+   */
+  Optional<String> elsewhere(String method, String path, String thisRole) {
+    return groupOf(path).filter(group -> !serves(group))
+        .map(group -> method + " " + path + " is served by the " + group.servedBy + " role of the cluster; this process is a " + thisRole
+            + ": send it there (see docs/cluster.md)");
+  }
+
   /** Whether people or agents call this process at all (build info is then served, as by every Loki component). */
   boolean userFacing() {
     return push || reads || rulerAndSlo || admin;

@@ -333,7 +333,7 @@ public final class TonariServer implements AutoCloseable {
         }
         if (cluster.isPresent() && cluster.get().servesHead()) {
           ClusterWiring headOwner = cluster.get();
-          routes.post(ClusterWiring.INTERNAL_HEAD_SELECT, headOwner::answerHeadSelect);
+          routes.post(dev.tonari.cluster.querier.HeadProtocol.PATH, headOwner::answerHeadSelect);
         }
         if (cluster.isPresent()) {
           ClusterWiring node = cluster.get();
@@ -355,6 +355,12 @@ public final class TonariServer implements AutoCloseable {
           log.error("{} {} failed", ctx.method(), ctx.path(), e);
           ctx.status(500).contentType("text/plain; charset=utf-8").result(ctx.path() + " failed: " + e + "\n");
         });
+        if (cluster.isPresent()) {
+          // A route of another role: say which role serves it rather than a bare 404.
+          String roleName = cluster.get().role().configName();
+          routes.error(404, ctx -> role.elsewhere(ctx.method().toString(), ctx.path(), roleName)
+              .ifPresent(message -> ctx.contentType("text/plain; charset=utf-8").result(message + "\n")));
+        }
       });
       app.start();
       if (role.rulerAndSlo()) {

@@ -93,6 +93,8 @@ public final class Ingester implements AutoCloseable {
   private volatile boolean crashed;
   private volatile int fencedCommits;
   private volatile long flushes;
+  /** What the last heartbeat computed: every owned partition replayed to its end at assignment (read by head queries). */
+  private volatile boolean reportedCaughtUp;
 
   public Ingester(KafkaSettings kafka, ClusterCatalog catalog, ObjectStore objectStore, IngesterSettings settings) throws IOException {
     this.kafka = kafka;
@@ -388,6 +390,7 @@ public final class Ingester implements AutoCloseable {
       return;
     }
     boolean caughtUp = unpositioned.isEmpty() && owned.values().stream().allMatch(state -> state.caughtUp);
+    reportedCaughtUp = caughtUp;
     try {
       catalog.heartbeat(new Member(settings.memberId(), "ingester", settings.address(), List.copyOf(owned.keySet()), caughtUp), settings.memberTtl());
       lastHeartbeatMillis = millis;
@@ -397,6 +400,15 @@ public final class Ingester implements AutoCloseable {
         lastHeartbeatMillis = millis;
       }
     }
+  }
+
+  /**
+   * Whether every owned partition had been read up to the end it had at assignment when this
+   * ingester last computed its heartbeat: the head protocol's caught-up flag, without a catalog call
+   * (so a head query still answers while PostgreSQL is away).
+   */
+  public boolean reportedCaughtUp() {
+    return reportedCaughtUp;
   }
 
   /** Whether every owned partition has been read up to the end it had when this ingester took it. */
