@@ -41,10 +41,13 @@ final class ClusterWiring implements AutoCloseable {
   private final ServerConfig config;
   private final Role role;
   private final String nodeId;
-  private final String advertiseAddress;
+  private final ClusterBackends backends;
+  /** Known once Jetty has bound (the listen port may be 0): peers call this address. */
+  private volatile String advertiseAddress;
   private final ClusterCatalog catalog;
   private final RoleLogStore store;
-  private final Optional<ClusterBackends.IngesterProcess> ingester;
+  /** Opened by {@link #start}: the ingester's address must carry the port Jetty bound. */
+  private volatile Optional<ClusterBackends.IngesterProcess> ingester = Optional.empty();
   private final Optional<AutoCloseable> compactor;
   private final ScheduledExecutorService scheduler;
   private final AtomicLong catalogErrors = new AtomicLong();
@@ -56,15 +59,15 @@ final class ClusterWiring implements AutoCloseable {
   private volatile boolean rulerLeaseLost;
   private boolean closed;
 
-  private ClusterWiring(ServerConfig config, Role role, String nodeId, String advertiseAddress, ClusterCatalog catalog, RoleLogStore store,
-      Optional<ClusterBackends.IngesterProcess> ingester, Optional<AutoCloseable> compactor) {
+  private ClusterWiring(ServerConfig config, Role role, String nodeId, ClusterBackends backends, ClusterCatalog catalog, RoleLogStore store,
+      Optional<AutoCloseable> compactor) {
     this.config = config;
     this.role = role;
     this.nodeId = nodeId;
-    this.advertiseAddress = advertiseAddress;
+    this.backends = backends;
+    this.advertiseAddress = config.cluster().advertiseAddressOr(config.listenHost(), config.listenPort());
     this.catalog = catalog;
     this.store = store;
-    this.ingester = ingester;
     this.compactor = compactor;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "tonari-cluster-" + role.configName());
@@ -85,7 +88,6 @@ final class ClusterWiring implements AutoCloseable {
     config.requireCompleteCluster();
     // Port 0 (tests) has no meaningful node id; the real port is known only once Jetty binds, so tests set node_id.
     String nodeId = cluster.nodeIdOr(config.listenPort());
-    String advertise = cluster.advertiseAddressOr(config.listenHost(), config.listenPort());
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       ClusterCatalog catalog = backends.openCatalog(config);
@@ -94,11 +96,6 @@ final class ClusterWiring implements AutoCloseable {
       if (role.includes(Role.DISTRIBUTOR)) {
         pushLog = Optional.of(backends.openPushLog(config, nodeId));
         opened.add(pushLog.get());
-      }
-      Optional<ClusterBackends.IngesterProcess> ingester = Optional.empty();
-      if (role.includes(Role.INGESTER)) {
-        ingester = Optional.of(backends.openIngester(config, catalog, nodeId, advertise));
-        opened.add(ingester.get());
       }
       Optional<LogStore> reads = Optional.empty();
       if (role.includes(Role.QUERIER) || role.includes(Role.RULER)) {
@@ -111,11 +108,11 @@ final class ClusterWiring implements AutoCloseable {
         opened.add(compactor.get());
       }
       RoleLogStore store = new RoleLogStore(role.configName(), pushLog, reads);
-      log.info("cluster role {} as node {} (advertised at {}): kafka {}, catalog {}, parts in {}", role.configName(), nodeId, advertise,
+      log.info("cluster role {} as node {}: kafka {}, catalog {}, parts in {}", role.configName(), nodeId,
           cluster.kafka().map(kafka -> kafka.bootstrapServers() + " topic " + kafka.topic()).orElse("-"),
           cluster.postgres().map(postgres -> postgres.jdbcUrl()).orElse("-"),
           config.storage().type() == StorageSettings.Type.S3 ? config.storage().s3().location() : cluster.partsDirectory().map(Object::toString).orElse("-"));
-      return new ClusterWiring(config, role, nodeId, advertise, catalog, store, ingester, compactor);
+      return new ClusterWiring(config, role, nodeId, backends, catalog, store, compactor);
     } catch (IOException | RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -151,8 +148,20 @@ final class ClusterWiring implements AutoCloseable {
     this.onRulerLeaseLost = lost;
   }
 
-  /** Starts the heartbeat and, for a ruler, the lease loop; both run every third of {@code cluster.heartbeat_ttl}. */
-  void start() {
+  /**
+   * Once Jetty listens on {@code boundPort}: opens the ingester (which advertises this address to
+   * the queriers), then starts the heartbeat and, for a ruler, the lease loop; both run every
+   * third of {@code cluster.heartbeat_ttl}.
+   *
+   * @throws IOException when the ingester cannot be opened (Kafka, the object store)
+   */
+  void start(int boundPort) throws IOException {
+    advertiseAddress = config.cluster().advertiseAddressOr(config.listenHost(), boundPort);
+    if (role.includes(Role.INGESTER)) {
+      ingester = Optional.of(backends.openIngester(config, catalog, nodeId, advertiseAddress));
+      log.info("ingester {} consumes {} and serves its head at {}", nodeId, config.cluster().kafka().map(kafka -> kafka.topic()).orElse("-"),
+          advertiseAddress);
+    }
     long period = Math.max(100, config.cluster().heartbeatTtl().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(this::heartbeatSafely, 0, period, TimeUnit.MILLISECONDS);
     if (role.includes(Role.RULER)) {
@@ -293,7 +302,7 @@ final class ClusterWiring implements AutoCloseable {
 
   /** Whether this node serves the ingesters' internal head route. */
   boolean servesHead() {
-    return ingester.isPresent();
+    return role.includes(Role.INGESTER);
   }
 
   /** The per-role figures on {@code /metrics}. */
@@ -310,12 +319,11 @@ final class ClusterWiring implements AutoCloseable {
       metrics.registerCounter("tonari_cluster_produce_failures", "Pushes the push log did not store in time (answered 503).",
           store::produceFailures);
     }
-    if (ingester.isPresent()) {
-      ClusterBackends.IngesterProcess process = ingester.get();
+    if (role.includes(Role.INGESTER)) {
       metrics.registerCounter("tonari_cluster_flushes", "Flushes of the ingester's head that registered parts with their partitions' offsets.",
-          process::flushes);
+          () -> ingester.map(ClusterBackends.IngesterProcess::flushes).orElse(0L));
       metrics.registerCounter("tonari_cluster_fenced_commits", "Commits refused because another ingester had taken the partition over.",
-          process::fencedCommits);
+          () -> ingester.map(ClusterBackends.IngesterProcess::fencedCommits).orElse(0L));
     }
     if (role.includes(Role.RULER)) {
       metrics.registerGauge("tonari_cluster_ruler_lease_held", "1 while this process holds the ruler lease and evaluates rules and SLOs.",

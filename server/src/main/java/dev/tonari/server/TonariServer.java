@@ -385,7 +385,9 @@ public final class TonariServer implements AutoCloseable {
           rulerToStart.startRuler(serverUrl);
         }
       }
-      cluster.ifPresent(ClusterWiring::start);
+      if (cluster.isPresent()) {
+        cluster.get().start(app.port());
+      }
     } catch (IOException | RuntimeException e) {
       if (ruler != null) {
         closeAfterFailedStart(ruler, e);
