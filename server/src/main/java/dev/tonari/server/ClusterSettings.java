@@ -353,9 +353,9 @@ public record ClusterSettings(
           throw new IllegalArgumentException("cluster.kafka.properties: '" + key + "' has its own key: set cluster.kafka." + ownKey + " instead");
         }
       }
-      KafkaSettings defaults = KafkaSettings.defaults(String.join(",", servers), topic != null ? topic : DEFAULT_KAFKA_TOPIC,
-          partitions != null ? partitions : DEFAULT_KAFKA_PARTITIONS);
       try {
+        KafkaSettings defaults = KafkaSettings.defaults(String.join(",", servers), topic != null ? topic : DEFAULT_KAFKA_TOPIC,
+            partitions != null ? partitions : DEFAULT_KAFKA_PARTITIONS);
         return new KafkaSettings(defaults.bootstrapServers(), defaults.topic(), defaults.partitions(),
             replicationFactor != null ? replicationFactor : defaults.replicationFactor(), passedThrough,
             producerMaxBlock != null ? producerMaxBlock : defaults.producerMaxBlock(),
@@ -401,7 +401,11 @@ public record ClusterSettings(
             connectTimeout != null ? connectTimeout : PostgresSettings.DEFAULT_CONNECT_TIMEOUT,
             schema != null ? schema : PostgresSettings.DEFAULT_SCHEMA);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("cluster.postgres.jdbc_url, pool_size, connect_timeout or schema: " + e.getMessage(), e);
+        // The cluster module says which value is wrong in words; name the key, so that the lint can point at it.
+        String message = e.getMessage();
+        String key = message.contains("pool size") ? "pool_size" : message.contains("connect timeout") ? "connect_timeout"
+            : message.contains("schema") ? "schema" : "jdbc_url";
+        throw new IllegalArgumentException("cluster.postgres." + key + ": " + message, e);
       }
     }
   }
