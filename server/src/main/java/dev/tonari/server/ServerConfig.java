@@ -284,11 +284,8 @@ public record ServerConfig(
     try {
       root = yaml.isBlank() ? null : mapper.readValue(yaml, FileRoot.class);
     } catch (UnrecognizedPropertyException e) {
-      List<String> known = sortedNames(e.getKnownPropertyIds());
-      String suggestion = dev.tonari.tenancy.config.ConfigKeys.suggestion(e.getPropertyName(), known)
-          .map(name -> " (did you mean '" + name + "'?)").orElse("");
-      throw new ConfigException(source + at(e.getLocation()) + ": unknown key '" + path(e) + "'" + suggestion + "; known keys here: "
-          + String.join(", ", known), e);
+      throw new ConfigException(source + at(e.getLocation()) + ": unknown key '" + path(e) + "'; known keys here: "
+          + String.join(", ", sortedNames(e.getKnownPropertyIds())), e);
     } catch (JsonProcessingException e) {
       String key = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? " key '" + path(m) + "'" : "";
       throw new ConfigException(source + at(e.getLocation()) + key + ": " + e.getOriginalMessage(), e);

@@ -239,7 +239,7 @@ public final class TonariServer implements AutoCloseable {
         var routes = javalin.routes;
         routes.before(gate::handle);
         if (role.reads()) {
-            routes.wsBeforeUpgrade("/loki/api/v1/tail", gate::handle);
+          routes.wsBeforeUpgrade("/loki/api/v1/tail", gate::handle);
         }
         if (role.ui()) {
           routes.get("/ui/login", ssoHandlers::login);
@@ -318,18 +318,18 @@ public final class TonariServer implements AutoCloseable {
             };
             routes.get(path, handler);
             routes.post(path, handler);
-        }
-        routes.get("/loki/api/v1/format_query", formatQuery::handle);
-        routes.post("/loki/api/v1/format_query", formatQuery::handle);
-        routes.wsBeforeUpgrade("/loki/api/v1/tail", tail::beforeUpgrade);
-        routes.ws("/loki/api/v1/tail", tail::configure);
+          }
+          routes.get("/loki/api/v1/format_query", formatQuery::handle);
+          routes.post("/loki/api/v1/format_query", formatQuery::handle);
+          routes.wsBeforeUpgrade("/loki/api/v1/tail", tail::beforeUpgrade);
+          routes.ws("/loki/api/v1/tail", tail::configure);
         }
         javalin.events.serverStopping(tail::close);
         if (role.userFacing()) {
-            routes.get("/loki/api/v1/status/buildinfo", ctx -> {
-              ctx.contentType("application/json; charset=utf-8");
-              LokiJson.writeBuildInfo(ctx.outputStream(), DrilldownHandlers.LOKI_VERSION, VERSION);
-            });
+          routes.get("/loki/api/v1/status/buildinfo", ctx -> {
+            ctx.contentType("application/json; charset=utf-8");
+            LokiJson.writeBuildInfo(ctx.outputStream(), DrilldownHandlers.LOKI_VERSION, VERSION);
+          });
         }
         if (cluster.isPresent() && cluster.get().servesHead()) {
           ClusterWiring headOwner = cluster.get();

@@ -123,7 +123,7 @@ class ClusterConfigTest {
         cluster:
           kafka:
             topik: x
-        """, "c.yaml")).hasMessageContaining("unknown key 'cluster.kafka.topik'").hasMessageContaining("did you mean 'topic'");
+        """, "c.yaml")).hasMessageContaining("unknown key 'cluster.kafka.topik'").hasMessageContaining("known keys here: bootstrap_servers");
   }
 
   @Test

@@ -60,6 +60,9 @@ class ClusterRolesTest {
   private static final Map<String, Long> acknowledged = new TreeMap<>();
   private static final long baseNanos = System.currentTimeMillis() * 1_000_000L;
   private static long nextLine;
+  private static String databaseUrl;
+  private static String databaseUser;
+  private static Path passwordFile;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -67,14 +70,16 @@ class ClusterRolesTest {
     postgres = PostgresServer.start("ClusterRolesTest");
     kafka = KafkaServer.launch();
     PostgresServer.Database database = postgres.createDatabase();
-    Path passwordFile = directory.resolve("postgres-password");
+    databaseUrl = database.jdbcUrl();
+    databaseUser = database.user();
+    passwordFile = directory.resolve("postgres-password");
     Files.writeString(passwordFile, database.password() + "\n");
-    ingester = start("ingester", database, passwordFile);
-    distributor = start("distributor", database, passwordFile);
-    querier = start("querier", database, passwordFile);
+    ingester = start("ingester");
+    distributor = start("distributor");
+    querier = start("querier");
   }
 
-  private static TonariServer start(String role, PostgresServer.Database database, Path passwordFile) throws Exception {
+  private static TonariServer start(String role) throws Exception {
     String yaml = """
         server:
           listen: 127.0.0.1:0
@@ -104,7 +109,7 @@ class ClusterRolesTest {
             flush_age: 2s
           querier:
             ingester_call_timeout: 5s
-        """.formatted(directory.resolve(role), role, TOKEN, directory.resolve("parts"), kafka.bootstrapServers(), database.jdbcUrl(), database.user(),
+        """.formatted(directory.resolve(role), role, TOKEN, directory.resolve("parts"), kafka.bootstrapServers(), databaseUrl, databaseUser,
         passwordFile);
     ServerConfig config = ServerConfig.parse(yaml, role + ".yaml").withRole(ClusterSettings.Role.parse(role));
     return TonariServer.open(config);
@@ -142,6 +147,27 @@ class ClusterRolesTest {
 
   @Test
   @Order(2)
+  void otherPushFormatsAndLokisValidationGoThroughTheDistributorAsOnOneNode() throws Exception {
+    // Validation is the single node's: an entry too old is refused with Loki's 400 and its message, and never reaches Kafka.
+    String tooOld = "{\"streams\":[{\"stream\":{\"job\":\"app\",\"pod\":\"old\"},\"values\":[[\"1000\",\"from 1970\"]]}]}";
+    HttpResponse<String> refused = post(distributor, "/loki/api/v1/push", tooOld);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("timestamp too old");
+    String otlp = """
+        {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
+          "scopeLogs":[{"logRecords":[{"timeUnixNano":"%d","body":{"stringValue":"paid through otlp"}}]}]}]}""".formatted(baseNanos);
+    HttpResponse<String> accepted = post(distributor, "/otlp/v1/logs", otlp);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(204);
+    HttpResponse<String> read = retryUntil(() -> get(querier, "/loki/api/v1/query_range?query=" + encode("{service_name=\"checkout\"}") + "&start="
+        + (baseNanos - 1_000_000_000L) + "&end=" + (baseNanos + 3_600_000_000_000L)), response -> response.statusCode() == 200 && !lines(response).isEmpty());
+    assertThat(lines(read)).containsExactly("paid through otlp");
+    // The ingester flushed parts by now (flush_age 2s): the reads above merged parts and heads.
+    HttpResponse<String> metrics = retryUntil(() -> get(ingester, "/metrics"), response -> metricValue(response.body(), "tonari_cluster_flushes") > 0);
+    assertThat(metricValue(metrics.body(), "tonari_cluster_flushes")).isPositive();
+  }
+
+  @Test
+  @Order(3)
   void aRouteOfAnotherRoleAnswers404NamingTheRoleThatServesIt() throws Exception {
     HttpResponse<String> query = get(distributor, "/loki/api/v1/query_range?query=" + encode("{job=\"app\"}"));
     assertThat(query.statusCode()).isEqualTo(404);
@@ -159,7 +185,7 @@ class ClusterRolesTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void withKafkaStoppedPushesGet503WithRetryAfterAndTheSamePushSucceedsOnceKafkaIsBack() throws Exception {
     kafka.stop();
     String body = pushBody(40, 1);
@@ -186,7 +212,7 @@ class ClusterRolesTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void withPostgresStoppedTheQuerierAnswers503WithRetryAfterAndRecoversWithoutAnOperator() throws Exception {
     postgres.stop();
     try {
@@ -205,6 +231,20 @@ class ClusterRolesTest {
     assertEveryAcknowledgedLineReadBackOnce();
     HttpResponse<String> ready = retryUntil(() -> get(querier, "/ready"), response -> response.statusCode() == 200);
     assertThat(ready.body()).contains("catalog reachable");
+  }
+
+  @Test
+  @Order(6)
+  void aRulerTakesTheClusterWideRulerLeaseAndACompactorStartsBesideIt() throws Exception {
+    try (TonariServer ruler = start("ruler"); TonariServer compactor = start("compactor")) {
+      HttpResponse<String> ready = retryUntil(() -> get(ruler, "/ready"), response -> response.statusCode() == 200 && response.body().contains("holding"));
+      assertThat(ready.body()).contains("ruler ruler-1").contains("holding the ruler lease");
+      assertThat(ruler.ruler()).isPresent();
+      assertThat(retryUntil(() -> get(compactor, "/ready"), response -> response.statusCode() == 200).body()).contains("compactor compactor-1");
+      HttpResponse<String> push = post(compactor, "/loki/api/v1/push", pushBody(1, 0));
+      assertThat(push.statusCode()).isEqualTo(404);
+      assertThat(push.body()).contains("served by the distributor role").contains("this process is a compactor");
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -239,6 +279,16 @@ class ClusterRolesTest {
     Map<String, Long> once = new TreeMap<>();
     acknowledged.keySet().forEach(line -> once.put(line, 1L));
     assertThat(read).isEqualTo(once);
+  }
+
+  /** The value of the first sample of the metric in Prometheus' text format, or -1 when it is not there. */
+  private static double metricValue(String exposition, String name) {
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "_total ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
   }
 
   private static List<String> lines(HttpResponse<String> response) {
