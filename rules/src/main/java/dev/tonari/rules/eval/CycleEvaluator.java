@@ -6,8 +6,8 @@ import dev.tonari.rules.alert.OutgoingAlert;
 import dev.tonari.rules.alert.RecordedSample;
 import dev.tonari.rules.alert.SampleSink;
 import dev.tonari.rules.alert.TransitionListener;
+import dev.tonari.tenancy.TenantAssignment;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * its error and the group goes on. After each group: its alerts that need sending go to the
  * {@link AlertSink}, recorded samples to the {@link SampleSink}, state changes to the {@link
  * TransitionListener} (none of them may block; a failing one is logged and does not stop the
- * ruler), then the group's alerts are saved ({@link AlertStateFile}).
+ * ruler), then the group's alerts are saved ({@link AlertStateStore}). A group whose tenant left
+ * this process during its evaluation drops the result.
  */
 final class CycleEvaluator {
   private static final Logger log = LoggerFactory.getLogger(CycleEvaluator.class);
@@ -40,7 +41,8 @@ final class CycleEvaluator {
   private final AlertSink alertSink;
   private final SampleSink sampleSink;
   private final TransitionListener transitionListener;
-  private final Path stateDirectory;
+  private final AlertStateStore stateStore;
+  private final TenantAssignment assignment;
   private final ExecutorService workers;
   private final Semaphore evaluations;
 
@@ -49,13 +51,14 @@ final class CycleEvaluator {
    * @param evaluations bounds how many groups are evaluated at once, over all cycles
    */
   CycleEvaluator(EvaluationSettings settings, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink, TransitionListener transitionListener,
-      Path stateDirectory, ExecutorService workers, Semaphore evaluations) {
+      AlertStateStore stateStore, TenantAssignment assignment, ExecutorService workers, Semaphore evaluations) {
     this.settings = settings;
     this.querier = querier;
     this.alertSink = alertSink;
     this.sampleSink = sampleSink;
     this.transitionListener = transitionListener;
-    this.stateDirectory = stateDirectory;
+    this.stateStore = stateStore;
+    this.assignment = assignment;
     this.workers = workers;
     this.evaluations = evaluations;
   }
@@ -184,6 +187,11 @@ final class CycleEvaluator {
     byte[] state;
     group.lock.lock();
     try {
+      if (group.retired || !assignment.evaluates(tenant)) {
+        // The tenant moved to another ruler during the evaluation: that ruler evaluates it from
+        // the saved state; sending or saving this result would page twice.
+        return;
+      }
       group.evaluated(at, System.nanoTime() - started);
       state = stateToSave(group, at);
     } finally {
@@ -254,11 +262,11 @@ final class CycleEvaluator {
 
   private void save(GroupRuntime group, byte[] state) {
     try {
-      AlertStateFile.write(AlertStateFile.pathOf(stateDirectory, group.key), state);
-    } catch (IOException e) {
+      stateStore.save(group.key, state);
+    } catch (IOException | RuntimeException e) {
       // The next evaluation writes again; until then a restart would restore the previous state.
       group.persisted = null;
-      log.error("ruler: {}: saving the alert state in {} failed: {}", group.key, stateDirectory, e.getMessage(), e);
+      log.error("ruler: {}: saving the alert state in {} failed: {}", group.key, stateStore, e.getMessage(), e);
     }
   }
 }
