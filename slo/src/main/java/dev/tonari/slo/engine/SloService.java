@@ -720,6 +720,17 @@ public final class SloService implements AutoCloseable {
     return views;
   }
 
+  /** The tenants with at least one SLO (what a cluster's rulers share out). */
+  public java.util.Set<String> tenants() {
+    java.util.Set<String> tenants = new java.util.TreeSet<>();
+    byTenant.forEach((tenant, runtimes) -> {
+      if (!runtimes.isEmpty()) {
+        tenants.add(tenant);
+      }
+    });
+    return tenants;
+  }
+
   /** Every tenant's SLOs (for /metrics). */
   public List<SloView> all() {
     List<SloView> views = new ArrayList<>();
