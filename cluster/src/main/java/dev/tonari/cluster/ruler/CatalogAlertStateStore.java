@@ -1,0 +1,90 @@
+package dev.tonari.cluster.ruler;
+
+import dev.tonari.cluster.catalog.CatalogUnavailableException;
+import dev.tonari.cluster.catalog.ClusterCatalog;
+import dev.tonari.cluster.catalog.FencedException;
+import dev.tonari.rules.eval.AlertStateStore;
+import dev.tonari.rules.eval.GroupKey;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The ruler's alert states in the cluster catalog, one state blob per rule group ({@code
+ * ruler/alert-state/<tenant>/<namespace>/<group>}, see {@link CatalogKeys}), so that the ruler
+ * that takes a tenant over restores its alerts as they were: a firing alert keeps its {@code
+ * activeAt} and {@code lastSentAt}, so nobody is paged again. The content is what the file store
+ * writes (format line, JSON, CRC32), checked when read.
+ *
+ * <p><b>Fencing.</b> Every write carries the generation of the tenant's lease; the catalog refuses
+ * a generation older than the one that last wrote the blob, so a ruler that lost its lease (a long
+ * pause, a partition) cannot overwrite the new holder's state. A ruler that holds no lease of the
+ * tenant does not write at all. A catalog cannot be listed: the ruler loads each group's state when
+ * it first sees the group. Removal writes an empty blob (the catalog has no delete).
+ */
+public final class CatalogAlertStateStore implements AlertStateStore {
+  private final ClusterCatalog catalog;
+  private final LeaseGenerations leases;
+
+  /** @param leases the fencing tokens: the {@link RulerLeases} of this ruler */
+  public CatalogAlertStateStore(ClusterCatalog catalog, LeaseGenerations leases) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.leases = Objects.requireNonNull(leases, "leases");
+  }
+
+  @Override
+  public Optional<List<Stored>> listAll(List<String> problems) {
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<Stored> load(GroupKey key) throws IOException {
+    String name = name(key);
+    try {
+      return catalog.loadState(name).filter(content -> content.length > 0).map(content -> new Stored(describe(name), content));
+    } catch (CatalogUnavailableException e) {
+      throw new IOException("cannot load " + describe(name) + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void save(GroupKey key, byte[] content) throws IOException {
+    write(key, content);
+  }
+
+  @Override
+  public void delete(GroupKey key) throws IOException {
+    write(key, new byte[0]);
+  }
+
+  private void write(GroupKey key, byte[] content) throws IOException {
+    String name = name(key);
+    OptionalLong generation = leases.generation(key.tenant());
+    if (generation.isEmpty()) {
+      throw new IOException("not writing " + describe(name) + ": this ruler holds no lease of tenant " + key.tenant());
+    }
+    try {
+      catalog.saveState(name, content, generation.getAsLong());
+    } catch (FencedException e) {
+      throw new IOException("refused " + describe(name) + " of lease generation " + generation.getAsLong()
+          + ": another ruler holds tenant " + key.tenant() + " now (" + e.getMessage() + ")", e);
+    } catch (CatalogUnavailableException e) {
+      throw new IOException("cannot save " + describe(name) + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String name(GroupKey key) {
+    return CatalogKeys.alertState(key.tenant(), key.namespace(), key.group());
+  }
+
+  private static String describe(String name) {
+    return "alert state " + name + " in the cluster catalog";
+  }
+
+  @Override
+  public String toString() {
+    return "the cluster catalog's alert states";
+  }
+}
