@@ -205,6 +205,23 @@ final class RemoteParts implements AutoCloseable {
     return new PartHandle(partKey, (String) parsed[0], (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams());
   }
 
+  /**
+   * Opens a part named by a {@link PartCatalogue} through its commit, without listing the bucket;
+   * the commit's part size is trusted (the catalogue registered the part after its commit).
+   *
+   * @throws NoSuchFileException when the part has no commit
+   */
+  PartHandle openByCommit(String partKey) throws IOException {
+    String commitKey = PartCommit.keyOf(partKey);
+    PartCommit commit = PartCommit.decode(commitKey, objectStore.get(commitKey));
+    if (!commit.partKey().equals(partKey)) {
+      throw new CorruptPartException(commitKey, "commit names part " + commit.partKey() + ", not " + partKey);
+    }
+    Object[] parsed = PartHandle.parse(partKey);
+    PartReader reader = PartReader.open(partKey, new RemotePartBytes(partKey, commit, cache));
+    return new PartHandle(partKey, (String) parsed[0], (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams());
+  }
+
   /** Part keys with a commit, by listing the commits only (a read-only store's refresh). */
   Set<String> committedKeys() throws IOException {
     Map<String, Boolean> keys = new HashMap<>();
