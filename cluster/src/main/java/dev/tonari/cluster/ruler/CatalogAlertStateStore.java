@@ -3,13 +3,15 @@ package dev.tonari.cluster.ruler;
 import dev.tonari.cluster.catalog.CatalogUnavailableException;
 import dev.tonari.cluster.catalog.ClusterCatalog;
 import dev.tonari.cluster.catalog.FencedException;
+import dev.tonari.cluster.catalog.QueuedNotification;
+import dev.tonari.rules.alert.OutgoingAlert;
 import dev.tonari.rules.eval.AlertStateStore;
 import dev.tonari.rules.eval.GroupKey;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The ruler's alert states in the cluster catalog, one state blob per rule group ({@code
@@ -18,10 +20,15 @@ import java.util.OptionalLong;
  * activeAt} and {@code lastSentAt}, so nobody is paged again. The content is what the file store
  * writes (format line, JSON, CRC32), checked when read.
  *
- * <p><b>Fencing.</b> Every write carries the generation of the tenant's lease; the catalog refuses
- * a generation older than the one that last wrote the blob, so a ruler that lost its lease (a long
- * pause, a partition) cannot overwrite the new holder's state. A ruler that holds no lease of the
- * tenant does not write at all. A catalog cannot be listed: the ruler loads each group's state when
+ * <p><b>Fencing.</b> Every write is {@link ClusterCatalog#writeUnderLease} with the tenant's lease
+ * generation: the catalog refuses it once this ruler no longer holds that generation, so a ruler
+ * that lost its lease (a long pause, a partition) can neither overwrite the new holder's state nor
+ * queue a notification ({@link OwnershipLostException}). A ruler that holds no lease of the tenant
+ * does not write at all.
+ *
+ * <p><b>Notifications.</b> {@link #queuesAlerts}: the ruler's alerts of a group evaluation go into
+ * the catalog's outbox in the same transaction as the state that records them as sent, so a
+ * hand-over neither loses nor repeats one; {@link OutboxDispatcher} delivers them. A catalog cannot be listed: the ruler loads each group's state when
  * it first sees the group. Removal writes an empty blob (the catalog has no delete).
  */
 public final class CatalogAlertStateStore implements AlertStateStore {
@@ -51,24 +58,33 @@ public final class CatalogAlertStateStore implements AlertStateStore {
 
   @Override
   public void save(GroupKey key, byte[] content) throws IOException {
-    write(key, content);
+    write(key, content, List.of());
   }
 
   @Override
   public void delete(GroupKey key) throws IOException {
-    write(key, new byte[0]);
+    write(key, new byte[0], List.of());
   }
 
-  private void write(GroupKey key, byte[] content) throws IOException {
+  @Override
+  public boolean queuesAlerts() {
+    return true;
+  }
+
+  /** The state and, when there are alerts, one notification of them ({@link OutgoingAlertsCodec}) for {@link OutboxDispatcher}, in one fenced write. */
+  @Override
+  public void saveWithAlerts(GroupKey key, byte[] content, List<OutgoingAlert> alerts) throws IOException {
+    List<QueuedNotification> notifications = alerts.isEmpty() ? List.of()
+        : List.of(new QueuedNotification(key.tenant(), OutboxDispatcher.RECEIVER, OutgoingAlertsCodec.encode(alerts)));
+    write(key, content, notifications);
+  }
+
+  private void write(GroupKey key, byte[] content, List<QueuedNotification> notifications) throws IOException {
     String name = name(key);
-    OptionalLong generation = leases.generation(key.tenant());
-    if (generation.isEmpty()) {
-      throw new IOException("not writing " + describe(name) + ": this ruler holds no lease of tenant " + key.tenant());
-    }
     try {
-      catalog.saveState(name, content, generation.getAsLong());
+      leases.writeUnderLease(catalog, key.tenant(), Map.of(name, content), notifications);
     } catch (FencedException e) {
-      throw new IOException("refused " + describe(name) + " of lease generation " + generation.getAsLong()
+      throw new OwnershipLostException("refused " + describe(name) + (notifications.isEmpty() ? "" : " with its alerts")
           + ": another ruler holds tenant " + key.tenant() + " now (" + e.getMessage() + ")", e);
     } catch (CatalogUnavailableException e) {
       throw new IOException("cannot save " + describe(name) + ": " + e.getMessage(), e);

@@ -8,6 +8,7 @@ import dev.tonari.slo.rollup.RollupBlobs;
 import dev.tonari.slo.rollup.RollupStore;
 import dev.tonari.slo.rollup.SeriesKey;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -15,7 +16,7 @@ import java.util.OptionalLong;
 /**
  * SLO rollups in the cluster catalog: the slo module's {@link BlobRollupStore} (day blocks in the
  * file store's day format, one index per SLO) over state blobs {@code
- * ruler/slo-rollup/<tenant>/<slo>/...}, each written with the tenant's lease generation. The ruler
+ * ruler/slo-rollup/<tenant>/<slo>/...}, each written under the tenant's lease. The ruler
  * holding a tenant caches what it read (only it writes the tenant's blobs while it holds the
  * lease); other processes read through. A ruler without the tenant's lease, or with a stale one,
  * is refused with {@link FencedException} and nothing is written.
@@ -40,12 +41,7 @@ public final class CatalogRollupStore implements RollupStore {
 
     @Override
     public void save(String tenant, String name, byte[] content) {
-      OptionalLong generation = leases.generation(tenant);
-      String key = CatalogKeys.sloRollup(tenant, name);
-      if (generation.isEmpty()) {
-        throw new FencedException("not writing SLO rollup " + key + ": this ruler holds no lease of tenant " + tenant);
-      }
-      catalog.saveState(key, content, generation.getAsLong());
+      leases.writeUnderLease(catalog, tenant, Map.of(CatalogKeys.sloRollup(tenant, name), content), List.of());
     }
 
     @Override

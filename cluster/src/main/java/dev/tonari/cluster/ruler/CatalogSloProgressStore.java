@@ -12,13 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
  * SLO evaluation progress in the cluster catalog, one state blob per tenant ({@code
  * ruler/slo-progress/<tenant>}: {@code {"<slo id>": <first minute not evaluated>}} as JSON),
- * written with the tenant's lease generation, so that the ruler taking a tenant over evaluates
+ * written under the tenant's lease ({@link LeaseGenerations#writeUnderLease}), so that the ruler taking a tenant over evaluates
  * exactly the minutes its previous holder did not, and a ruler that lost the lease cannot move the
  * new holder's progress back.
  */
@@ -58,18 +57,11 @@ public final class CatalogSloProgressStore implements SloProgressStore {
     for (Map.Entry<String, Map<String, Long>> entry : new TreeMap<>(byTenant).entrySet()) {
       String tenant = entry.getKey();
       String name = CatalogKeys.sloProgress(tenant);
-      OptionalLong generation = leases.generation(tenant);
-      if (generation.isEmpty()) {
-        refused.add("tenant " + tenant + ": this ruler holds no lease of it");
-        continue;
-      }
       ObjectNode node = JSON.createObjectNode();
       new TreeMap<>(entry.getValue()).forEach(node::put);
       try {
-        catalog.saveState(name, JSON.writeValueAsBytes(node), generation.getAsLong());
-      } catch (FencedException e) {
-        refused.add("tenant " + tenant + ": lease generation " + generation.getAsLong() + " is stale (" + e.getMessage() + ")");
-      } catch (CatalogUnavailableException e) {
+        leases.writeUnderLease(catalog, tenant, Map.of(name, JSON.writeValueAsBytes(node)), List.of());
+      } catch (FencedException | CatalogUnavailableException e) {
         refused.add("tenant " + tenant + ": " + e.getMessage());
       }
     }

@@ -103,6 +103,11 @@ public final class RulerLeases implements TenantAssignment, LeaseGenerations, Au
     return self.id();
   }
 
+  @Override
+  public String holder() {
+    return self.id();
+  }
+
   public Duration ttl() {
     return ttl;
   }

@@ -1,5 +1,6 @@
 package dev.tonari.rules.eval;
 
+import dev.tonari.rules.alert.OutgoingAlert;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -35,4 +36,34 @@ public interface AlertStateStore {
 
   /** Forgets the group's state (its group was removed from the rules). */
   void delete(GroupKey key) throws IOException;
+
+  /**
+   * Whether the store queues alerts with the state ({@link #saveWithAlerts}): a cluster's catalog
+   * with its outbox of notifications. False (files, the single node): the ruler gives the alerts to
+   * its {@code AlertSink}, then saves the state, as it always did.
+   */
+  default boolean queuesAlerts() {
+    return false;
+  }
+
+  /**
+   * Saves the group's state and queues the alerts to send in one step: both happen or neither, so
+   * the state that says an alert was sent exists exactly when the alert is on its way, and the
+   * ruler taking the tenant over neither sends it again nor misses it.
+   *
+   * @throws OwnershipLostException when another ruler owns the tenant now (nothing written)
+   * @throws IOException when the store cannot be reached (nothing written)
+   */
+  default void saveWithAlerts(GroupKey key, byte[] content, List<OutgoingAlert> alerts) throws IOException {
+    throw new UnsupportedOperationException(this + " does not queue alerts");
+  }
+
+  /** A write refused because this process no longer owns the group's tenant (another ruler holds its lease). */
+  final class OwnershipLostException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public OwnershipLostException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 }

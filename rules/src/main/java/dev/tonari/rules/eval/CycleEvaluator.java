@@ -185,6 +185,7 @@ final class CycleEvaluator {
       }
     }
     byte[] state;
+    boolean queuesAlerts = stateStore.queuesAlerts();
     group.lock.lock();
     try {
       if (group.retired || !assignment.evaluates(tenant)) {
@@ -193,13 +194,39 @@ final class CycleEvaluator {
         return;
       }
       group.evaluated(at, System.nanoTime() - started);
-      state = stateToSave(group, at);
+      // Alerts queued with the state need a state to go with, even an unchanged one.
+      state = stateToSave(group, at, queuesAlerts && !outgoing.isEmpty());
     } finally {
       group.lock.unlock();
     }
-    deliver(group, outgoing, recorded, transitions);
-    if (state != null) {
-      save(group, state);
+    if (!queuesAlerts) {
+      deliver(group, outgoing, recorded, transitions);
+      if (state != null) {
+        save(group, state);
+      }
+      return;
+    }
+    if (state != null && !saveWithAlerts(group, state, outgoing)) {
+      return;
+    }
+    deliver(group, List.of(), recorded, transitions);
+  }
+
+  /** Saves the state and queues the alerts in one step; false when the tenant is another ruler's now (nothing of this evaluation may leave). */
+  private boolean saveWithAlerts(GroupRuntime group, byte[] state, List<OutgoingAlert> outgoing) {
+    try {
+      stateStore.saveWithAlerts(group.key, state, List.copyOf(outgoing));
+      return true;
+    } catch (AlertStateStore.OwnershipLostException e) {
+      group.persisted = null;
+      log.warn("ruler: {}: not saving nor sending {} alerts: {}", group.key, outgoing.size(), e.getMessage());
+      return false;
+    } catch (IOException | RuntimeException e) {
+      // Neither the state nor the alerts were written: the next evaluation saves again, and a
+      // firing alert is queued again at its next resend.
+      group.persisted = null;
+      log.error("ruler: {}: saving the alert state with {} alerts in {} failed: {}", group.key, outgoing.size(), stateStore, e.getMessage(), e);
+      return true;
     }
   }
 
@@ -237,15 +264,15 @@ final class CycleEvaluator {
    * state unchanged for a quarter of the outage tolerance is written again anyway, so that its
    * {@code savedAt} tells at restart how long the ruler was down.
    */
-  private byte[] stateToSave(GroupRuntime group, Instant at) {
+  private byte[] stateToSave(GroupRuntime group, Instant at, boolean always) {
     Map<String, List<ActiveAlert>> alerts = alertsByRule(group);
     boolean empty = alerts.values().stream().allMatch(List::isEmpty);
-    if (empty && group.persisted == null) {
+    if (empty && group.persisted == null && !always) {
       return null;
     }
     byte[] comparable = AlertStateFile.encode(group.key, Instant.EPOCH, alerts);
     Duration refresh = settings.outageTolerance().dividedBy(4);
-    if (group.persisted != null && java.util.Arrays.equals(comparable, group.persisted) && group.savedAt != null
+    if (!always && group.persisted != null && java.util.Arrays.equals(comparable, group.persisted) && group.savedAt != null
         && Duration.between(group.savedAt, at).compareTo(refresh) < 0) {
       return null;
     }
