@@ -14,4 +14,14 @@ public interface TenantAssignment {
 
   /** Whether this process evaluates the tenant's rules and SLOs now. */
   boolean evaluates(String tenant);
+
+  /**
+   * Which uninterrupted holding of the tenant this is (a cluster's lease generation; 0 on a single
+   * node). It changes when this process loses the tenant and gains it again, even between two
+   * questions: what it kept in memory from an earlier holding is stale then and is read again
+   * from the stores.
+   */
+  default long tenure(String tenant) {
+    return 0;
+  }
 }

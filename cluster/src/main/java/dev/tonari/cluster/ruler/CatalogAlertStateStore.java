@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The ruler's alert states in the cluster catalog, one state blob per rule group ({@code
@@ -73,16 +74,25 @@ public final class CatalogAlertStateStore implements AlertStateStore {
 
   /** The state and, when there are alerts, one notification of them ({@link OutgoingAlertsCodec}) for {@link OutboxDispatcher}, in one fenced write. */
   @Override
-  public void saveWithAlerts(GroupKey key, byte[] content, List<OutgoingAlert> alerts) throws IOException {
+  public void saveWithAlerts(GroupKey key, long tenure, byte[] content, List<OutgoingAlert> alerts) throws IOException {
     List<QueuedNotification> notifications = alerts.isEmpty() ? List.of()
         : List.of(new QueuedNotification(key.tenant(), OutboxDispatcher.RECEIVER, OutgoingAlertsCodec.encode(alerts)));
-    write(key, content, notifications);
+    write(key, OptionalLong.of(tenure), content, notifications);
   }
 
   private void write(GroupKey key, byte[] content, List<QueuedNotification> notifications) throws IOException {
+    write(key, OptionalLong.empty(), content, notifications);
+  }
+
+  /** @param tenure the lease generation the content is of; empty: the one held now */
+  private void write(GroupKey key, OptionalLong tenure, byte[] content, List<QueuedNotification> notifications) throws IOException {
     String name = name(key);
     try {
-      leases.writeUnderLease(catalog, key.tenant(), Map.of(name, content), notifications);
+      if (tenure.isPresent()) {
+        leases.writeUnderLease(catalog, key.tenant(), tenure.getAsLong(), Map.of(name, content), notifications);
+      } else {
+        leases.writeUnderLease(catalog, key.tenant(), Map.of(name, content), notifications);
+      }
     } catch (FencedException e) {
       throw new OwnershipLostException("refused " + describe(name) + (notifications.isEmpty() ? "" : " with its alerts")
           + ": another ruler holds tenant " + key.tenant() + " now (" + e.getMessage() + ")", e);

@@ -33,6 +33,12 @@ public interface LeaseGenerations {
       throw new FencedException("ruler " + holder() + " holds no lease of tenant " + tenant + ": not writing " + states.keySet()
           + (notifications.isEmpty() ? "" : " nor " + notifications.size() + " notifications"));
     }
-    return catalog.writeUnderLease(CatalogKeys.lease(tenant), holder(), generation.getAsLong(), states, notifications);
+    return writeUnderLease(catalog, tenant, generation.getAsLong(), states, notifications);
+  }
+
+  /** As {@link #writeUnderLease(ClusterCatalog, String, Map, List)}, for state computed under lease generation {@code generation}. */
+  default List<Long> writeUnderLease(ClusterCatalog catalog, String tenant, long generation, Map<String, byte[]> states,
+      List<QueuedNotification> notifications) {
+    return catalog.writeUnderLease(CatalogKeys.lease(tenant), holder(), generation, states, notifications);
   }
 }

@@ -157,6 +157,13 @@ public final class RulerLeases implements TenantAssignment, LeaseGenerations, Au
     return lease == null ? OptionalLong.empty() : OptionalLong.of(lease.generation());
   }
 
+  /** The generation of the tenant's lease while held (it changes when the tenant is lost and taken again); -1 when not held. */
+  @Override
+  public long tenure(String tenant) {
+    Held lease = held.get(tenant);
+    return lease == null ? -1 : lease.generation();
+  }
+
   /** The tenants this ruler holds now, sorted. */
   public Set<String> heldTenants() {
     Set<String> tenantsNow = new TreeSet<>();

@@ -159,6 +159,41 @@ class ClusterRulerHandOverTest {
   }
 
   @Test
+  void aRulerThatLostAndRegainedATenantReadsItsStateAgainInsteadOfGoingOnFromMemory() throws Exception {
+    TestClock clock = new TestClock(T0);
+    InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
+    RuleSource rules = RulerFixtures.rulesFor(() -> TEAM_A, Duration.ofMinutes(5));
+    RulerFixtures.Discard direct = new RulerFixtures.Discard();
+    RulerLeases leases1 = RulerFixtures.leases(catalog, "ruler-1", TEAM_A, TTL, clock);
+    RulerLeases leases2 = RulerFixtures.leases(catalog, "ruler-2", TEAM_A, TTL, clock);
+    try (Ruler ruler1 = RulerFixtures.ruler(catalog, leases1, rules, clock, direct);
+        Ruler ruler2 = RulerFixtures.ruler(catalog, leases2, rules, clock, direct)) {
+      for (int m = 0; m <= 4; m++) {
+        clock.set(minute(m));
+        leases1.renewNow();
+        ruler1.evaluateAllAt(minute(m));
+      }
+      long firstTenure = leases1.tenure("team-a");
+      // ruler-1 pauses; ruler-2 takes team-a and fires the alert at minute 5, then dies.
+      clock.set(minute(4.6));
+      leases2.renewNow();
+      clock.set(minute(5));
+      leases2.renewNow();
+      ruler2.evaluateAllAt(minute(5));
+      assertThat(onlyAlert(ruler2).state()).isEqualTo(AlertState.FIRING);
+      // ruler-1 wakes: in one round it finds its lease gone and takes the tenant again, a new tenure.
+      clock.set(minute(5.6));
+      leases1.renewNow();
+      assertThat(leases1.heldTenants()).containsExactly("team-a");
+      assertThat(leases1.tenure("team-a")).isGreaterThan(firstTenure);
+      ruler1.evaluateAllAt(minute(5.75));
+      // Its memory said "pending since T0" and would page now; the stored state says "sent at minute 5".
+      assertThat(onlyAlert(ruler1).state()).isEqualTo(AlertState.FIRING);
+      assertThat(catalog.claimNotifications("observer", 10, Duration.ofMinutes(1))).as("one page, ruler-2's").hasSize(1);
+    }
+  }
+
+  @Test
   void everyNotificationIsDeliveredOnceByTwoRulersDispatchers() throws Exception {
     TestClock clock = new TestClock(T0);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);

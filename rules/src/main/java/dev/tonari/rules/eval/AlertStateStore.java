@@ -51,10 +51,12 @@ public interface AlertStateStore {
    * the state that says an alert was sent exists exactly when the alert is on its way, and the
    * ruler taking the tenant over neither sends it again nor misses it.
    *
+   * @param tenure the tenant's {@code TenantAssignment.tenure} the group's state is of: refused
+   *     when this process no longer holds the tenant in that tenure
    * @throws OwnershipLostException when another ruler owns the tenant now (nothing written)
    * @throws IOException when the store cannot be reached (nothing written)
    */
-  default void saveWithAlerts(GroupKey key, byte[] content, List<OutgoingAlert> alerts) throws IOException {
+  default void saveWithAlerts(GroupKey key, long tenure, byte[] content, List<OutgoingAlert> alerts) throws IOException {
     throw new UnsupportedOperationException(this + " does not queue alerts");
   }
 

@@ -188,9 +188,9 @@ final class CycleEvaluator {
     boolean queuesAlerts = stateStore.queuesAlerts();
     group.lock.lock();
     try {
-      if (group.retired || !assignment.evaluates(tenant)) {
-        // The tenant moved to another ruler during the evaluation: that ruler evaluates it from
-        // the saved state; sending or saving this result would page twice.
+      if (group.retired || !assignment.evaluates(tenant) || assignment.tenure(tenant) != group.tenure) {
+        // The tenant moved to another ruler during the evaluation (or left and came back): the
+        // holder evaluates it from the saved state; sending or saving this result would page twice.
         return;
       }
       group.evaluated(at, System.nanoTime() - started);
@@ -215,7 +215,7 @@ final class CycleEvaluator {
   /** Saves the state and queues the alerts in one step; false when the tenant is another ruler's now (nothing of this evaluation may leave). */
   private boolean saveWithAlerts(GroupRuntime group, byte[] state, List<OutgoingAlert> outgoing) {
     try {
-      stateStore.saveWithAlerts(group.key, state, List.copyOf(outgoing));
+      stateStore.saveWithAlerts(group.key, group.tenure, state, List.copyOf(outgoing));
       return true;
     } catch (AlertStateStore.OwnershipLostException e) {
       group.persisted = null;
@@ -260,7 +260,8 @@ final class CycleEvaluator {
   }
 
   /**
-   * The file content to write now, or null when the saved state is the same and fresh enough. A
+   * The file content to write now, or null when the saved state is the same and fresh enough
+   * (unless {@code always}). A
    * state unchanged for a quarter of the outage tolerance is written again anyway, so that its
    * {@code savedAt} tells at restart how long the ruler was down.
    */

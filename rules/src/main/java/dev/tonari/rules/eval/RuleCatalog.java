@@ -38,6 +38,11 @@ final class RuleCatalog {
   private final Map<GroupKey, GroupRuntime> groups = new ConcurrentHashMap<>();
   /** Saved states not yet taken by a group, by group. */
   private final Map<GroupKey, AlertStateFile.Saved> saved = new ConcurrentHashMap<>();
+  /**
+   * Whether the store listed its states at start (files): then {@link #saved} is all there is, as
+   * a single node always did. A store that cannot list (a catalog) is asked for each new group.
+   */
+  private final boolean listed;
 
   RuleCatalog(EvaluationSettings settings, List<RuleSource> sources, AlertTemplates templates, AlertStateStore stateStore, TenantAssignment assignment)
       throws IOException {
@@ -47,8 +52,9 @@ final class RuleCatalog {
     this.stateStore = stateStore;
     this.assignment = assignment;
     List<String> problems = new ArrayList<>();
-    Optional<List<AlertStateStore.Stored>> listed = stateStore.listAll(problems);
-    for (AlertStateStore.Stored stored : listed.orElse(List.of())) {
+    Optional<List<AlertStateStore.Stored>> all = stateStore.listAll(problems);
+    this.listed = all.isPresent();
+    for (AlertStateStore.Stored stored : all.orElse(List.of())) {
       try {
         AlertStateFile.Saved state = AlertStateFile.decode(stored.where(), stored.content());
         saved.put(state.key(), state);
@@ -73,6 +79,8 @@ final class RuleCatalog {
    * @return the transitions of alerts that ended because their group or rule went away
    */
   synchronized List<AlertTransition> sync(Instant now) {
+    // Groups of an earlier tenure go first, so that the loop below restores them from the store.
+    releaseUnassigned();
     Map<GroupKey, Wanted> wanted = new LinkedHashMap<>();
     try {
       for (RuleSource source : sources) {
@@ -103,6 +111,7 @@ final class RuleCatalog {
       }
       GroupRuntime created = new GroupRuntime(key, want.origin(), want.group(), settings.evaluationInterval(), want.querier(), templates);
       if (existing == null) {
+        created.tenure = assignment.tenure(key.tenant());
         restore(created, now);
         created.nextEvaluation = GroupSchedule.slotAfter(key, created.interval, now);
       } else {
@@ -133,7 +142,8 @@ final class RuleCatalog {
   }
 
   /**
-   * Stops evaluating the groups of tenants this process no longer evaluates, at once (the
+   * Stops evaluating the groups of tenants this process no longer evaluates, or evaluates in
+   * another tenure than their state is of (lost and regained), at once (the
    * scheduler calls it every round, so a lost lease stops evaluations before the next sync). The
    * alerts neither end nor are deleted: the tenant's next ruler restores them from the store.
    *
@@ -142,12 +152,19 @@ final class RuleCatalog {
   synchronized java.util.Set<String> releaseUnassigned() {
     java.util.Set<String> released = new java.util.TreeSet<>();
     for (GroupKey key : List.copyOf(groups.keySet())) {
-      if (released.contains(key.tenant()) || !assignment.evaluates(key.tenant())) {
+      GroupRuntime group = groups.get(key);
+      if (released.contains(key.tenant()) || !ownedNow(group)) {
         release(key);
         released.add(key.tenant());
       }
     }
     return released;
+  }
+
+  /** Whether the group's tenant is this process's now, in the tenure the group's state is of. */
+  boolean ownedNow(GroupRuntime group) {
+    String tenant = group.key.tenant();
+    return assignment.evaluates(tenant) && assignment.tenure(tenant) == group.tenure;
   }
 
   private void release(GroupKey key) {
@@ -214,7 +231,7 @@ final class RuleCatalog {
    */
   private void restore(GroupRuntime group, Instant now) {
     AlertStateFile.Saved state = saved.remove(group.key);
-    if (state == null) {
+    if (state == null && !listed) {
       state = loadSaved(group.key);
     }
     if (state == null) {

@@ -83,6 +83,8 @@ public final class SloService implements AutoCloseable {
    * evaluated. Guarded by {@link #catalogLock}.
    */
   private final java.util.Set<String> notEvaluated = new java.util.HashSet<>();
+  /** The {@link TenantAssignment#tenure} of each tenant evaluated, as last seen. Guarded by {@link #catalogLock}. */
+  private final Map<String, Long> tenures = new java.util.HashMap<>();
   private final Clock clock;
   private final Map<String, Map<String, SloRuntime>> byTenant = new ConcurrentHashMap<>();
   /** The evaluation lock of each SLO id (tenant, NUL, id), shared by its successive runtimes. */
@@ -504,10 +506,16 @@ public final class SloService implements AutoCloseable {
   private void followAssignment() {
     synchronized (catalogLock) {
       notEvaluated.retainAll(byTenant.keySet());
+      tenures.keySet().retainAll(byTenant.keySet());
       for (String tenant : List.copyOf(byTenant.keySet())) {
         boolean evaluates = assignment.evaluates(tenant);
+        long tenure = assignment.tenure(tenant);
         if (evaluates == !notEvaluated.contains(tenant)) {
-          continue;
+          Long known = evaluates ? tenures.put(tenant, tenure) : null;
+          if (known == null || known == tenure) {
+            continue;
+          }
+          // Evaluated at both looks, but lost and regained in between: what is held here is stale.
         }
         Map<String, SloRuntime> current = byTenant.get(tenant);
         Map<String, SloRuntime> fresh = new ConcurrentHashMap<>();
@@ -519,9 +527,11 @@ public final class SloService implements AutoCloseable {
         byTenant.put(tenant, fresh);
         progress.release(tenant);
         if (evaluates) {
+          tenures.put(tenant, tenure);
           notEvaluated.remove(tenant);
           log.info("SLOs of tenant {}: evaluated by this process from now on, from the stored rollups and progress", tenant);
         } else {
+          tenures.remove(tenant);
           notEvaluated.add(tenant);
           log.info("SLOs of tenant {}: no longer evaluated by this process (another one holds the tenant)", tenant);
         }
