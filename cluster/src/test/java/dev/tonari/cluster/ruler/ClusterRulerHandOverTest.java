@@ -39,6 +39,19 @@ class ClusterRulerHandOverTest {
     return T0.plusMillis((long) (minutes * 60_000));
   }
 
+  /** Moves the clock to {@code target} in steps of 10 s (a third of the ttl, as {@link RulerLeases#start} does), the live rulers renewing at each. */
+  private static void runUntil(TestClock clock, Instant target, RulerLeases... alive) {
+    do {
+      long step = Math.min(10_000, target.toEpochMilli() - clock.millis());
+      if (step > 0) {
+        clock.advance(Duration.ofMillis(step));
+      }
+      for (RulerLeases leases : alive) {
+        leases.renewNow();
+      }
+    } while (clock.millis() < target.toEpochMilli());
+  }
+
   private static RuleViews.Alert onlyAlert(Ruler ruler) {
     List<RuleViews.Alert> alerts = ruler.alerts("team-a");
     assertThat(alerts).hasSize(1);
@@ -60,9 +73,7 @@ class ClusterRulerHandOverTest {
         Ruler ruler3 = RulerFixtures.ruler(catalog, leases3, rules, clock, direct)) {
       OutboxDispatcher dispatcher = new OutboxDispatcher(catalog, "ruler-2", receiver, Duration.ofMinutes(1));
       for (int m = 0; m <= 2; m++) {
-        clock.set(minute(m));
-        leases1.renewNow();
-        leases2.renewNow();
+        runUntil(clock, minute(m), leases1, leases2);
         ruler1.evaluateAllAt(minute(m));
         ruler2.evaluateAllAt(minute(m));
         assertThat(ruler2.alerts("team-a")).as("ruler-2 does not evaluate team-a").isEmpty();
@@ -71,22 +82,21 @@ class ClusterRulerHandOverTest {
       assertThat(onlyAlert(ruler1).activeAt()).isEqualTo(T0);
 
       // ruler-1 dies right after minute 2 (no release); ruler-2 takes team-a once the lease ran out.
-      clock.set(minute(2.4));
-      leases2.renewNow();
+      assertThat(leases1.tenure("team-a")).as("one tenure while it held the tenant").isEqualTo(1);
+      runUntil(clock, minute(2.4), leases2);
       assertThat(leases2.heldTenants()).as("before the ttl").isEmpty();
-      clock.set(minute(2.6));
-      leases2.renewNow();
+      runUntil(clock, minute(2.6), leases2);
       assertThat(leases2.heldTenants()).containsExactly("team-a");
+      long tenure = leases2.tenure("team-a");
       for (int m = 3; m <= 4; m++) {
-        clock.set(minute(m));
-        leases2.renewNow();
+        runUntil(clock, minute(m), leases2);
         ruler2.evaluateAllAt(minute(m));
         assertThat(onlyAlert(ruler2).state()).as("minute " + m).isEqualTo(AlertState.PENDING);
         assertThat(onlyAlert(ruler2).activeAt()).as("the for: timer kept its start").isEqualTo(T0);
         assertThat(dispatcher.deliverNow()).isZero();
       }
-      clock.set(minute(5));
-      leases2.renewNow();
+      runUntil(clock, minute(5), leases2);
+      assertThat(leases2.tenure("team-a")).isEqualTo(tenure);
       ruler2.evaluateAllAt(minute(5));
       assertThat(onlyAlert(ruler2).state()).as("fires 5 minutes after T0, not after the hand-over").isEqualTo(AlertState.FIRING);
       assertThat(dispatcher.deliverNow()).isEqualTo(1);
@@ -96,16 +106,14 @@ class ClusterRulerHandOverTest {
       assertThat(receiver.delivered.get(0).alert().labels()).containsEntry("alertname", "HighErrors").containsEntry("service", "api");
 
       // ruler-2 dies too; ruler-3 takes over within the resend delay: it neither sends again nor resets anything.
-      clock.set(minute(5.6));
-      leases3.renewNow();
+      runUntil(clock, minute(5.6), leases3);
       assertThat(leases3.heldTenants()).containsExactly("team-a");
       ruler3.evaluateAllAt(minute(5.75));
       assertThat(onlyAlert(ruler3).state()).isEqualTo(AlertState.FIRING);
       assertThat(onlyAlert(ruler3).activeAt()).isEqualTo(T0);
       assertThat(dispatcher.deliverNow()).as("no second page on a hand-over").isZero();
       // Past the resend delay after the first send, the alert is sent again as Prometheus does, same startsAt.
-      clock.set(minute(6.1));
-      leases3.renewNow();
+      runUntil(clock, minute(6.1), leases3);
       ruler3.evaluateAllAt(minute(6.1));
       assertThat(dispatcher.deliverNow()).isEqualTo(1);
       assertThat(receiver.delivered).extracting(delivered -> delivered.alert().startsAt()).containsExactly(minute(5), minute(5));
@@ -127,11 +135,14 @@ class ClusterRulerHandOverTest {
     try (Ruler ruler1 = RulerFixtures.ruler(catalog, leases1, rules, pausedView, direct);
         Ruler ruler2 = RulerFixtures.ruler(catalog, leases2, rules, clock, direct)) {
       for (int m = 0; m <= 4; m++) {
-        clock.set(minute(m));
-        pausedView.set(minute(m));
-        leases1.renewNow();
+        while (clock.millis() < minute(m).toEpochMilli() || m == 0 && leases1.heldTenants().isEmpty()) {
+          clock.set(Instant.ofEpochMilli(Math.min(clock.millis() + 10_000, minute(m).toEpochMilli())));
+          pausedView.set(clock.instant());
+          leases1.renewNow();
+        }
         ruler1.evaluateAllAt(minute(m));
       }
+      assertThat(leases1.tenure("team-a")).isEqualTo(1);
       byte[] before = store.load(GROUP).orElseThrow().content();
 
       clock.set(minute(4.6));
@@ -169,11 +180,11 @@ class ClusterRulerHandOverTest {
     try (Ruler ruler1 = RulerFixtures.ruler(catalog, leases1, rules, clock, direct);
         Ruler ruler2 = RulerFixtures.ruler(catalog, leases2, rules, clock, direct)) {
       for (int m = 0; m <= 4; m++) {
-        clock.set(minute(m));
-        leases1.renewNow();
+        runUntil(clock, minute(m), leases1);
         ruler1.evaluateAllAt(minute(m));
       }
       long firstTenure = leases1.tenure("team-a");
+      assertThat(firstTenure).isEqualTo(1);
       // ruler-1 pauses; ruler-2 takes team-a and fires the alert at minute 5, then dies.
       clock.set(minute(4.6));
       leases2.renewNow();
@@ -190,6 +201,12 @@ class ClusterRulerHandOverTest {
       // Its memory said "pending since T0" and would page now; the stored state says "sent at minute 5".
       assertThat(onlyAlert(ruler1).state()).isEqualTo(AlertState.FIRING);
       assertThat(catalog.claimNotifications("observer", 10, Duration.ofMinutes(1))).as("one page, ruler-2's").hasSize(1);
+      // And it goes on in its new tenure: the resend a resend delay after ruler-2's page is written and queued.
+      runUntil(clock, minute(6.1), leases1);
+      ruler1.evaluateAllAt(minute(6.1));
+      clock.advance(Duration.ofMinutes(1));
+      assertThat(catalog.claimNotifications("observer", 10, Duration.ofMinutes(1))).as("ruler-2's again (claim expired) and ruler-1's resend")
+          .extracting(Notification::attempts).containsExactly(2, 1);
     }
   }
 
