@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>A round</b> ({@link #renewNow}, every {@code ttl / 3} once {@link #start}ed): heartbeat as
  * a {@link Member} of role {@value #ROLE}; renew the leases held (a renewal that fails means
- * another ruler has the tenant: it is dropped at once); give up tenants that no longer exist and,
+ * another ruler has the tenant: it is dropped at once; one that comes back with another
+ * generation ran out meanwhile and starts a new {@link #tenure}); give up tenants that no longer exist and,
  * beyond the fair share {@code ceil(tenants / live rulers)}, the ones this ruler likes least; then
  * take free tenants, most liked first, up to the share. "Liking" is rendezvous hashing of (ruler,
  * tenant): rulers compete for different tenants first, and a tenant given up on a rebalance goes
@@ -199,13 +200,18 @@ public final class RulerLeases implements TenantAssignment, LeaseGenerations, Au
       long started = clock.millis();
       Held current = held.get(tenant);
       var renewed = catalog.tryAcquire(CatalogKeys.lease(tenant), self.id(), ttl);
-      if (renewed.isEmpty() || renewed.get().generation() != current.generation()) {
+      if (renewed.isEmpty()) {
         held.remove(tenant);
         log.warn("ruler {}: lost the lease of tenant {} (generation {}); another ruler evaluates it now", self.id(), tenant, current.generation());
-        renewed.ifPresent(lease -> catalog.release(lease.name(), self.id()));
         continue;
       }
-      held.put(tenant, new Held(current.generation(), started + ttl.toMillis()));
+      if (renewed.get().generation() != current.generation()) {
+        // The lease ran out before this renewal (and another ruler may have held it meanwhile):
+        // this is a new tenure, so the ruler and the SLO engine read the tenant's state again.
+        log.warn("ruler {}: the lease of tenant {} ran out (generation {}) and was taken again (generation {})", self.id(), tenant,
+            current.generation(), renewed.get().generation());
+      }
+      held.put(tenant, new Held(renewed.get().generation(), started + ttl.toMillis()));
     }
 
     List<String> byPreference = new ArrayList<>(wanted);
