@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -163,6 +164,17 @@ public final class RulerLeases implements TenantAssignment, LeaseGenerations, Au
   public long tenure(String tenant) {
     Held lease = held.get(tenant);
     return lease == null ? -1 : lease.generation();
+  }
+
+  /**
+   * The member id of the ruler that evaluates the tenant now, whichever it is (the catalog's
+   * unexpired lease), for routing a tenant's rule and alert API calls to it; empty while no ruler
+   * holds the tenant. Its address is in {@code catalog.liveMembers(ROLE)}.
+   *
+   * @throws CatalogUnavailableException when the catalog cannot be reached
+   */
+  public Optional<String> holderOf(String tenant) {
+    return catalog.lease(CatalogKeys.lease(tenant)).map(Lease::holder);
   }
 
   /** The tenants this ruler holds now, sorted. */

@@ -109,6 +109,7 @@ class RulerLeasesTest {
     assertThat(second.heldTenants()).containsExactlyInAnyOrderElementsOf(tenants);
     for (String tenant : ofFirst) {
       assertThat(second.generation(tenant).getAsLong()).as(tenant).isGreaterThan(generations.get(tenant));
+      assertThat(first.holderOf(tenant)).as("any ruler can tell who holds " + tenant).contains("ruler-2");
     }
 
     // ruler-1 comes back (it was paused): its first round finds the leases gone and drops them.
