@@ -118,6 +118,52 @@ public final class LineFilterCompiler {
     return List.copyOf(literals);
   }
 
+  /**
+   * Strings that every line passing the filters contains up to case, from {@code |~} filters with
+   * case-insensitive flags ({@link RegexLiterals#caseInsensitiveLiterals}): the store probes its
+   * case-folded filters with them. A filter with {@code or} alternatives contributes the strings
+   * common to all of them (an exact literal of one alternative counts for it, since a string
+   * contained exactly is contained up to case); filters without a case-insensitive regex
+   * contribute nothing here, their literals being in {@link #requiredLiterals}.
+   */
+  public static List<String> caseInsensitiveLiterals(List<LineFilter> filters) {
+    Set<String> literals = new LinkedHashSet<>();
+    for (LineFilter filter : filters) {
+      if (filter.operator() != LineFilterOperator.CONTAINS && filter.operator() != LineFilterOperator.MATCHES_REGEX) {
+        continue;
+      }
+      Set<String> common = null;
+      boolean anyCaseInsensitive = false;
+      for (LineFilterTerm term : filter.alternatives()) {
+        Set<String> ofTerm = new LinkedHashSet<>();
+        if (term instanceof LineFilterTerm.Text text) {
+          if (filter.operator() == LineFilterOperator.CONTAINS) {
+            ofTerm.add(text.value());
+          } else {
+            List<String> ignoringCase = RegexLiterals.caseInsensitiveLiterals(text.value());
+            anyCaseInsensitive |= !ignoringCase.isEmpty();
+            for (String literal : ignoringCase.isEmpty() ? RegexLiterals.requiredLiterals(text.value()) : ignoringCase) {
+              // As in requiredLiterals: U+FFFD may stand for an invalid byte the line does not hold.
+              if (literal.indexOf('\uFFFD') < 0) {
+                ofTerm.add(literal);
+              }
+            }
+          }
+        }
+        ofTerm.remove("");
+        if (common == null) {
+          common = ofTerm;
+        } else {
+          common.retainAll(ofTerm);
+        }
+      }
+      if (common != null && anyCaseInsensitive) {
+        literals.addAll(common);
+      }
+    }
+    return List.copyOf(literals);
+  }
+
   private static LinePredicate compileFilter(LineFilter filter) throws QueryException, LogqlParseException {
     Term[] terms = new Term[filter.alternatives().size()];
     for (int i = 0; i < terms.length; i++) {

@@ -20,13 +20,20 @@ import java.util.Set;
  * classes, {@code .}, Perl and Unicode classes and assertions contribute nothing and split the
  * literal runs around them. Case-insensitive flags anywhere, and anything it does not
  * recognise, make it give up and return nothing.
+ *
+ * <p>{@link #caseInsensitiveLiterals} reads a regex with case-insensitive flags the same way, as
+ * if the whole regex ignored case: a string it returns occurs in every match up to case, which
+ * the store's case-folded filters can probe ({@code (?i)error} gives {@code error}).
  */
 public final class RegexLiterals {
   private final String regex;
+  /** The flags a flag group may set without changing which literals are required. */
+  private final String harmlessFlags;
   private int position;
 
-  private RegexLiterals(String regex) {
+  private RegexLiterals(String regex, boolean ignoringCase) {
     this.regex = regex;
+    this.harmlessFlags = ignoringCase ? "imsU-" : "smU-";
   }
 
   /** What is known of the strings a piece of the regex matches. */
@@ -60,7 +67,26 @@ public final class RegexLiterals {
     if (hasCaseInsensitiveFlag(regex)) {
       return List.of();
     }
-    RegexLiterals parser = new RegexLiterals(regex);
+    return literals(regex, false);
+  }
+
+  /**
+   * For a regex with a case-insensitive flag ({@code (?i)}, {@code (?i:...)}, also when turned off
+   * again), the strings every match contains up to case, longest first; empty for a regex without
+   * one (its {@link #requiredLiterals} are exact) and for one it does not understand. Up to case
+   * means as RE2 folds case, which for a few letters ({@code k}, {@code s}, non-ASCII ones) also
+   * admits characters of another byte length; the store's probes allow for that.
+   */
+  public static List<String> caseInsensitiveLiterals(String regex) {
+    if (!hasCaseInsensitiveFlag(regex)) {
+      return List.of();
+    }
+    // Read as if every literal ignored case: a string required exactly is also required up to case.
+    return literals(regex, true);
+  }
+
+  private static List<String> literals(String regex, boolean ignoringCase) {
+    RegexLiterals parser = new RegexLiterals(regex, ignoringCase);
     Facts facts;
     try {
       facts = parser.alternation();
@@ -163,7 +189,7 @@ public final class RegexLiterals {
   /** {@code (?flags)} without a colon: it sets flags for the rest of the group and matches nothing. */
   private boolean isFlagGroup(int at) {
     int i = at + 2;
-    while (i < regex.length() && "smU-".indexOf(regex.charAt(i)) >= 0) {
+    while (i < regex.length() && harmlessFlags.indexOf(regex.charAt(i)) >= 0) {
       i++;
     }
     return i < regex.length() && regex.charAt(i) == ')';
@@ -275,8 +301,9 @@ public final class RegexLiterals {
         }
         position = close + 1;
       } else {
-        // Flags other than i (checked before parsing) change no literal: s, m, U and their negations.
-        while (position < regex.length() && "smU-".indexOf(regex.charAt(position)) >= 0) {
+        // Flags other than i (checked before parsing, or read as ignoring case throughout) change
+        // no literal: s, m, U and their negations.
+        while (position < regex.length() && harmlessFlags.indexOf(regex.charAt(position)) >= 0) {
           position++;
         }
         if (position >= regex.length()) {

@@ -90,7 +90,7 @@ final class BlockDecoder implements AutoCloseable {
     if ((int) crc.getValue() != reader.blockCrc[block]) {
       throw new CorruptPartException(reader.name(), "block checksum mismatch", streamIndex, blockInStream, offset, null);
     }
-    boolean templated = reader.version >= PartFormat.VERSION;
+    boolean templated = reader.version >= PartFormat.VERSION_3;
     if (templated && encoded.length < rawSize) {
       encoded = new byte[Math.max(rawSize, encoded.length * 2)];
     } else if (!templated && raw.length < rawSize) {
@@ -134,7 +134,7 @@ final class BlockDecoder implements AutoCloseable {
   private void decodeDecompressed(String partName, int version, int count, int rawSize, int streamIndex, int blockInStream, long offset)
       throws CorruptPartException {
     try {
-      if (version >= PartFormat.VERSION) {
+      if (version >= PartFormat.VERSION_3) {
         decodeTemplatedColumns(count, rawSize);
       } else {
         decodeColumns(version, count, rawSize);
@@ -150,7 +150,7 @@ final class BlockDecoder implements AutoCloseable {
    * decompressing: for fuzzing the column decoders with garbage that passes the checksum.
    */
   void decodeDecompressedForTest(int version, byte[] decompressed, int count) throws CorruptPartException {
-    if (version >= PartFormat.VERSION) {
+    if (version >= PartFormat.VERSION_3) {
       encoded = decompressed.clone();
     } else {
       raw = decompressed.clone();

@@ -1,7 +1,7 @@
 package dev.tonari.store.part;
 
 /**
- * The byte-level specification of a part file, format "tonari-part" version 3. {@code
+ * The byte-level specification of a part file, format "tonari-part" version 4. {@code
  * docs/format.md} mirrors this text with a worked example; the two must change together.
  *
  * <p>All fixed-width integers are little-endian. "varint" is unsigned LEB128 (7 bits per byte,
@@ -15,7 +15,7 @@ package dev.tonari.store.part;
  *   0  4  magic 0x89 'T' 'N' 'P'           (89 54 4E 50; the high byte catches 7-bit transfers)
  *   4 11  format name "tonari-part"        (ASCII)
  *  15  1  0x00
- *  16  4  u32 version = 3                 (readers also accept 1 and 2; see the block)
+ *  16  4  u32 version = 4                 (readers also accept 1 to 3; see the block and bloom region)
  *  20  4  u32 flags = 0                     (readers reject any other value)
  * data    for each stream in index order, for each of its blocks in time order:
  *           compressed block (compressedSize bytes) followed by its bloom filter (bloomSize bytes).
@@ -128,7 +128,10 @@ package dev.tonari.store.part;
  * it is decompressed.
  */
 public final class PartFormat {
-  public static final int VERSION = 3;
+  /** Version 3's blocks with one case-folded filter per block (bloom region kind 2). Written by default. */
+  public static final int VERSION = 4;
+  /** Templated lines with two filters per block (bloom region kind 1). Still read; written only when asked. */
+  public static final int VERSION_3 = 3;
   /** Plain lines with a length column. Still read; written only when asked ({@link PartWriterOptions#formatVersion}). */
   public static final int VERSION_2 = 2;
   /** The first format: timestamps as zigzag deltas without a divisor. Still read, never written. */
