@@ -138,14 +138,14 @@ public final class LineFilterCompiler {
         Set<String> ofTerm = new LinkedHashSet<>();
         if (term instanceof LineFilterTerm.Text text) {
           if (filter.operator() == LineFilterOperator.CONTAINS) {
-            ofTerm.add(text.value());
+            ofTerm.add(asciiLowercase(text.value()));
           } else {
             List<String> ignoringCase = RegexLiterals.caseInsensitiveLiterals(text.value());
             anyCaseInsensitive |= !ignoringCase.isEmpty();
             for (String literal : ignoringCase.isEmpty() ? RegexLiterals.requiredLiterals(text.value()) : ignoringCase) {
               // As in requiredLiterals: U+FFFD may stand for an invalid byte the line does not hold.
               if (literal.indexOf('\uFFFD') < 0) {
-                ofTerm.add(literal);
+                ofTerm.add(asciiLowercase(literal));
               }
             }
           }
@@ -154,7 +154,11 @@ public final class LineFilterCompiler {
         if (common == null) {
           common = ofTerm;
         } else {
-          common.retainAll(ofTerm);
+          // A string one alternative requires is required by the other when one of its strings contains it.
+          Set<String> both = new LinkedHashSet<>();
+          addContainedIn(common, ofTerm, both);
+          addContainedIn(ofTerm, common, both);
+          common = both;
         }
       }
       if (common != null && anyCaseInsensitive) {
@@ -162,6 +166,31 @@ public final class LineFilterCompiler {
       }
     }
     return List.copyOf(literals);
+  }
+
+  private static void addContainedIn(Set<String> candidates, Set<String> others, Set<String> common) {
+    for (String candidate : candidates) {
+      for (String other : others) {
+        if (other.contains(candidate)) {
+          common.add(candidate);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * The literal with ASCII letters lowercased, so that alternatives differing only in case share
+   * it; the store's folded probes lowercase ASCII letters anyway, and only those.
+   */
+  private static String asciiLowercase(String literal) {
+    char[] chars = literal.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      if (chars[i] >= 'A' && chars[i] <= 'Z') {
+        chars[i] = (char) (chars[i] + ('a' - 'A'));
+      }
+    }
+    return new String(chars);
   }
 
   private static LinePredicate compileFilter(LineFilter filter) throws QueryException, LogqlParseException {

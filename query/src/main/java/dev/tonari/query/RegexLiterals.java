@@ -29,10 +29,12 @@ public final class RegexLiterals {
   private final String regex;
   /** The flags a flag group may set without changing which literals are required. */
   private final String harmlessFlags;
+  private final boolean ignoringCase;
   private int position;
 
   private RegexLiterals(String regex, boolean ignoringCase) {
     this.regex = regex;
+    this.ignoringCase = ignoringCase;
     this.harmlessFlags = ignoringCase ? "imsU-" : "smU-";
   }
 
@@ -48,6 +50,24 @@ public final class RegexLiterals {
     Facts inexact() {
       return new Facts(null, required);
     }
+  }
+
+  /**
+   * The facts of a piece matching exactly this text; read ignoring case, its ASCII letters are
+   * lowercased, so that branches differing only in case share their strings (the store's folded
+   * probes lowercase ASCII letters anyway).
+   */
+  private Facts exactly(String text) {
+    if (!ignoringCase) {
+      return Facts.exactly(text);
+    }
+    char[] chars = text.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      if (chars[i] >= 'A' && chars[i] <= 'Z') {
+        chars[i] = (char) (chars[i] + ('a' - 'A'));
+      }
+    }
+    return Facts.exactly(new String(chars));
   }
 
   /** Signals a construct the extractor does not understand; the answer is then "no literals". */
@@ -72,7 +92,8 @@ public final class RegexLiterals {
 
   /**
    * For a regex with a case-insensitive flag ({@code (?i)}, {@code (?i:...)}, also when turned off
-   * again), the strings every match contains up to case, longest first; empty for a regex without
+   * again), the strings every match contains up to case, longest first, ASCII letters lowercased;
+   * empty for a regex without
    * one (its {@link #requiredLiterals} are exact) and for one it does not understand. Up to case
    * means as RE2 folds case, which for a few letters ({@code k}, {@code s}, non-ASCII ones) also
    * admits characters of another byte length; the store's probes allow for that.
@@ -280,12 +301,12 @@ public final class RegexLiterals {
       case '{' -> {
         // A brace that does not start a repetition is a literal in RE2.
         position++;
-        return Facts.exactly("{");
+        return exactly("{");
       }
       default -> {
         int codePoint = regex.codePointAt(position);
         position += Character.charCount(codePoint);
-        return Facts.exactly(new String(Character.toChars(codePoint)));
+        return exactly(new String(Character.toChars(codePoint)));
       }
     }
   }
@@ -311,7 +332,7 @@ public final class RegexLiterals {
         }
         if (regex.charAt(position) == ')') {
           position++;
-          return Facts.exactly("");
+          return exactly("");
         }
         if (regex.charAt(position) != ':') {
           throw new Unsupported();
@@ -383,32 +404,32 @@ public final class RegexLiterals {
         int end = regex.indexOf("\\E", position);
         String quoted = end < 0 ? regex.substring(position) : regex.substring(position, end);
         position = end < 0 ? regex.length() : end + 2;
-        return Facts.exactly(quoted);
+        return exactly(quoted);
       }
       case 'E' -> {
         // A stray \E (no \Q before it) matches nothing in RE2's eyes.
-        return Facts.exactly("");
+        return exactly("");
       }
       case 'n' -> {
-        return Facts.exactly("\n");
+        return exactly("\n");
       }
       case 't' -> {
-        return Facts.exactly("\t");
+        return exactly("\t");
       }
       case 'r' -> {
-        return Facts.exactly("\r");
+        return exactly("\r");
       }
       case 'f' -> {
-        return Facts.exactly("\f");
+        return exactly("\f");
       }
       case 'v' -> {
-        return Facts.exactly("\u000b");
+        return exactly("\u000b");
       }
       case 'a' -> {
-        return Facts.exactly("\u0007");
+        return exactly("\u0007");
       }
       case 'x' -> {
-        return Facts.exactly(new String(Character.toChars(hexEscape())));
+        return exactly(new String(Character.toChars(hexEscape())));
       }
       default -> {
         if (c >= '0' && c <= '7') {
@@ -416,7 +437,7 @@ public final class RegexLiterals {
           throw new Unsupported();
         }
         if (c < 0x80 && !Character.isLetterOrDigit(c)) {
-          return Facts.exactly(String.valueOf(c));
+          return exactly(String.valueOf(c));
         }
         throw new Unsupported();
       }

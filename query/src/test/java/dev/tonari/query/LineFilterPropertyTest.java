@@ -59,6 +59,20 @@ class LineFilterPropertyTest {
   }
 
   @Test
+  void caseInsensitiveLiteralsComeFromCaseInsensitiveRegexesAndAreCommonToAllAlternatives() {
+    List<LineFilter> filters =
+        List.of(
+            new LineFilter(LineFilterOperator.CONTAINS, "Error"),
+            new LineFilter(LineFilterOperator.MATCHES_REGEX, "(?i)Deadlock detected"),
+            new LineFilter(LineFilterOperator.NOT_MATCHES_REGEX, "(?i)never"),
+            new LineFilter(LineFilterOperator.MATCHES_REGEX, "plain"),
+            new LineFilter(LineFilterOperator.MATCHES_REGEX,
+                List.of(new LineFilterTerm.Text("(?i)TIMEOUT after"), new LineFilterTerm.Text("timeout.*"))));
+    assertThat(LineFilterCompiler.caseInsensitiveLiterals(filters)).containsExactly("deadlock detected", "timeout");
+    assertThat(LineFilterCompiler.requiredLiterals(filters)).containsExactly("Error", "plain");
+  }
+
+  @Test
   void requiredLiteralsComeFromPositiveFiltersAndAreCommonToAllAlternatives() {
     List<LineFilter> filters =
         List.of(
