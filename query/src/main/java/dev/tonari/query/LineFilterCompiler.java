@@ -9,6 +9,8 @@ import dev.tonari.logql.LogqlRegex;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LiteralLinePredicate;
 import dev.tonari.store.PrefilteredLinePredicate;
+import dev.tonari.store.bloom.FoldedTerms;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -57,6 +59,7 @@ public final class LineFilterCompiler {
         return true;
       };
     }
+    chain = withCaseInsensitivePrecheck(caseInsensitiveLiterals(filters), chain);
     // Every kept line holds the required literals (also those found inside regexes): the store
     // searches them over whole blocks, and the chain (a regex, say) runs only on the lines holding them.
     return PrefilteredLinePredicate.of(requiredLiterals(filters), chain);
@@ -177,6 +180,59 @@ public final class LineFilterCompiler {
         }
       }
     }
+  }
+
+  /**
+   * The chain behind a cheap test that the line holds each case-insensitive literal up to ASCII
+   * case, so that RE2 runs only on the lines that may match ({@code |~ "(?i)error"} ran RE2 on every
+   * line). Only the pieces of the literals without {@code k}, {@code s} or non-ASCII letters are
+   * searched ({@link FoldedTerms#caseInsensitivePieces}): RE2 folds those with characters of another
+   * byte length, which an ASCII comparison would miss; the other bytes fold only within ASCII.
+   */
+  private static LinePredicate withCaseInsensitivePrecheck(List<String> literals, LinePredicate chain) {
+    List<byte[]> pieces = new ArrayList<>();
+    for (String literal : literals) {
+      pieces.addAll(FoldedTerms.caseInsensitivePieces(literal.getBytes(StandardCharsets.UTF_8)));
+    }
+    if (pieces.isEmpty()) {
+      return chain;
+    }
+    byte[][] lowered = new byte[pieces.size()][];
+    for (int i = 0; i < lowered.length; i++) {
+      lowered[i] = new byte[pieces.get(i).length];
+      FoldedTerms.fold(pieces.get(i), 0, lowered[i].length, lowered[i]);
+    }
+    return (buffer, offset, length) -> {
+      for (byte[] piece : lowered) {
+        if (!containsIgnoringAsciiCase(buffer, offset, length, piece)) {
+          return false;
+        }
+      }
+      return chain.test(buffer, offset, length);
+    };
+  }
+
+  /** Whether the line holds {@code lowered} (ASCII letters already lowercased) up to ASCII case. */
+  static boolean containsIgnoringAsciiCase(byte[] buffer, int offset, int length, byte[] lowered) {
+    int last = offset + length - lowered.length;
+    byte first = lowered[0];
+    for (int i = offset; i <= last; i++) {
+      if (asciiLower(buffer[i]) != first) {
+        continue;
+      }
+      int j = 1;
+      while (j < lowered.length && asciiLower(buffer[i + j]) == lowered[j]) {
+        j++;
+      }
+      if (j == lowered.length) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte asciiLower(byte b) {
+    return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
   }
 
   /**
