@@ -18,7 +18,9 @@ public final class IncompleteReadException extends IOException {
   public enum Reason {
     NO_OWNER,
     REPLAYING,
-    UNREACHABLE
+    UNREACHABLE,
+    /** The catalog read serves an older parts revision than an ingester's flushes reached (partition -1: all of them). */
+    CATALOG_BEHIND
   }
 
   /** One partition that was not covered, why, and what the querier saw. */

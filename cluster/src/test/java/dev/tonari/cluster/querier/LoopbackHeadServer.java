@@ -46,7 +46,10 @@ final class LoopbackHeadServer implements AutoCloseable {
       }
       HeadQueryService.Answer answer;
       try {
-        answer = current.answer(request);
+        answer = current.answer(exchange.getRequestHeaders().getFirst(HeadProtocol.TOKEN_HEADER), request);
+      } catch (HeadAccessDeniedException e) {
+        sendText(exchange, 401, e.getMessage());
+        return;
       } catch (HeadProtocolException e) {
         sendText(exchange, 400, e.getMessage());
         return;
