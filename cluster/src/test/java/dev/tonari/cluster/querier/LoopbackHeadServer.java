@@ -40,6 +40,10 @@ final class LoopbackHeadServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       HeadQueryService current = service;
+      if (current == null) {
+        sendText(exchange, 503, "the head query service is not started yet");
+        return;
+      }
       byte[] request;
       try (InputStream body = exchange.getRequestBody()) {
         request = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, current.maxRequestBytes() + 1));
