@@ -4,6 +4,7 @@ import dev.tonari.store.Labels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.TreeMap;
 
 /**
@@ -124,30 +125,33 @@ final class WireReader {
     return (int) value;
   }
 
-  /** A length-prefixed byte string of at most {@code maxLength} bytes, into {@code target} (grown when needed); returns the buffer holding it at offset 0. */
+  /**
+   * A length-prefixed byte string of at most {@code maxLength} bytes, into {@code target} (grown
+   * when needed); returns the buffer holding it at offset 0 and sets {@code length[0]}.
+   */
   byte[] readBytes(String field, int maxLength, byte[] target, int[] length) throws IOException {
     int size = readCount(field + " length", maxLength);
-    // Never trust a length for allocation beyond what the limit still allows.
     if (size > maxBytes - consumed()) {
       throw new HeadProtocolException(what + " is larger than " + maxBytes + " bytes, the limit " + limitName + " sets (" + field + " of " + size + " bytes)");
     }
-    byte[] into = target != null && target.length >= size ? target : new byte[Math.max(size, target == null ? 0 : target.length * 2)];
-    readFully(into, 0, size, field);
-    length[0] = size;
-    return into;
-  }
-
-  void readFully(byte[] into, int offset, int size, String field) throws IOException {
+    byte[] into = target == null ? new byte[0] : target;
     int done = 0;
+    // A length is only a claim: the buffer grows with the bytes that actually arrive (doubling), so
+    // a garbled length costs at most about twice what the peer really sent, never the claim.
     while (done < size) {
       if (position == limit && !fillSkippingEmpty()) {
-        throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + field);
+        throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + field + " (" + done + " of " + size + " bytes)");
       }
       int chunk = Math.min(size - done, limit - position);
-      System.arraycopy(buffer, position, into, offset + done, chunk);
+      if (done + chunk > into.length) {
+        into = Arrays.copyOf(into, (int) Math.min(size, Math.max((long) into.length * 2, (long) done + chunk)));
+      }
+      System.arraycopy(buffer, position, into, done, chunk);
       position += chunk;
       done += chunk;
     }
+    length[0] = size;
+    return into;
   }
 
   private final int[] stringLength = new int[1];
