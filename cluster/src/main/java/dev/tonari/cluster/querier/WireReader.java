@@ -88,39 +88,59 @@ final class WireReader {
     return false;
   }
 
+  /**
+   * The name of what is being read, for errors only: built when an error is thrown, never per
+   * field read (the decoder's hot loop reads millions of fields).
+   */
+  private static String name(String field, String part) {
+    return part == null ? field : field + " " + part;
+  }
+
   int readByte(String field) throws IOException {
+    return readByte(field, null);
+  }
+
+  private int readByte(String field, String part) throws IOException {
     int value = readByteOrEnd();
     if (value < 0) {
-      throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + field);
+      throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + name(field, part));
     }
     return value;
   }
 
   long readVarint(String field) throws IOException {
+    return readVarint(field, null);
+  }
+
+  private long readVarint(String field, String part) throws IOException {
     long value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
-      int b = readByte(field);
+      int b = readByte(field, part);
       if (shift == 63 && (b & 0x7e) != 0) {
-        throw malformed(field + " is a varint longer than 64 bits");
+        throw malformed(name(field, part) + " is a varint longer than 64 bits");
       }
       value |= (long) (b & 0x7f) << shift;
       if ((b & 0x80) == 0) {
         return value;
       }
     }
-    throw malformed(field + " is a varint longer than 10 bytes");
+    throw malformed(name(field, part) + " is a varint longer than 10 bytes");
   }
 
   long readZigZag(String field) throws IOException {
-    long raw = readVarint(field);
+    long raw = readVarint(field, null);
     return (raw >>> 1) ^ -(raw & 1);
   }
 
   /** A varint that must lie in [0, max]. */
   int readCount(String field, long max) throws IOException {
-    long value = readVarint(field);
+    return readCount(field, null, max);
+  }
+
+  private int readCount(String field, String part, long max) throws IOException {
+    long value = readVarint(field, part);
     if (value < 0 || value > max) {
-      throw malformed(field + " is " + Long.toUnsignedString(value) + ", more than the limit of " + max);
+      throw malformed(name(field, part) + " is " + Long.toUnsignedString(value) + ", more than the limit of " + max);
     }
     return (int) value;
   }
@@ -130,9 +150,13 @@ final class WireReader {
    * when needed); returns the buffer holding it at offset 0 and sets {@code length[0]}.
    */
   byte[] readBytes(String field, int maxLength, byte[] target, int[] length) throws IOException {
-    int size = readCount(field + " length", maxLength);
+    return readBytes(field, null, maxLength, target, length);
+  }
+
+  private byte[] readBytes(String field, String part, int maxLength, byte[] target, int[] length) throws IOException {
+    int size = readCount(field, part == null ? "length" : part + " length", maxLength);
     if (size > maxBytes - consumed()) {
-      throw new HeadProtocolException(what + " is larger than " + maxBytes + " bytes, the limit " + limitName + " sets (" + field + " of " + size + " bytes)");
+      throw new HeadProtocolException(what + " is larger than " + maxBytes + " bytes, the limit " + limitName + " sets (" + name(field, part) + " of " + size + " bytes)");
     }
     byte[] into = target == null ? new byte[0] : target;
     int done = 0;
@@ -140,7 +164,7 @@ final class WireReader {
     // a garbled length costs at most about twice what the peer really sent, never the claim.
     while (done < size) {
       if (position == limit && !fillSkippingEmpty()) {
-        throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + field + " (" + done + " of " + size + " bytes)");
+        throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + name(field, part) + " (" + done + " of " + size + " bytes)");
       }
       int chunk = Math.min(size - done, limit - position);
       if (done + chunk > into.length) {
@@ -158,20 +182,24 @@ final class WireReader {
   private byte[] stringBuffer = new byte[256];
 
   String readString(String field) throws IOException {
-    stringBuffer = readBytes(field, MAX_STRING_BYTES, stringBuffer, stringLength);
+    return readString(field, null);
+  }
+
+  private String readString(String field, String part) throws IOException {
+    stringBuffer = readBytes(field, part, MAX_STRING_BYTES, stringBuffer, stringLength);
     return new String(stringBuffer, 0, stringLength[0], StandardCharsets.UTF_8);
   }
 
   Labels readLabels(String field) throws IOException {
-    int count = readCount(field + " label count", MAX_LABELS);
+    int count = readCount(field, "label count", MAX_LABELS);
     if (count == 0) {
       return Labels.EMPTY;
     }
     TreeMap<String, String> pairs = new TreeMap<>();
     String previous = null;
     for (int i = 0; i < count; i++) {
-      String name = readString(field + " label name");
-      String value = readString(field + " label value");
+      String name = readString(field, "label name");
+      String value = readString(field, "label value");
       // Writers send labels sorted by name, unique: anything else is not a label set.
       if (previous != null && previous.compareTo(name) >= 0) {
         throw malformed(field + " has label names out of order or repeated: " + previous + ", " + name);
