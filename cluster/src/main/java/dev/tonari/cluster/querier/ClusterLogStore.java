@@ -19,6 +19,7 @@ import dev.tonari.store.engine.DiskLogStoreConfig;
 import dev.tonari.store.engine.RemoteStorageOptions;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -87,7 +88,7 @@ public final class ClusterLogStore implements LogStore {
 
   /**
    * @param parts the read-only store over the catalog's parts; closed with this store
-   * @param refresher how {@code parts} is brought to a revision (the store's {@code refreshCatalogueTo})
+   * @param refresher how {@code parts} is brought to the catalog's current revision ({@link PartsRefresher#of})
    * @param client the head protocol's client; closed with this store
    * @param pushLog where appends go; not closed here (the wiring shares it)
    */
@@ -112,7 +113,7 @@ public final class ClusterLogStore implements LogStore {
   public static ClusterLogStore open(ClusterCatalog catalog, DiskLogStoreConfig partsConfig, PushLog pushLog, ClusterQuerierConfig config) throws IOException {
     RemoteStorageOptions remote = partsConfig.remote() == null ? RemoteStorageOptions.defaults() : partsConfig.remote();
     DiskLogStoreConfig readOnly =
-        partsConfig.withPartCatalogue(new ClusterPartCatalogue(catalog)).withRemote(remote.withReadOnly(true, remote.catalogueRefresh())).withRetention(java.time.Duration.ZERO, null);
+        partsConfig.withPartCatalogue(new ClusterPartCatalogue(catalog)).withRemote(remote.withReadOnly(true, remote.catalogueRefresh())).withRetention(Duration.ZERO, null);
     DiskLogStore parts = DiskLogStore.open(readOnly);
     return new ClusterLogStore(catalog, parts, PartsRefresher.of(parts), new HeadClient(config), pushLog, config);
   }
@@ -258,7 +259,10 @@ public final class ClusterLogStore implements LogStore {
     List<Member> members = catalog.liveMembers(config.ingesterRole());
     Map<Member, Future<HeadReply<T>>> futures = new LinkedHashMap<>();
     for (Member member : members) {
-      futures.put(member, calls.submit(() -> call.call(member, member.partitions())));
+      // A member that owns nothing covers nothing (and an empty list would ask for all it owns).
+      if (!member.partitions().isEmpty()) {
+        futures.put(member, calls.submit(() -> call.call(member, member.partitions())));
+      }
     }
     // The client bounds each exchange itself; this deadline only catches a call stuck outside it.
     long deadline = System.nanoTime() + config.ingesterTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
