@@ -863,7 +863,7 @@ public final class DiskLogStore implements LogStore {
   /** The parts of the catalogue at open, and the revision they are of. */
   private Map<String, List<PartHandle>> loadCataloguedParts() throws IOException {
     long revision = catalogue.revision();
-    CataloguedParts.Result result = openCatalogued(catalogue.partKeys());
+    ParallelPartOpener.Result result = openCatalogued(catalogue.partKeys());
     loadedRevision = revision;
     Map<String, List<PartHandle>> parts = Map.of();
     for (PartHandle part : result.opened().values()) {
@@ -873,9 +873,9 @@ public final class DiskLogStore implements LogStore {
   }
 
   /** Opens catalogued parts, logging and counting the ones that are missing or corrupt (never fatal). */
-  private CataloguedParts.Result openCatalogued(Set<String> keys) throws IOException {
-    CataloguedParts.Result result =
-        CataloguedParts.open(
+  private ParallelPartOpener.Result openCatalogued(Set<String> keys) throws IOException {
+    ParallelPartOpener.Result result =
+        ParallelPartOpener.open(
             keys,
             key -> {
               if (remoteParts != null) {
@@ -920,7 +920,7 @@ public final class DiskLogStore implements LogStore {
       Set<String> keys = catalogue.partKeys();
       Set<String> toOpen = new TreeSet<>(keys);
       toOpen.removeAll(served);
-      CataloguedParts.Result result = openCatalogued(toOpen);
+      ParallelPartOpener.Result result = openCatalogued(toOpen);
       int changes = 0;
       synchronized (stateLock) {
         Map<String, List<PartHandle>> parts = state.parts();
