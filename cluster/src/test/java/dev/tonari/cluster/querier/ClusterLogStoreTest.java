@@ -76,7 +76,7 @@ class ClusterLogStoreTest {
 
   @Test
   void partsAndHeadsOfThreeIngestersAnswerExactlyAsOneStoreHoldingAll() throws IOException {
-    for (long seed = 0; seed < 10; seed++) {
+    for (long seed = 0; seed < 25; seed++) {
       Random random = new Random(seed);
       try (TestCluster cluster = new TestCluster(6, 3, new RevisionedParts())) {
         InMemoryLogStore reference = load(cluster, random);

@@ -17,6 +17,12 @@ import java.util.concurrent.Executors;
  * cannot be read, the answer streamed with chunked encoding.
  */
 final class LoopbackHeadServer implements AutoCloseable {
+  static {
+    // The JDK server leaves Nagle on by default: a small answer's last chunk then waits for the
+    // client's delayed ACK (tens of ms per call), which made the tests slow, not wrong.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private volatile HeadQueryService service;
