@@ -23,11 +23,11 @@ public final class IncompleteReadException extends IOException {
     CATALOG_BEHIND
   }
 
-  /** One partition that was not covered, why, and what the querier saw. */
+  /** One partition that was not covered (-1: all of them), why, and what the querier saw. */
   public record PartitionProblem(int partition, Reason reason, String detail) {
     @Override
     public String toString() {
-      return "partition " + partition + " " + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + (detail.isEmpty() ? "" : " (" + detail + ")");
+      return (partition < 0 ? "every partition" : "partition " + partition) + " " + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + (detail.isEmpty() ? "" : " (" + detail + ")");
     }
   }
 
