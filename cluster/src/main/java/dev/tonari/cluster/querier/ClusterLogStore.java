@@ -63,11 +63,45 @@ public final class ClusterLogStore implements LogStore {
     /** Refreshes and returns the catalog parts revision now served. */
     long refreshToLatest() throws IOException;
 
-    /** The refresher of a catalogued {@link DiskLogStore}. */
+    /**
+     * Parts the catalog names at the revision served that could not be opened (their objects are
+     * gone): reads fail rather than answer without them. Zero unless the refresher can tell.
+     */
+    default long missingParts() {
+      return 0;
+    }
+
+    /**
+     * The refresher of a catalogued {@link DiskLogStore}. The store serves what it could open and
+     * counts the catalogued parts it could not ({@code cataloguedPartsMissing}, at each load that
+     * meets them; a load retries every part it does not serve). So a load that counted some leaves
+     * the revision incomplete until a later load counts none.
+     */
     static PartsRefresher of(DiskLogStore store) {
-      return () -> {
-        store.refreshCatalogue();
-        return store.catalogueRevision();
+      return new PartsRefresher() {
+        // Parts missing when the store was opened are missing at the revision it serves.
+        private long countSeen = store.metrics().cataloguedPartsMissing();
+        private long missingAtServedRevision = countSeen;
+
+        @Override
+        public synchronized long refreshToLatest() throws IOException {
+          long before = store.catalogueRevision();
+          store.refreshCatalogue();
+          long after = store.catalogueRevision();
+          long count = store.metrics().cataloguedPartsMissing();
+          if (count > countSeen) {
+            missingAtServedRevision = count - countSeen;
+          } else if (after != before) {
+            missingAtServedRevision = 0;
+          }
+          countSeen = count;
+          return after;
+        }
+
+        @Override
+        public synchronized long missingParts() {
+          return missingAtServedRevision;
+        }
       };
     }
   }
@@ -244,6 +278,12 @@ public final class ClusterLogStore implements LogStore {
       reported = Math.max(reported, head.state().flushedPartsRevision());
     }
     long served = refresher.refreshToLatest();
+    long missing = refresher.missingParts();
+    if (missing > 0) {
+      throw new IncompleteReadException(
+          "reading the parts", List.of(new PartitionProblem(-1, Reason.PARTS_MISSING, missing + " parts the catalog names at revision " + served + " are not in the object store (see the store's log for their keys)")),
+          config.retryAfter());
+    }
     if (served < reported) {
       throw new IncompleteReadException(
           "reading the parts", List.of(new PartitionProblem(-1, Reason.CATALOG_BEHIND, "the catalog serves parts revision " + served + ", an ingester's flushes reached " + reported)),

@@ -20,7 +20,9 @@ public final class IncompleteReadException extends IOException {
     REPLAYING,
     UNREACHABLE,
     /** The catalog read serves an older parts revision than an ingester's flushes reached (partition -1: all of them). */
-    CATALOG_BEHIND
+    CATALOG_BEHIND,
+    /** Parts the catalog names are not in the object store (purged too early, a lost bucket); partition -1. */
+    PARTS_MISSING
   }
 
   /** One partition that was not covered (-1: all of them), why, and what the querier saw. */

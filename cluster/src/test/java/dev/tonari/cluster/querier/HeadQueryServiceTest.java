@@ -3,6 +3,8 @@ package dev.tonari.cluster.querier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tonari.cluster.catalog.ClusterPartCatalogue;
+import dev.tonari.cluster.catalog.OffsetCommit;
 import dev.tonari.cluster.log.PushLog;
 import dev.tonari.cluster.querier.IncompleteReadException.Reason;
 import dev.tonari.store.Direction;
@@ -10,15 +12,22 @@ import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
+import dev.tonari.store.engine.DiskLogStore;
+import dev.tonari.store.engine.DiskLogStoreConfig;
 import dev.tonari.store.memory.InMemoryLogStore;
+import dev.tonari.store.object.InMemoryObjectStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The serving side's partition rules, its token, and the querier's refresh after the heads. */
 class HeadQueryServiceTest {
@@ -106,6 +115,37 @@ class HeadQueryServiceTest {
             assertThat(e.problems()).extracting(IncompleteReadException.PartitionProblem::reason).containsExactly(Reason.CATALOG_BEHIND);
             assertThat(e.getMessage()).contains("parts revision 0").contains("reached 7");
           });
+    }
+  }
+
+  /** A part the catalog names whose object is gone fails the read (and the next ones) instead of being skipped in silence. */
+  @Test
+  void aCataloguedPartMissingFromTheObjectStoreFailsTheRead(@TempDir Path directory) throws IOException {
+    try (TestCluster cluster = new TestCluster(1, 1, new RevisionedParts())) {
+      InMemoryObjectStore objects = new InMemoryObjectStore();
+      ClusterPartCatalogue writerCatalogue = new ClusterPartCatalogue(cluster.catalog);
+      try (DiskLogStore writer = DiskLogStore.open(DiskLogStoreConfig.defaults(directory.resolve("writer")).withObjectStore(objects).withMaintenanceInterval(Duration.ZERO)
+              .withRetention(Duration.ZERO, null).withPartCatalogue(writerCatalogue).withWriterOnly(true), 0);
+          ClusterLogStore querier = ClusterLogStore.open(cluster.catalog, DiskLogStoreConfig.defaults(directory.resolve("querier")).withObjectStore(objects)
+              .withMaintenanceInterval(Duration.ZERO), null, ClusterQuerierConfig.defaults(1, TestCluster.TOKEN))) {
+        ClusterReadChecks.Query all = new ClusterReadChecks.Query("t", labels -> true, "{}", 0, 100, Direction.FORWARD, null, Integer.MAX_VALUE);
+        writer.append("t", List.of(new StreamBatch(Labels.of("app", "a"), List.of(new LogEntry(1, "first"), new LogEntry(2, "second")))));
+        writerCatalogue.prepareFlush(List.of(new OffsetCommit("topic", 0, -1, 1, "writer")), Map.of());
+        writer.flush();
+        assertThat(ClusterReadChecks.read(querier, all)).hasSize(2);
+        writer.append("t", List.of(new StreamBatch(Labels.of("app", "b"), List.of(new LogEntry(3, "third")))));
+        writerCatalogue.prepareFlush(List.of(new OffsetCommit("topic", 0, 1, 2, "writer")), Map.of());
+        writer.flush();
+        List<String> keys = cluster.catalog.liveParts().stream().map(part -> part.key()).toList();
+        objects.delete(keys.get(keys.size() - 1));
+        for (int attempt = 0; attempt < 2; attempt++) {
+          assertThatThrownBy(() -> querier.select(SelectRequest.all("t", 0, 100, Direction.FORWARD)))
+              .isInstanceOfSatisfying(IncompleteReadException.class, e -> {
+                assertThat(e.problems()).extracting(IncompleteReadException.PartitionProblem::reason).containsExactly(Reason.PARTS_MISSING);
+                assertThat(e.getMessage()).contains("every partition").contains("1 parts the catalog names");
+              });
+        }
+      }
     }
   }
 }
