@@ -10,6 +10,7 @@ import dev.tonari.cluster.log.KafkaSettings;
 import dev.tonari.cluster.log.PartitionConsumer;
 import dev.tonari.cluster.log.PushLogRecord;
 import dev.tonari.store.EntryCursor;
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.IndexStats;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
@@ -494,45 +495,15 @@ public final class Ingester implements AutoCloseable {
   }
 
   /** The head as queriers read it; follows {@link #store} across drops. */
-  private final class HeadView implements LogStore {
+  private final class HeadView extends ForwardingLogStore {
+    @Override
+    protected LogStore delegate() {
+      return store;
+    }
+
     @Override
     public void append(String tenant, List<StreamBatch> streams) throws IOException {
       throw new IOException("the head of ingester " + settings.memberId() + " takes records from Kafka only; append for tenant " + tenant + " refused");
-    }
-
-    @Override
-    public List<EntryCursor> select(SelectRequest request) throws IOException {
-      return store.select(request);
-    }
-
-    @Override
-    public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-      return store.series(tenant, selector, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-      return store.labelNames(tenant, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-      return store.labelValues(tenant, name, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<StreamVolume> streamVolumes(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-      return store.streamVolumes(tenant, selector, fromNanos, toNanos);
-    }
-
-    @Override
-    public IndexStats indexStats(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-      return store.indexStats(tenant, selector, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> tenants() throws IOException {
-      return store.tenants();
     }
 
     @Override
