@@ -5,6 +5,7 @@ import dev.tonari.cluster.catalog.ClusterCatalog;
 import dev.tonari.cluster.catalog.Lease;
 import dev.tonari.cluster.catalog.Member;
 import dev.tonari.cluster.log.PushLog;
+import dev.tonari.cluster.querier.HeadAccessDeniedException;
 import dev.tonari.cluster.querier.HeadProtocol;
 import dev.tonari.cluster.querier.HeadProtocolException;
 import dev.tonari.cluster.querier.HeadQueryService;
@@ -289,7 +290,10 @@ final class ClusterWiring implements AutoCloseable {
     }
     HeadQueryService.Answer answer;
     try {
-      answer = ingester.get().headService().answer(ctx.bodyAsBytes());
+      answer = ingester.get().headService().answer(ctx.header(HeadProtocol.TOKEN_HEADER), ctx.bodyAsBytes());
+    } catch (HeadAccessDeniedException e) {
+      ctx.status(401).contentType("text/plain; charset=utf-8").result(e.getMessage() + "\n");
+      return;
     } catch (HeadProtocolException e) {
       ctx.status(400).contentType("text/plain; charset=utf-8").result("head request to ingester " + nodeId + ": " + e.getMessage() + "\n");
       return;

@@ -24,17 +24,15 @@ import dev.tonari.store.object.LocalObjectStore;
 import dev.tonari.store.object.ObjectStore;
 import dev.tonari.store.object.s3.S3ObjectStore;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * The cluster module's real classes behind {@link ClusterBackends}: {@link PostgresClusterCatalog},
  * {@link KafkaPushLog} (the topic created when absent), the {@link Ingester} with its {@link
  * HeadQueryService}, the querier's {@link ClusterLogStore} over a read-only, catalogued {@link
- * DiskLogStore}, and the {@link ClusterCompactor}. Parts live in the S3 bucket of {@code
+ * DiskLogStore}, and the {@link ClusterCompactor} around the cluster module's {@code Compactor}. Parts live in the S3 bucket of {@code
  * storage.s3}, or in {@code cluster.parts_directory} for a cluster on one machine.
  */
 final class ProductionClusterBackends implements ClusterBackends {
@@ -81,7 +79,8 @@ final class ProductionClusterBackends implements ClusterBackends {
       throw e;
     }
     HeadQueryService head = new HeadQueryService(ingester.head(),
-        () -> new HeadState(ingester.flushedRevision(), List.copyOf(ingester.ownedPartitions()), ingester.reportedCaughtUp()), MAX_HEAD_REQUEST_BYTES);
+        () -> new HeadState(ingester.flushedRevision(), ingester.servedPartitions(), ingester.headComplete()), ingester.partitionCount(),
+        MAX_HEAD_REQUEST_BYTES, internalToken(config));
     return new IngesterProcess() {
       @Override
       public HeadQueryService headService() {
@@ -90,7 +89,7 @@ final class ProductionClusterBackends implements ClusterBackends {
 
       @Override
       public Optional<String> notReady() {
-        return ingester.reportedCaughtUp() ? Optional.empty()
+        return ingester.headComplete() ? Optional.empty()
             : Optional.of("replaying partitions " + ingester.ownedPartitions() + " from the offsets the catalog holds");
       }
 
@@ -137,12 +136,11 @@ final class ProductionClusterBackends implements ClusterBackends {
       throw e;
     }
     Duration timeout = cluster.ingesterCallTimeout();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
-    HeadClient heads = new HeadClient(new InternalTokenHttpClient(http, TenantGate.INTERNAL_TOKEN_HEADER,
-        cluster.internalToken().orElseThrow(() -> new IllegalArgumentException("cluster.internal_token is not set"))), MAX_HEAD_RESPONSE_BYTES, timeout);
-    ClusterQuerierConfig querier = ClusterQuerierConfig.defaults(kafka(config).partitions()).withIngesterTimeout(timeout);
+    ClusterQuerierConfig querier = ClusterQuerierConfig.defaults(kafka(config).partitions(), internalToken(config)).withIngesterTimeout(timeout)
+        .withMaxHeadResponseBytes(MAX_HEAD_RESPONSE_BYTES);
+    HeadClient heads = new HeadClient(querier);
     // No push log: a querier's RoleLogStore refuses appends before they reach this store.
-    return new ClusterLogStore(catalog, parts, parts::refreshCatalogueTo, heads, null, querier);
+    return new ClusterLogStore(catalog, parts, ClusterLogStore.PartsRefresher.of(parts), heads, null, querier);
   }
 
   @Override
@@ -154,6 +152,10 @@ final class ProductionClusterBackends implements ClusterBackends {
       closeAfterFailure(objects, e);
       throw e;
     }
+  }
+
+  private static String internalToken(ServerConfig config) {
+    return config.cluster().internalToken().orElseThrow(() -> new IllegalArgumentException("cluster.internal_token is not set"));
   }
 
   private static KafkaSettings kafka(ServerConfig config) {

@@ -1,11 +1,8 @@
 package dev.tonari.cluster.catalog;
 
-import dev.tonari.store.engine.PartCatalogue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The store's {@link PartCatalogue} over the cluster's catalog, for an ingester's writer-only
@@ -15,24 +12,21 @@ import java.util.TreeSet;
  * right before it calls {@code flush} on its own thread; a flush without them is refused (it
  * would register parts whose records the next owner of the partition reads again).
  *
- * <p>Sequences come from {@link ClusterCatalog#nextPartSequence}, so ingesters sharing a bucket
- * never pick one key. Removed parts' objects are deleted later by the compactor ({@link
- * #deletesObjectsLater}), never by the store.
+ * <p>Sequences, the part list and deletion are {@link CatalogPartCatalogue}'s.
  */
-public final class ClusterPartCatalogue implements PartCatalogue {
+public final class ClusterPartCatalogue extends CatalogPartCatalogue {
   /** Where the records of one tenant's part came from: one partition and its offset range, or several (then -1). */
   public record Origin(int partition, long firstOffset, long lastOffset) {
     public static final Origin MIXED = new Origin(-1, -1, -1);
   }
 
-  private final ClusterCatalog catalog;
   private List<OffsetCommit> pendingOffsets;
   private Map<String, Origin> pendingOrigins = Map.of();
   private boolean registeredSincePrepare;
   private volatile long lastRegisteredRevision = -1;
 
   public ClusterPartCatalogue(ClusterCatalog catalog) {
-    this.catalog = catalog;
+    super(catalog);
   }
 
   /**
@@ -63,23 +57,6 @@ public final class ClusterPartCatalogue implements PartCatalogue {
   }
 
   @Override
-  public long revision() {
-    return catalog.partsRevision();
-  }
-
-  @Override
-  public Set<String> partKeys() {
-    Set<String> keys = new TreeSet<>();
-    catalog.liveParts().forEach(part -> keys.add(part.key()));
-    return keys;
-  }
-
-  @Override
-  public long nextSequence() {
-    return catalog.nextPartSequence();
-  }
-
-  @Override
   public synchronized void register(List<PublishedPart> added, List<String> removed) {
     if (pendingOffsets == null) {
       throw new IllegalStateException(
@@ -88,23 +65,12 @@ public final class ClusterPartCatalogue implements PartCatalogue {
     List<CatalogPart> parts = new ArrayList<>(added.size());
     for (PublishedPart part : added) {
       Origin origin = pendingOrigins.getOrDefault(part.tenant(), Origin.MIXED);
-      parts.add(new CatalogPart(part.key(), part.tenant(), part.minTimestampNanos(), part.maxTimestampNanos(), part.entries(), part.bytes(), origin.partition(),
-          origin.firstOffset(), origin.lastOffset()));
+      parts.add(catalogPart(part, origin.partition(), origin.firstOffset(), origin.lastOffset()));
     }
     // FencedException and CatalogUnavailableException leave the catalog unchanged; the store keeps its head.
     catalog.commit(parts, removed, pendingOffsets);
     registeredSincePrepare = true;
     pendingOffsets = null;
     lastRegisteredRevision = catalog.partsRevision();
-  }
-
-  @Override
-  public boolean deletesObjectsLater() {
-    return true;
-  }
-
-  @Override
-  public String toString() {
-    return "ClusterPartCatalogue[" + catalog + "]";
   }
 }

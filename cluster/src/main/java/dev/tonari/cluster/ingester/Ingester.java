@@ -10,6 +10,7 @@ import dev.tonari.cluster.log.KafkaSettings;
 import dev.tonari.cluster.log.PartitionConsumer;
 import dev.tonari.cluster.log.PushLogRecord;
 import dev.tonari.store.EntryCursor;
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.IndexStats;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
@@ -93,8 +94,14 @@ public final class Ingester implements AutoCloseable {
   private volatile boolean crashed;
   private volatile int fencedCommits;
   private volatile long flushes;
-  /** What the last heartbeat computed: every owned partition replayed to its end at assignment (read by head queries). */
-  private volatile boolean reportedCaughtUp;
+  /**
+   * What queriers are told this head holds, published by the consumer thread whenever ownership
+   * or replay progress changes, and always before the store is swapped at a drop: a querier that
+   * reads an emptied head then also reads that the partitions are not served here.
+   */
+  private volatile ServedPartitions served = new ServedPartitions(List.of(), false);
+
+  private record ServedPartitions(List<Integer> partitions, boolean complete) {}
 
   public Ingester(KafkaSettings kafka, ClusterCatalog catalog, ObjectStore objectStore, IngesterSettings settings) throws IOException {
     this.kafka = kafka;
@@ -128,6 +135,25 @@ public final class Ingester implements AutoCloseable {
     return consumer.assignment();
   }
 
+  /**
+   * The partitions whose records this head holds from the catalog's offsets on (assigned and
+   * positioned), in order: what the head query service serves. Unlike {@link #ownedPartitions()}
+   * it is empty between a drop and the rejoin.
+   */
+  public List<Integer> servedPartitions() {
+    return served.partitions();
+  }
+
+  /** Whether every served partition has been replayed up to the end it had when it was taken (the head is complete for queriers). */
+  public boolean headComplete() {
+    return served.complete();
+  }
+
+  /** The push log topic's partition count. */
+  public int partitionCount() {
+    return kafka.partitions();
+  }
+
   public String memberId() {
     return settings.memberId();
   }
@@ -147,6 +173,7 @@ public final class Ingester implements AutoCloseable {
    */
   public void crash() {
     crashed = true;
+    served = new ServedPartitions(List.of(), false);
     consumer.crash();
     dropStoreQuietly("crash");
   }
@@ -181,6 +208,7 @@ public final class Ingester implements AutoCloseable {
       }
       Map<Integer, Long> starts = new HashMap<>();
       endOffsets.forEach((partition, end) -> starts.put(partition, take(partition, committed.getOrDefault(partition, -1L), end)));
+      publishServed();
       heartbeat(true);
       return starts;
     }
@@ -205,6 +233,7 @@ public final class Ingester implements AutoCloseable {
       }
       partitions.forEach(owned::remove);
       partitions.forEach(unpositioned::remove);
+      publishServed();
       heartbeat(true);
     }
 
@@ -249,6 +278,7 @@ public final class Ingester implements AutoCloseable {
         }
         unpositioned.remove(waiting.getKey());
       }
+      publishServed();
     } catch (CatalogUnavailableException e) {
       // Still out of reach; the partitions stay paused and this is tried after the next poll.
     }
@@ -363,6 +393,7 @@ public final class Ingester implements AutoCloseable {
     unpositioned.clear();
     origins.clear();
     headLineBytes = 0;
+    publishServed();
     dropStoreQuietly(why);
     try {
       store = openEmptyStore();
@@ -378,10 +409,16 @@ public final class Ingester implements AutoCloseable {
       if (!state.caughtUp) {
         state.caughtUp = state.endAtAssignment >= 0 ? state.next >= state.endAtAssignment : consumer.lag(partition.getKey()) == 0;
         if (state.caughtUp) {
+          publishServed();
           heartbeat(true);
         }
       }
     }
+  }
+
+  private void publishServed() {
+    boolean complete = unpositioned.isEmpty() && owned.values().stream().allMatch(state -> state.caughtUp);
+    served = new ServedPartitions(List.copyOf(owned.keySet()), complete);
   }
 
   private void heartbeat(boolean now) {
@@ -390,7 +427,6 @@ public final class Ingester implements AutoCloseable {
       return;
     }
     boolean caughtUp = unpositioned.isEmpty() && owned.values().stream().allMatch(state -> state.caughtUp);
-    reportedCaughtUp = caughtUp;
     try {
       catalog.heartbeat(new Member(settings.memberId(), "ingester", settings.address(), List.copyOf(owned.keySet()), caughtUp), settings.memberTtl());
       lastHeartbeatMillis = millis;
@@ -400,15 +436,6 @@ public final class Ingester implements AutoCloseable {
         lastHeartbeatMillis = millis;
       }
     }
-  }
-
-  /**
-   * Whether every owned partition had been read up to the end it had at assignment when this
-   * ingester last computed its heartbeat: the head protocol's caught-up flag, without a catalog call
-   * (so a head query still answers while PostgreSQL is away).
-   */
-  public boolean reportedCaughtUp() {
-    return reportedCaughtUp;
   }
 
   /** Whether every owned partition has been read up to the end it had when this ingester took it. */
@@ -468,45 +495,15 @@ public final class Ingester implements AutoCloseable {
   }
 
   /** The head as queriers read it; follows {@link #store} across drops. */
-  private final class HeadView implements LogStore {
+  private final class HeadView extends ForwardingLogStore {
+    @Override
+    protected LogStore delegate() {
+      return store;
+    }
+
     @Override
     public void append(String tenant, List<StreamBatch> streams) throws IOException {
       throw new IOException("the head of ingester " + settings.memberId() + " takes records from Kafka only; append for tenant " + tenant + " refused");
-    }
-
-    @Override
-    public List<EntryCursor> select(SelectRequest request) throws IOException {
-      return store.select(request);
-    }
-
-    @Override
-    public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-      return store.series(tenant, selector, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-      return store.labelNames(tenant, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-      return store.labelValues(tenant, name, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<StreamVolume> streamVolumes(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-      return store.streamVolumes(tenant, selector, fromNanos, toNanos);
-    }
-
-    @Override
-    public IndexStats indexStats(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-      return store.indexStats(tenant, selector, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> tenants() throws IOException {
-      return store.tenants();
     }
 
     @Override

@@ -1,18 +1,25 @@
 package dev.tonari.cluster.querier;
 
 import dev.tonari.cluster.catalog.ClusterCatalog;
+import dev.tonari.cluster.catalog.ClusterPartCatalogue;
 import dev.tonari.cluster.catalog.Member;
 import dev.tonari.cluster.log.PushLog;
 import dev.tonari.cluster.querier.IncompleteReadException.PartitionProblem;
+import dev.tonari.cluster.querier.IncompleteReadException.Reason;
 import dev.tonari.cluster.querier.PartitionCoverage.Outcome;
 import dev.tonari.store.EntryCursor;
+import dev.tonari.store.EntryCursors;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
 import dev.tonari.store.StreamVolume;
+import dev.tonari.store.engine.DiskLogStore;
+import dev.tonari.store.engine.DiskLogStoreConfig;
+import dev.tonari.store.engine.RemoteStorageOptions;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,21 +41,75 @@ import java.util.function.Predicate;
  * query engine above reads the cluster as one {@link LogStore}. Writes go to the {@link PushLog}.
  *
  * <p>Every read asks the heads first, all ingesters at once on virtual threads, each call bounded
- * in time; then it refreshes the parts to the highest parts revision any ingester reported (read
- * after its snapshot, so an entry flushed while the query ran is in the head answer, in a part at
- * or before that revision, or both, and the merge keeps it once); then it reads the parts. A read
- * that could not cover every partition of the topic throws {@link IncompleteReadException}.
+ * by {@code ingester_call_timeout} and naming the partitions the catalog says the ingester owns;
+ * only once every answer is in does it refresh the parts to the catalog's current revision and
+ * read them. An entry is acknowledged only once it is in Kafka; the ingester owning its partition
+ * holds it in its head until a flush registers its part, and drops it from the head only after the
+ * registration. So an entry missing from a head snapshot was registered before the snapshot, hence
+ * before the refresh that follows the answer, whoever flushed it (this ingester, or the partition's
+ * previous owner): it is in the parts read. An entry flushed between the snapshot and the refresh is
+ * in both; the merge ({@link EntryCursors#mergeSources}, the engine's own) returns entries equal in
+ * stream, timestamp and line once, exactly as one {@link dev.tonari.store.engine.DiskLogStore}
+ * does with its heads and parts. The parts served must also be at least at every revision an
+ * ingester reported its flushes reached (a catalog replica lagging behind the primary would break
+ * that): otherwise, and whenever a partition is not covered by a caught-up owner that answered,
+ * the read throws {@link IncompleteReadException} (503 with Retry-After): never a silently
+ * incomplete answer.
  */
 public final class ClusterLogStore implements LogStore {
-  /** Brings the parts side up to at least a catalog parts revision before it is read. */
+  /** Brings the parts side up to the catalog's current parts revision before it is read. */
   @FunctionalInterface
   public interface PartsRefresher {
-    void refreshTo(long minimumRevision) throws IOException;
+    /** Refreshes and returns the catalog parts revision now served. */
+    long refreshToLatest() throws IOException;
+
+    /**
+     * Parts the catalog names at the revision served that could not be opened (their objects are
+     * gone): reads fail rather than answer without them. Zero unless the refresher can tell.
+     */
+    default long missingParts() {
+      return 0;
+    }
+
+    /**
+     * The refresher of a catalogued {@link DiskLogStore}. The store serves what it could open and
+     * counts the catalogued parts it could not ({@code cataloguedPartsMissing}, at each load that
+     * meets them; a load retries every part it does not serve). So a load that counted some leaves
+     * the revision incomplete until a later load counts none.
+     */
+    static PartsRefresher of(DiskLogStore store) {
+      return new PartsRefresher() {
+        // Parts missing when the store was opened are missing at the revision it serves.
+        private long countSeen = store.metrics().cataloguedPartsMissing();
+        private long missingAtServedRevision = countSeen;
+
+        @Override
+        public synchronized long refreshToLatest() throws IOException {
+          long before = store.catalogueRevision();
+          store.refreshCatalogue();
+          long after = store.catalogueRevision();
+          long count = store.metrics().cataloguedPartsMissing();
+          if (count > countSeen) {
+            missingAtServedRevision = count - countSeen;
+          } else if (after != before) {
+            missingAtServedRevision = 0;
+          }
+          countSeen = count;
+          return after;
+        }
+
+        @Override
+        public synchronized long missingParts() {
+          return missingAtServedRevision;
+        }
+      };
+    }
   }
 
   @FunctionalInterface
   private interface HeadCall<T> {
-    HeadReply<T> call(Member member) throws IOException;
+    /** Asks one ingester about the given partitions of its head. */
+    HeadReply<T> call(Member member, List<Integer> partitions) throws IOException;
   }
 
   private final ClusterCatalog catalog;
@@ -61,7 +122,7 @@ public final class ClusterLogStore implements LogStore {
 
   /**
    * @param parts the read-only store over the catalog's parts; closed with this store
-   * @param refresher how {@code parts} is brought to a revision (the store's {@code refreshCatalogueTo})
+   * @param refresher how {@code parts} is brought to the catalog's current revision ({@link PartsRefresher#of})
    * @param client the head protocol's client; closed with this store
    * @param pushLog where appends go; not closed here (the wiring shares it)
    */
@@ -74,6 +135,23 @@ public final class ClusterLogStore implements LogStore {
     this.config = config;
   }
 
+  /**
+   * The querier as the server wires it: a read-only store over the catalog's parts in {@code
+   * partsConfig}'s object store (its data directory holds only the block cache and temporary
+   * files), a head client with {@code config}'s limits and token.
+   *
+   * @param partsConfig the store's settings (object store, cache, remote options); its part
+   *     catalogue and read-only flag are set here
+   * @param pushLog where appends go; not closed by {@link #close()}
+   */
+  public static ClusterLogStore open(ClusterCatalog catalog, DiskLogStoreConfig partsConfig, PushLog pushLog, ClusterQuerierConfig config) throws IOException {
+    RemoteStorageOptions remote = partsConfig.remote() == null ? RemoteStorageOptions.defaults() : partsConfig.remote();
+    DiskLogStoreConfig readOnly =
+        partsConfig.withPartCatalogue(new ClusterPartCatalogue(catalog)).withRemote(remote.withReadOnly(true, remote.catalogueRefresh())).withRetention(Duration.ZERO, null);
+    DiskLogStore parts = DiskLogStore.open(readOnly);
+    return new ClusterLogStore(catalog, parts, PartsRefresher.of(parts), new HeadClient(config), pushLog, config);
+  }
+
   @Override
   public void append(String tenant, List<StreamBatch> streams) {
     pushLog.append(tenant, streams);
@@ -82,13 +160,17 @@ public final class ClusterLogStore implements LogStore {
   @Override
   public List<EntryCursor> select(SelectRequest request) throws IOException {
     String tenant = request.tenant();
-    List<HeadReply<List<EntryCursor>>> heads = askHeads("select of tenant " + tenant, member -> {
-      HeadReply<List<Labels>> streams = client.streams(member.address(), tenant, request.fromNanos(), request.toNanos());
+    List<HeadReply<List<EntryCursor>>> heads = askHeads("select of tenant " + tenant, (member, partitions) -> {
+      HeadReply<List<Labels>> streams = client.streams(member.address(), partitions, tenant, request.fromNanos(), request.toNanos());
       List<Labels> wanted = matching(streams.value(), request.streamSelector());
       if (wanted.isEmpty()) {
         return new HeadReply<>(streams.state(), List.of());
       }
-      return client.entries(member.address(), new HeadRequest.Entries(tenant, wanted, request.fromNanos(), request.toNanos(), request.direction()));
+      HeadReply<List<EntryCursor>> entries = client.entries(member.address(), partitions, new HeadRequest.Entries(tenant, wanted, request.fromNanos(), request.toNanos(), request.direction()));
+      // The two calls are two snapshots: the partitions served are those both answers say.
+      List<Integer> both = new ArrayList<>(entries.state().partitions());
+      both.retainAll(streams.state().partitions());
+      return new HeadReply<>(new HeadState(entries.state().flushedPartsRevision(), both, entries.state().caughtUp() && streams.state().caughtUp()), entries.value());
     });
     refreshParts(heads);
     List<List<EntryCursor>> sources = new ArrayList<>(heads.size() + 1);
@@ -101,12 +183,12 @@ public final class ClusterLogStore implements LogStore {
       }
       sources.add(filtered);
     }
-    return SourceMerge.mergeSources(sources, request.direction());
+    return EntryCursors.mergeSources(sources, request.direction());
   }
 
   @Override
   public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    List<HeadReply<List<Labels>>> heads = askHeads("series of tenant " + tenant, member -> client.streams(member.address(), tenant, fromNanos, toNanos));
+    List<HeadReply<List<Labels>>> heads = askHeads("series of tenant " + tenant, (member, partitions) -> client.streams(member.address(), partitions, tenant, fromNanos, toNanos));
     refreshParts(heads);
     TreeSet<Labels> union = new TreeSet<>(parts.series(tenant, selector, fromNanos, toNanos));
     for (HeadReply<List<Labels>> head : heads) {
@@ -117,14 +199,14 @@ public final class ClusterLogStore implements LogStore {
 
   @Override
   public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-    List<HeadReply<List<String>>> heads = askHeads("label names of tenant " + tenant, member -> client.labelNames(member.address(), tenant, fromNanos, toNanos));
+    List<HeadReply<List<String>>> heads = askHeads("label names of tenant " + tenant, (member, partitions) -> client.labelNames(member.address(), partitions, tenant, fromNanos, toNanos));
     refreshParts(heads);
     return union(parts.labelNames(tenant, fromNanos, toNanos), heads);
   }
 
   @Override
   public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-    List<HeadReply<List<String>>> heads = askHeads("values of label " + name + " of tenant " + tenant, member -> client.labelValues(member.address(), tenant, name, fromNanos, toNanos));
+    List<HeadReply<List<String>>> heads = askHeads("values of label " + name + " of tenant " + tenant, (member, partitions) -> client.labelValues(member.address(), partitions, tenant, name, fromNanos, toNanos));
     refreshParts(heads);
     return union(parts.labelValues(tenant, name, fromNanos, toNanos), heads);
   }
@@ -135,13 +217,13 @@ public final class ClusterLogStore implements LogStore {
    */
   @Override
   public List<StreamVolume> streamVolumes(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    List<HeadReply<List<StreamVolume>>> heads = askHeads("stream volumes of tenant " + tenant, member -> {
-      HeadReply<List<Labels>> streams = client.streams(member.address(), tenant, fromNanos, toNanos);
+    List<HeadReply<List<StreamVolume>>> heads = askHeads("stream volumes of tenant " + tenant, (member, partitions) -> {
+      HeadReply<List<Labels>> streams = client.streams(member.address(), partitions, tenant, fromNanos, toNanos);
       List<Labels> wanted = matching(streams.value(), selector);
       if (wanted.isEmpty()) {
         return new HeadReply<>(streams.state(), List.of());
       }
-      return client.volumes(member.address(), tenant, wanted, fromNanos, toNanos);
+      return client.volumes(member.address(), partitions, tenant, wanted, fromNanos, toNanos);
     });
     refreshParts(heads);
     TreeMap<Labels, StreamVolume> sums = new TreeMap<>();
@@ -158,7 +240,7 @@ public final class ClusterLogStore implements LogStore {
 
   @Override
   public List<String> tenants() throws IOException {
-    List<HeadReply<List<String>>> heads = askHeads("tenants", member -> client.tenants(member.address()));
+    List<HeadReply<List<String>>> heads = askHeads("tenants", (member, partitions) -> client.tenants(member.address(), partitions));
     refreshParts(heads);
     return union(parts.tenants(), heads);
   }
@@ -186,12 +268,27 @@ public final class ClusterLogStore implements LogStore {
     return List.copyOf(union);
   }
 
+  /**
+   * Refreshes the parts after every head answered (see the class comment for why that order
+   * makes the merge exactly-once) and checks they reached every revision an ingester reported.
+   */
   private void refreshParts(List<? extends HeadReply<?>> heads) throws IOException {
-    long revision = 0;
+    long reported = Long.MIN_VALUE;
     for (HeadReply<?> head : heads) {
-      revision = Math.max(revision, head.state().flushedPartsRevision());
+      reported = Math.max(reported, head.state().flushedPartsRevision());
     }
-    refresher.refreshTo(revision);
+    long served = refresher.refreshToLatest();
+    long missing = refresher.missingParts();
+    if (missing > 0) {
+      throw new IncompleteReadException(
+          "reading the parts", List.of(new PartitionProblem(-1, Reason.PARTS_MISSING, missing + " parts the catalog names at revision " + served + " are not in the object store (see the store's log for their keys)")),
+          config.retryAfter());
+    }
+    if (served < reported) {
+      throw new IncompleteReadException(
+          "reading the parts", List.of(new PartitionProblem(-1, Reason.CATALOG_BEHIND, "the catalog serves parts revision " + served + ", an ingester's flushes reached " + reported)),
+          config.retryAfter());
+    }
   }
 
   /**
@@ -202,7 +299,10 @@ public final class ClusterLogStore implements LogStore {
     List<Member> members = catalog.liveMembers(config.ingesterRole());
     Map<Member, Future<HeadReply<T>>> futures = new LinkedHashMap<>();
     for (Member member : members) {
-      futures.put(member, calls.submit(() -> call.call(member)));
+      // A member that owns nothing covers nothing (and an empty list would ask for all it owns).
+      if (!member.partitions().isEmpty()) {
+        futures.put(member, calls.submit(() -> call.call(member, member.partitions())));
+      }
     }
     // The client bounds each exchange itself; this deadline only catches a call stuck outside it.
     long deadline = System.nanoTime() + config.ingesterTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);

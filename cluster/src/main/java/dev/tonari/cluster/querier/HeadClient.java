@@ -29,28 +29,38 @@ public final class HeadClient implements AutoCloseable {
   private final HttpClient http;
   private final long maxResponseBytes;
   private final Duration timeout;
+  private final String internalToken;
 
-  public HeadClient(long maxResponseBytes, Duration timeout) {
-    this(HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build(), maxResponseBytes, timeout);
+  /** A client with the querier's limits and the cluster's internal token ({@link ClusterQuerierConfig}). */
+  public HeadClient(ClusterQuerierConfig config) {
+    this(config.maxHeadResponseBytes(), config.ingesterTimeout(), config.internalToken());
   }
 
-  public HeadClient(HttpClient http, long maxResponseBytes, Duration timeout) {
+  public HeadClient(long maxResponseBytes, Duration timeout, String internalToken) {
+    this(HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build(), maxResponseBytes, timeout, internalToken);
+  }
+
+  public HeadClient(HttpClient http, long maxResponseBytes, Duration timeout, String internalToken) {
+    if (internalToken == null || internalToken.isBlank()) {
+      throw new IllegalArgumentException("the head client needs the cluster's internal token (cluster.internal_token)");
+    }
     this.http = http;
     this.maxResponseBytes = maxResponseBytes;
     this.timeout = timeout;
+    this.internalToken = internalToken;
   }
 
   public Duration timeout() {
     return timeout;
   }
 
-  public HeadReply<List<Labels>> streams(String address, String tenant, long fromNanos, long toNanos) throws IOException {
-    return call(address, new HeadRequest.Streams(tenant, fromNanos, toNanos), HeadResponses::readLabelSets);
+  public HeadReply<List<Labels>> streams(String address, List<Integer> partitions, String tenant, long fromNanos, long toNanos) throws IOException {
+    return call(address, partitions, new HeadRequest.Streams(tenant, fromNanos, toNanos), HeadResponses::readLabelSets);
   }
 
   /** The entries of exactly these streams, one cursor per stream the head has entries of, in label order. */
-  public HeadReply<List<EntryCursor>> entries(String address, HeadRequest.Entries request) throws IOException {
-    HeadReply<List<HeadStream>> reply = call(address, request, HeadResponses::readEntries);
+  public HeadReply<List<EntryCursor>> entries(String address, List<Integer> partitions, HeadRequest.Entries request) throws IOException {
+    HeadReply<List<HeadStream>> reply = call(address, partitions, request, HeadResponses::readEntries);
     List<EntryCursor> cursors = new ArrayList<>(reply.value().size());
     for (HeadStream stream : reply.value()) {
       if (stream.size() > 0) {
@@ -60,20 +70,20 @@ public final class HeadClient implements AutoCloseable {
     return new HeadReply<>(reply.state(), cursors);
   }
 
-  public HeadReply<List<String>> labelNames(String address, String tenant, long fromNanos, long toNanos) throws IOException {
-    return call(address, new HeadRequest.LabelNames(tenant, fromNanos, toNanos), (in, max, what) -> HeadResponses.readStrings(in, HeadProtocol.KIND_LABEL_NAMES, max, what));
+  public HeadReply<List<String>> labelNames(String address, List<Integer> partitions, String tenant, long fromNanos, long toNanos) throws IOException {
+    return call(address, partitions, new HeadRequest.LabelNames(tenant, fromNanos, toNanos), (in, max, what) -> HeadResponses.readStrings(in, HeadProtocol.KIND_LABEL_NAMES, max, what));
   }
 
-  public HeadReply<List<String>> labelValues(String address, String tenant, String name, long fromNanos, long toNanos) throws IOException {
-    return call(address, new HeadRequest.LabelValues(tenant, name, fromNanos, toNanos), (in, max, what) -> HeadResponses.readStrings(in, HeadProtocol.KIND_LABEL_VALUES, max, what));
+  public HeadReply<List<String>> labelValues(String address, List<Integer> partitions, String tenant, String name, long fromNanos, long toNanos) throws IOException {
+    return call(address, partitions, new HeadRequest.LabelValues(tenant, name, fromNanos, toNanos), (in, max, what) -> HeadResponses.readStrings(in, HeadProtocol.KIND_LABEL_VALUES, max, what));
   }
 
-  public HeadReply<List<StreamVolume>> volumes(String address, String tenant, List<Labels> streams, long fromNanos, long toNanos) throws IOException {
-    return call(address, new HeadRequest.Volumes(tenant, streams, fromNanos, toNanos), HeadResponses::readVolumes);
+  public HeadReply<List<StreamVolume>> volumes(String address, List<Integer> partitions, String tenant, List<Labels> streams, long fromNanos, long toNanos) throws IOException {
+    return call(address, partitions, new HeadRequest.Volumes(tenant, streams, fromNanos, toNanos), HeadResponses::readVolumes);
   }
 
-  public HeadReply<List<String>> tenants(String address) throws IOException {
-    return call(address, new HeadRequest.Tenants(), (in, max, what) -> HeadResponses.readStrings(in, HeadProtocol.KIND_TENANTS, max, what));
+  public HeadReply<List<String>> tenants(String address, List<Integer> partitions) throws IOException {
+    return call(address, partitions, new HeadRequest.Tenants(), (in, max, what) -> HeadResponses.readStrings(in, HeadProtocol.KIND_TENANTS, max, what));
   }
 
   @FunctionalInterface
@@ -81,12 +91,13 @@ public final class HeadClient implements AutoCloseable {
     HeadReply<T> decode(InputStream in, long maxBytes, String what) throws IOException;
   }
 
-  private <T> HeadReply<T> call(String address, HeadRequest request, ResponseDecoder<T> decoder) throws IOException {
+  private <T> HeadReply<T> call(String address, List<Integer> partitions, HeadRequest request, ResponseDecoder<T> decoder) throws IOException {
     String what = "head answer of the ingester at " + address + " for tenant " + request.tenant();
     HttpRequest httpRequest = HttpRequest.newBuilder(URI.create("http://" + address + HeadProtocol.PATH))
         .timeout(timeout)
         .header("Content-Type", HeadProtocol.CONTENT_TYPE)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(HeadProtocol.encodeRequest(request)))
+        .header(HeadProtocol.TOKEN_HEADER, internalToken)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(HeadProtocol.encodeRequest(partitions, request)))
         .build();
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpResponse<InputStream> response;

@@ -15,7 +15,7 @@ import java.util.List;
  * instead of being misread.
  *
  * <pre>
- * request  := "TNHQ" version:u8 kind:u8 fields...
+ * request  := "TNHQ" version:u8 kind:u8 partitions:count varint* fields...
  * response := "TNHR" version:u8 kind:u8 flushedPartsRevision:zigzag caughtUp:u8 partitions:count varint*
  *             frame* (END count | ERROR message)
  * frame    := ITEM payload                      (label sets, strings, volumes)
@@ -32,6 +32,19 @@ public final class HeadProtocol {
   public static final String PATH = "/tonari/internal/v1/head/select";
 
   public static final String CONTENT_TYPE = "application/vnd.tonari.head.v1";
+
+  /**
+   * The header carrying the cluster's internal token on every head request: the head holds every
+   * tenant's recent lines, so the route must not answer whoever can reach the port.
+   */
+  public static final String TOKEN_HEADER = "X-Tonari-Internal-Token";
+
+  /** A decoded request: the partitions the querier asks this ingester for, and what it asks. */
+  public record Call(List<Integer> partitions, HeadRequest request) {
+    public Call {
+      partitions = List.copyOf(partitions);
+    }
+  }
 
   static final byte[] REQUEST_MAGIC = {'T', 'N', 'H', 'Q'};
   static final byte[] RESPONSE_MAGIC = {'T', 'N', 'H', 'R'};
@@ -73,14 +86,28 @@ public final class HeadProtocol {
     };
   }
 
-  /** The request's bytes. */
+  /** The request's bytes, for every partition (what a test or a single ingester asks). */
   public static byte[] encodeRequest(HeadRequest request) {
+    return encodeRequest(List.of(), request);
+  }
+
+  /**
+   * The request's bytes.
+   *
+   * @param partitions the partitions whose streams the answer may hold; empty means every
+   *     partition the ingester owns
+   */
+  public static byte[] encodeRequest(List<Integer> partitions, HeadRequest request) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try {
       WireWriter out = new WireWriter(bytes, 4096);
       out.writeRaw(REQUEST_MAGIC, 0, REQUEST_MAGIC.length);
       out.writeByte(VERSION);
       out.writeByte(kindOf(request));
+      out.writeVarint(partitions.size());
+      for (int partition : partitions) {
+        out.writeVarint(partition);
+      }
       switch (request) {
         case HeadRequest.Streams streams -> writeTenantRange(out, streams.tenant(), streams.fromNanos(), streams.toNanos());
         case HeadRequest.Entries entries -> {
@@ -112,6 +139,15 @@ public final class HeadProtocol {
    * @throws HeadProtocolException naming what was wrong (the serving side answers 400)
    */
   public static HeadRequest decodeRequest(byte[] bytes, long maxBytes) throws HeadProtocolException {
+    return decodeCall(bytes, maxBytes).request();
+  }
+
+  /**
+   * Decodes a request of at most {@code maxBytes} with the partitions it names.
+   *
+   * @throws HeadProtocolException naming what was wrong (the serving side answers 400)
+   */
+  public static Call decodeCall(byte[] bytes, long maxBytes) throws HeadProtocolException {
     if (bytes.length > maxBytes) {
       throw new HeadProtocolException("head request of " + bytes.length + " bytes is larger than the limit of " + maxBytes + " bytes");
     }
@@ -119,6 +155,7 @@ public final class HeadProtocol {
     try {
       expectMagic(in, REQUEST_MAGIC, "head request");
       int kind = in.readByte("kind");
+      List<Integer> partitions = readPartitions(in);
       HeadRequest request = switch (kind) {
         case KIND_STREAMS -> {
           String tenant = in.readString("tenant");
@@ -154,7 +191,7 @@ public final class HeadProtocol {
         default -> throw in.malformed("unknown request kind " + kind);
       };
       in.expectEnd();
-      return request;
+      return new Call(partitions, request);
     } catch (HeadProtocolException e) {
       throw e;
     } catch (IOException e) {
@@ -198,12 +235,16 @@ public final class HeadProtocol {
     if (caughtUp > 1) {
       throw in.malformed("caught-up flag " + caughtUp + " is neither 0 nor 1");
     }
+    return new HeadState(revision, readPartitions(in), caughtUp == 1);
+  }
+
+  private static List<Integer> readPartitions(WireReader in) throws IOException {
     int count = in.readCount("partition count", MAX_PARTITIONS);
     List<Integer> partitions = new ArrayList<>(Math.min(count, 1024));
     for (int i = 0; i < count; i++) {
-      partitions.add(in.readCount("partition", Integer.MAX_VALUE));
+      partitions.add(in.readCount("partition", MAX_PARTITIONS - 1));
     }
-    return new HeadState(revision, partitions, caughtUp == 1);
+    return partitions;
   }
 
   private static void writeTenantRange(WireWriter out, String tenant, long from, long to) throws IOException {

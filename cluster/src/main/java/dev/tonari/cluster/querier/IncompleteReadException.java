@@ -18,14 +18,18 @@ public final class IncompleteReadException extends IOException {
   public enum Reason {
     NO_OWNER,
     REPLAYING,
-    UNREACHABLE
+    UNREACHABLE,
+    /** The catalog read serves an older parts revision than an ingester's flushes reached (partition -1: all of them). */
+    CATALOG_BEHIND,
+    /** Parts the catalog names are not in the object store (purged too early, a lost bucket); partition -1. */
+    PARTS_MISSING
   }
 
-  /** One partition that was not covered, why, and what the querier saw. */
+  /** One partition that was not covered (-1: all of them), why, and what the querier saw. */
   public record PartitionProblem(int partition, Reason reason, String detail) {
     @Override
     public String toString() {
-      return "partition " + partition + " " + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + (detail.isEmpty() ? "" : " (" + detail + ")");
+      return (partition < 0 ? "every partition" : "partition " + partition) + " " + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + (detail.isEmpty() ? "" : " (" + detail + ")");
     }
   }
 

@@ -4,6 +4,7 @@ import dev.tonari.store.Labels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.TreeMap;
 
 /**
@@ -87,87 +88,118 @@ final class WireReader {
     return false;
   }
 
+  /**
+   * The name of what is being read, for errors only: built when an error is thrown, never per
+   * field read (the decoder's hot loop reads millions of fields).
+   */
+  private static String name(String field, String part) {
+    return part == null ? field : field + " " + part;
+  }
+
   int readByte(String field) throws IOException {
+    return readByte(field, null);
+  }
+
+  private int readByte(String field, String part) throws IOException {
     int value = readByteOrEnd();
     if (value < 0) {
-      throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + field);
+      throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + name(field, part));
     }
     return value;
   }
 
   long readVarint(String field) throws IOException {
+    return readVarint(field, null);
+  }
+
+  private long readVarint(String field, String part) throws IOException {
     long value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
-      int b = readByte(field);
+      int b = readByte(field, part);
       if (shift == 63 && (b & 0x7e) != 0) {
-        throw malformed(field + " is a varint longer than 64 bits");
+        throw malformed(name(field, part) + " is a varint longer than 64 bits");
       }
       value |= (long) (b & 0x7f) << shift;
       if ((b & 0x80) == 0) {
         return value;
       }
     }
-    throw malformed(field + " is a varint longer than 10 bytes");
+    throw malformed(name(field, part) + " is a varint longer than 10 bytes");
   }
 
   long readZigZag(String field) throws IOException {
-    long raw = readVarint(field);
+    long raw = readVarint(field, null);
     return (raw >>> 1) ^ -(raw & 1);
   }
 
   /** A varint that must lie in [0, max]. */
   int readCount(String field, long max) throws IOException {
-    long value = readVarint(field);
+    return readCount(field, null, max);
+  }
+
+  private int readCount(String field, String part, long max) throws IOException {
+    long value = readVarint(field, part);
     if (value < 0 || value > max) {
-      throw malformed(field + " is " + Long.toUnsignedString(value) + ", more than the limit of " + max);
+      throw malformed(name(field, part) + " is " + Long.toUnsignedString(value) + ", more than the limit of " + max);
     }
     return (int) value;
   }
 
-  /** A length-prefixed byte string of at most {@code maxLength} bytes, into {@code target} (grown when needed); returns the buffer holding it at offset 0. */
+  /**
+   * A length-prefixed byte string of at most {@code maxLength} bytes, into {@code target} (grown
+   * when needed); returns the buffer holding it at offset 0 and sets {@code length[0]}.
+   */
   byte[] readBytes(String field, int maxLength, byte[] target, int[] length) throws IOException {
-    int size = readCount(field + " length", maxLength);
-    // Never trust a length for allocation beyond what the limit still allows.
-    if (size > maxBytes - consumed()) {
-      throw new HeadProtocolException(what + " is larger than " + maxBytes + " bytes, the limit " + limitName + " sets (" + field + " of " + size + " bytes)");
-    }
-    byte[] into = target != null && target.length >= size ? target : new byte[Math.max(size, target == null ? 0 : target.length * 2)];
-    readFully(into, 0, size, field);
-    length[0] = size;
-    return into;
+    return readBytes(field, null, maxLength, target, length);
   }
 
-  void readFully(byte[] into, int offset, int size, String field) throws IOException {
+  private byte[] readBytes(String field, String part, int maxLength, byte[] target, int[] length) throws IOException {
+    int size = readCount(field, part == null ? "length" : part + " length", maxLength);
+    if (size > maxBytes - consumed()) {
+      throw new HeadProtocolException(what + " is larger than " + maxBytes + " bytes, the limit " + limitName + " sets (" + name(field, part) + " of " + size + " bytes)");
+    }
+    byte[] into = target == null ? new byte[0] : target;
     int done = 0;
+    // A length is only a claim: the buffer grows with the bytes that actually arrive (doubling), so
+    // a garbled length costs at most about twice what the peer really sent, never the claim.
     while (done < size) {
       if (position == limit && !fillSkippingEmpty()) {
-        throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + field);
+        throw new HeadProtocolException(what + " is truncated at byte " + consumed() + ", reading " + name(field, part) + " (" + done + " of " + size + " bytes)");
       }
       int chunk = Math.min(size - done, limit - position);
-      System.arraycopy(buffer, position, into, offset + done, chunk);
+      if (done + chunk > into.length) {
+        into = Arrays.copyOf(into, (int) Math.min(size, Math.max((long) into.length * 2, (long) done + chunk)));
+      }
+      System.arraycopy(buffer, position, into, done, chunk);
       position += chunk;
       done += chunk;
     }
+    length[0] = size;
+    return into;
   }
 
   private final int[] stringLength = new int[1];
   private byte[] stringBuffer = new byte[256];
 
   String readString(String field) throws IOException {
-    stringBuffer = readBytes(field, MAX_STRING_BYTES, stringBuffer, stringLength);
+    return readString(field, null);
+  }
+
+  private String readString(String field, String part) throws IOException {
+    stringBuffer = readBytes(field, part, MAX_STRING_BYTES, stringBuffer, stringLength);
     return new String(stringBuffer, 0, stringLength[0], StandardCharsets.UTF_8);
   }
 
   Labels readLabels(String field) throws IOException {
-    int count = readCount(field + " label count", MAX_LABELS);
+    int count = readCount(field, "label count", MAX_LABELS);
     if (count == 0) {
       return Labels.EMPTY;
     }
     TreeMap<String, String> pairs = new TreeMap<>();
     String previous = null;
     for (int i = 0; i < count; i++) {
-      String name = readString(field + " label name");
-      String value = readString(field + " label value");
+      String name = readString(field, "label name");
+      String value = readString(field, "label value");
       // Writers send labels sorted by name, unique: anything else is not a label set.
       if (previous != null && previous.compareTo(name) >= 0) {
         throw malformed(field + " has label names out of order or repeated: " + previous + ", " + name);

@@ -3,6 +3,7 @@ package dev.tonari.cluster.querier;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.ForwardingEntryCursor;
 import dev.tonari.store.Labels;
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** A store whose select cursors fail after some entries, as a head whose read breaks would. */
-final class FailingSelectStore implements LogStore {
+final class FailingSelectStore extends ForwardingLogStore {
   private final LogStore delegate;
   private final int entriesBeforeFailure;
 
@@ -22,8 +23,8 @@ final class FailingSelectStore implements LogStore {
   }
 
   @Override
-  public void append(String tenant, List<StreamBatch> streams) throws IOException {
-    delegate.append(tenant, streams);
+  protected LogStore delegate() {
+    return delegate;
   }
 
   @Override
@@ -44,30 +45,5 @@ final class FailingSelectStore implements LogStore {
       });
     }
     return cursors;
-  }
-
-  @Override
-  public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    return delegate.series(tenant, selector, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-    return delegate.labelNames(tenant, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-    return delegate.labelValues(tenant, name, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> tenants() throws IOException {
-    return delegate.tenants();
-  }
-
-  @Override
-  public void close() throws IOException {
-    delegate.close();
   }
 }

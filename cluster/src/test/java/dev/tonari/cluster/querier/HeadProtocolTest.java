@@ -58,7 +58,7 @@ class HeadProtocolTest {
 
   private static byte[] answerBytes(HeadQueryService service, HeadRequest request) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (HeadQueryService.Answer answer = service.answer(HeadProtocol.encodeRequest(request))) {
+    try (HeadQueryService.Answer answer = service.answer(TestCluster.TOKEN, HeadProtocol.encodeRequest(request))) {
       answer.writeTo(out);
     }
     return out.toByteArray();
@@ -93,7 +93,7 @@ class HeadProtocolTest {
     for (long seed = 0; seed < 200; seed++) {
       Random random = new Random(seed);
       InMemoryLogStore store = randomStore(random);
-      HeadQueryService service = new HeadQueryService(store, () -> STATE, 1 << 20);
+      HeadQueryService service = new HeadQueryService(store, () -> STATE, 1, 1 << 20, TestCluster.TOKEN);
       String tenant = random.nextBoolean() ? "t1" : "t2";
       long from = random.nextInt(500);
       long to = from + random.nextInt(700);
@@ -114,7 +114,7 @@ class HeadProtocolTest {
     for (long seed = 0; seed < 100; seed++) {
       Random random = new Random(seed);
       InMemoryLogStore store = randomStore(random);
-      HeadQueryService service = new HeadQueryService(store, () -> STATE, 1 << 20);
+      HeadQueryService service = new HeadQueryService(store, () -> STATE, 1, 1 << 20, TestCluster.TOKEN);
       long from = random.nextInt(500);
       long to = from + random.nextInt(700);
       byte[] streams = answerBytes(service, new HeadRequest.Streams("t1", from, to));
@@ -137,7 +137,7 @@ class HeadProtocolTest {
   void garbageNeverCrashesTheDecoders() throws IOException {
     Random random = new Random(5);
     InMemoryLogStore store = randomStore(new Random(99));
-    HeadQueryService service = new HeadQueryService(store, () -> STATE, 1 << 20);
+    HeadQueryService service = new HeadQueryService(store, () -> STATE, 1, 1 << 20, TestCluster.TOKEN);
     List<Labels> all = store.series("t1", labels -> true, Long.MIN_VALUE, Long.MAX_VALUE);
     List<byte[]> valid = List.of(
         answerBytes(service, new HeadRequest.Entries("t1", all, 0, 1000, Direction.FORWARD)),
@@ -220,7 +220,7 @@ class HeadProtocolTest {
       entries.add(new LogEntry(i, "line number " + i + " with some padding to make it long"));
     }
     store.append("t", List.of(new StreamBatch(stream, entries)));
-    byte[] bytes = answerBytes(new HeadQueryService(store, () -> STATE, 1 << 20), new HeadRequest.Entries("t", List.of(stream), 0, 1000, Direction.FORWARD));
+    byte[] bytes = answerBytes(new HeadQueryService(store, () -> STATE, 1, 1 << 20, TestCluster.TOKEN), new HeadRequest.Entries("t", List.of(stream), 0, 1000, Direction.FORWARD));
     assertThat(HeadResponses.readEntries(new ByteArrayInputStream(bytes), bytes.length, "exact").value().get(0).size()).isEqualTo(1000);
     assertThatThrownBy(() -> HeadResponses.readEntries(new ByteArrayInputStream(bytes), bytes.length - 1, "head answer of ingester-1"))
         .isInstanceOf(HeadProtocolException.class)
@@ -243,7 +243,7 @@ class HeadProtocolTest {
     Labels stream = Labels.of("app", "broken");
     InMemoryLogStore store = new InMemoryLogStore();
     store.append("t", List.of(new StreamBatch(stream, List.of(new LogEntry(1, "a"), new LogEntry(2, "b"), new LogEntry(3, "c")))));
-    HeadQueryService service = new HeadQueryService(new FailingSelectStore(store, 2), () -> STATE, 1 << 20);
+    HeadQueryService service = new HeadQueryService(new FailingSelectStore(store, 2), () -> STATE, 1, 1 << 20, TestCluster.TOKEN);
     byte[] bytes = answerBytes(service, new HeadRequest.Entries("t", List.of(stream), 0, 10, Direction.FORWARD));
     assertThatThrownBy(() -> HeadResponses.readEntries(new ByteArrayInputStream(bytes), NO_LIMIT, "head answer of ingester-2"))
         .isInstanceOf(IOException.class)

@@ -31,9 +31,9 @@ final class HookedParts implements PartsSide {
   @Override
   public ClusterLogStore.PartsRefresher refresher() {
     ClusterLogStore.PartsRefresher inner = delegate.refresher();
-    return revision -> {
+    return () -> {
       hook.at("before parts refresh");
-      inner.refreshTo(revision);
+      return inner.refreshToLatest();
     };
   }
 

@@ -17,6 +17,12 @@ import java.util.concurrent.Executors;
  * cannot be read, the answer streamed with chunked encoding.
  */
 final class LoopbackHeadServer implements AutoCloseable {
+  static {
+    // The JDK server leaves Nagle on by default: a small answer's last chunk then waits for the
+    // client's delayed ACK (tens of ms per call), which made the tests slow, not wrong.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private volatile HeadQueryService service;
@@ -40,13 +46,20 @@ final class LoopbackHeadServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       HeadQueryService current = service;
+      if (current == null) {
+        sendText(exchange, 503, "the head query service is not started yet");
+        return;
+      }
       byte[] request;
       try (InputStream body = exchange.getRequestBody()) {
         request = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, current.maxRequestBytes() + 1));
       }
       HeadQueryService.Answer answer;
       try {
-        answer = current.answer(request);
+        answer = current.answer(exchange.getRequestHeaders().getFirst(HeadProtocol.TOKEN_HEADER), request);
+      } catch (HeadAccessDeniedException e) {
+        sendText(exchange, 401, e.getMessage());
+        return;
       } catch (HeadProtocolException e) {
         sendText(exchange, 400, e.getMessage());
         return;

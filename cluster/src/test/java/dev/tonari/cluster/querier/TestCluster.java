@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * queriers over them: ingester i owns partitions i, i + n, i + 2n, ...
  */
 final class TestCluster implements AutoCloseable {
+  /** The cluster's internal token in tests. */
+  static final String TOKEN = "test-internal-token";
+
   final class Ingester implements AutoCloseable {
     final String id;
     final List<Integer> partitions;
@@ -31,7 +34,7 @@ final class TestCluster implements AutoCloseable {
     Ingester(String id, List<Integer> partitions) throws IOException {
       this.id = id;
       this.partitions = partitions;
-      server = new LoopbackHeadServer(new HeadQueryService(head, () -> new HeadState(flushedRevision.get(), this.partitions, reportsCaughtUp), 1 << 24));
+      server = new LoopbackHeadServer(new HeadQueryService(head, () -> new HeadState(flushedRevision.get(), this.partitions, reportsCaughtUp), TestCluster.this.partitions, 1 << 24, TOKEN));
     }
 
     void heartbeat(boolean caughtUp) {
@@ -97,8 +100,8 @@ final class TestCluster implements AutoCloseable {
   }
 
   ClusterLogStore querier(Duration timeout, PushLog pushLog) {
-    ClusterQuerierConfig config = ClusterQuerierConfig.defaults(partitions).withIngesterTimeout(timeout);
-    ClusterLogStore querier = new ClusterLogStore(catalog, parts.store(), parts.refresher(), new HeadClient(1 << 26, timeout), pushLog, config);
+    ClusterQuerierConfig config = ClusterQuerierConfig.defaults(partitions, TOKEN).withIngesterTimeout(timeout);
+    ClusterLogStore querier = new ClusterLogStore(catalog, parts.store(), parts.refresher(), new HeadClient(1 << 26, timeout, TOKEN), pushLog, config);
     queriers.add(querier);
     return querier;
   }

@@ -4,6 +4,7 @@ import dev.tonari.logql.Matcher;
 import dev.tonari.query.LabelSelector;
 import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.IndexStats;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LinePredicate;
@@ -36,7 +37,7 @@ import java.util.function.Predicate;
  * for the load. A copy's memory is a timestamp, an offset and a length per line plus the line
  * bytes, in flat arrays; a copy is read-only once loaded.
  */
-final class SharedScanStore implements LogStore {
+final class SharedScanStore extends ForwardingLogStore {
   private static final int LISTENER_RUN = 1024;
 
   private final LogStore store;
@@ -326,38 +327,13 @@ final class SharedScanStore implements LogStore {
   // The ruler only reads through select; the rest goes to the store unchanged.
 
   @Override
+  protected LogStore delegate() {
+    return store;
+  }
+
+  @Override
   public void append(String tenant, List<StreamBatch> streams) {
     throw new UnsupportedOperationException("the ruler's shared-scan view of the store is read-only");
-  }
-
-  @Override
-  public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    return store.series(tenant, selector, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-    return store.labelNames(tenant, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-    return store.labelValues(tenant, name, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<StreamVolume> streamVolumes(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    return store.streamVolumes(tenant, selector, fromNanos, toNanos);
-  }
-
-  @Override
-  public IndexStats indexStats(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    return store.indexStats(tenant, selector, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> tenants() throws IOException {
-    return store.tenants();
   }
 
   /** The store belongs to the ruler's querier, not to this view: closing the view only drops its copies. */

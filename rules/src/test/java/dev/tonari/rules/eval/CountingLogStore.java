@@ -2,6 +2,7 @@ package dev.tonari.rules.eval;
 
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /** A store that counts the scans it is asked for and the lines they read, over another store. */
-final class CountingLogStore implements LogStore {
+final class CountingLogStore extends ForwardingLogStore {
   private final LogStore store;
   final AtomicLong selects = new AtomicLong();
   final AtomicLong linesRead = new AtomicLong();
@@ -21,8 +22,8 @@ final class CountingLogStore implements LogStore {
   }
 
   @Override
-  public void append(String tenant, List<StreamBatch> streams) throws IOException {
-    store.append(tenant, streams);
+  protected LogStore delegate() {
+    return store;
   }
 
   @Override
@@ -74,30 +75,5 @@ final class CountingLogStore implements LogStore {
         cursor.close();
       }
     }).toList();
-  }
-
-  @Override
-  public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    return store.series(tenant, selector, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-    return store.labelNames(tenant, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-    return store.labelValues(tenant, name, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> tenants() throws IOException {
-    return store.tenants();
-  }
-
-  @Override
-  public void close() throws IOException {
-    store.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.tonari.store.engine;
 
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.LogStoreContractTest;
 import dev.tonari.store.object.s3.S3ProxyServer;
@@ -68,8 +69,12 @@ class S3FreshServerContractTest extends LogStoreContractTest {
     private final S3Stores.S3Store owner;
 
     ClosingStore(S3Stores.S3Store owner) {
-      super(owner.store);
       this.owner = owner;
+    }
+
+    @Override
+    protected LogStore delegate() {
+      return owner.store;
     }
 
     @Override

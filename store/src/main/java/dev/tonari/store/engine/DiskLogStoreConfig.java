@@ -82,68 +82,6 @@ public record DiskLogStoreConfig(
     }
   }
 
-  /** Without head bounds. */
-  public DiskLogStoreConfig(
-      Path dataDirectory,
-      long flushHeadBytes,
-      Duration flushAge,
-      Duration retentionPeriod,
-      Function<String, Duration> retentionByTenant,
-      MergePolicy mergePolicy,
-      Clock clock,
-      Duration maintenanceInterval,
-      ObjectStore objectStore,
-      Function<String, RetentionPolicy> retentionPolicyByTenant,
-      RemoteStorageOptions remote) {
-    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, null, null, false);
-  }
-
-  /** Without per-stream retention policies. */
-  public DiskLogStoreConfig(
-      Path dataDirectory,
-      long flushHeadBytes,
-      Duration flushAge,
-      Duration retentionPeriod,
-      Function<String, Duration> retentionByTenant,
-      MergePolicy mergePolicy,
-      Clock clock,
-      Duration maintenanceInterval,
-      ObjectStore objectStore) {
-    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, null, null);
-  }
-
-  /** Without remote storage options. */
-  public DiskLogStoreConfig(
-      Path dataDirectory,
-      long flushHeadBytes,
-      Duration flushAge,
-      Duration retentionPeriod,
-      Function<String, Duration> retentionByTenant,
-      MergePolicy mergePolicy,
-      Clock clock,
-      Duration maintenanceInterval,
-      ObjectStore objectStore,
-      Function<String, RetentionPolicy> retentionPolicyByTenant) {
-    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, null);
-  }
-
-  /** With the object store as catalogue ({@link PartCatalogue#OBJECT_STORE}), not writer-only. */
-  public DiskLogStoreConfig(
-      Path dataDirectory,
-      long flushHeadBytes,
-      Duration flushAge,
-      Duration retentionPeriod,
-      Function<String, Duration> retentionByTenant,
-      MergePolicy mergePolicy,
-      Clock clock,
-      Duration maintenanceInterval,
-      ObjectStore objectStore,
-      Function<String, RetentionPolicy> retentionPolicyByTenant,
-      RemoteStorageOptions remote,
-      HeadBounds headBounds) {
-    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, null, false);
-  }
-
   /** Which parts exist and where sequences come from (see {@link PartCatalogue}). */
   public DiskLogStoreConfig withPartCatalogue(PartCatalogue catalogue) {
     return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, catalogue, writerOnly);
@@ -166,7 +104,7 @@ public record DiskLogStoreConfig(
   /** 128 MiB or 30 minutes of head, 31 days of retention, default merges, maintenance every 5 s. */
   public static DiskLogStoreConfig defaults(Path dataDirectory) {
     return new DiskLogStoreConfig(
-        dataDirectory, 128L << 20, Duration.ofMinutes(30), Duration.ofDays(31), null, MergePolicy.defaults(), Clock.systemUTC(), Duration.ofSeconds(5), null);
+        dataDirectory, 128L << 20, Duration.ofMinutes(30), Duration.ofDays(31), null, MergePolicy.defaults(), Clock.systemUTC(), Duration.ofSeconds(5), null, null, null, null, null, false);
   }
 
   /** The retention that applies to a tenant. */

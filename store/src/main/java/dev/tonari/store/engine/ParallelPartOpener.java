@@ -14,13 +14,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Opens the parts a {@link PartCatalogue} names, in parallel (a querier opening a big catalogue
- * waits for one round trip per few parts, not per part), sorting out the keys the object store
- * does not hold and the parts that fail their checks from the ones opened.
+ * Opens many parts in parallel, a bounded number at once, sorting out the keys the object store
+ * does not hold and the parts that fail their checks from the ones opened. Both ways a store
+ * learns its parts use it: the names a {@link PartCatalogue} gives, and the commits a listing of a
+ * remote store finds. Either may name thousands of parts, and opening one is a small,
+ * latency-bound read, so a fresh server waits for one round trip per few parts, not per part.
  */
-final class CataloguedParts {
-  /** Parts opened at once: the commit reads of a remote store are small, latency-bound GETs. */
-  private static final int PARALLEL_OPENS = 16;
+final class ParallelPartOpener {
+  /** Parts opened at once. */
+  static final int PARALLEL_OPENS = 16;
 
   @FunctionalInterface
   interface Opener {
@@ -31,7 +33,7 @@ final class CataloguedParts {
   /** What opening found: opened parts, keys with no object, and parts that failed their checks. */
   record Result(Map<String, PartHandle> opened, Map<String, NoSuchFileException> missing, Map<String, CorruptPartException> corrupt) {}
 
-  private CataloguedParts() {}
+  private ParallelPartOpener() {}
 
   static Result open(Collection<String> partKeys, Opener opener) throws IOException {
     Map<String, PartHandle> opened = new LinkedHashMap<>();
@@ -42,7 +44,7 @@ final class CataloguedParts {
     try (ExecutorService openers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (String key : partKeys) {
         if (PartHandle.parse(key) == null) {
-          corrupt.put(key, new CorruptPartException(key, "the catalogue names " + key + ", which is not a part key (<tenant>/parts/<level>-<sequence>.part)"));
+          corrupt.put(key, new CorruptPartException(key, key + " is not a part key (<tenant>/parts/<level>-<sequence>.part)"));
           continue;
         }
         pending.put(
@@ -64,8 +66,8 @@ final class CataloguedParts {
           switch (e.getCause()) {
             case NoSuchFileException gone -> missing.put(p.getKey(), gone);
             case CorruptPartException c -> corrupt.put(p.getKey(), c);
-            case IOException io -> throw new IOException("opening catalogued part " + p.getKey() + " failed: " + io.getMessage(), io);
-            default -> throw new IOException("opening catalogued part " + p.getKey() + " failed", e.getCause());
+            case IOException io -> throw new IOException("opening part " + p.getKey() + " failed: " + io.getMessage(), io);
+            default -> throw new IOException("opening part " + p.getKey() + " failed", e.getCause());
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
