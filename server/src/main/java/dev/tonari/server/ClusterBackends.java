@@ -32,7 +32,7 @@ public interface ClusterBackends {
    */
   LogStore openReadStore(ServerConfig config, ClusterCatalog catalog) throws IOException;
 
-  /** The compactor: while it holds the {@code compactor} lease, deletes the objects of parts the catalog removed. */
+  /** The compactor: while it holds the {@code compactor} lease, merges parts and deletes the objects of parts the catalog removed. */
   AutoCloseable openCompactor(ServerConfig config, ClusterCatalog catalog, String nodeId) throws IOException;
 
   /** What the server needs of an ingester: its head for the internal route, its readiness and its figures for {@code /metrics}. */
