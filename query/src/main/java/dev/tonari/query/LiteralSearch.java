@@ -7,12 +7,12 @@ import java.util.Arrays;
  * Finds a fixed string in UTF-8 bytes with Boyer-Moore-Horspool, without decoding the line. Since
  * UTF-8 is self-synchronising, a byte match of a valid UTF-8 needle is exactly a character match.
  */
-final class LiteralSearch {
+public final class LiteralSearch {
   private final byte[] needle;
   /** How far the window may move when the byte under its last position is the index. */
   private final int[] shift = new int[256];
 
-  LiteralSearch(String literal) {
+  public LiteralSearch(String literal) {
     this.needle = literal.getBytes(StandardCharsets.UTF_8);
     Arrays.fill(shift, needle.length);
     for (int i = 0; i < needle.length - 1; i++) {
@@ -20,7 +20,7 @@ final class LiteralSearch {
     }
   }
 
-  boolean foundIn(byte[] buffer, int offset, int length) {
+  public boolean foundIn(byte[] buffer, int offset, int length) {
     int needleLength = needle.length;
     if (needleLength == 0) {
       return true;

@@ -121,6 +121,22 @@ final class WindowedSeries {
     valueDifferences[last + 1] -= value;
   }
 
+  /** Counting mode: adds another reader's counts of the same series (a parallel count's partial aggregate). */
+  void addCounts(WindowedSeries other) {
+    if (other.countDifferences == null) {
+      return;
+    }
+    if (countDifferences == null) {
+      countDifferences = other.countDifferences.clone();
+      valueDifferences = other.valueDifferences.clone();
+      return;
+    }
+    for (int i = 0; i < countDifferences.length; i++) {
+      countDifferences[i] += other.countDifferences[i];
+      valueDifferences[i] += other.valueDifferences[i];
+    }
+  }
+
   /**
    * Counting mode: turns the per-step counts into values with {@code value(count, valueSum)} and
    * records every step with at least one sample.

@@ -55,6 +55,22 @@ public final class FieldKeys {
     if (!decidable(key, keyStart, keyEnd)) {
       return UNDECIDED;
     }
+    return matchDecidable(prefix, prefixLength, key, keyStart, keyEnd, digitGetsUnderscore);
+  }
+
+  /**
+   * As {@link #match}, for a key the caller already knows to be ASCII: only the ends are checked
+   * for whitespace that sanitizing trims (the scanners check ASCII while walking the key, so the
+   * key is not walked again).
+   */
+  int matchAscii(byte[] prefix, int prefixLength, byte[] key, int keyStart, int keyEnd, boolean digitGetsUnderscore) {
+    if (trimmableEnds(key, keyStart, keyEnd)) {
+      return UNDECIDED;
+    }
+    return matchDecidable(prefix, prefixLength, key, keyStart, keyEnd, digitGetsUnderscore);
+  }
+
+  private int matchDecidable(byte[] prefix, int prefixLength, byte[] key, int keyStart, int keyEnd, boolean digitGetsUnderscore) {
     int keyLength = keyEnd - keyStart;
     if (keyLength == 0) {
       return prefixLength == 0 ? NONE : matchPrefixOnly(prefix, prefixLength);
@@ -133,6 +149,11 @@ public final class FieldKeys {
       }
     }
     return start == end || (!trimmable(key[start]) && !trimmable(key[end - 1]));
+  }
+
+  /** Whether an ASCII key starts or ends with whitespace that sanitizing trims. */
+  static boolean trimmableEnds(byte[] key, int start, int end) {
+    return start != end && (trimmable(key[start]) || trimmable(key[end - 1]));
   }
 
   private static boolean trimmable(byte b) {

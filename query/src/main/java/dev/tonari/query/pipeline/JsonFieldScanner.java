@@ -32,6 +32,8 @@ public final class JsonFieldScanner {
   private byte[] line;
   private int end;
   private int position;
+  /** Whether the key {@link #skipKey} last passed was ASCII without escapes. */
+  private boolean keyPlain;
 
   public JsonFieldScanner(FieldKeys keys) {
     this.keys = keys;
@@ -105,7 +107,7 @@ public final class JsonFieldScanner {
         if (!plainKey(keyStart, keyEnd)) {
           return false;
         }
-        int slot = keys.match(prefix, prefixLength, line, keyStart, keyEnd, prefixLength == 0);
+        int slot = keys.matchAscii(prefix, prefixLength, line, keyStart, keyEnd, prefixLength == 0);
         if (slot == FieldKeys.UNDECIDED) {
           return false;
         }
@@ -141,9 +143,12 @@ public final class JsonFieldScanner {
     }
   }
 
-  /** A key that names without decoding: no escape, ASCII only (the name comparison checks the rest). */
+  /**
+   * A key that names without decoding: no escape, ASCII only (the name comparison checks the rest);
+   * {@link #skipKey} saw its bytes, so only the ends are looked at again.
+   */
   private boolean plainKey(int from, int to) {
-    return plainBytes(from, to) && FieldKeys.decidable(line, from, to);
+    return keyPlain && !FieldKeys.trimmableEnds(line, from, to);
   }
 
   private boolean plainBytes(int from, int to) {
@@ -162,14 +167,17 @@ public final class JsonFieldScanner {
    */
   private boolean skipKey() {
     position++;
+    int bits = 0;
     while (position < end) {
       byte c = line[position++];
       if (c == '"') {
+        keyPlain = bits >= 0;
         return true;
       }
       if (c == '\\' || (c >= 0 && c < ' ')) {
         return false;
       }
+      bits |= c;
     }
     return false;
   }

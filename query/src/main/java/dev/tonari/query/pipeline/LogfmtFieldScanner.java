@@ -43,7 +43,14 @@ public final class LogfmtFieldScanner {
         break;
       }
       int keyStart = position;
-      while (position < end && unsigned(line[position]) > ' ' && line[position] != '=' && line[position] != '"') {
+      // Bytes >= 0x80 are > ' ' unsigned; the key is ASCII when no byte had its sign bit set.
+      int keyBits = 0;
+      while (position < end) {
+        byte c = line[position];
+        if (unsigned(c) <= ' ' || c == '=' || c == '"') {
+          break;
+        }
+        keyBits |= c;
         position++;
       }
       int keyEnd = position;
@@ -61,7 +68,7 @@ public final class LogfmtFieldScanner {
         continue;
       }
       position++; // '='
-      int slot = keys.match(null, 0, line, keyStart, keyEnd, true);
+      int slot = keyBits < 0 ? keys.match(null, 0, line, keyStart, keyEnd, true) : keys.matchAscii(null, 0, line, keyStart, keyEnd, true);
       if (slot == FieldKeys.UNDECIDED) {
         return false;
       }
