@@ -934,7 +934,7 @@ public final class MetricQueryEngine {
             throw new QueryException(
                 400, "cardinality limit exceeded for {}; " + (before + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
           }
-          target = new WindowedSeries(labels);
+          target = new WindowedSeries(labels, context);
           series.put(labels, target);
         }
         return target;
@@ -1026,6 +1026,8 @@ public final class MetricQueryEngine {
           if (hasError(candidate.labels)) {
             throw new MetricEvaluationException(pipelineErrorMessage(candidate.labels));
           }
+          // A row holds a value per step, whatever the series held while it was read.
+          context.memoryChanged(8L * steps);
           rows.add(candidate.toRow(steps));
         }
         return new StepMatrix(grid, rows);
