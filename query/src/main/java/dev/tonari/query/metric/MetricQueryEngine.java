@@ -707,8 +707,7 @@ public final class MetricQueryEngine {
           countStreamByStream(cursors, indices);
           return;
         }
-        PriorityQueue<StreamInput> heap = new PriorityQueue<>(
-            Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
+        PriorityQueue<StreamInput> heap = new PriorityQueue<>(Math.max(1, cursors.size()), StreamInput.MERGE_ORDER);
         for (int i = 0; i < cursors.size(); i++) {
           EntryCursor cursor = cursors.get(i);
           StreamInput input = newInput(cursor, indices[i]);
@@ -1037,6 +1036,10 @@ public final class MetricQueryEngine {
 
   /** One stream of a log range being merged: its cursor and its per-stream pipeline state. */
   private static final class StreamInput {
+    /** By timestamp, then by the stream's position in the store's answer; one comparison, no boxing (it runs per line). */
+    static final Comparator<StreamInput> MERGE_ORDER =
+        (a, b) -> a.timestamp != b.timestamp ? Long.compare(a.timestamp, b.timestamp) : Integer.compare(a.index, b.index);
+
     final EntryCursor cursor;
     /** The stream's position in the store's answer, which orders equal timestamps. */
     final int index;
