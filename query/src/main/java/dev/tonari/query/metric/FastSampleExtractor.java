@@ -344,6 +344,12 @@ final class FastSampleExtractor {
      * the label contains, null for slots without one (taken from the stream, or from several keys).
      */
     private final LiteralSearch[] requiredLiterals;
+    /**
+     * logfmt, per required slot whose key is all letters and digits: the key and its {@code =},
+     * which an ASCII line must contain to hold the label (only a non-ASCII space that sanitizing
+     * trims can come between them); null otherwise.
+     */
+    private final LiteralSearch[] requiredPairs;
     private final boolean anyRequiredLiteral;
 
     Stream(Labels streamLabels) {
@@ -394,15 +400,20 @@ final class FastSampleExtractor {
       ends = new int[slots];
       this.errorSlots = errorSlots.stream().mapToInt(Integer::intValue).toArray();
       requiredLiterals = new LiteralSearch[slots];
+      requiredPairs = new LiteralSearch[slots];
       boolean anyLiteral = false;
       for (int slot = 0; slot < slots; slot++) {
         if (!required[slot] || streamValues[slot] != null || keySlots.indexOf(slot) != keySlots.lastIndexOf(slot) || keySlots.indexOf(slot) < 0) {
           continue;
         }
-        String literal = longestAlphanumericRun(keyNames.get(keySlots.indexOf(slot)));
+        String key = keyNames.get(keySlots.indexOf(slot));
+        String literal = longestAlphanumericRun(key);
         if (!literal.isEmpty()) {
           requiredLiterals[slot] = new LiteralSearch(literal);
           anyLiteral = true;
+          if (!json && literal.equals(key)) {
+            requiredPairs[slot] = new LiteralSearch(key + "=");
+          }
         }
       }
       anyRequiredLiteral = anyLiteral;
@@ -507,7 +518,19 @@ final class FastSampleExtractor {
       boolean escapesChecked = false;
       for (int slot = 0; slot < requiredLiterals.length; slot++) {
         LiteralSearch literal = requiredLiterals[slot];
-        if (literal == null || (metadataValues != null && metadataValues[slot] != null) || literal.foundIn(buffer, offset, length)) {
+        if (literal == null || (metadataValues != null && metadataValues[slot] != null)) {
+          continue;
+        }
+        LiteralSearch pair = requiredPairs[slot];
+        if (pair != null) {
+          if (pair.foundIn(buffer, offset, length)) {
+            continue;
+          }
+          if (ascii(buffer, offset, length)) {
+            return true;
+          }
+        }
+        if (literal.foundIn(buffer, offset, length)) {
           continue;
         }
         if (json && !escapesChecked) {
@@ -631,11 +654,11 @@ final class FastSampleExtractor {
   }
 
   private static boolean ascii(byte[] buffer, int offset, int length) {
+    // One reduction over the line, no branch per byte.
+    int bits = 0;
     for (int i = offset; i < offset + length; i++) {
-      if (buffer[i] < 0) {
-        return false;
-      }
+      bits |= buffer[i];
     }
-    return true;
+    return bits >= 0;
   }
 }
