@@ -407,7 +407,7 @@ final class FastSampleExtractor {
           continue;
         }
         String key = keyNames.get(keySlots.indexOf(slot));
-        String literal = longestAlphanumericRun(key);
+        String literal = FieldKeys.longestAlphanumericRun(key);
         if (!literal.isEmpty()) {
           requiredLiterals[slot] = new LiteralSearch(literal);
           anyLiteral = true;
@@ -628,25 +628,6 @@ final class FastSampleExtractor {
       Double converted = GoNumbers.parseFloat(text(slot));
       return converted == null ? Double.NaN : converted;
     }
-  }
-
-  /** The longest run of ASCII letters and digits in a label name (the first of equal length); empty when none. */
-  static String longestAlphanumericRun(String name) {
-    int bestStart = 0;
-    int bestLength = 0;
-    int start = 0;
-    for (int i = 0; i <= name.length(); i++) {
-      char c = i < name.length() ? name.charAt(i) : '_';
-      boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-      if (!alphanumeric) {
-        if (i - start > bestLength) {
-          bestStart = start;
-          bestLength = i - start;
-        }
-        start = i + 1;
-      }
-    }
-    return name.substring(bestStart, bestStart + bestLength);
   }
 
   private static boolean isErrorLabel(String name) {

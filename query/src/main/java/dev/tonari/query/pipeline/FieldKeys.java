@@ -1,5 +1,6 @@
 package dev.tonari.query.pipeline;
 
+import dev.tonari.query.LiteralSearch;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +22,13 @@ public final class FieldKeys {
   private final byte[][] names;
   private final int[] slots;
   private final int slotCount;
+  /** Distinct slots that some name fills. */
+  private final int keyedSlots;
+  /**
+   * Per name, its longest run of ASCII letters and digits, which every key naming it contains (see
+   * {@link #noNameIn}); null when some name has no such run or two names share a slot.
+   */
+  private final LiteralSearch[] nameRuns;
 
   /**
    * @param names label names as the parser would name them before {@code _extracted} (the scanner
@@ -37,6 +45,58 @@ public final class FieldKeys {
     }
     this.slots = slots.clone();
     this.slotCount = slotCount;
+    this.keyedSlots = (int) java.util.Arrays.stream(slots).distinct().count();
+    LiteralSearch[] runs = new LiteralSearch[names.length];
+    for (int i = 0; i < names.length && runs != null; i++) {
+      String run = longestAlphanumericRun(names[i]);
+      runs = run.isEmpty() || keyedSlots != names.length ? null : runs;
+      if (runs != null) {
+        runs[i] = new LiteralSearch(run);
+      }
+    }
+    this.nameRuns = runs;
+  }
+
+  /** Distinct slots that the names fill: when a line has given them all, {@link #noNameIn} says whether the rest can change them. */
+  public int keyedSlots() {
+    return keyedSlots;
+  }
+
+  /**
+   * Whether no key in {@code line[from, to)} can be one of the names: a key sanitizes to a name
+   * by turning characters outside {@code [a-zA-Z0-9_]} into {@code _}, trimming, a {@code _} before
+   * a leading digit, so it holds every run of ASCII letters and digits of the name as it stands
+   * (for logfmt, whose keys are never unescaped). False when that cannot be told.
+   */
+  public boolean noNameIn(byte[] line, int from, int to) {
+    if (nameRuns == null) {
+      return false;
+    }
+    for (LiteralSearch run : nameRuns) {
+      if (run.foundIn(line, from, to - from)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The longest run of ASCII letters and digits of a name (the first of equal length); empty when none. */
+  public static String longestAlphanumericRun(String name) {
+    int bestStart = 0;
+    int bestLength = 0;
+    int start = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      char c = i < name.length() ? name.charAt(i) : '_';
+      boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alphanumeric) {
+        if (i - start > bestLength) {
+          bestStart = start;
+          bestLength = i - start;
+        }
+        start = i + 1;
+      }
+    }
+    return name.substring(bestStart, bestStart + bestLength);
   }
 
   public int slotCount() {

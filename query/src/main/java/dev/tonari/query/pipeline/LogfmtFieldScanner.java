@@ -22,6 +22,8 @@ public final class LogfmtFieldScanner {
   public final int[] valueStart;
 
   public final int[] valueEnd;
+  /** Slots of the line being scanned that have a value so far. */
+  private int found;
 
   public LogfmtFieldScanner(FieldKeys keys) {
     this.keys = keys;
@@ -35,7 +37,18 @@ public final class LogfmtFieldScanner {
     Arrays.fill(valueEnd, -1);
     int end = offset + length;
     int position = offset;
+    found = 0;
+    boolean restSearched = false;
     while (position < end) {
+      if (found == keys.keyedSlots() && !restSearched) {
+        // Every wanted key has its value. A later pair would replace one, but only with a key that
+        // holds the name's letters: when the rest of the line has none, nothing after can change
+        // the values, and the line is not walked further (the rest holds no wanted value either).
+        restSearched = true;
+        if (keys.noNameIn(line, position, end)) {
+          return true;
+        }
+      }
       while (position < end && unsigned(line[position]) <= ' ') {
         position++;
       }
@@ -131,6 +144,9 @@ public final class LogfmtFieldScanner {
     if (from == to) {
       // An empty value is not set: an earlier value of the key stays.
       return;
+    }
+    if (valueStart[slot] < 0) {
+      found++;
     }
     valueStart[slot] = from;
     valueEnd[slot] = to;
