@@ -29,6 +29,8 @@ public final class FieldKeys {
    * {@link #noNameIn}); null when some name has no such run or two names share a slot.
    */
   private final LiteralSearch[] nameRuns;
+  /** Per name spelled in ASCII letters and digits only: it and {@code =}, as a logfmt pair starts; else null. */
+  private final LiteralSearch[] namePairs;
 
   /**
    * @param names label names as the parser would name them before {@code _extracted} (the scanner
@@ -55,6 +57,12 @@ public final class FieldKeys {
       }
     }
     this.nameRuns = runs;
+    this.namePairs = new LiteralSearch[names.length];
+    for (int i = 0; i < names.length; i++) {
+      if (runs != null && longestAlphanumericRun(names[i]).equals(names[i])) {
+        namePairs[i] = new LiteralSearch(names[i] + "=");
+      }
+    }
   }
 
   /** Distinct slots that the names fill: when a line has given them all, {@link #noNameIn} says whether the rest can change them. */
@@ -66,14 +74,33 @@ public final class FieldKeys {
    * Whether no key in {@code line[from, to)} can be one of the names: a key sanitizes to a name
    * by turning characters outside {@code [a-zA-Z0-9_]} into {@code _}, trimming, a {@code _} before
    * a leading digit, so it holds every run of ASCII letters and digits of the name as it stands
-   * (for logfmt, whose keys are never unescaped). False when that cannot be told.
+   * (for logfmt, whose keys are never unescaped). A name of letters and digits alone must be
+   * followed by {@code =} in a pair, unless a non-ASCII space that sanitizing trims comes between:
+   * in ASCII bytes, {@code name=} must be there. False when that cannot be told.
    */
   public boolean noNameIn(byte[] line, int from, int to) {
     if (nameRuns == null) {
       return false;
     }
-    for (LiteralSearch run : nameRuns) {
-      if (run.foundIn(line, from, to - from)) {
+    int ascii = 0;
+    for (int i = 0; i < nameRuns.length; i++) {
+      LiteralSearch pair = namePairs[i];
+      if (pair != null) {
+        if (pair.foundIn(line, from, to - from)) {
+          return false;
+        }
+        if (ascii == 0) {
+          int bits = 0;
+          for (int at = from; at < to; at++) {
+            bits |= line[at];
+          }
+          ascii = bits >= 0 ? 1 : -1;
+        }
+        if (ascii > 0) {
+          continue;
+        }
+      }
+      if (nameRuns[i].foundIn(line, from, to - from)) {
         return false;
       }
     }

@@ -38,6 +38,11 @@ public final class LogfmtFieldScanner {
     int end = offset + length;
     int position = offset;
     found = 0;
+    // A line none of whose keys can be wanted (in a logfmt query, the JSON, access and stack-trace
+    // lines) has nothing for the query: not walked at all.
+    if (keys.noNameIn(line, offset, end)) {
+      return true;
+    }
     boolean restSearched = false;
     while (position < end) {
       if (found == keys.keyedSlots() && !restSearched) {
