@@ -1,5 +1,8 @@
 package dev.tonari.query.pipeline;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -186,6 +189,10 @@ public final class JsonFieldScanner {
   private boolean skipString() {
     position++;
     while (position < end) {
+      position = nextSpecial(line, position, end);
+      if (position >= end) {
+        return false;
+      }
       byte c = line[position++];
       if (c == '"') {
         return true;
@@ -218,6 +225,33 @@ public final class JsonFieldScanner {
       }
     }
     return false;
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The first position at or after {@code from} holding a quote, a backslash or a control byte
+   * (below 0x20), or a position within 7 bytes of {@code end} (the caller goes on byte by byte
+   * there): eight bytes at a time, since string values (messages, ids) are most of a JSON line.
+   */
+  static int nextSpecial(byte[] line, int from, int end) {
+    int position = from;
+    while (position + Long.BYTES <= end) {
+      long word = (long) LONGS.get(line, position);
+      long quotes = word ^ (ONES * '"');
+      long backslashes = word ^ (ONES * '\\');
+      // A byte is flagged when it is zero after the xor (quote, backslash) or below 0x20; borrows
+      // flag only bytes above a real hit, so the lowest flag is a real one.
+      long special = ((quotes - ONES) & ~quotes) | ((backslashes - ONES) & ~backslashes) | ((word - ONES * 0x20) & ~word);
+      special &= HIGHS;
+      if (special != 0) {
+        return position + (Long.numberOfTrailingZeros(special) >>> 3);
+      }
+      position += Long.BYTES;
+    }
+    return position;
   }
 
   private static boolean isHex(byte b) {
