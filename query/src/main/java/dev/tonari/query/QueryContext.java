@@ -183,7 +183,16 @@ public final class QueryContext implements ScanListener {
     }
   }
 
-  /** The bytes the query's series hold now, estimated. */
+  /** Records a log entry a log query keeps for its answer (object, line as UTF-16, metadata), estimated. */
+  public void entryHeld(String line, dev.tonari.store.Labels metadata) {
+    long bytes = 64 + 2L * line.length();
+    for (int i = 0; i < metadata.size(); i++) {
+      bytes += 80 + 2L * (metadata.name(i).length() + metadata.value(i).length());
+    }
+    memoryChanged(bytes);
+  }
+
+  /** The bytes the query's series (or log entries) hold now, estimated. */
   public long memoryHeld() {
     return memoryHeld.get();
   }

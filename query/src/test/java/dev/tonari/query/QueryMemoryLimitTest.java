@@ -15,7 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code max_query_memory_bytes}: a metric query whose series would hold more than the limit stops
+ * {@code max_query_memory_bytes}: a metric query whose series (or a log query whose kept entries)
+ * would hold more than the limit stops
  * while it reads, refused with 400 naming the limit; under the limit it answers what an unlimited
  * query answers; the estimate grows with series and steps, so the bound is on what the query holds.
  */
@@ -82,6 +83,21 @@ class QueryMemoryLimitTest {
     engine.metricQuery(TENANT, LogqlParser.parseSampleExpr(MANY_SERIES), 0, 1000 * SECOND, 5 * SECOND, false, many);
 
     assertThat(many.memoryHeld()).isGreaterThan(50 * few.memoryHeld());
+  }
+
+  @Test
+  void aLogQueryKeepingMoreThanTheLimitIsA400NamingItBothWithAndWithoutAPipeline() throws Exception {
+    QueryEngine limited = new QueryEngine(store(), QueryLimits.defaults().withMaxQueryMemoryBytes(100_000));
+    for (String query : List.of("{app=\"api\"}", "{app=\"api\"} | logfmt | level=\"info\"")) {
+      // 1,000 lines of about 40 characters: about 144 kB held, over the 100 kB limit.
+      assertThatThrownBy(() -> limited.logQuery(TENANT, query, 0, 1000 * SECOND, 1000, dev.tonari.store.Direction.FORWARD))
+          .as(query)
+          .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.status()).isEqualTo(400))
+          .hasMessageContaining("(max_query_memory_bytes)");
+      // 100 lines fit.
+      assertThat(limited.logQuery(TENANT, query, 0, 1000 * SECOND, 100, dev.tonari.store.Direction.FORWARD).streams())
+          .as(query).isNotEmpty();
+    }
   }
 
   @Test
