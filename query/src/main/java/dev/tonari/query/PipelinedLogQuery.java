@@ -93,7 +93,9 @@ final class PipelinedLogQuery {
       StreamPipeline streamPipeline = pipelines.get(indexOf.get(cursor));
       Labels metadata = cursor.metadata();
       if (streamPipeline.process(cursor.timestamp(), cursor.line(), metadata)) {
-        groups.computeIfAbsent(streamPipeline.labels(), labels -> new ArrayList<>()).add(new LogEntry(cursor.timestamp(), streamPipeline.line(), metadata));
+        String line = streamPipeline.line();
+        context.entryHeld(line, metadata);
+        groups.computeIfAbsent(streamPipeline.labels(), labels -> new ArrayList<>()).add(new LogEntry(cursor.timestamp(), line, metadata));
         count++;
       }
       if (count < limit && cursor.next()) {

@@ -38,6 +38,9 @@ public final class QueryContext implements ScanListener {
   private final Duration timeout;
   private final long deadlineNanos;
   private final long maxBytesRead;
+  private final long maxMemoryBytes;
+  /** What the query's series hold now, estimated (see {@link #memoryChanged}). */
+  private final AtomicLong memoryHeld = new AtomicLong();
   private final LongSupplier nanoClock;
   private final LongAdder linesScanned = new LongAdder();
   private final LongAdder bytesScanned = new LongAdder();
@@ -50,8 +53,13 @@ public final class QueryContext implements ScanListener {
   private final AtomicLong nextProbeNanos = new AtomicLong();
 
   QueryContext(Duration timeout, long maxBytesRead, LongSupplier nanoClock) {
+    this(timeout, maxBytesRead, 0, nanoClock);
+  }
+
+  QueryContext(Duration timeout, long maxBytesRead, long maxMemoryBytes, LongSupplier nanoClock) {
     this.timeout = timeout;
     this.maxBytesRead = maxBytesRead;
+    this.maxMemoryBytes = maxMemoryBytes;
     this.nanoClock = nanoClock;
     long now = nanoClock.getAsLong();
     // A zero timeout means none; a huge one must not overflow into the past.
@@ -68,7 +76,7 @@ public final class QueryContext implements ScanListener {
    * client-gone probe of this thread, if a request handler set one.
    */
   public static QueryContext start(QueryLimits limits) {
-    QueryContext context = new QueryContext(limits.queryTimeout(), limits.maxQueryBytesRead(), System::nanoTime);
+    QueryContext context = new QueryContext(limits.queryTimeout(), limits.maxQueryBytesRead(), limits.maxQueryMemoryBytes(), System::nanoTime);
     Probe probe = THREAD_PROBE.get();
     if (probe != null) {
       context.cancelWhen(probe.clientGone(), probe.interval());
@@ -102,7 +110,7 @@ public final class QueryContext implements ScanListener {
 
   /** A context with a given clock, so that tests decide when the deadline passes. */
   public static QueryContext start(QueryLimits limits, LongSupplier nanoClock) {
-    return new QueryContext(limits.queryTimeout(), limits.maxQueryBytesRead(), nanoClock);
+    return new QueryContext(limits.queryTimeout(), limits.maxQueryBytesRead(), limits.maxQueryMemoryBytes(), nanoClock);
   }
 
   /** Asks the query to stop; it does at its next check and fails with status 499. */
@@ -155,6 +163,38 @@ public final class QueryContext implements ScanListener {
     linesScanned.add(lines);
     bytesScanned.add(lineBytes);
     check();
+  }
+
+  /**
+   * Records that the query's series now hold {@code deltaBytes} more (or, negative, fewer) bytes;
+   * called when their arrays grow or shrink, not per sample. Beyond {@code max_query_memory_bytes}
+   * the query stops with a 400 naming the limit.
+   */
+  public void memoryChanged(long deltaBytes) {
+    long held = memoryHeld.addAndGet(deltaBytes);
+    if (maxMemoryBytes > 0 && held > maxMemoryBytes) {
+      throw abort(
+          400,
+          String.format(
+              "the query would hold too much memory (query: %s, limit: %s); consider adding more specific stream selectors, a coarser step,"
+                  + " fewer series (a smaller by) or a shorter time range (max_query_memory_bytes)",
+              HumanBytes.format(held),
+              HumanBytes.format(maxMemoryBytes)));
+    }
+  }
+
+  /** Records a log entry a log query keeps for its answer (object, line as UTF-16, metadata), estimated. */
+  public void entryHeld(String line, dev.tonari.store.Labels metadata) {
+    long bytes = 64 + 2L * line.length();
+    for (int i = 0; i < metadata.size(); i++) {
+      bytes += 80 + 2L * (metadata.name(i).length() + metadata.value(i).length());
+    }
+    memoryChanged(bytes);
+  }
+
+  /** The bytes the query's series (or log entries) hold now, estimated. */
+  public long memoryHeld() {
+    return memoryHeld.get();
   }
 
   /** Counts an entry taken from a cursor (for scans that never call a line filter); checks now and then. */

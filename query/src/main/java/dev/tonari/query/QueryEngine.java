@@ -248,7 +248,9 @@ public final class QueryEngine {
     int count = 0;
     while (count < limit && !heap.isEmpty()) {
       EntryCursor cursor = heap.poll();
-      taken.get(indexOf.get(cursor)).add(new LogEntry(cursor.timestamp(), cursor.line(), cursor.metadata()));
+      String line = cursor.line();
+      context.entryHeld(line, cursor.metadata());
+      taken.get(indexOf.get(cursor)).add(new LogEntry(cursor.timestamp(), line, cursor.metadata()));
       count++;
       context.entryTaken();
       if (count < limit && cursor.next()) {

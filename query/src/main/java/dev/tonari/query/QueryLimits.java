@@ -10,8 +10,12 @@ import java.time.Duration;
  * @param maxQuerySeries most series a metric query, or streams a log query, may return ({@code max_query_series})
  * @param queryTimeout longest time a query may run before it is answered 504; zero disables it ({@code query_timeout})
  * @param maxQueryBytesRead most line bytes a query may scan; zero disables it ({@code max_query_bytes_read})
+ * @param maxQueryMemoryBytes most bytes a metric query may hold for its series (samples in windows,
+ *     per-step counters, computed points), estimated; zero disables it ({@code max_query_memory_bytes},
+ *     Tonari's own: Loki bounds memory only through series and time)
  */
-public record QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, int maxQuerySeries, Duration queryTimeout, long maxQueryBytesRead) {
+public record QueryLimits(
+    int maxEntriesLimitPerQuery, Duration maxQueryLength, int maxQuerySeries, Duration queryTimeout, long maxQueryBytesRead, long maxQueryMemoryBytes) {
   /** Loki's default {@code max_query_series}. */
   public static final int DEFAULT_MAX_QUERY_SERIES = 500;
   /** Loki's default {@code query_timeout}. */
@@ -23,6 +27,11 @@ public record QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, 
 
   public QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, int maxQuerySeries) {
     this(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, DEFAULT_QUERY_TIMEOUT, 0);
+  }
+
+  /** Without a memory bound. */
+  public QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, int maxQuerySeries, Duration queryTimeout, long maxQueryBytesRead) {
+    this(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, queryTimeout, maxQueryBytesRead, 0);
   }
 
   public QueryLimits {
@@ -41,6 +50,9 @@ public record QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, 
     if (maxQueryBytesRead < 0) {
       throw new IllegalArgumentException("max_query_bytes_read must be zero (no limit) or positive, got " + maxQueryBytesRead);
     }
+    if (maxQueryMemoryBytes < 0) {
+      throw new IllegalArgumentException("max_query_memory_bytes must be zero (no limit) or positive, got " + maxQueryMemoryBytes);
+    }
   }
 
   /** Loki's defaults: 5000 entries, 721h, 500 series, a 1m timeout, no byte limit. */
@@ -49,14 +61,18 @@ public record QueryLimits(int maxEntriesLimitPerQuery, Duration maxQueryLength, 
   }
 
   public QueryLimits withQueryTimeout(Duration timeout) {
-    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, timeout, maxQueryBytesRead);
+    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, timeout, maxQueryBytesRead, maxQueryMemoryBytes);
   }
 
   public QueryLimits withMaxQueryBytesRead(long bytes) {
-    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, queryTimeout, bytes);
+    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, queryTimeout, bytes, maxQueryMemoryBytes);
   }
 
   public QueryLimits withMaxQuerySeries(int series) {
-    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, series, queryTimeout, maxQueryBytesRead);
+    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, series, queryTimeout, maxQueryBytesRead, maxQueryMemoryBytes);
+  }
+
+  public QueryLimits withMaxQueryMemoryBytes(long bytes) {
+    return new QueryLimits(maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries, queryTimeout, maxQueryBytesRead, bytes);
   }
 }

@@ -12,6 +12,7 @@ import dev.tonari.logql.OrLabelFilter;
 import dev.tonari.logql.PipelineStage;
 import dev.tonari.logql.StringLabelFilter;
 import dev.tonari.logql.Unwrap;
+import dev.tonari.query.LiteralSearch;
 import dev.tonari.logql.UnwrapConversion;
 import dev.tonari.query.pipeline.FieldKeys;
 import dev.tonari.query.pipeline.JsonFieldScanner;
@@ -63,9 +64,16 @@ final class FastSampleExtractor {
   private final int unwrapSlot;
   private final UnwrapConversion conversion;
   private final boolean bytes;
+  /**
+   * Per slot: whether a line without that label never gives a sample (a filter drops it, or the
+   * unwrap skips it), so a line whose bytes cannot hold the label is skipped before it is scanned
+   * (see {@link Stream#cannotHoldRequiredLabel}); all false when that is not safe for the plan.
+   */
+  private final boolean[] required;
 
   private FastSampleExtractor(
       boolean json, String[] needed, Filter[] filters, int[] groupSlots, int unwrapSlot, UnwrapConversion conversion, boolean bytes) {
+    this.required = new boolean[needed.length];
     this.json = json;
     this.needed = needed;
     this.filters = filters;
@@ -73,6 +81,33 @@ final class FastSampleExtractor {
     this.unwrapSlot = unwrapSlot;
     this.conversion = conversion;
     this.bytes = bytes;
+    boolean readsErrors = false;
+    for (String name : needed) {
+      readsErrors |= isErrorLabel(name);
+    }
+    // A line with a parser error passes label filters (Loki's HasErr rule) and keeps its sample, so
+    // only what skips a line whatever its error may skip it unscanned: without --strict logfmt never
+    // marks an error, so its filters and unwrap count; a json line may be malformed, so only the
+    // unwrap (a line without the label gives no sample, error or not). A query reading __error__
+    // itself gets no skipping: keys naming it make the String pipeline decide.
+    if (!readsErrors) {
+      if (!json) {
+        for (Filter filter : filters) {
+          // A numeric filter on a value that does not convert marks the line with an error, and
+          // every later filter passes it: what follows the first numeric filter requires nothing.
+          boolean numeric = filter.mayMarkError();
+          if (!numeric || filter instanceof Filter.Numeric) {
+            filter.markRequired(required);
+          }
+          if (numeric) {
+            break;
+          }
+        }
+      }
+      if (unwrapSlot >= 0) {
+        required[unwrapSlot] = true;
+      }
+    }
   }
 
   /**
@@ -178,6 +213,14 @@ final class FastSampleExtractor {
   private sealed interface Filter {
     int test(Stream line);
 
+    /** Marks the slots without which this filter drops every line without error (it never passes an absent label). */
+    void markRequired(boolean[] required);
+
+    /** Whether the filter may mark a line with an error (a numeric comparison with a value that does not convert). */
+    default boolean mayMarkError() {
+      return false;
+    }
+
     record Binary(Filter left, Filter right, boolean and) implements Filter {
       @Override
       public int test(Stream line) {
@@ -193,6 +236,23 @@ final class FastSampleExtractor {
           return UNDECIDED;
         }
         return and ? (leftResult == PASS && rightResult == PASS ? PASS : DROP) : rightResult;
+      }
+
+      @Override
+      public boolean mayMarkError() {
+        return left.mayMarkError() || right.mayMarkError();
+      }
+
+      @Override
+      public void markRequired(boolean[] required) {
+        boolean[] leftRequired = new boolean[required.length];
+        boolean[] rightRequired = new boolean[required.length];
+        left.markRequired(leftRequired);
+        right.markRequired(rightRequired);
+        for (int slot = 0; slot < required.length; slot++) {
+          // Both sides must pass an and, either side an or.
+          required[slot] |= and ? leftRequired[slot] || rightRequired[slot] : leftRequired[slot] && rightRequired[slot];
+        }
       }
     }
 
@@ -212,6 +272,16 @@ final class FastSampleExtractor {
         int comparison = actual == expected ? 0 : actual < expected ? -1 : 1;
         return filter.operator().test(comparison) ? PASS : DROP;
       }
+
+      @Override
+      public void markRequired(boolean[] required) {
+        required[slot] = true;
+      }
+
+      @Override
+      public boolean mayMarkError() {
+        return true;
+      }
     }
 
     /** {@code =} and {@code !=}: a missing label is empty. */
@@ -223,6 +293,12 @@ final class FastSampleExtractor {
             : Arrays.equals(line.buffers[slot], line.starts[slot], line.ends[slot], value, 0, value.length);
         return equal != negated ? PASS : DROP;
       }
+
+      @Override
+      public void markRequired(boolean[] required) {
+        // An absent label is empty: it passes = "" and != "x".
+        required[slot] |= !negated && value.length > 0;
+      }
     }
 
     /** {@code =~} and {@code !~}, fully anchored; the value is made a String (these filters are rarer). */
@@ -230,6 +306,12 @@ final class FastSampleExtractor {
       @Override
       public int test(Stream line) {
         return pattern.matches(line.text(slot)) != negated ? PASS : DROP;
+      }
+
+      @Override
+      public void markRequired(boolean[] required) {
+        // An absent label is tested as "".
+        required[slot] |= pattern.matches("") == negated;
       }
     }
   }
@@ -257,6 +339,18 @@ final class FastSampleExtractor {
     private final String[] groupValues;
     private final byte[][] groupValueBytes;
     private double value;
+    /**
+     * Per required slot read from the line (see {@link #required}): a literal every line holding
+     * the label contains, null for slots without one (taken from the stream, or from several keys).
+     */
+    private final LiteralSearch[] requiredLiterals;
+    /**
+     * logfmt, per required slot whose key is all letters and digits: the key and its {@code =},
+     * which an ASCII line must contain to hold the label (only a non-ASCII space that sanitizing
+     * trims can come between them); null otherwise.
+     */
+    private final LiteralSearch[] requiredPairs;
+    private final boolean anyRequiredLiteral;
 
     Stream(Labels streamLabels) {
       this.streamLabels = streamLabels;
@@ -305,6 +399,24 @@ final class FastSampleExtractor {
       starts = new int[slots];
       ends = new int[slots];
       this.errorSlots = errorSlots.stream().mapToInt(Integer::intValue).toArray();
+      requiredLiterals = new LiteralSearch[slots];
+      requiredPairs = new LiteralSearch[slots];
+      boolean anyLiteral = false;
+      for (int slot = 0; slot < slots; slot++) {
+        if (!required[slot] || streamValues[slot] != null || keySlots.indexOf(slot) != keySlots.lastIndexOf(slot) || keySlots.indexOf(slot) < 0) {
+          continue;
+        }
+        String key = keyNames.get(keySlots.indexOf(slot));
+        String literal = FieldKeys.longestAlphanumericRun(key);
+        if (!literal.isEmpty()) {
+          requiredLiterals[slot] = new LiteralSearch(literal);
+          anyLiteral = true;
+          if (!json && literal.equals(key)) {
+            requiredPairs[slot] = new LiteralSearch(key + "=");
+          }
+        }
+      }
+      anyRequiredLiteral = anyLiteral;
       groupValues = new String[groupSlots.length];
       groupValueBytes = new byte[groupSlots.length][];
     }
@@ -319,6 +431,9 @@ final class FastSampleExtractor {
       }
       if (metadataHasError) {
         return FALL_BACK;
+      }
+      if (anyRequiredLiteral && cannotHoldRequiredLabel(buffer, offset, length)) {
+        return NO_SAMPLE;
       }
       boolean clean = json ? jsonScanner.scan(buffer, offset, length) : logfmtScanner.scan(buffer, offset, length);
       if (!clean) {
@@ -390,6 +505,45 @@ final class FastSampleExtractor {
         }
       }
       return SAMPLE;
+    }
+
+    /**
+     * Whether the line's bytes cannot give some required label: a key sanitizes to a label name by
+     * replacing characters outside {@code [a-zA-Z0-9_]} with {@code _} (and trimming, and a leading
+     * {@code _} before a digit), nested JSON names join keys with {@code _}, so every run of ASCII
+     * letters and digits of the name is in the line's bytes, unless a JSON key spells it with
+     * escapes (a line with a backslash is always scanned). Metadata may give the label too.
+     */
+    private boolean cannotHoldRequiredLabel(byte[] buffer, int offset, int length) {
+      boolean escapesChecked = false;
+      for (int slot = 0; slot < requiredLiterals.length; slot++) {
+        LiteralSearch literal = requiredLiterals[slot];
+        if (literal == null || (metadataValues != null && metadataValues[slot] != null)) {
+          continue;
+        }
+        LiteralSearch pair = requiredPairs[slot];
+        if (pair != null) {
+          if (pair.foundIn(buffer, offset, length)) {
+            continue;
+          }
+          if (ascii(buffer, offset, length)) {
+            return true;
+          }
+        }
+        if (literal.foundIn(buffer, offset, length)) {
+          continue;
+        }
+        if (json && !escapesChecked) {
+          for (int i = offset; i < offset + length; i++) {
+            if (buffer[i] == '\\') {
+              return false;
+            }
+          }
+          escapesChecked = true;
+        }
+        return true;
+      }
+      return false;
     }
 
     /** The grouping label values of the last {@link #SAMPLE}, in the plan's sorted order; null for an absent label. */
@@ -481,11 +635,11 @@ final class FastSampleExtractor {
   }
 
   private static boolean ascii(byte[] buffer, int offset, int length) {
+    // One reduction over the line, no branch per byte.
+    int bits = 0;
     for (int i = offset; i < offset + length; i++) {
-      if (buffer[i] < 0) {
-        return false;
-      }
+      bits |= buffer[i];
     }
-    return true;
+    return bits >= 0;
   }
 }

@@ -454,8 +454,8 @@ public final class MetricQueryEngine {
       private LinePredicate lineFilter = LinePredicate.ALL;
       private List<LineFilter> pushedFilters = List.of();
       private List<PipelineStage> rest = List.of();
-      /** Series made by all partitions of a parallel read, counted against the cardinality limit; null when sequential. */
-      private java.util.concurrent.atomic.AtomicInteger sharedSeriesCount;
+      /** Series made by all readers of a parallel read, counted against the cardinality limit; null when sequential. */
+      private Set<Labels> sharedSeries;
 
       void read() throws QueryException {
         prepare();
@@ -476,7 +476,9 @@ public final class MetricQueryEngine {
         try {
           cursors = store.select(request);
           List<int[]> partitions = partitions(cursors);
-          if (partitions.size() < 2) {
+          if (partitions.size() < 2 && countsInParallel(cursors)) {
+            countInParallel(cursors);
+          } else if (partitions.size() < 2) {
             int[] all = new int[cursors.size()];
             java.util.Arrays.setAll(all, i -> i);
             consume(cursors, all);
@@ -505,11 +507,8 @@ public final class MetricQueryEngine {
         if (PARALLELISM < 2 || cursors.size() < 2 || groupNames == null || groupNames.length == 0 || anyPresent != null) {
           return List.of();
         }
-        for (PipelineStage stage : rest) {
-          if (!(stage instanceof LineFilter || stage instanceof dev.tonari.logql.LogfmtParser
-              || stage instanceof dev.tonari.logql.JsonParser || stage instanceof LabelFilterStage)) {
-            return List.of();
-          }
+        if (!onlyParallelSafeStages()) {
+          return List.of();
         }
         Map<List<String>, List<Integer>> byValues = new java.util.LinkedHashMap<>();
         for (int i = 0; i < cursors.size(); i++) {
@@ -529,39 +528,110 @@ public final class MetricQueryEngine {
         return partitions;
       }
 
+      /** Whether the stages after the pushed filters are only those known to be safe on several threads and not to rewrite stream labels. */
+      private boolean onlyParallelSafeStages() {
+        for (PipelineStage stage : rest) {
+          if (!(stage instanceof LineFilter || stage instanceof dev.tonari.logql.LogfmtParser
+              || stage instanceof dev.tonari.logql.JsonParser || stage instanceof LabelFilterStage)) {
+            return false;
+          }
+        }
+        return true;
+      }
+
+      /**
+       * Whether a counting aggregation is read on several threads whose series may overlap: each
+       * thread counts the streams it takes into per-step difference arrays of its own, and the
+       * arrays are added up at the end (integers: exactly the sequential counts, in any order).
+       * Used when the streams cannot be split into partitions of disjoint series (a grouping by
+       * parsed labels, or none).
+       */
+      private boolean countsInParallel(List<EntryCursor> cursors) {
+        return counting && PARALLELISM >= 2 && cursors.size() >= 2 && onlyParallelSafeStages();
+      }
+
       /**
        * Reads the partitions on up to {@link #PARALLELISM} threads (this one included), each into a
        * reader of its own, then takes their series, which are disjoint. Per-step values are final
        * within a partition, so merging is a union.
        */
       private void consumeInParallel(List<EntryCursor> cursors, List<int[]> partitions) throws IOException, QueryException {
-        java.util.concurrent.atomic.AtomicInteger seriesCount = new java.util.concurrent.atomic.AtomicInteger();
+        Set<Labels> allSeries = java.util.concurrent.ConcurrentHashMap.newKeySet();
         List<RangeReader> readers = new ArrayList<>();
         for (int i = 0; i < partitions.size(); i++) {
           RangeReader reader = new RangeReader(aggregation, seriesGrouping);
           reader.usePreparedFrom(this);
-          reader.sharedSeriesCount = seriesCount;
+          reader.sharedSeries = allSeries;
           readers.add(reader);
         }
+        runInParallel(partitions.size(), partitions.size(), (worker, index) -> readers.get(index).consume(cursors, partitions.get(index)));
+        for (RangeReader reader : readers) {
+          series.putAll(reader.series);
+        }
+      }
+
+      /**
+       * Counts the streams on {@link #PARALLELISM} threads, each taking the next unread stream into
+       * a reader of its own, then adds the readers' per-step counts up series by series and emits
+       * them here.
+       */
+      private void countInParallel(List<EntryCursor> cursors) throws IOException, QueryException {
+        Set<Labels> allSeries = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        int threads = Math.min(PARALLELISM, cursors.size());
+        List<RangeReader> readers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          RangeReader reader = new RangeReader(aggregation, seriesGrouping);
+          reader.usePreparedFrom(this);
+          reader.sharedSeries = allSeries;
+          readers.add(reader);
+        }
+        runInParallel(cursors.size(), threads, (worker, index) -> {
+          RangeReader reader = readers.get(worker);
+          reader.countStream(cursors.get(index), index);
+        });
+        for (RangeReader reader : readers) {
+          for (Map.Entry<Labels, WindowedSeries> partial : reader.series.entrySet()) {
+            WindowedSeries target = series.get(partial.getKey());
+            if (target == null) {
+              series.put(partial.getKey(), partial.getValue());
+            } else {
+              target.addCounts(partial.getValue());
+            }
+          }
+        }
+        emitCounts();
+      }
+
+      /** One task of {@link #runInParallel}: task {@code index}, run by worker {@code worker}. */
+      private interface ParallelTask {
+        void run(int worker, int index) throws IOException, QueryException;
+      }
+
+      /**
+       * Runs tasks {@code 0..tasks-1} on up to {@code threads} threads (this one included), each
+       * thread taking the next task; the first failure stops the others from starting more and is
+       * rethrown here.
+       */
+      private void runInParallel(int tasks, int threads, ParallelTask task) throws IOException, QueryException {
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-        Exception[] failures = new Exception[partitions.size()];
-        Runnable worker = () -> {
-          for (int index = next.getAndIncrement(); index < partitions.size() && !failed.get(); index = next.getAndIncrement()) {
+        Exception[] failures = new Exception[tasks];
+        java.util.function.IntFunction<Runnable> workerNumbered = worker -> () -> {
+          for (int index = next.getAndIncrement(); index < tasks && !failed.get(); index = next.getAndIncrement()) {
             try {
-              readers.get(index).consume(cursors, partitions.get(index));
+              task.run(worker, index);
             } catch (IOException | QueryException | RuntimeException e) {
               failures[index] = e;
               failed.set(true);
             }
           }
         };
-        int helpers = Math.min(PARALLELISM, partitions.size()) - 1;
+        int helpers = Math.min(PARALLELISM, threads) - 1;
         List<java.util.concurrent.Future<?>> started = new ArrayList<>();
         for (int i = 0; i < helpers; i++) {
-          started.add(PARTITION_POOL.submit(worker));
+          started.add(PARTITION_POOL.submit(workerNumbered.apply(i + 1)));
         }
-        worker.run();
+        workerNumbered.apply(0).run();
         for (java.util.concurrent.Future<?> future : started) {
           try {
             future.get();
@@ -580,9 +650,6 @@ public final class MetricQueryEngine {
             case RuntimeException runtime -> throw runtime;
             default -> throw new IllegalStateException(failure);
           }
-        }
-        for (RangeReader reader : readers) {
-          series.putAll(reader.series);
         }
       }
 
@@ -640,8 +707,7 @@ public final class MetricQueryEngine {
           countStreamByStream(cursors, indices);
           return;
         }
-        PriorityQueue<StreamInput> heap = new PriorityQueue<>(
-            Math.max(1, cursors.size()), Comparator.comparingLong((StreamInput input) -> input.timestamp).thenComparingInt(input -> input.index));
+        PriorityQueue<StreamInput> heap = new PriorityQueue<>(Math.max(1, cursors.size()), StreamInput.MERGE_ORDER);
         for (int i = 0; i < cursors.size(); i++) {
           EntryCursor cursor = cursors.get(i);
           StreamInput input = newInput(cursor, indices[i]);
@@ -682,8 +748,15 @@ public final class MetricQueryEngine {
        */
       private void countStreamByStream(List<EntryCursor> cursors, int[] indices) throws IOException, QueryException {
         for (int i = 0; i < cursors.size(); i++) {
-          EntryCursor cursor = cursors.get(i);
-          StreamInput input = newInput(cursor, indices[i]);
+          countStream(cursors.get(i), indices[i]);
+        }
+        emitCounts();
+      }
+
+      /** Counts one stream's samples into the per-step counters of their series. */
+      private void countStream(EntryCursor cursor, int index) throws IOException, QueryException {
+        {
+          StreamInput input = newInput(cursor, index);
           while (cursor.next()) {
             context.entryTaken();
             long timestamp = cursor.timestamp();
@@ -707,6 +780,10 @@ public final class MetricQueryEngine {
             }
           }
         }
+      }
+
+      /** Turns the per-step counters of every series into the aggregation's values. */
+      private void emitCounts() {
         double rangeSeconds = RangeWindows.goSeconds(rangeNanos);
         WindowedSeries.CountedValue value = switch (operation) {
           case COUNT_OVER_TIME -> (count, sum) -> count;
@@ -845,12 +922,18 @@ public final class MetricQueryEngine {
       private WindowedSeries seriesOf(Labels labels) throws QueryException {
         WindowedSeries target = series.get(labels);
         if (target == null) {
-          int before = sharedSeriesCount == null ? series.size() : sharedSeriesCount.getAndIncrement();
+          int before;
+          if (sharedSeries == null) {
+            before = series.size();
+          } else {
+            // Readers of a parallel count may meet the same series; each distinct one counts once.
+            before = sharedSeries.add(labels) ? sharedSeries.size() - 1 : 0;
+          }
           if (before >= CARDINALITY_LIMIT) {
             throw new QueryException(
                 400, "cardinality limit exceeded for {}; " + (before + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
           }
-          target = new WindowedSeries(labels);
+          target = new WindowedSeries(labels, context);
           series.put(labels, target);
         }
         return target;
@@ -942,6 +1025,8 @@ public final class MetricQueryEngine {
           if (hasError(candidate.labels)) {
             throw new MetricEvaluationException(pipelineErrorMessage(candidate.labels));
           }
+          // A row holds a value per step, whatever the series held while it was read.
+          context.memoryChanged(8L * steps);
           rows.add(candidate.toRow(steps));
         }
         return new StepMatrix(grid, rows);
@@ -951,6 +1036,10 @@ public final class MetricQueryEngine {
 
   /** One stream of a log range being merged: its cursor and its per-stream pipeline state. */
   private static final class StreamInput {
+    /** By timestamp, then by the stream's position in the store's answer; one comparison, no boxing (it runs per line). */
+    static final Comparator<StreamInput> MERGE_ORDER =
+        (a, b) -> a.timestamp != b.timestamp ? Long.compare(a.timestamp, b.timestamp) : Integer.compare(a.index, b.index);
+
     final EntryCursor cursor;
     /** The stream's position in the store's answer, which orders equal timestamps. */
     final int index;

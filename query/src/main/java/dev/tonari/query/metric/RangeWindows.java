@@ -1,7 +1,6 @@
 package dev.tonari.query.metric;
 
 import dev.tonari.logql.RangeOperation;
-import java.util.Arrays;
 
 /**
  * The value of one range aggregation over one window of one series, with Loki's functions: at step
@@ -125,7 +124,7 @@ final class RangeWindows {
     return aux / count;
   }
 
-  /** Prometheus' quantile with linear interpolation; sorts the first {@code size} values in place. */
+  /** Prometheus' quantile with linear interpolation; reorders the first {@code size} values in place. */
   static double quantileOfFirst(double quantile, double[] values, int size) {
     if (size == 0) {
       return Double.NaN;
@@ -136,13 +135,75 @@ final class RangeWindows {
     if (quantile > 1) {
       return Double.POSITIVE_INFINITY;
     }
-    Arrays.sort(values, 0, size);
     double n = size;
     double rank = quantile * (n - 1);
     double lowerIndex = Math.max(0, Math.floor(rank));
     double upperIndex = Math.min(n - 1, lowerIndex + 1);
     double weight = rank - Math.floor(rank);
-    return values[(int) lowerIndex] * (1 - weight) + values[(int) upperIndex] * weight;
+    int lower = (int) lowerIndex;
+    int upper = (int) upperIndex;
+    // Only two order statistics are read: select them instead of sorting the window (linear, not
+    // n log n, per step), in the order Arrays.sort gives (Double.compare: -0.0 before 0.0, NaN last).
+    select(values, 0, size - 1, lower);
+    if (upper != lower) {
+      // After selecting lower, everything right of it is not smaller: the upper one is their least.
+      int least = upper;
+      for (int i = upper + 1; i < size; i++) {
+        if (Double.compare(values[i], values[least]) < 0) {
+          least = i;
+        }
+      }
+      double swap = values[upper];
+      values[upper] = values[least];
+      values[least] = swap;
+    }
+    return values[lower] * (1 - weight) + values[upper] * weight;
+  }
+
+  /** Moves the k-th smallest of {@code values[from..to]} (in {@link Double#compare} order) to index k, smaller ones left of it, others right. */
+  private static void select(double[] values, int from, int to, int k) {
+    while (to > from) {
+      // The median of three as pivot keeps sorted and reversed windows (common: counters) linear.
+      int middle = (from + to) >>> 1;
+      if (Double.compare(values[middle], values[from]) < 0) {
+        swap(values, middle, from);
+      }
+      if (Double.compare(values[to], values[from]) < 0) {
+        swap(values, to, from);
+      }
+      if (Double.compare(values[to], values[middle]) < 0) {
+        swap(values, to, middle);
+      }
+      double pivot = values[middle];
+      int i = from;
+      int j = to;
+      while (i <= j) {
+        while (Double.compare(values[i], pivot) < 0) {
+          i++;
+        }
+        while (Double.compare(values[j], pivot) > 0) {
+          j--;
+        }
+        if (i <= j) {
+          swap(values, i, j);
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        to = j;
+      } else if (k >= i) {
+        from = i;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private static void swap(double[] values, int a, int b) {
+    double swap = values[a];
+    values[a] = values[b];
+    values[b] = swap;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.tonari.query.metric;
 
+import dev.tonari.query.QueryContext;
 import dev.tonari.store.Labels;
 import java.util.Arrays;
 
@@ -36,8 +37,22 @@ final class WindowedSeries {
   private long[] countDifferences;
   private long[] valueDifferences;
 
-  WindowedSeries(Labels labels) {
+  /** The query's memory account: told when this series' arrays grow or shrink ({@code max_query_memory_bytes}). */
+  private final QueryContext memory;
+
+  /** What a series costs before any sample: the object, its first arrays, its labels (estimated). */
+  static long baseBytes(Labels labels) {
+    long bytes = 160;
+    for (int i = 0; i < labels.size(); i++) {
+      bytes += 80 + 2L * (labels.name(i).length() + labels.value(i).length());
+    }
+    return bytes;
+  }
+
+  WindowedSeries(Labels labels, QueryContext memory) {
     this.labels = labels;
+    this.memory = memory;
+    memory.memoryChanged(baseBytes(labels));
   }
 
   void add(long timestampNanos, double value) {
@@ -50,6 +65,7 @@ final class WindowedSeries {
         head = 0;
       } else {
         int capacity = timestamps.length + (timestamps.length >> 1) + 1;
+        memory.memoryChanged(16L * (capacity - timestamps.length));
         timestamps = Arrays.copyOf(timestamps, capacity);
         values = Arrays.copyOf(values, capacity);
       }
@@ -69,6 +85,7 @@ final class WindowedSeries {
       tail = 0;
       if (timestamps.length > 64) {
         // A burst grew the arrays; an idle series gives the room back.
+        memory.memoryChanged(16L * (4 - timestamps.length));
         timestamps = new long[4];
         values = new double[4];
       }
@@ -101,6 +118,7 @@ final class WindowedSeries {
   void emit(int step, double value) {
     if (outputs == outputSteps.length) {
       int capacity = Math.max(4, outputs + (outputs >> 1));
+      memory.memoryChanged(12L * (capacity - outputSteps.length));
       outputSteps = Arrays.copyOf(outputSteps, capacity);
       outputValues = Arrays.copyOf(outputValues, capacity);
     }
@@ -112,6 +130,7 @@ final class WindowedSeries {
   /** Counting mode: one sample of an integer value (1, or a line's bytes) in the windows of steps {@code first..last}. */
   void count(int first, int last, int steps, long value) {
     if (countDifferences == null) {
+      memory.memoryChanged(16L * (steps + 1));
       countDifferences = new long[steps + 1];
       valueDifferences = new long[steps + 1];
     }
@@ -119,6 +138,27 @@ final class WindowedSeries {
     countDifferences[last + 1]--;
     valueDifferences[first] += value;
     valueDifferences[last + 1] -= value;
+  }
+
+  /** Counting mode: adds another reader's counts of the same series (a parallel count's partial aggregate). */
+  void addCounts(WindowedSeries other) {
+    if (other.countDifferences == null) {
+      return;
+    }
+    if (countDifferences == null) {
+      // The other reader's arrays are taken over, and so is what they were counted as.
+      countDifferences = other.countDifferences;
+      valueDifferences = other.valueDifferences;
+    } else {
+      for (int i = 0; i < countDifferences.length; i++) {
+        countDifferences[i] += other.countDifferences[i];
+        valueDifferences[i] += other.valueDifferences[i];
+      }
+      memory.memoryChanged(-16L * other.countDifferences.length);
+    }
+    other.countDifferences = null;
+    other.valueDifferences = null;
+    memory.memoryChanged(-baseBytes(other.labels));
   }
 
   /**
@@ -138,6 +178,7 @@ final class WindowedSeries {
         emit(step, value.of(count, sum));
       }
     }
+    memory.memoryChanged(-16L * countDifferences.length);
     countDifferences = null;
     valueDifferences = null;
   }

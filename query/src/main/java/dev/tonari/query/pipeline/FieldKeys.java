@@ -1,5 +1,6 @@
 package dev.tonari.query.pipeline;
 
+import dev.tonari.query.LiteralSearch;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +22,15 @@ public final class FieldKeys {
   private final byte[][] names;
   private final int[] slots;
   private final int slotCount;
+  /** Distinct slots that some name fills. */
+  private final int keyedSlots;
+  /**
+   * Per name, its longest run of ASCII letters and digits, which every key naming it contains (see
+   * {@link #noNameIn}); null when some name has no such run or two names share a slot.
+   */
+  private final LiteralSearch[] nameRuns;
+  /** Per name spelled in ASCII letters and digits only: it and {@code =}, as a logfmt pair starts; else null. */
+  private final LiteralSearch[] namePairs;
 
   /**
    * @param names label names as the parser would name them before {@code _extracted} (the scanner
@@ -37,6 +47,83 @@ public final class FieldKeys {
     }
     this.slots = slots.clone();
     this.slotCount = slotCount;
+    this.keyedSlots = (int) java.util.Arrays.stream(slots).distinct().count();
+    LiteralSearch[] runs = new LiteralSearch[names.length];
+    for (int i = 0; i < names.length && runs != null; i++) {
+      String run = longestAlphanumericRun(names[i]);
+      runs = run.isEmpty() || keyedSlots != names.length ? null : runs;
+      if (runs != null) {
+        runs[i] = new LiteralSearch(run);
+      }
+    }
+    this.nameRuns = runs;
+    this.namePairs = new LiteralSearch[names.length];
+    for (int i = 0; i < names.length; i++) {
+      if (runs != null && longestAlphanumericRun(names[i]).equals(names[i])) {
+        namePairs[i] = new LiteralSearch(names[i] + "=");
+      }
+    }
+  }
+
+  /** Distinct slots that the names fill: when a line has given them all, {@link #noNameIn} says whether the rest can change them. */
+  public int keyedSlots() {
+    return keyedSlots;
+  }
+
+  /**
+   * Whether no key in {@code line[from, to)} can be one of the names: a key sanitizes to a name
+   * by turning characters outside {@code [a-zA-Z0-9_]} into {@code _}, trimming, a {@code _} before
+   * a leading digit, so it holds every run of ASCII letters and digits of the name as it stands
+   * (for logfmt, whose keys are never unescaped). A name of letters and digits alone must be
+   * followed by {@code =} in a pair, unless a non-ASCII space that sanitizing trims comes between:
+   * in ASCII bytes, {@code name=} must be there. False when that cannot be told.
+   */
+  public boolean noNameIn(byte[] line, int from, int to) {
+    if (nameRuns == null) {
+      return false;
+    }
+    int ascii = 0;
+    for (int i = 0; i < nameRuns.length; i++) {
+      LiteralSearch pair = namePairs[i];
+      if (pair != null) {
+        if (pair.foundIn(line, from, to - from)) {
+          return false;
+        }
+        if (ascii == 0) {
+          int bits = 0;
+          for (int at = from; at < to; at++) {
+            bits |= line[at];
+          }
+          ascii = bits >= 0 ? 1 : -1;
+        }
+        if (ascii > 0) {
+          continue;
+        }
+      }
+      if (nameRuns[i].foundIn(line, from, to - from)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The longest run of ASCII letters and digits of a name (the first of equal length); empty when none. */
+  public static String longestAlphanumericRun(String name) {
+    int bestStart = 0;
+    int bestLength = 0;
+    int start = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      char c = i < name.length() ? name.charAt(i) : '_';
+      boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alphanumeric) {
+        if (i - start > bestLength) {
+          bestStart = start;
+          bestLength = i - start;
+        }
+        start = i + 1;
+      }
+    }
+    return name.substring(bestStart, bestStart + bestLength);
   }
 
   public int slotCount() {
@@ -55,6 +142,22 @@ public final class FieldKeys {
     if (!decidable(key, keyStart, keyEnd)) {
       return UNDECIDED;
     }
+    return matchDecidable(prefix, prefixLength, key, keyStart, keyEnd, digitGetsUnderscore);
+  }
+
+  /**
+   * As {@link #match}, for a key the caller already knows to be ASCII: only the ends are checked
+   * for whitespace that sanitizing trims (the scanners check ASCII while walking the key, so the
+   * key is not walked again).
+   */
+  int matchAscii(byte[] prefix, int prefixLength, byte[] key, int keyStart, int keyEnd, boolean digitGetsUnderscore) {
+    if (trimmableEnds(key, keyStart, keyEnd)) {
+      return UNDECIDED;
+    }
+    return matchDecidable(prefix, prefixLength, key, keyStart, keyEnd, digitGetsUnderscore);
+  }
+
+  private int matchDecidable(byte[] prefix, int prefixLength, byte[] key, int keyStart, int keyEnd, boolean digitGetsUnderscore) {
     int keyLength = keyEnd - keyStart;
     if (keyLength == 0) {
       return prefixLength == 0 ? NONE : matchPrefixOnly(prefix, prefixLength);
@@ -133,6 +236,11 @@ public final class FieldKeys {
       }
     }
     return start == end || (!trimmable(key[start]) && !trimmable(key[end - 1]));
+  }
+
+  /** Whether an ASCII key starts or ends with whitespace that sanitizing trims. */
+  static boolean trimmableEnds(byte[] key, int start, int end) {
+    return start != end && (trimmable(key[start]) || trimmable(key[end - 1]));
   }
 
   private static boolean trimmable(byte b) {

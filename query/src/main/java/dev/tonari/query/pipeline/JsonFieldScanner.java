@@ -1,5 +1,8 @@
 package dev.tonari.query.pipeline;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -32,6 +35,8 @@ public final class JsonFieldScanner {
   private byte[] line;
   private int end;
   private int position;
+  /** Whether the key {@link #skipKey} last passed was ASCII without escapes. */
+  private boolean keyPlain;
 
   public JsonFieldScanner(FieldKeys keys) {
     this.keys = keys;
@@ -105,7 +110,7 @@ public final class JsonFieldScanner {
         if (!plainKey(keyStart, keyEnd)) {
           return false;
         }
-        int slot = keys.match(prefix, prefixLength, line, keyStart, keyEnd, prefixLength == 0);
+        int slot = keys.matchAscii(prefix, prefixLength, line, keyStart, keyEnd, prefixLength == 0);
         if (slot == FieldKeys.UNDECIDED) {
           return false;
         }
@@ -141,9 +146,12 @@ public final class JsonFieldScanner {
     }
   }
 
-  /** A key that names without decoding: no escape, ASCII only (the name comparison checks the rest). */
+  /**
+   * A key that names without decoding: no escape, ASCII only (the name comparison checks the rest);
+   * {@link #skipKey} saw its bytes, so only the ends are looked at again.
+   */
   private boolean plainKey(int from, int to) {
-    return plainBytes(from, to) && FieldKeys.decidable(line, from, to);
+    return keyPlain && !FieldKeys.trimmableEnds(line, from, to);
   }
 
   private boolean plainBytes(int from, int to) {
@@ -162,14 +170,17 @@ public final class JsonFieldScanner {
    */
   private boolean skipKey() {
     position++;
+    int bits = 0;
     while (position < end) {
       byte c = line[position++];
       if (c == '"') {
+        keyPlain = bits >= 0;
         return true;
       }
       if (c == '\\' || (c >= 0 && c < ' ')) {
         return false;
       }
+      bits |= c;
     }
     return false;
   }
@@ -178,6 +189,10 @@ public final class JsonFieldScanner {
   private boolean skipString() {
     position++;
     while (position < end) {
+      position = nextSpecial(line, position, end);
+      if (position >= end) {
+        return false;
+      }
       byte c = line[position++];
       if (c == '"') {
         return true;
@@ -210,6 +225,33 @@ public final class JsonFieldScanner {
       }
     }
     return false;
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The first position at or after {@code from} holding a quote, a backslash or a control byte
+   * (below 0x20), or a position within 7 bytes of {@code end} (the caller goes on byte by byte
+   * there): eight bytes at a time, since string values (messages, ids) are most of a JSON line.
+   */
+  static int nextSpecial(byte[] line, int from, int end) {
+    int position = from;
+    while (position + Long.BYTES <= end) {
+      long word = (long) LONGS.get(line, position);
+      long quotes = word ^ (ONES * '"');
+      long backslashes = word ^ (ONES * '\\');
+      // A byte is flagged when it is zero after the xor (quote, backslash) or below 0x20; borrows
+      // flag only bytes above a real hit, so the lowest flag is a real one.
+      long special = ((quotes - ONES) & ~quotes) | ((backslashes - ONES) & ~backslashes) | ((word - ONES * 0x20) & ~word);
+      special &= HIGHS;
+      if (special != 0) {
+        return position + (Long.numberOfTrailingZeros(special) >>> 3);
+      }
+      position += Long.BYTES;
+    }
+    return position;
   }
 
   private static boolean isHex(byte b) {

@@ -22,6 +22,8 @@ public final class LogfmtFieldScanner {
   public final int[] valueStart;
 
   public final int[] valueEnd;
+  /** Slots of the line being scanned that have a value so far. */
+  private int found;
 
   public LogfmtFieldScanner(FieldKeys keys) {
     this.keys = keys;
@@ -35,7 +37,23 @@ public final class LogfmtFieldScanner {
     Arrays.fill(valueEnd, -1);
     int end = offset + length;
     int position = offset;
+    found = 0;
+    // A line none of whose keys can be wanted (in a logfmt query, the JSON, access and stack-trace
+    // lines) has nothing for the query: not walked at all.
+    if (keys.noNameIn(line, offset, end)) {
+      return true;
+    }
+    boolean restSearched = false;
     while (position < end) {
+      if (found == keys.keyedSlots() && !restSearched) {
+        // Every wanted key has its value. A later pair would replace one, but only with a key that
+        // holds the name's letters: when the rest of the line has none, nothing after can change
+        // the values, and the line is not walked further (the rest holds no wanted value either).
+        restSearched = true;
+        if (keys.noNameIn(line, position, end)) {
+          return true;
+        }
+      }
       while (position < end && unsigned(line[position]) <= ' ') {
         position++;
       }
@@ -43,7 +61,14 @@ public final class LogfmtFieldScanner {
         break;
       }
       int keyStart = position;
-      while (position < end && unsigned(line[position]) > ' ' && line[position] != '=' && line[position] != '"') {
+      // Bytes >= 0x80 are > ' ' unsigned; the key is ASCII when no byte had its sign bit set.
+      int keyBits = 0;
+      while (position < end) {
+        byte c = line[position];
+        if (unsigned(c) <= ' ' || c == '=' || c == '"') {
+          break;
+        }
+        keyBits |= c;
         position++;
       }
       int keyEnd = position;
@@ -61,7 +86,7 @@ public final class LogfmtFieldScanner {
         continue;
       }
       position++; // '='
-      int slot = keys.match(null, 0, line, keyStart, keyEnd, true);
+      int slot = keyBits < 0 ? keys.match(null, 0, line, keyStart, keyEnd, true) : keys.matchAscii(null, 0, line, keyStart, keyEnd, true);
       if (slot == FieldKeys.UNDECIDED) {
         return false;
       }
@@ -124,6 +149,9 @@ public final class LogfmtFieldScanner {
     if (from == to) {
       // An empty value is not set: an earlier value of the key stays.
       return;
+    }
+    if (valueStart[slot] < 0) {
+      found++;
     }
     valueStart[slot] = from;
     valueEnd[slot] = to;

@@ -98,6 +98,8 @@ public final class ConfigKeys {
         new Key("max_query_series", Kind.COUNT, null, "Most series a metric query returns. Default 500."),
         new Key("max_query_bytes_read", Kind.SIZE, null, "Most bytes one query may read (Loki's query-frontend limit of the same name); 0 means no limit. Default 0."),
         new Key("query_timeout", Kind.DURATION, null, "Longest a query may run. Default 1m."),
+        new Key("max_query_memory_bytes", Kind.SIZE, null, "Most memory a metric query's series may hold (samples in windows, per-step counters, "
+            + "points), estimated, e.g. 256MB (Tonari's own; refused with 400 naming the limit); 0 means no limit. Default 0."),
         new Key("discover_service_name", Kind.NAME_LIST, null, "Labels whose value becomes service_name when a stream has none (first present wins, "
             + "else unknown_service); [] turns it off. Default Loki's: service, app, application, app_name, name, app_kubernetes_io_name, container, "
             + "container_name, k8s_container_name, component, workload, job, k8s_job_name."),

@@ -32,6 +32,7 @@ import java.util.List;
  *     lines documents, as VictoriaLogs' {@code _msg_field}; empty means the built-in list
  * @param jsonTimeFields {@code json_time_field}: their time fields ({@code _time_field}); empty means the built-in list
  * @param jsonStreamFields {@code json_stream_fields}: their fields that become stream labels ({@code _stream_fields})
+ * @param maxQueryMemoryBytes {@code max_query_memory_bytes} (Tonari's own): bytes a metric query's series may hold, estimated
  */
 public record TenantLimits(
     double ingestionRateMb,
@@ -52,7 +53,8 @@ public record TenantLimits(
     OtlpConfig otlpConfig,
     List<String> jsonMessageFields,
     List<String> jsonTimeFields,
-    List<String> jsonStreamFields) {
+    List<String> jsonStreamFields,
+    long maxQueryMemoryBytes) {
 
   /** Loki's default {@code discover_service_name}. */
   public static final List<String> DEFAULT_DISCOVER_SERVICE_NAME = List.of("service", "app", "application", "app_name", "name",
@@ -63,7 +65,8 @@ public record TenantLimits(
 
   public TenantLimits {
     if (!(ingestionRateMb >= 0) || !(ingestionBurstSizeMb >= 0) || maxGlobalStreamsPerUser < 0 || maxLineSize < 0
-        || maxLabelNamesPerSeries < 0 || maxEntriesLimitPerQuery < 0 || maxQuerySeries < 0 || maxQueryBytesRead < 0) {
+        || maxLabelNamesPerSeries < 0 || maxEntriesLimitPerQuery < 0 || maxQuerySeries < 0 || maxQueryBytesRead < 0
+        || maxQueryMemoryBytes < 0) {
       throw new IllegalArgumentException("limits must not be negative: " + this);
     }
     for (Duration duration : new Duration[] {rejectOldSamplesMaxAge, creationGracePeriod, maxQueryLength, queryTimeout}) {
@@ -87,7 +90,7 @@ public record TenantLimits(
   public static TenantLimits lokiDefaults() {
     return new TenantLimits(4, 6, 5000, 256_000, 15, true, Duration.ofHours(168), Duration.ofMinutes(10),
         5000, Duration.ofHours(721), 500, 0, Duration.ofMinutes(1), DEFAULT_DISCOVER_SERVICE_NAME, true, OtlpConfig.defaults(),
-        List.of(), List.of(), List.of());
+        List.of(), List.of(), List.of(), 0);
   }
 
   public double ingestionRateBytesPerSecond() {
@@ -123,6 +126,7 @@ public record TenantLimits(
     List<String> jsonMessageFields;
     List<String> jsonTimeFields;
     List<String> jsonStreamFields;
+    long maxQueryMemoryBytes;
 
     Builder(TenantLimits from) {
       ingestionRateMb = from.ingestionRateMb;
@@ -144,6 +148,7 @@ public record TenantLimits(
       jsonMessageFields = from.jsonMessageFields;
       jsonTimeFields = from.jsonTimeFields;
       jsonStreamFields = from.jsonStreamFields;
+      maxQueryMemoryBytes = from.maxQueryMemoryBytes;
     }
 
     /**
@@ -172,6 +177,7 @@ public record TenantLimits(
         case "json_msg_field" -> jsonMessageFields = (List<String>) value;
         case "json_time_field" -> jsonTimeFields = (List<String>) value;
         case "json_stream_fields" -> jsonStreamFields = (List<String>) value;
+        case "max_query_memory_bytes" -> maxQueryMemoryBytes = (Long) value;
         default -> throw new IllegalArgumentException("unknown limit key '" + key + "'");
       }
       return this;
@@ -181,7 +187,7 @@ public record TenantLimits(
       return new TenantLimits(ingestionRateMb, ingestionBurstSizeMb, maxGlobalStreamsPerUser, maxLineSize, maxLabelNamesPerSeries,
           rejectOldSamples, rejectOldSamplesMaxAge, creationGracePeriod, maxEntriesLimitPerQuery, maxQueryLength, maxQuerySeries,
           maxQueryBytesRead, queryTimeout, discoverServiceName, discoverLogLevels, otlpConfig, jsonMessageFields, jsonTimeFields,
-          jsonStreamFields);
+          jsonStreamFields, maxQueryMemoryBytes);
     }
   }
 }

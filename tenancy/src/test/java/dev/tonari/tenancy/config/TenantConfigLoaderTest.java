@@ -243,7 +243,7 @@ class TenantConfigLoaderTest {
         "t.yaml:4:5: error: unknown key 'whatever_this_is' in defaults.limits; known keys: ingestion_rate_mb, ingestion_burst_size_mb, "
             + "max_global_streams_per_user, max_line_size, max_label_names_per_series, reject_old_samples, reject_old_samples_max_age, "
             + "creation_grace_period, max_entries_limit_per_query, max_query_length, max_query_series, max_query_bytes_read, query_timeout, "
-            + "discover_service_name, discover_log_levels, otlp_config, json_msg_field, json_time_field, json_stream_fields",
+            + "max_query_memory_bytes, discover_service_name, discover_log_levels, otlp_config, json_msg_field, json_time_field, json_stream_fields",
         "t.yaml:5:1: error: unknown key 'tenant' at the top level; did you mean 'tenants'?");
   }
 
