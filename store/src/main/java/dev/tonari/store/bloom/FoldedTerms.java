@@ -93,17 +93,26 @@ public final class FoldedTerms {
     // array however long its tokens: the writer and the head hash every line of every block.
     int grams = end - start - GRAM_LENGTH + 1;
     int previousPick = -1;
+    int pick = -1;
     for (int g = 0; g < grams; g++) {
-      ring[g % WINDOW] = BloomTerms.hash(TAG_WINNOWED_GRAM, bytes, start + g, GRAM_LENGTH);
+      long gram = BloomTerms.hash(TAG_WINNOWED_GRAM, bytes, start + g, GRAM_LENGTH);
+      ring[g % WINDOW] = gram;
       int window = g - WINDOW + 1;
       if (window < 0) {
         continue;
       }
-      int pick = window;
-      for (int candidate = window + 1; candidate <= g; candidate++) {
-        if (ring[candidate % WINDOW] < ring[pick % WINDOW]) {
-          pick = candidate;
+      // The smallest hash of the window, the earliest on ties. While the last pick is still inside
+      // the window it is the smallest of the window's older grams, so only the new gram can beat
+      // it (strictly, to keep the earliest); the whole window is searched only when it left.
+      if (pick < window) {
+        pick = window;
+        for (int candidate = window + 1; candidate <= g; candidate++) {
+          if (ring[candidate % WINDOW] < ring[pick % WINDOW]) {
+            pick = candidate;
+          }
         }
+      } else if (gram < ring[pick % WINDOW]) {
+        pick = g;
       }
       if (pick != previousPick) {
         sink.accept(ring[pick % WINDOW]);
