@@ -40,20 +40,16 @@ public final class FoldedTerms {
   /** The shortest token with a full window of grams. */
   public static final int MIN_WINNOWED_TOKEN = GRAM_LENGTH + WINDOW - 1;
 
-  private static final byte[] FOLD = new byte[256];
-
-  static {
-    for (int c = 0; c < 256; c++) {
-      FOLD[c] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
-  }
 
   private FoldedTerms() {}
 
   /** Lowercases the ASCII letters of {@code source[offset, offset+length)} into {@code target[0, length)}. */
   public static void fold(byte[] source, int offset, int length, byte[] target) {
+    // A compare and add rather than a table lookup: the loop has no load that depends on the data,
+    // so the JIT can vectorise it (a fifth of the folded filter's cost with the table, JFR).
     for (int i = 0; i < length; i++) {
-      target[i] = FOLD[source[offset + i] & 0xff];
+      byte b = source[offset + i];
+      target[i] = (byte) (b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
     }
   }
 
