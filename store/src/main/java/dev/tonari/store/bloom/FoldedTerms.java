@@ -58,12 +58,16 @@ public final class FoldedTerms {
    * included): the token terms, the junctions and the winnowed grams.
    */
   public static void forEachTermOfFolded(byte[] folded, int offset, int length, LongConsumer hashSink) {
-    BloomTerms.forEachTerm(folded, offset, length, hashSink);
-    SubstringTerms.forEachJunction(folded, offset, length, hashSink);
+    // One pass over the tokens for the three kinds of terms (they are those of BloomTerms.forEachTerm,
+    // SubstringTerms.forEachJunction and the winnowed grams, token by token): the scans for token
+    // bytes were a good part of a part writer's time when each kind made its own.
     long[] window = null;
     int end = offset + length;
     int i = offset;
+    int previousStart = -1;
+    int previousEnd = -1;
     while (i < end) {
+      int gapStart = i;
       while (i < end && !BloomTerms.isTokenByte(folded[i])) {
         i++;
       }
@@ -71,7 +75,23 @@ public final class FoldedTerms {
       while (i < end && BloomTerms.isTokenByte(folded[i])) {
         i++;
       }
-      if (i - start >= MIN_WINNOWED_TOKEN) {
+      int tokenLength = i - start;
+      if (tokenLength == 0) {
+        break;
+      }
+      if (tokenLength >= BloomTerms.AFFIX_LENGTH) {
+        hashSink.accept(BloomTerms.hash(BloomTerms.TAG_PREFIX, folded, start, BloomTerms.AFFIX_LENGTH));
+        hashSink.accept(BloomTerms.hash(BloomTerms.TAG_SUFFIX, folded, i - BloomTerms.AFFIX_LENGTH, BloomTerms.AFFIX_LENGTH));
+      } else if (tokenLength >= BloomTerms.MIN_TOKEN_LENGTH) {
+        hashSink.accept(BloomTerms.hash(BloomTerms.TAG_TOKEN, folded, start, tokenLength));
+      }
+      if (previousEnd >= 0 && start - gapStart == 1 && gapStart == previousEnd
+          && SubstringTerms.isNumericJunction(folded, previousStart, previousEnd, start, i)) {
+        hashSink.accept(SubstringTerms.junction(folded, previousStart, previousEnd, start, i));
+      }
+      previousStart = start;
+      previousEnd = i;
+      if (tokenLength >= MIN_WINNOWED_TOKEN) {
         if (window == null) {
           window = new long[WINDOW];
         }
