@@ -646,6 +646,10 @@ public final class EndToEndBench {
     row("", "server CPU s / GB raw", decimal(cpuPerGigabyte) + " (" + decimal(outcome.cpuSeconds) + " s)", "target 13; Loki 40", ratio(LOKI_CPU_SECONDS_PER_GB / cpuPerGigabyte) + " less");
     row("", "server peak RSS MB (VmHWM)", number(outcome.peakRssBytes / 1e6), "target 644 (0.6 GiB); Loki 2,072", ratio(LOKI_PEAK_RSS_BYTES / outcome.peakRssBytes) + " less");
     row("", "pushes retried after 429", Long.toString(outcome.result.backpressureRetries()), "", "");
+    IngestBench.SecondHalf warm = outcome.result.secondHalf();
+    row("", "second half: lines/s", number(warm.linesPerSecond()), "JIT done: a running server", ratio(warm.linesPerSecond() / LOKI_LINES_PER_SECOND) + " Loki");
+    row("", "second half: CPU s / GB", decimal(warm.cpuSecondsPerGigabyte()) + " (" + decimal(warm.cpuSeconds()) + " s)", "target 13; Loki 40",
+        ratio(LOKI_CPU_SECONDS_PER_GB / warm.cpuSecondsPerGigabyte()) + " less");
   }
 
   private void metricRows(String name, MetricTiming metric, QueryTiming scan, long selectedBytes) {
@@ -689,8 +693,10 @@ public final class EndToEndBench {
     try (ServerProcess server = startServer(dataDir, workDir.resolve("server-" + name + ".log"), Duration.ofMinutes(2))) {
       // CPU of the pushes only: the server's start-up (JIT of its boot, WAL open) is not ingest.
       double cpuBefore = server.cpuSeconds();
-      result = IngestBench.run(server.client(), bodies, CONNECTIONS);
+      Map<String, Double> threadsBefore = server.cpuSecondsByThreadKind();
+      result = IngestBench.run(server.client(), bodies, CONNECTIONS, server::cpuSeconds);
       cpuSeconds = server.cpuSeconds() - cpuBefore;
+      System.err.println("  server CPU by thread during ingest: " + threadCpuDelta(threadsBefore, server.cpuSecondsByThreadKind(), cpuSeconds));
       peakRss = server.peakResidentBytes();
       System.err.printf(Locale.ROOT, "  %s, server CPU %.1f s (%.1f s per GB raw), peak RSS (VmHWM) %d MB; stopping gracefully ...%n", result, cpuSeconds,
           cpuSeconds / (result.rawBytes() / 1e9), peakRss / 1_000_000);
@@ -699,6 +705,25 @@ public final class EndToEndBench {
     long[] sizes = directorySizes(dataDir);
     System.err.printf(Locale.ROOT, "  data dir %s: %.1f MB (of which WAL %.1f MB)%n", dataDir, sizes[0] / 1e6, sizes[1] / 1e6);
     return new IngestOutcome(result, peakRss, cpuSeconds, dataDir, sizes[0], sizes[1]);
+  }
+
+  /** The CPU seconds each kind of thread spent between two readings, largest first, and what exited threads took. */
+  static String threadCpuDelta(Map<String, Double> before, Map<String, Double> after, double processSeconds) {
+    List<Map.Entry<String, Double>> spent = new ArrayList<>();
+    double counted = 0;
+    for (Map.Entry<String, Double> kind : after.entrySet()) {
+      double seconds = kind.getValue() - before.getOrDefault(kind.getKey(), 0.0);
+      counted += seconds;
+      if (seconds >= 0.01) {
+        spent.add(Map.entry(kind.getKey(), seconds));
+      }
+    }
+    spent.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<String, Double> kind : spent) {
+      text.append(String.format(Locale.ROOT, "%s %.2f s, ", kind.getKey(), kind.getValue()));
+    }
+    return text.append(String.format(Locale.ROOT, "exited threads %.2f s", Math.max(0, processSeconds - counted))).toString();
   }
 
   /**

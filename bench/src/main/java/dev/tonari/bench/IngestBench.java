@@ -23,7 +23,7 @@ public final class IngestBench {
    */
   public record Result(
       long entries, long rawBytes, long wireBytes, double seconds, double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis,
-      long backpressureRetries) {
+      long backpressureRetries, SecondHalf secondHalf) {
     public double linesPerSecond() {
       return entries / seconds;
     }
@@ -35,9 +35,33 @@ public final class IngestBench {
     @Override
     public String toString() {
       return String.format(
-          Locale.ROOT, "%,d lines in %.2f s: %,.0f lines/s, %.1f MB/s raw, push latency p50 %.1f ms p99 %.1f ms max %.1f ms, %d pushes retried after 429",
-          entries, seconds, linesPerSecond(), rawMegabytesPerSecond(), latencyP50Millis, latencyP99Millis, latencyMaxMillis, backpressureRetries);
+          Locale.ROOT, "%,d lines in %.2f s: %,.0f lines/s, %.1f MB/s raw, push latency p50 %.1f ms p99 %.1f ms max %.1f ms, %d pushes retried after 429;"
+              + " second half %,.0f lines/s, server CPU %.2f s (%.1f s per GB raw)",
+          entries, seconds, linesPerSecond(), rawMegabytesPerSecond(), latencyP50Millis, latencyP99Millis, latencyMaxMillis, backpressureRetries,
+          secondHalf.linesPerSecond(), secondHalf.cpuSeconds(), secondHalf.cpuSecondsPerGigabyte());
     }
+  }
+
+  /**
+   * The pushes acknowledged after the first half of the bodies was: the server's JIT has compiled
+   * the push path by then (in a run of a few seconds its compiler threads take a third of the
+   * CPU), so these are the figures of a server that has been running. Flushes lag behind the
+   * pushes either way.
+   *
+   * @param cpuSeconds the server's CPU over that time, -1 when not measured
+   */
+  public record SecondHalf(long entries, long rawBytes, double seconds, double cpuSeconds) {
+    public double linesPerSecond() {
+      return entries / seconds;
+    }
+
+    public double cpuSecondsPerGigabyte() {
+      return cpuSeconds / (rawBytes / 1e9);
+    }
+  }
+
+  public static Result run(LokiHttpClient client, List<PushBodyFile.PushBody> bodies, int connections) throws IOException, InterruptedException {
+    return run(client, bodies, connections, () -> -1);
   }
 
   /**
@@ -46,7 +70,8 @@ public final class IngestBench {
    * fails on the first push the server answers otherwise than 204 or 429. Latency is measured per
    * attempt.
    */
-  public static Result run(LokiHttpClient client, List<PushBodyFile.PushBody> bodies, int connections) throws IOException, InterruptedException {
+  public static Result run(LokiHttpClient client, List<PushBodyFile.PushBody> bodies, int connections, java.util.function.DoubleSupplier serverCpuSeconds)
+      throws IOException, InterruptedException {
     Histogram latencies = new Histogram(3_600_000_000_000L, 3);
     AtomicInteger next = new AtomicInteger();
     AtomicLong entries = new AtomicLong();
@@ -54,6 +79,10 @@ public final class IngestBench {
     AtomicLong wireBytes = new AtomicLong();
     AtomicLong retries = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
+    AtomicInteger acknowledged = new AtomicInteger();
+    int half = bodies.size() / 2;
+    // Taken by the pusher whose acknowledgement completes the first half: time, CPU, entries and bytes so far.
+    double[] halfMark = new double[4];
     Thread[] threads = new Thread[connections];
     long start = System.nanoTime();
     for (int t = 0; t < connections; t++) {
@@ -86,20 +115,36 @@ public final class IngestBench {
                         failure.compareAndSet(null, e);
                         return;
                       }
-                      entries.addAndGet(body.entries());
-                      rawBytes.addAndGet(body.rawBytes());
+                      long entriesSoFar = entries.addAndGet(body.entries());
+                      long bytesSoFar = rawBytes.addAndGet(body.rawBytes());
                       wireBytes.addAndGet(body.push().body().length);
+                      if (acknowledged.incrementAndGet() == half) {
+                        synchronized (halfMark) {
+                          halfMark[0] = System.nanoTime();
+                          halfMark[1] = serverCpuSeconds.getAsDouble();
+                          halfMark[2] = entriesSoFar;
+                          halfMark[3] = bytesSoFar;
+                        }
+                      }
                     }
                   });
     }
     for (Thread thread : threads) {
       thread.join();
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    long end = System.nanoTime();
+    double cpuAtEnd = serverCpuSeconds.getAsDouble();
+    double seconds = (end - start) / 1e9;
     if (failure.get() != null) {
       throw new IOException("ingest benchmark stopped after " + entries.get() + " entries: " + failure.get().getMessage(), failure.get());
     }
+    SecondHalf secondHalf;
+    synchronized (halfMark) {
+      secondHalf = new SecondHalf(entries.get() - (long) halfMark[2], rawBytes.get() - (long) halfMark[3], (end - halfMark[0]) / 1e9,
+          halfMark[1] < 0 || cpuAtEnd < 0 ? -1 : cpuAtEnd - halfMark[1]);
+    }
     return new Result(
-        entries.get(), rawBytes.get(), wireBytes.get(), seconds, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6, latencies.getMaxValue() / 1e6, retries.get());
+        entries.get(), rawBytes.get(), wireBytes.get(), seconds, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6, latencies.getMaxValue() / 1e6, retries.get(),
+        secondHalf);
   }
 }

@@ -139,6 +139,45 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * CPU seconds of the server's live threads by kind (user plus system, {@code
+   * /proc/<pid>/task/<tid>/stat}): the thread name with its digits dropped ({@code C2
+   * CompilerThread}, {@code GC Thread#}, {@code ForkJoinPool-1-worker-}, which carries the
+   * request handlers' virtual threads, {@code tonari-store-mai}: names are cut at 15 characters by
+   * Linux). Threads that have exited are missing; their time is in {@link #cpuSeconds()} only.
+   */
+  public java.util.Map<String, Double> cpuSecondsByThreadKind() {
+    java.util.Map<String, Double> byKind = new java.util.TreeMap<>();
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    try (var threads = Files.list(tasks)) {
+      for (Path task : threads.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          byKind.merge(withoutDigits(name), ticks / (double) CLOCK_TICKS_PER_SECOND, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // The thread exited between the listing and the read: its time is in the process total.
+        }
+      }
+    } catch (IOException e) {
+      return java.util.Map.of();
+    }
+    return byKind;
+  }
+
+  private static String withoutDigits(String name) {
+    StringBuilder kind = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < '0' || c > '9') {
+        kind.append(c);
+      }
+    }
+    return kind.toString();
+  }
+
   /** {@code getconf CLK_TCK} on every Linux this runs on. */
   private static final int CLOCK_TICKS_PER_SECOND = 100;
 

@@ -31,8 +31,16 @@ import org.xerial.snappy.Snappy;
 public final class PushDecoder {
   private PushDecoder() {}
 
-  /** Bytes and the used length; decompression buffers are larger than their content. */
-  record Payload(byte[] bytes, int length) {}
+  /**
+   * Bytes and the used length; decompression buffers are larger than their content.
+   *
+   * @param pooled whether {@code bytes} is a decompression buffer to give back once decoded
+   */
+  record Payload(byte[] bytes, int length, boolean pooled) {
+    Payload(byte[] bytes, int length) {
+      this(bytes, length, false);
+    }
+  }
 
   public static PushRequest decode(String contentType, String contentEncoding, byte[] body, long maxDecompressedBytes)
       throws PushException {
@@ -54,9 +62,26 @@ public final class PushDecoder {
           + "\" not supported: use gzip, deflate, snappy or none");
     };
     if (json) {
-      return JsonPushDecoder.decode(payload);
+      try {
+        return JsonPushDecoder.decode(payload);
+      } finally {
+        release(payload);
+      }
     }
-    return ProtobufPushDecoder.decode(unsnappy(payload, limit));
+    Payload message = unsnappy(payload, limit);
+    release(payload);
+    try {
+      return ProtobufPushDecoder.decode(message);
+    } finally {
+      release(message);
+    }
+  }
+
+  /** The decoders copy every line and label out of the payload, so its buffer can serve the next request. */
+  private static void release(Payload payload) {
+    if (payload.pooled()) {
+      DecompressionBuffers.give(payload.bytes());
+    }
   }
 
   /** True for {@code application/json}, ignoring case, parameters and surrounding spaces. */
@@ -81,9 +106,15 @@ public final class PushDecoder {
         throw new PushException(400, LokiMessages.PARSE_ERROR_PREFIX + "snappy: corrupt input of "
             + compressed.length() + " bytes (protobuf bodies must be snappy block-compressed)");
       }
-      byte[] out = new byte[length];
-      int written = Snappy.uncompress(compressed.bytes(), 0, compressed.length(), out, 0);
-      return new Payload(out, written);
+      byte[] out = DecompressionBuffers.take(length, limit + 1);
+      int written;
+      try {
+        written = Snappy.uncompress(compressed.bytes(), 0, compressed.length(), out, 0);
+      } catch (IOException | RuntimeException e) {
+        DecompressionBuffers.give(out);
+        throw e;
+      }
+      return new Payload(out, written, true);
     } catch (IOException e) {
       throw new PushException(400, LokiMessages.PARSE_ERROR_PREFIX + "snappy: corrupt input of "
           + compressed.length() + " bytes: " + e.getMessage()
@@ -105,25 +136,34 @@ public final class PushDecoder {
 
   private static Payload readBounded(InputStream in, int compressedLength, int limit, String codec)
       throws IOException, PushException {
-    byte[] buffer = new byte[initialCapacity(compressedLength, limit)];
+    // A pooled buffer is never larger than limit + 1, so reading into it keeps the bound.
+    byte[] buffer = DecompressionBuffers.take(initialCapacity(compressedLength, limit), limit + 1);
     int length = 0;
     while (true) {
       if (length == buffer.length) {
         if (length > limit) {
+          DecompressionBuffers.give(buffer);
           throw tooLargeAfter(codec, limit);
         }
         buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, (long) limit + 1));
       }
-      int n = in.read(buffer, length, buffer.length - length);
+      int n;
+      try {
+        n = in.read(buffer, length, buffer.length - length);
+      } catch (IOException | RuntimeException e) {
+        DecompressionBuffers.give(buffer);
+        throw e;
+      }
       if (n < 0) {
         break;
       }
       length += n;
     }
     if (length > limit) {
+      DecompressionBuffers.give(buffer);
       throw tooLargeAfter(codec, limit);
     }
-    return new Payload(buffer, length);
+    return new Payload(buffer, length, true);
   }
 
   /** Room for the usual 5-10x text compression, never more than one byte past the limit. */

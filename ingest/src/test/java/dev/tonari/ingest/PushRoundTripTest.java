@@ -63,4 +63,34 @@ class PushRoundTripTest {
     assertThat(PushDecoder.decode("application/json", null, "{\"streams\":[]}".getBytes(), LIMIT).streams()).isEmpty();
     assertThat(PushDecoder.decode("application/x-protobuf", null, PushEncoder.snappy(new byte[0]), LIMIT).streams()).isEmpty();
   }
+
+  /**
+   * Decompression buffers are reused from request to request: what an earlier request decoded
+   * must stay as it was while later ones, here on four threads at once, decode into the same
+   * buffers.
+   */
+  @Property(tries = 30)
+  void decodedRequestsStayIntactWhenTheirBuffersServeLaterRequests(@ForAll("requests") PushRequest first, @ForAll("requests") PushRequest second)
+      throws Exception {
+    java.util.List<PushRequest> expected = new java.util.ArrayList<>();
+    java.util.List<java.util.concurrent.Future<PushRequest>> decoded = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 8; round++) {
+        for (PushEncoder.Format format : new PushEncoder.Format[] {PushEncoder.Format.JSON_GZIP, PushEncoder.Format.PROTOBUF_SNAPPY}) {
+          PushRequest request = round % 2 == 0 ? first : second;
+          PushEncoder.EncodedPush encoded = PushEncoder.encode(request, format);
+          expected.add(request);
+          decoded.add(pool.submit(() -> PushDecoder.decode(encoded.contentType(), encoded.contentEncoding(), encoded.body(), LIMIT)));
+        }
+      }
+      java.util.List<PushRequest> results = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<PushRequest> future : decoded) {
+        results.add(future.get());
+      }
+      assertThat(results).isEqualTo(expected);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

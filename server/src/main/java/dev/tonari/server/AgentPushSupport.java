@@ -54,7 +54,7 @@ final class AgentPushSupport {
       throw tooLarge(declared, limit);
     }
     try (InputStream in = ctx.bodyInputStream()) {
-      byte[] body = in.readNBytes((int) limit + 1);
+      byte[] body = RequestBodies.readAtMost(in, declared, (int) limit);
       if (body.length > limit) {
         throw tooLarge(body.length, limit);
       }

@@ -166,7 +166,7 @@ public final class SubstringTerms {
     return true;
   }
 
-  private static long junction(byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+  static long junction(byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {
     int leftTake = Math.min(JUNCTION_AFFIX, leftEnd - leftStart);
     int rightTake = Math.min(JUNCTION_AFFIX, rightEnd - rightStart);
     // The separator is the single byte between the two tokens, so the term is one contiguous range.

@@ -432,7 +432,8 @@ public final class DiskLogStore implements LogStore {
   private static long headBytesOf(byte[][][] utf8Lines) {
     long bytes = 0;
     for (byte[][] stream : utf8Lines) {
-      bytes += 64 + stream.length * 16L;
+      // Per entry the head's timestamp, page, start and length columns (20 bytes) and a little growth.
+      bytes += 64 + stream.length * 24L;
       for (byte[] line : stream) {
         bytes += line.length;
       }
@@ -626,7 +627,6 @@ public final class DiskLogStore implements LogStore {
           for (int s = 0; s < snapshots.size(); s++) {
             HeadStreamSnapshot snapshot = snapshots.get(s);
             long cutoff = cutoffs[s];
-            byte[] lines = snapshot.lineBuffer();
             boolean begun = false;
             for (int p = 0; p < snapshot.size(); p++) {
               if (snapshot.timestamp(p) < cutoff) {
@@ -636,7 +636,7 @@ public final class DiskLogStore implements LogStore {
                 writer.beginStream(snapshot.labels());
                 begun = true;
               }
-              writer.add(snapshot.timestamp(p), lines, snapshot.lineOffset(p), snapshot.lineLength(p), snapshot.metadata(p));
+              writer.add(snapshot.timestamp(p), snapshot.lineBuffer(p), snapshot.lineOffset(p), snapshot.lineLength(p), snapshot.metadata(p));
             }
             if (begun) {
               writer.endStream();

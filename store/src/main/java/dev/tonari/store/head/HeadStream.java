@@ -14,9 +14,16 @@ import java.util.List;
 
 /**
  * The entries of one stream in a {@link Head}, stored column-wise without an object per entry: a
- * growable {@code long[]} of timestamps, one {@code byte[]} holding every line's UTF-8 bytes with
- * an {@code int[]} of end offsets, and metadata only for entries that have some (two parallel
- * arrays of entry index and labels).
+ * growable {@code long[]} of timestamps, the lines' UTF-8 bytes in pages (each line whole in one
+ * page) with an {@code int[]} each of page, start and length, and metadata only for entries that
+ * have some (two parallel arrays of entry index and labels).
+ *
+ * <p>Pages, not one array grown by doubling: a full page is never copied, so the line bytes are
+ * allocated once (growth copies were a quarter of the push path's allocation, and the old copies
+ * of long-lived arrays were garbage in the old generation that only concurrent marking frees), and
+ * a stream holds at most one partly filled page, so the head's byte bound counts about the bytes
+ * in use rather than up to twice them. Pages start small and double up to {@value #PAGE_BYTES}
+ * bytes, so a stream of a few lines costs little.
  *
  * <p>Entries are kept in arrival order, which may be out of time order and may repeat. {@link
  * #snapshot()} returns them sorted by timestamp, entries of equal timestamp in the order they
@@ -28,9 +35,20 @@ import java.util.List;
  */
 public final class HeadStream {
   private final Labels labels;
+  /** The largest page; a longer line gets a page of its own length. */
+  static final int PAGE_BYTES = 32 * 1024;
+  private static final int FIRST_PAGE_BYTES = 1024;
+
   private long[] timestamps = new long[16];
-  private int[] lineEnds = new int[16];
-  private byte[] lineBytes = new byte[1024];
+  private int[] linePages = new int[16];
+  private int[] lineStarts = new int[16];
+  private int[] lineLengths = new int[16];
+  private byte[][] pages = new byte[4][];
+  private int pageCount;
+  /** Bytes used in the last page. */
+  private int pageFill;
+  private int nextPageBytes = FIRST_PAGE_BYTES;
+  private long pageCapacityBytes;
   private int count;
   private int[] metadataIndexes = new int[0];
   private Labels[] metadataValues = new Labels[0];
@@ -94,16 +112,20 @@ public final class HeadStream {
       if (count == timestamps.length) {
         int capacity = count * 2;
         timestamps = Arrays.copyOf(timestamps, capacity);
-        lineEnds = Arrays.copyOf(lineEnds, capacity);
+        linePages = Arrays.copyOf(linePages, capacity);
+        lineStarts = Arrays.copyOf(lineStarts, capacity);
+        lineLengths = Arrays.copyOf(lineLengths, capacity);
       }
-      int start = count == 0 ? 0 : lineEnds[count - 1];
-      if (start + line.length > lineBytes.length) {
-        lineBytes = Arrays.copyOf(lineBytes, Math.max(lineBytes.length * 2, start + line.length));
+      if (pageCount == 0 || pageFill + line.length > pages[pageCount - 1].length) {
+        addPage(line.length);
       }
-      System.arraycopy(line, 0, lineBytes, start, line.length);
+      System.arraycopy(line, 0, pages[pageCount - 1], pageFill, line.length);
       long timestamp = entry.timestampNanos();
       timestamps[count] = timestamp;
-      lineEnds[count] = start + line.length;
+      linePages[count] = pageCount - 1;
+      lineStarts[count] = pageFill;
+      lineLengths[count] = line.length;
+      pageFill += line.length;
       if (!entry.metadata().isEmpty()) {
         if (metadataCount == metadataIndexes.length) {
           int capacity = Math.max(4, metadataCount * 2);
@@ -122,14 +144,34 @@ public final class HeadStream {
     return added + capacityBytes() - capacityBefore;
   }
 
-  /** Bytes of the arrays appends grow (array headers left out). */
+  /** Starts a page that holds at least a line of this length. */
+  private void addPage(int lineLength) {
+    if (pageCount == pages.length) {
+      pages = Arrays.copyOf(pages, pageCount * 2);
+    }
+    int size = Math.max(lineLength, nextPageBytes);
+    if (lineLength <= nextPageBytes) {
+      nextPageBytes = Math.min(PAGE_BYTES, nextPageBytes * 2);
+    }
+    pages[pageCount++] = new byte[size];
+    pageCapacityBytes += size;
+    pageFill = 0;
+  }
+
+  /**
+   * Bytes of the arrays appends grow (array headers left out). The free tail of the last page is
+   * left out: it is at most {@value #PAGE_BYTES} bytes and never more than the stream's earlier
+   * pages (pages double), and counting it would make a push that opens a page count a whole page
+   * the bound's check could not foresee.
+   */
   private long capacityBytes() {
-    return timestamps.length * 8L + lineEnds.length * 4L + lineBytes.length + metadataIndexes.length * 4L + metadataValues.length * 8L;
+    long lastPageFree = pageCount == 0 ? 0 : pages[pageCount - 1].length - pageFill;
+    return timestamps.length * 20L + pages.length * 8L + pageCapacityBytes - lastPageFree + metadataIndexes.length * 4L + metadataValues.length * 8L;
   }
 
   /** What an empty stream's arrays take: what a new stream costs the head before its first entry. */
   static long initialCapacityBytes() {
-    return 16 * 8L + 16 * 4L + 1024;
+    return 16 * 20L + 4 * 8L;
   }
 
   public synchronized long minTimestamp() {
@@ -159,14 +201,27 @@ public final class HeadStream {
       DistinctHashes terms = new DistinctHashes();
       int[] offsets = new int[CHUNK_ENTRIES];
       int[] lengths = new int[CHUNK_ENTRIES];
+      // A chunk's lines may lie in several pages; the filter builder takes one buffer, so they are
+      // gathered (at query time, once per chunk).
+      byte[] gathered = new byte[0];
       for (int chunk = chunkFilterCount; chunk < full; chunk++) {
+        int bytes = 0;
+        for (int i = 0; i < CHUNK_ENTRIES; i++) {
+          bytes += lineLengths[chunk * CHUNK_ENTRIES + i];
+        }
+        if (gathered.length < bytes) {
+          gathered = new byte[Math.max(bytes, gathered.length * 2)];
+        }
+        int at = 0;
         for (int i = 0; i < CHUNK_ENTRIES; i++) {
           int index = chunk * CHUNK_ENTRIES + i;
-          offsets[i] = index == 0 ? 0 : lineEnds[index - 1];
-          lengths[i] = lineEnds[index] - offsets[i];
+          System.arraycopy(pages[linePages[index]], lineStarts[index], gathered, at, lineLengths[index]);
+          offsets[i] = at;
+          lengths[i] = lineLengths[index];
+          at += lengths[i];
         }
         chunkFilters[chunk] = NeedleProbes.foldedFiltersOf(
-            lineBytes, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, terms);
+            gathered, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, terms);
       }
       chunkFilterCount = full;
     }
@@ -215,8 +270,10 @@ public final class HeadStream {
     return new HeadStreamSnapshot(
         labels,
         timestamps,
-        lineEnds,
-        lineBytes,
+        pages,
+        linePages,
+        lineStarts,
+        lineLengths,
         sortedOrder,
         sortedSize,
         Arrays.copyOf(metadataIndexes, metadataCount),
@@ -224,8 +281,7 @@ public final class HeadStream {
   }
 
   private boolean addLine(int index) {
-    int start = index == 0 ? 0 : lineEnds[index - 1];
-    return runLines.add(lineBytes, start, lineEnds[index] - start);
+    return runLines.add(pages[linePages[index]], lineStarts[index], lineLengths[index]);
   }
 
   /** Orders entry indexes by timestamp, then by index: the push order. */

@@ -23,19 +23,24 @@ public final class HeadStreamSnapshot {
 
   private final Labels labels;
   private final long[] timestamps;
-  private final int[] lineEnds;
-  private final byte[] lineBytes;
+  private final byte[][] pages;
+  private final int[] linePages;
+  private final int[] lineStarts;
+  private final int[] lineLengths;
   private final int[] order;
   private final int size;
   private final int[] metadataIndexes;
   private final Labels[] metadataValues;
 
   HeadStreamSnapshot(
-      Labels labels, long[] timestamps, int[] lineEnds, byte[] lineBytes, int[] order, int size, int[] metadataIndexes, Labels[] metadataValues) {
+      Labels labels, long[] timestamps, byte[][] pages, int[] linePages, int[] lineStarts, int[] lineLengths, int[] order, int size,
+      int[] metadataIndexes, Labels[] metadataValues) {
     this.labels = labels;
     this.timestamps = timestamps;
-    this.lineEnds = lineEnds;
-    this.lineBytes = lineBytes;
+    this.pages = pages;
+    this.linePages = linePages;
+    this.lineStarts = lineStarts;
+    this.lineLengths = lineLengths;
     this.order = order;
     this.size = size;
     this.metadataIndexes = metadataIndexes;
@@ -54,18 +59,17 @@ public final class HeadStreamSnapshot {
     return timestamps[order[position]];
   }
 
-  public byte[] lineBuffer() {
-    return lineBytes;
+  /** The buffer holding the line at this position (lines lie in pages: it differs from line to line). */
+  public byte[] lineBuffer(int position) {
+    return pages[linePages[order[position]]];
   }
 
   public int lineOffset(int position) {
-    int index = order[position];
-    return index == 0 ? 0 : lineEnds[index - 1];
+    return lineStarts[order[position]];
   }
 
   public int lineLength(int position) {
-    int index = order[position];
-    return lineEnds[index] - (index == 0 ? 0 : lineEnds[index - 1]);
+    return lineLengths[order[position]];
   }
 
   public Labels metadata(int position) {
@@ -205,7 +209,7 @@ public final class HeadStreamSnapshot {
             continue;
           }
         }
-        if (filter == LinePredicate.ALL || filter.test(lineBytes, HeadStreamSnapshot.this.lineOffset(position), HeadStreamSnapshot.this.lineLength(position))) {
+        if (filter == LinePredicate.ALL || filter.test(HeadStreamSnapshot.this.lineBuffer(position), HeadStreamSnapshot.this.lineOffset(position), HeadStreamSnapshot.this.lineLength(position))) {
           return true;
         }
       }
@@ -218,7 +222,7 @@ public final class HeadStreamSnapshot {
 
     @Override
     public byte[] lineBuffer() {
-      return lineBytes;
+      return HeadStreamSnapshot.this.lineBuffer(position);
     }
 
     @Override

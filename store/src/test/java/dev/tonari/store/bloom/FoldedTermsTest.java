@@ -114,4 +114,52 @@ class FoldedTermsTest {
     assertThat(NeedleProbes.mightContainAll(region, NeedleProbes.ofCaseInsensitive(List.of("request failed")))).isTrue();
     assertThat(NeedleProbes.mightContainAll(region, NeedleProbes.ofCaseInsensitive(List.of("request timeout")))).isFalse();
   }
+
+  /**
+   * The writer makes all terms in one pass and its winnowing keeps the pick of the last window
+   * while it is still inside the window; the terms must be those of the definition: token terms,
+   * junctions, and each window's smallest gram hash (the earliest on ties), searched over the
+   * whole window.
+   */
+  @Property(tries = 3000)
+  void termsAreThoseOfTheWinnowingDefinition(@ForAll("lines") String line) {
+    byte[] folded = line.getBytes(StandardCharsets.UTF_8);
+    FoldedTerms.fold(folded, 0, folded.length, folded);
+    List<Long> actual = new java.util.ArrayList<>();
+    FoldedTerms.forEachTermOfFolded(folded, 0, folded.length, actual::add);
+    List<Long> expected = new java.util.ArrayList<>();
+    BloomTerms.forEachTerm(folded, 0, folded.length, expected::add);
+    SubstringTerms.forEachJunction(folded, 0, folded.length, expected::add);
+    int i = 0;
+    while (i < folded.length) {
+      while (i < folded.length && !BloomTerms.isTokenByte(folded[i])) {
+        i++;
+      }
+      int start = i;
+      while (i < folded.length && BloomTerms.isTokenByte(folded[i])) {
+        i++;
+      }
+      int previousPick = -1;
+      for (int window = start; window + FoldedTerms.WINDOW + FoldedTerms.GRAM_LENGTH - 1 <= i; window++) {
+        int pick = window;
+        for (int candidate = window; candidate < window + FoldedTerms.WINDOW; candidate++) {
+          if (gramHash(folded, candidate) < gramHash(folded, pick)) {
+            pick = candidate;
+          }
+        }
+        if (pick != previousPick) {
+          expected.add(gramHash(folded, pick));
+          previousPick = pick;
+        }
+      }
+    }
+    // One pass emits the kinds token by token, the definition kind by kind: the same terms, as many times each.
+    java.util.Collections.sort(actual);
+    java.util.Collections.sort(expected);
+    assertThat(actual).as("terms of %s", line).isEqualTo(expected);
+  }
+
+  private static long gramHash(byte[] folded, int at) {
+    return BloomTerms.hash(FoldedTerms.TAG_WINNOWED_GRAM, folded, at, FoldedTerms.GRAM_LENGTH);
+  }
 }

@@ -43,7 +43,7 @@ class HeadTest {
       HeadStreamSnapshot snapshot = head.stream("t", STREAM).snapshot();
       List<LogEntry> read = new ArrayList<>();
       for (int p = 0; p < snapshot.size(); p++) {
-        read.add(new LogEntry(snapshot.timestamp(p), new String(snapshot.lineBuffer(), snapshot.lineOffset(p), snapshot.lineLength(p), java.nio.charset.StandardCharsets.UTF_8), snapshot.metadata(p)));
+        read.add(new LogEntry(snapshot.timestamp(p), new String(snapshot.lineBuffer(p), snapshot.lineOffset(p), snapshot.lineLength(p), java.nio.charset.StandardCharsets.UTF_8), snapshot.metadata(p)));
       }
       assertThat(read).extracting(LogEntry::timestampNanos, LogEntry::line)
           .containsExactlyElementsOf(expected.values().stream().map(e -> org.assertj.core.groups.Tuple.tuple(e.timestampNanos(), e.line())).toList());
