@@ -173,7 +173,7 @@ final class DrilldownHandlers {
     step = Math.max(step, PATTERN_RESOLUTION.toNanos());
     QueryLimits limits = queries.limitsFor(tenant);
     QueryLimits mining = new QueryLimits(PATTERN_LINE_BUDGET, limits.maxQueryLength(), limits.maxQuerySeries(), limits.queryTimeout(),
-        limits.maxQueryBytesRead());
+        limits.maxQueryBytesRead(), limits.maxQueryMemoryBytes());
     StreamsResult result = new QueryEngine(readView, mining)
         .logQuery(tenant, query, range.startNanos(), range.endNanos(), PATTERN_LINE_BUDGET, Direction.BACKWARD);
     queries.recordRead(tenant, result.statistics().bytesScanned());

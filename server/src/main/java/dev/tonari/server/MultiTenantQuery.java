@@ -62,6 +62,7 @@ public final class MultiTenantQuery {
     int maxSeries = 0;
     Duration timeout = Duration.ZERO;
     long maxBytes = 0;
+    long maxMemory = 0;
     for (String tenant : RequestTenants.split(tenantSpec)) {
       TenantLimits limits = limitsOf.apply(tenant);
       maxEntries = smallestPositive(maxEntries, limits.maxEntriesLimitPerQuery());
@@ -71,10 +72,13 @@ public final class MultiTenantQuery {
       if (limits.maxQueryBytesRead() > 0) {
         maxBytes = maxBytes == 0 ? limits.maxQueryBytesRead() : Math.min(maxBytes, limits.maxQueryBytesRead());
       }
+      if (limits.maxQueryMemoryBytes() > 0) {
+        maxMemory = maxMemory == 0 ? limits.maxQueryMemoryBytes() : Math.min(maxMemory, limits.maxQueryMemoryBytes());
+      }
     }
     // Zero means "no limit" in Loki's config; QueryLimits wants a positive bound for these two.
     return new QueryLimits(maxEntries == 0 ? Integer.MAX_VALUE : maxEntries, maxLength, maxSeries == 0 ? Integer.MAX_VALUE : maxSeries,
-        timeout, maxBytes);
+        timeout, maxBytes, maxMemory);
   }
 
   private static Duration smallestPositive(Duration current, Duration candidate) {

@@ -929,6 +929,10 @@ public record ServerConfig(
     @JsonDeserialize(using = SizeDeserializer.class)
     Long maxQueryBytesRead;
 
+    @JsonProperty("max_query_memory_bytes")
+    @JsonDeserialize(using = SizeDeserializer.class)
+    Long maxQueryMemoryBytes;
+
     @JsonProperty("query_timeout")
     @JsonDeserialize(using = DurationDeserializer.class)
     Duration queryTimeout;
@@ -942,6 +946,7 @@ public record ServerConfig(
       setIfPresent(builder, "max_query_length", maxQueryLength);
       setIfPresent(builder, "max_query_series", maxQuerySeries);
       setIfPresent(builder, "max_query_bytes_read", maxQueryBytesRead);
+      setIfPresent(builder, "max_query_memory_bytes", maxQueryMemoryBytes);
       setIfPresent(builder, "query_timeout", queryTimeout);
       try {
         return builder.build();

@@ -100,6 +100,7 @@ final class TenantConfigHandlers {
     out.put("max_query_length", LokiUnits.formatDuration(limits.maxQueryLength()));
     out.put("max_query_series", limits.maxQuerySeries());
     out.put("max_query_bytes_read", limits.maxQueryBytesRead());
+    out.put("max_query_memory_bytes", limits.maxQueryMemoryBytes());
     out.put("query_timeout", LokiUnits.formatDuration(limits.queryTimeout()));
     RetentionPolicy retention = settings.retention();
     ObjectNode kept = node.putObject("retention");
