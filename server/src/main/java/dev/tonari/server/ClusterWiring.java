@@ -2,7 +2,6 @@ package dev.tonari.server;
 
 import dev.tonari.cluster.catalog.CatalogUnavailableException;
 import dev.tonari.cluster.catalog.ClusterCatalog;
-import dev.tonari.cluster.catalog.Lease;
 import dev.tonari.cluster.catalog.Member;
 import dev.tonari.cluster.log.PushLog;
 import dev.tonari.cluster.querier.HeadAccessDeniedException;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,16 +28,16 @@ import org.slf4j.LoggerFactory;
  * What a process of a cluster role runs besides HTTP, opened from {@link ClusterBackends} by
  * role: every role gets the catalog and a heartbeat; a distributor the push log; an ingester the
  * {@link ClusterBackends.IngesterProcess} and the internal head route; a querier and a ruler the
- * cluster's read store; a ruler the {@code ruler} lease; a compactor the compactor. The server's
+ * cluster's read store; a ruler its share of the tenants ({@link ClusterRulerShare}); a compactor the compactor. The server's
  * handlers see one {@link RoleLogStore}. Kept apart from {@link TonariServer} so that filling in
  * the cluster module's classes changes constructors here, not the server's composition.
  */
 final class ClusterWiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterWiring.class);
-  /** The lease that makes one ruler (and one SLO evaluator) evaluate across the cluster. */
-  static final String RULER_LEASE = "ruler";
   /** The catalog role of a process's own member: {@code process:querier}, ... (the ingester's engine is role {@code ingester}). */
   static final String PROCESS_ROLE_PREFIX = "process:";
+  /** After the node id, the member id of a ruler's tenant leases: apart from the process's member and an ingester's (the node id). */
+  static final String RULER_MEMBER_SUFFIX = "/ruler-leases";
 
   private final ServerConfig config;
   private final Role role;
@@ -54,10 +54,7 @@ final class ClusterWiring implements AutoCloseable {
   private final AtomicLong catalogErrors = new AtomicLong();
   private final AtomicLong heartbeats = new AtomicLong();
   private volatile String lastCatalogError;
-  private volatile Optional<Lease> rulerLease = Optional.empty();
-  private volatile Runnable onRulerLeaseAcquired = () -> {};
-  private volatile Runnable onRulerLeaseLost = () -> {};
-  private volatile boolean rulerLeaseLost;
+  private final Optional<ClusterRulerShare> rulerShare;
   private boolean closed;
 
   private ClusterWiring(ServerConfig config, Role role, String nodeId, ClusterBackends backends, ClusterCatalog catalog, RoleLogStore store,
@@ -70,6 +67,9 @@ final class ClusterWiring implements AutoCloseable {
     this.catalog = catalog;
     this.store = store;
     this.compactor = compactor;
+    this.rulerShare = role.includes(Role.RULER)
+        ? Optional.of(new ClusterRulerShare(catalog, nodeId + RULER_MEMBER_SUFFIX, config.cluster().heartbeatTtl(), () -> advertiseAddress))
+        : Optional.empty();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "tonari-cluster-" + role.configName());
       thread.setDaemon(true);
@@ -143,16 +143,17 @@ final class ClusterWiring implements AutoCloseable {
     return store;
   }
 
-  /** The ruler's and the SLO engine's hooks: started when this node takes the {@code ruler} lease, stopped when it loses it. */
-  void onRulerLease(Runnable acquired, Runnable lost) {
-    this.onRulerLeaseAcquired = acquired;
-    this.onRulerLeaseLost = lost;
+  /**
+   * A ruler's share of the tenants: the SLO engine's and the ruler's stores and assignment, started
+   * by {@link RulerWiring#start} once {@link #start} knows the address; empty for the other roles.
+   */
+  Optional<ClusterRulerShare> rulerShare() {
+    return rulerShare;
   }
 
   /**
    * Once Jetty listens on {@code boundPort}: opens the ingester (which advertises this address to
-   * the queriers), then starts the heartbeat and, for a ruler, the lease loop; both run every
-   * third of {@code cluster.heartbeat_ttl}.
+   * the queriers), then starts the heartbeat, every third of {@code cluster.heartbeat_ttl}.
    *
    * @throws IOException when the ingester cannot be opened (Kafka, the object store)
    */
@@ -165,9 +166,6 @@ final class ClusterWiring implements AutoCloseable {
     }
     long period = Math.max(100, config.cluster().heartbeatTtl().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(this::heartbeatSafely, 0, period, TimeUnit.MILLISECONDS);
-    if (role.includes(Role.RULER)) {
-      scheduler.scheduleWithFixedDelay(this::keepRulerLeaseSafely, 0, period, TimeUnit.MILLISECONDS);
-    }
   }
 
   private void heartbeatSafely() {
@@ -183,39 +181,6 @@ final class ClusterWiring implements AutoCloseable {
     }
   }
 
-  private void keepRulerLeaseSafely() {
-    try {
-      Optional<Lease> lease = catalog.tryAcquire(RULER_LEASE, memberId(), config.cluster().heartbeatTtl());
-      boolean had = rulerLease.isPresent();
-      if (lease.isPresent() && !had && !rulerLeaseLost) {
-        rulerLease = lease;
-        log.info("node {} holds the ruler lease (generation {}): evaluating rules and SLOs", nodeId, lease.get().generation());
-        onRulerLeaseAcquired.run();
-      } else if (lease.isPresent()) {
-        rulerLease = lease;
-      } else if (had) {
-        loseRulerLease("another ruler holds it: " + catalog.lease(RULER_LEASE).map(Lease::holder).orElse("(none)"));
-      }
-    } catch (CatalogUnavailableException e) {
-      catalogFailed("ruler lease", e);
-      Optional<Lease> held = rulerLease;
-      // Without the catalog the lease cannot be renewed: stop before it expires, so two rulers never evaluate at once.
-      if (held.isPresent() && System.currentTimeMillis() >= held.get().expiresAtMillis() - config.cluster().heartbeatTtl().toMillis() / 3) {
-        loseRulerLease("the catalog did not renew it in time: " + e.getMessage());
-      }
-    } catch (RuntimeException e) {
-      log.error("keeping the ruler lease of node {} failed", nodeId, e);
-    }
-  }
-
-  private void loseRulerLease(String why) {
-    rulerLease = Optional.empty();
-    rulerLeaseLost = true;
-    // The ruler and the SLO engine cannot be restarted in place: the node stops evaluating and says so on /ready; a restart rejoins.
-    log.error("node {} lost the ruler lease ({}): rule and SLO evaluation stopped; restart the process to queue for the lease again", nodeId, why);
-    onRulerLeaseLost.run();
-  }
-
   private void catalogFailed(String what, RuntimeException e) {
     catalogErrors.incrementAndGet();
     if (lastCatalogError == null) {
@@ -229,14 +194,10 @@ final class ClusterWiring implements AutoCloseable {
     return nodeId + "/" + role.configName();
   }
 
-  /** Whether this node evaluates rules and SLOs now (a ruler holding the lease). */
-  boolean holdsRulerLease() {
-    return rulerLease.isPresent();
-  }
-
   /**
    * {@code GET /ready} of a cluster role: 200 with what was checked, or 503 naming what the role
-   * still waits for (the catalog, Kafka taking pushes, the ingester catching up, the ruler lease).
+   * still waits for (the catalog, Kafka taking pushes, the ingester catching up); a ruler says
+   * which tenants it evaluates.
    */
   void answerReady(Context ctx) {
     List<String> waiting = new ArrayList<>();
@@ -265,10 +226,10 @@ final class ClusterWiring implements AutoCloseable {
         checked.add("ingester caught up");
       }
     }
-    if (role == Role.RULER && rulerLeaseLost) {
-      waiting.add("ruler lease lost; restart to queue for it again");
-    } else if (role.includes(Role.RULER)) {
-      checked.add(rulerLease.isPresent() ? "holding the ruler lease" : "standing by for the ruler lease");
+    if (rulerShare.isPresent()) {
+      Set<String> held = rulerShare.get().heldTenants();
+      // Holding no tenant is ready too: another ruler has them all, this one takes some when it dies.
+      checked.add(held.isEmpty() ? "evaluating no tenant (the other rulers hold them all)" : "evaluating tenants " + String.join(", ", held));
     }
     ctx.contentType("text/plain; charset=utf-8");
     if (!waiting.isEmpty()) {
@@ -330,12 +291,12 @@ final class ClusterWiring implements AutoCloseable {
           () -> ingester.map(ClusterBackends.IngesterProcess::fencedCommits).orElse(0L));
     }
     if (role.includes(Role.RULER)) {
-      metrics.registerGauge("tonari_cluster_ruler_lease_held", "1 while this process holds the ruler lease and evaluates rules and SLOs.",
-          () -> rulerLease.isPresent() ? 1 : 0);
+      metrics.registerGauge("tonari_cluster_ruler_tenants", "Tenants whose rules and SLOs this ruler evaluates now (it holds their leases).",
+          () -> rulerShare.map(share -> share.heldTenants().size()).orElse(0));
     }
   }
 
-  /** Stops the loops, leaves the catalog (so peers need not wait for the ttl), releases the ruler lease, closes the role's pieces. */
+  /** Stops the loops, releases a ruler's tenants, leaves the catalog (so peers need not wait for the ttl), closes the role's pieces. */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
@@ -355,10 +316,11 @@ final class ClusterWiring implements AutoCloseable {
     if (ingester.isPresent()) {
       closeQuietly(ingester.get(), failures);
     }
+    if (rulerShare.isPresent()) {
+      // After the ruler and the SLO engine stopped (the server closes them first): the other rulers take the tenants at their next round.
+      closeQuietly(rulerShare.get(), failures);
+    }
     try {
-      if (rulerLease.isPresent()) {
-        catalog.release(RULER_LEASE, memberId());
-      }
       catalog.leave(memberId());
     } catch (RuntimeException e) {
       failures.add(e);

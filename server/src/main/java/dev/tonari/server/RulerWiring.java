@@ -37,12 +37,16 @@ import org.slf4j.LoggerFactory;
  * team's {@code <notifications_dir>/<tenant>.yaml}), state changes to the alert history, and
  * recording rules' samples to {@code ruler.remote_write}.
  *
- * <p>Delivery starts with the server; the ruler itself starts once the server listens ({@link
- * #startRuler}), because its alerts' links default to the server's own address, which a config
- * with port 0 only knows then.
+ * <p>Delivery starts with the server; the ruler and the SLO engine start once the server listens
+ * ({@link #start}), because the alerts' links default to the server's own address, which a config
+ * with port 0 only knows then (and a cluster ruler advertises it to the other rulers).
  *
  * <p>On disk: {@code <data_dir>/rules/state} (alert states), {@code <data_dir>/alerts/notifier}
- * (outbox and notification log), {@code <data_dir>/alerts/silences}.
+ * (outbox and notification log), {@code <data_dir>/alerts/silences}. A cluster's ruler ({@link
+ * ClusterRulerShare}) evaluates only the tenants whose leases it holds and keeps their alert
+ * states in the catalog; the ruler queues its alerts in the catalog's outbox with the state that
+ * records them as sent, and every ruler delivers from that outbox to its own notifier and
+ * Alertmanagers, so a tenant handed over is neither paged twice nor missed.
  */
 final class RulerWiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RulerWiring.class);
@@ -60,12 +64,15 @@ final class RulerWiring implements AutoCloseable {
   private final Optional<AlertmanagerSink> alertmanager;
   private final Optional<RemoteWriteSink> remoteWrite;
   private final LogqlQuerier querier;
+  private final Optional<ClusterRulerShare> share;
   private volatile Ruler ruler;
+  private Optional<AutoCloseable> outbox = Optional.empty();
 
   private RulerWiring(ServerConfig config, LogStore store, RuleStore rules, SloService slos, TransitionListener history, Clock clock,
       DeliveryStats deliveryStats, SilenceStore silences, Optional<Notifier> notifier, Optional<AlertmanagerSink> alertmanager,
-      Optional<RemoteWriteSink> remoteWrite) {
+      Optional<RemoteWriteSink> remoteWrite, Optional<ClusterRulerShare> share) {
     this.config = config;
+    this.share = share;
     this.deliveryStats = deliveryStats;
     this.rules = rules;
     this.slos = slos;
@@ -78,9 +85,13 @@ final class RulerWiring implements AutoCloseable {
     this.querier = new LogqlQuerier(store, QueryLimits.defaults(), config.ruler().rules().evaluation().sharedScanBytes());
   }
 
-  /** Opens delivery (silences, the notifier's outbox, the Alertmanager and remote-write clients); the ruler waits for {@link #startRuler}. */
-  static RulerWiring open(ServerConfig config, LogStore store, RuleStore rules, SloService slos, TransitionListener history, Clock clock)
-      throws IOException {
+  /**
+   * Opens delivery (silences, the notifier's outbox, the Alertmanager and remote-write clients); the ruler waits for {@link #start}.
+   *
+   * @param share a cluster ruler's share of the tenants (the one {@code slos} was built with); empty on a single node
+   */
+  static RulerWiring open(ServerConfig config, LogStore store, RuleStore rules, SloService slos, TransitionListener history, Clock clock,
+      Optional<ClusterRulerShare> share) throws IOException {
     AlertingSettings alerting = config.ruler().alerting();
     Path alertsDir = config.dataDir().resolve("alerts");
     SilenceStore silences = new SilenceStore(alertsDir.resolve("silences"), clock);
@@ -108,11 +119,15 @@ final class RulerWiring implements AutoCloseable {
       remoteWrite.ifPresent(RemoteWriteSink::close);
       throw e;
     }
-    return new RulerWiring(config, store, rules, slos, history, clock, stats, silences, notifier, alertmanager, remoteWrite);
+    return new RulerWiring(config, store, rules, slos, history, clock, stats, silences, notifier, alertmanager, remoteWrite, share);
   }
 
-  /** Starts evaluating; {@code serverUrl} is the links' base when {@code ruler.external_url} is not set. */
-  synchronized void startRuler(String serverUrl) throws IOException {
+  /**
+   * Starts the SLO engine and the ruler; {@code serverUrl} is the links' base when {@code
+   * ruler.external_url} is not set. A cluster's ruler first joins the other rulers for its share of
+   * the tenants, then evaluates, then delivers from the outbox.
+   */
+  synchronized void start(String serverUrl) throws IOException {
     if (ruler != null) {
       return;
     }
@@ -120,15 +135,37 @@ final class RulerWiring implements AutoCloseable {
     if (settings.externalUrl().isEmpty()) {
       settings = settings.withExternalUrl(serverUrl);
     }
-    Ruler started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock,
-        config.dataDir().resolve("rules").resolve("state"));
+    List<dev.tonari.rules.model.RuleSource> sources = List.of(rules, SloRuleSource.over(slos));
+    Ruler started;
+    if (share.isEmpty()) {
+      slos.start();
+      started = new Ruler(settings, sources, querier, alertSink(), sampleSink(), history, clock, config.dataDir().resolve("rules").resolve("state"));
+    } else {
+      // The alert sink stays unused: the catalog's state store queues the alerts in the outbox, which delivers them to it.
+      started = new Ruler(settings, sources, querier, alertSink(), sampleSink(), history, clock, share.get().alertStates(), share.get());
+      share.get().start(rules::tenants, slos::tenants, started::sync);
+    }
     rules.addChangeListener(started::sync);
     started.start();
     ruler = started;
-    log.info("ruler started: {} tenants with rules, alerts to {}{}{}", rules.tenants().size(),
+    if (share.isPresent()) {
+      slos.start();
+      outbox = Optional.of(share.get().deliverOutbox(alertSink()));
+    }
+    log.info("ruler started: {} tenants with rules{}, alerts to {}{}{}", rules.tenants().size(),
+        share.isPresent() ? " (this ruler evaluates the share of them its tenant leases give it)" : "",
         alertmanager.isPresent() ? "Alertmanager " + config.ruler().alerting().alertmanager().get().urls() : "no Alertmanager",
         notifier.isPresent() ? ", the notifier (" + config.ruler().alerting().notificationsDirectory().get() + ")" : "",
         remoteWrite.isPresent() ? ", samples by remote write to " + remoteWrite.get().clientNames() : "");
+  }
+
+  private static void closeOutbox(AutoCloseable outbox) {
+    try {
+      outbox.close();
+    } catch (Exception e) {
+      // What it claimed and did not deliver goes to another ruler once the claim expires.
+      log.warn("stopping the ruler's outbox delivery failed: {}", e.getMessage(), e);
+    }
   }
 
   private AlertSink alertSink() {
@@ -146,7 +183,7 @@ final class RulerWiring implements AutoCloseable {
     return (tenant, samples) -> log.debug("tenant {}: {} recorded samples dropped, no ruler.remote_write client", tenant, samples.size());
   }
 
-  /** The running ruler; empty until {@link #startRuler}. */
+  /** The running ruler; empty until {@link #start}. */
   Optional<Ruler> ruler() {
     return Optional.ofNullable(ruler);
   }
@@ -171,7 +208,7 @@ final class RulerWiring implements AutoCloseable {
     return querier;
   }
 
-  /** Stops the ruler first (no new alerts), then delivery, which sends what it can within its bounds. */
+  /** Stops the ruler first (no new alerts), then the outbox, then delivery, which sends what it can within its bounds. */
   @Override
   public synchronized void close() {
     try {
@@ -179,6 +216,7 @@ final class RulerWiring implements AutoCloseable {
         ruler.close();
       }
     } finally {
+      outbox.ifPresent(RulerWiring::closeOutbox);
       notifier.ifPresent(Notifier::close);
       alertmanager.ifPresent(AlertmanagerSink::close);
       remoteWrite.ifPresent(RemoteWriteSink::close);

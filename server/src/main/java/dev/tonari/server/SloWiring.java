@@ -23,7 +23,9 @@ import java.util.function.Function;
  * Builds the SLO engine of a server: LogQL SLIs over the server's own store (with each tenant's
  * query limits), PromQL SLIs against the tenants' OpenSLO data sources or else each tenant's
  * default Prometheus (its {@code prometheus} in the tenants files, else the server's {@code
- * slo.prometheus}), and rollups in {@code <data_dir>/slo/rollups}.
+ * slo.prometheus}), and rollups in {@code <data_dir>/slo/rollups}; a cluster's ruler keeps rollups
+ * and progress in the catalog instead and evaluates only its share of the tenants ({@link
+ * ClusterRulerShare}).
  */
 final class SloWiring {
   private SloWiring() {}
@@ -31,18 +33,22 @@ final class SloWiring {
   /**
    * @param prometheusOfTenant the tenant's {@code prometheus} in the tenants config in effect, asked
    *     on every evaluation so that a reload of the tenants files applies without restart
+   * @param share a cluster ruler's share of the tenants; empty on a single node (every tenant, files in the data directory)
    */
   static SloService open(ServerConfig config, LogStore store, Function<String, QueryLimits> limitsOfTenant,
-      Function<String, Optional<PrometheusSettings>> prometheusOfTenant, Clock clock) throws IOException {
+      Function<String, Optional<PrometheusSettings>> prometheusOfTenant, Clock clock, Optional<ClusterRulerShare> share) throws IOException {
     SloDataSources dataSources = new SloDataSources();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     LogQlSliSource logql = new LogQlSliSource(store, limitsOfTenant);
     PrometheusSliSource promql = new PrometheusSliSource(defaultEndpoints(prometheusOfTenant, config.slo().prometheus()), dataSources::find,
         http, config.slo().prometheusTimeout());
-    RollupStore rollups = new FileRollupStore(config.dataDir().resolve("slo").resolve("rollups"));
+    RollupStore rollups = share.isPresent() ? share.get().rollups() : new FileRollupStore(config.dataDir().resolve("slo").resolve("rollups"));
     SloService service;
     try {
-      service = new SloService(config.slo(), config.dataDir(), new SliSources(logql, promql), rollups, dataSources, clock);
+      SliSources sources = new SliSources(logql, promql);
+      service = share.isPresent()
+          ? new SloService(config.slo(), config.dataDir(), sources, rollups, dataSources, clock, share.get().sloProgress(), share.get())
+          : new SloService(config.slo(), config.dataDir(), sources, rollups, dataSources, clock);
     } catch (IOException | RuntimeException e) {
       rollups.close();
       throw e;

@@ -203,7 +203,8 @@ public final class TonariServer implements AutoCloseable {
       PrometheusRulesHandlers prometheusRules = null;
       NotificationHandlers notifications = null;
       if (role.rulerAndSlo()) {
-        slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
+        Optional<ClusterRulerShare> share = cluster.flatMap(ClusterWiring::rulerShare);
+        slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock, share);
         sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
         SloMetrics.register(metrics, slos);
         rules = RulesWiring.open(config);
@@ -212,7 +213,7 @@ public final class TonariServer implements AutoCloseable {
             config.ruler().alerting().historyRetention(), clock);
         alertHistoryHandlers = new AlertHistoryHandlers(alertHistory.history(), alertHistory.toil(), tenancy.audit, clock);
         ToilMetrics.register(metrics, alertHistory.toil(), clock);
-        ruler = RulerWiring.open(config, store, rules, slos, alertHistory.history(), clock);
+        ruler = RulerWiring.open(config, store, rules, slos, alertHistory.history(), clock, share);
         RulerWiring rulerWiring = ruler;
         prometheusRules = new PrometheusRulesHandlers(rulerWiring::ruler);
         notifications = new NotificationHandlers(ruler.silences(), ruler.notifier(), tenancy.audit, clock);
@@ -363,30 +364,12 @@ public final class TonariServer implements AutoCloseable {
         }
       });
       app.start();
-      if (role.rulerAndSlo()) {
-        String serverUrl = baseUrl(config, app.port());
-        SloService evaluator = slos;
-        RulerWiring rulerToStart = ruler;
-        if (cluster.isPresent()) {
-          // One ruler across the cluster: rules and SLOs are evaluated only while this node holds the catalog's ruler lease.
-          cluster.get().onRulerLease(() -> {
-            try {
-              evaluator.start();
-              rulerToStart.startRuler(serverUrl);
-            } catch (IOException | RuntimeException e) {
-              log.error("starting the ruler after taking the ruler lease failed", e);
-            }
-          }, () -> {
-            rulerToStart.close();
-            evaluator.close();
-          });
-        } else {
-          evaluator.start();
-          rulerToStart.startRuler(serverUrl);
-        }
-      }
       if (cluster.isPresent()) {
         cluster.get().start(app.port());
+      }
+      if (role.rulerAndSlo()) {
+        // In a cluster after the wiring started: the ruler joins the other rulers at the address it now advertises.
+        ruler.start(baseUrl(config, app.port()));
       }
     } catch (IOException | RuntimeException e) {
       if (ruler != null) {
