@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * </ol>
  *
  * At the end every acknowledged line is read back exactly once through each querier. Run with
- * {@code bench/cluster/run.sh crash}; {@code ClusterCrashRecoveryTest} runs a short form in the
+ * {@code bench/cluster/run.sh}; {@code ClusterCrashRecoveryTest} runs a short form in the
  * build.
  */
 public final class ClusterCrashTest {
