@@ -28,6 +28,13 @@ public interface ClusterCatalog extends AutoCloseable {
    * stored offset (or owner generation) is not the expected one (another ingester took the partition
    * over and committed since), nothing changes and {@link FencedException} is thrown: a zombie
    * ingester can never register parts for records the new owner also turns into parts.
+   *
+   * <p>A commit repeated after its first attempt did succeed (the connection broke while
+   * PostgreSQL committed, so the caller saw {@link CatalogUnavailableException}) is accepted as a
+   * no-op: every partition already stands at its {@code nextOffset} for the same member, and the
+   * added parts are live as given. Removing a part that is not live, adding a part key that was
+   * ever registered, or one partition twice in {@code offsets}, is a bug of the caller: {@link
+   * IllegalStateException} or {@link IllegalArgumentException}, and nothing changes.
    */
   void commit(List<CatalogPart> added, List<String> removedKeys, List<OffsetCommit> offsets);
 
@@ -91,6 +98,38 @@ public interface ClusterCatalog extends AutoCloseable {
   long publishConfig(String name, byte[] content);
 
   Optional<ConfigRevision> latestConfig(String name);
+
+  // ---- alert history, per tenant ----
+
+  /** Appends one event (JSON text, kept as given) to a tenant's alert history at {@code atMillis}. */
+  void appendAlertHistory(String tenant, long atMillis, String json);
+
+  /** A tenant's alert history in [fromMillis, toMillis), oldest first (same time: in append order). */
+  List<AlertHistoryEntry> alertHistory(String tenant, long fromMillis, long toMillis);
+
+  // ---- the outbox of notifications: delivered at least once, by one worker at a time ----
+
+  /** Queues a notification and returns its id (ids grow in enqueue order). */
+  long enqueueNotification(String tenant, String receiver, byte[] payload);
+
+  /**
+   * Claims up to {@code limit} undelivered notifications, oldest first, that no other worker holds
+   * an unexpired claim on, for {@code lease} (catalog clock). Two workers never get the same
+   * notification while its claim lasts; one whose worker died before {@link #markDelivered} comes
+   * back after the lease with a higher {@link Notification#attempts()}.
+   */
+  List<Notification> claimNotifications(String worker, int limit, Duration lease);
+
+  /** Marks a notification delivered: it is never claimed again. {@link IllegalArgumentException} for an id never enqueued. */
+  void markDelivered(long id);
+
+  // ---- SLO rollups: per minute counts, the input of burn rates and budgets ----
+
+  /** Sets (replaces) the counts of one minute of an SLO's group. */
+  void upsertRollup(String tenant, String slo, String group, long minuteEpoch, long bad, long total);
+
+  /** The rollups of one SLO group with minutes in [fromMinute, toMinute), by minute. */
+  List<SloRollup> rollups(String tenant, String slo, String group, long fromMinute, long toMinute);
 
   @Override
   void close();

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +20,25 @@ public final class InMemoryClusterCatalog implements ClusterCatalog {
 
   private record Heartbeat(Member member, long expiresAtMillis) {}
 
+  /** A notification with its claim: {@code claimExpiresAtMillis} is 0 while no worker holds it. */
+  private record Outgoing(Notification notification, String claimedBy, long claimExpiresAtMillis, boolean delivered) {}
+
   private final Clock clock;
   private final TreeMap<String, CatalogPart> live = new TreeMap<>();
   private final TreeMap<String, Deleted> deleted = new TreeMap<>();
   private final Map<String, Long> offsets = new HashMap<>();
+  private final Map<String, String> owners = new HashMap<>();
   private final TreeMap<String, Heartbeat> members = new TreeMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
   private final Map<String, byte[]> states = new HashMap<>();
   private final Map<String, Long> stateGenerations = new HashMap<>();
   private final Map<String, List<ConfigRevision>> configs = new HashMap<>();
+  private final List<AlertHistoryEntry> alertHistory = new ArrayList<>();
+  private final TreeMap<Long, Outgoing> outbox = new TreeMap<>();
+  private final TreeMap<String, SloRollup> rollups = new TreeMap<>();
   private long sequence;
   private long revision;
+  private long notificationSequence;
 
   public InMemoryClusterCatalog() {
     this(Clock.systemUTC());
@@ -46,12 +55,14 @@ public final class InMemoryClusterCatalog implements ClusterCatalog {
 
   @Override
   public synchronized void commit(List<CatalogPart> added, List<String> removedKeys, List<OffsetCommit> offsetCommits) {
-    for (OffsetCommit commit : offsetCommits) {
+    CatalogArguments.checkCommit(added, removedKeys, offsetCommits);
+    for (OffsetCommit commit : CatalogArguments.inLockOrder(offsetCommits)) {
       long stored = offsets.getOrDefault(commit.topic() + "/" + commit.partition(), -1L);
       if (stored != commit.expectedOffset()) {
-        throw new FencedException(
-            "partition " + commit.partition() + " of topic " + commit.topic() + " is at offset " + stored + ", not " + commit.expectedOffset()
-                + " as member " + commit.memberId() + " expected: another ingester committed it since");
+        if (alreadyApplied(added, removedKeys, offsetCommits)) {
+          return;
+        }
+        throw new FencedException(CatalogArguments.fencedMessage(commit, stored));
       }
     }
     for (String key : removedKeys) {
@@ -73,10 +84,32 @@ public final class InMemoryClusterCatalog implements ClusterCatalog {
     }
     for (OffsetCommit commit : offsetCommits) {
       offsets.put(commit.topic() + "/" + commit.partition(), commit.nextOffset());
+      owners.put(commit.topic() + "/" + commit.partition(), commit.memberId());
     }
     if (!added.isEmpty() || !removedKeys.isEmpty()) {
       revision++;
     }
+  }
+
+  /** Whether this very commit was applied before (a retry after an unknown outcome): see {@link ClusterCatalog#commit}. */
+  private boolean alreadyApplied(List<CatalogPart> added, List<String> removedKeys, List<OffsetCommit> offsetCommits) {
+    for (OffsetCommit commit : offsetCommits) {
+      String partition = commit.topic() + "/" + commit.partition();
+      if (offsets.getOrDefault(partition, -1L) != commit.nextOffset() || !commit.memberId().equals(owners.get(partition))) {
+        return false;
+      }
+    }
+    for (CatalogPart part : added) {
+      if (!part.equals(live.get(part.key()))) {
+        return false;
+      }
+    }
+    for (String key : removedKeys) {
+      if (!deleted.containsKey(key)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -130,6 +163,7 @@ public final class InMemoryClusterCatalog implements ClusterCatalog {
 
   @Override
   public synchronized void heartbeat(Member member, Duration ttl) {
+    CatalogArguments.checkTtl("heartbeat ttl of member " + member.id(), ttl);
     members.put(member.id(), new Heartbeat(member, clock.millis() + ttl.toMillis()));
   }
 
@@ -152,6 +186,8 @@ public final class InMemoryClusterCatalog implements ClusterCatalog {
 
   @Override
   public synchronized Optional<Lease> tryAcquire(String name, String holder, Duration ttl) {
+    CatalogArguments.checkHolder("holder of lease " + name, holder);
+    CatalogArguments.checkTtl("ttl of lease " + name, ttl);
     long now = clock.millis();
     Lease current = leases.get(name);
     if (current != null && current.expiresAtMillis() > now && !current.holder().equals(holder)) {
@@ -209,6 +245,87 @@ public final class InMemoryClusterCatalog implements ClusterCatalog {
   public synchronized Optional<ConfigRevision> latestConfig(String name) {
     List<ConfigRevision> revisions = configs.get(name);
     return revisions == null || revisions.isEmpty() ? Optional.empty() : Optional.of(revisions.get(revisions.size() - 1));
+  }
+
+  @Override
+  public synchronized void appendAlertHistory(String tenant, long atMillis, String json) {
+    alertHistory.add(new AlertHistoryEntry(tenant, atMillis, json));
+  }
+
+  @Override
+  public synchronized List<AlertHistoryEntry> alertHistory(String tenant, long fromMillis, long toMillis) {
+    List<AlertHistoryEntry> entries = new ArrayList<>();
+    for (AlertHistoryEntry entry : alertHistory) {
+      if (entry.tenant().equals(tenant) && entry.atMillis() >= fromMillis && entry.atMillis() < toMillis) {
+        entries.add(entry);
+      }
+    }
+    // A stable sort: entries of the same time stay in append order.
+    entries.sort(Comparator.comparingLong(AlertHistoryEntry::atMillis));
+    return entries;
+  }
+
+  @Override
+  public synchronized long enqueueNotification(String tenant, String receiver, byte[] payload) {
+    long id = ++notificationSequence;
+    outbox.put(id, new Outgoing(new Notification(id, tenant, receiver, payload.clone(), 0), null, 0, false));
+    return id;
+  }
+
+  @Override
+  public synchronized List<Notification> claimNotifications(String worker, int limit, Duration lease) {
+    CatalogArguments.checkHolder("notification worker", worker);
+    CatalogArguments.checkLimit(limit);
+    CatalogArguments.checkTtl("notification claim lease", lease);
+    long now = clock.millis();
+    List<Notification> claimed = new ArrayList<>();
+    for (Map.Entry<Long, Outgoing> entry : outbox.entrySet()) {
+      if (claimed.size() == limit) {
+        break;
+      }
+      Outgoing outgoing = entry.getValue();
+      if (outgoing.delivered() || (outgoing.claimedBy() != null && outgoing.claimExpiresAtMillis() > now)) {
+        continue;
+      }
+      Notification before = outgoing.notification();
+      Notification notification = new Notification(before.id(), before.tenant(), before.receiver(), before.payload(), before.attempts() + 1);
+      entry.setValue(new Outgoing(notification, worker, now + lease.toMillis(), false));
+      claimed.add(new Notification(notification.id(), notification.tenant(), notification.receiver(), notification.payload().clone(), notification.attempts()));
+    }
+    return claimed;
+  }
+
+  @Override
+  public synchronized void markDelivered(long id) {
+    Outgoing outgoing = outbox.get(id);
+    if (outgoing == null) {
+      throw new IllegalArgumentException("notification " + id + " was never enqueued");
+    }
+    outbox.put(id, new Outgoing(outgoing.notification(), outgoing.claimedBy(), outgoing.claimExpiresAtMillis(), true));
+  }
+
+  @Override
+  public synchronized void upsertRollup(String tenant, String slo, String group, long minuteEpoch, long bad, long total) {
+    SloRollup rollup = new SloRollup(tenant, slo, group, minuteEpoch, bad, total);
+    rollups.put(rollupKey(tenant, slo, group, minuteEpoch), rollup);
+  }
+
+  @Override
+  public synchronized List<SloRollup> rollups(String tenant, String slo, String group, long fromMinute, long toMinute) {
+    List<SloRollup> result = new ArrayList<>();
+    for (SloRollup rollup : rollups.values()) {
+      if (rollup.tenant().equals(tenant) && rollup.slo().equals(slo) && rollup.group().equals(group)
+          && rollup.minuteEpoch() >= fromMinute && rollup.minuteEpoch() < toMinute) {
+        result.add(rollup);
+      }
+    }
+    result.sort(Comparator.comparingLong(SloRollup::minuteEpoch));
+    return result;
+  }
+
+  private static String rollupKey(String tenant, String slo, String group, long minuteEpoch) {
+    // Lengths first, so that no tenant, SLO or group name can make two keys equal.
+    return tenant.length() + ":" + tenant + slo.length() + ":" + slo + group.length() + ":" + group + "@" + minuteEpoch;
   }
 
   @Override

@@ -17,37 +17,84 @@ import java.nio.ByteOrder;
  *           4  1  u8  region kind = 1
  *           5  .  token filter, {@link BloomFilter} form
  *           .  .  substring filter, {@link BloomFilter} form
+ * kind 2    0  4  u32 0x00000000
+ *           4  1  u8  region kind = 2
+ *           5  .  the folded filter ({@link FoldedTerms} terms), {@link BloomFilter} form
  * </pre>
  *
  * Any other kind is rejected, as are bytes left over after the filters. Reading wraps the bytes
  * without copying.
  */
-public record BlockFilters(BloomFilter tokens, BloomFilter substrings) {
+public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilter folded) {
   public static final int KIND_TOKENS_AND_SUBSTRINGS = 1;
+  public static final int KIND_FOLDED = 2;
   private static final int KIND_HEADER_BYTES = 5;
 
   /** A region holding only a token filter, as parts written before the substring index have. */
   public static BlockFilters legacy(BloomFilter tokens) {
-    return new BlockFilters(tokens, null);
+    return new BlockFilters(tokens, null, null);
   }
 
-  /** Whether the block may hold a line containing the literal with these probes. */
-  public boolean mightContain(long[] tokenProbes, SubstringTerms.Probes substringProbes) {
-    for (long probe : tokenProbes) {
+  /** A kind-1 region: a token filter and a substring filter. */
+  public BlockFilters(BloomFilter tokens, BloomFilter substrings) {
+    this(tokens, substrings, null);
+  }
+
+  /** A kind-2 region: one filter of {@link FoldedTerms}. */
+  public static BlockFilters folded(BloomFilter folded) {
+    return new BlockFilters(null, null, folded);
+  }
+
+  public boolean isFolded() {
+    return folded != null;
+  }
+
+  /**
+   * Whether the block may hold a line containing the literal with these probes: a folded region
+   * checks the folded probes; older regions check the case-sensitive probes, and cannot prune for
+   * a case-insensitive literal (their terms keep the case).
+   */
+  public boolean mightContain(NeedleProbes probes) {
+    if (folded != null) {
+      for (long probe : probes.folded()) {
+        if (!folded.mightContain(probe)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (probes.caseInsensitive()) {
+      return true;
+    }
+    for (long probe : probes.tokens()) {
       if (!tokens.mightContain(probe)) {
         return false;
       }
     }
-    return substrings == null || substringProbes.mightMatch(substrings);
+    return substrings == null || probes.substrings().mightMatch(substrings);
+  }
+
+  /** Whether a kind-0 or kind-1 region may hold a line containing the literal with these case-sensitive probes. */
+  public boolean mightContain(long[] tokenProbes, SubstringTerms.Probes substringProbes) {
+    return mightContain(new NeedleProbes(tokenProbes, substringProbes, new long[0], false));
   }
 
   public int serializedSize() {
+    if (folded != null) {
+      return KIND_HEADER_BYTES + folded.serializedSize();
+    }
     return substrings == null ? tokens.serializedSize() : KIND_HEADER_BYTES + tokens.serializedSize() + substrings.serializedSize();
   }
 
   /** The serialized form: legacy without a substring filter, else kind 1. */
   public byte[] toByteArray() {
     ByteBuffer out = ByteBuffer.allocate(serializedSize()).order(ByteOrder.LITTLE_ENDIAN);
+    if (folded != null) {
+      out.putInt(0);
+      out.put((byte) KIND_FOLDED);
+      folded.writeTo(out);
+      return out.array();
+    }
     if (substrings != null) {
       out.putInt(0);
       out.put((byte) KIND_TOKENS_AND_SUBSTRINGS);
@@ -77,13 +124,18 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings) {
         throw new IllegalArgumentException("bloom region of " + in.remaining() + " bytes is shorter than its 5-byte kind header");
       }
       int kind = in.get(in.position() + 4) & 0xff;
-      if (kind != KIND_TOKENS_AND_SUBSTRINGS) {
-        throw new IllegalArgumentException("bloom region of unknown kind " + kind + " (this reader knows kind " + KIND_TOKENS_AND_SUBSTRINGS + ")");
+      if (kind != KIND_TOKENS_AND_SUBSTRINGS && kind != KIND_FOLDED) {
+        throw new IllegalArgumentException(
+            "bloom region of unknown kind " + kind + " (this reader knows kinds " + KIND_TOKENS_AND_SUBSTRINGS + " and " + KIND_FOLDED + ")");
       }
       in.position(in.position() + KIND_HEADER_BYTES);
-      BloomFilter tokens = BloomFilter.readFrom(in);
-      BloomFilter substrings = BloomFilter.readFrom(in);
-      filters = new BlockFilters(tokens, substrings);
+      if (kind == KIND_FOLDED) {
+        filters = folded(BloomFilter.readFrom(in));
+      } else {
+        BloomFilter tokens = BloomFilter.readFrom(in);
+        BloomFilter substrings = BloomFilter.readFrom(in);
+        filters = new BlockFilters(tokens, substrings);
+      }
     }
     if (in.hasRemaining()) {
       throw new IllegalArgumentException("bloom region has " + in.remaining() + " bytes after its filters");

@@ -5,17 +5,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The probes of one required literal in a block's {@link BlockFilters}: token probes ({@link
- * BloomTerms#probes}), all needed, and substring probes ({@link SubstringTerms#probes}), checked
- * only where there is a substring filter. Parts and the head's chunks use the same probes.
+ * The probes of one required literal in a block's {@link BlockFilters}: for kind-0 and kind-1
+ * regions, token probes ({@link BloomTerms#probes}), all needed, and substring probes ({@link
+ * SubstringTerms#probes}), checked only where there is a substring filter; for kind-2 regions the
+ * folded probes ({@link FoldedTerms#probes}), all needed. A case-insensitive literal has folded
+ * probes only: older regions keep the case and cannot prune for it. Parts and the head's chunks
+ * use the same probes.
+ *
+ * @param caseInsensitive whether the literal is required case-insensitively (ASCII case; see
+ *     {@link FoldedTerms#caseInsensitivePieces})
  */
-public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings) {
+public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long[] folded, boolean caseInsensitive) {
+  /**
+   * Marks a required literal of {@link dev.tonari.store.SelectRequest#requiredLiterals} as
+   * case-insensitive: {@code MARK + literal} means "every wanted line contains the literal up to
+   * ASCII case". The mark starts with a NUL byte so that an ordinary literal is read as such; a
+   * literal that does start with the mark only prunes less (its text after the mark is required
+   * either way).
+   */
+  public static final String CASE_INSENSITIVE_MARK = "\u0000(?i)";
+
+  private static final long[] NONE = new long[0];
+
   /** The probes of the literals that can prune (others are left out: they rule nothing out). */
   public static NeedleProbes[] of(List<String> requiredLiterals) {
     List<NeedleProbes> probes = new ArrayList<>(requiredLiterals.size());
     for (String literal : requiredLiterals) {
+      if (literal.startsWith(CASE_INSENSITIVE_MARK)) {
+        addCaseInsensitive(probes, literal.substring(CASE_INSENSITIVE_MARK.length()));
+        continue;
+      }
       byte[] bytes = literal.getBytes(StandardCharsets.UTF_8);
-      NeedleProbes literalProbes = new NeedleProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes));
+      NeedleProbes literalProbes = new NeedleProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes), FoldedTerms.probes(bytes), false);
       if (!literalProbes.isEmpty()) {
         probes.add(literalProbes);
       }
@@ -23,21 +44,44 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings) {
     return probes.toArray(new NeedleProbes[0]);
   }
 
+  /** The probes of literals that every wanted line contains up to ASCII case. */
+  public static NeedleProbes[] ofCaseInsensitive(List<String> literals) {
+    List<NeedleProbes> probes = new ArrayList<>(literals.size());
+    for (String literal : literals) {
+      addCaseInsensitive(probes, literal);
+    }
+    return probes.toArray(new NeedleProbes[0]);
+  }
+
+  /** The literal as a required literal of a select request that is case-insensitive. */
+  public static String markCaseInsensitive(String literal) {
+    return CASE_INSENSITIVE_MARK + literal;
+  }
+
+  private static void addCaseInsensitive(List<NeedleProbes> probes, String literal) {
+    for (byte[] piece : FoldedTerms.caseInsensitivePieces(literal.getBytes(StandardCharsets.UTF_8))) {
+      long[] folded = FoldedTerms.probes(piece);
+      if (folded.length > 0) {
+        probes.add(new NeedleProbes(NONE, SubstringTerms.Probes.NONE, folded, true));
+      }
+    }
+  }
+
   public boolean isEmpty() {
-    return tokens.length == 0 && substrings.isEmpty();
+    return tokens.length == 0 && substrings.isEmpty() && folded.length == 0;
   }
 
   /** Whether a block with these filters may hold a line containing every literal. */
   public static boolean mightContainAll(BlockFilters filters, NeedleProbes[] probes) {
     for (NeedleProbes literal : probes) {
-      if (!filters.mightContain(literal.tokens, literal.substrings)) {
+      if (!filters.mightContain(literal)) {
         return false;
       }
     }
     return true;
   }
 
-  /** The filters of a run of lines, as a part writer would build them for a block. */
+  /** The kind-1 filters of a run of lines, as a part writer before version 4 built them for a block. */
   public static BlockFilters filtersOf(byte[] buffer, int[] offsets, int[] lengths, int count, double tokenFalsePositiveRate, double substringFalsePositiveRate) {
     DistinctHashes tokenTerms = new DistinctHashes();
     DistinctHashes substringTerms = new DistinctHashes();
@@ -50,5 +94,18 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings) {
     BloomFilter substrings = BloomFilter.forExpected(substringTerms.size(), substringFalsePositiveRate);
     substringTerms.forEach(substrings::add);
     return new BlockFilters(tokens, substrings);
+  }
+
+  /**
+   * The kind-2 filter of a run of lines, as the part writer builds it for a block and the head for
+   * a chunk; {@code terms} is scratch space, cleared here.
+   */
+  public static BlockFilters foldedFiltersOf(byte[] buffer, int[] offsets, int[] lengths, int count, double falsePositiveRate, DistinctHashes terms) {
+    terms.clear();
+    FoldedTermCollector collector = new FoldedTermCollector(terms);
+    for (int i = 0; i < count; i++) {
+      collector.add(buffer, offsets[i], lengths[i]);
+    }
+    return collector.build(falsePositiveRate);
   }
 }

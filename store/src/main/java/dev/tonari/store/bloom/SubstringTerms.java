@@ -80,6 +80,92 @@ public final class SubstringTerms {
     }
   }
 
+  /** Calls {@code hashSink} with the hash of every junction term of the line (repeats included). */
+  public static void forEachJunction(byte[] line, int offset, int length, LongConsumer hashSink) {
+    int end = offset + length;
+    int i = offset;
+    int previousStart = -1;
+    int previousEnd = -1;
+    while (i < end) {
+      int gapStart = i;
+      while (i < end && !BloomTerms.isTokenByte(line[i])) {
+        i++;
+      }
+      int start = i;
+      while (i < end && BloomTerms.isTokenByte(line[i])) {
+        i++;
+      }
+      if (i == start) {
+        break;
+      }
+      if (previousEnd >= 0 && start - gapStart == 1 && gapStart == previousEnd && isNumericJunction(line, previousStart, previousEnd, start, i)) {
+        hashSink.accept(junction(line, previousStart, previousEnd, start, i));
+      }
+      previousStart = start;
+      previousEnd = i;
+    }
+  }
+
+  /** The junction probes of a literal (the required probes of {@link #probes} that are not grams). */
+  public static long[] junctionProbes(byte[] literal) {
+    int n = literal.length;
+    long[] found = new long[n];
+    int count = 0;
+    int i = 0;
+    int previousStart = -1;
+    int previousEnd = -1;
+    boolean previousWhole = false;
+    while (i < n) {
+      int gapStart = i;
+      while (i < n && !BloomTerms.isTokenByte(literal[i])) {
+        i++;
+      }
+      int start = i;
+      while (i < n && BloomTerms.isTokenByte(literal[i])) {
+        i++;
+      }
+      int tokenLength = i - start;
+      if (tokenLength == 0) {
+        break;
+      }
+      boolean boundedLeft = start > 0;
+      boolean boundedRight = i < n;
+      boolean leftKnown = previousEnd >= 0 && (previousWhole || previousEnd - previousStart >= JUNCTION_AFFIX);
+      boolean rightKnown = boundedRight || tokenLength >= JUNCTION_AFFIX;
+      if (leftKnown && rightKnown && start - gapStart == 1 && gapStart == previousEnd && isNumericJunction(literal, previousStart, previousEnd, start, i)) {
+        found[count++] = junction(literal, previousStart, previousEnd, start, i);
+      }
+      previousStart = start;
+      previousEnd = i;
+      previousWhole = boundedLeft;
+    }
+    return Arrays.copyOf(found, count);
+  }
+
+  /**
+   * Whether the folded filter keeps the junction of tokens A = [leftStart, leftEnd) and B =
+   * [rightStart, rightEnd) separated by the one byte at leftEnd: the separator is {@code .} and
+   * every byte the junction term takes (the last min(3, |A|) of A, the first min(3, |B|) of B) is
+   * an ASCII digit. The condition reads only the bytes of the term, so a literal that knows them
+   * decides it as the line does.
+   */
+  static boolean isNumericJunction(byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+    if (bytes[leftEnd] != '.') {
+      return false;
+    }
+    for (int i = leftEnd - Math.min(JUNCTION_AFFIX, leftEnd - leftStart); i < leftEnd; i++) {
+      if (bytes[i] < '0' || bytes[i] > '9') {
+        return false;
+      }
+    }
+    for (int i = rightStart; i < rightStart + Math.min(JUNCTION_AFFIX, rightEnd - rightStart); i++) {
+      if (bytes[i] < '0' || bytes[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static long junction(byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {
     int leftTake = Math.min(JUNCTION_AFFIX, leftEnd - leftStart);
     int rightTake = Math.min(JUNCTION_AFFIX, rightEnd - rightStart);

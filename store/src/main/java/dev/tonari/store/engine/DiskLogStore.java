@@ -97,6 +97,31 @@ import org.slf4j.LoggerFactory;
  * server's bucket) or acknowledge pushes only after upload ({@link RemoteStorageOptions}); see
  * {@link RemoteParts}. The WAL stays local either way, and its segments are deleted only after
  * the parts covering them are committed.
+ *
+ * <p><b>Catalogue</b> ({@link DiskLogStoreConfig#withPartCatalogue}): in a cluster, a {@link
+ * PartCatalogue} rather than the object store's listing says which parts exist. The store then
+ * serves exactly the catalogue's parts (at open, and at {@link #refreshCatalogue()} or {@link
+ * #refreshCatalogueTo(long)}, which cost one {@link PartCatalogue#revision()} call when nothing
+ * changed, so a querier may call them before every query; a read-only follower re-reads on its
+ * refresh interval only when the revision moved). Every part's sequence comes from the catalogue,
+ * so writers sharing a bucket never pick one key. A flush writes every tenant's part of the
+ * frozen head, registers them all in one call and only then stops serving the head; a merge or a
+ * retention change registers its outputs and removed inputs in one call. A failed registration
+ * fails the operation (a flush keeps its head and is retried under new keys), leaving the
+ * published objects as orphans that no reader sees. Such a store never sweeps orphans, never
+ * quarantines objects, ignores the {@code replaces} of merged parts (the catalogue is the
+ * authority), and when {@link PartCatalogue#deletesObjectsLater()} leaves the objects of removed
+ * parts to the catalogue's owner ({@link #purgeParts}).
+ *
+ * <p><b>Writer-only</b> ({@link DiskLogStoreConfig#withWriterOnly}, an ingester's store, which
+ * needs a catalogue): no parts are loaded at open, flushed parts are registered but not kept
+ * open, and nothing is merged or expired; reads ({@link #select}, {@link #series}, {@link
+ * #labelNames}, {@link #labelValues}) answer from the live and frozen heads only. A select takes
+ * its snapshot of the heads when it is called: entries a flush moves to parts after select
+ * returned are still delivered by the cursors it returned, so a querier that merges an ingester's
+ * head cursors with the parts it read ({@link dev.tonari.store.EntryCursors#mergeSources}) loses
+ * nothing to a concurrent flush (at worst it reads an entry from both, and the merge returns it
+ * once). {@link #headBytes()} and {@link #liveHeadAge()} let the ingester decide when to flush.
  */
 public final class DiskLogStore implements LogStore {
   private static final Logger log = LoggerFactory.getLogger(DiskLogStore.class);
@@ -165,6 +190,13 @@ public final class DiskLogStore implements LogStore {
   private final RemoteParts remoteParts;
   private final RemoteStorageOptions remoteOptions;
   private final boolean readOnly;
+  /** Which parts exist; {@link PartCatalogue#OBJECT_STORE} unless the store is part of a cluster. */
+  private final PartCatalogue catalogue;
+  /** Whether {@link #catalogue} is a real catalogue (not the object store's listing). */
+  private final boolean catalogued;
+  private final boolean writerOnly;
+  /** The catalogue revision whose parts {@link #state} serves; Long.MIN_VALUE before the first load. */
+  private volatile long loadedRevision = Long.MIN_VALUE;
   private volatile long lastOrphanSweepMillis;
   private volatile long lastCatalogueRefreshMillis;
   private volatile State state;
@@ -180,6 +212,15 @@ public final class DiskLogStore implements LogStore {
     this.objectStore = config.objectStore() == null ? new LocalObjectStore(dataDirectory.resolve("objects")) : config.objectStore();
     this.remoteOptions = config.remoteOrDefaults();
     this.readOnly = remoteOptions.readOnly();
+    this.catalogue = config.partCatalogue();
+    this.catalogued = catalogue != PartCatalogue.OBJECT_STORE;
+    this.writerOnly = config.writerOnly();
+    if (writerOnly && !catalogued) {
+      throw new IllegalArgumentException("a writer-only store needs a part catalogue: without one nobody could find the parts it flushes");
+    }
+    if (writerOnly && readOnly) {
+      throw new IllegalArgumentException("a store cannot be both writer-only and read-only");
+    }
     this.remoteParts =
         objectStore.isRemote()
             ? new RemoteParts(objectStore, remoteOptions.cacheDirectory() != null ? remoteOptions.cacheDirectory() : dataDirectory.resolve("cache"),
@@ -187,7 +228,7 @@ public final class DiskLogStore implements LogStore {
             : null;
     Map<String, List<PartHandle>> parts;
     try {
-      parts = loadParts();
+      parts = catalogued ? (writerOnly ? Map.of() : loadCataloguedParts()) : loadParts();
     } catch (IOException | RuntimeException e) {
       if (remoteParts != null) {
         remoteParts.close();
@@ -468,6 +509,10 @@ public final class DiskLogStore implements LogStore {
   }
 
   private void persistFrozenHeads() throws IOException {
+    if (catalogued) {
+      persistFrozenHeadsToCatalogue();
+      return;
+    }
     for (FrozenHead frozen : state.frozen()) {
       List<String> tenants = frozen.head.tenants();
       tenants.sort(null);
@@ -491,6 +536,51 @@ public final class DiskLogStore implements LogStore {
       }
       metrics.flushes.increment();
     }
+    advanceCheckpoint();
+  }
+
+  /**
+   * A flush with a catalogue: every tenant's part of every frozen head (more than one after a
+   * failed flush) is written, then all are registered in one call, and only then do the heads stop
+   * being served. Any failure leaves the heads frozen and served; the next flush writes them again
+   * under new sequences, and what this one published stays unregistered (an orphan no reader sees).
+   */
+  private void persistFrozenHeadsToCatalogue() throws IOException {
+    List<FrozenHead> frozenHeads = state.frozen();
+    List<PartHandle> written = new ArrayList<>();
+    for (FrozenHead frozen : frozenHeads) {
+      List<String> tenants = frozen.head.tenants();
+      tenants.sort(null);
+      for (String tenant : tenants) {
+        PartHandle part = writeHeadPart(tenant, frozen.head);
+        if (part != null) {
+          written.add(part);
+        }
+      }
+    }
+    if (!written.isEmpty()) {
+      register(written, List.of(), "the parts of a flush");
+    }
+    synchronized (stateLock) {
+      Map<String, List<PartHandle>> parts = state.parts();
+      if (!writerOnly) {
+        for (PartHandle part : written) {
+          parts = withPart(parts, part);
+        }
+      }
+      List<FrozenHead> remaining = new ArrayList<>(state.frozen());
+      remaining.removeAll(frozenHeads);
+      state = new State(state.live(), List.copyOf(remaining), parts);
+    }
+    for (PartHandle part : written) {
+      metrics.flushBytesWritten.add(part.summary().fileBytes());
+    }
+    metrics.flushes.add(frozenHeads.size());
+    advanceCheckpoint();
+  }
+
+  /** Writes the checkpoint naming the first WAL segment still needed and deletes the older ones. */
+  private void advanceCheckpoint() throws IOException {
     State current = state;
     long firstNeeded = current.frozen().isEmpty() ? current.live().firstSegmentId() : current.frozen().get(0).head.firstSegmentId();
     writeCheckpoint(firstNeeded);
@@ -526,7 +616,7 @@ public final class DiskLogStore implements LogStore {
       log.info("flush dropped the head entries of tenant {}: all are past retention", tenant);
       return null;
     }
-    long sequence = nextSequence.getAndIncrement();
+    long sequence = takeSequence();
     String key = PartHandle.key(tenant, 0, sequence);
     return writePart(
         key,
@@ -552,6 +642,45 @@ public final class DiskLogStore implements LogStore {
             }
           }
         });
+  }
+
+  /** The sequence of a new part: the catalogue's when there is one (unique across writers), else this store's. */
+  private long takeSequence() throws IOException {
+    if (!catalogued) {
+      return nextSequence.getAndIncrement();
+    }
+    long sequence = catalogue.nextSequence();
+    if (sequence <= 0) {
+      throw new IOException("part catalogue " + catalogue + " handed out sequence " + sequence + "; sequences must be positive");
+    }
+    return sequence;
+  }
+
+  /** What a catalogue records of a part. */
+  private static PartCatalogue.PublishedPart published(PartHandle part) {
+    PartSummary summary = part.summary();
+    return new PartCatalogue.PublishedPart(part.key(), part.tenant(), summary.minTimestamp(), summary.maxTimestamp(), summary.entries(), summary.fileBytes());
+  }
+
+  /** Records a change in the catalogue (nothing to record with the object store's listing); throws when it was not made. */
+  private void register(List<PartHandle> added, List<String> removed, String what) throws IOException {
+    if (!catalogued) {
+      return;
+    }
+    List<PartCatalogue.PublishedPart> addedParts = added.stream().map(DiskLogStore::published).toList();
+    try {
+      catalogue.register(addedParts, List.copyOf(removed));
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(
+          "registering " + what + " in part catalogue " + catalogue + " failed (added " + added.stream().map(PartHandle::key).toList() + ", removed " + removed
+              + "); the published objects are orphans until swept: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Whether the store deletes the objects of parts it merged away or expired (not when the catalogue's owner does). */
+  private boolean deletesReplacedObjects() {
+    return !catalogue.deletesObjectsLater();
   }
 
   private long nowNanos() {
@@ -592,6 +721,12 @@ public final class DiskLogStore implements LogStore {
   private static Map<String, List<PartHandle>> withPart(Map<String, List<PartHandle>> parts, PartHandle part) {
     Map<String, List<PartHandle>> copy = new HashMap<>(parts);
     List<PartHandle> ofTenant = new ArrayList<>(copy.getOrDefault(part.tenant(), List.of()));
+    for (PartHandle present : ofTenant) {
+      if (present.key().equals(part.key())) {
+        // Opened by a catalogue refresh between this store's registering it and adding it here.
+        return parts;
+      }
+    }
     ofTenant.add(part);
     copy.put(part.tenant(), List.copyOf(ofTenant));
     return Map.copyOf(copy);
@@ -725,6 +860,158 @@ public final class DiskLogStore implements LogStore {
     return Map.copyOf(result);
   }
 
+  /** The parts of the catalogue at open, and the revision they are of. */
+  private Map<String, List<PartHandle>> loadCataloguedParts() throws IOException {
+    long revision = catalogue.revision();
+    ParallelPartOpener.Result result = openCatalogued(catalogue.partKeys());
+    loadedRevision = revision;
+    Map<String, List<PartHandle>> parts = Map.of();
+    for (PartHandle part : result.opened().values()) {
+      parts = withPart(parts, part);
+    }
+    return parts;
+  }
+
+  /** Opens catalogued parts, logging and counting the ones that are missing or corrupt (never fatal). */
+  private ParallelPartOpener.Result openCatalogued(Set<String> keys) throws IOException {
+    ParallelPartOpener.Result result =
+        ParallelPartOpener.open(
+            keys,
+            key -> {
+              if (remoteParts != null) {
+                return remoteParts.openByCommit(key);
+              }
+              Object[] parsed = PartHandle.parse(key);
+              PartReader reader = PartReader.open(key, objectStore.get(key));
+              return new PartHandle(key, (String) parsed[0], (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams());
+            });
+    for (Map.Entry<String, java.nio.file.NoSuchFileException> missing : result.missing().entrySet()) {
+      metrics.cataloguedPartsMissing.increment();
+      log.error(
+          "part catalogue {} names part {}, which is not in object store {} ({}); not served",
+          catalogue, missing.getKey(), objectStore, missing.getValue().getMessage());
+    }
+    for (Map.Entry<String, CorruptPartException> corrupt : result.corrupt().entrySet()) {
+      metrics.corruptParts.increment();
+      log.error("catalogued part {} failed its checks; not served here", corrupt.getKey(), corrupt.getValue());
+    }
+    return result;
+  }
+
+  /**
+   * Serves exactly the catalogue's parts: opens the new ones and drops the removed ones. Cheap
+   * when the revision has not moved (one {@link PartCatalogue#revision()} call, no lock).
+   */
+  private int refreshFromCatalogue() throws IOException {
+    if (catalogue.revision() == loadedRevision) {
+      lastCatalogueRefreshMillis = config.clock().millis();
+      return 0;
+    }
+    // Merges and retention (the only removals) hold this lock: a refresh never re-adds a part
+    // they took away. Flushes only add, and adding is idempotent (withPart).
+    maintenanceLock.lock();
+    try {
+      long revision = catalogue.revision();
+      if (revision == loadedRevision) {
+        return 0;
+      }
+      Set<String> served = new HashSet<>();
+      state.parts().values().forEach(list -> list.forEach(p -> served.add(p.key())));
+      Set<String> keys = catalogue.partKeys();
+      Set<String> toOpen = new TreeSet<>(keys);
+      toOpen.removeAll(served);
+      ParallelPartOpener.Result result = openCatalogued(toOpen);
+      int changes = 0;
+      synchronized (stateLock) {
+        Map<String, List<PartHandle>> parts = state.parts();
+        for (Map.Entry<String, List<PartHandle>> tenant : parts.entrySet()) {
+          Set<String> gone = new HashSet<>();
+          for (PartHandle part : tenant.getValue()) {
+            // Only parts served before the catalogue was read: one a flush added since is in it.
+            if (served.contains(part.key()) && !keys.contains(part.key())) {
+              gone.add(part.key());
+            }
+          }
+          if (!gone.isEmpty()) {
+            parts = withoutParts(parts, tenant.getKey(), gone);
+            changes += gone.size();
+          }
+        }
+        for (PartHandle part : result.opened().values()) {
+          parts = withPart(parts, part);
+          changes++;
+        }
+        state = new State(state.live(), state.frozen(), parts);
+      }
+      loadedRevision = revision;
+      lastCatalogueRefreshMillis = config.clock().millis();
+      if (changes > 0) {
+        log.debug("store refreshed to catalogue revision {}: {} parts added or dropped", revision, changes);
+      }
+      return changes;
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  /**
+   * Refreshes from the catalogue only when the revision this store serves is below {@code
+   * minimumRevision} (what an ingester reported its flush reached), and returns the revision
+   * served after it, which may be higher than asked, or lower when the catalogue itself has not
+   * reached it yet. With {@link PartCatalogue#OBJECT_STORE} there are no revisions: it runs
+   * {@link #refreshCatalogue()} and returns 0.
+   */
+  public long refreshCatalogueTo(long minimumRevision) throws IOException {
+    if (!catalogued) {
+      refreshCatalogue();
+      return 0;
+    }
+    if (!writerOnly && loadedRevision < minimumRevision) {
+      refreshFromCatalogue();
+    }
+    return loadedRevision;
+  }
+
+  /** The catalogue revision whose parts this store serves (Long.MIN_VALUE when it never loaded any). */
+  public long catalogueRevision() {
+    return loadedRevision;
+  }
+
+  /**
+   * Deletes the objects (the part and, on a remote store, its commit first) of parts that are no
+   * longer in the catalogue: what the catalogue's owner calls once no querier can still be
+   * reading them, and for orphans of failed registrations. Objects already gone are skipped.
+   *
+   * @throws IllegalArgumentException when a key is not a part key
+   * @throws IllegalStateException when this store still serves one of the parts
+   * @throws IOException when the store is read-only, or a delete fails (naming the part)
+   */
+  public void purgeParts(java.util.Collection<String> partKeys) throws IOException {
+    if (readOnly) {
+      throw new IOException("store on " + objectStore + " is read-only; purging parts " + partKeys + " refused");
+    }
+    State current = state;
+    for (String key : partKeys) {
+      Object[] parsed = PartHandle.parse(key);
+      if (parsed == null) {
+        throw new IllegalArgumentException("cannot purge " + key + ": not a part key (<tenant>/parts/<level>-<sequence>.part)");
+      }
+      for (PartHandle part : current.parts((String) parsed[0])) {
+        if (part.key().equals(key)) {
+          throw new IllegalStateException("cannot purge part " + key + ": this store still serves it (refresh from the catalogue first)");
+        }
+      }
+    }
+    for (String key : partKeys) {
+      try {
+        deletePart(key);
+      } catch (IOException e) {
+        throw new IOException("purging part " + key + " from " + objectStore + " failed: " + e.getMessage(), e);
+      }
+      log.debug("purged part {}", key);
+    }
+  }
+
   // ------------------------------------------------------------------------------ quarantine
 
   /** Takes a part out of service and moves it to {@code quarantine/<key>}; never throws. */
@@ -743,6 +1030,11 @@ public final class DiskLogStore implements LogStore {
     metrics.corruptParts.increment();
     if (readOnly) {
       log.error("part {} of tenant {} failed its checksum; not served here (read-only: the writer sets it aside)", key, tenant, cause);
+      return;
+    }
+    if (catalogued) {
+      // Other processes may be reading it through the catalogue: its owner decides what to do.
+      log.error("part {} of tenant {} failed its checksum; not served here (the part catalogue's owner must take it out)", key, tenant, cause);
       return;
     }
     log.error("part {} of tenant {} failed its checksum; moving it to {}{} and serving the other parts", key, tenant, QUARANTINE_PREFIX, key, cause);
@@ -925,11 +1217,13 @@ public final class DiskLogStore implements LogStore {
    * when due.
    */
   public void maintain() throws IOException {
-    if (readOnly) {
+    if (readOnly || (catalogued && !writerOnly)) {
       if (config.clock().millis() - lastCatalogueRefreshMillis >= remoteOptions.catalogueRefresh().toMillis()) {
         refreshCatalogue();
       }
-      return;
+      if (readOnly) {
+        return;
+      }
     }
     if (remoteParts != null && config.clock().millis() - lastOrphanSweepMillis >= remoteOptions.orphanSweepInterval().toMillis()) {
       sweepOrphans();
@@ -949,7 +1243,7 @@ public final class DiskLogStore implements LogStore {
    * progress can look like an orphan. Returns how many were deleted.
    */
   public long sweepOrphans() throws IOException {
-    if (remoteParts == null || readOnly) {
+    if (remoteParts == null || readOnly || catalogued) {
       return 0;
     }
     flushLock.lock();
@@ -981,6 +1275,9 @@ public final class DiskLogStore implements LogStore {
    * parts were added or dropped.
    */
   public int refreshCatalogue() throws IOException {
+    if (catalogued) {
+      return writerOnly ? 0 : refreshFromCatalogue();
+    }
     if (remoteParts == null) {
       return 0;
     }
@@ -1077,7 +1374,7 @@ public final class DiskLogStore implements LogStore {
 
   /** Runs at most one merge; true when one ran. */
   public boolean mergeOnce() throws IOException {
-    if (readOnly) {
+    if (readOnly || writerOnly) {
       return false;
     }
     MergePolicy policy = config.mergePolicy();
@@ -1114,7 +1411,7 @@ public final class DiskLogStore implements LogStore {
         streams.computeIfAbsent(partStreams.get(s).labels(), l -> new ArrayList<>()).add(new int[] {p, s});
       }
     }
-    long sequence = nextSequence.getAndIncrement();
+    long sequence = takeSequence();
     String key = PartHandle.key(tenant, level, sequence);
     PartHandle merged =
         writePart(
@@ -1142,6 +1439,9 @@ public final class DiskLogStore implements LogStore {
                 }
               }
             });
+    // A failed registration leaves the merged part an orphan, not deleted here: the catalogue may
+    // have made the change and failed only to answer, and then it names the part.
+    register(merged.summary().entries() > 0 ? List.of(merged) : List.of(), keys, "merge of tenant " + tenant + " into " + key);
     synchronized (stateLock) {
       Map<String, List<PartHandle>> parts = withoutParts(state.parts(), tenant, Set.copyOf(keys));
       if (merged.summary().entries() > 0) {
@@ -1154,7 +1454,9 @@ public final class DiskLogStore implements LogStore {
     }
     for (PartHandle input : inputs) {
       retire(input);
-      deletePart(input.key());
+      if (deletesReplacedObjects()) {
+        deletePart(input.key());
+      }
     }
     metrics.merges.increment();
     metrics.mergeBytesWritten.add(merged.summary().fileBytes());
@@ -1167,7 +1469,7 @@ public final class DiskLogStore implements LogStore {
    * disabled ({@link MergePolicy#maxLevel()} 0).
    */
   void mergeLevelZeroParts() throws IOException {
-    if (config.mergePolicy().maxLevel() < 1 || readOnly) {
+    if (config.mergePolicy().maxLevel() < 1 || readOnly || writerOnly) {
       return;
     }
     maintenanceLock.lock();
@@ -1205,7 +1507,7 @@ public final class DiskLogStore implements LogStore {
    * or rewritten.
    */
   public int applyRetention() throws IOException {
-    if (readOnly) {
+    if (readOnly || writerOnly) {
       return 0;
     }
     maintenanceLock.lock();
@@ -1240,13 +1542,16 @@ public final class DiskLogStore implements LogStore {
           }
         }
         if (!expired.isEmpty()) {
+          register(List.of(), List.copyOf(new TreeSet<>(expired)), "retention's deletion of parts of tenant " + tenant);
           synchronized (stateLock) {
             state = new State(state.live(), state.frozen(), withoutParts(state.parts(), tenant, expired));
           }
           for (PartHandle part : tenantParts.getValue()) {
             if (expired.contains(part.key())) {
               retire(part);
-              deletePart(part.key());
+              if (deletesReplacedObjects()) {
+                deletePart(part.key());
+              }
               metrics.retentionDeletedParts.increment();
               changed++;
               log.info("retention deleted part {} of tenant {} (every stream past its retention)", part.key(), tenant);
@@ -1281,7 +1586,7 @@ public final class DiskLogStore implements LogStore {
   /** Replaces a part with one holding only its entries within their streams' retention. */
   private void rewriteWithoutExpired(String tenant, PartHandle part, Map<Labels, Long> cutoffByStream) throws IOException {
     List<PartStream> streams = part.streams();
-    String key = PartHandle.key(tenant, part.level(), nextSequence.getAndIncrement());
+    String key = PartHandle.key(tenant, part.level(), takeSequence());
     PartHandle rewritten =
         writePart(
             key,
@@ -1310,6 +1615,7 @@ public final class DiskLogStore implements LogStore {
                 }
               }
             });
+    register(rewritten.summary().entries() > 0 ? List.of(rewritten) : List.of(), List.of(part.key()), "retention's rewrite of part " + part.key());
     synchronized (stateLock) {
       Map<String, List<PartHandle>> parts = withoutParts(state.parts(), tenant, Set.of(part.key()));
       if (rewritten.summary().entries() > 0) {
@@ -1321,7 +1627,9 @@ public final class DiskLogStore implements LogStore {
       deletePart(rewritten.key());
     }
     retire(part);
-    deletePart(part.key());
+    if (deletesReplacedObjects()) {
+      deletePart(part.key());
+    }
     metrics.retentionRewrittenParts.increment();
     log.info(
         "retention rewrote part {} of tenant {} as {} ({} of {} entries kept)",
@@ -1330,12 +1638,27 @@ public final class DiskLogStore implements LogStore {
 
   // ------------------------------------------------------------------------------- statistics
 
-  long headBytes() {
+  /**
+   * Bytes held by the live and frozen heads (as {@link StoreMetrics#headBytes()}): with {@link
+   * #liveHeadAge()}, what an ingester decides its flushes by.
+   */
+  public long headBytes() {
     long bytes = 0;
     for (Head head : state.heads()) {
       bytes += head.bytes();
     }
     return bytes;
+  }
+
+  /** How long ago the live head took its first append (by the store's clock); zero when it is empty. */
+  public Duration liveHeadAge() {
+    long first = state.live().firstAppendMillis();
+    return first == Long.MAX_VALUE ? Duration.ZERO : Duration.ofMillis(Math.max(0, config.clock().millis() - first));
+  }
+
+  /** Whether this store is an ingester's (see "Writer-only" above). */
+  public boolean isWriterOnly() {
+    return writerOnly;
   }
 
   long headStreams() {

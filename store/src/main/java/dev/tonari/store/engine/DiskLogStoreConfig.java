@@ -31,6 +31,11 @@ import java.util.function.Function;
  *     remote; null means {@link RemoteStorageOptions#defaults()}
  * @param headBounds bytes the heads may hold before appends are refused with {@link
  *     HeadFullException}; null means {@link HeadBounds#NONE}
+ * @param partCatalogue which parts exist, and where sequences come from; null means {@link
+ *     PartCatalogue#OBJECT_STORE} (what the object store lists)
+ * @param writerOnly an ingester's store: no parts are loaded at open, flushed parts are not kept
+ *     open, nothing is merged or expired by retention; reads answer from the live and frozen
+ *     heads only
  */
 public record DiskLogStoreConfig(
     Path dataDirectory,
@@ -44,10 +49,15 @@ public record DiskLogStoreConfig(
     ObjectStore objectStore,
     Function<String, RetentionPolicy> retentionPolicyByTenant,
     RemoteStorageOptions remote,
-    HeadBounds headBounds) {
+    HeadBounds headBounds,
+    PartCatalogue partCatalogue,
+    boolean writerOnly) {
   public DiskLogStoreConfig {
     if (headBounds == null) {
       headBounds = HeadBounds.NONE;
+    }
+    if (partCatalogue == null) {
+      partCatalogue = PartCatalogue.OBJECT_STORE;
     }
     if (dataDirectory == null) {
       throw new IllegalArgumentException("data directory must be set");
@@ -72,49 +82,14 @@ public record DiskLogStoreConfig(
     }
   }
 
-  /** Without head bounds. */
-  public DiskLogStoreConfig(
-      Path dataDirectory,
-      long flushHeadBytes,
-      Duration flushAge,
-      Duration retentionPeriod,
-      Function<String, Duration> retentionByTenant,
-      MergePolicy mergePolicy,
-      Clock clock,
-      Duration maintenanceInterval,
-      ObjectStore objectStore,
-      Function<String, RetentionPolicy> retentionPolicyByTenant,
-      RemoteStorageOptions remote) {
-    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, null);
+  /** Which parts exist and where sequences come from (see {@link PartCatalogue}). */
+  public DiskLogStoreConfig withPartCatalogue(PartCatalogue catalogue) {
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, catalogue, writerOnly);
   }
 
-  /** Without per-stream retention policies. */
-  public DiskLogStoreConfig(
-      Path dataDirectory,
-      long flushHeadBytes,
-      Duration flushAge,
-      Duration retentionPeriod,
-      Function<String, Duration> retentionByTenant,
-      MergePolicy mergePolicy,
-      Clock clock,
-      Duration maintenanceInterval,
-      ObjectStore objectStore) {
-    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, null, null);
-  }
-
-  /** Without remote storage options. */
-  public DiskLogStoreConfig(
-      Path dataDirectory,
-      long flushHeadBytes,
-      Duration flushAge,
-      Duration retentionPeriod,
-      Function<String, Duration> retentionByTenant,
-      MergePolicy mergePolicy,
-      Clock clock,
-      Duration maintenanceInterval,
-      ObjectStore objectStore,
-      Function<String, RetentionPolicy> retentionPolicyByTenant) {
-    this(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, null);
+  /** An ingester's store (see {@link DiskLogStore}, "Writer-only"). */
+  public DiskLogStoreConfig withWriterOnly(boolean onlyWrite) {
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, partCatalogue, onlyWrite);
   }
 
   /** The remote options in effect (the defaults when none were given). */
@@ -123,13 +98,13 @@ public record DiskLogStoreConfig(
   }
 
   public DiskLogStoreConfig withRemote(RemoteStorageOptions options) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, options, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, options, headBounds, partCatalogue, writerOnly);
   }
 
   /** 128 MiB or 30 minutes of head, 31 days of retention, default merges, maintenance every 5 s. */
   public static DiskLogStoreConfig defaults(Path dataDirectory) {
     return new DiskLogStoreConfig(
-        dataDirectory, 128L << 20, Duration.ofMinutes(30), Duration.ofDays(31), null, MergePolicy.defaults(), Clock.systemUTC(), Duration.ofSeconds(5), null);
+        dataDirectory, 128L << 20, Duration.ofMinutes(30), Duration.ofDays(31), null, MergePolicy.defaults(), Clock.systemUTC(), Duration.ofSeconds(5), null, null, null, null, null, false);
   }
 
   /** The retention that applies to a tenant. */
@@ -149,38 +124,38 @@ public record DiskLogStoreConfig(
 
   /** Per-tenant policies with per-stream rules; they take precedence over {@link #withRetention}. */
   public DiskLogStoreConfig withRetentionPolicies(Function<String, RetentionPolicy> byTenant) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, byTenant, remote, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, byTenant, remote, headBounds, partCatalogue, writerOnly);
   }
 
   public DiskLogStoreConfig withHeadBounds(HeadBounds bounds) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, bounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, bounds, partCatalogue, writerOnly);
   }
 
   public DiskLogStoreConfig withFlushHeadBytes(long bytes) {
-    return new DiskLogStoreConfig(dataDirectory, bytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, bytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, partCatalogue, writerOnly);
   }
 
   public DiskLogStoreConfig withFlushAge(Duration age) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, age, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, age, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, partCatalogue, writerOnly);
   }
 
   public DiskLogStoreConfig withRetention(Duration period, Function<String, Duration> byTenant) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, period, byTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, period, byTenant, mergePolicy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, partCatalogue, writerOnly);
   }
 
   public DiskLogStoreConfig withMergePolicy(MergePolicy policy) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, policy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, policy, clock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, partCatalogue, writerOnly);
   }
 
   public DiskLogStoreConfig withClock(Clock newClock) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, newClock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, newClock, maintenanceInterval, objectStore, retentionPolicyByTenant, remote, headBounds, partCatalogue, writerOnly);
   }
 
   public DiskLogStoreConfig withMaintenanceInterval(Duration interval) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, interval, objectStore, retentionPolicyByTenant, remote, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, interval, objectStore, retentionPolicyByTenant, remote, headBounds, partCatalogue, writerOnly);
   }
 
   public DiskLogStoreConfig withObjectStore(ObjectStore store) {
-    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, store, retentionPolicyByTenant, remote, headBounds);
+    return new DiskLogStoreConfig(dataDirectory, flushHeadBytes, flushAge, retentionPeriod, retentionByTenant, mergePolicy, clock, maintenanceInterval, store, retentionPolicyByTenant, remote, headBounds, partCatalogue, writerOnly);
   }
 }

@@ -31,7 +31,7 @@ import java.util.PriorityQueue;
  * and are de-duplicated. A query for the newest 100 lines of a stream thus reads the newest part's
  * newest block, not one block of every part of the day.
  */
-final class MergingCursor implements EntryCursor {
+public final class MergingCursor implements EntryCursor {
   /** Told when a part source fails its checksum. */
   interface CorruptionHandler {
     void corrupt(PartHandle part, CorruptPartException cause);
@@ -125,6 +125,47 @@ final class MergingCursor implements EntryCursor {
     if (!ordered.isEmpty() && ordered.get(0).cursor() instanceof PrefetchingPartCursor first) {
       first.startReadAhead();
     }
+  }
+
+  /**
+   * Merges lists of per-stream cursors from several sources into one cursor per distinct label
+   * set, sorted by labels: the engine's merge, for {@link
+   * dev.tonari.store.EntryCursors#mergeSources} (see there for the contract). Push ranks follow
+   * the sources' order, then the cursors' order within a source. Cursors that turn out empty are
+   * closed and left out; on failure every cursor given is closed.
+   */
+  public static List<EntryCursor> mergeSources(List<List<EntryCursor>> sources, Direction direction) throws IOException {
+    java.util.TreeMap<Labels, List<Source>> byLabels = new java.util.TreeMap<>();
+    long rank = 0;
+    for (List<EntryCursor> source : sources) {
+      for (EntryCursor cursor : source) {
+        byLabels.computeIfAbsent(cursor.labels(), l -> new ArrayList<>()).add(new Source(cursor, null, Long.MIN_VALUE, Long.MAX_VALUE, rank++));
+      }
+    }
+    List<MergingCursor> merges = new ArrayList<>(byLabels.size());
+    for (java.util.Map.Entry<Labels, List<Source>> stream : byLabels.entrySet()) {
+      merges.add(new MergingCursor(stream.getKey(), stream.getValue(), direction, (part, cause) -> {}));
+    }
+    List<EntryCursor> result = new ArrayList<>(merges.size());
+    try {
+      for (MergingCursor merge : merges) {
+        if (merge.prime()) {
+          result.add(merge);
+        } else {
+          merge.close();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      for (MergingCursor merge : merges) {
+        try {
+          merge.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    return result;
   }
 
   /** Lets every pending source whose bound the merge has reached join it. */

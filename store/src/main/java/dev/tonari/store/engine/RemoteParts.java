@@ -20,11 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RemoteParts implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteParts.class);
-  /** Commit objects fetched at once when a store opens: a fresh server on a big bucket opens in seconds, not minutes. */
-  private static final int PARALLEL_COMMIT_READS = 16;
 
   private final ObjectStore objectStore;
   private final RangeCache cache;
@@ -134,52 +127,28 @@ final class RemoteParts implements AutoCloseable {
         }
       }
     }
-    Map<String, PartHandle> opened = new LinkedHashMap<>();
     Map<String, CorruptPartException> corrupt = new LinkedHashMap<>();
-    Map<String, Future<PartHandle>> pending = new LinkedHashMap<>();
     Set<String> committed = new java.util.HashSet<>();
-    Semaphore permits = new Semaphore(PARALLEL_COMMIT_READS);
-    try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (String commitKey : commitKeys) {
-        String partKey = PartCommit.partKeyOf(commitKey);
-        committed.add(partKey);
-        if (known.contains(partKey)) {
-          continue;
-        }
-        Long size = partSizes.get(partKey);
-        if (size == null) {
-          corrupt.put(partKey, new CorruptPartException(commitKey, "commit names part " + partKey + ", which is not in the store"));
-          continue;
-        }
-        pending.put(partKey, readers.submit(() -> {
-          permits.acquire();
-          try {
-            return openCommitted(commitKey, partKey, size);
-          } finally {
-            permits.release();
-          }
-        }));
+    List<String> toOpen = new ArrayList<>();
+    for (String commitKey : commitKeys) {
+      String partKey = PartCommit.partKeyOf(commitKey);
+      committed.add(partKey);
+      if (known.contains(partKey)) {
+        continue;
       }
-      for (Map.Entry<String, Future<PartHandle>> p : pending.entrySet()) {
-        try {
-          opened.put(p.getKey(), p.getValue().get());
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof CorruptPartException c) {
-            corrupt.put(p.getKey(), c);
-          } else if (e.getCause() instanceof NoSuchFileException) {
-            // Deleted between the listing and the read (a merge of the writer): not there any more.
-            log.debug("committed part {} vanished while opening", p.getKey());
-          } else if (e.getCause() instanceof IOException io) {
-            throw new IOException("opening committed part " + p.getKey() + " failed: " + io.getMessage(), io);
-          } else {
-            throw new IOException("opening committed part " + p.getKey() + " failed", e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while opening the parts of " + objectStore);
-        }
+      if (!partSizes.containsKey(partKey)) {
+        corrupt.put(partKey, new CorruptPartException(commitKey, "commit names part " + partKey + ", which is not in the store"));
+        continue;
       }
+      toOpen.add(partKey);
     }
+    ParallelPartOpener.Result result = ParallelPartOpener.open(toOpen, partKey -> openCommitted(PartCommit.keyOf(partKey), partKey, partSizes.get(partKey)));
+    corrupt.putAll(result.corrupt());
+    for (String vanished : result.missing().keySet()) {
+      // Deleted between the listing and the read (a merge of the writer): not there any more.
+      log.debug("committed part {} vanished while opening", vanished);
+    }
+    Map<String, PartHandle> opened = result.opened();
     if (sweep && !readOnly) {
       for (String partKey : partSizes.keySet()) {
         if (!committed.contains(partKey)) {
@@ -199,6 +168,23 @@ final class RemoteParts implements AutoCloseable {
     }
     if (commit.partSize() != listedSize) {
       throw new CorruptPartException(partKey, "part is " + listedSize + " bytes in the store but its commit says " + commit.partSize());
+    }
+    Object[] parsed = PartHandle.parse(partKey);
+    PartReader reader = PartReader.open(partKey, new RemotePartBytes(partKey, commit, cache));
+    return new PartHandle(partKey, (String) parsed[0], (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams());
+  }
+
+  /**
+   * Opens a part named by a {@link PartCatalogue} through its commit, without listing the bucket;
+   * the commit's part size is trusted (the catalogue registered the part after its commit).
+   *
+   * @throws NoSuchFileException when the part has no commit
+   */
+  PartHandle openByCommit(String partKey) throws IOException {
+    String commitKey = PartCommit.keyOf(partKey);
+    PartCommit commit = PartCommit.decode(commitKey, objectStore.get(commitKey));
+    if (!commit.partKey().equals(partKey)) {
+      throw new CorruptPartException(commitKey, "commit names part " + commit.partKey() + ", not " + partKey);
     }
     Object[] parsed = PartHandle.parse(partKey);
     PartReader reader = PartReader.open(partKey, new RemotePartBytes(partKey, commit, cache));

@@ -18,6 +18,7 @@ public final class StoreMetrics {
   final LongAdder retentionRewrittenParts = new LongAdder();
   final LongAdder corruptParts = new LongAdder();
   final LongAdder headFullRefusals = new LongAdder();
+  final LongAdder cataloguedPartsMissing = new LongAdder();
   /** Block counters of parts that are no longer open (merged away, deleted, set aside). */
   final LongAdder retiredBlocksSkippedByBloom = new LongAdder();
   final LongAdder retiredBlocksSkippedByTime = new LongAdder();
@@ -89,6 +90,11 @@ public final class StoreMetrics {
   /** Parts rewritten without the entries of streams past their retention ({@code retention_stream}). */
   public long retentionRewrittenParts() {
     return retentionRewrittenParts.sum();
+  }
+
+  /** Parts a {@link PartCatalogue} named that the object store did not hold, counted at each load that met them. */
+  public long cataloguedPartsMissing() {
+    return cataloguedPartsMissing.sum();
   }
 
   /** Parts that failed a checksum and were moved to {@code quarantine/}. */

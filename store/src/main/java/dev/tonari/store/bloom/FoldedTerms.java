@@ -1,0 +1,190 @@
+package dev.tonari.store.bloom;
+
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
+/**
+ * The terms of the single filter of a kind-2 bloom region, and the probes a literal makes there.
+ * One filter holds what the two filters of kind 1 held, with three changes measured on the
+ * realistic corpus (store/RATIONALE.md, "One folded filter per block"):
+ *
+ * <ul>
+ *   <li><b>Folded case.</b> Terms are taken from the line with ASCII letters lowercased, so a
+ *       case-insensitive literal prunes too (it probes its lowercased terms); a case-sensitive
+ *       literal probes the same lowercased terms, which a line containing it has as well.
+ *   <li><b>Winnowed grams</b> (tag 5) instead of grams at a fixed stride (tag 3): for a token of
+ *       at least {@value #GRAM_LENGTH} + {@value #WINDOW} - 1 bytes, every window of {@value
+ *       #WINDOW} consecutive {@value #GRAM_LENGTH}-byte substrings that lies inside the token
+ *       contributes the substring whose term hash is smallest (as a signed 64-bit number). The
+ *       choice depends only on the window's bytes, so every window that lies inside a literal
+ *       token picks the same gram in the line: the literal's probes are the picks of its own
+ *       windows, all required, wherever the literal sits in the line token. Fixed-stride grams
+ *       need one alternative per phase instead (which multiplies their false positives by the
+ *       stride), and more terms per token (a 32-digit trace id gives 7; winnowing gives about 5).
+ *       Tokens shorter than a window give no grams: their prefix and suffix serve them.
+ *   <li><b>Everything in one filter</b>, sized for the rate of the writer's setting over all the
+ *       distinct terms of the block: fewer header bytes and one rounding instead of two.
+ * </ul>
+ *
+ * <p>Tokens, tags 0 to 2 (whole token, 6-byte prefix, 6-byte suffix) and junctions (tag 4) are
+ * those of {@link BloomTerms} and {@link SubstringTerms}, over the folded bytes; the hash is
+ * {@link BloomTerms#hash}. Bytes {@code >= 0x80} are kept as they are: a case-insensitive literal
+ * with such bytes, or with {@code k} or {@code s} (which Unicode folds with the Kelvin sign and
+ * the long s, two multi-byte characters), must be cut to its pieces without them before probing;
+ * {@link #caseInsensitivePieces} does that.
+ */
+public final class FoldedTerms {
+  public static final int TAG_WINNOWED_GRAM = 5;
+  public static final int GRAM_LENGTH = 8;
+  public static final int WINDOW = 8;
+  /** The shortest token with a full window of grams. */
+  public static final int MIN_WINNOWED_TOKEN = GRAM_LENGTH + WINDOW - 1;
+
+  private static final byte[] FOLD = new byte[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      FOLD[c] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+  }
+
+  private FoldedTerms() {}
+
+  /** Lowercases the ASCII letters of {@code source[offset, offset+length)} into {@code target[0, length)}. */
+  public static void fold(byte[] source, int offset, int length, byte[] target) {
+    for (int i = 0; i < length; i++) {
+      target[i] = FOLD[source[offset + i] & 0xff];
+    }
+  }
+
+  /**
+   * Calls {@code hashSink} with every term of a line whose bytes are already folded (repeats
+   * included): the token terms, the junctions and the winnowed grams.
+   */
+  public static void forEachTermOfFolded(byte[] folded, int offset, int length, LongConsumer hashSink) {
+    BloomTerms.forEachTerm(folded, offset, length, hashSink);
+    SubstringTerms.forEachJunction(folded, offset, length, hashSink);
+    int end = offset + length;
+    int i = offset;
+    while (i < end) {
+      while (i < end && !BloomTerms.isTokenByte(folded[i])) {
+        i++;
+      }
+      int start = i;
+      while (i < end && BloomTerms.isTokenByte(folded[i])) {
+        i++;
+      }
+      if (i - start >= MIN_WINNOWED_TOKEN) {
+        winnow(folded, start, i, hashSink);
+      }
+    }
+  }
+
+  /**
+   * Calls the sink with the pick of each window of the token {@code [start, end)}, skipping a pick
+   * equal to the previous window's (the same gram at the same offset).
+   */
+  private static void winnow(byte[] bytes, int start, int end, LongConsumer sink) {
+    int grams = end - start - GRAM_LENGTH + 1;
+    long[] hashes = new long[grams];
+    for (int g = 0; g < grams; g++) {
+      hashes[g] = BloomTerms.hash(TAG_WINNOWED_GRAM, bytes, start + g, GRAM_LENGTH);
+    }
+    int previousPick = -1;
+    for (int window = 0; window + WINDOW <= grams; window++) {
+      int pick = window;
+      for (int g = window + 1; g < window + WINDOW; g++) {
+        if (hashes[g] < hashes[pick]) {
+          pick = g;
+        }
+      }
+      if (pick != previousPick) {
+        sink.accept(hashes[pick]);
+        previousPick = pick;
+      }
+    }
+  }
+
+  /**
+   * The probes of a literal (UTF-8 bytes, any case) in a folded filter, without duplicates: all
+   * must be present for a line to contain the literal, case-sensitively, or case-insensitively
+   * when the literal has no byte {@code >= 0x80} and no {@code k} or {@code s}.
+   */
+  public static long[] probes(byte[] literal) {
+    byte[] folded = new byte[literal.length];
+    fold(literal, 0, literal.length, folded);
+    long[] tokens = BloomTerms.probes(folded);
+    long[] junctions = SubstringTerms.junctionProbes(folded);
+    long[] all = Arrays.copyOf(tokens, tokens.length + junctions.length + literal.length);
+    System.arraycopy(junctions, 0, all, tokens.length, junctions.length);
+    int[] count = {tokens.length + junctions.length};
+    int n = folded.length;
+    int i = 0;
+    while (i < n) {
+      while (i < n && !BloomTerms.isTokenByte(folded[i])) {
+        i++;
+      }
+      int start = i;
+      while (i < n && BloomTerms.isTokenByte(folded[i])) {
+        i++;
+      }
+      if (i - start >= MIN_WINNOWED_TOKEN) {
+        long[] target = all;
+        winnow(folded, start, i, hash -> target[count[0]++] = hash);
+      }
+    }
+    long[] distinct = Arrays.copyOf(all, count[0]);
+    Arrays.sort(distinct);
+    int unique = 0;
+    for (int j = 0; j < distinct.length; j++) {
+      if (j == 0 || distinct[j] != distinct[j - 1]) {
+        distinct[unique++] = distinct[j];
+      }
+    }
+    return Arrays.copyOf(distinct, unique);
+  }
+
+  /**
+   * The pieces of a case-insensitive literal that a folded filter can probe: the literal cut
+   * around every token (maximal run of token bytes) that holds a byte {@code >= 0x80}, a {@code k}
+   * or an {@code s} in either case, since RE2's and Unicode's case folding let such a token match
+   * bytes of another length (the Kelvin sign for k, the long s for s, and any non-ASCII letter's
+   * other case). Cutting a literal only loses pruning: a line containing the literal contains each
+   * piece, and the folded probes of a piece without those bytes hold for every case-insensitive
+   * match. Pieces without a token are left out.
+   */
+  public static java.util.List<byte[]> caseInsensitivePieces(byte[] literal) {
+    java.util.List<byte[]> pieces = new java.util.ArrayList<>();
+    int n = literal.length;
+    int pieceStart = 0;
+    int i = 0;
+    while (i < n) {
+      if (!BloomTerms.isTokenByte(literal[i])) {
+        i++;
+        continue;
+      }
+      int start = i;
+      boolean unsafe = false;
+      while (i < n && BloomTerms.isTokenByte(literal[i])) {
+        int c = literal[i] & 0xff;
+        unsafe |= c >= 0x80 || c == 'k' || c == 'K' || c == 's' || c == 'S';
+        i++;
+      }
+      if (unsafe) {
+        addPiece(pieces, literal, pieceStart, start);
+        pieceStart = i;
+      }
+    }
+    addPiece(pieces, literal, pieceStart, n);
+    return pieces;
+  }
+
+  private static void addPiece(java.util.List<byte[]> pieces, byte[] literal, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (BloomTerms.isTokenByte(literal[i])) {
+        pieces.add(Arrays.copyOfRange(literal, from, to));
+        return;
+      }
+    }
+  }
+}
