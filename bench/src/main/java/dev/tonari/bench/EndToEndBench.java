@@ -486,7 +486,8 @@ public final class EndToEndBench {
       needles = new NeedleBench(server.client(), corpus);
       needles.rows.add(new String[] {
           "index share of parts", String.format(Locale.ROOT, "%.1f%%", 100.0 * index[1] / Math.max(1, index[0])),
-          String.format(Locale.ROOT, "filters %.1f MB of %.1f MB in %d parts, %d blocks (token filters %.1f MB, substring %.1f MB)", index[1] / 1e6, index[0] / 1e6, index[2], index[3], index[4] / 1e6, index[5] / 1e6),
+          String.format(Locale.ROOT, "filters %.1f MB of %.1f MB in %d parts, %d blocks (token filters %.1f MB, substring %.1f MB, folded %.1f MB)",
+              index[1] / 1e6, index[0] / 1e6, index[2], index[3], index[4] / 1e6, index[5] / 1e6, index[6] / 1e6),
           "", ""});
       needles.run(zst.toString());
       server.stopGracefully(Duration.ofMinutes(5));

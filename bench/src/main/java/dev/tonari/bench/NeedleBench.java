@@ -67,6 +67,14 @@ final class NeedleBench {
     row("|= \"ERROR\" limit 100", decimal3(error.seconds) + " s", error.lines + " lines, " + error.blocksRead + " blocks read", ratioText(fullScan.seconds / error.seconds), "");
     Timing ignoringCase = best(tenant, "{namespace=\"" + tenant + "\"} |~ \"(?i)error\"", 100);
     row("|~ \"(?i)error\" limit 100", decimal3(ignoringCase.seconds) + " s", ignoringCase.lines + " lines, " + ignoringCase.blocksRead + " blocks read", ratioText(fullScan.seconds / ignoringCase.seconds), "");
+    // Part format 4: case-insensitive needles probe the folded filters (main's version 3 read every block for them).
+    String upperId = traceId.toUpperCase(Locale.ROOT);
+    Timing idIgnoringCase = best(tenant, "{namespace=\"" + tenant + "\"} |~ \"(?i)" + upperId + "\"", 100);
+    row("|~ \"(?i)<TRACE ID>\"", decimal3(idIgnoringCase.seconds) + " s", idIgnoringCase.lines + " line(s), " + idIgnoringCase.blocksRead + " blocks read of "
+        + (idIgnoringCase.blocksRead + idIgnoringCase.blocksSkipped) + ", FP " + falsePositives(idIgnoringCase, 1), ratioText(fullScan.seconds / idIgnoringCase.seconds), "");
+    Timing keyIgnoringCase = best(tenant, "{namespace=\"" + tenant + "\"} |~ \"(?i)TRACE_ID=" + upperId + "\"", 100);
+    row("|~ \"(?i)TRACE_ID=<ID>\"", decimal3(keyIgnoringCase.seconds) + " s", keyIgnoringCase.lines + " line(s), " + keyIgnoringCase.blocksRead + " blocks read of "
+        + (keyIgnoringCase.blocksRead + keyIgnoringCase.blocksSkipped) + ", FP " + falsePositives(keyIgnoringCase, 1), ratioText(fullScan.seconds / keyIgnoringCase.seconds), "");
     headRows(tenant, fullScan);
   }
 

@@ -11,9 +11,9 @@ import java.util.List;
 final class PartIndexShare {
   private PartIndexShare() {}
 
-  /** {part bytes, filter bytes, parts, blocks, token filter bytes, substring filter bytes}. */
+  /** {part bytes, filter bytes, parts, blocks, token filter bytes, substring filter bytes, folded filter bytes}. */
   static long[] of(Path dataDir) throws IOException {
-    long[] totals = new long[6];
+    long[] totals = new long[7];
     List<Path> parts;
     try (var walk = Files.walk(dataDir)) {
       parts = walk.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
@@ -28,6 +28,7 @@ final class PartIndexShare {
         totals[3] += filters[3];
         totals[4] += filters[1];
         totals[5] += filters[2];
+        totals[6] += filters[4];
       }
     }
     return totals;

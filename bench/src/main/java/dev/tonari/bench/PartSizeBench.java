@@ -132,9 +132,9 @@ public final class PartSizeBench {
             names.get(p), fileBytes, totals.compressedBlockBytes, totals.bloomBytes, (double) zstdBytes / fileBytes, writeSeconds.get(p),
             rawBytes / 1e6 / bestCpu[p], rawBytes / 1e6 / bestWall[p], matches[p]);
       }
-      System.out.printf(Locale.ROOT, "scan speed (CPU time) v3 / v2: zstd 3 %.2f, zstd 9 %.2f; file bytes v3 / v2: zstd 3 %.3f, zstd 9 %.3f%n",
-          bestCpu[0] / bestCpu[1], bestCpu[2] / bestCpu[3], (double) Files.size(parts.get(1)) / Files.size(parts.get(0)),
-          (double) Files.size(parts.get(3)) / Files.size(parts.get(2)));
+      System.out.printf(Locale.ROOT, "scan speed (CPU time) v%d / v2: zstd 3 %.2f, zstd 9 %.2f; file bytes v%d / v2: zstd 3 %.3f, zstd 9 %.3f%n",
+          PartFormat.VERSION, bestCpu[0] / bestCpu[1], bestCpu[2] / bestCpu[3], PartFormat.VERSION,
+          (double) Files.size(parts.get(1)) / Files.size(parts.get(0)), (double) Files.size(parts.get(3)) / Files.size(parts.get(2)));
     } finally {
       try (var files = Files.list(directory)) {
         for (Path file : (Iterable<Path>) files::iterator) {

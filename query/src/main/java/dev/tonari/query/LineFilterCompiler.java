@@ -9,6 +9,8 @@ import dev.tonari.logql.LogqlRegex;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LiteralLinePredicate;
 import dev.tonari.store.PrefilteredLinePredicate;
+import dev.tonari.store.bloom.FoldedTerms;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -57,6 +59,7 @@ public final class LineFilterCompiler {
         return true;
       };
     }
+    chain = withCaseInsensitivePrecheck(caseInsensitiveLiterals(filters), chain);
     // Every kept line holds the required literals (also those found inside regexes): the store
     // searches them over whole blocks, and the chain (a regex, say) runs only on the lines holding them.
     return PrefilteredLinePredicate.of(requiredLiterals(filters), chain);
@@ -116,6 +119,134 @@ public final class LineFilterCompiler {
       }
     }
     return List.copyOf(literals);
+  }
+
+  /**
+   * Strings that every line passing the filters contains up to case, from {@code |~} filters with
+   * case-insensitive flags ({@link RegexLiterals#caseInsensitiveLiterals}): the store probes its
+   * case-folded filters with them. A filter with {@code or} alternatives contributes the strings
+   * common to all of them (an exact literal of one alternative counts for it, since a string
+   * contained exactly is contained up to case); filters without a case-insensitive regex
+   * contribute nothing here, their literals being in {@link #requiredLiterals}.
+   */
+  public static List<String> caseInsensitiveLiterals(List<LineFilter> filters) {
+    Set<String> literals = new LinkedHashSet<>();
+    for (LineFilter filter : filters) {
+      if (filter.operator() != LineFilterOperator.CONTAINS && filter.operator() != LineFilterOperator.MATCHES_REGEX) {
+        continue;
+      }
+      Set<String> common = null;
+      boolean anyCaseInsensitive = false;
+      for (LineFilterTerm term : filter.alternatives()) {
+        Set<String> ofTerm = new LinkedHashSet<>();
+        if (term instanceof LineFilterTerm.Text text) {
+          if (filter.operator() == LineFilterOperator.CONTAINS) {
+            ofTerm.add(asciiLowercase(text.value()));
+          } else {
+            List<String> ignoringCase = RegexLiterals.caseInsensitiveLiterals(text.value());
+            anyCaseInsensitive |= !ignoringCase.isEmpty();
+            for (String literal : ignoringCase.isEmpty() ? RegexLiterals.requiredLiterals(text.value()) : ignoringCase) {
+              // As in requiredLiterals: U+FFFD may stand for an invalid byte the line does not hold.
+              if (literal.indexOf('\uFFFD') < 0) {
+                ofTerm.add(asciiLowercase(literal));
+              }
+            }
+          }
+        }
+        ofTerm.remove("");
+        if (common == null) {
+          common = ofTerm;
+        } else {
+          // A string one alternative requires is required by the other when one of its strings contains it.
+          Set<String> both = new LinkedHashSet<>();
+          addContainedIn(common, ofTerm, both);
+          addContainedIn(ofTerm, common, both);
+          common = both;
+        }
+      }
+      if (common != null && anyCaseInsensitive) {
+        literals.addAll(common);
+      }
+    }
+    return List.copyOf(literals);
+  }
+
+  private static void addContainedIn(Set<String> candidates, Set<String> others, Set<String> common) {
+    for (String candidate : candidates) {
+      for (String other : others) {
+        if (other.contains(candidate)) {
+          common.add(candidate);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * The chain behind a cheap test that the line holds each case-insensitive literal up to ASCII
+   * case, so that RE2 runs only on the lines that may match ({@code |~ "(?i)error"} ran RE2 on every
+   * line). Only the pieces of the literals without {@code k}, {@code s} or non-ASCII letters are
+   * searched ({@link FoldedTerms#caseInsensitivePieces}): RE2 folds those with characters of another
+   * byte length, which an ASCII comparison would miss; the other bytes fold only within ASCII.
+   */
+  private static LinePredicate withCaseInsensitivePrecheck(List<String> literals, LinePredicate chain) {
+    List<byte[]> pieces = new ArrayList<>();
+    for (String literal : literals) {
+      pieces.addAll(FoldedTerms.caseInsensitivePieces(literal.getBytes(StandardCharsets.UTF_8)));
+    }
+    if (pieces.isEmpty()) {
+      return chain;
+    }
+    byte[][] lowered = new byte[pieces.size()][];
+    for (int i = 0; i < lowered.length; i++) {
+      lowered[i] = new byte[pieces.get(i).length];
+      FoldedTerms.fold(pieces.get(i), 0, lowered[i].length, lowered[i]);
+    }
+    return (buffer, offset, length) -> {
+      for (byte[] piece : lowered) {
+        if (!containsIgnoringAsciiCase(buffer, offset, length, piece)) {
+          return false;
+        }
+      }
+      return chain.test(buffer, offset, length);
+    };
+  }
+
+  /** Whether the line holds {@code lowered} (ASCII letters already lowercased) up to ASCII case. */
+  static boolean containsIgnoringAsciiCase(byte[] buffer, int offset, int length, byte[] lowered) {
+    int last = offset + length - lowered.length;
+    byte first = lowered[0];
+    for (int i = offset; i <= last; i++) {
+      if (asciiLower(buffer[i]) != first) {
+        continue;
+      }
+      int j = 1;
+      while (j < lowered.length && asciiLower(buffer[i + j]) == lowered[j]) {
+        j++;
+      }
+      if (j == lowered.length) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte asciiLower(byte b) {
+    return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+  }
+
+  /**
+   * The literal with ASCII letters lowercased, so that alternatives differing only in case share
+   * it; the store's folded probes lowercase ASCII letters anyway, and only those.
+   */
+  private static String asciiLowercase(String literal) {
+    char[] chars = literal.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      if (chars[i] >= 'A' && chars[i] <= 'Z') {
+        chars[i] = (char) (chars[i] + ('a' - 'A'));
+      }
+    }
+    return new String(chars);
   }
 
   private static LinePredicate compileFilter(LineFilter filter) throws QueryException, LogqlParseException {

@@ -97,6 +97,7 @@ public final class QueryEngine {
     Predicate<Labels> streamSelector;
     LinePredicate lineFilter;
     List<String> requiredLiterals;
+    List<String> caseInsensitiveLiterals;
     dev.tonari.query.pipeline.LogPipeline pipeline;
     try {
       streamSelector = LabelSelector.compile(selector.matchers());
@@ -104,6 +105,7 @@ public final class QueryEngine {
       List<LineFilter> storeFilters = PipelinedLogQuery.leadingStoreFilters(selector.pipeline());
       lineFilter = LineFilterCompiler.compile(storeFilters);
       requiredLiterals = LineFilterCompiler.requiredLiterals(storeFilters);
+      caseInsensitiveLiterals = LineFilterCompiler.caseInsensitiveLiterals(storeFilters);
       pipeline = PipelinedLogQuery.compileRemaining(selector.pipeline(), storeFilters.size());
     } catch (LogqlParseException e) {
       throw new QueryException(400, e.getMessage(), e);
@@ -111,7 +113,8 @@ public final class QueryEngine {
     // The filter goes to the store as compiled (a chain of |= literals is searched over whole blocks there); the
     // context counts and bounds the scan as the store's listener, per block, on whichever thread decodes it.
     SelectRequest request =
-        context.listening(new SelectRequest(tenant, streamSelector, startNanos, endNanos, direction, lineFilter, requiredLiterals));
+        context.listening(new SelectRequest(tenant, streamSelector, startNanos, endNanos, direction, lineFilter, requiredLiterals)
+            .withCaseInsensitiveLiterals(caseInsensitiveLiterals));
     List<StreamResult> streams;
     List<EntryCursor> cursors = List.of();
     try {

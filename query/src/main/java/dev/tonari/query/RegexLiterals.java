@@ -20,13 +20,22 @@ import java.util.Set;
  * classes, {@code .}, Perl and Unicode classes and assertions contribute nothing and split the
  * literal runs around them. Case-insensitive flags anywhere, and anything it does not
  * recognise, make it give up and return nothing.
+ *
+ * <p>{@link #caseInsensitiveLiterals} reads a regex with case-insensitive flags the same way, as
+ * if the whole regex ignored case: a string it returns occurs in every match up to case, which
+ * the store's case-folded filters can probe ({@code (?i)error} gives {@code error}).
  */
 public final class RegexLiterals {
   private final String regex;
+  /** The flags a flag group may set without changing which literals are required. */
+  private final String harmlessFlags;
+  private final boolean ignoringCase;
   private int position;
 
-  private RegexLiterals(String regex) {
+  private RegexLiterals(String regex, boolean ignoringCase) {
     this.regex = regex;
+    this.ignoringCase = ignoringCase;
+    this.harmlessFlags = ignoringCase ? "imsU-" : "smU-";
   }
 
   /** What is known of the strings a piece of the regex matches. */
@@ -41,6 +50,24 @@ public final class RegexLiterals {
     Facts inexact() {
       return new Facts(null, required);
     }
+  }
+
+  /**
+   * The facts of a piece matching exactly this text; read ignoring case, its ASCII letters are
+   * lowercased, so that branches differing only in case share their strings (the store's folded
+   * probes lowercase ASCII letters anyway).
+   */
+  private Facts exactly(String text) {
+    if (!ignoringCase) {
+      return Facts.exactly(text);
+    }
+    char[] chars = text.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      if (chars[i] >= 'A' && chars[i] <= 'Z') {
+        chars[i] = (char) (chars[i] + ('a' - 'A'));
+      }
+    }
+    return Facts.exactly(new String(chars));
   }
 
   /** Signals a construct the extractor does not understand; the answer is then "no literals". */
@@ -60,7 +87,27 @@ public final class RegexLiterals {
     if (hasCaseInsensitiveFlag(regex)) {
       return List.of();
     }
-    RegexLiterals parser = new RegexLiterals(regex);
+    return literals(regex, false);
+  }
+
+  /**
+   * For a regex with a case-insensitive flag ({@code (?i)}, {@code (?i:...)}, also when turned off
+   * again), the strings every match contains up to case, longest first, ASCII letters lowercased;
+   * empty for a regex without
+   * one (its {@link #requiredLiterals} are exact) and for one it does not understand. Up to case
+   * means as RE2 folds case, which for a few letters ({@code k}, {@code s}, non-ASCII ones) also
+   * admits characters of another byte length; the store's probes allow for that.
+   */
+  public static List<String> caseInsensitiveLiterals(String regex) {
+    if (!hasCaseInsensitiveFlag(regex)) {
+      return List.of();
+    }
+    // Read as if every literal ignored case: a string required exactly is also required up to case.
+    return literals(regex, true);
+  }
+
+  private static List<String> literals(String regex, boolean ignoringCase) {
+    RegexLiterals parser = new RegexLiterals(regex, ignoringCase);
     Facts facts;
     try {
       facts = parser.alternation();
@@ -163,7 +210,7 @@ public final class RegexLiterals {
   /** {@code (?flags)} without a colon: it sets flags for the rest of the group and matches nothing. */
   private boolean isFlagGroup(int at) {
     int i = at + 2;
-    while (i < regex.length() && "smU-".indexOf(regex.charAt(i)) >= 0) {
+    while (i < regex.length() && harmlessFlags.indexOf(regex.charAt(i)) >= 0) {
       i++;
     }
     return i < regex.length() && regex.charAt(i) == ')';
@@ -254,12 +301,12 @@ public final class RegexLiterals {
       case '{' -> {
         // A brace that does not start a repetition is a literal in RE2.
         position++;
-        return Facts.exactly("{");
+        return exactly("{");
       }
       default -> {
         int codePoint = regex.codePointAt(position);
         position += Character.charCount(codePoint);
-        return Facts.exactly(new String(Character.toChars(codePoint)));
+        return exactly(new String(Character.toChars(codePoint)));
       }
     }
   }
@@ -275,8 +322,9 @@ public final class RegexLiterals {
         }
         position = close + 1;
       } else {
-        // Flags other than i (checked before parsing) change no literal: s, m, U and their negations.
-        while (position < regex.length() && "smU-".indexOf(regex.charAt(position)) >= 0) {
+        // Flags other than i (checked before parsing, or read as ignoring case throughout) change
+        // no literal: s, m, U and their negations.
+        while (position < regex.length() && harmlessFlags.indexOf(regex.charAt(position)) >= 0) {
           position++;
         }
         if (position >= regex.length()) {
@@ -284,7 +332,7 @@ public final class RegexLiterals {
         }
         if (regex.charAt(position) == ')') {
           position++;
-          return Facts.exactly("");
+          return exactly("");
         }
         if (regex.charAt(position) != ':') {
           throw new Unsupported();
@@ -356,32 +404,32 @@ public final class RegexLiterals {
         int end = regex.indexOf("\\E", position);
         String quoted = end < 0 ? regex.substring(position) : regex.substring(position, end);
         position = end < 0 ? regex.length() : end + 2;
-        return Facts.exactly(quoted);
+        return exactly(quoted);
       }
       case 'E' -> {
         // A stray \E (no \Q before it) matches nothing in RE2's eyes.
-        return Facts.exactly("");
+        return exactly("");
       }
       case 'n' -> {
-        return Facts.exactly("\n");
+        return exactly("\n");
       }
       case 't' -> {
-        return Facts.exactly("\t");
+        return exactly("\t");
       }
       case 'r' -> {
-        return Facts.exactly("\r");
+        return exactly("\r");
       }
       case 'f' -> {
-        return Facts.exactly("\f");
+        return exactly("\f");
       }
       case 'v' -> {
-        return Facts.exactly("\u000b");
+        return exactly("\u000b");
       }
       case 'a' -> {
-        return Facts.exactly("\u0007");
+        return exactly("\u0007");
       }
       case 'x' -> {
-        return Facts.exactly(new String(Character.toChars(hexEscape())));
+        return exactly(new String(Character.toChars(hexEscape())));
       }
       default -> {
         if (c >= '0' && c <= '7') {
@@ -389,7 +437,7 @@ public final class RegexLiterals {
           throw new Unsupported();
         }
         if (c < 0x80 && !Character.isLetterOrDigit(c)) {
-          return Facts.exactly(String.valueOf(c));
+          return exactly(String.valueOf(c));
         }
         throw new Unsupported();
       }

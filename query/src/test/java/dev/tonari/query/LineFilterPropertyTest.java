@@ -43,6 +43,32 @@ class LineFilterPropertyTest {
     assertThat(notMatches.test(padded, padding, bytes.length)).isEqualTo(!expected);
   }
 
+  /**
+   * Case-insensitive regexes, which compile behind an ASCII-case precheck of their literals, keep
+   * exactly the lines RE2's own {@code (?i)} finds, Kelvin sign and long s included.
+   */
+  @Property(tries = 3000)
+  void caseInsensitiveRegexesKeepWhatRe2Finds(@ForAll("mixedCaseLines") String line, @ForAll("caseInsensitiveRegexes") String regex) throws Exception {
+    LinePredicate matches = LineFilterCompiler.compile(List.of(new LineFilter(LineFilterOperator.MATCHES_REGEX, regex)));
+    LinePredicate chained = LineFilterCompiler.compile(
+        List.of(new LineFilter(LineFilterOperator.MATCHES_REGEX, regex), new LineFilter(LineFilterOperator.NOT_CONTAINS, "zzz")));
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    boolean expected = com.google.re2j.Pattern.compile(regex).matcher(line).find();
+    assertThat(matches.test(bytes, 0, bytes.length)).as("%s |~ %s", line, regex).isEqualTo(expected);
+    assertThat(chained.test(bytes, 0, bytes.length)).as("%s |~ %s != zzz", line, regex).isEqualTo(expected && !line.contains("zzz"));
+  }
+
+  @Provide
+  Arbitrary<String> mixedCaseLines() {
+    return Arbitraries.strings().withChars("eErRoOkKsSaA =.:\u212A\u017Fé").ofMaxLength(30);
+  }
+
+  @Provide
+  Arbitrary<String> caseInsensitiveRegexes() {
+    return Arbitraries.of("(?i)error", "(?i)ERROR=.*", "(?i)err(or)?s", "x(?i:ro)r", "(?i)ask", "(?i)k=a", "(?i)sEe|(?i)oK", "(?i)a.b", "(?i)é=e",
+        "(?i)Ro:Ra", "(?i)re", "(?i)E");
+  }
+
   @Property(tries = 500)
   void alternativesAndChainsCombineAsLoki(@ForAll("lines") String line) throws Exception {
     byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
@@ -56,6 +82,20 @@ class LineFilterPropertyTest {
     assertThat(any.test(bytes, 0, bytes.length)).isEqualTo(hasA || hasE);
     assertThat(none.test(bytes, 0, bytes.length)).isEqualTo(!hasA && !hasE);
     assertThat(chain.test(bytes, 0, bytes.length)).isEqualTo(hasA && !line.contains("b"));
+  }
+
+  @Test
+  void caseInsensitiveLiteralsComeFromCaseInsensitiveRegexesAndAreCommonToAllAlternatives() {
+    List<LineFilter> filters =
+        List.of(
+            new LineFilter(LineFilterOperator.CONTAINS, "Error"),
+            new LineFilter(LineFilterOperator.MATCHES_REGEX, "(?i)Deadlock detected"),
+            new LineFilter(LineFilterOperator.NOT_MATCHES_REGEX, "(?i)never"),
+            new LineFilter(LineFilterOperator.MATCHES_REGEX, "plain"),
+            new LineFilter(LineFilterOperator.MATCHES_REGEX,
+                List.of(new LineFilterTerm.Text("(?i)TIMEOUT after"), new LineFilterTerm.Text("timeout.*"))));
+    assertThat(LineFilterCompiler.caseInsensitiveLiterals(filters)).containsExactly("deadlock detected", "timeout");
+    assertThat(LineFilterCompiler.requiredLiterals(filters)).containsExactly("Error", "plain");
   }
 
   @Test

@@ -52,6 +52,53 @@ class RegexLiteralsTest {
   }
 
   @Test
+  void caseInsensitiveRegexesGiveLiteralsUpToCase() {
+    assertThat(RegexLiterals.caseInsensitiveLiterals("(?i)error")).containsExactly("error");
+    assertThat(RegexLiterals.caseInsensitiveLiterals("(?i)trace_id=4BF92F35.*")).containsExactly("trace_id=4bf92f35");
+    assertThat(RegexLiterals.caseInsensitiveLiterals("x(?i:Error) (?-i)Code=\\d+")).containsExactly("xerror code=");
+    assertThat(RegexLiterals.caseInsensitiveLiterals("(?i:DEADLOCK) detected|deadlock (?i)DETECTED")).containsExactly("deadlock detected");
+    assertThat(RegexLiterals.caseInsensitiveLiterals("(?is)foo.bar")).containsExactly("bar", "foo");
+    assertThat(RegexLiterals.caseInsensitiveLiterals("(?i)error|warn")).isEmpty();
+    // Without a case-insensitive flag the exact literals are the answer, and this gives none.
+    assertThat(RegexLiterals.caseInsensitiveLiterals("error")).isEmpty();
+    assertThat(RegexLiterals.caseInsensitiveLiterals("(?i)a(")).isEmpty();
+  }
+
+  /**
+   * Never a false exclusion ignoring case: whenever a random regex with case-insensitive parts
+   * matches a random line, RE2's {@code (?i)} finds every extracted literal in the line.
+   */
+  @Property(tries = 3000)
+  void everyMatchContainsEveryCaseInsensitiveLiteralUpToCase(@ForAll("caseInsensitiveRegexAndLines") Tuple.Tuple2<String, List<String>> regexAndLines) {
+    String regex = regexAndLines.get1();
+    Pattern pattern;
+    try {
+      pattern = Pattern.compile(regex);
+    } catch (PatternSyntaxException invalid) {
+      return;
+    }
+    List<String> literals = RegexLiterals.caseInsensitiveLiterals(regex);
+    for (String line : regexAndLines.get2()) {
+      if (pattern.matcher(line).find()) {
+        for (String literal : literals) {
+          assertThat(Pattern.compile("(?i)" + Pattern.quote(literal)).matcher(line).find())
+              .as("regex %s matched %s, literal %s", regex, line, literal).isTrue();
+        }
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<Tuple.Tuple2<String, List<String>>> caseInsensitiveRegexAndLines() {
+    Arbitrary<String> regex = Combinators.combine(Arbitraries.of("(?i)", "(?i:", "x(?i)", "(?-i)", ""), regex(2), Arbitraries.strings()
+            .withChars("aBkK").ofMaxLength(2))
+        .as((flag, body, tail) -> flag.equals("(?i:") ? flag + body + ")" + tail : flag + body + tail);
+    // Both cases, and the Kelvin sign that RE2 folds with k.
+    Arbitrary<String> line = Arbitraries.strings().withChars("aAbBcCkK\u212A.-{}1é").ofMaxLength(14);
+    return Combinators.combine(regex, line.list().ofMinSize(1).ofMaxSize(20)).as(Tuple::of);
+  }
+
+  @Test
   void classesSplitRunsAndTheirContentIsNotALiteral() {
     assertThat(RegexLiterals.requiredLiterals("ab[]c-d]ef")).containsExactly("ab", "ef");
     assertThat(RegexLiterals.requiredLiterals("ab[[:alpha:]\\]x]ef")).containsExactly("ab", "ef");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Checks of arguments shared by every catalog, so that each refuses the same calls with the same message. */
@@ -58,6 +59,12 @@ final class CatalogArguments {
     if (holder.isEmpty()) {
       throw new IllegalArgumentException(what + " must not be empty");
     }
+  }
+
+  /** Why a write under lease {@code leaseName} at {@code generation} by {@code holder} is refused; the same words from every catalog. */
+  static String leaseLostMessage(String leaseName, String holder, long generation, Optional<Lease> now) {
+    return "write under lease " + leaseName + " by " + holder + " at generation " + generation + " refused: "
+        + now.map(lease -> "the lease is held by " + lease.holder() + " at generation " + lease.generation()).orElse("the lease has expired or was released");
   }
 
   static void checkLimit(int limit) {

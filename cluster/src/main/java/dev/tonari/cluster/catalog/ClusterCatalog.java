@@ -92,6 +92,20 @@ public interface ClusterCatalog extends AutoCloseable {
 
   Optional<byte[]> loadState(String key);
 
+  /**
+   * The fenced write of a lease holder: in one transaction, and only while {@code holder} still
+   * holds lease {@code leaseName} at {@code generation} (unexpired on the catalog's clock, nobody
+   * took it since), stores every state blob of {@code states} (with {@code generation}, as {@link
+   * #saveState}) and queues every notification, returning their ids in the given order. Otherwise
+   * {@link FencedException} naming the lease, its holder and generation now, and nothing changes:
+   * a holder that lost its lease (paused past its ttl, cut off) can neither overwrite the new
+   * holder's state nor send a notification, even for a key the new holder has not written yet.
+   *
+   * <p>Leases are locked against {@link #tryAcquire} for the transaction, so a take-over either
+   * happens before (the write is refused) or after (the new holder reads what was written).
+   */
+  List<Long> writeUnderLease(String leaseName, String holder, long generation, Map<String, byte[]> states, List<QueuedNotification> notifications);
+
   // ---- configuration revisions ----
 
   /** Publishes a named configuration (the tenants file) and returns its revision (1, 2, ...); the same content as the latest returns the latest revision. */

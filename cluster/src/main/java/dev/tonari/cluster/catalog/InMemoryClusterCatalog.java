@@ -225,6 +225,24 @@ public final class InMemoryClusterCatalog implements ClusterCatalog {
   }
 
   @Override
+  public synchronized List<Long> writeUnderLease(String leaseName, String holder, long generation, Map<String, byte[]> newStates,
+      List<QueuedNotification> notifications) {
+    Optional<Lease> current = lease(leaseName);
+    if (current.isEmpty() || !current.get().holder().equals(holder) || current.get().generation() != generation) {
+      throw new FencedException(CatalogArguments.leaseLostMessage(leaseName, holder, generation, current));
+    }
+    new TreeMap<>(newStates).forEach((key, value) -> {
+      states.put(key, value.clone());
+      stateGenerations.put(key, generation);
+    });
+    List<Long> ids = new ArrayList<>(notifications.size());
+    for (QueuedNotification notification : notifications) {
+      ids.add(enqueueNotification(notification.tenant(), notification.receiver(), notification.payload()));
+    }
+    return ids;
+  }
+
+  @Override
   public synchronized Optional<byte[]> loadState(String key) {
     byte[] value = states.get(key);
     return value == null ? Optional.empty() : Optional.of(value.clone());

@@ -485,6 +485,59 @@ public final class PostgresClusterCatalog implements ClusterCatalog {
   }
 
   @Override
+  public List<Long> writeUnderLease(String leaseName, String holder, long generation, Map<String, byte[]> states, List<QueuedNotification> notifications) {
+    Map<String, byte[]> sorted = new TreeMap<>(states);
+    return database.inTransaction("writeUnderLease " + leaseName + " by " + holder + " at generation " + generation + " (" + sorted.size()
+        + " states, " + notifications.size() + " notifications)", connection -> {
+      // FOR SHARE conflicts with tryAcquire's FOR UPDATE: no take-over can interleave with this write.
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT holder, generation, expires_at > now(),"
+              // A lease never taken expires at -infinity, which has no epoch millis.
+              + " CASE WHEN expires_at > now() THEN floor(extract(epoch FROM expires_at) * 1000)::bigint ELSE 0 END FROM leases WHERE name = ? FOR SHARE")) {
+        select.setString(1, leaseName);
+        try (ResultSet rows = select.executeQuery()) {
+          Optional<Lease> now = Optional.empty();
+          boolean holds = false;
+          if (rows.next()) {
+            if (rows.getBoolean(3)) {
+              now = Optional.of(new Lease(leaseName, rows.getString(1), rows.getLong(2), rows.getLong(4)));
+            }
+            holds = now.isPresent() && now.get().holder().equals(holder) && now.get().generation() == generation;
+          }
+          if (!holds) {
+            throw new FencedException(CatalogArguments.leaseLostMessage(leaseName, holder, generation, now));
+          }
+        }
+      }
+      if (!sorted.isEmpty()) {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO state (key, value, generation) VALUES (?, ?, ?)"
+            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value, generation = excluded.generation, updated_at = now()")) {
+          for (Map.Entry<String, byte[]> entry : sorted.entrySet()) {
+            upsert.setString(1, entry.getKey());
+            upsert.setBytes(2, entry.getValue());
+            upsert.setLong(3, generation);
+            upsert.addBatch();
+          }
+          upsert.executeBatch();
+        }
+      }
+      List<Long> ids = new ArrayList<>(notifications.size());
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO notification_outbox (tenant, receiver, payload) VALUES (?, ?, ?) RETURNING id")) {
+        for (QueuedNotification notification : notifications) {
+          insert.setString(1, notification.tenant());
+          insert.setString(2, notification.receiver());
+          insert.setBytes(3, notification.payload());
+          try (ResultSet rows = insert.executeQuery()) {
+            rows.next();
+            ids.add(rows.getLong(1));
+          }
+        }
+      }
+      return ids;
+    });
+  }
+
+  @Override
   public Optional<byte[]> loadState(String key) {
     return database.autocommit("loadState of " + key, connection -> {
       try (PreparedStatement select = connection.prepareStatement("SELECT value FROM state WHERE key = ?")) {

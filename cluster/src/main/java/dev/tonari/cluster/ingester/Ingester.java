@@ -93,6 +93,14 @@ public final class Ingester implements AutoCloseable {
   private volatile boolean crashed;
   private volatile int fencedCommits;
   private volatile long flushes;
+  /**
+   * What queriers are told this head holds, published by the consumer thread whenever ownership
+   * or replay progress changes, and always before the store is swapped at a drop: a querier that
+   * reads an emptied head then also reads that the partitions are not served here.
+   */
+  private volatile ServedPartitions served = new ServedPartitions(List.of(), false);
+
+  private record ServedPartitions(List<Integer> partitions, boolean complete) {}
 
   public Ingester(KafkaSettings kafka, ClusterCatalog catalog, ObjectStore objectStore, IngesterSettings settings) throws IOException {
     this.kafka = kafka;
@@ -126,6 +134,25 @@ public final class Ingester implements AutoCloseable {
     return consumer.assignment();
   }
 
+  /**
+   * The partitions whose records this head holds from the catalog's offsets on (assigned and
+   * positioned), in order: what the head query service serves. Unlike {@link #ownedPartitions()}
+   * it is empty between a drop and the rejoin.
+   */
+  public List<Integer> servedPartitions() {
+    return served.partitions();
+  }
+
+  /** Whether every served partition has been replayed up to the end it had when it was taken (the head is complete for queriers). */
+  public boolean headComplete() {
+    return served.complete();
+  }
+
+  /** The push log topic's partition count. */
+  public int partitionCount() {
+    return kafka.partitions();
+  }
+
   public String memberId() {
     return settings.memberId();
   }
@@ -145,6 +172,7 @@ public final class Ingester implements AutoCloseable {
    */
   public void crash() {
     crashed = true;
+    served = new ServedPartitions(List.of(), false);
     consumer.crash();
     dropStoreQuietly("crash");
   }
@@ -179,6 +207,7 @@ public final class Ingester implements AutoCloseable {
       }
       Map<Integer, Long> starts = new HashMap<>();
       endOffsets.forEach((partition, end) -> starts.put(partition, take(partition, committed.getOrDefault(partition, -1L), end)));
+      publishServed();
       heartbeat(true);
       return starts;
     }
@@ -203,6 +232,7 @@ public final class Ingester implements AutoCloseable {
       }
       partitions.forEach(owned::remove);
       partitions.forEach(unpositioned::remove);
+      publishServed();
       heartbeat(true);
     }
 
@@ -247,6 +277,7 @@ public final class Ingester implements AutoCloseable {
         }
         unpositioned.remove(waiting.getKey());
       }
+      publishServed();
     } catch (CatalogUnavailableException e) {
       // Still out of reach; the partitions stay paused and this is tried after the next poll.
     }
@@ -361,6 +392,7 @@ public final class Ingester implements AutoCloseable {
     unpositioned.clear();
     origins.clear();
     headLineBytes = 0;
+    publishServed();
     dropStoreQuietly(why);
     try {
       store = openEmptyStore();
@@ -376,10 +408,16 @@ public final class Ingester implements AutoCloseable {
       if (!state.caughtUp) {
         state.caughtUp = state.endAtAssignment >= 0 ? state.next >= state.endAtAssignment : consumer.lag(partition.getKey()) == 0;
         if (state.caughtUp) {
+          publishServed();
           heartbeat(true);
         }
       }
     }
+  }
+
+  private void publishServed() {
+    boolean complete = unpositioned.isEmpty() && owned.values().stream().allMatch(state -> state.caughtUp);
+    served = new ServedPartitions(List.copyOf(owned.keySet()), complete);
   }
 
   private void heartbeat(boolean now) {

@@ -372,6 +372,40 @@ abstract class ClusterCatalogContractTest {
     assertThat(catalog.loadState("binary")).hasValueSatisfying(value -> assertThat(value).containsExactly(0, -1, 127, -128, 10));
   }
 
+  @Test
+  void aWriteUnderALeaseCountsOnlyWhileItsHolderKeepsThatGeneration() throws Exception {
+    assertThatThrownBy(() -> catalog.writeUnderLease("ruler/team-a", "ruler-1", 1, Map.of("k", bytes("never")), List.of()))
+        .isInstanceOf(FencedException.class).hasMessageContaining("ruler/team-a").hasMessageContaining("expired or was released");
+    Lease first = catalog.tryAcquire("ruler/team-a", "ruler-1", SHORT).orElseThrow();
+    List<Long> ids = catalog.writeUnderLease("ruler/team-a", "ruler-1", first.generation(), Map.of("alerts/g1", bytes("v1"), "slo", bytes("s1")),
+        List.of(new QueuedNotification("team-a", "alertmanager", bytes("n1")), new QueuedNotification("team-a", "alertmanager", bytes("n2"))));
+    assertThat(ids).hasSize(2);
+    assertThat(ids.get(1)).isGreaterThan(ids.get(0));
+    assertThat(catalog.loadState("alerts/g1")).hasValueSatisfying(value -> assertThat(value).isEqualTo(bytes("v1")));
+
+    // ruler-1 pauses past its ttl; ruler-2 takes over but has not written "alerts/g2" yet: the zombie still cannot.
+    elapse(SHORT.multipliedBy(2));
+    assertThatThrownBy(() -> catalog.writeUnderLease("ruler/team-a", "ruler-1", first.generation(), Map.of(), List.of()))
+        .isInstanceOf(FencedException.class).hasMessageContaining("expired or was released");
+    Lease second = catalog.tryAcquire("ruler/team-a", "ruler-2", LONG).orElseThrow();
+    assertThatThrownBy(() -> catalog.writeUnderLease("ruler/team-a", "ruler-1", first.generation(), Map.of("alerts/g2", bytes("zombie")),
+        List.of(new QueuedNotification("team-a", "alertmanager", bytes("zombie")))))
+        .isInstanceOf(FencedException.class).hasMessageContaining("held by ruler-2 at generation " + second.generation());
+    // The right holder with a wrong generation is refused as well.
+    assertThatThrownBy(() -> catalog.writeUnderLease("ruler/team-a", "ruler-2", first.generation(), Map.of("alerts/g2", bytes("old")), List.of()))
+        .isInstanceOf(FencedException.class);
+    assertThat(catalog.loadState("alerts/g2")).isEmpty();
+    assertThat(catalog.claimNotifications("worker", 10, LONG)).extracting(notification -> new String(notification.payload(), StandardCharsets.UTF_8))
+        .containsExactly("n1", "n2");
+
+    catalog.writeUnderLease("ruler/team-a", "ruler-2", second.generation(), Map.of("alerts/g1", bytes("v2")), List.of());
+    assertThat(catalog.loadState("alerts/g1")).hasValueSatisfying(value -> assertThat(value).isEqualTo(bytes("v2")));
+    catalog.release("ruler/team-a", "ruler-2");
+    assertThatThrownBy(() -> catalog.writeUnderLease("ruler/team-a", "ruler-2", second.generation(), Map.of("alerts/g1", bytes("v3")), List.of()))
+        .isInstanceOf(FencedException.class);
+    assertThat(catalog.loadState("alerts/g1")).hasValueSatisfying(value -> assertThat(value).isEqualTo(bytes("v2")));
+  }
+
   // ---- configuration ----
 
   @Test

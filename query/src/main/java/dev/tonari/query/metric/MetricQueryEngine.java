@@ -470,7 +470,8 @@ public final class MetricQueryEngine {
         long fromNanos = grid.startNanos() - offsetNanos - rangeNanos + 1;
         long toNanos = grid.endNanos() - offsetNanos + 1;
         SelectRequest request = context.listening(new SelectRequest(
-            tenant, streamSelector, fromNanos, toNanos, Direction.FORWARD, lineFilter, LineFilterCompiler.requiredLiterals(pushedFilters)));
+            tenant, streamSelector, fromNanos, toNanos, Direction.FORWARD, lineFilter, LineFilterCompiler.requiredLiterals(pushedFilters))
+            .withCaseInsensitiveLiterals(LineFilterCompiler.caseInsensitiveLiterals(pushedFilters)));
         List<EntryCursor> cursors = List.of();
         try {
           cursors = store.select(request);

@@ -140,8 +140,20 @@ final class AlertStateFile {
   }
 
   static Saved decode(Path file, byte[] content) throws IOException {
+    return decode(describe(file), content);
+  }
+
+  /** How messages name a state file. */
+  static String describe(Path file) {
+    return "alert state file " + file;
+  }
+
+  /**
+   * Decodes a saved state wherever it was stored; {@code where} names it in errors ("alert state
+   * file /data/rules/state/group-....state", "alert state ruler/t/... in the catalog").
+   */
+  static Saved decode(String where, byte[] content) throws IOException {
     String text = new String(content, StandardCharsets.UTF_8);
-    String where = "alert state file " + file;
     int firstLine = text.indexOf('\n');
     if (firstLine < 0 || !text.substring(0, firstLine).equals(MAGIC + " " + VERSION)) {
       String head = firstLine < 0 ? text.substring(0, Math.min(40, text.length())) : text.substring(0, Math.min(firstLine, 60));

@@ -6,8 +6,8 @@ import dev.tonari.rules.alert.OutgoingAlert;
 import dev.tonari.rules.alert.RecordedSample;
 import dev.tonari.rules.alert.SampleSink;
 import dev.tonari.rules.alert.TransitionListener;
+import dev.tonari.tenancy.TenantAssignment;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * its error and the group goes on. After each group: its alerts that need sending go to the
  * {@link AlertSink}, recorded samples to the {@link SampleSink}, state changes to the {@link
  * TransitionListener} (none of them may block; a failing one is logged and does not stop the
- * ruler), then the group's alerts are saved ({@link AlertStateFile}).
+ * ruler), then the group's alerts are saved ({@link AlertStateStore}). A group whose tenant left
+ * this process during its evaluation drops the result.
  */
 final class CycleEvaluator {
   private static final Logger log = LoggerFactory.getLogger(CycleEvaluator.class);
@@ -40,7 +41,8 @@ final class CycleEvaluator {
   private final AlertSink alertSink;
   private final SampleSink sampleSink;
   private final TransitionListener transitionListener;
-  private final Path stateDirectory;
+  private final AlertStateStore stateStore;
+  private final TenantAssignment assignment;
   private final ExecutorService workers;
   private final Semaphore evaluations;
 
@@ -49,13 +51,14 @@ final class CycleEvaluator {
    * @param evaluations bounds how many groups are evaluated at once, over all cycles
    */
   CycleEvaluator(EvaluationSettings settings, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink, TransitionListener transitionListener,
-      Path stateDirectory, ExecutorService workers, Semaphore evaluations) {
+      AlertStateStore stateStore, TenantAssignment assignment, ExecutorService workers, Semaphore evaluations) {
     this.settings = settings;
     this.querier = querier;
     this.alertSink = alertSink;
     this.sampleSink = sampleSink;
     this.transitionListener = transitionListener;
-    this.stateDirectory = stateDirectory;
+    this.stateStore = stateStore;
+    this.assignment = assignment;
     this.workers = workers;
     this.evaluations = evaluations;
   }
@@ -182,16 +185,48 @@ final class CycleEvaluator {
       }
     }
     byte[] state;
+    boolean queuesAlerts = stateStore.queuesAlerts();
     group.lock.lock();
     try {
+      if (group.retired || !assignment.evaluates(tenant) || assignment.tenure(tenant) != group.tenure) {
+        // The tenant moved to another ruler during the evaluation (or left and came back): the
+        // holder evaluates it from the saved state; sending or saving this result would page twice.
+        return;
+      }
       group.evaluated(at, System.nanoTime() - started);
-      state = stateToSave(group, at);
+      // Alerts queued with the state need a state to go with, even an unchanged one.
+      state = stateToSave(group, at, queuesAlerts && !outgoing.isEmpty());
     } finally {
       group.lock.unlock();
     }
-    deliver(group, outgoing, recorded, transitions);
-    if (state != null) {
-      save(group, state);
+    if (!queuesAlerts) {
+      deliver(group, outgoing, recorded, transitions);
+      if (state != null) {
+        save(group, state);
+      }
+      return;
+    }
+    if (state != null && !saveWithAlerts(group, state, outgoing)) {
+      return;
+    }
+    deliver(group, List.of(), recorded, transitions);
+  }
+
+  /** Saves the state and queues the alerts in one step; false when the tenant is another ruler's now (nothing of this evaluation may leave). */
+  private boolean saveWithAlerts(GroupRuntime group, byte[] state, List<OutgoingAlert> outgoing) {
+    try {
+      stateStore.saveWithAlerts(group.key, group.tenure, state, List.copyOf(outgoing));
+      return true;
+    } catch (AlertStateStore.OwnershipLostException e) {
+      group.persisted = null;
+      log.warn("ruler: {}: not saving nor sending {} alerts: {}", group.key, outgoing.size(), e.getMessage());
+      return false;
+    } catch (IOException | RuntimeException e) {
+      // Neither the state nor the alerts were written: the next evaluation saves again, and a
+      // firing alert is queued again at its next resend.
+      group.persisted = null;
+      log.error("ruler: {}: saving the alert state with {} alerts in {} failed: {}", group.key, outgoing.size(), stateStore, e.getMessage(), e);
+      return true;
     }
   }
 
@@ -225,19 +260,20 @@ final class CycleEvaluator {
   }
 
   /**
-   * The file content to write now, or null when the saved state is the same and fresh enough. A
+   * The file content to write now, or null when the saved state is the same and fresh enough
+   * (unless {@code always}). A
    * state unchanged for a quarter of the outage tolerance is written again anyway, so that its
    * {@code savedAt} tells at restart how long the ruler was down.
    */
-  private byte[] stateToSave(GroupRuntime group, Instant at) {
+  private byte[] stateToSave(GroupRuntime group, Instant at, boolean always) {
     Map<String, List<ActiveAlert>> alerts = alertsByRule(group);
     boolean empty = alerts.values().stream().allMatch(List::isEmpty);
-    if (empty && group.persisted == null) {
+    if (empty && group.persisted == null && !always) {
       return null;
     }
     byte[] comparable = AlertStateFile.encode(group.key, Instant.EPOCH, alerts);
     Duration refresh = settings.outageTolerance().dividedBy(4);
-    if (group.persisted != null && java.util.Arrays.equals(comparable, group.persisted) && group.savedAt != null
+    if (!always && group.persisted != null && java.util.Arrays.equals(comparable, group.persisted) && group.savedAt != null
         && Duration.between(group.savedAt, at).compareTo(refresh) < 0) {
       return null;
     }
@@ -254,11 +290,11 @@ final class CycleEvaluator {
 
   private void save(GroupRuntime group, byte[] state) {
     try {
-      AlertStateFile.write(AlertStateFile.pathOf(stateDirectory, group.key), state);
-    } catch (IOException e) {
+      stateStore.save(group.key, state);
+    } catch (IOException | RuntimeException e) {
       // The next evaluation writes again; until then a restart would restore the previous state.
       group.persisted = null;
-      log.error("ruler: {}: saving the alert state in {} failed: {}", group.key, stateDirectory, e.getMessage(), e);
+      log.error("ruler: {}: saving the alert state in {} failed: {}", group.key, stateStore, e.getMessage(), e);
     }
   }
 }

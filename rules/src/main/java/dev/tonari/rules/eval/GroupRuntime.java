@@ -43,6 +43,8 @@ final class GroupRuntime {
   volatile Instant savedAt;
   /** Replaced or removed by a sync: an evaluation still running must not apply its results. Guarded by {@link #lock}. */
   boolean retired;
+  /** The {@code TenantAssignment.tenure} of the tenant when this group's state was taken from the store; another tenure means it is stale. */
+  long tenure;
 
   GroupRuntime(GroupKey key, RuleNamespace.Origin origin, RuleGroup definition, Duration defaultInterval, Optional<InstantQuerier> ownQuerier,
       AlertTemplates templates) {
@@ -93,6 +95,7 @@ final class GroupRuntime {
         }
       });
       previous.retired = true;
+      this.tenure = previous.tenure;
       this.persisted = previous.persisted;
       this.savedAt = previous.savedAt;
       this.lastEvaluation = previous.lastEvaluation;

@@ -5,8 +5,8 @@ import dev.tonari.rules.alert.AlertTransition;
 import dev.tonari.rules.model.RuleGroup;
 import dev.tonari.rules.model.RuleNamespace;
 import dev.tonari.rules.model.RuleSource;
+import dev.tonari.tenancy.TenantAssignment;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,19 +33,34 @@ final class RuleCatalog {
   private final EvaluationSettings settings;
   private final List<RuleSource> sources;
   private final AlertTemplates templates;
-  private final Path stateDirectory;
+  private final AlertStateStore stateStore;
+  private final TenantAssignment assignment;
   private final Map<GroupKey, GroupRuntime> groups = new ConcurrentHashMap<>();
   /** Saved states not yet taken by a group, by group. */
   private final Map<GroupKey, AlertStateFile.Saved> saved = new ConcurrentHashMap<>();
+  /**
+   * Whether the store listed its states at start (files): then {@link #saved} is all there is, as
+   * a single node always did. A store that cannot list (a catalog) is asked for each new group.
+   */
+  private final boolean listed;
 
-  RuleCatalog(EvaluationSettings settings, List<RuleSource> sources, AlertTemplates templates, Path stateDirectory) throws IOException {
+  RuleCatalog(EvaluationSettings settings, List<RuleSource> sources, AlertTemplates templates, AlertStateStore stateStore, TenantAssignment assignment)
+      throws IOException {
     this.settings = settings;
     this.sources = List.copyOf(sources);
     this.templates = templates;
-    this.stateDirectory = stateDirectory;
+    this.stateStore = stateStore;
+    this.assignment = assignment;
     List<String> problems = new ArrayList<>();
-    for (AlertStateFile.Saved state : AlertStateFile.readAll(stateDirectory, problems)) {
-      saved.put(state.key(), state);
+    Optional<List<AlertStateStore.Stored>> all = stateStore.listAll(problems);
+    this.listed = all.isPresent();
+    for (AlertStateStore.Stored stored : all.orElse(List.of())) {
+      try {
+        AlertStateFile.Saved state = AlertStateFile.decode(stored.where(), stored.content());
+        saved.put(state.key(), state);
+      } catch (IOException e) {
+        problems.add(e.getMessage());
+      }
     }
     for (String problem : problems) {
       log.error("ruler: {} (its alerts start afresh; the file is replaced at the next evaluation)", problem);
@@ -64,10 +79,15 @@ final class RuleCatalog {
    * @return the transitions of alerts that ended because their group or rule went away
    */
   synchronized List<AlertTransition> sync(Instant now) {
+    // Groups of an earlier tenure go first, so that the loop below restores them from the store.
+    releaseUnassigned();
     Map<GroupKey, Wanted> wanted = new LinkedHashMap<>();
     try {
       for (RuleSource source : sources) {
         for (String tenant : new java.util.TreeSet<>(source.tenants())) {
+          if (!assignment.evaluates(tenant)) {
+            continue;
+          }
           for (RuleNamespace namespace : source.namespaces(tenant)) {
             Optional<InstantQuerier> own = source instanceof EvaluatingRuleSource evaluating ? evaluating.querierFor(tenant, namespace) : Optional.empty();
             for (RuleGroup group : namespace.groups()) {
@@ -91,6 +111,7 @@ final class RuleCatalog {
       }
       GroupRuntime created = new GroupRuntime(key, want.origin(), want.group(), settings.evaluationInterval(), want.querier(), templates);
       if (existing == null) {
+        created.tenure = assignment.tenure(key.tenant());
         restore(created, now);
         created.nextEvaluation = GroupSchedule.slotAfter(key, created.interval, now);
       } else {
@@ -102,17 +123,62 @@ final class RuleCatalog {
     });
     for (GroupKey key : List.copyOf(groups.keySet())) {
       if (!wanted.containsKey(key)) {
+        if (!assignment.evaluates(key.tenant())) {
+          // Another ruler evaluates the tenant now: its alerts go on there, from the saved state.
+          release(key);
+          continue;
+        }
         GroupRuntime removed = groups.remove(key);
         ended.addAll(retire(removed, now));
         try {
-          AlertStateFile.delete(AlertStateFile.pathOf(stateDirectory, key));
+          stateStore.delete(key);
         } catch (IOException e) {
-          log.error("ruler: {}: deleting the state file of the removed group failed", key, e);
+          log.error("ruler: {}: deleting the saved alert state of the removed group from {} failed", key, stateStore, e);
         }
       }
     }
     forgetStaleSavedStates(now);
     return ended;
+  }
+
+  /**
+   * Stops evaluating the groups of tenants this process no longer evaluates, or evaluates in
+   * another tenure than their state is of (lost and regained), at once (the
+   * scheduler calls it every round, so a lost lease stops evaluations before the next sync). The
+   * alerts neither end nor are deleted: the tenant's next ruler restores them from the store.
+   *
+   * @return the tenants released
+   */
+  synchronized java.util.Set<String> releaseUnassigned() {
+    java.util.Set<String> released = new java.util.TreeSet<>();
+    for (GroupKey key : List.copyOf(groups.keySet())) {
+      GroupRuntime group = groups.get(key);
+      if (released.contains(key.tenant()) || !ownedNow(group)) {
+        release(key);
+        released.add(key.tenant());
+      }
+    }
+    return released;
+  }
+
+  /** Whether the group's tenant is this process's now, in the tenure the group's state is of. */
+  boolean ownedNow(GroupRuntime group) {
+    String tenant = group.key.tenant();
+    return assignment.evaluates(tenant) && assignment.tenure(tenant) == group.tenure;
+  }
+
+  private void release(GroupKey key) {
+    GroupRuntime released = groups.remove(key);
+    if (released != null) {
+      released.lock.lock();
+      try {
+        // An evaluation still running drops its results (see CycleEvaluator), so it neither sends nor saves.
+        released.retired = true;
+      } finally {
+        released.lock.unlock();
+      }
+    }
+    saved.remove(key);
   }
 
   /** Pending and firing alerts of rules that the new definition no longer has. */
@@ -165,6 +231,9 @@ final class RuleCatalog {
    */
   private void restore(GroupRuntime group, Instant now) {
     AlertStateFile.Saved state = saved.remove(group.key);
+    if (state == null && !listed) {
+      state = loadSaved(group.key);
+    }
     if (state == null) {
       return;
     }
@@ -191,6 +260,28 @@ final class RuleCatalog {
         withinTolerance ? "" : " (down longer than for_outage_tolerance " + settings.outageTolerance() + ": pending and firing alerts start afresh)");
   }
 
+  /**
+   * The state saved for a group this catalog has not seen since it started (a store that cannot
+   * list, or a tenant taken over from another ruler); null when none or unreadable.
+   */
+  private AlertStateFile.Saved loadSaved(GroupKey key) {
+    try {
+      Optional<AlertStateStore.Stored> stored = stateStore.load(key);
+      if (stored.isEmpty()) {
+        return null;
+      }
+      AlertStateFile.Saved state = AlertStateFile.decode(stored.get().where(), stored.get().content());
+      if (!state.key().equals(key)) {
+        log.error("ruler: {}: the saved alert state in {} is of {}; its alerts start afresh", key, stored.get().where(), state.key());
+        return null;
+      }
+      return state;
+    } catch (IOException | RuntimeException e) {
+      log.error("ruler: {}: loading the saved alert state from {} failed; its alerts start afresh: {}", key, stateStore, e.getMessage(), e);
+      return null;
+    }
+  }
+
   /** Saved states whose groups have not come back within the tolerance and retention can restore nothing any more. */
   private void forgetStaleSavedStates(Instant now) {
     Duration useless = settings.outageTolerance().plus(AlertingRuleRuntime.RESOLVED_RETENTION);
@@ -203,9 +294,9 @@ final class RuleCatalog {
     stale.keySet().forEach(key -> {
       saved.remove(key);
       try {
-        AlertStateFile.delete(AlertStateFile.pathOf(stateDirectory, key));
+        stateStore.delete(key);
       } catch (IOException e) {
-        log.warn("ruler: deleting the stale state file of {} failed", key, e);
+        log.warn("ruler: deleting the stale saved state of {} from {} failed", key, stateStore, e);
       }
     });
   }

@@ -5,14 +5,15 @@ import dev.tonari.rules.alert.AlertTransition;
 import dev.tonari.rules.alert.SampleSink;
 import dev.tonari.rules.alert.TransitionListener;
 import dev.tonari.rules.model.RuleSource;
+import dev.tonari.tenancy.TenantAssignment;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Deterministic use.</b> Tests and benchmarks call {@link #evaluateAllAt} or {@link
  * #evaluateGroupNow} with a clock they move, without {@link #start}.
+ *
+ * <p><b>In a cluster</b> a {@link TenantAssignment} says which tenants this ruler evaluates and an
+ * {@link AlertStateStore} shared by the rulers keeps alert state, so a tenant moves between rulers
+ * with its alerts (see the cluster module's {@code RulerLeases}).
  */
 public final class Ruler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Ruler.class);
@@ -66,12 +71,25 @@ public final class Ruler implements AutoCloseable {
    */
   public Ruler(EvaluationSettings settings, List<RuleSource> sources, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink,
       TransitionListener transitionListener, Clock clock, Path stateDirectory) throws IOException {
+    this(settings, sources, querier, alertSink, sampleSink, transitionListener, clock, new AlertStateDirectory(stateDirectory), TenantAssignment.ALL);
+  }
+
+  /**
+   * A ruler that evaluates only the tenants {@code assignment} gives it (asked every round: a
+   * tenant that leaves stops at once, keeping its saved alerts for the next holder; one that
+   * arrives is restored from {@code stateStore} at the next {@link #sync}) and keeps alert state in
+   * {@code stateStore}.
+   *
+   * @throws IOException when the state store cannot be listed
+   */
+  public Ruler(EvaluationSettings settings, List<RuleSource> sources, InstantQuerier querier, AlertSink alertSink, SampleSink sampleSink,
+      TransitionListener transitionListener, Clock clock, AlertStateStore stateStore, TenantAssignment assignment) throws IOException {
     this.settings = settings;
     this.clock = clock;
-    Files.createDirectories(stateDirectory);
     AlertTemplates templates = new AlertTemplates(settings.externalLabels(), settings.externalUrl());
-    this.catalog = new RuleCatalog(settings, sources, templates, stateDirectory);
-    this.evaluator = new CycleEvaluator(settings, querier, alertSink, sampleSink, transitionListener, stateDirectory, workers, concurrentEvaluations);
+    this.catalog = new RuleCatalog(settings, sources, templates, stateStore, assignment);
+    this.evaluator = new CycleEvaluator(settings, querier, alertSink, sampleSink, transitionListener, stateStore, assignment, workers,
+        concurrentEvaluations);
   }
 
   /** Starts the scheduler: reads the sources and evaluates every group at its slots until {@link #close}. */
@@ -101,6 +119,7 @@ public final class Ruler implements AutoCloseable {
    */
   public void evaluateAllAt(Instant at) {
     sync();
+    catalog.releaseUnassigned();
     Map<String, List<GroupRuntime>> byTenant = new TreeMap<>();
     for (GroupRuntime group : catalog.groups().values()) {
       byTenant.computeIfAbsent(group.key.tenant(), tenant -> new ArrayList<>()).add(group);
@@ -196,6 +215,10 @@ public final class Ruler implements AutoCloseable {
         if (lastSync == null || !now.isBefore(lastSync.plus(settings.syncInterval()))) {
           sync();
           lastSync = now;
+        }
+        Set<String> released = catalog.releaseUnassigned();
+        if (!released.isEmpty()) {
+          log.info("ruler: no longer evaluating tenants {} (another ruler holds them now)", released);
         }
         dispatchDue(now);
         Instant wake = lastSync.plus(settings.syncInterval());

@@ -12,6 +12,7 @@ import dev.tonari.slo.model.SliQuery;
 import dev.tonari.slo.source.SliSource;
 import dev.tonari.slo.source.SliSources;
 import dev.tonari.slo.source.SliUnavailableException;
+import dev.tonari.tenancy.TenantAssignment;
 import dev.tonari.tenancy.config.ConfigProblem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,15 @@ public final class SloService implements AutoCloseable {
   private final RollupStore rollups;
   private final ApiSpecStore apiSpecs;
   private final EvaluationProgress progress;
+  private final TenantAssignment assignment;
+  /**
+   * Tenants seen unassigned since the last round (their runtimes were reset then): when one is
+   * assigned again, its runtimes and progress are read afresh from the stores before it is
+   * evaluated. Guarded by {@link #catalogLock}.
+   */
+  private final java.util.Set<String> notEvaluated = new java.util.HashSet<>();
+  /** The {@link TenantAssignment#tenure} of each tenant evaluated, as last seen. Guarded by {@link #catalogLock}. */
+  private final Map<String, Long> tenures = new java.util.HashMap<>();
   private final Clock clock;
   private final Map<String, Map<String, SloRuntime>> byTenant = new ConcurrentHashMap<>();
   /** The evaluation lock of each SLO id (tenant, NUL, id), shared by its successive runtimes. */
@@ -149,13 +159,28 @@ public final class SloService implements AutoCloseable {
    */
   public SloService(SloSettings settings, Path dataDir, SliSource source, RollupStore rollups, SloDataSources dataSources, Clock clock)
       throws IOException {
+    this(settings, dataDir, source, rollups, dataSources, clock, new FileSloProgressStore(dataDir.resolve("slo").resolve("progress.json")),
+        TenantAssignment.ALL);
+  }
+
+  /**
+   * An engine that evaluates only the tenants {@code assignment} gives it (asked every round; the
+   * others' SLOs are listed and read from the rollups but neither evaluated nor written) and keeps
+   * evaluation progress in {@code progressStore}: with a shared rollup store and progress store,
+   * a tenant moves between processes with its history.
+   *
+   * @param dataDir API specs live in {@code <dataDir>/slo/api}
+   */
+  public SloService(SloSettings settings, Path dataDir, SliSource source, RollupStore rollups, SloDataSources dataSources, Clock clock,
+      SloProgressStore progressStore, TenantAssignment assignment) throws IOException {
+    this.assignment = assignment;
     this.settings = settings;
     this.dataSources = dataSources;
     this.source = source;
     this.rollups = rollups;
     this.clock = clock;
     this.apiSpecs = new ApiSpecStore(dataDir.resolve("slo").resolve("api"));
-    this.progress = new EvaluationProgress(dataDir.resolve("slo").resolve("progress.json"));
+    this.progress = new EvaluationProgress(progressStore);
     this.files = new SpecFiles(settings.directory());
     this.workers = Executors.newFixedThreadPool(2, daemon("slo-evaluation"));
     this.remoteWorkers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("slo-promql-", 0).factory());
@@ -229,7 +254,7 @@ public final class SloService implements AutoCloseable {
         if (successor != runtime) {
           runtime.retired = true;
         }
-        if (successor == null) {
+        if (successor == null && assignment.evaluates(tenant)) {
           rollups.deleteSlo(tenant, id);
           progress.forget(tenant, id);
         }
@@ -250,6 +275,11 @@ public final class SloService implements AutoCloseable {
     if (existing != null && existing.spec.equals(spec)) {
       return existing;
     }
+    return freshRuntime(tenant, spec);
+  }
+
+  /** A runtime that knows nothing but what the rollup store says (its fingerprint: whether the history is there). */
+  private SloRuntime freshRuntime(String tenant, SloSpec spec) {
     String fingerprint = fingerprint(spec);
     SloRuntime runtime = new SloRuntime(tenant, spec, fingerprint,
         evaluationLocks.computeIfAbsent(lockKey(tenant, spec.id()), key -> new AtomicBoolean()));
@@ -304,6 +334,9 @@ public final class SloService implements AutoCloseable {
       long before = currentMinute() - longest - Duration.ofDays(1).toMinutes();
       for (Map<String, SloRuntime> runtimes : byTenant.values()) {
         for (SloRuntime runtime : runtimes.values()) {
+          if (!assignment.evaluates(runtime.tenant)) {
+            continue;
+          }
           rollups.fingerprint(runtime.tenant, runtime.spec.id()).ifPresent(stored -> {
             long from = coveredFrom(stored);
             if (from < before) {
@@ -407,8 +440,10 @@ public final class SloService implements AutoCloseable {
       apiSpecs.delete(tenant, id);
       byTenant.get(tenant).remove(id);
       existing.retired = true;
-      rollups.deleteSlo(tenant, id);
-      progress.forget(tenant, id);
+      if (assignment.evaluates(tenant)) {
+        rollups.deleteSlo(tenant, id);
+        progress.forget(tenant, id);
+      }
       return new DeleteOutcome.Deleted();
     }
   }
@@ -417,11 +452,15 @@ public final class SloService implements AutoCloseable {
 
   private void evaluateDueSafely() {
     try {
+      followAssignment();
       long now = currentMinute();
       for (Map<String, SloRuntime> runtimes : byTenant.values()) {
         for (SloRuntime runtime : runtimes.values()) {
           if (closed) {
             return;
+          }
+          if (!assignment.evaluates(runtime.tenant)) {
+            continue;
           }
           boolean due = !runtime.backfilled || progress.evaluatedThrough(runtime.tenant, runtime.spec.id()) < now;
           if (due && runtime.running.compareAndSet(false, true)) {
@@ -450,9 +489,54 @@ public final class SloService implements AutoCloseable {
     }
   }
 
-  /** Whether an evaluation of this runtime must stop now, without writing: the engine closes, or the spec was replaced or removed. */
+  /**
+   * Whether an evaluation of this runtime must stop now, without writing: the engine closes, the
+   * spec was replaced or removed, or the tenant left this process.
+   */
   private boolean stopped(SloRuntime runtime) {
-    return closed || runtime.retired;
+    return closed || runtime.retired || !assignment.evaluates(runtime.tenant);
+  }
+
+  /**
+   * Brings the runtimes in line with the tenant assignment. A tenant that left has its runtimes
+   * retired (a running evaluation stops without writing) and replaced by fresh ones, and its
+   * progress dropped: its new owner goes on from the stores. A tenant that came back gets fresh
+   * runtimes and progress from the stores again, since another process evaluated it meanwhile.
+   */
+  private void followAssignment() {
+    synchronized (catalogLock) {
+      notEvaluated.retainAll(byTenant.keySet());
+      tenures.keySet().retainAll(byTenant.keySet());
+      for (String tenant : List.copyOf(byTenant.keySet())) {
+        boolean evaluates = assignment.evaluates(tenant);
+        long tenure = assignment.tenure(tenant);
+        if (evaluates == !notEvaluated.contains(tenant)) {
+          Long known = evaluates ? tenures.put(tenant, tenure) : null;
+          if (known == null || known == tenure) {
+            continue;
+          }
+          // Evaluated at both looks, but lost and regained in between: what is held here is stale.
+        }
+        Map<String, SloRuntime> current = byTenant.get(tenant);
+        Map<String, SloRuntime> fresh = new ConcurrentHashMap<>();
+        current.forEach((id, runtime) -> {
+          runtime.retired = true;
+          fresh.put(id, freshRuntime(tenant, runtime.spec));
+          evaluatedSinceOpen.remove(lockKey(tenant, id));
+        });
+        byTenant.put(tenant, fresh);
+        progress.release(tenant);
+        if (evaluates) {
+          tenures.put(tenant, tenure);
+          notEvaluated.remove(tenant);
+          log.info("SLOs of tenant {}: evaluated by this process from now on, from the stored rollups and progress", tenant);
+        } else {
+          tenures.remove(tenant);
+          notEvaluated.add(tenant);
+          log.info("SLOs of tenant {}: no longer evaluated by this process (another one holds the tenant)", tenant);
+        }
+      }
+    }
   }
 
   /**
@@ -464,7 +548,7 @@ public final class SloService implements AutoCloseable {
       return;
     }
     synchronized (catalogLock) {
-      if (!byTenant.getOrDefault(runtime.tenant, Map.of()).containsKey(runtime.spec.id())) {
+      if (!byTenant.getOrDefault(runtime.tenant, Map.of()).containsKey(runtime.spec.id()) && assignment.evaluates(runtime.tenant)) {
         rollups.deleteSlo(runtime.tenant, runtime.spec.id());
         progress.forget(runtime.tenant, runtime.spec.id());
       }
@@ -478,9 +562,13 @@ public final class SloService implements AutoCloseable {
 
   /** Evaluates every SLO now, in this thread (tests, and the benchmark). */
   public void evaluateAllNow() {
+    followAssignment();
     long now = currentMinute();
     for (Map<String, SloRuntime> runtimes : byTenant.values()) {
       for (SloRuntime runtime : runtimes.values()) {
+        if (!assignment.evaluates(runtime.tenant)) {
+          continue;
+        }
         while (!runtime.running.compareAndSet(false, true)) {
           Thread.onSpinWait();
         }
@@ -640,6 +728,17 @@ public final class SloService implements AutoCloseable {
     }
     views.sort(BY_BUDGET_LEFT);
     return views;
+  }
+
+  /** The tenants with at least one SLO (what a cluster's rulers share out). */
+  public java.util.Set<String> tenants() {
+    java.util.Set<String> tenants = new java.util.TreeSet<>();
+    byTenant.forEach((tenant, runtimes) -> {
+      if (!runtimes.isEmpty()) {
+        tenants.add(tenant);
+      }
+    });
+    return tenants;
   }
 
   /** Every tenant's SLOs (for /metrics). */

@@ -532,7 +532,7 @@ public final class FileRollupStore implements RollupStore {
     return body;
   }
 
-  private static String readString(ByteBuffer buffer) throws CorruptFileException {
+  static String readString(ByteBuffer buffer) throws CorruptFileException {
     long length = Integer.toUnsignedLong(buffer.getInt());
     if (length > buffer.remaining()) {
       throw new CorruptFileException("a string of " + length + " bytes exceeds the file");
@@ -736,7 +736,7 @@ public final class FileRollupStore implements RollupStore {
   }
 
   /** Little-endian output with the header and the checksummed footer of both formats. */
-  private static final class ByteWriter {
+  static final class ByteWriter {
     private ByteBuffer buffer = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
 
     void header(byte[] magic, String format) {

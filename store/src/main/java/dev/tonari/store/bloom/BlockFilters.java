@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The filters of one block, as stored in its bloom region: the token filter ({@link BloomTerms}
- * terms) and, in parts written since the substring index, the substring filter ({@link
- * SubstringTerms} terms).
+ * The filters of one block, as stored in its bloom region: in part versions 1 to 3 the token
+ * filter ({@link BloomTerms} terms) and, in parts written since the substring index, the substring
+ * filter ({@link SubstringTerms} terms); in version 4 the one folded filter ({@link FoldedTerms}
+ * terms), which {@link dev.tonari.store.part.PartReader} requires there and refuses elsewhere.
  *
  * <p>Serialized forms of the region, told apart by its first four bytes:
  *

@@ -64,6 +64,7 @@ public final class FoldedTerms {
   public static void forEachTermOfFolded(byte[] folded, int offset, int length, LongConsumer hashSink) {
     BloomTerms.forEachTerm(folded, offset, length, hashSink);
     SubstringTerms.forEachJunction(folded, offset, length, hashSink);
+    long[] window = null;
     int end = offset + length;
     int i = offset;
     while (i < end) {
@@ -75,7 +76,10 @@ public final class FoldedTerms {
         i++;
       }
       if (i - start >= MIN_WINNOWED_TOKEN) {
-        winnow(folded, start, i, hashSink);
+        if (window == null) {
+          window = new long[WINDOW];
+        }
+        winnow(folded, start, i, window, hashSink);
       }
     }
   }
@@ -84,22 +88,25 @@ public final class FoldedTerms {
    * Calls the sink with the pick of each window of the token {@code [start, end)}, skipping a pick
    * equal to the previous window's (the same gram at the same offset).
    */
-  private static void winnow(byte[] bytes, int start, int end, LongConsumer sink) {
+  private static void winnow(byte[] bytes, int start, int end, long[] ring, LongConsumer sink) {
+    // The last WINDOW gram hashes in a ring (gram g at g % WINDOW), so that a line costs one small
+    // array however long its tokens: the writer and the head hash every line of every block.
     int grams = end - start - GRAM_LENGTH + 1;
-    long[] hashes = new long[grams];
-    for (int g = 0; g < grams; g++) {
-      hashes[g] = BloomTerms.hash(TAG_WINNOWED_GRAM, bytes, start + g, GRAM_LENGTH);
-    }
     int previousPick = -1;
-    for (int window = 0; window + WINDOW <= grams; window++) {
+    for (int g = 0; g < grams; g++) {
+      ring[g % WINDOW] = BloomTerms.hash(TAG_WINNOWED_GRAM, bytes, start + g, GRAM_LENGTH);
+      int window = g - WINDOW + 1;
+      if (window < 0) {
+        continue;
+      }
       int pick = window;
-      for (int g = window + 1; g < window + WINDOW; g++) {
-        if (hashes[g] < hashes[pick]) {
-          pick = g;
+      for (int candidate = window + 1; candidate <= g; candidate++) {
+        if (ring[candidate % WINDOW] < ring[pick % WINDOW]) {
+          pick = candidate;
         }
       }
       if (pick != previousPick) {
-        sink.accept(hashes[pick]);
+        sink.accept(ring[pick % WINDOW]);
         previousPick = pick;
       }
     }
@@ -130,7 +137,7 @@ public final class FoldedTerms {
       }
       if (i - start >= MIN_WINNOWED_TOKEN) {
         long[] target = all;
-        winnow(folded, start, i, hash -> target[count[0]++] = hash);
+        winnow(folded, start, i, new long[WINDOW], hash -> target[count[0]++] = hash);
       }
     }
     long[] distinct = Arrays.copyOf(all, count[0]);

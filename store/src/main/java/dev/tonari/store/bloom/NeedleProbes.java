@@ -16,46 +16,36 @@ import java.util.List;
  *     {@link FoldedTerms#caseInsensitivePieces})
  */
 public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long[] folded, boolean caseInsensitive) {
-  /**
-   * Marks a required literal of {@link dev.tonari.store.SelectRequest#requiredLiterals} as
-   * case-insensitive: {@code MARK + literal} means "every wanted line contains the literal up to
-   * ASCII case". The mark starts with a NUL byte so that an ordinary literal is read as such; a
-   * literal that does start with the mark only prunes less (its text after the mark is required
-   * either way).
-   */
-  public static final String CASE_INSENSITIVE_MARK = "\u0000(?i)";
-
   private static final long[] NONE = new long[0];
 
-  /** The probes of the literals that can prune (others are left out: they rule nothing out). */
+  /** The probes of case-sensitive literals that can prune (others are left out: they rule nothing out). */
   public static NeedleProbes[] of(List<String> requiredLiterals) {
-    List<NeedleProbes> probes = new ArrayList<>(requiredLiterals.size());
+    return of(requiredLiterals, List.of());
+  }
+
+  /**
+   * The probes of the literals that can prune: {@code requiredLiterals}, which every wanted line
+   * contains byte for byte, and {@code caseInsensitiveLiterals}, which every wanted line contains
+   * up to case (as RE2's {@code (?i)} matches). Literals that rule nothing out are left out.
+   */
+  public static NeedleProbes[] of(List<String> requiredLiterals, List<String> caseInsensitiveLiterals) {
+    List<NeedleProbes> probes = new ArrayList<>(requiredLiterals.size() + caseInsensitiveLiterals.size());
     for (String literal : requiredLiterals) {
-      if (literal.startsWith(CASE_INSENSITIVE_MARK)) {
-        addCaseInsensitive(probes, literal.substring(CASE_INSENSITIVE_MARK.length()));
-        continue;
-      }
       byte[] bytes = literal.getBytes(StandardCharsets.UTF_8);
       NeedleProbes literalProbes = new NeedleProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes), FoldedTerms.probes(bytes), false);
       if (!literalProbes.isEmpty()) {
         probes.add(literalProbes);
       }
     }
-    return probes.toArray(new NeedleProbes[0]);
-  }
-
-  /** The probes of literals that every wanted line contains up to ASCII case. */
-  public static NeedleProbes[] ofCaseInsensitive(List<String> literals) {
-    List<NeedleProbes> probes = new ArrayList<>(literals.size());
-    for (String literal : literals) {
+    for (String literal : caseInsensitiveLiterals) {
       addCaseInsensitive(probes, literal);
     }
     return probes.toArray(new NeedleProbes[0]);
   }
 
-  /** The literal as a required literal of a select request that is case-insensitive. */
-  public static String markCaseInsensitive(String literal) {
-    return CASE_INSENSITIVE_MARK + literal;
+  /** The probes of literals that every wanted line contains up to case. */
+  public static NeedleProbes[] ofCaseInsensitive(List<String> literals) {
+    return of(List.of(), literals);
   }
 
   private static void addCaseInsensitive(List<NeedleProbes> probes, String literal) {
@@ -81,7 +71,7 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long
     return true;
   }
 
-  /** The kind-1 filters of a run of lines, as a part writer before version 4 built them for a block. */
+  /** The kind-1 filters of a run of lines, as the part writer of versions 2 and 3 builds them for a block. */
   public static BlockFilters filtersOf(byte[] buffer, int[] offsets, int[] lengths, int count, double tokenFalsePositiveRate, double substringFalsePositiveRate) {
     DistinctHashes tokenTerms = new DistinctHashes();
     DistinctHashes substringTerms = new DistinctHashes();

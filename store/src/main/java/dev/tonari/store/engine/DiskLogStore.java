@@ -7,6 +7,7 @@ import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
+import dev.tonari.store.bloom.NeedleProbes;
 import dev.tonari.store.head.Head;
 import dev.tonari.store.head.HeadStream;
 import dev.tonari.store.head.HeadStreamSnapshot;
@@ -1066,6 +1067,8 @@ public final class DiskLogStore implements LogStore {
     TreeMap<Labels, List<MergingCursor.Source>> sourcesByStream = new TreeMap<>();
     Map<Labels, Boolean> selected = new HashMap<>();
     Predicate<Labels> selector = labels -> selected.computeIfAbsent(labels, request.streamSelector()::test);
+    // Once per query, not per stream cursor: hashing a literal's terms and winnowing its grams.
+    NeedleProbes[] probes = NeedleProbes.of(request.requiredLiterals(), request.caseInsensitiveLiterals());
     List<Head> heads = current.heads();
     for (int h = 0; h < heads.size(); h++) {
       Head head = heads.get(h);
@@ -1078,7 +1081,7 @@ public final class DiskLogStore implements LogStore {
         if (snapshot.hasEntries(from, to)) {
           sourcesByStream
               .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
-              .add(new MergingCursor.Source(headCursor(stream, snapshot, request, from, to), null, Long.MIN_VALUE, Long.MAX_VALUE, headRank));
+              .add(new MergingCursor.Source(headCursor(stream, snapshot, request, probes, from, to), null, Long.MIN_VALUE, Long.MAX_VALUE, headRank));
         }
       }
     }
@@ -1092,9 +1095,8 @@ public final class DiskLogStore implements LogStore {
         if (stream.overlaps(from, to) && selector.test(stream.labels())) {
           EntryCursor cursor =
               scanPool == null
-                  ? part.reader().cursor(i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals(), request.scanListener())
-                  : part.reader().prefetchingCursor(
-                      i, from, to, request.direction(), request.lineFilter(), request.requiredLiterals(), scanPool, request.scanListener());
+                  ? part.reader().cursor(i, from, to, request.direction(), request.lineFilter(), probes, request.scanListener())
+                  : part.reader().prefetchingCursor(i, from, to, request.direction(), request.lineFilter(), probes, scanPool, request.scanListener());
           sourcesByStream
               .computeIfAbsent(stream.labels(), l -> new ArrayList<>())
               .add(new MergingCursor.Source(cursor, part, stream.minTimestamp(), stream.maxTimestamp()));
@@ -1798,11 +1800,11 @@ public final class DiskLogStore implements LogStore {
    * A cursor over a head stream's snapshot; with required literals, the stream's chunk filters
    * skip the chunks that cannot hold them, as a part's block filters skip blocks.
    */
-  private static EntryCursor headCursor(HeadStream stream, HeadStreamSnapshot snapshot, SelectRequest request, long from, long to) {
-    if (request.requiredLiterals().isEmpty()) {
+  private static EntryCursor headCursor(
+      HeadStream stream, HeadStreamSnapshot snapshot, SelectRequest request, NeedleProbes[] probes, long from, long to) {
+    if (probes.length == 0) {
       return snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener());
     }
-    return snapshot.cursor(
-        from, to, request.direction(), request.lineFilter(), request.scanListener(), request.requiredLiterals(), stream.chunkFilters());
+    return snapshot.cursor(from, to, request.direction(), request.lineFilter(), request.scanListener(), probes, stream.chunkFilters());
   }
 }

@@ -4,6 +4,7 @@ import dev.tonari.store.DistinctLineSet;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.bloom.BlockFilters;
+import dev.tonari.store.bloom.DistinctHashes;
 import dev.tonari.store.bloom.NeedleProbes;
 import dev.tonari.store.part.PartWriterOptions;
 import java.nio.charset.StandardCharsets;
@@ -155,6 +156,7 @@ public final class HeadStream {
       if (chunkFilters.length < full) {
         chunkFilters = Arrays.copyOf(chunkFilters, Math.max(full, chunkFilters.length * 2));
       }
+      DistinctHashes terms = new DistinctHashes();
       int[] offsets = new int[CHUNK_ENTRIES];
       int[] lengths = new int[CHUNK_ENTRIES];
       for (int chunk = chunkFilterCount; chunk < full; chunk++) {
@@ -163,16 +165,13 @@ public final class HeadStream {
           offsets[i] = index == 0 ? 0 : lineEnds[index - 1];
           lengths[i] = lineEnds[index] - offsets[i];
         }
-        chunkFilters[chunk] = NeedleProbes.filtersOf(
-            lineBytes, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_BLOOM_FALSE_POSITIVE_RATE, SUBSTRING_FALSE_POSITIVE_RATE);
+        chunkFilters[chunk] = NeedleProbes.foldedFiltersOf(
+            lineBytes, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, terms);
       }
       chunkFilterCount = full;
     }
     return Arrays.copyOf(chunkFilters, chunkFilterCount);
   }
-
-  /** As the part writer's substring filters (see {@code PartWriter}). */
-  private static final double SUBSTRING_FALSE_POSITIVE_RATE = 0.2;
 
   /** The entries sorted by timestamp, then push order, each (timestamp, line) exactly once. */
   public synchronized HeadStreamSnapshot snapshot() {

@@ -119,9 +119,15 @@ public final class HeadStreamSnapshot {
   public EntryCursor cursor(
       long fromNanos, long toNanos, Direction direction, LinePredicate filter, ScanListener scanListener, List<String> requiredLiterals,
       BlockFilters[] chunkFilters) {
+    return cursor(fromNanos, toNanos, direction, filter, scanListener, NeedleProbes.of(requiredLiterals), chunkFilters);
+  }
+
+  /** As {@link #cursor(long, long, Direction, LinePredicate, ScanListener, List, BlockFilters[])}, with the probes already made. */
+  public EntryCursor cursor(
+      long fromNanos, long toNanos, Direction direction, LinePredicate filter, ScanListener scanListener, NeedleProbes[] probes,
+      BlockFilters[] chunkFilters) {
     int first = lowerBound(fromNanos);
     int end = lowerBound(toNanos);
-    NeedleProbes[] probes = NeedleProbes.of(requiredLiterals);
     boolean[] chunkMayMatch = null;
     if (probes.length > 0 && chunkFilters.length > 0) {
       chunkMayMatch = new boolean[chunkFilters.length];

@@ -1,5 +1,6 @@
 package dev.tonari.store.part;
 
+import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.tonari.store.Labels;
@@ -26,7 +27,11 @@ import java.util.zip.CRC32C;
 final class BlockDecoder implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private ZstdDecompressCtx decompressor;
+  /** A bound on line bytes per byte of the template columns, far above what any marker gives. */
+  private static final long MAX_TEMPLATE_EXPANSION = 32;
   private byte[] compressedCopy = new byte[0];
+  /** The largest zstd frame header (4 magic + 14), read to check the content size before allocating. */
+  private final byte[] frameHeader = new byte[18];
   /** A version-3 block as decompressed, before its lines are rebuilt into {@link #raw}. */
   private byte[] encoded = new byte[0];
 
@@ -90,7 +95,16 @@ final class BlockDecoder implements AutoCloseable {
     if ((int) crc.getValue() != reader.blockCrc[block]) {
       throw new CorruptPartException(reader.name(), "block checksum mismatch", streamIndex, blockInStream, offset, null);
     }
-    boolean templated = reader.version >= PartFormat.VERSION;
+    // The directory's raw size decides the buffer; a damaged directory behind a re-computed footer
+    // checksum must not make it allocate gigabytes, so the frame's own content size must agree first.
+    int headerBytes = Math.min(compressedSize, frameHeader.length);
+    data.get(0, frameHeader, 0, headerBytes);
+    long frameContentSize = Zstd.getFrameContentSize(frameHeader, 0, headerBytes);
+    if (frameContentSize != rawSize) {
+      throw new CorruptPartException(reader.name(), "block's zstd frame declares " + frameContentSize + " bytes (negative: no valid frame header), the directory "
+          + rawSize, streamIndex, blockInStream, offset, null);
+    }
+    boolean templated = reader.version >= PartFormat.VERSION_3;
     if (templated && encoded.length < rawSize) {
       encoded = new byte[Math.max(rawSize, encoded.length * 2)];
     } else if (!templated && raw.length < rawSize) {
@@ -134,7 +148,7 @@ final class BlockDecoder implements AutoCloseable {
   private void decodeDecompressed(String partName, int version, int count, int rawSize, int streamIndex, int blockInStream, long offset)
       throws CorruptPartException {
     try {
-      if (version >= PartFormat.VERSION) {
+      if (version >= PartFormat.VERSION_3) {
         decodeTemplatedColumns(count, rawSize);
       } else {
         decodeColumns(version, count, rawSize);
@@ -150,7 +164,7 @@ final class BlockDecoder implements AutoCloseable {
    * decompressing: for fuzzing the column decoders with garbage that passes the checksum.
    */
   void decodeDecompressedForTest(int version, byte[] decompressed, int count) throws CorruptPartException {
-    if (version >= PartFormat.VERSION) {
+    if (version >= PartFormat.VERSION_3) {
       encoded = decompressed.clone();
     } else {
       raw = decompressed.clone();
@@ -218,6 +232,12 @@ final class BlockDecoder implements AutoCloseable {
     }
     if (lineBytes > Integer.MAX_VALUE - 16 - metadataBytes) {
       throw new IllegalStateException("line bytes " + lineBytes + " exceed what one block can hold");
+    }
+    // No marker expands its skeleton, number and value bytes more than tenfold (a UUID: 17 bytes to
+    // 36, a date-time: 3 to 29), so a larger L is damage; checked before the buffer is grown to L.
+    if (lineBytes > MAX_TEMPLATE_EXPANSION * (skeletonBytes + numberBytes + valueBytes)) {
+      throw new IllegalStateException("line bytes " + lineBytes + " exceed " + MAX_TEMPLATE_EXPANSION + " times the template columns ("
+          + (skeletonBytes + numberBytes + valueBytes) + " bytes)");
     }
     int decodedSize = metadataBytes + (int) lineBytes;
     if (raw.length < decodedSize) {

@@ -1,7 +1,7 @@
 package dev.tonari.store.part;
 
 /**
- * The byte-level specification of a part file, format "tonari-part" version 3. {@code
+ * The byte-level specification of a part file, format "tonari-part" version 4. {@code
  * docs/format.md} mirrors this text with a worked example; the two must change together.
  *
  * <p>All fixed-width integers are little-endian. "varint" is unsigned LEB128 (7 bits per byte,
@@ -15,7 +15,7 @@ package dev.tonari.store.part;
  *   0  4  magic 0x89 'T' 'N' 'P'           (89 54 4E 50; the high byte catches 7-bit transfers)
  *   4 11  format name "tonari-part"        (ASCII)
  *  15  1  0x00
- *  16  4  u32 version = 3                 (readers also accept 1 and 2; see the block)
+ *  16  4  u32 version = 4                 (readers also accept 1 to 3; see the block and bloom region)
  *  20  4  u32 flags = 0                     (readers reject any other value)
  * data    for each stream in index order, for each of its blocks in time order:
  *           compressed block (compressedSize bytes) followed by its bloom filter (bloomSize bytes).
@@ -105,8 +105,9 @@ package dev.tonari.store.part;
  * text. The columns fill the raw size exactly and decode to exactly L line bytes.
  * </pre>
  *
- * <p><b>Bloom region</b> of a block ({@link dev.tonari.store.bloom.BlockFilters}), in one of two
- * forms told apart by its first u32:
+ * <p><b>Bloom region</b> of a block ({@link dev.tonari.store.bloom.BlockFilters}), in one of three
+ * forms told apart by its first u32 and kind byte; versions 1 to 3 have legacy or kind-1 regions,
+ * version 4 only kind-2 ones (any other combination is a corrupt part):
  *
  * <pre>
  *   legacy  one {@link dev.tonari.store.bloom.BloomFilter} (u32 word count >= 1, u8 hash count,
@@ -120,15 +121,30 @@ package dev.tonari.store.part;
  *                 dev.tonari.store.bloom.SubstringTerms term} (8-byte grams of long tokens at
  *                 stride 4, junctions of tokens around one '.' or ':'), at 20% false positives
  *                 per term; nothing follows it.
+ *   kind 2  0  4  u32 0
+ *           4  1  u8 kind = 2
+ *           5  .  the folded filter: a BloomFilter of every distinct {@link
+ *                 dev.tonari.store.bloom.FoldedTerms term} of the lines with ASCII letters
+ *                 lowercased (tokens, 6-byte prefixes and suffixes, numeric junctions around '.',
+ *                 winnowed 8-byte grams of tokens of 15+ bytes), at 20% false positives per term
+ *                 by default; nothing follows it. Exact and case-insensitive literals probe it.
  * </pre>
+ *
+ * <p><b>Version 4</b> is version 3 with kind-2 regions; blocks, footer and trailer are unchanged.
+ * The version moved so that a version-3 reader refuses such a part as unknown instead of
+ * quarantining it as corrupt (it rejects kind 2).
  *
  * <p><b>Reading.</b> Open checks the header, trailer, footer CRC, the footer's structure (lengths,
  * order, fingerprints, tiling, totals) and every bloom filter's CRC, so that an opened part's
  * index and bloom filters can be trusted. A block's CRC is checked each time it is read, before
- * it is decompressed.
+ * it is decompressed, and its zstd frame's content size must equal the directory's raw size before
+ * a buffer is sized from it.
  */
 public final class PartFormat {
-  public static final int VERSION = 3;
+  /** Version 3's blocks with one case-folded filter per block (bloom region kind 2). Written by default. */
+  public static final int VERSION = 4;
+  /** Templated lines with two filters per block (bloom region kind 1). Still read; written only when asked. */
+  public static final int VERSION_3 = 3;
   /** Plain lines with a length column. Still read; written only when asked ({@link PartWriterOptions#formatVersion}). */
   public static final int VERSION_2 = 2;
   /** The first format: timestamps as zigzag deltas without a divisor. Still read, never written. */

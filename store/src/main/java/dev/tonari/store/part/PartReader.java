@@ -31,7 +31,7 @@ import java.util.zip.CRC32C;
  */
 public final class PartReader implements AutoCloseable {
   private final String name;
-  /** Format version of the file: 1, 2 (they differ in the timestamps column only) or 3 (templated lines). */
+  /** Format version of the file: 1, 2 (they differ in the timestamps column only), 3 (templated lines) or 4 (one folded filter per block). */
   final int version;
   private final PartBytes bytes;
   private final PartSummary summary;
@@ -129,7 +129,7 @@ public final class PartReader implements AutoCloseable {
     if ((int) crc.getValue() != trailerBytes.getInt(16)) {
       throw new CorruptPartException(name, "footer checksum mismatch", -1, -1, footerOffset, null);
     }
-    FooterParser footer = new FooterParser(name, bytes, footerBytes, (int) footerOffset, size);
+    FooterParser footer = new FooterParser(name, bytes, footerBytes, (int) footerOffset, size, version);
     footer.parse();
     return new PartReader(name, bytes, footer, version);
   }
@@ -204,15 +204,17 @@ public final class PartReader implements AutoCloseable {
 
   /**
    * Bytes of the block filters (the needle index): {all bloom regions, token filters, substring
-   * filters, blocks}. A region's few header bytes count in the first figure only.
+   * filters, blocks, folded filters}. A region's few header bytes count in the first figure only.
    */
   public long[] filterBytes() {
     int blocks = streamFirstBlock[streams.size()];
-    long[] totals = new long[] {0, 0, 0, blocks};
+    long[] totals = new long[] {0, 0, 0, blocks, 0};
     for (int block = 0; block < blocks; block++) {
-      totals[0] += blockBloom[block].serializedSize();
-      totals[1] += blockBloom[block].tokens().serializedSize();
-      totals[2] += blockBloom[block].substrings() == null ? 0 : blockBloom[block].substrings().serializedSize();
+      BlockFilters filters = blockBloom[block];
+      totals[0] += filters.serializedSize();
+      totals[1] += filters.tokens() == null ? 0 : filters.tokens().serializedSize();
+      totals[2] += filters.substrings() == null ? 0 : filters.substrings().serializedSize();
+      totals[4] += filters.folded() == null ? 0 : filters.folded().serializedSize();
     }
     return totals;
   }
@@ -236,10 +238,21 @@ public final class PartReader implements AutoCloseable {
   public PartCursor cursor(
       int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals,
       ScanListener scanListener) {
+    return cursor(streamIndex, fromNanos, toNanos, direction, lineFilter, NeedleProbes.of(requiredLiterals), scanListener);
+  }
+
+  /**
+   * As {@link #cursor(int, long, long, Direction, LinePredicate, List, ScanListener)}, with the
+   * probes of the required literals already made ({@link NeedleProbes#of(List, List)}, once per
+   * query), case-insensitive ones included.
+   */
+  public PartCursor cursor(
+      int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, NeedleProbes[] probes,
+      ScanListener scanListener) {
     checkStreamIndex(streamIndex);
     return new PartCursor(
         this, streamIndex, streams.get(streamIndex).labels(), streamFirstBlock[streamIndex], streamFirstBlock[streamIndex + 1],
-        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes(requiredLiterals),
+        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes,
         scanListener == null ? ScanListener.NONE : scanListener);
   }
 
@@ -247,10 +260,6 @@ public final class PartReader implements AutoCloseable {
     if (streamIndex < 0 || streamIndex >= streams.size()) {
       throw new IndexOutOfBoundsException("stream index " + streamIndex + " out of 0.." + (streams.size() - 1) + " in part " + name);
     }
-  }
-
-  private static NeedleProbes[] probes(List<String> requiredLiterals) {
-    return NeedleProbes.of(requiredLiterals);
   }
 
   /**
@@ -271,10 +280,17 @@ public final class PartReader implements AutoCloseable {
   public PrefetchingPartCursor prefetchingCursor(
       int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, List<String> requiredLiterals,
       BlockScanPool pool, ScanListener scanListener) {
+    return prefetchingCursor(streamIndex, fromNanos, toNanos, direction, lineFilter, NeedleProbes.of(requiredLiterals), pool, scanListener);
+  }
+
+  /** As {@link #prefetchingCursor(int, long, long, Direction, LinePredicate, List, BlockScanPool, ScanListener)}, with the probes already made. */
+  public PrefetchingPartCursor prefetchingCursor(
+      int streamIndex, long fromNanos, long toNanos, Direction direction, LinePredicate lineFilter, NeedleProbes[] probes,
+      BlockScanPool pool, ScanListener scanListener) {
     checkStreamIndex(streamIndex);
     return new PrefetchingPartCursor(
         this, pool, streamIndex, streams.get(streamIndex).labels(), streamFirstBlock[streamIndex], streamFirstBlock[streamIndex + 1],
-        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes(requiredLiterals),
+        fromNanos, toNanos, direction, lineFilter == null ? LinePredicate.ALL : lineFilter, probes,
         scanListener == null ? ScanListener.NONE : scanListener);
   }
 
@@ -339,8 +355,10 @@ public final class PartReader implements AutoCloseable {
     int[] blockCrc = new int[16];
     BlockFilters[] blockBloom = new BlockFilters[16];
     int blockCount;
+    private final int version;
 
-    FooterParser(String name, PartBytes bytes, ByteBuffer footer, int footerOffset, int fileSize) {
+    FooterParser(String name, PartBytes bytes, ByteBuffer footer, int footerOffset, int fileSize, int version) {
+      this.version = version;
       this.name = name;
       this.bytes = bytes;
       this.footerOffset = footerOffset;
@@ -442,6 +460,12 @@ public final class PartReader implements AutoCloseable {
             bloom = BlockFilters.readFrom(bloomBytes);
           } catch (IllegalArgumentException e) {
             throw new CorruptPartException(name, "bloom region is invalid: " + e.getMessage(), s, b, bloomOffset, e);
+          }
+          // Version 4 is the version of the folded filter: a part of either side with the other
+          // region form was not written by a writer of its version.
+          if (bloom.isFolded() != (version >= PartFormat.VERSION)) {
+            throw new CorruptPartException(name, "bloom region is invalid: a version " + version + " part must have "
+                + (version >= PartFormat.VERSION ? "folded (kind 2)" : "token (legacy or kind 1)") + " filters", s, b, bloomOffset, null);
           }
           addBlock(offset, compressedSize, rawSize, entryCount, blockMin, blockMax, crc, bloom);
           streamEntrySum += entryCount;

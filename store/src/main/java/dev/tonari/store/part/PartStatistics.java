@@ -118,7 +118,7 @@ public final class PartStatistics {
         int position;
         int timestampsEnd;
         int lengthsEnd;
-        if (reader.version >= PartFormat.VERSION) {
+        if (reader.version >= PartFormat.VERSION_3) {
           position = skipVarints(raw, 0, 4 + 2 + entries);
           timestampsEnd = position;
           lengthsEnd = position;
@@ -215,7 +215,7 @@ public final class PartStatistics {
           }
           reader.blockBytes(block).get(0, compressed, 0, compressedSize);
           decompressor.decompressByteArray(raw, 0, rawSize, compressed, 0, compressedSize);
-          if (reader.version >= PartFormat.VERSION) {
+          if (reader.version >= PartFormat.VERSION_3) {
             throw new IllegalArgumentException("re-blocking reads the plain lines of format versions 1 and 2; part " + reader.name() + " is version " + reader.version);
           }
           int position = skipVarints(raw, 0, entries + (reader.version == PartFormat.VERSION_1 ? 0 : 1));

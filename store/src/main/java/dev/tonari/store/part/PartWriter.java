@@ -7,6 +7,7 @@ import dev.tonari.store.bloom.BlockFilters;
 import dev.tonari.store.bloom.BloomFilter;
 import dev.tonari.store.bloom.BloomTerms;
 import dev.tonari.store.bloom.DistinctHashes;
+import dev.tonari.store.bloom.FoldedTermCollector;
 import dev.tonari.store.bloom.SubstringTerms;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -76,6 +77,9 @@ public final class PartWriter implements AutoCloseable {
   private final LongConsumer termSink = terms::add;
   private final DistinctHashes substringTerms = new DistinctHashes();
   private final LongConsumer substringTermSink = substringTerms::add;
+  /** Version 4's one filter per block; versions 2 and 3 use the two term sets above instead. */
+  private final FoldedTermCollector foldedTerms = new FoldedTermCollector();
+  private final boolean folded;
   private Labels lastMetadata;
   private byte[] lastMetadataEncoded;
 
@@ -89,6 +93,7 @@ public final class PartWriter implements AutoCloseable {
   public PartWriter(Path file, PartWriterOptions options) throws IOException {
     this.file = file;
     this.options = options;
+    this.folded = options.formatVersion() >= PartFormat.VERSION;
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     this.compressor = new ZstdCompressCtx();
     try {
@@ -158,8 +163,12 @@ public final class PartWriter implements AutoCloseable {
     linesColumn.write(line, offset, length);
     byte[] encodedMetadata = encodeMetadata(metadata == null ? Labels.EMPTY : metadata);
     metadataColumn.write(encodedMetadata, 0, encodedMetadata.length);
-    BloomTerms.forEachTerm(line, offset, length, termSink);
-    SubstringTerms.forEachTerm(line, offset, length, substringTermSink);
+    if (folded) {
+      foldedTerms.add(line, offset, length);
+    } else {
+      BloomTerms.forEachTerm(line, offset, length, termSink);
+      SubstringTerms.forEachTerm(line, offset, length, substringTermSink);
+    }
 
     streamEntries++;
     streamMin = Math.min(streamMin, timestampNanos);
@@ -321,11 +330,17 @@ public final class PartWriter implements AutoCloseable {
     int blockCrc = crc32c(compressed, 0, compressedSize);
     writeFully(compressed, 0, compressedSize);
 
-    BloomFilter bloom = BloomFilter.forExpected(terms.size(), options.bloomFalsePositiveRate());
-    terms.forEach(bloom::add);
-    BloomFilter substrings = BloomFilter.forExpected(substringTerms.size(), SUBSTRING_FALSE_POSITIVE_RATE);
-    substringTerms.forEach(substrings::add);
-    byte[] bloomBytes = new BlockFilters(bloom, substrings).toByteArray();
+    BlockFilters filters;
+    if (folded) {
+      filters = foldedTerms.build(options.foldedFalsePositiveRate());
+    } else {
+      BloomFilter bloom = BloomFilter.forExpected(terms.size(), options.bloomFalsePositiveRate());
+      terms.forEach(bloom::add);
+      BloomFilter substrings = BloomFilter.forExpected(substringTerms.size(), SUBSTRING_FALSE_POSITIVE_RATE);
+      substringTerms.forEach(substrings::add);
+      filters = new BlockFilters(bloom, substrings);
+    }
+    byte[] bloomBytes = filters.toByteArray();
     writeFully(bloomBytes, 0, bloomBytes.length);
 
     currentBlocks.add(new BlockMeta(

@@ -12,13 +12,24 @@ import java.util.List;
  *     publishing the merge and deleting its inputs can be resolved on restart
  * @param zstdLevel zstd compression level of the blocks
  * @param blockTargetBytes a block is closed once its uncompressed columns reach this size
- * @param bloomFalsePositiveRate target false-positive rate of each block's bloom filter
+ * @param bloomFalsePositiveRate target false-positive rate of each block's token filter (versions 2
+ *     and 3, which write two filters per block)
  * @param formatVersion the {@link PartFormat} version to write: {@link PartFormat#VERSION} (templated
- *     lines, the default) or {@link PartFormat#VERSION_2} (plain lines; kept so that tests can write
- *     the old layout and compare)
+ *     lines and one folded filter, the default), {@link PartFormat#VERSION_3} (templated lines, token
+ *     and substring filters) or {@link PartFormat#VERSION_2} (plain lines); the older two are kept so
+ *     that tests and benchmarks can write the old layouts and compare
+ * @param foldedFalsePositiveRate target false-positive rate per term of each block's folded filter
+ *     (version 4)
  */
 public record PartWriterOptions(
-    String tenant, int level, List<String> replaces, int zstdLevel, int blockTargetBytes, double bloomFalsePositiveRate, int formatVersion) {
+    String tenant,
+    int level,
+    List<String> replaces,
+    int zstdLevel,
+    int blockTargetBytes,
+    double bloomFalsePositiveRate,
+    int formatVersion,
+    double foldedFalsePositiveRate) {
   public static final int DEFAULT_ZSTD_LEVEL = 3;
   /**
    * Level of merged parts. They are written once, in the background, and read many times: on
@@ -40,9 +51,26 @@ public record PartWriterOptions(
    */
   public static final double DEFAULT_BLOOM_FALSE_POSITIVE_RATE = 0.01;
 
+  /**
+   * 20% per term, 4.8 bits per distinct term of the folded filter (docs/benchmarks.md, "Filter
+   * variants"): on the realistic corpus the filters shrink to about half of version 3's two, which
+   * brings the parts past 1.25x smaller than {@code zstd -3}, while needles stay selective: a
+   * 32-digit id is about 12 required terms (prefix, suffix, winnowed grams), an IPv4 address 5, so
+   * a block without the needle passes by chance at 0.2^5 to 0.2^12 (measured: 0.2% of blocks for
+   * an id, 10% for an address). 15% would cost 18% more filter bytes for about half the false
+   * positives.
+   */
+  public static final double DEFAULT_FOLDED_FALSE_POSITIVE_RATE = 0.2;
+
   /** The options with the current format version. */
   public PartWriterOptions(String tenant, int level, List<String> replaces, int zstdLevel, int blockTargetBytes, double bloomFalsePositiveRate) {
     this(tenant, level, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, PartFormat.VERSION);
+  }
+
+  /** The options with the default folded filter rate. */
+  public PartWriterOptions(
+      String tenant, int level, List<String> replaces, int zstdLevel, int blockTargetBytes, double bloomFalsePositiveRate, int formatVersion) {
+    this(tenant, level, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion, DEFAULT_FOLDED_FALSE_POSITIVE_RATE);
   }
 
   public PartWriterOptions {
@@ -63,13 +91,16 @@ public record PartWriterOptions(
     if (!(bloomFalsePositiveRate > 0 && bloomFalsePositiveRate < 1)) {
       throw new IllegalArgumentException("bloom false-positive rate must be in (0, 1), got " + bloomFalsePositiveRate);
     }
-    if (formatVersion != PartFormat.VERSION && formatVersion != PartFormat.VERSION_2) {
-      throw new IllegalArgumentException(
-          "part format version must be " + PartFormat.VERSION_2 + " or " + PartFormat.VERSION + ", got " + formatVersion + " for tenant " + tenant);
+    if (!(foldedFalsePositiveRate > 0 && foldedFalsePositiveRate < 1)) {
+      throw new IllegalArgumentException("folded filter false-positive rate must be in (0, 1), got " + foldedFalsePositiveRate);
+    }
+    if (formatVersion != PartFormat.VERSION && formatVersion != PartFormat.VERSION_3 && formatVersion != PartFormat.VERSION_2) {
+      throw new IllegalArgumentException("part format version must be " + PartFormat.VERSION_2 + ", " + PartFormat.VERSION_3 + " or "
+          + PartFormat.VERSION + ", got " + formatVersion + " for tenant " + tenant);
     }
   }
 
-  /** Level 0, replacing nothing, zstd level 3, 512 KiB blocks, 2% bloom false positives. */
+  /** Level 0, replacing nothing, zstd level 3, 512 KiB blocks, the current version with 20% per folded term. */
   public static PartWriterOptions defaults(String tenant) {
     return new PartWriterOptions(
         tenant, 0, List.of(), DEFAULT_ZSTD_LEVEL, DEFAULT_BLOCK_TARGET_BYTES, DEFAULT_BLOOM_FALSE_POSITIVE_RATE);
@@ -81,22 +112,26 @@ public record PartWriterOptions(
   }
 
   public PartWriterOptions withLevel(int newLevel) {
-    return new PartWriterOptions(tenant, newLevel, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion);
+    return new PartWriterOptions(tenant, newLevel, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion, foldedFalsePositiveRate);
   }
 
   public PartWriterOptions withReplaces(List<String> newReplaces) {
-    return new PartWriterOptions(tenant, level, newReplaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion);
+    return new PartWriterOptions(tenant, level, newReplaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion, foldedFalsePositiveRate);
   }
 
   public PartWriterOptions withBlockTargetBytes(int bytes) {
-    return new PartWriterOptions(tenant, level, replaces, zstdLevel, bytes, bloomFalsePositiveRate, formatVersion);
+    return new PartWriterOptions(tenant, level, replaces, zstdLevel, bytes, bloomFalsePositiveRate, formatVersion, foldedFalsePositiveRate);
   }
 
   public PartWriterOptions withFormatVersion(int version) {
-    return new PartWriterOptions(tenant, level, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, version);
+    return new PartWriterOptions(tenant, level, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, version, foldedFalsePositiveRate);
+  }
+
+  public PartWriterOptions withFoldedFalsePositiveRate(double rate) {
+    return new PartWriterOptions(tenant, level, replaces, zstdLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion, rate);
   }
 
   public PartWriterOptions withZstdLevel(int newLevel) {
-    return new PartWriterOptions(tenant, level, replaces, newLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion);
+    return new PartWriterOptions(tenant, level, replaces, newLevel, blockTargetBytes, bloomFalsePositiveRate, formatVersion, foldedFalsePositiveRate);
   }
 }

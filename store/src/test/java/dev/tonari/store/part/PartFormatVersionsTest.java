@@ -96,7 +96,11 @@ class PartFormatVersionsTest {
   @Property(tries = 300)
   void garbageColumnsOnlyEverFailAsCorruptPart(@ForAll long seed) throws Exception {
     SplittableRandom random = new SplittableRandom(seed);
-    int version = random.nextInt(4) == 0 ? PartFormat.VERSION_2 : PartFormat.VERSION;
+    int version = switch (random.nextInt(4)) {
+      case 0 -> PartFormat.VERSION_2;
+      case 1 -> PartFormat.VERSION_3;
+      default -> PartFormat.VERSION;
+    };
     TreeMap<Labels, List<ByteEntry>> streams = randomStreams(random);
     Path file = Files.createTempFile("tonari-fuzz", ".part");
     try {
@@ -146,6 +150,82 @@ class PartFormatVersionsTest {
       assertThat(drain(reader.cursor(s, Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD, LinePredicate.ALL, List.of())))
           .isEqualTo(stream.getValue());
       s++;
+    }
+  }
+
+  /**
+   * A version-3 part (kind-1 bloom regions: token and substring filters) written by the writer of
+   * main (commit 8440af9) before version 4 existed, from {@link #goldenStreams()} with 2,000-byte
+   * blocks and tenant {@code golden}: today's reader returns exactly its entries, byte for byte, and
+   * today's writer asked for version 3 still writes the same file.
+   */
+  @Test
+  void goldenVersionThreePartStaysReadable() throws Exception {
+    byte[] bytes;
+    try (InputStream in = PartFormatVersionsTest.class.getResourceAsStream("/golden/format-v3.part")) {
+      assertThat(in).as("test resource golden/format-v3.part").isNotNull();
+      bytes = in.readAllBytes();
+    }
+    PartReader reader = PartReader.open("format-v3.part", ByteBuffer.wrap(bytes));
+    assertThat(reader.version).isEqualTo(PartFormat.VERSION_3);
+    assertThat(reader.blockBloom[0].isFolded()).isFalse();
+    assertThat(reader.blockBloom[0].substrings()).isNotNull();
+    TreeMap<Labels, List<ByteEntry>> expected = goldenStreams();
+    assertThat(reader.streams()).hasSize(expected.size());
+    int s = 0;
+    for (Map.Entry<Labels, List<ByteEntry>> stream : expected.entrySet()) {
+      assertThat(reader.streams().get(s).labels()).isEqualTo(stream.getKey());
+      assertThat(drain(reader.cursor(s, Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD, LinePredicate.ALL, List.of())))
+          .isEqualTo(stream.getValue());
+      // Its kind-1 filters still prune for a literal of its own lines and answer as the plain scan.
+      ByteEntry sample = stream.getValue().get(stream.getValue().size() / 2);
+      String literal = new String(sample.line(), StandardCharsets.UTF_8);
+      literal = literal.substring(0, Math.min(literal.length(), 24));
+      LinePredicate filter = PartTestData.contains(literal);
+      assertThat(drain(reader.cursor(s, Long.MIN_VALUE, Long.MAX_VALUE, Direction.BACKWARD, filter, List.of(literal))))
+          .isEqualTo(drain(reader.cursor(s, Long.MIN_VALUE, Long.MAX_VALUE, Direction.BACKWARD, filter, List.of())));
+      s++;
+    }
+    Path rewritten = Files.createTempFile("tonari-golden-v3", ".part");
+    try {
+      write(rewritten, PartWriterOptions.defaults("golden").withBlockTargetBytes(2_000).withFormatVersion(PartFormat.VERSION_3), expected);
+      assertThat(Files.readAllBytes(rewritten)).as("the version-3 writer path is unchanged").isEqualTo(bytes);
+    } finally {
+      Files.deleteIfExists(rewritten);
+    }
+  }
+
+  /**
+   * A version-4 part written by this branch's first version-4 writer from {@link #goldenStreams()}
+   * (2,000-byte blocks, tenant {@code golden}): read back entry by entry, and written again byte for
+   * byte, so that any change to the folded terms, their hash or the filter sizing fails here. Such a
+   * change would make the probes of new readers miss terms of parts already written: it needs a new
+   * region kind or version, not an edit.
+   */
+  @Test
+  void goldenVersionFourPartStaysReadableAndTheWriterStillWritesIt() throws Exception {
+    byte[] bytes;
+    try (InputStream in = PartFormatVersionsTest.class.getResourceAsStream("/golden/format-v4.part")) {
+      assertThat(in).as("test resource golden/format-v4.part").isNotNull();
+      bytes = in.readAllBytes();
+    }
+    PartReader reader = PartReader.open("format-v4.part", ByteBuffer.wrap(bytes));
+    assertThat(reader.version).isEqualTo(PartFormat.VERSION);
+    assertThat(reader.blockBloom[0].isFolded()).isTrue();
+    TreeMap<Labels, List<ByteEntry>> expected = goldenStreams();
+    int s = 0;
+    for (Map.Entry<Labels, List<ByteEntry>> stream : expected.entrySet()) {
+      assertThat(reader.streams().get(s).labels()).isEqualTo(stream.getKey());
+      assertThat(drain(reader.cursor(s, Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD, LinePredicate.ALL, List.of())))
+          .isEqualTo(stream.getValue());
+      s++;
+    }
+    Path rewritten = Files.createTempFile("tonari-golden-v4", ".part");
+    try {
+      write(rewritten, PartWriterOptions.defaults("golden").withBlockTargetBytes(2_000), expected);
+      assertThat(Files.readAllBytes(rewritten)).as("the version-4 writer writes the golden part byte for byte").isEqualTo(bytes);
+    } finally {
+      Files.deleteIfExists(rewritten);
     }
   }
 

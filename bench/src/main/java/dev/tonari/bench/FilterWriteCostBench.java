@@ -1,0 +1,142 @@
+package dev.tonari.bench;
+
+import dev.tonari.cli.generate.GeneratedLine;
+import dev.tonari.cli.generate.GeneratorOptions;
+import dev.tonari.cli.generate.LogGenerator;
+import dev.tonari.store.Labels;
+import dev.tonari.store.LogEntry;
+import dev.tonari.store.bloom.BloomTerms;
+import dev.tonari.store.bloom.DistinctHashes;
+import dev.tonari.store.bloom.FoldedTermCollector;
+import dev.tonari.store.bloom.SubstringTerms;
+import dev.tonari.store.part.PartFormat;
+import dev.tonari.store.part.PartWriter;
+import dev.tonari.store.part.PartWriterOptions;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What part format 4's one folded filter costs the writer (flushes and merges) against format 3's
+ * two filters, on the realistic corpus, in the same run: the CPU time of writing whole parts at zstd
+ * 3, and of hashing the filter terms alone (the part of the writer that changed), best of several
+ * rounds taken in turn, in this thread's CPU time (steadier than wall time on a shared machine).
+ *
+ * <p>Command line: {@code java -cp benchmarks.jar dev.tonari.bench.FilterWriteCostBench [--mb N] [--runs N]}.
+ */
+public final class FilterWriteCostBench {
+  private FilterWriteCostBench() {}
+
+  public static void main(String[] args) throws Exception {
+    long megabytes = 32;
+    int runs = 5;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--mb" -> megabytes = Long.parseLong(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: FilterWriteCostBench [--mb N] [--runs N]");
+      }
+    }
+    Map<Labels, List<LogEntry>> streams = new TreeMap<>();
+    List<byte[]> lines = new ArrayList<>();
+    long rawBytes = 0;
+    LogGenerator generator = new LogGenerator(1, GeneratorOptions.benchmark());
+    long start = 1_714_566_896_000_000_000L;
+    while (rawBytes < megabytes << 20) {
+      GeneratedLine line = generator.nextLine(start + lines.size() * 1_000_000L);
+      byte[] bytes = line.entry().line().getBytes(StandardCharsets.UTF_8);
+      lines.add(bytes);
+      rawBytes += bytes.length;
+      streams.computeIfAbsent(line.labels(), l -> new ArrayList<>()).add(line.entry());
+    }
+    for (List<LogEntry> entries : streams.values()) {
+      entries.sort(Comparator.comparingLong(LogEntry::timestampNanos));
+    }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    double[] writeCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
+    double[] termsCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
+    long[] fileBytes = new long[2];
+    int[] versions = {PartFormat.VERSION_3, PartFormat.VERSION};
+    Path directory = Files.createTempDirectory("tonari-filter-cost");
+    try {
+      for (int run = 0; run < runs; run++) {
+        for (int v = 0; v < versions.length; v++) {
+          Path part = directory.resolve("v" + versions[v] + ".part");
+          long cpuStart = threads.getCurrentThreadCpuTime();
+          try (PartWriter writer = new PartWriter(part, PartWriterOptions.defaults("bench").withFormatVersion(versions[v]))) {
+            for (Map.Entry<Labels, List<LogEntry>> stream : streams.entrySet()) {
+              writer.beginStream(stream.getKey());
+              for (LogEntry entry : stream.getValue()) {
+                writer.add(entry.timestampNanos(), entry.line().getBytes(StandardCharsets.UTF_8), entry.metadata());
+              }
+              writer.endStream();
+            }
+            writer.finish();
+          }
+          writeCpu[v] = Math.min(writeCpu[v], (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+          fileBytes[v] = Files.size(part);
+          Files.delete(part);
+
+          cpuStart = threads.getCurrentThreadCpuTime();
+          long terms = versions[v] == PartFormat.VERSION ? foldedTerms(lines) : tokenAndSubstringTerms(lines);
+          termsCpu[v] = Math.min(termsCpu[v], (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+          if (terms == 0) {
+            throw new IllegalStateException("no terms hashed");
+          }
+        }
+      }
+    } finally {
+      Files.deleteIfExists(directory);
+    }
+    System.out.printf(Locale.ROOT, "%,d lines, %,d streams, %.1f MB raw; best of %d rounds, CPU time of this thread%n",
+        lines.size(), streams.size(), rawBytes / 1e6, runs);
+    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "", "format 3", "format 4", "4 / 3");
+    System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "write a part (zstd 3), CPU s", writeCpu[0], writeCpu[1], writeCpu[1] / writeCpu[0]);
+    System.out.printf(Locale.ROOT, "%-34s %14.1f %14.1f %10.2f%n", "  as raw MB/s", rawBytes / 1e6 / writeCpu[0], rawBytes / 1e6 / writeCpu[1],
+        writeCpu[0] / writeCpu[1]);
+    System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "hash filter terms only, CPU s", termsCpu[0], termsCpu[1], termsCpu[1] / termsCpu[0]);
+    System.out.printf(Locale.ROOT, "%-34s %,14d %,14d %10.3f%n", "part file bytes", fileBytes[0], fileBytes[1], (double) fileBytes[1] / fileBytes[0]);
+  }
+
+  /** Format 3's two term sets over every line, cleared every 2,000 lines as blocks would be. */
+  private static long tokenAndSubstringTerms(List<byte[]> lines) {
+    DistinctHashes tokens = new DistinctHashes();
+    DistinctHashes substrings = new DistinctHashes();
+    long total = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      byte[] line = lines.get(i);
+      BloomTerms.forEachTerm(line, 0, line.length, tokens::add);
+      SubstringTerms.forEachTerm(line, 0, line.length, substrings::add);
+      if (i % 2_000 == 1_999) {
+        total += tokens.size() + substrings.size();
+        tokens.clear();
+        substrings.clear();
+      }
+    }
+    return total + tokens.size() + substrings.size();
+  }
+
+  /** Format 4's folded terms over every line, a filter built every 2,000 lines as blocks would be. */
+  private static long foldedTerms(List<byte[]> lines) {
+    DistinctHashes terms = new DistinctHashes();
+    FoldedTermCollector collector = new FoldedTermCollector(terms);
+    long total = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      byte[] line = lines.get(i);
+      collector.add(line, 0, line.length);
+      if (i % 2_000 == 1_999) {
+        total += terms.size();
+        terms.clear();
+      }
+    }
+    return total + terms.size();
+  }
+}
