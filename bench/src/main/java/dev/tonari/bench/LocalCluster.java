@@ -179,7 +179,9 @@ public final class LocalCluster implements AutoCloseable {
             topic: %s
             partitions: %d
             replication_factor: 1
-            delivery_timeout: 6s
+            # Short enough that a push during a 4 s broker outage is answered 503 (with Retry-After) rather than held.
+            producer_max_block: 1s
+            delivery_timeout: 2500ms
             request_timeout: 2s
           postgres:
             jdbc_url: %s

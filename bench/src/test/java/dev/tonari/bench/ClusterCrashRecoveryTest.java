@@ -33,7 +33,7 @@ class ClusterCrashRecoveryTest {
     }
     Assumptions.assumeTrue(missing.isEmpty(), missing.orElse(""));
     ByteArrayOutputStream report = new ByteArrayOutputStream();
-    ClusterCrashTest.Options options = new ClusterCrashTest.Options(JAR, workDir.resolve("cluster"), 1500, 20, 3, Duration.ofMillis(30),
+    ClusterCrashTest.Options options = new ClusterCrashTest.Options(JAR, workDir.resolve("cluster"), 4000, 20, 3, Duration.ofMillis(30),
         Duration.ofSeconds(6), Duration.ofSeconds(4), List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
     ClusterCrashTest.Result result = new ClusterCrashTest(options, new PrintStream(report, true, StandardCharsets.UTF_8)).run();
     String text = report.toString(StandardCharsets.UTF_8);

@@ -297,6 +297,10 @@ final class ClusterWiring implements AutoCloseable {
     } catch (HeadProtocolException e) {
       ctx.status(400).contentType("text/plain; charset=utf-8").result("head request to ingester " + nodeId + ": " + e.getMessage() + "\n");
       return;
+    } catch (IOException e) {
+      // Kafka cannot say what it acknowledged, or the head did not reach it in time: the querier answers 503 with this reason.
+      ctx.status(503).contentType("text/plain; charset=utf-8").result("head request to ingester " + nodeId + ": " + e.getMessage() + "\n");
+      return;
     }
     try (answer) {
       ctx.status(200).contentType(HeadProtocol.CONTENT_TYPE);
