@@ -1,5 +1,6 @@
 package dev.tonari.cluster.ruler;
 
+import dev.tonari.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.cluster.catalog.ClusterCatalog;

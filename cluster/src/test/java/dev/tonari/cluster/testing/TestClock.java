@@ -1,4 +1,4 @@
-package dev.tonari.cluster.ruler;
+package dev.tonari.cluster.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,18 +7,18 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when the test says so (shared by the in-memory catalog, the leases and the rulers). */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
   private volatile long millis;
 
-  TestClock(Instant start) {
+  public TestClock(Instant start) {
     this.millis = start.toEpochMilli();
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     millis += duration.toMillis();
   }
 
-  void set(Instant instant) {
+  public void set(Instant instant) {
     millis = instant.toEpochMilli();
   }
 
