@@ -81,9 +81,11 @@ final class ClusterWiring implements AutoCloseable {
    * Opens what the config's role needs; everything opened is closed again when a later piece fails.
    *
    * @throws IOException naming the piece that could not be opened (the Kafka brokers, the JDBC URL)
+   * @param retention each tenant's retention (the tenants config's), applied by a compactor role
    * @throws IllegalArgumentException when the config has no role or lacks a key the role needs
    */
-  static ClusterWiring open(ServerConfig config, ClusterBackends backends) throws IOException {
+  static ClusterWiring open(ServerConfig config, ClusterBackends backends, java.util.function.Function<String, dev.tonari.store.engine.RetentionPolicy> retention)
+      throws IOException {
     ClusterSettings cluster = config.cluster();
     Role role = cluster.role().orElseThrow(() -> new IllegalArgumentException("no cluster.role: this is the single-node server"));
     config.requireCompleteCluster();
@@ -105,7 +107,7 @@ final class ClusterWiring implements AutoCloseable {
       }
       Optional<AutoCloseable> compactor = Optional.empty();
       if (role.includes(Role.COMPACTOR)) {
-        compactor = Optional.of(backends.openCompactor(config, catalog, nodeId));
+        compactor = Optional.of(backends.openCompactor(config, catalog, nodeId, retention));
         opened.add(compactor.get());
       }
       RoleLogStore store = new RoleLogStore(role.configName(), pushLog, reads);

@@ -144,10 +144,11 @@ final class ProductionClusterBackends implements ClusterBackends {
   }
 
   @Override
-  public AutoCloseable openCompactor(ServerConfig config, ClusterCatalog catalog, String nodeId) throws IOException {
+  public AutoCloseable openCompactor(ServerConfig config, ClusterCatalog catalog, String nodeId,
+      java.util.function.Function<String, dev.tonari.store.engine.RetentionPolicy> retention) throws IOException {
     ObjectStore objects = openObjects(config);
     try {
-      return ClusterCompactor.start(config, catalog, objects, nodeId);
+      return ClusterCompactor.start(config, catalog, objects, nodeId, retention);
     } catch (IOException | RuntimeException e) {
       closeAfterFailure(objects, e);
       throw e;

@@ -114,7 +114,7 @@ public final class TonariServer implements AutoCloseable {
     TenancyServices tenancy = TenancyServices.open(config, clock);
     ClusterWiring cluster;
     try {
-      cluster = ClusterWiring.open(config, backends);
+      cluster = ClusterWiring.open(config, backends, tenancy::retentionPolicyFor);
     } catch (IOException | RuntimeException e) {
       closeAfterFailedStart(tenancy, e);
       throw e;
