@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,10 +64,8 @@ public final class ClusterCrashTest {
   private final NumberedBatches batches;
   private final AtomicLongArray acknowledgedAt;
   private final AtomicLongArray sentAt;
-  private final AtomicInteger nextBatch = new AtomicInteger();
   private final AtomicInteger acknowledgedCount = new AtomicInteger();
-  private final ConcurrentLinkedQueue<Integer> retries = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean creatingBatches = new AtomicBoolean(true);
+  private final BatchQueue queue;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicLong lastAcknowledgedNanos = new AtomicLong();
   private final Map<String, AtomicLong> pushAnswers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -81,6 +78,7 @@ public final class ClusterCrashTest {
 
   public ClusterCrashTest(Options options, PrintStream out) {
     this.options = options;
+    this.queue = new BatchQueue(options.maxBatches());
     this.out = out;
     this.batches = new NumberedBatches(TENANT, STREAMS, options.entriesPerBatch(), (System.currentTimeMillis() - 600_000L) * 1_000_000L);
     this.acknowledgedAt = new AtomicLongArray(options.maxBatches());
@@ -167,9 +165,9 @@ public final class ClusterCrashTest {
       querying.set(false);
 
       // 4. Every batch acknowledged.
-      creatingBatches.set(false);
+      queue.stopCreating();
       long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
-      int created = Math.min(nextBatch.get(), options.maxBatches());
+      int created = queue.created();
       while (acknowledgedCount.get() < created && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
@@ -227,7 +225,7 @@ public final class ClusterCrashTest {
     while (lastAcknowledgedNanos.get() < backNanos && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    boolean workLeft = nextBatch.get() < options.maxBatches() || !retries.isEmpty();
+    boolean workLeft = queue.workLeft();
     if (lastAcknowledgedNanos.get() < backNanos && workLeft) {
       problems.add("no push acknowledged within " + RECOVERY_TIMEOUT.toSeconds() + " s after " + what + " came back");
     } else if (lastAcknowledgedNanos.get() < backNanos) {
@@ -258,18 +256,10 @@ public final class ClusterCrashTest {
   private void pushLoop() {
     long pushes = 0;
     while (running.get()) {
-      Integer batch = retries.poll();
-      if (batch == null) {
-        if (!creatingBatches.get()) {
-          sleepQuietly(10);
-          continue;
-        }
-        int candidate = nextBatch.getAndIncrement();
-        if (candidate >= options.maxBatches()) {
-          creatingBatches.set(false);
-          continue;
-        }
-        batch = candidate;
+      int batch = queue.take();
+      if (batch < 0) {
+        sleepQuietly(10);
+        continue;
       }
       List<LokiHttpClient> targets = distributors;
       LokiHttpClient distributor = targets.get((int) (pushes++ % targets.size()));
@@ -289,7 +279,7 @@ public final class ClusterCrashTest {
           if (answer.retryAfterSeconds() > 0) {
             countAnswer(answer.status() + "-retry-after");
           }
-          retries.add(batch);
+          queue.retry(batch);
           // Respect Retry-After, as an agent would (bounded, so the test stays short).
           sleepQuietly(Math.min(2000, Math.max(50, answer.retryAfterSeconds() * 1000)));
         }
@@ -300,7 +290,7 @@ public final class ClusterCrashTest {
           return;
         }
         countAnswer("io-error");
-        retries.add(batch);
+        queue.retry(batch);
         sleepQuietly(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -317,7 +307,7 @@ public final class ClusterCrashTest {
       LokiHttpClient querier = queriers.get(round % queriers.size());
       round++;
       long startedAt = System.nanoTime();
-      int batchesSoFar = Math.min(nextBatch.get(), options.maxBatches());
+      int batchesSoFar = queue.created();
       int limit = 5000;
       try {
         LokiHttpClient.Answer answer = querier.get(TENANT, "/loki/api/v1/query_range", Map.of("query", batches.streamQuery(stream), "start",

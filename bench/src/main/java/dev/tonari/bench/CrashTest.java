@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,18 +58,17 @@ public final class CrashTest {
   private final Options options;
   private final PrintStream out;
   private final AtomicReference<LokiHttpClient> currentServer = new AtomicReference<>();
-  private final AtomicInteger nextBatch = new AtomicInteger();
-  private final ConcurrentLinkedQueue<Integer> retries = new ConcurrentLinkedQueue<>();
   private final AtomicReferenceArray<Boolean> acknowledged;
   private final NumberedBatches batches;
   private final AtomicInteger acknowledgedCount = new AtomicInteger();
+  private final BatchQueue queue;
   private final AtomicLong retryCount = new AtomicLong();
-  private final AtomicBoolean creatingBatches = new AtomicBoolean(true);
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
 
   public CrashTest(Options options, PrintStream out) {
     this.options = options;
+    this.queue = new BatchQueue(options.maxBatches());
     this.out = out;
     // Recent timestamps, so that the default old-sample rejection accepts them; one microsecond
     // apart so that each entry's timestamp is unique and paging by time is exact.
@@ -126,21 +124,21 @@ public final class CrashTest {
         Thread.sleep(uptimeMillis);
         currentServer.set(null);
         server.killHard();
-        out.printf("  kill %2d/%d after %4d ms: %d batches acknowledged, %d waiting for retry%n", kill, options.kills(), uptimeMillis, acknowledgedCount.get(), retries.size());
+        out.printf("  kill %2d/%d after %4d ms: %d batches acknowledged, %d waiting for retry%n", kill, options.kills(), uptimeMillis, acknowledgedCount.get(), queue.waitingForRetry());
       }
       // Last life: stop creating batches, let every outstanding batch be acknowledged.
-      creatingBatches.set(false);
+      queue.stopCreating();
       server = ServerProcess.start(options.jar(), dataDir, logFile, List.of("-Xmx512m"), Duration.ofSeconds(120));
       currentServer.set(server.client());
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (acknowledgedCount.get() < Math.min(nextBatch.get(), options.maxBatches()) && System.nanoTime() < deadline && problems.isEmpty()) {
+      while (acknowledgedCount.get() < queue.created() && System.nanoTime() < deadline && problems.isEmpty()) {
         Thread.sleep(20);
       }
       running.set(false);
       for (Thread pusher : pushers) {
         pusher.join(Duration.ofSeconds(60));
       }
-      int batches = Math.min(nextBatch.get(), options.maxBatches());
+      int batches = queue.created();
       if (acknowledgedCount.get() < batches) {
         problems.add((batches - acknowledgedCount.get()) + " batches never acknowledged after the last restart");
       }
@@ -166,22 +164,14 @@ public final class CrashTest {
 
   private void pushLoop() {
     while (running.get()) {
-      Integer batch = retries.poll();
-      if (batch == null) {
-        if (!creatingBatches.get()) {
-          sleepQuietly(10);
-          continue;
-        }
-        int candidate = nextBatch.getAndIncrement();
-        if (candidate >= options.maxBatches()) {
-          creatingBatches.set(false);
-          continue;
-        }
-        batch = candidate;
+      int batch = queue.take();
+      if (batch < 0) {
+        sleepQuietly(10);
+        continue;
       }
       LokiHttpClient client = currentServer.get();
       if (client == null) {
-        retries.add(batch);
+        queue.retry(batch);
         sleepQuietly(20);
         continue;
       }
@@ -194,7 +184,7 @@ public final class CrashTest {
           sleepQuietly(options.pushInterval().toMillis());
         } else {
           retryCount.incrementAndGet();
-          retries.add(batch);
+          queue.retry(batch);
         }
       } catch (IOException e) {
         // Connection refused or reset: the server is being killed. A 4xx also lands here; that
@@ -205,7 +195,7 @@ public final class CrashTest {
           return;
         }
         retryCount.incrementAndGet();
-        retries.add(batch);
+        queue.retry(batch);
         sleepQuietly(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
