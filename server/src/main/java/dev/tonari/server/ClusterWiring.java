@@ -2,25 +2,29 @@ package dev.tonari.server;
 
 import dev.tonari.cluster.catalog.CatalogUnavailableException;
 import dev.tonari.cluster.catalog.ClusterCatalog;
-import dev.tonari.cluster.catalog.Lease;
 import dev.tonari.cluster.catalog.Member;
 import dev.tonari.cluster.log.PushLog;
 import dev.tonari.cluster.querier.HeadAccessDeniedException;
 import dev.tonari.cluster.querier.HeadProtocol;
 import dev.tonari.cluster.querier.HeadProtocolException;
 import dev.tonari.cluster.querier.HeadQueryService;
+import dev.tonari.cluster.ruler.RulerLeases;
 import dev.tonari.server.ClusterSettings.Role;
 import dev.tonari.store.LogStore;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +32,12 @@ import org.slf4j.LoggerFactory;
  * What a process of a cluster role runs besides HTTP, opened from {@link ClusterBackends} by
  * role: every role gets the catalog and a heartbeat; a distributor the push log; an ingester the
  * {@link ClusterBackends.IngesterProcess} and the internal head route; a querier and a ruler the
- * cluster's read store; a ruler the {@code ruler} lease; a compactor the compactor. The server's
+ * cluster's read store; a ruler its per-tenant leases ({@link RulerLeases}); a compactor the compactor. The server's
  * handlers see one {@link RoleLogStore}. Kept apart from {@link TonariServer} so that filling in
  * the cluster module's classes changes constructors here, not the server's composition.
  */
 final class ClusterWiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterWiring.class);
-  /** The lease that makes one ruler (and one SLO evaluator) evaluate across the cluster. */
-  static final String RULER_LEASE = "ruler";
   /** The catalog role of a process's own member: {@code process:querier}, ... (the ingester's engine is role {@code ingester}). */
   static final String PROCESS_ROLE_PREFIX = "process:";
 
@@ -54,10 +56,10 @@ final class ClusterWiring implements AutoCloseable {
   private final AtomicLong catalogErrors = new AtomicLong();
   private final AtomicLong heartbeats = new AtomicLong();
   private volatile String lastCatalogError;
-  private volatile Optional<Lease> rulerLease = Optional.empty();
-  private volatile Runnable onRulerLeaseAcquired = () -> {};
-  private volatile Runnable onRulerLeaseLost = () -> {};
-  private volatile boolean rulerLeaseLost;
+  /** A ruler's per-tenant leases: which tenants' rules and SLOs this process evaluates. */
+  private final Optional<RulerLeases> rulerLeases;
+  /** The tenants with rules or SLOs, set once the rule store and the SLO engine exist. */
+  private volatile Supplier<? extends Collection<String>> rulerTenants = Set::of;
   private boolean closed;
 
   private ClusterWiring(ServerConfig config, Role role, String nodeId, ClusterBackends backends, ClusterCatalog catalog, RoleLogStore store,
@@ -70,6 +72,11 @@ final class ClusterWiring implements AutoCloseable {
     this.catalog = catalog;
     this.store = store;
     this.compactor = compactor;
+    // Its own member id: the process heartbeat (memberId()) and the leases' membership must not overwrite each other.
+    this.rulerLeases = role.includes(Role.RULER)
+        ? Optional.of(new RulerLeases(catalog, new Member(nodeId + "/" + RulerLeases.ROLE + "-tenants", RulerLeases.ROLE, advertiseAddress, List.of(), true),
+            () -> rulerTenants.get(), config.cluster().heartbeatTtl(), Clock.systemUTC()))
+        : Optional.empty();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "tonari-cluster-" + role.configName());
       thread.setDaemon(true);
@@ -145,10 +152,18 @@ final class ClusterWiring implements AutoCloseable {
     return store;
   }
 
-  /** The ruler's and the SLO engine's hooks: started when this node takes the {@code ruler} lease, stopped when it loses it. */
-  void onRulerLease(Runnable acquired, Runnable lost) {
-    this.onRulerLeaseAcquired = acquired;
-    this.onRulerLeaseLost = lost;
+  /**
+   * A ruler's per-tenant leases ({@code ruler/<tenant>} in the catalog): the ruler and the SLO
+   * engine evaluate only the tenants held, and keep their state in the catalog under them, so a
+   * tenant moves to another ruler with its alerts and SLO history when this one stops or dies.
+   */
+  Optional<RulerLeases> rulerLeases() {
+    return rulerLeases;
+  }
+
+  /** The tenants the rulers share out: those with rules or SLOs here (every ruler reads the same rule and SLO files). */
+  void shareTenantsOf(Supplier<? extends Collection<String>> tenants) {
+    this.rulerTenants = tenants;
   }
 
   /**
@@ -167,9 +182,7 @@ final class ClusterWiring implements AutoCloseable {
     }
     long period = Math.max(100, config.cluster().heartbeatTtl().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(this::heartbeatSafely, 0, period, TimeUnit.MILLISECONDS);
-    if (role.includes(Role.RULER)) {
-      scheduler.scheduleWithFixedDelay(this::keepRulerLeaseSafely, 0, period, TimeUnit.MILLISECONDS);
-    }
+    rulerLeases.ifPresent(RulerLeases::start);
   }
 
   private void heartbeatSafely() {
@@ -185,39 +198,6 @@ final class ClusterWiring implements AutoCloseable {
     }
   }
 
-  private void keepRulerLeaseSafely() {
-    try {
-      Optional<Lease> lease = catalog.tryAcquire(RULER_LEASE, memberId(), config.cluster().heartbeatTtl());
-      boolean had = rulerLease.isPresent();
-      if (lease.isPresent() && !had && !rulerLeaseLost) {
-        rulerLease = lease;
-        log.info("node {} holds the ruler lease (generation {}): evaluating rules and SLOs", nodeId, lease.get().generation());
-        onRulerLeaseAcquired.run();
-      } else if (lease.isPresent()) {
-        rulerLease = lease;
-      } else if (had) {
-        loseRulerLease("another ruler holds it: " + catalog.lease(RULER_LEASE).map(Lease::holder).orElse("(none)"));
-      }
-    } catch (CatalogUnavailableException e) {
-      catalogFailed("ruler lease", e);
-      Optional<Lease> held = rulerLease;
-      // Without the catalog the lease cannot be renewed: stop before it expires, so two rulers never evaluate at once.
-      if (held.isPresent() && System.currentTimeMillis() >= held.get().expiresAtMillis() - config.cluster().heartbeatTtl().toMillis() / 3) {
-        loseRulerLease("the catalog did not renew it in time: " + e.getMessage());
-      }
-    } catch (RuntimeException e) {
-      log.error("keeping the ruler lease of node {} failed", nodeId, e);
-    }
-  }
-
-  private void loseRulerLease(String why) {
-    rulerLease = Optional.empty();
-    rulerLeaseLost = true;
-    // The ruler and the SLO engine cannot be restarted in place: the node stops evaluating and says so on /ready; a restart rejoins.
-    log.error("node {} lost the ruler lease ({}): rule and SLO evaluation stopped; restart the process to queue for the lease again", nodeId, why);
-    onRulerLeaseLost.run();
-  }
-
   private void catalogFailed(String what, RuntimeException e) {
     catalogErrors.incrementAndGet();
     if (lastCatalogError == null) {
@@ -229,11 +209,6 @@ final class ClusterWiring implements AutoCloseable {
   private String memberId() {
     // Never the ingester's own member id (the node id): the two heartbeats would overwrite each other.
     return nodeId + "/" + role.configName();
-  }
-
-  /** Whether this node evaluates rules and SLOs now (a ruler holding the lease). */
-  boolean holdsRulerLease() {
-    return rulerLease.isPresent();
   }
 
   /**
@@ -267,10 +242,9 @@ final class ClusterWiring implements AutoCloseable {
         checked.add("ingester caught up");
       }
     }
-    if (role == Role.RULER && rulerLeaseLost) {
-      waiting.add("ruler lease lost; restart to queue for it again");
-    } else if (role.includes(Role.RULER)) {
-      checked.add(rulerLease.isPresent() ? "holding the ruler lease" : "standing by for the ruler lease");
+    if (rulerLeases.isPresent()) {
+      Set<String> held = rulerLeases.get().heldTenants();
+      checked.add(held.isEmpty() ? "evaluating no tenant (the other rulers hold them all, or none has rules)" : "evaluating tenants " + held);
     }
     ctx.contentType("text/plain; charset=utf-8");
     if (!waiting.isEmpty()) {
@@ -336,12 +310,12 @@ final class ClusterWiring implements AutoCloseable {
           () -> ingester.map(ClusterBackends.IngesterProcess::fencedCommits).orElse(0L));
     }
     if (role.includes(Role.RULER)) {
-      metrics.registerGauge("tonari_cluster_ruler_lease_held", "1 while this process holds the ruler lease and evaluates rules and SLOs.",
-          () -> rulerLease.isPresent() ? 1 : 0);
+      metrics.registerGauge("tonari_cluster_ruler_tenants", "Tenants whose rules and SLOs this ruler evaluates (the ruler/<tenant> leases it holds).",
+          () -> rulerLeases.map(leases -> leases.heldTenants().size()).orElse(0));
     }
   }
 
-  /** Stops the loops, leaves the catalog (so peers need not wait for the ttl), releases the ruler lease, closes the role's pieces. */
+  /** Stops the loops, leaves the catalog (so peers need not wait for the ttl), releases the ruler's tenant leases, closes the role's pieces. */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
@@ -361,10 +335,9 @@ final class ClusterWiring implements AutoCloseable {
     if (ingester.isPresent()) {
       closeQuietly(ingester.get(), failures);
     }
+    // Released and left, so the other rulers take this one's tenants at their next round rather than after the ttl.
+    rulerLeases.ifPresent(leases -> closeQuietly(leases, failures));
     try {
-      if (rulerLease.isPresent()) {
-        catalog.release(RULER_LEASE, memberId());
-      }
       catalog.leave(memberId());
     } catch (RuntimeException e) {
       failures.add(e);

@@ -7,6 +7,9 @@ import dev.tonari.alerts.delivery.config.NotificationConfigStore;
 import dev.tonari.alerts.delivery.notify.Notifier;
 import dev.tonari.alerts.delivery.notify.NotifierSettings;
 import dev.tonari.alerts.delivery.silence.SilenceStore;
+import dev.tonari.cluster.ruler.CatalogAlertStateStore;
+import dev.tonari.cluster.ruler.OutboxDispatcher;
+import dev.tonari.cluster.ruler.RulerLeases;
 import dev.tonari.query.QueryLimits;
 import dev.tonari.rules.alert.AlertSink;
 import dev.tonari.rules.alert.SampleSink;
@@ -48,6 +51,8 @@ final class RulerWiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RulerWiring.class);
   /** How often the delivery threads look for retries that are due. */
   private static final Duration DELIVERY_POLL = Duration.ofSeconds(1);
+  /** How long a ruler may hold outbox rows it claimed before another ruler may deliver them (a dead ruler's claim runs out). */
+  private static final Duration OUTBOX_CLAIM = Duration.ofMinutes(1);
 
   private final ServerConfig config;
   private final RuleStore rules;
@@ -60,7 +65,11 @@ final class RulerWiring implements AutoCloseable {
   private final Optional<AlertmanagerSink> alertmanager;
   private final Optional<RemoteWriteSink> remoteWrite;
   private final LogqlQuerier querier;
+  /** A ruler role's catalog and tenant leases; empty on a single node. */
+  private Optional<ClusterWiring> cluster = Optional.empty();
   private volatile Ruler ruler;
+  /** A ruler role's delivery: alerts queued in the catalog's outbox with the state that records them, handed to the sinks here. */
+  private volatile OutboxDispatcher outbox;
 
   private RulerWiring(ServerConfig config, LogStore store, RuleStore rules, SloService slos, TransitionListener history, Clock clock,
       DeliveryStats deliveryStats, SilenceStore silences, Optional<Notifier> notifier, Optional<AlertmanagerSink> alertmanager,
@@ -111,6 +120,20 @@ final class RulerWiring implements AutoCloseable {
     return new RulerWiring(config, store, rules, slos, history, clock, stats, silences, notifier, alertmanager, remoteWrite);
   }
 
+  /**
+   * Evaluates in a cluster: only the tenants whose {@code ruler/<tenant>} lease this process holds,
+   * alert states in the catalog (written under the lease's generation, so a ruler that lost a
+   * tenant cannot overwrite its next holder), alerts through the catalog's outbox. Before {@link
+   * #startRuler}.
+   */
+  synchronized RulerWiring inCluster(ClusterWiring wiring) {
+    if (wiring.rulerLeases().isEmpty()) {
+      throw new IllegalArgumentException("cluster role " + wiring.role().configName() + " of node " + wiring.nodeId() + " has no ruler leases");
+    }
+    this.cluster = Optional.of(wiring);
+    return this;
+  }
+
   /** Starts evaluating; {@code serverUrl} is the links' base when {@code ruler.external_url} is not set. */
   synchronized void startRuler(String serverUrl) throws IOException {
     if (ruler != null) {
@@ -120,8 +143,20 @@ final class RulerWiring implements AutoCloseable {
     if (settings.externalUrl().isEmpty()) {
       settings = settings.withExternalUrl(serverUrl);
     }
-    Ruler started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock,
-        config.dataDir().resolve("rules").resolve("state"));
+    Ruler started;
+    if (cluster.isPresent()) {
+      RulerLeases leases = cluster.get().rulerLeases().orElseThrow();
+      // The alert sink is left unused: the catalog state store queues every alert in the outbox instead.
+      started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock,
+          new CatalogAlertStateStore(cluster.get().catalog(), leases), leases);
+      leases.addChangeListener(started::sync);
+      OutboxDispatcher dispatcher = new OutboxDispatcher(cluster.get().catalog(), leases.memberId(), alertSink(), OUTBOX_CLAIM);
+      dispatcher.start(DELIVERY_POLL);
+      outbox = dispatcher;
+    } else {
+      started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock,
+          config.dataDir().resolve("rules").resolve("state"));
+    }
     rules.addChangeListener(started::sync);
     started.start();
     ruler = started;
@@ -177,6 +212,9 @@ final class RulerWiring implements AutoCloseable {
     try {
       if (ruler != null) {
         ruler.close();
+      }
+      if (outbox != null) {
+        outbox.close();
       }
     } finally {
       notifier.ifPresent(Notifier::close);

@@ -1,5 +1,8 @@
 package dev.tonari.server;
 
+import dev.tonari.cluster.ruler.CatalogRollupStore;
+import dev.tonari.cluster.ruler.CatalogSloProgressStore;
+import dev.tonari.cluster.ruler.RulerLeases;
 import dev.tonari.query.QueryLimits;
 import dev.tonari.slo.model.PrometheusEndpoint;
 import dev.tonari.slo.engine.SloDataSources;
@@ -34,15 +37,30 @@ final class SloWiring {
    */
   static SloService open(ServerConfig config, LogStore store, Function<String, QueryLimits> limitsOfTenant,
       Function<String, Optional<PrometheusSettings>> prometheusOfTenant, Clock clock) throws IOException {
+    return open(config, store, limitsOfTenant, prometheusOfTenant, clock, Optional.empty());
+  }
+
+  /**
+   * @param cluster a ruler role's catalog and per-tenant leases: rollups and evaluation progress
+   *     then live in the catalog, written under the tenant's lease, and only the tenants held are
+   *     evaluated; empty on a single node (files under the data directory, every tenant)
+   */
+  static SloService open(ServerConfig config, LogStore store, Function<String, QueryLimits> limitsOfTenant,
+      Function<String, Optional<PrometheusSettings>> prometheusOfTenant, Clock clock, Optional<ClusterWiring> cluster) throws IOException {
+    Optional<RulerLeases> leases = cluster.flatMap(ClusterWiring::rulerLeases);
     SloDataSources dataSources = new SloDataSources();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     LogQlSliSource logql = new LogQlSliSource(store, limitsOfTenant);
     PrometheusSliSource promql = new PrometheusSliSource(defaultEndpoints(prometheusOfTenant, config.slo().prometheus()), dataSources::find,
         http, config.slo().prometheusTimeout());
-    RollupStore rollups = new FileRollupStore(config.dataDir().resolve("slo").resolve("rollups"));
+    RollupStore rollups = leases.isPresent() ? new CatalogRollupStore(cluster.get().catalog(), leases.get())
+        : new FileRollupStore(config.dataDir().resolve("slo").resolve("rollups"));
     SloService service;
     try {
-      service = new SloService(config.slo(), config.dataDir(), new SliSources(logql, promql), rollups, dataSources, clock);
+      service = leases.isPresent()
+          ? new SloService(config.slo(), config.dataDir(), new SliSources(logql, promql), rollups, dataSources, clock,
+              new CatalogSloProgressStore(cluster.get().catalog(), leases.get()), leases.get())
+          : new SloService(config.slo(), config.dataDir(), new SliSources(logql, promql), rollups, dataSources, clock);
     } catch (IOException | RuntimeException e) {
       rollups.close();
       throw e;

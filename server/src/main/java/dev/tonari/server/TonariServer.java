@@ -203,7 +203,7 @@ public final class TonariServer implements AutoCloseable {
       PrometheusRulesHandlers prometheusRules = null;
       NotificationHandlers notifications = null;
       if (role.rulerAndSlo()) {
-        slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock);
+        slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock, cluster);
         sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
         SloMetrics.register(metrics, slos);
         rules = RulesWiring.open(config);
@@ -213,6 +213,11 @@ public final class TonariServer implements AutoCloseable {
         alertHistoryHandlers = new AlertHistoryHandlers(alertHistory.history(), alertHistory.toil(), tenancy.audit, clock);
         ToilMetrics.register(metrics, alertHistory.toil(), clock);
         ruler = RulerWiring.open(config, store, rules, slos, alertHistory.history(), clock);
+        if (cluster.isPresent()) {
+          // Every ruler reads the same rule and SLO files: the tenants they share out are those with rules or SLOs.
+          ruler.inCluster(cluster.get());
+          cluster.get().shareTenantsOf(dev.tonari.cluster.ruler.RulerLeases.tenantsOf(rules::tenants, slos::tenants));
+        }
         RulerWiring rulerWiring = ruler;
         prometheusRules = new PrometheusRulesHandlers(rulerWiring::ruler);
         notifications = new NotificationHandlers(ruler.silences(), ruler.notifier(), tenancy.audit, clock);
@@ -365,25 +370,9 @@ public final class TonariServer implements AutoCloseable {
       app.start();
       if (role.rulerAndSlo()) {
         String serverUrl = baseUrl(config, app.port());
-        SloService evaluator = slos;
-        RulerWiring rulerToStart = ruler;
-        if (cluster.isPresent()) {
-          // One ruler across the cluster: rules and SLOs are evaluated only while this node holds the catalog's ruler lease.
-          cluster.get().onRulerLease(() -> {
-            try {
-              evaluator.start();
-              rulerToStart.startRuler(serverUrl);
-            } catch (IOException | RuntimeException e) {
-              log.error("starting the ruler after taking the ruler lease failed", e);
-            }
-          }, () -> {
-            rulerToStart.close();
-            evaluator.close();
-          });
-        } else {
-          evaluator.start();
-          rulerToStart.startRuler(serverUrl);
-        }
+        // In a cluster both evaluate only the tenants whose leases this ruler holds (asked every round).
+        slos.start();
+        ruler.startRuler(serverUrl);
       }
       if (cluster.isPresent()) {
         cluster.get().start(app.port());
