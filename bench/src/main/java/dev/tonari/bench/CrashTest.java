@@ -2,9 +2,6 @@ package dev.tonari.bench;
 
 import dev.tonari.ingest.PushEncoder;
 import dev.tonari.ingest.PushRequest;
-import dev.tonari.store.Labels;
-import dev.tonari.store.LogEntry;
-import dev.tonari.store.StreamBatch;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,24 +57,24 @@ public final class CrashTest {
 
   private final Options options;
   private final PrintStream out;
-  private final long baseNanos;
   private final AtomicReference<LokiHttpClient> currentServer = new AtomicReference<>();
-  private final AtomicInteger nextBatch = new AtomicInteger();
-  private final ConcurrentLinkedQueue<Integer> retries = new ConcurrentLinkedQueue<>();
   private final AtomicReferenceArray<Boolean> acknowledged;
+  private final NumberedBatches batches;
   private final AtomicInteger acknowledgedCount = new AtomicInteger();
+  private final BatchQueue queue;
   private final AtomicLong retryCount = new AtomicLong();
-  private final AtomicBoolean creatingBatches = new AtomicBoolean(true);
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
 
   public CrashTest(Options options, PrintStream out) {
     this.options = options;
+    this.queue = new BatchQueue(options.maxBatches());
     this.out = out;
     // Recent timestamps, so that the default old-sample rejection accepts them; one microsecond
     // apart so that each entry's timestamp is unique and paging by time is exact.
-    this.baseNanos = (System.currentTimeMillis() - 600_000L) * 1_000_000L;
+    long baseNanos = (System.currentTimeMillis() - 600_000L) * 1_000_000L;
     this.acknowledged = new AtomicReferenceArray<>(options.maxBatches());
+    this.batches = new NumberedBatches(TENANT, STREAMS, options.entriesPerBatch(), baseNanos);
   }
 
   public static void main(String[] args) throws Exception {
@@ -128,21 +124,21 @@ public final class CrashTest {
         Thread.sleep(uptimeMillis);
         currentServer.set(null);
         server.killHard();
-        out.printf("  kill %2d/%d after %4d ms: %d batches acknowledged, %d waiting for retry%n", kill, options.kills(), uptimeMillis, acknowledgedCount.get(), retries.size());
+        out.printf("  kill %2d/%d after %4d ms: %d batches acknowledged, %d waiting for retry%n", kill, options.kills(), uptimeMillis, acknowledgedCount.get(), queue.waitingForRetry());
       }
       // Last life: stop creating batches, let every outstanding batch be acknowledged.
-      creatingBatches.set(false);
+      queue.stopCreating();
       server = ServerProcess.start(options.jar(), dataDir, logFile, List.of("-Xmx512m"), Duration.ofSeconds(120));
       currentServer.set(server.client());
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (acknowledgedCount.get() < Math.min(nextBatch.get(), options.maxBatches()) && System.nanoTime() < deadline && problems.isEmpty()) {
+      while (acknowledgedCount.get() < queue.created() && System.nanoTime() < deadline && problems.isEmpty()) {
         Thread.sleep(20);
       }
       running.set(false);
       for (Thread pusher : pushers) {
         pusher.join(Duration.ofSeconds(60));
       }
-      int batches = Math.min(nextBatch.get(), options.maxBatches());
+      int batches = queue.created();
       if (acknowledgedCount.get() < batches) {
         problems.add((batches - acknowledgedCount.get()) + " batches never acknowledged after the last restart");
       }
@@ -168,22 +164,14 @@ public final class CrashTest {
 
   private void pushLoop() {
     while (running.get()) {
-      Integer batch = retries.poll();
-      if (batch == null) {
-        if (!creatingBatches.get()) {
-          sleepQuietly(10);
-          continue;
-        }
-        int candidate = nextBatch.getAndIncrement();
-        if (candidate >= options.maxBatches()) {
-          creatingBatches.set(false);
-          continue;
-        }
-        batch = candidate;
+      int batch = queue.take();
+      if (batch < 0) {
+        sleepQuietly(10);
+        continue;
       }
       LokiHttpClient client = currentServer.get();
       if (client == null) {
-        retries.add(batch);
+        queue.retry(batch);
         sleepQuietly(20);
         continue;
       }
@@ -196,7 +184,7 @@ public final class CrashTest {
           sleepQuietly(options.pushInterval().toMillis());
         } else {
           retryCount.incrementAndGet();
-          retries.add(batch);
+          queue.retry(batch);
         }
       } catch (IOException e) {
         // Connection refused or reset: the server is being killed. A 4xx also lands here; that
@@ -207,7 +195,7 @@ public final class CrashTest {
           return;
         }
         retryCount.incrementAndGet();
-        retries.add(batch);
+        queue.retry(batch);
         sleepQuietly(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -218,18 +206,7 @@ public final class CrashTest {
 
   /** Batch {@code b} always has the same content, so a retry is an exact duplicate. */
   PushRequest batchRequest(int batch) {
-    int stream = batch % STREAMS;
-    Labels labels = Labels.of("job", "crash-test", "stream", "s" + stream);
-    List<LogEntry> entries = new ArrayList<>(options.entriesPerBatch());
-    for (int i = 0; i < options.entriesPerBatch(); i++) {
-      long sequence = (long) batch * options.entriesPerBatch() + i;
-      entries.add(new LogEntry(timestampOf(sequence), "crash-test batch=" + batch + " seq=" + sequence + " level=info msg=\"order processed\" amount=" + (sequence % 997)));
-    }
-    return new PushRequest(List.of(new StreamBatch(labels, entries)));
-  }
-
-  private long timestampOf(long sequence) {
-    return baseNanos + sequence * 1_000L;
+    return batches.request(batch);
   }
 
   private long pushDuplicates(LokiHttpClient client, Random random, int batches) throws IOException, InterruptedException {
@@ -246,80 +223,11 @@ public final class CrashTest {
     return pushed;
   }
 
-  private Result verify(LokiHttpClient client, int batches, long duplicatePushes) throws IOException, InterruptedException {
-    long expected = (long) batches * options.entriesPerBatch();
-    byte[] seen = new byte[(int) expected];
-    long returned = 0;
-    long unexpected = 0;
-    long end = timestampOf(expected) + 1;
-    int pageLimit = 5000;
-    for (int stream = 0; stream < STREAMS; stream++) {
-      String query = "{job=\"crash-test\", stream=\"s" + stream + "\"}";
-      long start = baseNanos;
-      while (true) {
-        List<LokiHttpClient.ResultEntry> page = client.queryRange(TENANT, query, start, end, pageLimit, "forward");
-        long last = start - 1;
-        for (LokiHttpClient.ResultEntry entry : page) {
-          returned++;
-          long sequence = sequenceOf(entry.line());
-          if (sequence < 0 || sequence >= expected || timestampOf(sequence) != entry.timestampNanos()) {
-            unexpected++;
-          } else if (seen[(int) sequence] < 2) {
-            seen[(int) sequence]++;
-          }
-          if (entry.timestampNanos() < start || entry.timestampNanos() < last) {
-            problems.add("query " + query + " returned timestamp " + entry.timestampNanos() + " out of forward order after " + last);
-          }
-          last = Math.max(last, entry.timestampNanos());
-        }
-        if (page.size() < pageLimit) {
-          break;
-        }
-        start = last + 1;
-      }
-    }
-    long missing = 0;
-    long duplicated = 0;
-    for (int i = 0; i < seen.length; i++) {
-      if (seen[i] == 0) {
-        missing++;
-      } else if (seen[i] > 1) {
-        duplicated++;
-      }
-    }
-    if (missing > 0) {
-      problems.add(missing + " acknowledged entries missing (first: seq " + firstWith(seen, 0) + ")");
-    }
-    if (duplicated > 0) {
-      problems.add(duplicated + " entries returned more than once (first: seq " + firstWith(seen, 2) + ")");
-    }
-    if (unexpected > 0) {
-      problems.add(unexpected + " returned entries were never pushed or have a wrong timestamp");
-    }
-    return new Result(options.kills(), acknowledgedCount.get(), expected, returned, missing, duplicated, unexpected, retryCount.get(), duplicatePushes, List.copyOf(problems));
-  }
-
-  private static long firstWith(byte[] seen, int value) {
-    for (int i = 0; i < seen.length; i++) {
-      if (value == 0 ? seen[i] == 0 : seen[i] >= value) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static long sequenceOf(String line) {
-    int at = line.indexOf(" seq=");
-    if (at < 0) {
-      return -1;
-    }
-    int from = at + 5;
-    int to = line.indexOf(' ', from);
-    try {
-      return Long.parseLong(to < 0 ? line.substring(from) : line.substring(from, to));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+  private Result verify(LokiHttpClient client, int batchCount, long duplicatePushes) throws IOException, InterruptedException {
+    NumberedBatches.ReadBack readBack = batches.readBack(client, TENANT, batchCount);
+    problems.addAll(readBack.allProblems("read-back"));
+    return new Result(options.kills(), acknowledgedCount.get(), readBack.expected(), readBack.returned(), readBack.missing(), readBack.duplicated(),
+        readBack.unexpected(), retryCount.get(), duplicatePushes, List.copyOf(problems));
   }
 
   private void printSummary(Result result) {

@@ -645,6 +645,8 @@ public final class EndToEndBench {
     double cpuPerGigabyte = outcome.cpuSeconds / (outcome.result.rawBytes() / 1e9);
     row("", "server CPU s / GB raw", decimal(cpuPerGigabyte) + " (" + decimal(outcome.cpuSeconds) + " s)", "target 13; Loki 40", ratio(LOKI_CPU_SECONDS_PER_GB / cpuPerGigabyte) + " less");
     row("", "server peak RSS MB (VmHWM)", number(outcome.peakRssBytes / 1e6), "target 644 (0.6 GiB); Loki 2,072", ratio(LOKI_PEAK_RSS_BYTES / outcome.peakRssBytes) + " less");
+    row("", "  of which anonymous / file MB", number(outcome.peakAnonymousBytes / 1e6) + " / " + number(outcome.peakFileBytes / 1e6),
+        "peaks apart; file = mapped part files (page cache)", "");
     row("", "pushes retried after 429", Long.toString(outcome.result.backpressureRetries()), "", "");
     IngestBench.SecondHalf warm = outcome.result.secondHalf();
     row("", "second half: lines/s", number(warm.linesPerSecond()), "JIT done: a running server", ratio(warm.linesPerSecond() / LOKI_LINES_PER_SECOND) + " Loki");
@@ -678,7 +680,12 @@ public final class EndToEndBench {
     return number(peak.peakBytes() / 1e6) + " (" + (peak.maxAfterGcBytes() < 0 ? "no GC" : number(peak.maxAfterGcBytes() / 1e6)) + "; " + number(peak.baselineBytes() / 1e6) + ")";
   }
 
-  private record IngestOutcome(IngestBench.Result result, long peakRssBytes, double cpuSeconds, Path dataDir, long dataBytes, long walBytes) {}
+  /**
+   * @param peakAnonymousBytes peak RssAnon during the pushes (heap, native memory, stacks)
+   * @param peakFileBytes peak RssFile during the pushes (mapped part files read by merges, the JVM's files)
+   */
+  private record IngestOutcome(IngestBench.Result result, long peakRssBytes, long peakAnonymousBytes, long peakFileBytes, double cpuSeconds, Path dataDir,
+      long dataBytes, long walBytes) {}
 
   private record QueryTiming(double seconds, long lines) {}
 
@@ -689,22 +696,29 @@ public final class EndToEndBench {
     System.err.printf("ingest %s into %s: %d requests over %d connections ...%n", name, dataDir, bodies.size(), CONNECTIONS);
     IngestBench.Result result;
     long peakRss;
+    long peakAnonymous;
+    long peakFile;
     double cpuSeconds;
     try (ServerProcess server = startServer(dataDir, workDir.resolve("server-" + name + ".log"), Duration.ofMinutes(2))) {
       // CPU of the pushes only: the server's start-up (JIT of its boot, WAL open) is not ingest.
       double cpuBefore = server.cpuSeconds();
       Map<String, Double> threadsBefore = server.cpuSecondsByThreadKind();
-      result = IngestBench.run(server.client(), bodies, CONNECTIONS, server::cpuSeconds);
+      try (ResidentMemorySampler memory = new ResidentMemorySampler(server.pid(), Duration.ofMillis(100))) {
+        result = IngestBench.run(server.client(), bodies, CONNECTIONS, server::cpuSeconds);
+        memory.close();
+        peakAnonymous = memory.peakAnonymousBytes();
+        peakFile = memory.peakFileBytes();
+      }
       cpuSeconds = server.cpuSeconds() - cpuBefore;
       System.err.println("  server CPU by thread during ingest: " + threadCpuDelta(threadsBefore, server.cpuSecondsByThreadKind(), cpuSeconds));
       peakRss = server.peakResidentBytes();
-      System.err.printf(Locale.ROOT, "  %s, server CPU %.1f s (%.1f s per GB raw), peak RSS (VmHWM) %d MB; stopping gracefully ...%n", result, cpuSeconds,
-          cpuSeconds / (result.rawBytes() / 1e9), peakRss / 1_000_000);
+      System.err.printf(Locale.ROOT, "  %s, server CPU %.1f s (%.1f s per GB raw), peak RSS (VmHWM) %d MB (peaks: anonymous %d MB, file-backed %d MB); stopping gracefully ...%n",
+          result, cpuSeconds, cpuSeconds / (result.rawBytes() / 1e9), peakRss / 1_000_000, peakAnonymous / 1_000_000, peakFile / 1_000_000);
       server.stopGracefully(Duration.ofMinutes(10));
     }
     long[] sizes = directorySizes(dataDir);
     System.err.printf(Locale.ROOT, "  data dir %s: %.1f MB (of which WAL %.1f MB)%n", dataDir, sizes[0] / 1e6, sizes[1] / 1e6);
-    return new IngestOutcome(result, peakRss, cpuSeconds, dataDir, sizes[0], sizes[1]);
+    return new IngestOutcome(result, peakRss, peakAnonymous, peakFile, cpuSeconds, dataDir, sizes[0], sizes[1]);
   }
 
   /** The CPU seconds each kind of thread spent between two readings, largest first, and what exited threads took. */

@@ -147,19 +147,56 @@ public final class LokiHttpClient {
     return count;
   }
 
+  /** A read endpoint's status and body, whatever the status. */
+  public record Answer(int status, String body) {
+    public JsonNode json() throws IOException {
+      return JSON.readTree(body);
+    }
+  }
+
   /**
-   * {@code GET} of a read endpoint with query parameters; returns the parsed JSON body.
-   *
-   * @throws IOException when the status is not 200; the message names the endpoint, tenant and body
+   * {@code GET} of a read endpoint with query parameters, without judging the status (the cluster
+   * crash test tells a complete answer from a 503 that says it is partial).
    */
-  public JsonNode getJson(String tenant, String path, Map<String, String> parameters) throws IOException, InterruptedException {
+  public Answer get(String tenant, String path, Map<String, String> parameters, Duration timeout) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url(path, parameters))).timeout(timeout).header("X-Scope-OrgID", tenant).GET().build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    return new Answer(response.statusCode(), response.body());
+  }
+
+  /** The entries of a streams result ({@code data.result} of a log query), in response order. */
+  public static List<ResultEntry> entriesOf(JsonNode root) throws IOException {
+    JsonNode result = root.path("data").path("result");
+    if (!result.isArray()) {
+      throw new IOException("answer without data.result: " + abbreviate(root.toString()));
+    }
+    List<ResultEntry> entries = new ArrayList<>();
+    for (JsonNode stream : result) {
+      String labels = stream.path("stream").toString();
+      for (JsonNode value : stream.path("values")) {
+        entries.add(new ResultEntry(labels, Long.parseLong(value.get(0).asText()), value.get(1).asText()));
+      }
+    }
+    return entries;
+  }
+
+  private String url(String path, Map<String, String> parameters) {
     StringBuilder url = new StringBuilder(baseUrl).append(path);
     char separator = '?';
     for (Map.Entry<String, String> parameter : parameters.entrySet()) {
       url.append(separator).append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
       separator = '&';
     }
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofMinutes(10)).header("X-Scope-OrgID", tenant).GET().build();
+    return url.toString();
+  }
+
+  /**
+   * {@code GET} of a read endpoint with query parameters; returns the parsed JSON body.
+   *
+   * @throws IOException when the status is not 200; the message names the endpoint, tenant and body
+   */
+  public JsonNode getJson(String tenant, String path, Map<String, String> parameters) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url(path, parameters))).timeout(Duration.ofMinutes(10)).header("X-Scope-OrgID", tenant).GET().build();
     HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw new HttpStatusException(

@@ -53,6 +53,28 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(Path jar, Path dataDir, Path logFile, List<String> jvmOptions, List<String> serverArguments, Duration readyTimeout)
       throws IOException, InterruptedException {
+    return start(jar, dataDir, logFile, jvmOptions, serverArguments, java.util.Map.of(), readyTimeout);
+  }
+
+  /**
+   * Like {@link #start(Path, Path, Path, List, List, Duration)}, with environment variables for the
+   * server (S3 credentials, the catalog's password). A cluster role's {@code /ready} says whether
+   * that role can serve (an ingester once it owns partitions and has replayed them, a querier once
+   * it reaches the catalog), so the same wait is the per-role readiness.
+   */
+  /** The last lines of a log (temporary directories are gone by the time someone reads a failure). */
+  static String tail(Path logFile, int lines) {
+    try {
+      List<String> all = Files.readAllLines(logFile, java.nio.charset.StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  public static ServerProcess start(
+      Path jar, Path dataDir, Path logFile, List<String> jvmOptions, List<String> serverArguments, java.util.Map<String, String> environment,
+      Duration readyTimeout) throws IOException, InterruptedException {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
@@ -61,19 +83,20 @@ public final class ServerProcess implements AutoCloseable {
     command.addAll(serverArguments);
     Files.createDirectories(dataDir);
     Files.createDirectories(logFile.toAbsolutePath().getParent());
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     LIVE.add(process);
     process.onExit().thenAccept(LIVE::remove);
     ServerProcess server = new ServerProcess(process, port, dataDir);
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     while (!server.client.ready()) {
       if (!process.isAlive()) {
-        throw new IOException("server on " + dataDir + " exited with " + process.exitValue() + " before it was ready; see " + logFile);
+        throw new IOException("server on " + dataDir + " exited with " + process.exitValue() + " before it was ready; the end of " + logFile + ":\n" + tail(logFile, 15));
       }
       if (System.nanoTime() > deadline) {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        throw new IOException("server on " + dataDir + " not ready within " + readyTimeout + "; see " + logFile);
+        throw new IOException("server on " + dataDir + " not ready within " + readyTimeout + "; the end of " + logFile + ":\n" + tail(logFile, 15));
       }
       Thread.sleep(50);
     }

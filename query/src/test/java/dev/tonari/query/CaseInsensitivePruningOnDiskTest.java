@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.LogStore;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,41 +46,22 @@ class CaseInsensitivePruningOnDiskTest {
   private final List<String> ids = new ArrayList<>();
 
   /** Drops the literals of every request: the scan without pruning, the reference. */
-  private record UnprunedStore(DiskLogStore disk) implements LogStore {
+  private static final class UnprunedStore extends ForwardingLogStore {
+    private final DiskLogStore disk;
+
+    UnprunedStore(DiskLogStore disk) {
+      this.disk = disk;
+    }
+
     @Override
-    public void append(String tenant, List<StreamBatch> streams) throws IOException {
-      disk.append(tenant, streams);
+    protected LogStore delegate() {
+      return disk;
     }
 
     @Override
     public List<EntryCursor> select(SelectRequest request) throws IOException {
       return disk.select(new SelectRequest(request.tenant(), request.streamSelector(), request.fromNanos(), request.toNanos(),
           request.direction(), request.lineFilter(), List.of(), request.scanListener(), List.of()));
-    }
-
-    @Override
-    public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-      return disk.series(tenant, selector, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-      return disk.labelNames(tenant, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-      return disk.labelValues(tenant, name, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> tenants() throws IOException {
-      return disk.tenants();
-    }
-
-    @Override
-    public void close() throws IOException {
-      disk.close();
     }
   }
 

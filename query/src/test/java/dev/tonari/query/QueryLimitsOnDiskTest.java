@@ -7,6 +7,7 @@ import dev.tonari.logql.LogqlParser;
 import dev.tonari.logql.SampleExpr;
 import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LiteralLinePredicate;
 import dev.tonari.store.LogEntry;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,41 +47,33 @@ class QueryLimitsOnDiskTest {
   @TempDir Path directory;
 
   /** A store that remembers the requests it was sent. */
-  private record RecordingStore(DiskLogStore disk, List<SelectRequest> requests) implements LogStore {
+  /** The disk store, remembering every select request the engine sent it. */
+  private static final class RecordingStore extends ForwardingLogStore {
+    private final DiskLogStore disk;
+    private final List<SelectRequest> requests;
+
+    RecordingStore(DiskLogStore disk, List<SelectRequest> requests) {
+      this.disk = disk;
+      this.requests = requests;
+    }
+
+    DiskLogStore disk() {
+      return disk;
+    }
+
+    List<SelectRequest> requests() {
+      return requests;
+    }
+
     @Override
-    public void append(String tenant, List<StreamBatch> streams) throws IOException {
-      disk.append(tenant, streams);
+    protected LogStore delegate() {
+      return disk;
     }
 
     @Override
     public List<EntryCursor> select(SelectRequest request) throws IOException {
       requests.add(request);
       return disk.select(request);
-    }
-
-    @Override
-    public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-      return disk.series(tenant, selector, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-      return disk.labelNames(tenant, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-      return disk.labelValues(tenant, name, fromNanos, toNanos);
-    }
-
-    @Override
-    public List<String> tenants() throws IOException {
-      return disk.tenants();
-    }
-
-    @Override
-    public void close() throws IOException {
-      disk.close();
     }
   }
 

@@ -4,8 +4,10 @@ import dev.tonari.cluster.catalog.ClusterCatalog;
 import dev.tonari.cluster.log.PushLog;
 import dev.tonari.cluster.querier.HeadQueryService;
 import dev.tonari.store.LogStore;
+import dev.tonari.store.engine.RetentionPolicy;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * How a process of a cluster role reaches the shared systems and builds its role's engine: the
@@ -32,8 +34,12 @@ public interface ClusterBackends {
    */
   LogStore openReadStore(ServerConfig config, ClusterCatalog catalog) throws IOException;
 
-  /** The compactor: while it holds the {@code compactor} lease, merges parts and deletes the objects of parts the catalog removed. */
-  AutoCloseable openCompactor(ServerConfig config, ClusterCatalog catalog, String nodeId) throws IOException;
+  /**
+   * The compactor: while it holds the {@code compactor} lease, merges parts, applies each
+   * tenant's {@code retention} (period and stream rules, as the single node's store does) and
+   * deletes the objects of parts the catalog removed.
+   */
+  AutoCloseable openCompactor(ServerConfig config, ClusterCatalog catalog, String nodeId, Function<String, RetentionPolicy> retention) throws IOException;
 
   /** What the server needs of an ingester: its head for the internal route, its readiness and its figures for {@code /metrics}. */
   interface IngesterProcess extends AutoCloseable {

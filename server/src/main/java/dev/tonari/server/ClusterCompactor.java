@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The compactor role's loop around the cluster module's {@link Compactor}: one {@link
- * Compactor#runOnce} every {@code cluster.compactor.interval} (it merges, applies retention and
+ * Compactor#runOnce} every {@code cluster.compactor.interval} (it merges, applies each tenant's retention and
  * purges removed parts only while it holds the catalog's {@code compactor} lease). A round that
  * fails (the catalog away, an object store error) is logged and the next one retries.
  */
@@ -39,13 +39,14 @@ final class ClusterCompactor implements AutoCloseable {
   }
 
   /** Opens the compactor on {@code objects} (closed with it) and starts its rounds. */
-  static ClusterCompactor start(ServerConfig config, ClusterCatalog catalog, ObjectStore objects, String nodeId) throws IOException {
+  static ClusterCompactor start(ServerConfig config, ClusterCatalog catalog, ObjectStore objects, String nodeId,
+      java.util.function.Function<String, dev.tonari.store.engine.RetentionPolicy> retention) throws IOException {
     ClusterSettings cluster = config.cluster();
     String memberId = nodeId + "/compactor";
     Duration interval = cluster.compactorInterval();
     CompactorSettings defaults = CompactorSettings.defaults(memberId, config.dataDir().resolve("compactor"));
     // The lease outlives two rounds, so a compactor that holds it keeps it across one slow round.
-    CompactorSettings settings = new CompactorSettings(memberId, defaults.directory(), defaults.mergePolicy(), defaults.retention(), cluster.purgeGrace(),
+    CompactorSettings settings = new CompactorSettings(memberId, defaults.directory(), defaults.mergePolicy(), retention, cluster.purgeGrace(),
         interval.multipliedBy(2).plus(cluster.heartbeatTtl()));
     ClusterCompactor wrapper = new ClusterCompactor(new Compactor(catalog, objects, settings), objects, memberId);
     wrapper.scheduler.scheduleWithFixedDelay(wrapper::roundSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);

@@ -8,11 +8,14 @@ import dev.tonari.cluster.querier.HeadAccessDeniedException;
 import dev.tonari.cluster.querier.HeadProtocol;
 import dev.tonari.cluster.querier.HeadProtocolException;
 import dev.tonari.cluster.querier.HeadQueryService;
+import dev.tonari.cluster.ruler.RulerLeases;
 import dev.tonari.server.ClusterSettings.Role;
 import dev.tonari.store.LogStore;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * What a process of a cluster role runs besides HTTP, opened from {@link ClusterBackends} by
  * role: every role gets the catalog and a heartbeat; a distributor the push log; an ingester the
  * {@link ClusterBackends.IngesterProcess} and the internal head route; a querier and a ruler the
- * cluster's read store; a ruler its share of the tenants ({@link ClusterRulerShare}); a compactor the compactor. The server's
+ * cluster's read store; a ruler its per-tenant leases ({@link RulerLeases}); a compactor the compactor. The server's
  * handlers see one {@link RoleLogStore}. Kept apart from {@link TonariServer} so that filling in
  * the cluster module's classes changes constructors here, not the server's composition.
  */
@@ -36,8 +40,6 @@ final class ClusterWiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterWiring.class);
   /** The catalog role of a process's own member: {@code process:querier}, ... (the ingester's engine is role {@code ingester}). */
   static final String PROCESS_ROLE_PREFIX = "process:";
-  /** After the node id, the member id of a ruler's tenant leases: apart from the process's member and an ingester's (the node id). */
-  static final String RULER_MEMBER_SUFFIX = "/ruler-leases";
 
   private final ServerConfig config;
   private final Role role;
@@ -54,7 +56,10 @@ final class ClusterWiring implements AutoCloseable {
   private final AtomicLong catalogErrors = new AtomicLong();
   private final AtomicLong heartbeats = new AtomicLong();
   private volatile String lastCatalogError;
-  private final Optional<ClusterRulerShare> rulerShare;
+  /** A ruler's per-tenant leases: which tenants' rules and SLOs this process evaluates. */
+  private final Optional<RulerLeases> rulerLeases;
+  /** The tenants with rules or SLOs, set once the rule store and the SLO engine exist. */
+  private volatile Supplier<? extends Collection<String>> rulerTenants = Set::of;
   private boolean closed;
 
   private ClusterWiring(ServerConfig config, Role role, String nodeId, ClusterBackends backends, ClusterCatalog catalog, RoleLogStore store,
@@ -67,8 +72,10 @@ final class ClusterWiring implements AutoCloseable {
     this.catalog = catalog;
     this.store = store;
     this.compactor = compactor;
-    this.rulerShare = role.includes(Role.RULER)
-        ? Optional.of(new ClusterRulerShare(catalog, nodeId + RULER_MEMBER_SUFFIX, config.cluster().heartbeatTtl(), () -> advertiseAddress))
+    // Its own member id: the process heartbeat (memberId()) and the leases' membership must not overwrite each other.
+    this.rulerLeases = role.includes(Role.RULER)
+        ? Optional.of(new RulerLeases(catalog, new Member(nodeId + "/" + RulerLeases.ROLE + "-tenants", RulerLeases.ROLE, advertiseAddress, List.of(), true),
+            () -> rulerTenants.get(), config.cluster().heartbeatTtl(), Clock.systemUTC()))
         : Optional.empty();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "tonari-cluster-" + role.configName());
@@ -81,9 +88,11 @@ final class ClusterWiring implements AutoCloseable {
    * Opens what the config's role needs; everything opened is closed again when a later piece fails.
    *
    * @throws IOException naming the piece that could not be opened (the Kafka brokers, the JDBC URL)
+   * @param retention each tenant's retention (the tenants config's), applied by a compactor role
    * @throws IllegalArgumentException when the config has no role or lacks a key the role needs
    */
-  static ClusterWiring open(ServerConfig config, ClusterBackends backends) throws IOException {
+  static ClusterWiring open(ServerConfig config, ClusterBackends backends, java.util.function.Function<String, dev.tonari.store.engine.RetentionPolicy> retention)
+      throws IOException {
     ClusterSettings cluster = config.cluster();
     Role role = cluster.role().orElseThrow(() -> new IllegalArgumentException("no cluster.role: this is the single-node server"));
     config.requireCompleteCluster();
@@ -105,7 +114,7 @@ final class ClusterWiring implements AutoCloseable {
       }
       Optional<AutoCloseable> compactor = Optional.empty();
       if (role.includes(Role.COMPACTOR)) {
-        compactor = Optional.of(backends.openCompactor(config, catalog, nodeId));
+        compactor = Optional.of(backends.openCompactor(config, catalog, nodeId, retention));
         opened.add(compactor.get());
       }
       RoleLogStore store = new RoleLogStore(role.configName(), pushLog, reads);
@@ -144,16 +153,23 @@ final class ClusterWiring implements AutoCloseable {
   }
 
   /**
-   * A ruler's share of the tenants: the SLO engine's and the ruler's stores and assignment, started
-   * by {@link RulerWiring#start} once {@link #start} knows the address; empty for the other roles.
+   * A ruler's per-tenant leases ({@code ruler/<tenant>} in the catalog): the ruler and the SLO
+   * engine evaluate only the tenants held, and keep their state in the catalog under them, so a
+   * tenant moves to another ruler with its alerts and SLO history when this one stops or dies.
    */
-  Optional<ClusterRulerShare> rulerShare() {
-    return rulerShare;
+  Optional<RulerLeases> rulerLeases() {
+    return rulerLeases;
+  }
+
+  /** The tenants the rulers share out: those with rules or SLOs here (every ruler reads the same rule and SLO files). */
+  void shareTenantsOf(Supplier<? extends Collection<String>> tenants) {
+    this.rulerTenants = tenants;
   }
 
   /**
    * Once Jetty listens on {@code boundPort}: opens the ingester (which advertises this address to
-   * the queriers), then starts the heartbeat, every third of {@code cluster.heartbeat_ttl}.
+   * the queriers), then starts the heartbeat and, for a ruler, the lease loop; both run every
+   * third of {@code cluster.heartbeat_ttl}.
    *
    * @throws IOException when the ingester cannot be opened (Kafka, the object store)
    */
@@ -166,6 +182,7 @@ final class ClusterWiring implements AutoCloseable {
     }
     long period = Math.max(100, config.cluster().heartbeatTtl().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(this::heartbeatSafely, 0, period, TimeUnit.MILLISECONDS);
+    rulerLeases.ifPresent(RulerLeases::start);
   }
 
   private void heartbeatSafely() {
@@ -196,8 +213,7 @@ final class ClusterWiring implements AutoCloseable {
 
   /**
    * {@code GET /ready} of a cluster role: 200 with what was checked, or 503 naming what the role
-   * still waits for (the catalog, Kafka taking pushes, the ingester catching up); a ruler says
-   * which tenants it evaluates.
+   * still waits for (the catalog, Kafka taking pushes, the ingester catching up, the ruler lease).
    */
   void answerReady(Context ctx) {
     List<String> waiting = new ArrayList<>();
@@ -226,10 +242,9 @@ final class ClusterWiring implements AutoCloseable {
         checked.add("ingester caught up");
       }
     }
-    if (rulerShare.isPresent()) {
-      Set<String> held = rulerShare.get().heldTenants();
-      // Holding no tenant is ready too: another ruler has them all, this one takes some when it dies.
-      checked.add(held.isEmpty() ? "evaluating no tenant (the other rulers hold them all)" : "evaluating tenants " + String.join(", ", held));
+    if (rulerLeases.isPresent()) {
+      Set<String> held = rulerLeases.get().heldTenants();
+      checked.add(held.isEmpty() ? "evaluating no tenant (the other rulers hold them all, or none has rules)" : "evaluating tenants " + held);
     }
     ctx.contentType("text/plain; charset=utf-8");
     if (!waiting.isEmpty()) {
@@ -257,6 +272,10 @@ final class ClusterWiring implements AutoCloseable {
       return;
     } catch (HeadProtocolException e) {
       ctx.status(400).contentType("text/plain; charset=utf-8").result("head request to ingester " + nodeId + ": " + e.getMessage() + "\n");
+      return;
+    } catch (IOException e) {
+      // Kafka cannot say what it acknowledged, or the head did not reach it in time: the querier answers 503 with this reason.
+      ctx.status(503).contentType("text/plain; charset=utf-8").result("head request to ingester " + nodeId + ": " + e.getMessage() + "\n");
       return;
     }
     try (answer) {
@@ -291,12 +310,12 @@ final class ClusterWiring implements AutoCloseable {
           () -> ingester.map(ClusterBackends.IngesterProcess::fencedCommits).orElse(0L));
     }
     if (role.includes(Role.RULER)) {
-      metrics.registerGauge("tonari_cluster_ruler_tenants", "Tenants whose rules and SLOs this ruler evaluates now (it holds their leases).",
-          () -> rulerShare.map(share -> share.heldTenants().size()).orElse(0));
+      metrics.registerGauge("tonari_cluster_ruler_tenants", "Tenants whose rules and SLOs this ruler evaluates (the ruler/<tenant> leases it holds).",
+          () -> rulerLeases.map(leases -> leases.heldTenants().size()).orElse(0));
     }
   }
 
-  /** Stops the loops, releases a ruler's tenants, leaves the catalog (so peers need not wait for the ttl), closes the role's pieces. */
+  /** Stops the loops, leaves the catalog (so peers need not wait for the ttl), releases the ruler's tenant leases, closes the role's pieces. */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
@@ -316,10 +335,8 @@ final class ClusterWiring implements AutoCloseable {
     if (ingester.isPresent()) {
       closeQuietly(ingester.get(), failures);
     }
-    if (rulerShare.isPresent()) {
-      // After the ruler and the SLO engine stopped (the server closes them first): the other rulers take the tenants at their next round.
-      closeQuietly(rulerShare.get(), failures);
-    }
+    // Released and left, so the other rulers take this one's tenants at their next round rather than after the ttl.
+    rulerLeases.ifPresent(leases -> closeQuietly(leases, failures));
     try {
       catalog.leave(memberId());
     } catch (RuntimeException e) {

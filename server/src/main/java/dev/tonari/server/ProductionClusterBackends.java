@@ -15,7 +15,6 @@ import dev.tonari.cluster.querier.ClusterLogStore;
 import dev.tonari.cluster.querier.ClusterQuerierConfig;
 import dev.tonari.cluster.querier.HeadClient;
 import dev.tonari.cluster.querier.HeadQueryService;
-import dev.tonari.cluster.querier.HeadState;
 import dev.tonari.store.LogStore;
 import dev.tonari.store.engine.DiskLogStore;
 import dev.tonari.store.engine.DiskLogStoreConfig;
@@ -78,9 +77,10 @@ final class ProductionClusterBackends implements ClusterBackends {
       closeAfterFailure(objects, e);
       throw e;
     }
-    HeadQueryService head = new HeadQueryService(ingester.head(),
-        () -> new HeadState(ingester.flushedRevision(), ingester.servedPartitions(), ingester.headComplete()), ingester.partitionCount(),
-        MAX_HEAD_REQUEST_BYTES, internalToken(config));
+    // Read-after-acknowledge: a head request first waits for what Kafka acknowledged, for at most
+    // two thirds of the querier's call timeout so that the querier hears why rather than a timeout.
+    Duration acknowledgedWait = cluster.ingesterCallTimeout().multipliedBy(2).dividedBy(3);
+    HeadQueryService head = HeadQueryService.forIngester(ingester, MAX_HEAD_REQUEST_BYTES, internalToken(config), acknowledgedWait);
     return new IngesterProcess() {
       @Override
       public HeadQueryService headService() {
@@ -144,10 +144,11 @@ final class ProductionClusterBackends implements ClusterBackends {
   }
 
   @Override
-  public AutoCloseable openCompactor(ServerConfig config, ClusterCatalog catalog, String nodeId) throws IOException {
+  public AutoCloseable openCompactor(ServerConfig config, ClusterCatalog catalog, String nodeId,
+      java.util.function.Function<String, dev.tonari.store.engine.RetentionPolicy> retention) throws IOException {
     ObjectStore objects = openObjects(config);
     try {
-      return ClusterCompactor.start(config, catalog, objects, nodeId);
+      return ClusterCompactor.start(config, catalog, objects, nodeId, retention);
     } catch (IOException | RuntimeException e) {
       closeAfterFailure(objects, e);
       throw e;

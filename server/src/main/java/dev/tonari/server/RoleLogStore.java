@@ -2,18 +2,13 @@ package dev.tonari.server;
 
 import dev.tonari.cluster.log.PushLog;
 import dev.tonari.cluster.log.PushLogUnavailableException;
-import dev.tonari.store.EntryCursor;
-import dev.tonari.store.IndexStats;
-import dev.tonari.store.Labels;
+import dev.tonari.store.ForwardingLogStore;
 import dev.tonari.store.LogStore;
-import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
-import dev.tonari.store.StreamVolume;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 
 /**
  * The store a process of a cluster role hands its HTTP handlers: appends go to the push log (a
@@ -22,7 +17,7 @@ import java.util.function.Predicate;
  * a silent local write. Counts what it produced for {@code /metrics} and remembers whether Kafka
  * took the last push, for {@code /ready}.
  */
-final class RoleLogStore implements LogStore {
+final class RoleLogStore extends ForwardingLogStore {
   private final String role;
   private final Optional<PushLog> pushLog;
   private final Optional<LogStore> reads;
@@ -58,46 +53,13 @@ final class RoleLogStore implements LogStore {
     producedEntries.addAndGet(entries);
   }
 
-  private LogStore reads() throws IOException {
+  /** Reads go to the cluster's read store, refused by a role without one. */
+  @Override
+  protected LogStore delegate() throws IOException {
     if (reads.isEmpty()) {
       throw new IOException("this process's role (" + role + ") does not serve reads; send queries to a querier");
     }
     return reads.get();
-  }
-
-  @Override
-  public List<EntryCursor> select(SelectRequest request) throws IOException {
-    return reads().select(request);
-  }
-
-  @Override
-  public List<Labels> series(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    return reads().series(tenant, selector, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> labelNames(String tenant, long fromNanos, long toNanos) throws IOException {
-    return reads().labelNames(tenant, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> labelValues(String tenant, String name, long fromNanos, long toNanos) throws IOException {
-    return reads().labelValues(tenant, name, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<StreamVolume> streamVolumes(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    return reads().streamVolumes(tenant, selector, fromNanos, toNanos);
-  }
-
-  @Override
-  public IndexStats indexStats(String tenant, Predicate<Labels> selector, long fromNanos, long toNanos) throws IOException {
-    return reads().indexStats(tenant, selector, fromNanos, toNanos);
-  }
-
-  @Override
-  public List<String> tenants() throws IOException {
-    return reads().tenants();
   }
 
   /** Stream batches the push log took (one Kafka record each). */

@@ -7,6 +7,9 @@ import dev.tonari.alerts.delivery.config.NotificationConfigStore;
 import dev.tonari.alerts.delivery.notify.Notifier;
 import dev.tonari.alerts.delivery.notify.NotifierSettings;
 import dev.tonari.alerts.delivery.silence.SilenceStore;
+import dev.tonari.cluster.ruler.CatalogAlertStateStore;
+import dev.tonari.cluster.ruler.OutboxDispatcher;
+import dev.tonari.cluster.ruler.RulerLeases;
 import dev.tonari.query.QueryLimits;
 import dev.tonari.rules.alert.AlertSink;
 import dev.tonari.rules.alert.SampleSink;
@@ -37,21 +40,19 @@ import org.slf4j.LoggerFactory;
  * team's {@code <notifications_dir>/<tenant>.yaml}), state changes to the alert history, and
  * recording rules' samples to {@code ruler.remote_write}.
  *
- * <p>Delivery starts with the server; the ruler and the SLO engine start once the server listens
- * ({@link #start}), because the alerts' links default to the server's own address, which a config
- * with port 0 only knows then (and a cluster ruler advertises it to the other rulers).
+ * <p>Delivery starts with the server; the ruler itself starts once the server listens ({@link
+ * #startRuler}), because its alerts' links default to the server's own address, which a config
+ * with port 0 only knows then.
  *
  * <p>On disk: {@code <data_dir>/rules/state} (alert states), {@code <data_dir>/alerts/notifier}
- * (outbox and notification log), {@code <data_dir>/alerts/silences}. A cluster's ruler ({@link
- * ClusterRulerShare}) evaluates only the tenants whose leases it holds and keeps their alert
- * states in the catalog; the ruler queues its alerts in the catalog's outbox with the state that
- * records them as sent, and every ruler delivers from that outbox to its own notifier and
- * Alertmanagers, so a tenant handed over is neither paged twice nor missed.
+ * (outbox and notification log), {@code <data_dir>/alerts/silences}.
  */
 final class RulerWiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RulerWiring.class);
   /** How often the delivery threads look for retries that are due. */
   private static final Duration DELIVERY_POLL = Duration.ofSeconds(1);
+  /** How long a ruler may hold outbox rows it claimed before another ruler may deliver them (a dead ruler's claim runs out). */
+  private static final Duration OUTBOX_CLAIM = Duration.ofMinutes(1);
 
   private final ServerConfig config;
   private final RuleStore rules;
@@ -64,15 +65,16 @@ final class RulerWiring implements AutoCloseable {
   private final Optional<AlertmanagerSink> alertmanager;
   private final Optional<RemoteWriteSink> remoteWrite;
   private final LogqlQuerier querier;
-  private final Optional<ClusterRulerShare> share;
+  /** A ruler role's catalog and tenant leases; empty on a single node. */
+  private Optional<ClusterWiring> cluster = Optional.empty();
   private volatile Ruler ruler;
-  private Optional<AutoCloseable> outbox = Optional.empty();
+  /** A ruler role's delivery: alerts queued in the catalog's outbox with the state that records them, handed to the sinks here. */
+  private volatile OutboxDispatcher outbox;
 
   private RulerWiring(ServerConfig config, LogStore store, RuleStore rules, SloService slos, TransitionListener history, Clock clock,
       DeliveryStats deliveryStats, SilenceStore silences, Optional<Notifier> notifier, Optional<AlertmanagerSink> alertmanager,
-      Optional<RemoteWriteSink> remoteWrite, Optional<ClusterRulerShare> share) {
+      Optional<RemoteWriteSink> remoteWrite) {
     this.config = config;
-    this.share = share;
     this.deliveryStats = deliveryStats;
     this.rules = rules;
     this.slos = slos;
@@ -85,13 +87,9 @@ final class RulerWiring implements AutoCloseable {
     this.querier = new LogqlQuerier(store, QueryLimits.defaults(), config.ruler().rules().evaluation().sharedScanBytes());
   }
 
-  /**
-   * Opens delivery (silences, the notifier's outbox, the Alertmanager and remote-write clients); the ruler waits for {@link #start}.
-   *
-   * @param share a cluster ruler's share of the tenants (the one {@code slos} was built with); empty on a single node
-   */
-  static RulerWiring open(ServerConfig config, LogStore store, RuleStore rules, SloService slos, TransitionListener history, Clock clock,
-      Optional<ClusterRulerShare> share) throws IOException {
+  /** Opens delivery (silences, the notifier's outbox, the Alertmanager and remote-write clients); the ruler waits for {@link #startRuler}. */
+  static RulerWiring open(ServerConfig config, LogStore store, RuleStore rules, SloService slos, TransitionListener history, Clock clock)
+      throws IOException {
     AlertingSettings alerting = config.ruler().alerting();
     Path alertsDir = config.dataDir().resolve("alerts");
     SilenceStore silences = new SilenceStore(alertsDir.resolve("silences"), clock);
@@ -119,15 +117,25 @@ final class RulerWiring implements AutoCloseable {
       remoteWrite.ifPresent(RemoteWriteSink::close);
       throw e;
     }
-    return new RulerWiring(config, store, rules, slos, history, clock, stats, silences, notifier, alertmanager, remoteWrite, share);
+    return new RulerWiring(config, store, rules, slos, history, clock, stats, silences, notifier, alertmanager, remoteWrite);
   }
 
   /**
-   * Starts the SLO engine and the ruler; {@code serverUrl} is the links' base when {@code
-   * ruler.external_url} is not set. A cluster's ruler first joins the other rulers for its share of
-   * the tenants, then evaluates, then delivers from the outbox.
+   * Evaluates in a cluster: only the tenants whose {@code ruler/<tenant>} lease this process holds,
+   * alert states in the catalog (written under the lease's generation, so a ruler that lost a
+   * tenant cannot overwrite its next holder), alerts through the catalog's outbox. Before {@link
+   * #startRuler}.
    */
-  synchronized void start(String serverUrl) throws IOException {
+  synchronized RulerWiring inCluster(ClusterWiring wiring) {
+    if (wiring.rulerLeases().isEmpty()) {
+      throw new IllegalArgumentException("cluster role " + wiring.role().configName() + " of node " + wiring.nodeId() + " has no ruler leases");
+    }
+    this.cluster = Optional.of(wiring);
+    return this;
+  }
+
+  /** Starts evaluating; {@code serverUrl} is the links' base when {@code ruler.external_url} is not set. */
+  synchronized void startRuler(String serverUrl) throws IOException {
     if (ruler != null) {
       return;
     }
@@ -135,37 +143,27 @@ final class RulerWiring implements AutoCloseable {
     if (settings.externalUrl().isEmpty()) {
       settings = settings.withExternalUrl(serverUrl);
     }
-    List<dev.tonari.rules.model.RuleSource> sources = List.of(rules, SloRuleSource.over(slos));
     Ruler started;
-    if (share.isEmpty()) {
-      slos.start();
-      started = new Ruler(settings, sources, querier, alertSink(), sampleSink(), history, clock, config.dataDir().resolve("rules").resolve("state"));
+    if (cluster.isPresent()) {
+      RulerLeases leases = cluster.get().rulerLeases().orElseThrow();
+      // The alert sink is left unused: the catalog state store queues every alert in the outbox instead.
+      started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock,
+          new CatalogAlertStateStore(cluster.get().catalog(), leases), leases);
+      leases.addChangeListener(started::sync);
+      OutboxDispatcher dispatcher = new OutboxDispatcher(cluster.get().catalog(), leases.memberId(), alertSink(), OUTBOX_CLAIM);
+      dispatcher.start(DELIVERY_POLL);
+      outbox = dispatcher;
     } else {
-      // The alert sink stays unused: the catalog's state store queues the alerts in the outbox, which delivers them to it.
-      started = new Ruler(settings, sources, querier, alertSink(), sampleSink(), history, clock, share.get().alertStates(), share.get());
-      share.get().start(rules::tenants, slos::tenants, started::sync);
+      started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock,
+          config.dataDir().resolve("rules").resolve("state"));
     }
     rules.addChangeListener(started::sync);
     started.start();
     ruler = started;
-    if (share.isPresent()) {
-      slos.start();
-      outbox = Optional.of(share.get().deliverOutbox(alertSink()));
-    }
-    log.info("ruler started: {} tenants with rules{}, alerts to {}{}{}", rules.tenants().size(),
-        share.isPresent() ? " (this ruler evaluates the share of them its tenant leases give it)" : "",
+    log.info("ruler started: {} tenants with rules, alerts to {}{}{}", rules.tenants().size(),
         alertmanager.isPresent() ? "Alertmanager " + config.ruler().alerting().alertmanager().get().urls() : "no Alertmanager",
         notifier.isPresent() ? ", the notifier (" + config.ruler().alerting().notificationsDirectory().get() + ")" : "",
         remoteWrite.isPresent() ? ", samples by remote write to " + remoteWrite.get().clientNames() : "");
-  }
-
-  private static void closeOutbox(AutoCloseable outbox) {
-    try {
-      outbox.close();
-    } catch (Exception e) {
-      // What it claimed and did not deliver goes to another ruler once the claim expires.
-      log.warn("stopping the ruler's outbox delivery failed: {}", e.getMessage(), e);
-    }
   }
 
   private AlertSink alertSink() {
@@ -183,7 +181,7 @@ final class RulerWiring implements AutoCloseable {
     return (tenant, samples) -> log.debug("tenant {}: {} recorded samples dropped, no ruler.remote_write client", tenant, samples.size());
   }
 
-  /** The running ruler; empty until {@link #start}. */
+  /** The running ruler; empty until {@link #startRuler}. */
   Optional<Ruler> ruler() {
     return Optional.ofNullable(ruler);
   }
@@ -208,15 +206,17 @@ final class RulerWiring implements AutoCloseable {
     return querier;
   }
 
-  /** Stops the ruler first (no new alerts), then the outbox, then delivery, which sends what it can within its bounds. */
+  /** Stops the ruler first (no new alerts), then delivery, which sends what it can within its bounds. */
   @Override
   public synchronized void close() {
     try {
       if (ruler != null) {
         ruler.close();
       }
+      if (outbox != null) {
+        outbox.close();
+      }
     } finally {
-      outbox.ifPresent(RulerWiring::closeOutbox);
       notifier.ifPresent(Notifier::close);
       alertmanager.ifPresent(AlertmanagerSink::close);
       remoteWrite.ifPresent(RemoteWriteSink::close);

@@ -1,5 +1,8 @@
 package dev.tonari.server;
 
+import dev.tonari.cluster.ruler.CatalogRollupStore;
+import dev.tonari.cluster.ruler.CatalogSloProgressStore;
+import dev.tonari.cluster.ruler.RulerLeases;
 import dev.tonari.query.QueryLimits;
 import dev.tonari.slo.model.PrometheusEndpoint;
 import dev.tonari.slo.engine.SloDataSources;
@@ -23,9 +26,7 @@ import java.util.function.Function;
  * Builds the SLO engine of a server: LogQL SLIs over the server's own store (with each tenant's
  * query limits), PromQL SLIs against the tenants' OpenSLO data sources or else each tenant's
  * default Prometheus (its {@code prometheus} in the tenants files, else the server's {@code
- * slo.prometheus}), and rollups in {@code <data_dir>/slo/rollups}; a cluster's ruler keeps rollups
- * and progress in the catalog instead and evaluates only its share of the tenants ({@link
- * ClusterRulerShare}).
+ * slo.prometheus}), and rollups in {@code <data_dir>/slo/rollups}.
  */
 final class SloWiring {
   private SloWiring() {}
@@ -33,22 +34,33 @@ final class SloWiring {
   /**
    * @param prometheusOfTenant the tenant's {@code prometheus} in the tenants config in effect, asked
    *     on every evaluation so that a reload of the tenants files applies without restart
-   * @param share a cluster ruler's share of the tenants; empty on a single node (every tenant, files in the data directory)
    */
   static SloService open(ServerConfig config, LogStore store, Function<String, QueryLimits> limitsOfTenant,
-      Function<String, Optional<PrometheusSettings>> prometheusOfTenant, Clock clock, Optional<ClusterRulerShare> share) throws IOException {
+      Function<String, Optional<PrometheusSettings>> prometheusOfTenant, Clock clock) throws IOException {
+    return open(config, store, limitsOfTenant, prometheusOfTenant, clock, Optional.empty());
+  }
+
+  /**
+   * @param cluster a ruler role's catalog and per-tenant leases: rollups and evaluation progress
+   *     then live in the catalog, written under the tenant's lease, and only the tenants held are
+   *     evaluated; empty on a single node (files under the data directory, every tenant)
+   */
+  static SloService open(ServerConfig config, LogStore store, Function<String, QueryLimits> limitsOfTenant,
+      Function<String, Optional<PrometheusSettings>> prometheusOfTenant, Clock clock, Optional<ClusterWiring> cluster) throws IOException {
+    Optional<RulerLeases> leases = cluster.flatMap(ClusterWiring::rulerLeases);
     SloDataSources dataSources = new SloDataSources();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     LogQlSliSource logql = new LogQlSliSource(store, limitsOfTenant);
     PrometheusSliSource promql = new PrometheusSliSource(defaultEndpoints(prometheusOfTenant, config.slo().prometheus()), dataSources::find,
         http, config.slo().prometheusTimeout());
-    RollupStore rollups = share.isPresent() ? share.get().rollups() : new FileRollupStore(config.dataDir().resolve("slo").resolve("rollups"));
+    RollupStore rollups = leases.isPresent() ? new CatalogRollupStore(cluster.get().catalog(), leases.get())
+        : new FileRollupStore(config.dataDir().resolve("slo").resolve("rollups"));
     SloService service;
     try {
-      SliSources sources = new SliSources(logql, promql);
-      service = share.isPresent()
-          ? new SloService(config.slo(), config.dataDir(), sources, rollups, dataSources, clock, share.get().sloProgress(), share.get())
-          : new SloService(config.slo(), config.dataDir(), sources, rollups, dataSources, clock);
+      service = leases.isPresent()
+          ? new SloService(config.slo(), config.dataDir(), new SliSources(logql, promql), rollups, dataSources, clock,
+              new CatalogSloProgressStore(cluster.get().catalog(), leases.get()), leases.get())
+          : new SloService(config.slo(), config.dataDir(), new SliSources(logql, promql), rollups, dataSources, clock);
     } catch (IOException | RuntimeException e) {
       rollups.close();
       throw e;

@@ -114,7 +114,7 @@ public final class TonariServer implements AutoCloseable {
     TenancyServices tenancy = TenancyServices.open(config, clock);
     ClusterWiring cluster;
     try {
-      cluster = ClusterWiring.open(config, backends);
+      cluster = ClusterWiring.open(config, backends, tenancy::retentionPolicyFor);
     } catch (IOException | RuntimeException e) {
       closeAfterFailedStart(tenancy, e);
       throw e;
@@ -203,8 +203,7 @@ public final class TonariServer implements AutoCloseable {
       PrometheusRulesHandlers prometheusRules = null;
       NotificationHandlers notifications = null;
       if (role.rulerAndSlo()) {
-        Optional<ClusterRulerShare> share = cluster.flatMap(ClusterWiring::rulerShare);
-        slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock, share);
+        slos = SloWiring.open(config, store, multiTenantQuery::limitsFor, tenant -> tenancy.current().prometheusFor(tenant), clock, cluster);
         sloHandlers = new SloHandlers(slos, tenancy.audit, clock);
         SloMetrics.register(metrics, slos);
         rules = RulesWiring.open(config);
@@ -213,7 +212,12 @@ public final class TonariServer implements AutoCloseable {
             config.ruler().alerting().historyRetention(), clock);
         alertHistoryHandlers = new AlertHistoryHandlers(alertHistory.history(), alertHistory.toil(), tenancy.audit, clock);
         ToilMetrics.register(metrics, alertHistory.toil(), clock);
-        ruler = RulerWiring.open(config, store, rules, slos, alertHistory.history(), clock, share);
+        ruler = RulerWiring.open(config, store, rules, slos, alertHistory.history(), clock);
+        if (cluster.isPresent()) {
+          // Every ruler reads the same rule and SLO files: the tenants they share out are those with rules or SLOs.
+          ruler.inCluster(cluster.get());
+          cluster.get().shareTenantsOf(dev.tonari.cluster.ruler.RulerLeases.tenantsOf(rules::tenants, slos::tenants));
+        }
         RulerWiring rulerWiring = ruler;
         prometheusRules = new PrometheusRulesHandlers(rulerWiring::ruler);
         notifications = new NotificationHandlers(ruler.silences(), ruler.notifier(), tenancy.audit, clock);
@@ -364,12 +368,14 @@ public final class TonariServer implements AutoCloseable {
         }
       });
       app.start();
+      if (role.rulerAndSlo()) {
+        String serverUrl = baseUrl(config, app.port());
+        // In a cluster both evaluate only the tenants whose leases this ruler holds (asked every round).
+        slos.start();
+        ruler.startRuler(serverUrl);
+      }
       if (cluster.isPresent()) {
         cluster.get().start(app.port());
-      }
-      if (role.rulerAndSlo()) {
-        // In a cluster after the wiring started: the ruler joins the other rulers at the address it now advertises.
-        ruler.start(baseUrl(config, app.port()));
       }
     } catch (IOException | RuntimeException e) {
       if (ruler != null) {

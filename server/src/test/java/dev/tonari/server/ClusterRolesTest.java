@@ -80,13 +80,18 @@ class ClusterRolesTest {
   }
 
   private static TonariServer start(String role) throws Exception {
+    return start(role, 1, "");
+  }
+
+  /** Process {@code number} of the role (its node id {@code <role>-<number>}), with {@code extraYaml} appended (top-level sections). */
+  private static TonariServer start(String role, int number, String extraYaml) throws Exception {
     String yaml = """
         server:
           listen: 127.0.0.1:0
         storage:
           data_dir: %s
         cluster:
-          node_id: %s-1
+          node_id: %s-%d
           internal_token: %s
           heartbeat_ttl: 3s
           parts_directory: %s
@@ -109,8 +114,9 @@ class ClusterRolesTest {
             flush_age: 2s
           querier:
             ingester_call_timeout: 5s
-        """.formatted(directory.resolve(role), role, TOKEN, directory.resolve("parts"), kafka.bootstrapServers(), databaseUrl, databaseUser,
-        passwordFile);
+        %s
+        """.formatted(directory.resolve(role + "-" + number), role, number, TOKEN, directory.resolve("parts"), kafka.bootstrapServers(), databaseUrl, databaseUser,
+        passwordFile, extraYaml);
     ServerConfig config = ServerConfig.parse(yaml, role + ".yaml").withRole(ClusterSettings.Role.parse(role));
     return TonariServer.open(config);
   }
@@ -235,17 +241,58 @@ class ClusterRolesTest {
 
   @Test
   @Order(6)
-  void aRulerJoinsTheRulersAndACompactorStartsBesideIt() throws Exception {
-    try (TonariServer ruler = start("ruler"); TonariServer compactor = start("compactor")) {
-      // No tenant has rules here: the ruler is ready holding none (ClusterRulerRoleTest splits tenants between rulers).
-      HttpResponse<String> ready = retryUntil(() -> get(ruler, "/ready"), response -> response.statusCode() == 200);
-      assertThat(ready.body()).contains("ruler ruler-1").contains("evaluating no tenant");
-      assertThat(ruler.ruler()).isPresent();
+  void twoRulersShareTheTenantsAndTheSurvivorTakesThemAllAndACompactorStartsBesideThem() throws Exception {
+    Path rulesDir = directory.resolve("rules");
+    List<String> tenants = List.of("team-a", "team-b", "team-c", "team-d", "team-e", "team-f");
+    for (String tenant : tenants) {
+      Files.createDirectories(rulesDir.resolve(tenant));
+      Files.writeString(rulesDir.resolve(tenant).resolve("ns.yaml"), """
+          groups:
+            - name: lines
+              interval: 1s
+              rules:
+                - alert: LinesArrive
+                  expr: sum(count_over_time({job="app"} [5m])) > 0
+          """);
+    }
+    String rulerYaml = "ruler:\n  rules_dir: " + rulesDir + "\n  evaluation_interval: 1s\n";
+    TonariServer first = start("ruler", 1, rulerYaml);
+    try (TonariServer second = start("ruler", 2, rulerYaml); TonariServer compactor = start("compactor")) {
+      assertThat(first.ruler()).isPresent();
+      assertThat(second.ruler()).isPresent();
+      // Leases go to the fair share of each live ruler: three tenants each, none evaluated twice.
+      retryUntil(() -> get(first, "/ready"), response -> evaluatedTenants(response).size() == 3);
+      HttpResponse<String> secondReady = retryUntil(() -> get(second, "/ready"), response -> evaluatedTenants(response).size() == 3);
+      List<String> ofFirst = evaluatedTenants(get(first, "/ready"));
+      List<String> ofSecond = evaluatedTenants(secondReady);
+      assertThat(ofFirst).doesNotContainAnyElementsOf(ofSecond);
+      assertThat(new java.util.TreeSet<>(java.util.stream.Stream.concat(ofFirst.stream(), ofSecond.stream()).toList())).containsExactlyElementsOf(tenants);
+
+      // A clean stop releases the leases: the survivor takes every tenant at its next round.
+      first.close();
+      HttpResponse<String> alone = retryUntil(() -> get(second, "/ready"), response -> evaluatedTenants(response).size() == tenants.size());
+      assertThat(evaluatedTenants(alone)).containsExactlyElementsOf(tenants);
+
       assertThat(retryUntil(() -> get(compactor, "/ready"), response -> response.statusCode() == 200).body()).contains("compactor compactor-1");
       HttpResponse<String> push = post(compactor, "/loki/api/v1/push", pushBody(1, 0));
       assertThat(push.statusCode()).isEqualTo(404);
       assertThat(push.body()).contains("served by the distributor role").contains("this process is a compactor");
+    } finally {
+      first.close();
     }
+  }
+
+  /** The tenants a ruler's {@code /ready} says it evaluates ({@code evaluating tenants [a, b]}); empty when it names none. */
+  private static List<String> evaluatedTenants(HttpResponse<String> ready) {
+    if (ready.statusCode() != 200) {
+      return List.of();
+    }
+    int start = ready.body().indexOf("evaluating tenants [");
+    if (start < 0) {
+      return List.of();
+    }
+    int from = start + "evaluating tenants [".length();
+    return List.of(ready.body().substring(from, ready.body().indexOf(']', from)).split(", "));
   }
 
   // ---------------------------------------------------------------- helpers

@@ -156,7 +156,7 @@ class ClusterRulerRoleTest {
     return TonariServer.open(ServerConfig.parse(yaml, nodeId + ".yaml").withRole(ClusterSettings.Role.RULER));
   }
 
-  /** The tenants the ruler says on {@code /ready} it evaluates. */
+  /** The tenants the ruler says on {@code /ready} it evaluates ({@code evaluating tenants [a, b]}); empty when it names none. */
   private Set<String> heldTenants(TonariServer ruler) {
     String body;
     try {
@@ -168,13 +168,13 @@ class ClusterRulerRoleTest {
     } catch (IOException e) {
       return Set.of();
     }
-    String marker = "evaluating tenants ";
+    String marker = "evaluating tenants [";
     int start = body.indexOf(marker);
     if (start < 0) {
       return Set.of();
     }
-    int end = body.indexOf(')', start);
-    return new TreeSet<>(List.of(body.substring(start + marker.length(), end).split(", ")));
+    int from = start + marker.length();
+    return new TreeSet<>(List.of(body.substring(from, body.indexOf(']', from)).split(", ")));
   }
 
   private static long firingNotifications(RecordingServer webhook, String tenant) {

@@ -12,8 +12,11 @@ import java.util.function.Predicate;
  * LogStore} included, so a view keeps the delegate's own volumes and index statistics.
  */
 public abstract class ForwardingLogStore implements LogStore {
-  /** The store calls go to, asked for on every call. */
-  protected abstract LogStore delegate();
+  /**
+   * The store calls go to, asked for on every call; may refuse with an exception that says why
+   * (a process whose role has no read side).
+   */
+  protected abstract LogStore delegate() throws IOException;
 
   @Override
   public void append(String tenant, List<StreamBatch> streams) throws IOException {

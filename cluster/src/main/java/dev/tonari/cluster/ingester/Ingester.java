@@ -22,6 +22,7 @@ import dev.tonari.store.engine.DiskLogStore;
 import dev.tonari.store.engine.DiskLogStoreConfig;
 import dev.tonari.store.object.ObjectStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +110,16 @@ public final class Ingester implements AutoCloseable {
   private volatile ServedPartitions served = new ServedPartitions(List.of(), false);
 
   private record ServedPartitions(List<Integer> partitions, boolean complete) {}
+
+  /**
+   * Per served partition, the consumer's position after the last poll whose records are all in the
+   * head (appended, or skipped as already there or undecodable): published by the consumer thread
+   * after each poll, emptied at a drop. Readers wait on {@link #consumedProgress} for it to move.
+   */
+  private volatile Map<Integer, Long> consumed = Map.of();
+  private final Object consumedProgress = new Object();
+  /** Asks the brokers for partitions' ends on the query threads (the consumer is the poll thread's alone); opened at the first read. */
+  private Admin offsetsAdmin;
 
   public Ingester(KafkaSettings kafka, ClusterCatalog catalog, ObjectStore objectStore, IngesterSettings settings) throws IOException {
     this.kafka = kafka;
@@ -175,6 +193,7 @@ public final class Ingester implements AutoCloseable {
     crashed = true;
     served = new ServedPartitions(List.of(), false);
     consumer.crash();
+    closeOffsetsAdmin();
     dropStoreQuietly("crash");
   }
 
@@ -185,6 +204,7 @@ public final class Ingester implements AutoCloseable {
       return;
     }
     consumer.close();
+    closeOffsetsAdmin();
     try {
       catalog.leave(settings.memberId());
     } catch (CatalogUnavailableException e) {
@@ -251,6 +271,7 @@ public final class Ingester implements AutoCloseable {
     public void polled() {
       positionWaitingPartitions();
       updateCaughtUp();
+      publishConsumed();
       long now = System.currentTimeMillis();
       if (headLineBytes > 0 && (headLineBytes >= settings.flushHeadBytes() || now - headOldestMillis >= settings.flushAge().toMillis())) {
         flush(headLineBytes >= settings.flushHeadBytes() ? "head of " + headLineBytes + " bytes" : "head older than " + settings.flushAge());
@@ -386,10 +407,110 @@ public final class Ingester implements AutoCloseable {
     return false;
   }
 
+  /** Publishes how far each owned partition is in the head, and wakes the reads waiting for it. */
+  private void publishConsumed() {
+    Map<Integer, Long> positions = new HashMap<>();
+    for (Map.Entry<Integer, PartitionState> partition : owned.entrySet()) {
+      long position = partition.getValue().next;
+      try {
+        position = Math.max(position, consumer.position(partition.getKey()));
+      } catch (RuntimeException e) {
+        // Revoked under us, or the broker away while the client resolves the position: what was appended still holds.
+      }
+      positions.put(partition.getKey(), position);
+    }
+    synchronized (consumedProgress) {
+      consumed = Map.copyOf(positions);
+      consumedProgress.notifyAll();
+    }
+  }
+
+  /**
+   * Returns once the head holds every record the brokers had acknowledged in {@code partitions}
+   * when this was called (their ends, asked now), so that a query started after a push's
+   * acknowledgement sees the push; without it the head lags Kafka by a poll. Any thread.
+   *
+   * @throws IOException naming the partition and offsets when Kafka cannot say its ends, or the
+   *     head does not reach them within {@code timeout} (the querier then answers 503, never short)
+   */
+  public void awaitAcknowledged(Set<Integer> partitions, Duration timeout) throws IOException {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+    for (int partition : partitions) {
+      wanted.put(new TopicPartition(kafka.topic(), partition), OffsetSpec.latest());
+    }
+    Map<Integer, Long> ends = new TreeMap<>();
+    try {
+      offsetsAdmin().listOffsets(wanted, new ListOffsetsOptions().timeoutMs((int) Math.max(1, timeout.toMillis())))
+          .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((partition, info) -> ends.put(partition.partition(), info.offset()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("ingester " + settings.memberId() + " was interrupted asking Kafka the ends of partitions " + partitions);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw new IOException("ingester " + settings.memberId() + " cannot tell what Kafka acknowledged in partitions " + partitions + " of topic " + kafka.topic()
+          + " within " + timeout.toMillis() + " ms: " + cause, cause);
+    }
+    synchronized (consumedProgress) {
+      while (true) {
+        Map<Integer, Long> now = consumed;
+        List<Integer> stillServed = served.partitions();
+        Integer behind = null;
+        for (Map.Entry<Integer, Long> end : ends.entrySet()) {
+          // A partition given up meanwhile is left out of the answer's partitions: the querier looks for it elsewhere.
+          if (stillServed.contains(end.getKey()) && now.getOrDefault(end.getKey(), -1L) < end.getValue()) {
+            behind = end.getKey();
+            break;
+          }
+        }
+        if (behind == null) {
+          return;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          throw new IOException("ingester " + settings.memberId() + " has partition " + behind + " of topic " + kafka.topic() + " up to offset "
+              + now.getOrDefault(behind, -1L) + " in its head, Kafka acknowledged up to " + ends.get(behind) + "; not reached within " + timeout.toMillis() + " ms");
+        }
+        try {
+          consumedProgress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("ingester " + settings.memberId() + " was interrupted waiting for partition " + behind + " to reach offset " + ends.get(behind));
+        }
+      }
+    }
+  }
+
+  private synchronized Admin offsetsAdmin() {
+    if (offsetsAdmin == null) {
+      offsetsAdmin = Admin.create(kafka.adminProperties());
+    }
+    return offsetsAdmin;
+  }
+
+  private synchronized void closeOffsetsAdmin() {
+    if (offsetsAdmin != null) {
+      try {
+        offsetsAdmin.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.warn("ingester {}: closing its offsets client: {}", settings.memberId(), e.toString());
+      }
+      offsetsAdmin = null;
+    }
+  }
+
   /** Drops the head, forgets every partition and asks the group for them again (they then start at the catalog's offsets). */
   private void dropAndRejoin(String why) {
     log.warn("ingester {} drops its head and rejoins the group: {}", settings.memberId(), why);
     owned.clear();
+    synchronized (consumedProgress) {
+      consumed = Map.of();
+      consumedProgress.notifyAll();
+    }
     unpositioned.clear();
     origins.clear();
     headLineBytes = 0;

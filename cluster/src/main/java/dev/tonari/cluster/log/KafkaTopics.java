@@ -28,7 +28,11 @@ public final class KafkaTopics {
    *     could not be asked
    */
   public static boolean ensure(KafkaSettings settings) {
-    try (Admin admin = Admin.create(settings.adminProperties())) {
+    java.util.Properties properties = settings.adminProperties();
+    // Once at start, while the brokers may still be electing or the machine is busy starting
+    // processes: the calls retry for the whole admin timeout, not just the push path's short one.
+    properties.put("default.api.timeout.ms", Long.toString(TimeUnit.SECONDS.toMillis(ADMIN_TIMEOUT_SECONDS)));
+    try (Admin admin = Admin.create(properties)) {
       for (int attempt = 0; ; attempt++) {
         Integer existing = partitionCount(admin, settings.topic());
         if (existing != null) {

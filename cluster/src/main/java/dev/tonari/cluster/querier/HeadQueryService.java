@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,8 +45,23 @@ public final class HeadQueryService {
     default void close() throws IOException {}
   }
 
+  /**
+   * Waits, before a snapshot, until the head holds what the push log acknowledged in the
+   * partitions to serve; throws when it cannot (the request is answered 500, the querier 503).
+   */
+  @FunctionalInterface
+  public interface AcknowledgedBarrier {
+    AcknowledgedBarrier NONE = partitions -> {};
+
+    void awaitAcknowledged(Set<Integer> partitions) throws IOException;
+  }
+
+  /** How long a head request waits for the ingester to consume what Kafka acknowledged before it (below the querier's call timeout). */
+  public static final Duration ACKNOWLEDGED_WAIT = Duration.ofSeconds(2);
+
   private final LogStore head;
   private final Supplier<HeadState> state;
+  private final AcknowledgedBarrier barrier;
   private final int partitionCount;
   private final long maxRequestBytes;
   private final byte[] internalToken;
@@ -61,6 +77,13 @@ public final class HeadQueryService {
    *     HeadProtocol#TOKEN_HEADER}
    */
   public HeadQueryService(LogStore head, Supplier<HeadState> state, int partitionCount, long maxRequestBytes, String internalToken) {
+    this(head, state, AcknowledgedBarrier.NONE, partitionCount, maxRequestBytes, internalToken);
+  }
+
+  /**
+   * @param barrier run with the partitions to serve before each snapshot: read-after-acknowledge
+   */
+  public HeadQueryService(LogStore head, Supplier<HeadState> state, AcknowledgedBarrier barrier, int partitionCount, long maxRequestBytes, String internalToken) {
     if (partitionCount <= 0) {
       throw new IllegalArgumentException("partition count must be at least 1, got " + partitionCount);
     }
@@ -69,6 +92,7 @@ public final class HeadQueryService {
     }
     this.head = head;
     this.state = state;
+    this.barrier = barrier;
     this.partitionCount = partitionCount;
     this.maxRequestBytes = maxRequestBytes;
     this.internalToken = internalToken.getBytes(StandardCharsets.UTF_8);
@@ -79,10 +103,19 @@ public final class HeadQueryService {
    * flushed revision, its partitions and whether it has replayed them.
    */
   public static HeadQueryService forIngester(Ingester ingester, long maxRequestBytes, String internalToken) {
+    return forIngester(ingester, maxRequestBytes, internalToken, ACKNOWLEDGED_WAIT);
+  }
+
+  /**
+   * The service over an ingester's head that first waits (up to {@code acknowledgedWait}) for the
+   * head to hold what Kafka acknowledged in the asked partitions: an entry whose push was
+   * acknowledged before a query started is in that query's answer, or the answer is a 503.
+   */
+  public static HeadQueryService forIngester(Ingester ingester, long maxRequestBytes, String internalToken, Duration acknowledgedWait) {
     LogStore head = ingester.head();
     return new HeadQueryService(
-        head, () -> new HeadState(ingester.flushedRevision(), ingester.servedPartitions(), ingester.headComplete()), ingester.partitionCount(), maxRequestBytes,
-        internalToken);
+        head, () -> new HeadState(ingester.flushedRevision(), ingester.servedPartitions(), ingester.headComplete()),
+        partitions -> ingester.awaitAcknowledged(partitions, acknowledgedWait), ingester.partitionCount(), maxRequestBytes, internalToken);
   }
 
   public long maxRequestBytes() {
@@ -119,6 +152,7 @@ public final class HeadQueryService {
         }
       }
     }
+    barrier.awaitAcknowledged(served);
     String tenant = request.tenant();
     Predicate<Labels> inServed = labels -> served.contains(PushLog.partitionOf(tenant, labels.toString(), partitionCount));
     int kind = HeadProtocol.kindOf(request);

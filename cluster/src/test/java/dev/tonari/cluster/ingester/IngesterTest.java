@@ -1,7 +1,6 @@
 package dev.tonari.cluster.ingester;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tonari.cluster.catalog.CatalogPart;
 import dev.tonari.cluster.catalog.ClusterCatalog;
@@ -12,7 +11,7 @@ import dev.tonari.cluster.log.KafkaPushLog;
 import dev.tonari.cluster.log.KafkaSettings;
 import dev.tonari.cluster.log.KafkaTopics;
 import dev.tonari.cluster.log.PushLog;
-import dev.tonari.cluster.testing.KafkaServer;
+import dev.tonari.cluster.testing.KafkaBroker;
 import dev.tonari.store.Direction;
 import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
@@ -32,9 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,26 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IngesterTest {
   private static final int PARTITIONS = 4;
-  private static KafkaServer kafka;
+  @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
   @TempDir Path directory;
 
-  @BeforeAll
-  static void startKafka() throws Exception {
-    assumeTrue(KafkaServer.available(), "skipped: Kafka not installed (kafka_2.13 not on the test classpath)");
-    kafka = KafkaServer.launch();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
   private static KafkaSettings topic(String name) {
     KafkaSettings settings =
-        KafkaSettings.defaults(kafka.bootstrapServers(), name, PARTITIONS).withReplicationFactor(1).withConsumerGroup(name + "-ingesters").withSessionTimeout(Duration.ofSeconds(3));
+        KafkaSettings.defaults(KAFKA.server().bootstrapServers(), name, PARTITIONS).withReplicationFactor(1).withConsumerGroup(name + "-ingesters").withSessionTimeout(Duration.ofSeconds(3));
     KafkaTopics.ensure(settings);
     return settings;
   }

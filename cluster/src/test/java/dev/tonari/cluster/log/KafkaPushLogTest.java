@@ -2,9 +2,8 @@ package dev.tonari.cluster.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tonari.cluster.testing.KafkaServer;
+import dev.tonari.cluster.testing.KafkaBroker;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.StreamBatch;
@@ -17,27 +16,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The push log on a real Kafka (child JVM, KRaft): round trip, a dead broker, topic checks. */
 class KafkaPushLogTest {
-  private static KafkaServer kafka;
+  @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
   private static final AtomicInteger TOPICS = new AtomicInteger();
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    assumeTrue(KafkaServer.available(), "skipped: Kafka not installed (kafka_2.13 not on the test classpath)");
-    kafka = KafkaServer.launch();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   static KafkaSettings settings(String bootstrap, String topic, int partitions) {
     return KafkaSettings.defaults(bootstrap, topic, partitions).withReplicationFactor(1).withConsumerGroup(topic + "-group").withSessionTimeout(Duration.ofSeconds(3));
@@ -45,10 +30,10 @@ class KafkaPushLogTest {
 
   @Test
   void everyBatchIsConsumedOnceInTheStablePartitionOfItsStream() throws Exception {
-    KafkaSettings settings = settings(kafka.bootstrapServers(), "round-trip-" + TOPICS.incrementAndGet(), 4);
+    KafkaSettings settings = settings(KAFKA.server().bootstrapServers(), "round-trip-" + TOPICS.incrementAndGet(), 4);
     assertThat(KafkaTopics.ensure(settings)).isTrue();
     assertThat(KafkaTopics.ensure(settings)).isFalse();
-    assertThatThrownBy(() -> KafkaTopics.ensure(settings(kafka.bootstrapServers(), settings.topic(), 6)))
+    assertThatThrownBy(() -> KafkaTopics.ensure(settings(KAFKA.server().bootstrapServers(), settings.topic(), 6)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(settings.topic())
         .hasMessageContaining("has 4 partitions, but kafka.partitions is 6");
@@ -119,12 +104,12 @@ class KafkaPushLogTest {
 
   @Test
   void aStoppedBrokerGivesUnavailableWithinSecondsAndAppendsWorkWhenItIsBack() throws Exception {
-    KafkaSettings settings = settings(kafka.bootstrapServers(), "outage-" + TOPICS.incrementAndGet(), 2);
+    KafkaSettings settings = settings(KAFKA.server().bootstrapServers(), "outage-" + TOPICS.incrementAndGet(), 2);
     KafkaTopics.ensure(settings);
     StreamBatch batch = new StreamBatch(Labels.of(Map.of("app", "api")), List.of(new LogEntry(1, "before the outage", Labels.EMPTY)));
     try (KafkaPushLog pushLog = new KafkaPushLog(settings, "outage-distributor")) {
       pushLog.append("acme", List.of(batch));
-      kafka.kill();
+      KAFKA.server().kill();
       try {
         long started = System.nanoTime();
         assertThatThrownBy(() -> pushLog.append("acme", List.of(batch)))
@@ -135,7 +120,7 @@ class KafkaPushLogTest {
         // delivery.timeout.ms (6 s) plus scheduling slack on a loaded machine.
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
       } finally {
-        kafka.start();
+        KAFKA.server().start();
       }
       // The leader is elected again within seconds of the restart; a push may be refused until then.
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -1,13 +1,12 @@
 package dev.tonari.cluster.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tonari.cluster.catalog.ClusterCatalog;
 import dev.tonari.cluster.catalog.FencedException;
 import dev.tonari.cluster.catalog.InMemoryClusterCatalog;
 import dev.tonari.cluster.catalog.OffsetCommit;
-import dev.tonari.cluster.testing.KafkaServer;
+import dev.tonari.cluster.testing.KafkaBroker;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.StreamBatch;
@@ -18,9 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two consumers of one group hand partitions over (a join, then a member that vanishes without
@@ -29,20 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class PartitionConsumerRebalanceTest {
   private static final int PARTITIONS = 6;
-  private static KafkaServer kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    assumeTrue(KafkaServer.available(), "skipped: Kafka not installed (kafka_2.13 not on the test classpath)");
-    kafka = KafkaServer.launch();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
   /** What an ingester does with offsets, without a store: records are "flushed" by committing them with their offsets. */
   static final class CommittingListener implements PartitionConsumer.Listener {
@@ -125,7 +110,7 @@ class PartitionConsumerRebalanceTest {
 
   @Test
   void partitionsMoveOnJoinAndOnAVanishedMemberWithoutLosingOrDoublingARecord() throws Exception {
-    KafkaSettings settings = KafkaPushLogTest.settings(kafka.bootstrapServers(), "rebalance", PARTITIONS);
+    KafkaSettings settings = KafkaPushLogTest.settings(KAFKA.server().bootstrapServers(), "rebalance", PARTITIONS);
     KafkaTopics.ensure(settings);
     ClusterCatalog catalog = new InMemoryClusterCatalog();
     Map<String, Integer> committedLines = new TreeMap<>();

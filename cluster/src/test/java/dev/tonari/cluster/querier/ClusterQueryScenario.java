@@ -139,6 +139,19 @@ final class ClusterQueryScenario implements AutoCloseable {
     return nodes.stream().mapToLong(node -> node.ingester().flushes()).sum();
   }
 
+  /**
+   * Pushes {@code lines} at a time and queries at once after each acknowledgement, with no wait
+   * for the ingesters to consume: every answer holds every acknowledged line exactly once.
+   */
+  void queryRightAfterEachPush(int rounds, int lines) throws IOException {
+    for (int round = 0; round < rounds; round++) {
+      push(lines);
+      Map<String, Integer> answer = linesFromQuerier();
+      assertThat(answer).as("round %d: a read while both ingesters are up is complete", round).isNotNull();
+      assertThat(answer).as("round %d: the read started after the push was acknowledged holds it", round).isEqualTo(expected);
+    }
+  }
+
   /** Lines in the ingesters' heads right now. */
   long headLines() throws IOException {
     long lines = 0;

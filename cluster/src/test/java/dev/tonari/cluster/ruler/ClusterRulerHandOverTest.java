@@ -1,5 +1,6 @@
 package dev.tonari.cluster.ruler;
 
+import dev.tonari.store.engine.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.cluster.catalog.InMemoryClusterCatalog;
@@ -40,7 +41,7 @@ class ClusterRulerHandOverTest {
   }
 
   /** Moves the clock to {@code target} in steps of 10 s (a third of the ttl, as {@link RulerLeases#start} does), the live rulers renewing at each. */
-  private static void runUntil(TestClock clock, Instant target, RulerLeases... alive) {
+  private static void runUntil(MutableClock clock, Instant target, RulerLeases... alive) {
     do {
       long step = Math.min(10_000, target.toEpochMilli() - clock.millis());
       if (step > 0) {
@@ -60,7 +61,7 @@ class ClusterRulerHandOverTest {
 
   @Test
   void aPendingAlertKeepsItsActiveAtAcrossAHandOverAndFiresOnce() throws Exception {
-    TestClock clock = new TestClock(T0);
+    MutableClock clock = new MutableClock(T0);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
     RuleSource rules = RulerFixtures.rulesFor(() -> TEAM_A, Duration.ofMinutes(5));
     RulerFixtures.Discard direct = new RulerFixtures.Discard();
@@ -123,9 +124,9 @@ class ClusterRulerHandOverTest {
 
   @Test
   void aZombieThatStillBelievesItHoldsTheTenantWritesAndSendsNothing() throws Exception {
-    TestClock clock = new TestClock(T0);
+    MutableClock clock = new MutableClock(T0);
     // ruler-1 is paused between its check and its write: its own clock stands still at minute 4.
-    TestClock pausedView = new TestClock(T0);
+    MutableClock pausedView = new MutableClock(T0);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
     RuleSource rules = RulerFixtures.rulesFor(() -> TEAM_A, Duration.ofMinutes(5));
     RulerFixtures.Discard direct = new RulerFixtures.Discard();
@@ -171,7 +172,7 @@ class ClusterRulerHandOverTest {
 
   @Test
   void aRulerThatLostAndRegainedATenantReadsItsStateAgainInsteadOfGoingOnFromMemory() throws Exception {
-    TestClock clock = new TestClock(T0);
+    MutableClock clock = new MutableClock(T0);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
     RuleSource rules = RulerFixtures.rulesFor(() -> TEAM_A, Duration.ofMinutes(5));
     RulerFixtures.Discard direct = new RulerFixtures.Discard();
@@ -212,7 +213,7 @@ class ClusterRulerHandOverTest {
 
   @Test
   void everyNotificationIsDeliveredOnceByTwoRulersDispatchers() throws Exception {
-    TestClock clock = new TestClock(T0);
+    MutableClock clock = new MutableClock(T0);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
     List<String> tenants = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
@@ -286,7 +287,7 @@ class ClusterRulerHandOverTest {
 
   @Test
   void aMalformedNotificationIsDroppedWithItsCountAndNeverRetried() {
-    TestClock clock = new TestClock(T0);
+    MutableClock clock = new MutableClock(T0);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
     catalog.enqueueNotification("team-a", OutboxDispatcher.RECEIVER, "{\"alerts\":[{\"labels\":{}}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     RulerFixtures.Collecting receiver = new RulerFixtures.Collecting();

@@ -1,5 +1,6 @@
 package dev.tonari.cluster.ruler;
 
+import dev.tonari.store.engine.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.cluster.catalog.ClusterCatalog;
@@ -164,7 +165,7 @@ class PostgresRulerTest {
     RuleSource rules = RulerFixtures.rulesFor(() -> teamA, Duration.ofMinutes(5));
     RulerFixtures.Discard direct = new RulerFixtures.Discard();
     // ruler-1's own clock stands still: it is paused between its check and its write.
-    TestClock pausedView = new TestClock(Instant.now());
+    MutableClock pausedView = new MutableClock(Instant.now());
     RulerLeases leases1 = RulerFixtures.leases(catalog, "ruler-1", teamA, Duration.ofSeconds(1), pausedView);
     RulerLeases leases2 = RulerFixtures.leases(catalog, "ruler-2", teamA, Duration.ofMinutes(1), Clock.systemUTC());
     CatalogAlertStateStore store = new CatalogAlertStateStore(catalog, leases1);

@@ -1,5 +1,6 @@
 package dev.tonari.cluster.ruler;
 
+import dev.tonari.store.engine.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonari.cluster.catalog.InMemoryClusterCatalog;
@@ -30,7 +31,7 @@ class RulerLeasesTest {
   }
 
   /** Rounds of every ruler in turn, one second apart, until nothing moves (bounded). */
-  private static void settle(TestClock clock, List<RulerLeases> rulers) {
+  private static void settle(MutableClock clock, List<RulerLeases> rulers) {
     Map<String, Set<String>> before = null;
     for (int round = 0; round < 20; round++) {
       for (RulerLeases ruler : rulers) {
@@ -66,7 +67,7 @@ class RulerLeasesTest {
     for (long seed = 1; seed <= 12; seed++) {
       Random random = new Random(seed);
       List<String> tenants = tenants(random.nextInt(41));
-      TestClock clock = new TestClock(START);
+      MutableClock clock = new MutableClock(START);
       InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
       List<RulerLeases> rulers = new ArrayList<>();
       // Rulers join one by one; after each join the shares are fair again.
@@ -86,7 +87,7 @@ class RulerLeasesTest {
 
   @Test
   void aDeadRulersTenantsAreTakenOnlyAfterTheTtlWithANewGeneration() {
-    TestClock clock = new TestClock(START);
+    MutableClock clock = new MutableClock(START);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
     List<String> tenants = tenants(6);
     RulerLeases first = RulerFixtures.leases(catalog, "ruler-1", tenants, TTL, clock);
@@ -121,7 +122,7 @@ class RulerLeasesTest {
 
   @Test
   void evaluatesTurnsFalseWhenTheCatalogCannotBeReachedForATtl() {
-    TestClock clock = new TestClock(START);
+    MutableClock clock = new MutableClock(START);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
     RulerLeases ruler = RulerFixtures.leases(catalog, "ruler-1", List.of("team-a"), TTL, clock);
     ruler.renewNow();
@@ -137,7 +138,7 @@ class RulerLeasesTest {
 
   @Test
   void aTenantWithoutRulesIsGivenUpAndListenersHearOfChanges() {
-    TestClock clock = new TestClock(START);
+    MutableClock clock = new MutableClock(START);
     InMemoryClusterCatalog catalog = new InMemoryClusterCatalog(clock);
     List<String> tenants = new ArrayList<>(List.of("team-a", "team-b"));
     RulerLeases ruler = new RulerLeases(catalog, RulerFixtures.member("ruler-1"), () -> List.copyOf(tenants), TTL, clock);

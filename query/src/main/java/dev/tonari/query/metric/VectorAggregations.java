@@ -128,42 +128,43 @@ final class VectorAggregations {
       out.add(new StepMatrix.Row(row.labels, steps));
     }
     Map<Labels, List<Integer>> members = new HashMap<>();
-    List<List<Integer>> groups = new ArrayList<>();
+    List<List<Integer>> groupLists = new ArrayList<>();
     for (int r = 0; r < rowCount; r++) {
       List<Integer> group = members.computeIfAbsent(Matching.groupLabels(grouping, input.rows.get(r).labels), labels -> new ArrayList<>());
       if (group.isEmpty()) {
-        groups.add(group);
+        groupLists.add(group);
       }
       group.add(r);
     }
-    Integer[] candidates = new Integer[rowCount];
+    int[][] groups = new int[groupLists.size()][];
+    for (int g = 0; g < groups.length; g++) {
+      groups[g] = groupLists.get(g).stream().mapToInt(Integer::intValue).toArray();
+    }
+    // Per step and group, the k best rows by insertion into a sorted array of at most k: a full
+    // sort of every group at every step (boxed, with a comparator) was most of topk's time.
+    int[] best = new int[Math.min(k, rowCount)];
     for (int step = 0; step < steps; step++) {
-      final int at = step;
-      for (List<Integer> group : groups) {
-        int size = 0;
+      for (int[] group : groups) {
+        int kept = 0;
         for (int r : group) {
-          if (input.rows.get(r).present[at]) {
-            candidates[size++] = r;
+          StepMatrix.Row row = input.rows.get(r);
+          if (!row.present[step]) {
+            continue;
           }
+          double value = row.values[step];
+          // Rows come in order, so among equal values the earlier row stays ahead (ranks before).
+          if (kept == best.length && !ranksBefore(top, value, input.rows.get(best[kept - 1]).values[step])) {
+            continue;
+          }
+          int position = kept == best.length ? kept - 1 : kept++;
+          while (position > 0 && ranksBefore(top, value, input.rows.get(best[position - 1]).values[step])) {
+            best[position] = best[position - 1];
+            position--;
+          }
+          best[position] = r;
         }
-        // Numbers before NaN, best value first, and the earlier row first among equal values.
-        Arrays.sort(candidates, 0, size, (a, b) -> {
-          double x = input.rows.get(a).values[at];
-          double y = input.rows.get(b).values[at];
-          boolean xNaN = Double.isNaN(x);
-          boolean yNaN = Double.isNaN(y);
-          if (xNaN != yNaN) {
-            return xNaN ? 1 : -1;
-          }
-          int byValue = xNaN ? 0 : (top ? Double.compare(y, x) : Double.compare(x, y));
-          if (x == y) {
-            byValue = 0; // -0.0 and 0.0 are equal values here, as in Go
-          }
-          return byValue != 0 ? byValue : Integer.compare(a, b);
-        });
-        for (int i = 0; i < Math.min(k, size); i++) {
-          int r = candidates[i];
-          out.get(r).set(at, input.rows.get(r).values[at]);
+        for (int i = 0; i < kept; i++) {
+          out.get(best[i]).set(step, input.rows.get(best[i]).values[step]);
         }
       }
     }
@@ -174,5 +175,19 @@ final class VectorAggregations {
       }
     }
     return new StepMatrix(input.grid, nonEmpty);
+  }
+
+  /**
+   * Whether a sample of value {@code x} ranks strictly before one of value {@code y} (which came
+   * from an earlier row): numbers before NaN, the larger first for topk and the smaller for
+   * bottomk; equal values (-0.0 and 0.0 too, as in Go) and two NaN keep the earlier row first.
+   */
+  private static boolean ranksBefore(boolean top, double x, double y) {
+    boolean xNaN = Double.isNaN(x);
+    boolean yNaN = Double.isNaN(y);
+    if (xNaN || yNaN) {
+      return !xNaN;
+    }
+    return top ? x > y : x < y;
   }
 }
