@@ -117,6 +117,23 @@ final class VectorAggregations {
     return new StepMatrix(input.grid, groups);
   }
 
+  /** Up to this k, {@link #selectK} keeps the best rows by insertion; above it, it sorts the step's rows. */
+  private static final int MAX_SELECTED_K = 32;
+
+  /** Numbers before NaN, best value first, and the earlier row first among equal values: a total order of a step's rows. */
+  private static int compareCandidates(boolean top, double x, int a, double y, int b) {
+    boolean xNaN = Double.isNaN(x);
+    boolean yNaN = Double.isNaN(y);
+    if (xNaN != yNaN) {
+      return xNaN ? 1 : -1;
+    }
+    int byValue = xNaN ? 0 : (top ? Double.compare(y, x) : Double.compare(x, y));
+    if (x == y) {
+      byValue = 0; // -0.0 and 0.0 are equal values here, as in Go
+    }
+    return byValue != 0 ? byValue : Integer.compare(a, b);
+  }
+
   private static StepMatrix selectK(boolean top, Grouping grouping, int k, StepMatrix input) {
     if (k < 1) {
       return new StepMatrix(input.grid, List.of());
@@ -136,31 +153,49 @@ final class VectorAggregations {
       }
       group.add(r);
     }
-    Integer[] candidates = new Integer[rowCount];
+    int[][] groupRows = new int[groups.size()][];
+    for (int g = 0; g < groups.size(); g++) {
+      groupRows[g] = groups.get(g).stream().mapToInt(Integer::intValue).toArray();
+    }
+    // A small k keeps the best k of a step in a sorted array, one insertion per row (a topk(5) of
+    // thousands of paths no longer sorts them all at every step); a large k sorts.
+    boolean select = k <= MAX_SELECTED_K;
+    int[] best = new int[select ? Math.min(k, rowCount) : 0];
+    Integer[] candidates = select ? null : new Integer[rowCount];
     for (int step = 0; step < steps; step++) {
       final int at = step;
-      for (List<Integer> group : groups) {
+      for (int[] group : groupRows) {
         int size = 0;
+        if (select) {
+          for (int r : group) {
+            if (!input.rows.get(r).present[at]) {
+              continue;
+            }
+            double value = input.rows.get(r).values[at];
+            int position = size;
+            while (position > 0 && compareCandidates(top, value, r, input.rows.get(best[position - 1]).values[at], best[position - 1]) < 0) {
+              position--;
+            }
+            if (position >= best.length) {
+              continue;
+            }
+            int kept = Math.min(size, best.length - 1);
+            System.arraycopy(best, position, best, position + 1, kept - position);
+            best[position] = r;
+            size = kept + 1;
+          }
+          for (int i = 0; i < size; i++) {
+            int r = best[i];
+            out.get(r).set(at, input.rows.get(r).values[at]);
+          }
+          continue;
+        }
         for (int r : group) {
           if (input.rows.get(r).present[at]) {
             candidates[size++] = r;
           }
         }
-        // Numbers before NaN, best value first, and the earlier row first among equal values.
-        Arrays.sort(candidates, 0, size, (a, b) -> {
-          double x = input.rows.get(a).values[at];
-          double y = input.rows.get(b).values[at];
-          boolean xNaN = Double.isNaN(x);
-          boolean yNaN = Double.isNaN(y);
-          if (xNaN != yNaN) {
-            return xNaN ? 1 : -1;
-          }
-          int byValue = xNaN ? 0 : (top ? Double.compare(y, x) : Double.compare(x, y));
-          if (x == y) {
-            byValue = 0; // -0.0 and 0.0 are equal values here, as in Go
-          }
-          return byValue != 0 ? byValue : Integer.compare(a, b);
-        });
+        Arrays.sort(candidates, 0, size, (a, b) -> compareCandidates(top, input.rows.get(a).values[at], a, input.rows.get(b).values[at], b));
         for (int i = 0; i < Math.min(k, size); i++) {
           int r = candidates[i];
           out.get(r).set(at, input.rows.get(r).values[at]);
