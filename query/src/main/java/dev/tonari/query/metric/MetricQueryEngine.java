@@ -15,7 +15,6 @@ import dev.tonari.logql.NumericLabelFilter;
 import dev.tonari.logql.OrLabelFilter;
 import dev.tonari.logql.StringLabelFilter;
 import dev.tonari.logql.VectorOperation;
-import java.util.PriorityQueue;
 import dev.tonari.logql.Grouping;
 import dev.tonari.logql.LabelFilterStage;
 import dev.tonari.logql.LabelReplace;
@@ -403,6 +402,8 @@ public final class MetricQueryEngine {
       private final boolean bytes;
       private final int steps;
       private final Map<Labels, WindowedSeries> series = new HashMap<>();
+      /** The series of the byte-level plan's grouping values: the one value, or the list of them (see {@link #fastGroupSeries}). */
+      private final Map<Object, WindowedSeries> seriesByGroupValues = new HashMap<>();
       /** The series holding samples, in no particular order. */
       private final List<WindowedSeries> active = new ArrayList<>();
       /** For absent_over_time: whether any series has a sample in each step's window. */
@@ -707,17 +708,17 @@ public final class MetricQueryEngine {
           countStreamByStream(cursors, indices);
           return;
         }
-        PriorityQueue<StreamInput> heap = new PriorityQueue<>(Math.max(1, cursors.size()), StreamInput.MERGE_ORDER);
+        TimeOrderedHeap<StreamInput> heap = new TimeOrderedHeap<>(cursors.size());
         for (int i = 0; i < cursors.size(); i++) {
           EntryCursor cursor = cursors.get(i);
           StreamInput input = newInput(cursor, indices[i]);
           if (cursor.next()) {
             input.timestamp = cursor.timestamp();
-            heap.add(input);
+            heap.add(input.timestamp, input.index, input);
           }
         }
         while (!heap.isEmpty()) {
-          StreamInput input = heap.poll();
+          StreamInput input = heap.top();
           context.entryTaken();
           long timestamp = input.timestamp;
           while (nextStep < steps && windowEnd(nextStep) < timestamp) {
@@ -732,9 +733,12 @@ public final class MetricQueryEngine {
               active.add(target);
             }
           }
+          // The top stays in place until its next entry is known: re-keyed with one sift, or removed.
           if (input.cursor.next()) {
             input.timestamp = input.cursor.timestamp();
-            heap.add(input);
+            heap.replaceTopTimestamp(input.timestamp);
+          } else {
+            heap.removeTop();
           }
         }
         while (nextStep < steps) {
@@ -908,13 +912,19 @@ public final class MetricQueryEngine {
           input.fastGroupValues = last;
         }
         System.arraycopy(values, 0, last, 0, values.length);
-        TreeMap<String, String> kept = new TreeMap<>();
-        for (int i = 0; i < groupNames.length; i++) {
-          if (values[i] != null) {
-            kept.put(groupNames[i], values[i]);
+        // Grouping values that change from line to line (a path, an id) find their series without a label set made per line.
+        Object key = values.length == 1 ? values[0] : Arrays.asList(values.clone());
+        WindowedSeries target = seriesByGroupValues.get(key);
+        if (target == null) {
+          TreeMap<String, String> kept = new TreeMap<>();
+          for (int i = 0; i < groupNames.length; i++) {
+            if (values[i] != null) {
+              kept.put(groupNames[i], values[i]);
+            }
           }
+          target = seriesOf(Labels.of(kept));
+          seriesByGroupValues.put(key, target);
         }
-        WindowedSeries target = seriesOf(Labels.of(kept));
         input.fastGroupSeries = target;
         return target;
       }
@@ -1036,10 +1046,6 @@ public final class MetricQueryEngine {
 
   /** One stream of a log range being merged: its cursor and its per-stream pipeline state. */
   private static final class StreamInput {
-    /** By timestamp, then by the stream's position in the store's answer; one comparison, no boxing (it runs per line). */
-    static final Comparator<StreamInput> MERGE_ORDER =
-        (a, b) -> a.timestamp != b.timestamp ? Long.compare(a.timestamp, b.timestamp) : Integer.compare(a.index, b.index);
-
     final EntryCursor cursor;
     /** The stream's position in the store's answer, which orders equal timestamps. */
     final int index;

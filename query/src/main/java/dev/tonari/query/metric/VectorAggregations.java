@@ -117,6 +117,23 @@ final class VectorAggregations {
     return new StepMatrix(input.grid, groups);
   }
 
+  /** Up to this k, {@link #selectK} keeps the best rows by insertion; above it, it sorts the step's rows. */
+  private static final int MAX_SELECTED_K = 32;
+
+  /** Numbers before NaN, best value first, and the earlier row first among equal values: a total order of a step's rows. */
+  private static int compareCandidates(boolean top, double x, int a, double y, int b) {
+    boolean xNaN = Double.isNaN(x);
+    boolean yNaN = Double.isNaN(y);
+    if (xNaN != yNaN) {
+      return xNaN ? 1 : -1;
+    }
+    int byValue = xNaN ? 0 : (top ? Double.compare(y, x) : Double.compare(x, y));
+    if (x == y) {
+      byValue = 0; // -0.0 and 0.0 are equal values here, as in Go
+    }
+    return byValue != 0 ? byValue : Integer.compare(a, b);
+  }
+
   private static StepMatrix selectK(boolean top, Grouping grouping, int k, StepMatrix input) {
     if (k < 1) {
       return new StepMatrix(input.grid, List.of());
@@ -128,43 +145,60 @@ final class VectorAggregations {
       out.add(new StepMatrix.Row(row.labels, steps));
     }
     Map<Labels, List<Integer>> members = new HashMap<>();
-    List<List<Integer>> groupLists = new ArrayList<>();
+    List<List<Integer>> groups = new ArrayList<>();
     for (int r = 0; r < rowCount; r++) {
       List<Integer> group = members.computeIfAbsent(Matching.groupLabels(grouping, input.rows.get(r).labels), labels -> new ArrayList<>());
       if (group.isEmpty()) {
-        groupLists.add(group);
+        groups.add(group);
       }
       group.add(r);
     }
-    int[][] groups = new int[groupLists.size()][];
-    for (int g = 0; g < groups.length; g++) {
-      groups[g] = groupLists.get(g).stream().mapToInt(Integer::intValue).toArray();
+    int[][] groupRows = new int[groups.size()][];
+    for (int g = 0; g < groups.size(); g++) {
+      groupRows[g] = groups.get(g).stream().mapToInt(Integer::intValue).toArray();
     }
-    // Per step and group, the k best rows by insertion into a sorted array of at most k: a full
-    // sort of every group at every step (boxed, with a comparator) was most of topk's time.
-    int[] best = new int[Math.min(k, rowCount)];
+    // A small k keeps the best k of a step in a sorted array, one insertion per row (a topk(5) of
+    // thousands of paths no longer sorts them all at every step); a large k sorts.
+    boolean select = k <= MAX_SELECTED_K;
+    int[] best = new int[select ? Math.min(k, rowCount) : 0];
+    Integer[] candidates = select ? null : new Integer[rowCount];
     for (int step = 0; step < steps; step++) {
-      for (int[] group : groups) {
-        int kept = 0;
-        for (int r : group) {
-          StepMatrix.Row row = input.rows.get(r);
-          if (!row.present[step]) {
-            continue;
+      final int at = step;
+      for (int[] group : groupRows) {
+        int size = 0;
+        if (select) {
+          for (int r : group) {
+            if (!input.rows.get(r).present[at]) {
+              continue;
+            }
+            double value = input.rows.get(r).values[at];
+            int position = size;
+            while (position > 0 && compareCandidates(top, value, r, input.rows.get(best[position - 1]).values[at], best[position - 1]) < 0) {
+              position--;
+            }
+            if (position >= best.length) {
+              continue;
+            }
+            int kept = Math.min(size, best.length - 1);
+            System.arraycopy(best, position, best, position + 1, kept - position);
+            best[position] = r;
+            size = kept + 1;
           }
-          double value = row.values[step];
-          // Rows come in order, so among equal values the earlier row stays ahead (ranks before).
-          if (kept == best.length && !ranksBefore(top, value, input.rows.get(best[kept - 1]).values[step])) {
-            continue;
+          for (int i = 0; i < size; i++) {
+            int r = best[i];
+            out.get(r).set(at, input.rows.get(r).values[at]);
           }
-          int position = kept == best.length ? kept - 1 : kept++;
-          while (position > 0 && ranksBefore(top, value, input.rows.get(best[position - 1]).values[step])) {
-            best[position] = best[position - 1];
-            position--;
-          }
-          best[position] = r;
+          continue;
         }
-        for (int i = 0; i < kept; i++) {
-          out.get(best[i]).set(step, input.rows.get(best[i]).values[step]);
+        for (int r : group) {
+          if (input.rows.get(r).present[at]) {
+            candidates[size++] = r;
+          }
+        }
+        Arrays.sort(candidates, 0, size, (a, b) -> compareCandidates(top, input.rows.get(a).values[at], a, input.rows.get(b).values[at], b));
+        for (int i = 0; i < Math.min(k, size); i++) {
+          int r = candidates[i];
+          out.get(r).set(at, input.rows.get(r).values[at]);
         }
       }
     }
@@ -175,19 +209,5 @@ final class VectorAggregations {
       }
     }
     return new StepMatrix(input.grid, nonEmpty);
-  }
-
-  /**
-   * Whether a sample of value {@code x} ranks strictly before one of value {@code y} (which came
-   * from an earlier row): numbers before NaN, the larger first for topk and the smaller for
-   * bottomk; equal values (-0.0 and 0.0 too, as in Go) and two NaN keep the earlier row first.
-   */
-  private static boolean ranksBefore(boolean top, double x, double y) {
-    boolean xNaN = Double.isNaN(x);
-    boolean yNaN = Double.isNaN(y);
-    if (xNaN || yNaN) {
-      return !xNaN;
-    }
-    return top ? x > y : x < y;
   }
 }

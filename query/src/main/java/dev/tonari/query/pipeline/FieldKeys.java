@@ -31,6 +31,12 @@ public final class FieldKeys {
   private final LiteralSearch[] nameRuns;
   /** Per name spelled in ASCII letters and digits only: it and {@code =}, as a logfmt pair starts; else null. */
   private final LiteralSearch[] namePairs;
+  /**
+   * Bit {@code n} set when some name is {@code n} bytes long ({@code n < 64}), bit 63 also for all
+   * longer ones: most keys of a line are of another length than every wanted name, and this one
+   * test turns them away before any byte is compared.
+   */
+  private final long nameLengths;
 
   /**
    * @param names label names as the parser would name them before {@code _extracted} (the scanner
@@ -45,6 +51,11 @@ public final class FieldKeys {
     for (int i = 0; i < names.length; i++) {
       this.names[i] = names[i].getBytes(StandardCharsets.UTF_8);
     }
+    long lengths = 0;
+    for (byte[] name : this.names) {
+      lengths |= 1L << Math.min(name.length, 63);
+    }
+    this.nameLengths = lengths;
     this.slots = slots.clone();
     this.slotCount = slotCount;
     this.keyedSlots = (int) java.util.Arrays.stream(slots).distinct().count();
@@ -164,6 +175,9 @@ public final class FieldKeys {
     }
     boolean underscoreFirst = digitGetsUnderscore && isDigit(key[keyStart]);
     int length = (prefixLength > 0 ? prefixLength + 1 : 0) + keyLength + (underscoreFirst ? 1 : 0);
+    if ((nameLengths & (1L << Math.min(length, 63))) == 0) {
+      return NONE;
+    }
     for (int candidate = 0; candidate < names.length; candidate++) {
       byte[] name = names[candidate];
       if (name.length != length) {

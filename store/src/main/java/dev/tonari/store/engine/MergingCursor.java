@@ -101,6 +101,12 @@ public final class MergingCursor implements EntryCursor {
   private int runPosition;
   private int current = -1;
   private final DistinctLineSet runLines = new DistinctLineSet();
+  /**
+   * The only source when there is one (a stream in one part or one head, the common case), or null:
+   * its entries are already in order and free of duplicates, so they are returned straight from
+   * its cursor, without the copy into a run that de-duplicating several sources needs.
+   */
+  private Source single;
 
   MergingCursor(Labels labels, List<Source> sources, Direction direction, CorruptionHandler corruptionHandler) throws IOException {
     this.labels = labels;
@@ -121,6 +127,7 @@ public final class MergingCursor implements EntryCursor {
     List<Source> ordered = new ArrayList<>(sources);
     ordered.sort(forward ? Comparator.comparingLong(Source::minTimestamp) : Comparator.comparingLong(Source::maxTimestamp).reversed());
     this.pending = ordered;
+    this.single = sources.size() == 1 ? sources.get(0) : null;
     // The first source is needed in any case: let it start reading ahead while other streams prime.
     if (!ordered.isEmpty() && ordered.get(0).cursor() instanceof PrefetchingPartCursor first) {
       first.startReadAhead();
@@ -217,6 +224,9 @@ public final class MergingCursor implements EntryCursor {
       primed = false;
       return true;
     }
+    if (single != null) {
+      return nextOfSingle();
+    }
     while (runPosition >= runReturnedCount) {
       if (!readRun()) {
         current = -1;
@@ -225,6 +235,22 @@ public final class MergingCursor implements EntryCursor {
     }
     current = runReturned[runPosition++];
     return true;
+  }
+
+  /** {@link #next} of the only source; a corrupt part is reported and ends the stream, as a merge drops it. */
+  private boolean nextOfSingle() throws IOException {
+    try {
+      return single.cursor().next();
+    } catch (CorruptPartException e) {
+      if (single.part() == null) {
+        throw e;
+      }
+      corruptionHandler.corrupt(single.part(), e);
+      // The cursor is then the exhausted empty merge; its source is still closed by close().
+      single = null;
+      pendingIndex = pending.size();
+      return false;
+    }
   }
 
   /** Reads the next run of equal timestamps from all sources; false when they are exhausted. */
@@ -300,26 +326,41 @@ public final class MergingCursor implements EntryCursor {
 
   @Override
   public long timestamp() {
+    if (single != null) {
+      return single.cursor().timestamp();
+    }
     return runTimestamp;
   }
 
   @Override
   public byte[] lineBuffer() {
+    if (single != null) {
+      return single.cursor().lineBuffer();
+    }
     return runBytes;
   }
 
   @Override
   public int lineOffset() {
+    if (single != null) {
+      return single.cursor().lineOffset();
+    }
     return runOffsets[current];
   }
 
   @Override
   public int lineLength() {
+    if (single != null) {
+      return single.cursor().lineLength();
+    }
     return runLengths[current];
   }
 
   @Override
   public Labels metadata() {
+    if (single != null) {
+      return single.cursor().metadata();
+    }
     return runMetadata[current];
   }
 
