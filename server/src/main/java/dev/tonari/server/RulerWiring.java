@@ -14,6 +14,8 @@ import dev.tonari.query.QueryLimits;
 import dev.tonari.rules.alert.AlertSink;
 import dev.tonari.rules.alert.SampleSink;
 import dev.tonari.rules.alert.TransitionListener;
+import dev.tonari.rules.eval.AlertStateDirectory;
+import dev.tonari.rules.eval.AlertStateStore;
 import dev.tonari.rules.eval.EvaluationSettings;
 import dev.tonari.rules.eval.LogqlQuerier;
 import dev.tonari.rules.eval.Ruler;
@@ -21,6 +23,7 @@ import dev.tonari.rules.eval.SloRuleSource;
 import dev.tonari.rules.remotewrite.RemoteWriteSink;
 import dev.tonari.rules.store.RuleStore;
 import dev.tonari.slo.engine.SloService;
+import dev.tonari.tenancy.TenantAssignment;
 import dev.tonari.store.LogStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -143,19 +146,17 @@ final class RulerWiring implements AutoCloseable {
     if (settings.externalUrl().isEmpty()) {
       settings = settings.withExternalUrl(serverUrl);
     }
-    Ruler started;
-    if (cluster.isPresent()) {
-      RulerLeases leases = cluster.get().rulerLeases().orElseThrow();
-      // The alert sink is left unused: the catalog state store queues every alert in the outbox instead.
-      started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock,
-          new CatalogAlertStateStore(cluster.get().catalog(), leases), leases);
-      leases.addChangeListener(started::sync);
-      OutboxDispatcher dispatcher = new OutboxDispatcher(cluster.get().catalog(), leases.memberId(), alertSink(), OUTBOX_CLAIM);
+    Optional<RulerLeases> leases = cluster.flatMap(ClusterWiring::rulerLeases);
+    // In a cluster the alert sink is left unused: the catalog state store queues every alert in the outbox instead.
+    AlertStateStore states = leases.isPresent() ? new CatalogAlertStateStore(cluster.get().catalog(), leases.get())
+        : new AlertStateDirectory(config.dataDir().resolve("rules").resolve("state"));
+    TenantAssignment assignment = leases.isPresent() ? leases.get() : TenantAssignment.ALL;
+    Ruler started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock, states, assignment);
+    if (leases.isPresent()) {
+      leases.get().addChangeListener(started::sync);
+      OutboxDispatcher dispatcher = new OutboxDispatcher(cluster.get().catalog(), leases.get().memberId(), alertSink(), OUTBOX_CLAIM);
       dispatcher.start(DELIVERY_POLL);
       outbox = dispatcher;
-    } else {
-      started = new Ruler(settings, List.of(rules, SloRuleSource.over(slos)), querier, alertSink(), sampleSink(), history, clock,
-          config.dataDir().resolve("rules").resolve("state"));
     }
     rules.addChangeListener(started::sync);
     started.start();
