@@ -69,12 +69,8 @@ public final class MultiTenantQuery {
       maxSeries = smallestPositive(maxSeries, limits.maxQuerySeries());
       maxLength = smallestPositive(maxLength, limits.maxQueryLength());
       timeout = smallestPositive(timeout, limits.queryTimeout());
-      if (limits.maxQueryBytesRead() > 0) {
-        maxBytes = maxBytes == 0 ? limits.maxQueryBytesRead() : Math.min(maxBytes, limits.maxQueryBytesRead());
-      }
-      if (limits.maxQueryMemoryBytes() > 0) {
-        maxMemory = maxMemory == 0 ? limits.maxQueryMemoryBytes() : Math.min(maxMemory, limits.maxQueryMemoryBytes());
-      }
+      maxBytes = smallestPositive(maxBytes, limits.maxQueryBytesRead());
+      maxMemory = smallestPositive(maxMemory, limits.maxQueryMemoryBytes());
     }
     // Zero means "no limit" in Loki's config; QueryLimits wants a positive bound for these two.
     return new QueryLimits(maxEntries == 0 ? Integer.MAX_VALUE : maxEntries, maxLength, maxSeries == 0 ? Integer.MAX_VALUE : maxSeries,
@@ -89,6 +85,11 @@ public final class MultiTenantQuery {
   }
 
   private static int smallestPositive(int current, int candidate) {
+    return (int) smallestPositive((long) current, candidate);
+  }
+
+  /** The smaller of two limits where zero means none: {@code candidate} when {@code current} is none. */
+  private static long smallestPositive(long current, long candidate) {
     if (candidate <= 0) {
       return current;
     }
