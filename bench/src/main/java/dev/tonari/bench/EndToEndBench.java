@@ -703,12 +703,14 @@ public final class EndToEndBench {
       // CPU of the pushes only: the server's start-up (JIT of its boot, WAL open) is not ingest.
       double cpuBefore = server.cpuSeconds();
       Map<String, Double> threadsBefore = server.cpuSecondsByThreadKind();
-      try (ResidentMemorySampler memory = new ResidentMemorySampler(server.pid(), Duration.ofMillis(100))) {
+      ResidentMemorySampler memory = new ResidentMemorySampler(server.pid(), Duration.ofMillis(100));
+      try {
         result = IngestBench.run(server.client(), bodies, CONNECTIONS, server::cpuSeconds);
+      } finally {
         memory.close();
-        peakAnonymous = memory.peakAnonymousBytes();
-        peakFile = memory.peakFileBytes();
       }
+      peakAnonymous = memory.peakAnonymousBytes();
+      peakFile = memory.peakFileBytes();
       cpuSeconds = server.cpuSeconds() - cpuBefore;
       System.err.println("  server CPU by thread during ingest: " + threadCpuDelta(threadsBefore, server.cpuSecondsByThreadKind(), cpuSeconds));
       peakRss = server.peakResidentBytes();
