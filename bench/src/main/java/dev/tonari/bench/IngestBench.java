@@ -43,10 +43,11 @@ public final class IngestBench {
   }
 
   /**
-   * The pushes acknowledged after the first half of the bodies was: the server's JIT has compiled
-   * the push path by then (in a run of a few seconds its compiler threads take a third of the
-   * CPU), so these are the figures of a server that has been running. Flushes lag behind the
-   * pushes either way.
+   * The pushes acknowledged after the first half of the bodies was. Meant as the figures of a
+   * warmed-up server, they are not: in a run of a few seconds the compiler threads keep a third of
+   * the CPU into the second half (measured per thread), so the figures of a running server come
+   * from a second pass into a server that has taken the corpus once (EndToEndBench's warm ingest).
+   * Flushes lag behind the pushes either way.
    *
    * @param cpuSeconds the server's CPU over that time, -1 when not measured
    */
