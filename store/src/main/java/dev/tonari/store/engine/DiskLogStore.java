@@ -141,6 +141,10 @@ public final class DiskLogStore implements LogStore {
    * second on a laptop disk (writing parts of a 128 MiB head runs at 100-300 MB/s).
    */
   static final long HEAD_FULL_RETRY_SECONDS = 1;
+  /** How long an append that finds the heads full waits for a flush under way to make room before it is refused. */
+  static final long HEAD_FULL_WAIT_MILLIS = 500;
+  /** At most this many appends wait for room at once; the others are refused at once. */
+  static final int HEAD_FULL_WAITERS = 4;
 
   /** What reads see; replaced as a whole under {@link #stateLock}. */
   private record State(Head live, List<FrozenHead> frozen, Map<String, List<PartHandle>> parts) {
@@ -161,12 +165,16 @@ public final class DiskLogStore implements LogStore {
   /** A head being written to parts, with the tenants already done (so a retry skips them). */
   private static final class FrozenHead {
     final Head head;
-    final Set<String> persistedTenants = new HashSet<>();
+    /** Written by the flush's writer threads, one tenant each. */
+    final Set<String> persistedTenants = ConcurrentHashMap.newKeySet();
 
     FrozenHead(Head head) {
       this.head = head;
     }
   }
+
+  /** At most this many tenants' parts are written at once by a flush (fewer on fewer processors). */
+  private static final int FLUSH_WRITER_THREADS = 2;
 
   private final DiskLogStoreConfig config;
   private final Path dataDirectory;
@@ -184,7 +192,26 @@ public final class DiskLogStore implements LogStore {
   private final AtomicBoolean flushRequested = new AtomicBoolean();
   /** Set when an append was refused by a head bound: the next maintenance round flushes whatever the head's size. */
   private final AtomicBoolean flushForHeadBound = new AtomicBoolean();
+  private final java.util.concurrent.Semaphore headWaiters = new java.util.concurrent.Semaphore(HEAD_FULL_WAITERS);
+  /** Notified when a flush drops a frozen head: room for the appends waiting on a head bound. */
+  private final Object headRoom = new Object();
+  /** {@link #HEAD_FULL_WAIT_MILLIS}; tests set it long, so that they do not depend on how fast a flush is. */
+  private volatile long headFullWaitMillis = HEAD_FULL_WAIT_MILLIS;
   private final ScheduledExecutorService maintenance;
+  /**
+   * Runs merges and retention apart from {@link #maintenance}, so that a merge (seconds of zstd 9
+   * and filter building) never holds up the flush that would make room in a full head; null with
+   * manual maintenance.
+   */
+  private final java.util.concurrent.ExecutorService merges;
+  /**
+   * Writes the tenants' parts of a flush side by side (one part per tenant and thread): a flush
+   * is CPU-bound (filter terms, templated columns, zstd), and while one thread writes it, a head
+   * under ingest fills towards its bound and pushes wait for a 429's Retry-After. Null on one
+   * processor: the flushing thread writes them in turn.
+   */
+  private final java.util.concurrent.ExecutorService flushWriters;
+  private final AtomicBoolean mergesRequested = new AtomicBoolean();
   /** Decodes and filters query blocks ahead of the consumers; null reads on the query's thread. */
   private final BlockScanPool scanPool;
   /** Commits, catalogue and block cache of a remote object store; null for a local one. */
@@ -255,9 +282,28 @@ public final class DiskLogStore implements LogStore {
     log.info("opened store in {}: {} parts, replayed {} WAL records from segment {}", dataDirectory, parts.values().stream().mapToInt(List::size).sum(), replayed[0], checkpoint);
     this.state = new State(recovered, List.of(), parts);
     this.scanPool = scanThreads > 0 ? new BlockScanPool(scanThreads, SCAN_BLOCKS_AHEAD) : null;
+    int flushThreads = Math.min(FLUSH_WRITER_THREADS, Runtime.getRuntime().availableProcessors());
+    this.flushWriters =
+        flushThreads < 2
+            ? null
+            : Executors.newFixedThreadPool(
+                flushThreads,
+                runnable -> {
+                  Thread thread = new Thread(runnable, "tonari-store-flush-writer");
+                  thread.setDaemon(true);
+                  return thread;
+                });
     if (config.maintenanceInterval().isZero()) {
       this.maintenance = null;
+      this.merges = null;
     } else {
+      this.merges =
+          Executors.newSingleThreadExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "tonari-store-merges");
+                thread.setDaemon(true);
+                return thread;
+              });
       this.maintenance =
           Executors.newSingleThreadScheduledExecutor(
               runnable -> {
@@ -407,6 +453,62 @@ public final class DiskLogStore implements LogStore {
     if (bounds.equals(HeadBounds.NONE)) {
       return;
     }
+    HeadFullException refusal = headBoundRefusal(bounds, tenant, incoming);
+    if (refusal == null) {
+      return;
+    }
+    flushForHeadBound.set(true);
+    requestFlush();
+    // A flush under way frees a frozen head within a second or so: a few pushes wait for it here
+    // rather than costing their agents a whole Retry-After, which at full rate idles a pusher for a
+    // second per refusal. The others are refused at once, so waiting pushes hold bounded memory.
+    if (maintenance != null && headWaiters.tryAcquire()) {
+      try {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(headFullWaitMillis);
+        synchronized (headRoom) {
+          while (refusal != null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+              break;
+            }
+            try {
+              TimeUnit.NANOSECONDS.timedWait(headRoom, left);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              break;
+            }
+            refusal = headBoundRefusal(bounds, tenant, incoming);
+          }
+        }
+      } finally {
+        headWaiters.release();
+      }
+      if (refusal == null) {
+        metrics.headFullWaits.increment();
+        return;
+      }
+    }
+    metrics.headFullRefusals.increment();
+    throw refusal;
+  }
+
+  void setHeadFullWaitForTests(long millis) {
+    headFullWaitMillis = millis;
+  }
+
+  /** Appends waiting for room in the heads now (for tests). */
+  int appendsWaitingForRoom() {
+    return HEAD_FULL_WAITERS - headWaiters.availablePermits();
+  }
+
+  /** Wakes the appends waiting in {@link #checkHeadBounds} once a flush has dropped a frozen head. */
+  private void signalHeadRoom() {
+    synchronized (headRoom) {
+      headRoom.notifyAll();
+    }
+  }
+
+  private HeadFullException headBoundRefusal(HeadBounds bounds, String tenant, long incoming) {
     State current = state;
     long total = 0;
     long ofTenant = 0;
@@ -420,12 +522,7 @@ public final class DiskLogStore implements LogStore {
     } else if (bounds.maxBytes() > 0 && total + incoming > bounds.maxBytes() && total > 0) {
       refusal = new HeadFullException(tenant, HeadFullException.Scope.TOTAL, total, incoming, bounds.maxBytes(), HEAD_FULL_RETRY_SECONDS);
     }
-    if (refusal != null) {
-      metrics.headFullRefusals.increment();
-      flushForHeadBound.set(true);
-      requestFlush();
-      throw refusal;
-    }
+    return refusal;
   }
 
   /** About what the heads will count for these lines: their bytes and a fixed cost per entry and stream. */
@@ -516,13 +613,12 @@ public final class DiskLogStore implements LogStore {
       return;
     }
     for (FrozenHead frozen : state.frozen()) {
-      List<String> tenants = frozen.head.tenants();
+      List<String> tenants = new ArrayList<>(frozen.head.tenants());
+      tenants.removeAll(frozen.persistedTenants);
       tenants.sort(null);
-      for (String tenant : tenants) {
-        if (frozen.persistedTenants.contains(tenant)) {
-          continue;
-        }
-        PartHandle part = writeHeadPart(tenant, frozen.head);
+      // Each part is served as soon as it is written; a tenant whose part failed stays in the
+      // frozen head (served from there) and is written again by the next flush.
+      writeHeadParts(frozen.head, tenants, (tenant, part) -> {
         if (part != null) {
           synchronized (stateLock) {
             state = new State(state.live(), state.frozen(), withPart(state.parts(), part));
@@ -530,12 +626,13 @@ public final class DiskLogStore implements LogStore {
           metrics.flushBytesWritten.add(part.summary().fileBytes());
         }
         frozen.persistedTenants.add(tenant);
-      }
+      });
       synchronized (stateLock) {
         List<FrozenHead> remaining = new ArrayList<>(state.frozen());
         remaining.remove(frozen);
         state = new State(state.live(), List.copyOf(remaining), state.parts());
       }
+      signalHeadRoom();
       metrics.flushes.increment();
     }
     advanceCheckpoint();
@@ -551,14 +648,15 @@ public final class DiskLogStore implements LogStore {
     List<FrozenHead> frozenHeads = state.frozen();
     List<PartHandle> written = new ArrayList<>();
     for (FrozenHead frozen : frozenHeads) {
-      List<String> tenants = frozen.head.tenants();
+      List<String> tenants = new ArrayList<>(frozen.head.tenants());
       tenants.sort(null);
-      for (String tenant : tenants) {
-        PartHandle part = writeHeadPart(tenant, frozen.head);
+      writeHeadParts(frozen.head, tenants, (tenant, part) -> {
         if (part != null) {
-          written.add(part);
+          synchronized (written) {
+            written.add(part);
+          }
         }
-      }
+      });
     }
     if (!written.isEmpty()) {
       register(written, List.of(), "the parts of a flush");
@@ -574,6 +672,7 @@ public final class DiskLogStore implements LogStore {
       remaining.removeAll(frozenHeads);
       state = new State(state.live(), List.copyOf(remaining), parts);
     }
+    signalHeadRoom();
     for (PartHandle part : written) {
       metrics.flushBytesWritten.add(part.summary().fileBytes());
     }
@@ -587,6 +686,68 @@ public final class DiskLogStore implements LogStore {
     long firstNeeded = current.frozen().isEmpty() ? current.live().firstSegmentId() : current.frozen().get(0).head.firstSegmentId();
     writeCheckpoint(firstNeeded);
     wal.deleteSegmentsBelow(firstNeeded);
+  }
+
+  /** What a flush does with a tenant's part once written (null: nothing of the tenant to write); called on a writer thread. */
+  @FunctionalInterface
+  private interface WrittenPart {
+    void accept(String tenant, PartHandle part);
+  }
+
+  /**
+   * Writes each tenant's part of a head, side by side on {@link #flushWriters} when there are
+   * several, and hands each to {@code written} as it completes. Waits for all of them; throws the
+   * first failure (with the others suppressed) after every writer has stopped, so that no part is
+   * still being written when the flush gives up.
+   */
+  private void writeHeadParts(Head head, List<String> tenants, WrittenPart written) throws IOException {
+    if (flushWriters == null || tenants.size() < 2) {
+      for (String tenant : tenants) {
+        written.accept(tenant, writeHeadPart(tenant, head));
+      }
+      return;
+    }
+    List<java.util.concurrent.Future<?>> writes = new ArrayList<>(tenants.size());
+    try {
+      for (String tenant : tenants) {
+        writes.add(flushWriters.submit(() -> {
+          written.accept(tenant, writeHeadPart(tenant, head));
+          return null;
+        }));
+      }
+    } catch (RejectedExecutionException e) {
+      // Closing with a flush under way: what was not submitted is written on this thread.
+      for (String tenant : tenants.subList(writes.size(), tenants.size())) {
+        written.accept(tenant, writeHeadPart(tenant, head));
+      }
+    }
+    IOException failure = null;
+    boolean interrupted = false;
+    for (java.util.concurrent.Future<?> write : writes) {
+      while (true) {
+        try {
+          write.get();
+          break;
+        } catch (InterruptedException e) {
+          // A flush is not abandoned half-way: the writers hold open part files.
+          interrupted = true;
+        } catch (java.util.concurrent.ExecutionException e) {
+          IOException cause = e.getCause() instanceof IOException io ? io : new IOException("flush of " + dataDirectory + " failed: " + e.getCause(), e.getCause());
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private PartHandle writeHeadPart(String tenant, Head head) throws IOException {
@@ -1219,12 +1380,21 @@ public final class DiskLogStore implements LogStore {
    * when due.
    */
   public void maintain() throws IOException {
+    maintainFlushes();
+    while (mergeOnce()) {
+      // Each merge may make the next level eligible.
+    }
+    applyRetention();
+  }
+
+  /** What {@link #maintain} does but merges and retention: the catalogue, orphans, a due flush. Returns false for a read-only store. */
+  private boolean maintainFlushes() throws IOException {
     if (readOnly || (catalogued && !writerOnly)) {
       if (config.clock().millis() - lastCatalogueRefreshMillis >= remoteOptions.catalogueRefresh().toMillis()) {
         refreshCatalogue();
       }
       if (readOnly) {
-        return;
+        return false;
       }
     }
     if (remoteParts != null && config.clock().millis() - lastOrphanSweepMillis >= remoteOptions.orphanSweepInterval().toMillis()) {
@@ -1233,10 +1403,34 @@ public final class DiskLogStore implements LogStore {
     if (flushDue()) {
       flush();
     }
-    while (mergeOnce()) {
-      // Each merge may make the next level eligible.
+    return true;
+  }
+
+  /** The background round: flushes here, merges and retention handed to {@link #merges} (at most one round queued). */
+  private void maintainInBackground() throws IOException {
+    if (maintainFlushes() && mergesRequested.compareAndSet(false, true)) {
+      try {
+        merges.execute(
+            () -> {
+              mergesRequested.set(false);
+              if (closed) {
+                return;
+              }
+              try {
+                while (mergeOnce()) {
+                  // Each merge may make the next level eligible.
+                }
+                applyRetention();
+              } catch (IOException | RuntimeException e) {
+                // The next round retries; a failure here must not stop the merges.
+                log.error("store merges or retention in {} failed", dataDirectory, e);
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        // Closing: close() runs the merges that are due itself.
+        mergesRequested.set(false);
+      }
     }
-    applyRetention();
   }
 
   /**
@@ -1357,7 +1551,7 @@ public final class DiskLogStore implements LogStore {
       return;
     }
     try {
-      maintain();
+      maintainInBackground();
     } catch (IOException | RuntimeException e) {
       // The next round retries; a failure here must not stop the schedule.
       log.error("store maintenance in {} failed", dataDirectory, e);
@@ -1757,6 +1951,10 @@ public final class DiskLogStore implements LogStore {
     if (scanPool != null) {
       scanPool.close();
     }
+    if (flushWriters != null) {
+      // Every flush waits for its writers, so none is running once the appends are refused.
+      flushWriters.shutdown();
+    }
     if (remoteParts != null) {
       remoteParts.close();
     }
@@ -1778,15 +1976,21 @@ public final class DiskLogStore implements LogStore {
     if (maintenance == null) {
       return;
     }
-    // Not shutdownNow: interrupting a flush would close its file channels mid-write.
-    maintenance.shutdown();
+    // Not shutdownNow: interrupting a flush or merge would close its file channels mid-write.
+    // Maintenance first: it is what hands work to the merges.
+    awaitStopped(maintenance, "store maintenance");
+    awaitStopped(merges, "store merges");
+  }
+
+  private void awaitStopped(java.util.concurrent.ExecutorService executor, String what) {
+    executor.shutdown();
     boolean interrupted = false;
     while (true) {
       try {
-        if (maintenance.awaitTermination(1, TimeUnit.MINUTES)) {
+        if (executor.awaitTermination(1, TimeUnit.MINUTES)) {
           break;
         }
-        log.warn("store maintenance in {} still running after a minute; waiting", dataDirectory);
+        log.warn("{} in {} still running after a minute; waiting", what, dataDirectory);
       } catch (InterruptedException e) {
         interrupted = true;
       }

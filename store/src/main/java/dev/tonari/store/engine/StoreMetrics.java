@@ -18,6 +18,7 @@ public final class StoreMetrics {
   final LongAdder retentionRewrittenParts = new LongAdder();
   final LongAdder corruptParts = new LongAdder();
   final LongAdder headFullRefusals = new LongAdder();
+  final LongAdder headFullWaits = new LongAdder();
   final LongAdder cataloguedPartsMissing = new LongAdder();
   /** Block counters of parts that are no longer open (merged away, deleted, set aside). */
   final LongAdder retiredBlocksSkippedByBloom = new LongAdder();
@@ -48,6 +49,11 @@ public final class StoreMetrics {
   /** Appends refused because the heads held as many bytes as their bounds allow. */
   public long headFullRefusals() {
     return headFullRefusals.sum();
+  }
+
+  /** Appends that found the heads full, waited for a flush under way and were then taken. */
+  public long headFullWaits() {
+    return headFullWaits.sum();
   }
 
   public long headStreams() {
