@@ -76,9 +76,17 @@ final class TemplatedLinesEncoder {
       if (CLASS[b] == 0) {
         if (b < FIRST_LITERAL) {
           skeleton.writeByte(ESCAPE);
+          skeleton.writeByte(b);
+          i++;
+          continue;
         }
-        skeleton.writeByte(b);
-        i++;
+        // A run of punctuation and spaces is copied in one go (most lines are half of it).
+        int literalEnd = i + 1;
+        while (literalEnd < end && CLASS[line[literalEnd] & 0xff] == 0 && (line[literalEnd] & 0xff) >= FIRST_LITERAL) {
+          literalEnd++;
+        }
+        skeleton.write(line, i, literalEnd - i);
+        i = literalEnd;
         continue;
       }
       // The start of an alphanumeric run: the byte before it (if any) is not alphanumeric.
@@ -92,7 +100,8 @@ final class TemplatedLinesEncoder {
       if (next < 0) {
         next = tryUuid(line, i, runEnd, end);
       }
-      if (next < 0) {
+      if (next < 0 && classes == DIGIT && runEnd - i <= 3) {
+        // An address's first octet is a run of one to three digits (the dot ends the run).
         next = tryIpv4(line, i, end);
       }
       if (next < 0) {
