@@ -173,8 +173,13 @@ public final class DiskLogStore implements LogStore {
     }
   }
 
-  /** At most this many tenants' parts are written at once by a flush (fewer on fewer processors). */
-  private static final int FLUSH_WRITER_THREADS = 2;
+  /**
+   * At most this many tenants' parts are written at once by a flush; half the processors below
+   * that, so that the pushes keep the other half. On 2 cores two writers beside the pushes took
+   * about 18% more flush CPU than one (caches shared with the handlers) for no steadier ingest,
+   * docs/benchmarks.md "Ingest, second cut".
+   */
+  private static final int FLUSH_WRITER_THREADS = 4;
 
   private final DiskLogStoreConfig config;
   private final Path dataDirectory;
@@ -207,8 +212,8 @@ public final class DiskLogStore implements LogStore {
   /**
    * Writes the tenants' parts of a flush side by side (one part per tenant and thread): a flush
    * is CPU-bound (filter terms, templated columns, zstd), and while one thread writes it, a head
-   * under ingest fills towards its bound and pushes wait for a 429's Retry-After. Null on one
-   * processor: the flushing thread writes them in turn.
+   * under ingest fills towards its bound and pushes wait for a 429's Retry-After. Null below 4
+   * processors: the flushing thread writes them in turn.
    */
   private final java.util.concurrent.ExecutorService flushWriters;
   private final AtomicBoolean mergesRequested = new AtomicBoolean();
@@ -231,6 +236,23 @@ public final class DiskLogStore implements LogStore {
   private volatile boolean closed;
 
   private DiskLogStore(DiskLogStoreConfig config, int scanThreads, boolean ownsGivenObjectStore) throws IOException {
+    this(config, scanThreads, defaultFlushWriters(), ownsGivenObjectStore);
+  }
+
+  private static int defaultFlushWriters() {
+    return Math.min(FLUSH_WRITER_THREADS, Runtime.getRuntime().availableProcessors() / 2);
+  }
+
+  /**
+   * Opens the store with {@code flushWriters} threads writing a flush's tenant parts side by side
+   * (below 2: in turn on the flushing thread), whatever the processors: for the tests of the
+   * parallel flush on machines with fewer than 4.
+   */
+  static DiskLogStore openWithFlushWriters(DiskLogStoreConfig config, int flushWriters) throws IOException {
+    return new DiskLogStore(config, Runtime.getRuntime().availableProcessors(), flushWriters, false);
+  }
+
+  private DiskLogStore(DiskLogStoreConfig config, int scanThreads, int flushThreads, boolean ownsGivenObjectStore) throws IOException {
     this.config = config;
     this.dataDirectory = config.dataDirectory();
     this.temporaryDirectory = dataDirectory.resolve("tmp");
@@ -282,7 +304,6 @@ public final class DiskLogStore implements LogStore {
     log.info("opened store in {}: {} parts, replayed {} WAL records from segment {}", dataDirectory, parts.values().stream().mapToInt(List::size).sum(), replayed[0], checkpoint);
     this.state = new State(recovered, List.of(), parts);
     this.scanPool = scanThreads > 0 ? new BlockScanPool(scanThreads, SCAN_BLOCKS_AHEAD) : null;
-    int flushThreads = Math.min(FLUSH_WRITER_THREADS, Runtime.getRuntime().availableProcessors());
     this.flushWriters =
         flushThreads < 2
             ? null
