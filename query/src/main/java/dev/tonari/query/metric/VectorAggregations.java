@@ -140,10 +140,6 @@ final class VectorAggregations {
     }
     int steps = input.steps();
     int rowCount = input.rows.size();
-    List<StepMatrix.Row> out = new ArrayList<>(rowCount);
-    for (StepMatrix.Row row : input.rows) {
-      out.add(new StepMatrix.Row(row.labels, steps));
-    }
     Map<Labels, List<Integer>> members = new HashMap<>();
     List<List<Integer>> groups = new ArrayList<>();
     for (int r = 0; r < rowCount; r++) {
@@ -153,43 +149,79 @@ final class VectorAggregations {
       }
       group.add(r);
     }
-    int[][] groupRows = new int[groups.size()][];
-    for (int g = 0; g < groups.size(); g++) {
-      groupRows[g] = groups.get(g).stream().mapToInt(Integer::intValue).toArray();
+    // Rows are made only for the series that some step keeps: a topk(5) of thousands of paths keeps few.
+    StepMatrix.Row[] out = new StepMatrix.Row[rowCount];
+    if (k <= MAX_SELECTED_K) {
+      selectByInsertion(top, Math.min(k, rowCount), groups, input, out);
+    } else {
+      selectBySorting(top, k, groups, input, out);
     }
-    // A small k keeps the best k of a step in a sorted array, one insertion per row (a topk(5) of
-    // thousands of paths no longer sorts them all at every step); a large k sorts.
-    boolean select = k <= MAX_SELECTED_K;
-    int[] best = new int[select ? Math.min(k, rowCount) : 0];
-    Integer[] candidates = select ? null : new Integer[rowCount];
-    for (int step = 0; step < steps; step++) {
-      final int at = step;
-      for (int[] group : groupRows) {
-        int size = 0;
-        if (select) {
-          for (int r : group) {
-            if (!input.rows.get(r).present[at]) {
-              continue;
-            }
-            double value = input.rows.get(r).values[at];
-            int position = size;
-            while (position > 0 && compareCandidates(top, value, r, input.rows.get(best[position - 1]).values[at], best[position - 1]) < 0) {
-              position--;
-            }
-            if (position >= best.length) {
-              continue;
-            }
-            int kept = Math.min(size, best.length - 1);
-            System.arraycopy(best, position, best, position + 1, kept - position);
-            best[position] = r;
-            size = kept + 1;
+    List<StepMatrix.Row> nonEmpty = new ArrayList<>();
+    for (StepMatrix.Row row : out) {
+      if (row != null) {
+        nonEmpty.add(row);
+      }
+    }
+    return new StepMatrix(input.grid, nonEmpty);
+  }
+
+  /**
+   * A small k keeps the best k of every step in sorted arrays, one insertion per row and step (a
+   * topk(5) of thousands of paths no longer sorts them all at every step). Rows are read one after
+   * the other, each along its steps, so the rows' arrays stream through the cache instead of being
+   * visited across all rows at each step; the rows of a group are taken in index order, so that
+   * among equal values the earlier row is kept, as the sort's order says.
+   */
+  private static void selectByInsertion(boolean top, int k, List<List<Integer>> groups, StepMatrix input, StepMatrix.Row[] out) {
+    int steps = input.steps();
+    int[] bestRows = new int[steps * k];
+    double[] bestValues = new double[steps * k];
+    int[] sizes = new int[steps];
+    for (List<Integer> group : groups) {
+      Arrays.fill(sizes, 0);
+      for (int r : group) {
+        StepMatrix.Row row = input.rows.get(r);
+        boolean[] present = row.present;
+        double[] values = row.values;
+        for (int step = 0; step < steps; step++) {
+          if (!present[step]) {
+            continue;
           }
-          for (int i = 0; i < size; i++) {
-            int r = best[i];
-            out.get(r).set(at, input.rows.get(r).values[at]);
+          double value = values[step];
+          int base = step * k;
+          int size = sizes[step];
+          int position = size;
+          while (position > 0 && compareCandidates(top, value, r, bestValues[base + position - 1], bestRows[base + position - 1]) < 0) {
+            position--;
           }
-          continue;
+          if (position >= k) {
+            continue;
+          }
+          int kept = Math.min(size, k - 1);
+          System.arraycopy(bestRows, base + position, bestRows, base + position + 1, kept - position);
+          System.arraycopy(bestValues, base + position, bestValues, base + position + 1, kept - position);
+          bestRows[base + position] = r;
+          bestValues[base + position] = value;
+          sizes[step] = kept + 1;
         }
+      }
+      for (int step = 0; step < steps; step++) {
+        for (int i = 0; i < sizes[step]; i++) {
+          int r = bestRows[step * k + i];
+          outRow(out, r, input).set(step, bestValues[step * k + i]);
+        }
+      }
+    }
+  }
+
+  /** A large k sorts each step's present rows of a group and keeps the first k. */
+  private static void selectBySorting(boolean top, int k, List<List<Integer>> groups, StepMatrix input, StepMatrix.Row[] out) {
+    int steps = input.steps();
+    Integer[] candidates = new Integer[input.rows.size()];
+    for (List<Integer> group : groups) {
+      for (int step = 0; step < steps; step++) {
+        final int at = step;
+        int size = 0;
         for (int r : group) {
           if (input.rows.get(r).present[at]) {
             candidates[size++] = r;
@@ -198,16 +230,18 @@ final class VectorAggregations {
         Arrays.sort(candidates, 0, size, (a, b) -> compareCandidates(top, input.rows.get(a).values[at], a, input.rows.get(b).values[at], b));
         for (int i = 0; i < Math.min(k, size); i++) {
           int r = candidates[i];
-          out.get(r).set(at, input.rows.get(r).values[at]);
+          outRow(out, r, input).set(at, input.rows.get(r).values[at]);
         }
       }
     }
-    List<StepMatrix.Row> nonEmpty = new ArrayList<>();
-    for (StepMatrix.Row row : out) {
-      if (!row.isEmpty()) {
-        nonEmpty.add(row);
-      }
+  }
+
+  private static StepMatrix.Row outRow(StepMatrix.Row[] out, int r, StepMatrix input) {
+    StepMatrix.Row row = out[r];
+    if (row == null) {
+      row = new StepMatrix.Row(input.rows.get(r).labels, input.steps());
+      out[r] = row;
     }
-    return new StepMatrix(input.grid, nonEmpty);
+    return row;
   }
 }

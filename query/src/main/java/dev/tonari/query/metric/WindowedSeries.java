@@ -115,6 +115,16 @@ final class WindowedSeries {
   }
 
   /** Records the value of a closed step; steps come in increasing order. */
+  /** Makes room for this many more outputs at once. */
+  private void reserveOutputs(int more) {
+    int capacity = outputs + more;
+    if (capacity > outputSteps.length) {
+      memory.memoryChanged(12L * (capacity - outputSteps.length));
+      outputSteps = Arrays.copyOf(outputSteps, capacity);
+      outputValues = Arrays.copyOf(outputValues, capacity);
+    }
+  }
+
   void emit(int step, double value) {
     if (outputs == outputSteps.length) {
       int capacity = Math.max(4, outputs + (outputs >> 1));
@@ -169,7 +179,18 @@ final class WindowedSeries {
     if (countDifferences == null) {
       return;
     }
+    // The steps with samples are counted first, so that the output arrays are sized once rather
+    // than grown by half again and again (their copies were a tenth of a topk over many series).
     long count = 0;
+    int nonEmpty = 0;
+    for (int step = 0; step < steps; step++) {
+      count += countDifferences[step];
+      if (count > 0) {
+        nonEmpty++;
+      }
+    }
+    reserveOutputs(nonEmpty);
+    count = 0;
     long sum = 0;
     for (int step = 0; step < steps; step++) {
       count += countDifferences[step];
