@@ -481,7 +481,7 @@ final class FastSampleExtractor {
         }
         value = converted;
       } else if (bytes) {
-        if (!ascii(buffer, offset, length)) {
+        if (!Utf8.isAscii(buffer, offset, length)) {
           // The pipeline counts the bytes of the decoded line, which differ for invalid UTF-8.
           value = Utf8.length(new String(buffer, offset, length, StandardCharsets.UTF_8));
         } else {
@@ -526,7 +526,7 @@ final class FastSampleExtractor {
           if (pair.foundIn(buffer, offset, length)) {
             continue;
           }
-          if (ascii(buffer, offset, length)) {
+          if (Utf8.isAscii(buffer, offset, length)) {
             return true;
           }
         }
@@ -634,12 +634,4 @@ final class FastSampleExtractor {
     return name.equals(LabelsBuilder.ERROR_LABEL) || name.equals(LabelsBuilder.ERROR_DETAILS_LABEL);
   }
 
-  private static boolean ascii(byte[] buffer, int offset, int length) {
-    // One reduction over the line, no branch per byte.
-    int bits = 0;
-    for (int i = offset; i < offset + length; i++) {
-      bits |= buffer[i];
-    }
-    return bits >= 0;
-  }
 }

@@ -101,11 +101,7 @@ public final class FieldKeys {
           return false;
         }
         if (ascii == 0) {
-          int bits = 0;
-          for (int at = from; at < to; at++) {
-            bits |= line[at];
-          }
-          ascii = bits >= 0 ? 1 : -1;
+          ascii = dev.tonari.store.Utf8.isAscii(line, from, to - from) ? 1 : -1;
         }
         if (ascii > 0) {
           continue;
