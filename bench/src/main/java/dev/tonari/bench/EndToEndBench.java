@@ -666,6 +666,8 @@ public final class EndToEndBench {
     row("", "  of which anonymous / file MB", number(outcome.peakAnonymousBytes / 1e6) + " / " + number(outcome.peakFileBytes / 1e6),
         "peaks apart; file = mapped part files (page cache)", "");
     row("", "pushes retried after 429", Long.toString(outcome.result.backpressureRetries()), "", "");
+    row("", "at stop: CPU s / GB raw", decimal(outcome.stopCpuSeconds / (outcome.result.rawBytes() / 1e9)) + " (" + decimal(outcome.stopCpuSeconds) + " s)",
+        "final flush + merge of level 0 into level 1", "");
     IngestBench.SecondHalf warm = outcome.result.secondHalf();
     row("", "second half: lines/s", number(warm.linesPerSecond()), "the fresh JVM still compiles", ratio(warm.linesPerSecond() / LOKI_LINES_PER_SECOND) + " Loki");
     row("", "second half: CPU s / GB", decimal(warm.cpuSecondsPerGigabyte()) + " (" + decimal(warm.cpuSeconds()) + " s)", "target 13; Loki 40",
@@ -702,8 +704,12 @@ public final class EndToEndBench {
    * @param peakAnonymousBytes peak RssAnon during the pushes (heap, native memory, stacks)
    * @param peakFileBytes peak RssFile during the pushes (mapped part files read by merges, the JVM's files)
    */
-  private record IngestOutcome(IngestBench.Result result, long peakRssBytes, long peakAnonymousBytes, long peakFileBytes, double cpuSeconds, Path dataDir,
-      long dataBytes, long walBytes) {}
+  /**
+   * @param stopCpuSeconds the server's CPU during its graceful stop: the final flush and the merge
+   *     of the level-0 parts into level 1, which in a run this short is all the merging there is
+   */
+  private record IngestOutcome(IngestBench.Result result, long peakRssBytes, long peakAnonymousBytes, long peakFileBytes, double cpuSeconds,
+      double stopCpuSeconds, Path dataDir, long dataBytes, long walBytes) {}
 
   private record QueryTiming(double seconds, long lines) {}
 
@@ -734,6 +740,7 @@ public final class EndToEndBench {
     long peakAnonymous;
     long peakFile;
     double cpuSeconds;
+    double stopCpuSeconds;
     try (ServerProcess server = startServer(dataDir, workDir.resolve("server-" + runName + ".log"), Duration.ofMinutes(2))) {
       if (warmUp) {
         List<PushBodyFile.PushBody> warmUpBodies = new ArrayList<>(bodies.size());
@@ -760,11 +767,13 @@ public final class EndToEndBench {
       peakRss = server.peakResidentBytes();
       System.err.printf(Locale.ROOT, "  %s, server CPU %.1f s (%.1f s per GB raw), peak RSS (VmHWM) %d MB (peaks: anonymous %d MB, file-backed %d MB); stopping gracefully ...%n",
           result, cpuSeconds, cpuSeconds / (result.rawBytes() / 1e9), peakRss / 1_000_000, peakAnonymous / 1_000_000, peakFile / 1_000_000);
-      server.stopGracefully(Duration.ofMinutes(10));
+      stopCpuSeconds = server.stopGracefullyMeasuringCpu(Duration.ofMinutes(10));
+      System.err.printf(Locale.ROOT, "  stop (final flush, level-0 parts merged into level 1): server CPU %.2f s (%.1f s per GB raw)%n",
+          stopCpuSeconds, stopCpuSeconds / (result.rawBytes() / 1e9));
     }
     long[] sizes = directorySizes(dataDir);
     System.err.printf(Locale.ROOT, "  data dir %s: %.1f MB (of which WAL %.1f MB)%n", dataDir, sizes[0] / 1e6, sizes[1] / 1e6);
-    return new IngestOutcome(result, peakRss, peakAnonymous, peakFile, cpuSeconds, dataDir, sizes[0], sizes[1]);
+    return new IngestOutcome(result, peakRss, peakAnonymous, peakFile, cpuSeconds, stopCpuSeconds, dataDir, sizes[0], sizes[1]);
   }
 
   /**

@@ -825,7 +825,7 @@ public record ServerConfig(
     StorageSettings settings() {
       StorageSettings where = location();
       return where.withHeadBounds(maxHeadSize != null ? maxHeadSize : where.maxHeadBytes(),
-          maxHeadSizePerTenant != null ? maxHeadSizePerTenant : where.maxHeadBytesPerTenant());
+          maxHeadSizePerTenant != null ? maxHeadSizePerTenant : where.maxHeadBytesPerTenant(), headFullWait != null ? headFullWait : where.headFullWait());
     }
 
     private StorageSettings location() {
@@ -865,6 +865,10 @@ public record ServerConfig(
     @JsonProperty("max_head_size_per_tenant")
     @JsonDeserialize(using = SizeDeserializer.class)
     Long maxHeadSizePerTenant;
+
+    @JsonProperty("head_full_wait")
+    @JsonDeserialize(using = DurationDeserializer.class)
+    Duration headFullWait;
   }
 
   static final class S3Section {

@@ -2,6 +2,7 @@ package dev.tonari.server;
 
 import dev.tonari.store.engine.HeadBounds;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The {@code storage.type} and {@code storage.s3} keys: where parts live; and {@code
@@ -12,10 +13,12 @@ import java.nio.file.Path;
  * @param maxHeadBytes {@code max_head_size}: bytes all tenants' unflushed entries may take in
  *     memory before pushes get 429; {@link #HALF_THE_HEAP} (the default) means half the JVM's
  *     maximum heap, zero means no bound
+ * @param headFullWait {@code head_full_wait}: how long a push that finds a head bound reached waits for
+ *     the flush it starts to make room before its 429 (zero: refused at once)
  * @param maxHeadBytesPerTenant {@code max_head_size_per_tenant}: the same for one tenant; zero (the
  *     default) means only the bound of all tenants applies
  */
-public record StorageSettings(Type type, S3 s3, long maxHeadBytes, long maxHeadBytesPerTenant) {
+public record StorageSettings(Type type, S3 s3, long maxHeadBytes, long maxHeadBytesPerTenant, Duration headFullWait) {
   /** {@code max_head_size} when unset: half of {@link Runtime#maxMemory()}. */
   public static final long HALF_THE_HEAP = -1;
 
@@ -67,12 +70,15 @@ public record StorageSettings(Type type, S3 s3, long maxHeadBytes, long maxHeadB
 
   /** Where parts live, with the default head bounds. */
   public StorageSettings(Type type, S3 s3) {
-    this(type, s3, HALF_THE_HEAP, 0);
+    this(type, s3, HALF_THE_HEAP, 0, HeadBounds.DEFAULT_WAIT_FOR_ROOM);
   }
 
   public StorageSettings {
     if (maxHeadBytes < 0 && maxHeadBytes != HALF_THE_HEAP) {
       throw new IllegalArgumentException("storage.max_head_size must be zero (no bound) or positive, got " + maxHeadBytes);
+    }
+    if (headFullWait == null || headFullWait.isNegative()) {
+      throw new IllegalArgumentException("storage.head_full_wait must be zero (refuse at once) or positive, got " + headFullWait);
     }
     if (maxHeadBytesPerTenant < 0) {
       throw new IllegalArgumentException("storage.max_head_size_per_tenant must be zero (no bound of its own) or positive, got " + maxHeadBytesPerTenant);
@@ -93,14 +99,14 @@ public record StorageSettings(Type type, S3 s3, long maxHeadBytes, long maxHeadB
   }
 
   /** These settings with other head bounds. */
-  public StorageSettings withHeadBounds(long maxBytes, long maxBytesPerTenant) {
-    return new StorageSettings(type, s3, maxBytes, maxBytesPerTenant);
+  public StorageSettings withHeadBounds(long maxBytes, long maxBytesPerTenant, Duration fullWait) {
+    return new StorageSettings(type, s3, maxBytes, maxBytesPerTenant, fullWait);
   }
 
   /** The store's head bounds in a JVM whose heap may grow to {@code maxHeapBytes}. */
   public HeadBounds headBounds(long maxHeapBytes) {
     long total = maxHeadBytes == HALF_THE_HEAP ? maxHeapBytes / 2 : maxHeadBytes;
-    return new HeadBounds(total, maxHeadBytesPerTenant);
+    return new HeadBounds(total, maxHeadBytesPerTenant, headFullWait);
   }
 
   /**
@@ -130,9 +136,9 @@ public record StorageSettings(Type type, S3 s3, long maxHeadBytes, long maxHeadB
   public StorageSettings withLocation(String url) {
     StorageSettings parsed = parseUrl(url);
     if (s3 == null) {
-      return new StorageSettings(parsed.type, parsed.s3, maxHeadBytes, maxHeadBytesPerTenant);
+      return new StorageSettings(parsed.type, parsed.s3, maxHeadBytes, maxHeadBytesPerTenant, headFullWait);
     }
     return new StorageSettings(Type.S3, new S3(parsed.s3.bucket, parsed.s3.prefix, s3.region, s3.endpoint, s3.forcePathStyle, s3.cacheDir,
-        s3.cacheSize, s3.ackAfterUpload, s3.readOnly), maxHeadBytes, maxHeadBytesPerTenant);
+        s3.cacheSize, s3.ackAfterUpload, s3.readOnly), maxHeadBytes, maxHeadBytesPerTenant, headFullWait);
   }
 }

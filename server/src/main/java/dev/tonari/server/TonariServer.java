@@ -129,7 +129,7 @@ public final class TonariServer implements AutoCloseable {
     metrics.registerCounter("tonari_wal_records", "Records appended to the write-ahead log.", store::walRecords);
     metrics.registerGauge("tonari_head_bytes", "Approximate bytes held in the in-memory head.", store::headBytes);
     metrics.registerCounter("tonari_head_full_refusals", "Pushes refused with 429 because the in-memory head held storage.max_head_size (or max_head_size_per_tenant) bytes.", store::headFullRefusals);
-    metrics.registerCounter("tonari_head_full_waits", "Pushes that found the in-memory head full, waited (at most 500 ms) for a flush under way and were then stored.", store::headFullWaits);
+    metrics.registerCounter("tonari_head_full_waits", "Pushes that found the in-memory head full, waited (storage.head_full_wait) for the flush they started and were then stored.", store::headFullWaits);
     metrics.registerGauge("tonari_head_streams", "Streams held in the in-memory head.", store::headStreams);
     metrics.registerGaugePerTenant("tonari_parts", "Published parts per tenant.", store::partsByTenant);
     metrics.registerGaugePerTenant("tonari_part_bytes", "Bytes of published parts per tenant.", store::partBytesByTenant);

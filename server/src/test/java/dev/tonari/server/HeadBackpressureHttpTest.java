@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Backpressure from the in-memory head, against the real server: with a tiny head bound, pushes
- * past it get 429 with {@code Retry-After} and a message naming the limit; the refusal requests a
- * flush, after which the same push is accepted; nothing acknowledged is lost, across a restart.
+ * Backpressure from the in-memory head, against the real server: with a tiny head bound and no
+ * wait, pushes past it get 429 with {@code Retry-After} and a message naming the limit; the refusal
+ * requests a flush, after which the same push is accepted; with a wait, the push waits for that
+ * flush and is stored; nothing acknowledged is lost, across a restart.
  */
 class HeadBackpressureHttpTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,7 +87,8 @@ class HeadBackpressureHttpTest {
   void pushesPastTheTenantsHeadBoundGet429WithRetryAfterUntilAFlushMakesRoom() throws Exception {
     long base = System.currentTimeMillis() * 1_000_000L - 60_000_000_000L;
     Set<String> acknowledged = new TreeSet<>();
-    try (TonariServer server = open(config("  max_head_size: 0\n  max_head_size_per_tenant: 40KiB"));
+    // No wait: the push that finds the bound reached is refused at once.
+    try (TonariServer server = open(config("  max_head_size: 0\n  max_head_size_per_tenant: 40KiB\n  head_full_wait: 0s"));
         TenantHttp http = new TenantHttp(server.baseUrl())) {
       int refusedPush = -1;
       for (int push = 0; push < 100 && refusedPush < 0; push++) {
@@ -120,6 +122,25 @@ class HeadBackpressureHttpTest {
     }
     try (TonariServer restarted = open(config("")); TenantHttp http = new TenantHttp(restarted.baseUrl())) {
       assertThat(storedLines(http, base - 1, base + 100_000_000L)).isEqualTo(acknowledged);
+    }
+  }
+
+  @Test
+  void aPushThatFindsTheBoundReachedWaitsForTheFlushItStartsAndIsStored() throws Exception {
+    long base = System.currentTimeMillis() * 1_000_000L - 60_000_000_000L;
+    Set<String> acknowledged = new TreeSet<>();
+    // A wait far longer than a flush of 40 KiB takes, so that no push is refused however slow the machine.
+    try (TonariServer server = open(config("  max_head_size: 0\n  max_head_size_per_tenant: 40KiB\n  head_full_wait: 2m"));
+        TenantHttp http = new TenantHttp(server.baseUrl())) {
+      for (int push = 0; push < 30; push++) {
+        HttpResponse<String> response = http.push(TENANT, body(push, base));
+        assertThat(response.statusCode()).as("push %d: %s", push, response.body()).isEqualTo(204);
+        acknowledged.addAll(linesOf(push));
+      }
+      assertThat(storedLines(http, base - 1, base + 100_000_000L)).isEqualTo(acknowledged);
+      String metrics = http.get(Identity.none(), "/metrics").body();
+      assertThat(metrics).as("30 pushes of 4.5 KB reach a 40 KiB bound several times").containsPattern("tonari_head_full_waits(_total)? [1-9]");
+      assertThat(metrics).containsPattern("tonari_head_full_refusals(_total)? 0");
     }
   }
 

@@ -141,8 +141,6 @@ public final class DiskLogStore implements LogStore {
    * second on a laptop disk (writing parts of a 128 MiB head runs at 100-300 MB/s).
    */
   static final long HEAD_FULL_RETRY_SECONDS = 1;
-  /** How long an append that finds the heads full waits for a flush under way to make room before it is refused. */
-  static final long HEAD_FULL_WAIT_MILLIS = 500;
   /** At most this many appends wait for room at once; the others are refused at once. */
   static final int HEAD_FULL_WAITERS = 4;
 
@@ -200,8 +198,6 @@ public final class DiskLogStore implements LogStore {
   private final java.util.concurrent.Semaphore headWaiters = new java.util.concurrent.Semaphore(HEAD_FULL_WAITERS);
   /** Notified when a flush drops a frozen head: room for the appends waiting on a head bound. */
   private final Object headRoom = new Object();
-  /** {@link #HEAD_FULL_WAIT_MILLIS}; tests set it long, so that they do not depend on how fast a flush is. */
-  private volatile long headFullWaitMillis = HEAD_FULL_WAIT_MILLIS;
   private final ScheduledExecutorService maintenance;
   /**
    * Runs merges and retention apart from {@link #maintenance}, so that a merge (seconds of zstd 9
@@ -237,6 +233,15 @@ public final class DiskLogStore implements LogStore {
 
   private DiskLogStore(DiskLogStoreConfig config, int scanThreads, boolean ownsGivenObjectStore) throws IOException {
     this(config, scanThreads, defaultFlushWriters(), ownsGivenObjectStore);
+  }
+
+  /** Background threads of this name that do not keep the JVM alive (close() stops them in order). */
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static int defaultFlushWriters() {
@@ -307,31 +312,13 @@ public final class DiskLogStore implements LogStore {
     this.flushWriters =
         flushThreads < 2
             ? null
-            : Executors.newFixedThreadPool(
-                flushThreads,
-                runnable -> {
-                  Thread thread = new Thread(runnable, "tonari-store-flush-writer");
-                  thread.setDaemon(true);
-                  return thread;
-                });
+            : Executors.newFixedThreadPool(flushThreads, daemonThreads("tonari-store-flush-writer"));
     if (config.maintenanceInterval().isZero()) {
       this.maintenance = null;
       this.merges = null;
     } else {
-      this.merges =
-          Executors.newSingleThreadExecutor(
-              runnable -> {
-                Thread thread = new Thread(runnable, "tonari-store-merges");
-                thread.setDaemon(true);
-                return thread;
-              });
-      this.maintenance =
-          Executors.newSingleThreadScheduledExecutor(
-              runnable -> {
-                Thread thread = new Thread(runnable, "tonari-store-maintenance");
-                thread.setDaemon(true);
-                return thread;
-              });
+      this.merges = Executors.newSingleThreadExecutor(daemonThreads("tonari-store-merges"));
+      this.maintenance = Executors.newSingleThreadScheduledExecutor(daemonThreads("tonari-store-maintenance"));
       long millis = Math.max(1, config.maintenanceInterval().toMillis());
       maintenance.scheduleWithFixedDelay(this::maintainQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -405,7 +392,7 @@ public final class DiskLogStore implements LogStore {
     // Each line is encoded to UTF-8 once; the WAL record and the head both take these bytes.
     byte[][][] utf8Lines = WalRecordCodec.utf8Lines(nonEmpty);
     HeadBounds bounds = config.headBounds();
-    long incoming = bounds.equals(HeadBounds.NONE) ? 0 : headBytesOf(utf8Lines);
+    long incoming = bounds.bounded() ? headBytesOf(utf8Lines) : 0;
     checkHeadBounds(tenant, incoming);
     byte[] payload = WalRecordCodec.encode(tenant, nonEmpty, utf8Lines);
     CompletableFuture<Long> durable;
@@ -471,7 +458,7 @@ public final class DiskLogStore implements LogStore {
    */
   private void checkHeadBounds(String tenant, long incoming) throws HeadFullException {
     HeadBounds bounds = config.headBounds();
-    if (bounds.equals(HeadBounds.NONE)) {
+    if (!bounds.bounded()) {
       return;
     }
     HeadFullException refusal = headBoundRefusal(bounds, tenant, incoming);
@@ -483,9 +470,9 @@ public final class DiskLogStore implements LogStore {
     // A flush under way frees a frozen head within a second or so: a few pushes wait for it here
     // rather than costing their agents a whole Retry-After, which at full rate idles a pusher for a
     // second per refusal. The others are refused at once, so waiting pushes hold bounded memory.
-    if (maintenance != null && headWaiters.tryAcquire()) {
+    if (maintenance != null && bounds.waitForRoom().isPositive() && headWaiters.tryAcquire()) {
       try {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(headFullWaitMillis);
+        long deadline = System.nanoTime() + bounds.waitForRoom().toNanos();
         synchronized (headRoom) {
           while (refusal != null) {
             long left = deadline - System.nanoTime();
@@ -511,10 +498,6 @@ public final class DiskLogStore implements LogStore {
     }
     metrics.headFullRefusals.increment();
     throw refusal;
-  }
-
-  void setHeadFullWaitForTests(long millis) {
-    headFullWaitMillis = millis;
   }
 
   /** Appends waiting for room in the heads now (for tests). */

@@ -1,5 +1,7 @@
 package dev.tonari.store.engine;
 
+import java.time.Duration;
+
 /**
  * How many bytes the in-memory heads (the live one and any being flushed) may hold before appends
  * are refused with {@link HeadFullException}: a push the disk cannot keep up with is turned away
@@ -11,8 +13,13 @@ package dev.tonari.store.engine;
  *
  * @param maxBytes all tenants together; zero means no bound
  * @param maxBytesPerTenant one tenant; zero means no bound of its own (only {@code maxBytes})
+ * @param waitForRoom how long an append that finds a bound reached waits for the flush it starts
+ *     to make room before it is refused (with background maintenance; zero: refused at once)
  */
-public record HeadBounds(long maxBytes, long maxBytesPerTenant) {
+public record HeadBounds(long maxBytes, long maxBytesPerTenant, Duration waitForRoom) {
+  /** {@link #waitForRoom} unless set: about what flushing a frozen head takes on a small machine. */
+  public static final Duration DEFAULT_WAIT_FOR_ROOM = Duration.ofMillis(500);
+
   /** No bound at all: what a store without configuration does. */
   public static final HeadBounds NONE = new HeadBounds(0, 0);
 
@@ -20,5 +27,17 @@ public record HeadBounds(long maxBytes, long maxBytesPerTenant) {
     if (maxBytes < 0 || maxBytesPerTenant < 0) {
       throw new IllegalArgumentException("head bounds must be zero (no bound) or positive, got " + maxBytes + " and " + maxBytesPerTenant + " per tenant");
     }
+    if (waitForRoom == null || waitForRoom.isNegative()) {
+      throw new IllegalArgumentException("the wait for room in a full head must be zero or positive, got " + waitForRoom);
+    }
+  }
+
+  /** Whether any byte bound applies (NONE and the zero bounds do not). */
+  public boolean bounded() {
+    return maxBytes > 0 || maxBytesPerTenant > 0;
+  }
+
+  public HeadBounds(long maxBytes, long maxBytesPerTenant) {
+    this(maxBytes, maxBytesPerTenant, DEFAULT_WAIT_FOR_ROOM);
   }
 }

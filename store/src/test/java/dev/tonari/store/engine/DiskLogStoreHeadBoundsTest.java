@@ -3,11 +3,8 @@ package dev.tonari.store.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tonari.store.Direction;
-import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
-import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,16 +36,9 @@ class DiskLogStoreHeadBoundsTest {
   }
 
   private static TreeSet<String> lines(DiskLogStore store, String tenant) throws IOException {
-    TreeSet<String> lines = new TreeSet<>();
-    for (EntryCursor cursor : store.select(SelectRequest.all(tenant, Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD))) {
-      try (cursor) {
-        while (cursor.next()) {
-          lines.add(cursor.line());
-        }
-      }
-    }
-    return lines;
+    return new TreeSet<>(StoreLines.of(store, tenant));
   }
+
 
   @Test
   void aTenantPastItsBoundIsRefusedWithoutTouchingTheHeadAndAcceptedAfterAFlush() throws IOException {

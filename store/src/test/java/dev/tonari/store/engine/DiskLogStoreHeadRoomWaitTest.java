@@ -2,17 +2,13 @@ package dev.tonari.store.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tonari.store.Direction;
-import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
-import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
 import dev.tonari.store.object.LocalObjectStore;
-import dev.tonari.store.object.ObjectInfo;
+import dev.tonari.store.object.ForwardingObjectStore;
 import dev.tonari.store.object.ObjectStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,13 +33,12 @@ class DiskLogStoreHeadRoomWaitTest {
   @TempDir Path directory;
 
   /** Holds the first part's put until released; a stand-in for a slow disk. */
-  private static class HeldObjectStore implements ObjectStore {
-    final ObjectStore delegate;
+  private static class HeldObjectStore extends ForwardingObjectStore {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
 
     HeldObjectStore(ObjectStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -59,36 +54,6 @@ class DiskLogStoreHeadRoomWaitTest {
       }
       delegate.put(key, file);
     }
-
-    @Override
-    public void put(String key, byte[] data) throws IOException {
-      delegate.put(key, data);
-    }
-
-    @Override
-    public ByteBuffer get(String key) throws IOException {
-      return delegate.get(key);
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] data) throws IOException {
-      return delegate.putIfAbsent(key, data);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-      return delegate.delete(key);
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
-    }
   }
 
   private static List<StreamBatch> push(int number) {
@@ -100,13 +65,17 @@ class DiskLogStoreHeadRoomWaitTest {
   }
 
   private DiskLogStore open(HeldObjectStore objects) throws IOException {
+    return open(objects, HeadBounds.DEFAULT_WAIT_FOR_ROOM);
+  }
+
+  private DiskLogStore open(HeldObjectStore objects, Duration waitForRoom) throws IOException {
     // Background maintenance, but only requested flushes: the interval is an hour.
     return DiskLogStore.open(
         DiskLogStoreConfig.defaults(directory)
             .withRetention(Duration.ZERO, null)
             .withMaintenanceInterval(Duration.ofHours(1))
             .withObjectStore(objects)
-            .withHeadBounds(new HeadBounds(20_000, 0)));
+            .withHeadBounds(new HeadBounds(20_000, 0, waitForRoom)));
   }
 
   /** Appends pushes until one starts a flush (the head reached half the bound) and the flush is held in its put. */
@@ -129,8 +98,8 @@ class DiskLogStoreHeadRoomWaitTest {
   void anAppendThatFindsTheHeadsFullDuringAFlushWaitsForItAndIsStored() throws Exception {
     HeldObjectStore objects = new HeldObjectStore(new LocalObjectStore(directory.resolve("parts")));
     TreeSet<String> acknowledged = new TreeSet<>();
-    try (DiskLogStore store = open(objects)) {
-      store.setHeadFullWaitForTests(TimeUnit.MINUTES.toMillis(2));
+    // Long enough that the test does not depend on how fast the flush is once released.
+    try (DiskLogStore store = open(objects, Duration.ofMinutes(2))) {
       int number = fillUntilFlushHeld(store, objects, acknowledged);
       // The frozen head is held; fill the live one until an append no longer fits, on its own thread.
       CompletableFuture<Integer> waiting = null;
@@ -169,8 +138,7 @@ class DiskLogStoreHeadRoomWaitTest {
   void anAppendThatWaitsLongerThanTheWaitIsRefusedWith429AndNothingOfItIsStored() throws Exception {
     HeldObjectStore objects = new HeldObjectStore(new LocalObjectStore(directory.resolve("parts")));
     TreeSet<String> acknowledged = new TreeSet<>();
-    try (DiskLogStore store = open(objects)) {
-      store.setHeadFullWaitForTests(0);
+    try (DiskLogStore store = open(objects, Duration.ZERO)) {
       int number = fillUntilFlushHeld(store, objects, acknowledged);
       HeadFullException refused = null;
       for (int tries = 0; tries < 1000 && refused == null; tries++) {
@@ -199,14 +167,7 @@ class DiskLogStoreHeadRoomWaitTest {
   }
 
   private static TreeSet<String> lines(DiskLogStore store) throws IOException {
-    TreeSet<String> stored = new TreeSet<>();
-    for (EntryCursor cursor : store.select(SelectRequest.all("a", Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD))) {
-      try (cursor) {
-        while (cursor.next()) {
-          stored.add(cursor.line());
-        }
-      }
-    }
-    return stored;
+    return new TreeSet<>(StoreLines.of(store, "a"));
   }
+
 }

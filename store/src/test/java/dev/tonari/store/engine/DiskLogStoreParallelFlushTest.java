@@ -3,17 +3,13 @@ package dev.tonari.store.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tonari.store.Direction;
-import dev.tonari.store.EntryCursor;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
-import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
 import dev.tonari.store.object.LocalObjectStore;
-import dev.tonari.store.object.ObjectInfo;
+import dev.tonari.store.object.ForwardingObjectStore;
 import dev.tonari.store.object.ObjectStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,13 +32,12 @@ class DiskLogStoreParallelFlushTest {
   @TempDir Path directory;
 
   /** Fails the puts of one tenant's parts while {@link #failing} is set: a full disk for that tenant's files. */
-  private static final class FailingForTenant implements ObjectStore {
-    final ObjectStore delegate;
+  private static final class FailingForTenant extends ForwardingObjectStore {
     final String tenant;
     final AtomicBoolean failing = new AtomicBoolean(true);
 
     FailingForTenant(ObjectStore delegate, String tenant) {
-      this.delegate = delegate;
+      super(delegate);
       this.tenant = tenant;
     }
 
@@ -52,36 +47,6 @@ class DiskLogStoreParallelFlushTest {
         throw new IOException("No space left on device (injected) writing " + key);
       }
       delegate.put(key, file);
-    }
-
-    @Override
-    public void put(String key, byte[] data) throws IOException {
-      delegate.put(key, data);
-    }
-
-    @Override
-    public ByteBuffer get(String key) throws IOException {
-      return delegate.get(key);
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] data) throws IOException {
-      return delegate.putIfAbsent(key, data);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-      return delegate.delete(key);
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
     }
   }
 
@@ -98,16 +63,9 @@ class DiskLogStoreParallelFlushTest {
   }
 
   private static List<String> lines(DiskLogStore store, String tenant) throws IOException {
-    List<String> lines = new ArrayList<>();
-    for (EntryCursor cursor : store.select(SelectRequest.all(tenant, Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD))) {
-      try (cursor) {
-        while (cursor.next()) {
-          lines.add(cursor.line());
-        }
-      }
-    }
-    return lines;
+    return StoreLines.of(store, tenant);
   }
+
 
   @Test
   void aFailedTenantStaysInTheFrozenHeadWhileTheOthersArePublishedAndTheNextFlushWritesIt() throws IOException {
