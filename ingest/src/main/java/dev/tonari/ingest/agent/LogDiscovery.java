@@ -235,6 +235,17 @@ public final class LogDiscovery {
       {"trace", "trace"}, {"debug", "debug"}, {"info", "info"}, {"warn", "warn"}, {"warning", "warn"}, {"error", "error"},
       {"err", "error"}, {"critical", "critical"}, {"crit", "critical"}, {"fatal", "fatal"}, {"panic", "fatal"}};
 
+  /** Bit {@code c & 63} set for the lowercase first letter {@code c} of each free-text level word. */
+  private static final long FREE_TEXT_FIRST_LETTERS = firstLetters();
+
+  private static long firstLetters() {
+    long bits = 0;
+    for (String[] word : FREE_TEXT_WORDS) {
+      bits |= 1L << (word[0].charAt(0) & 63);
+    }
+    return bits;
+  }
+
   /**
    * The level of the word {@code line[start, end)} when it is a level word set off as one:
    * upper case or capitalised ({@code ERROR}, {@code Error}), or lower case in a tag ({@code
@@ -243,6 +254,14 @@ public final class LogDiscovery {
   private static String freeTextLevelWord(String line, int start, int end) {
     int length = end - start;
     if (length < 3 || length > 8) {
+      return null;
+    }
+    // Most words of a line start with a letter no level word starts with: one bit test turns them
+    // away before the eleven words are compared (a fifth of the push handlers' CPU on free text).
+    // Only ASCII is turned away here: ignoring case, a few other letters match ASCII ones (the
+    // dotless i is an I), and the comparison below decides those as before.
+    char first = line.charAt(start);
+    if (first < 128 && (FREE_TEXT_FIRST_LETTERS & (1L << ((first | 0x20) & 63))) == 0) {
       return null;
     }
     for (String[] word : FREE_TEXT_WORDS) {
