@@ -474,6 +474,9 @@ public final class DiskLogStore implements LogStore {
       try {
         long deadline = System.nanoTime() + bounds.waitForRoom().toNanos();
         synchronized (headRoom) {
+          // Checked again under the monitor the flush signals on, so a flush that ended since the
+          // first check is not waited for in vain.
+          refusal = headBoundRefusal(bounds, tenant, incoming);
           while (refusal != null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -1385,9 +1388,7 @@ public final class DiskLogStore implements LogStore {
    */
   public void maintain() throws IOException {
     maintainFlushes();
-    while (mergeOnce()) {
-      // Each merge may make the next level eligible.
-    }
+    mergeWhileDue();
     applyRetention();
   }
 
@@ -1421,9 +1422,7 @@ public final class DiskLogStore implements LogStore {
                 return;
               }
               try {
-                while (mergeOnce()) {
-                  // Each merge may make the next level eligible.
-                }
+                mergeWhileDue();
                 applyRetention();
               } catch (IOException | RuntimeException e) {
                 // The next round retries; a failure here must not stop the merges.
@@ -1570,6 +1569,13 @@ public final class DiskLogStore implements LogStore {
     }
     long first = live.firstAppendMillis();
     return first != Long.MAX_VALUE && config.clock().millis() - first >= config.flushAge().toMillis();
+  }
+
+  /** Runs merges until none is due: each may make the next level eligible. */
+  private void mergeWhileDue() throws IOException {
+    while (mergeOnce()) {
+      // The loop's condition does the work.
+    }
   }
 
   /** Runs at most one merge; true when one ran. */
@@ -1934,9 +1940,7 @@ public final class DiskLogStore implements LogStore {
       flush();
       if (config.maintenanceInterval().isPositive()) {
         mergeLevelZeroParts();
-        while (mergeOnce()) {
-          // Each merge may make the next level eligible.
-        }
+        mergeWhileDue();
       }
     } finally {
       releaseResources();
