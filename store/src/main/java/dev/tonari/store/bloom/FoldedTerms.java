@@ -43,11 +43,28 @@ public final class FoldedTerms {
 
   private FoldedTerms() {}
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long LOW_SEVEN_BITS = 0x7f7f7f7f7f7f7f7fL;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  /** Per byte {@code 0x80 - 'A'}: adding it to a byte below 0x80 sets its high bit when the byte is at least {@code 'A'}. */
+  private static final long FROM_A = 0x3f3f3f3f3f3f3f3fL;
+  /** Per byte {@code 0x80 - 'Z' - 1}: the high bit when the byte is above {@code 'Z'}. */
+  private static final long ABOVE_Z = 0x2525252525252525L;
+
   /** Lowercases the ASCII letters of {@code source[offset, offset+length)} into {@code target[0, length)}. */
   public static void fold(byte[] source, int offset, int length, byte[] target) {
-    // A compare and add rather than a table lookup: the loop has no load that depends on the data,
-    // so the JIT can vectorise it (a fifth of the folded filter's cost with the table, JFR).
-    for (int i = 0; i < length; i++) {
+    // Eight bytes a step: of each byte's low seven bits, A..Z get the 0x20 bit; bytes >= 0x80 are
+    // left as they are. The JIT did not vectorise the byte loop (1.7x slower on the corpus), and
+    // every line of every flush and merge is folded.
+    int i = 0;
+    for (; i + Long.BYTES <= length; i += Long.BYTES) {
+      long word = (long) LONGS.get(source, offset + i);
+      long low = word & LOW_SEVEN_BITS;
+      long upper = (low + FROM_A) & ~(low + ABOVE_Z) & ~word & HIGH_BITS;
+      LONGS.set(target, i, word | (upper >>> 2));
+    }
+    for (; i < length; i++) {
       byte b = source[offset + i];
       target[i] = (byte) (b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
     }

@@ -162,4 +162,24 @@ class FoldedTermsTest {
   private static long gramHash(byte[] folded, int at) {
     return BloomTerms.hash(FoldedTerms.TAG_WINNOWED_GRAM, folded, at, FoldedTerms.GRAM_LENGTH);
   }
+
+  /** The eight-bytes-a-step fold gives what lowercasing A..Z byte by byte gives, any byte value, any offset and length. */
+  @Property(tries = 3000)
+  void foldLowercasesExactlyTheAsciiCapitals(@ForAll long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    byte[] source = new byte[random.nextInt(80)];
+    for (int i = 0; i < source.length; i++) {
+      // Mostly around the letters' edges ('@', 'A', 'Z', '[', '`', 'a', 'z', '{') and the high bytes.
+      source[i] = random.nextInt(3) == 0 ? (byte) random.nextInt(256) : (byte) "@AZ[`az{\u00c0\u00da".charAt(random.nextInt(10));
+    }
+    int offset = random.nextInt(source.length + 1);
+    int length = random.nextInt(source.length - offset + 1);
+    byte[] folded = new byte[length];
+    FoldedTerms.fold(source, offset, length, folded);
+    for (int i = 0; i < length; i++) {
+      byte b = source[offset + i];
+      byte expected = (byte) (b >= 'A' && b <= 'Z' ? b + 32 : b);
+      org.assertj.core.api.Assertions.assertThat(folded[i]).as("byte %d (0x%02x) of %d at offset %d", i, b & 0xff, length, offset).isEqualTo(expected);
+    }
+  }
 }
