@@ -633,35 +633,44 @@ public final class EndToEndBench {
   private static final double LOKI_CPU_SECONDS_PER_GB = 40;
   private static final double LOKI_PEAK_RSS_BYTES = 1.93 * (1L << 30);
 
+  private static final String JSON_TARGET = "target 450,000; Loki 145,000";
+  private static final String PROTOBUF_TARGET = "target 750,000; Loki 145,000";
+
   private void ingestRows(IngestOutcome json, IngestOutcome protobuf) {
-    row("ingest, gzip JSON", "lines/s", number(json.result.linesPerSecond()), "target 450,000; Loki 145,000", ratio(json.result.linesPerSecond() / LOKI_LINES_PER_SECOND) + " Loki");
+    linesRow("ingest, gzip JSON", JSON_TARGET, json);
     ingestDetailRows(json);
-    row("ingest, protobuf+snappy", "lines/s", number(protobuf.result.linesPerSecond()), "target 750,000; Loki 145,000", ratio(protobuf.result.linesPerSecond() / LOKI_LINES_PER_SECOND) + " Loki");
+    linesRow("ingest, protobuf+snappy", PROTOBUF_TARGET, protobuf);
     ingestDetailRows(protobuf);
   }
 
   private void warmIngestRows(IngestOutcome json, IngestOutcome protobuf) {
-    for (var named : List.of(Map.entry("warm server, gzip JSON", json), Map.entry("warm server, protobuf", protobuf))) {
-      IngestOutcome outcome = named.getValue();
-      double target = named.getValue() == json ? 450_000 : 750_000;
-      row(named.getKey(), "lines/s", number(outcome.result.linesPerSecond()), "target " + number(target) + "; Loki 145,000",
-          ratio(outcome.result.linesPerSecond() / LOKI_LINES_PER_SECOND) + " Loki");
-      row("", "push p50 / p99 ms", decimal(outcome.result.latencyP50Millis()) + " / " + decimal(outcome.result.latencyP99Millis()), "target p99 < 50", "");
-      row("", "p99 with retries ms", decimal(outcome.result.wholePushP99Millis()), "first attempt to 204, Retry-After waits included", "");
-      double cpuPerGigabyte = outcome.cpuSeconds / (outcome.result.rawBytes() / 1e9);
-      row("", "server CPU s / GB raw", decimal(cpuPerGigabyte) + " (" + decimal(outcome.cpuSeconds) + " s)", "target 13; Loki 40",
-          ratio(LOKI_CPU_SECONDS_PER_GB / cpuPerGigabyte) + " less");
-      row("", "server peak RSS MB (VmHWM)", number(outcome.peakRssBytes / 1e6), "target 644 (0.6 GiB); the warm-up's data too", "");
-      row("", "pushes retried after 429", Long.toString(outcome.result.backpressureRetries()), "", "");
-    }
+    linesRow("warm server, gzip JSON", JSON_TARGET, json);
+    warmDetailRows(json);
+    linesRow("warm server, protobuf", PROTOBUF_TARGET, protobuf);
+    warmDetailRows(protobuf);
   }
 
-  private void ingestDetailRows(IngestOutcome outcome) {
-    row("", "MB/s raw", decimal(outcome.result.rawMegabytesPerSecond()), "", "");
+  private void linesRow(String what, String target, IngestOutcome outcome) {
+    row(what, "lines/s", number(outcome.result.linesPerSecond()), target, ratio(outcome.result.linesPerSecond() / LOKI_LINES_PER_SECOND) + " Loki");
+  }
+
+  /** Latency, latency with retries and CPU per GB: the rows every ingest has. */
+  private void costRows(IngestOutcome outcome) {
     row("", "push p50 / p99 ms", decimal(outcome.result.latencyP50Millis()) + " / " + decimal(outcome.result.latencyP99Millis()), "target p99 < 50", "");
     row("", "p99 with retries ms", decimal(outcome.result.wholePushP99Millis()), "first attempt to 204, Retry-After waits included", "");
     double cpuPerGigabyte = outcome.cpuSeconds / (outcome.result.rawBytes() / 1e9);
     row("", "server CPU s / GB raw", decimal(cpuPerGigabyte) + " (" + decimal(outcome.cpuSeconds) + " s)", "target 13; Loki 40", ratio(LOKI_CPU_SECONDS_PER_GB / cpuPerGigabyte) + " less");
+  }
+
+  private void warmDetailRows(IngestOutcome outcome) {
+    costRows(outcome);
+    row("", "server peak RSS MB (VmHWM)", number(outcome.peakRssBytes / 1e6), "target 644 (0.6 GiB); the warm-up's data too", "");
+    row("", "pushes retried after 429", Long.toString(outcome.result.backpressureRetries()), "", "");
+  }
+
+  private void ingestDetailRows(IngestOutcome outcome) {
+    row("", "MB/s raw", decimal(outcome.result.rawMegabytesPerSecond()), "", "");
+    costRows(outcome);
     row("", "server peak RSS MB (VmHWM)", number(outcome.peakRssBytes / 1e6), "target 644 (0.6 GiB); Loki 2,072", ratio(LOKI_PEAK_RSS_BYTES / outcome.peakRssBytes) + " less");
     row("", "  of which anonymous / file MB", number(outcome.peakAnonymousBytes / 1e6) + " / " + number(outcome.peakFileBytes / 1e6),
         "peaks apart; file = mapped part files (page cache)", "");

@@ -157,11 +157,7 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public int stopGracefully(Duration timeout) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      throw new IllegalStateException("server pid " + process.pid() + " did not stop within " + timeout + " after SIGTERM; killed it");
-    }
+    stopGracefullyMeasuringCpu(timeout);
     return process.exitValue();
   }
 

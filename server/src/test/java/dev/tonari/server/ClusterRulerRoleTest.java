@@ -1,5 +1,6 @@
 package dev.tonari.server;
 
+import dev.tonari.alerts.delivery.AlertmanagerProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,18 +66,7 @@ class ClusterRulerRoleTest {
       Path notifications = Files.createDirectories(directory.resolve("notifications"));
       for (String tenant : TENANTS) {
         Files.writeString(Files.createDirectories(rules.resolve(tenant)).resolve("paging.yaml"), RULE_FILE);
-        Files.writeString(notifications.resolve(tenant + ".yaml"), """
-            route:
-              receiver: hook
-              group_by: [alertname]
-              group_wait: 1s
-              group_interval: 1s
-              repeat_interval: 1h
-            receivers:
-              - name: hook
-                webhook_configs:
-                  - url: '%s'
-            """.formatted(webhook.url("/hook/" + tenant)));
+        Files.writeString(notifications.resolve(tenant + ".yaml"), AlertmanagerProcess.webhookConfig(webhook.url("/hook/" + tenant), false));
       }
       TonariServer first = start("ruler-1", database, passwordFile, rules, notifications);
       TonariServer second = null;

@@ -54,19 +54,7 @@ class RulerEndToEndTest {
     }
     Path notifications = Files.createDirectories(temp.resolve("notifications"));
     try (RecordingServer direct = new RecordingServer(); RecordingServer viaAlertmanager = new RecordingServer()) {
-      Files.writeString(notifications.resolve("team-a.yaml"), """
-          route:
-            receiver: hook
-            group_by: [alertname]
-            group_wait: 1s
-            group_interval: 1s
-            repeat_interval: 1h
-          receivers:
-            - name: hook
-              webhook_configs:
-                - url: '%s'
-                  send_resolved: true
-          """.formatted(direct.url("/hook")));
+      Files.writeString(notifications.resolve("team-a.yaml"), AlertmanagerProcess.webhookConfig(direct.url("/hook")));
       AlertmanagerProcess alertmanager = withAlertmanager
           ? AlertmanagerProcess.start(temp.resolve("alertmanager"), AlertmanagerProcess.webhookConfig(viaAlertmanager.url("/hook")))
           : null;

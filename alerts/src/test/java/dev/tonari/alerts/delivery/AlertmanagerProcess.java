@@ -57,6 +57,11 @@ public final class AlertmanagerProcess implements AutoCloseable {
 
   /** A configuration whose one receiver is a webhook at {@code url}, grouping by alert name within a second. */
   public static String webhookConfig(String url) {
+    return webhookConfig(url, true);
+  }
+
+  /** As {@link #webhookConfig(String)}, with or without the notifications of resolved alerts. */
+  public static String webhookConfig(String url, boolean sendResolved) {
     return """
         route:
           receiver: hook
@@ -68,8 +73,7 @@ public final class AlertmanagerProcess implements AutoCloseable {
           - name: hook
             webhook_configs:
               - url: '%s'
-                send_resolved: true
-        """.formatted(url);
+        """.formatted(url) + (sendResolved ? "        send_resolved: true\n" : "");
   }
 
   public String url() {

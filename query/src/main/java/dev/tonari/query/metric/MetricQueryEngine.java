@@ -557,19 +557,28 @@ public final class MetricQueryEngine {
        * within a partition, so merging is a union.
        */
       private void consumeInParallel(List<EntryCursor> cursors, List<int[]> partitions) throws IOException, QueryException {
+        List<RangeReader> readers = parallelReaders(partitions.size());
+        runInParallel(partitions.size(), partitions.size(), (worker, index) -> readers.get(index).consume(cursors, partitions.get(index)));
+        for (RangeReader reader : readers) {
+          series.putAll(reader.series);
+        }
+      }
+
+      /**
+       * Readers of this one's prepared plan for a parallel read, sharing one set of the series they
+       * meet, so that the cardinality limit counts each series once whichever reader meets it.
+       */
+      private List<RangeReader> parallelReaders(int count) {
         // Sized for many series (a topk over paths has thousands): its resizes showed in profiles.
         Set<Labels> allSeries = java.util.concurrent.ConcurrentHashMap.newKeySet(1024);
-        List<RangeReader> readers = new ArrayList<>();
-        for (int i = 0; i < partitions.size(); i++) {
+        List<RangeReader> readers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
           RangeReader reader = new RangeReader(aggregation, seriesGrouping);
           reader.usePreparedFrom(this);
           reader.sharedSeries = allSeries;
           readers.add(reader);
         }
-        runInParallel(partitions.size(), partitions.size(), (worker, index) -> readers.get(index).consume(cursors, partitions.get(index)));
-        for (RangeReader reader : readers) {
-          series.putAll(reader.series);
-        }
+        return readers;
       }
 
       /**
@@ -578,16 +587,8 @@ public final class MetricQueryEngine {
        * them here.
        */
       private void countInParallel(List<EntryCursor> cursors) throws IOException, QueryException {
-        // Sized for many series (a topk over paths has thousands): its resizes showed in profiles.
-        Set<Labels> allSeries = java.util.concurrent.ConcurrentHashMap.newKeySet(1024);
         int threads = Math.min(PARALLELISM, cursors.size());
-        List<RangeReader> readers = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-          RangeReader reader = new RangeReader(aggregation, seriesGrouping);
-          reader.usePreparedFrom(this);
-          reader.sharedSeries = allSeries;
-          readers.add(reader);
-        }
+        List<RangeReader> readers = parallelReaders(threads);
         runInParallel(cursors.size(), threads, (worker, index) -> {
           RangeReader reader = readers.get(worker);
           reader.countStream(cursors.get(index), index);
