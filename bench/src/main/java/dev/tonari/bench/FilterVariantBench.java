@@ -77,7 +77,8 @@ public final class FilterVariantBench {
     }
     for (String rateText : System.getProperty("tonari.rates", "0.01,0.02,0.03,0.05,0.1").split(",")) {
       double rate = Double.parseDouble(rateText);
-      report("kind 2 folded, window " + FoldedTerms.WINDOW + ", p=" + rate, blocks, needles, lines, block -> folded(block, rate));
+      report("kind 2 folded, window " + FoldedTerms.WINDOW + ", p=" + rate, blocks, needles, lines, block -> folded(block, rate, FoldedTerms.Scheme.BYTE_HASHED));
+      report("kind 3 word-hashed, p=" + rate, blocks, needles, lines, block -> folded(block, rate, FoldedTerms.Scheme.WORD_HASHED));
     }
   }
 
@@ -116,8 +117,8 @@ public final class FilterVariantBench {
     return NeedleProbes.filtersOf(block.bytes, block.offsets, block.lengths, block.count, tokenRate, substringRate);
   }
 
-  private static BlockFilters folded(Block block, double rate) {
-    return NeedleProbes.foldedFiltersOf(block.bytes, block.offsets, block.lengths, block.count, rate, new DistinctHashes());
+  private static BlockFilters folded(Block block, double rate, FoldedTerms.Scheme scheme) {
+    return NeedleProbes.foldedFiltersOf(block.bytes, block.offsets, block.lengths, block.count, rate, scheme, new DistinctHashes());
   }
 
   private static void report(String name, List<Block> blocks, List<Needle> needles, long lines, FilterBuilder builder) {

@@ -5,10 +5,9 @@ import dev.tonari.cli.generate.GeneratorOptions;
 import dev.tonari.cli.generate.LogGenerator;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
-import dev.tonari.store.bloom.BloomTerms;
 import dev.tonari.store.bloom.DistinctHashes;
 import dev.tonari.store.bloom.FoldedTermCollector;
-import dev.tonari.store.bloom.SubstringTerms;
+import dev.tonari.store.bloom.FoldedTerms;
 import dev.tonari.store.part.PartFormat;
 import dev.tonari.store.part.PartWriter;
 import dev.tonari.store.part.PartWriterOptions;
@@ -64,7 +63,7 @@ public final class FilterWriteCostBench {
     double[] writeCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
     double[] termsCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
     long[] fileBytes = new long[2];
-    int[] versions = {PartFormat.VERSION_3, PartFormat.VERSION};
+    int[] versions = {PartFormat.VERSION_4, PartFormat.VERSION};
     Path directory = Files.createTempDirectory("tonari-filter-cost");
     try {
       for (int run = 0; run < runs; run++) {
@@ -86,7 +85,7 @@ public final class FilterWriteCostBench {
           Files.delete(part);
 
           cpuStart = threads.getCurrentThreadCpuTime();
-          long terms = versions[v] == PartFormat.VERSION ? foldedTerms(lines) : tokenAndSubstringTerms(lines);
+          long terms = foldedTerms(lines, versions[v] == PartFormat.VERSION_4 ? FoldedTerms.Scheme.BYTE_HASHED : FoldedTerms.Scheme.WORD_HASHED);
           termsCpu[v] = Math.min(termsCpu[v], (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
           if (terms == 0) {
             throw new IllegalStateException("no terms hashed");
@@ -98,7 +97,7 @@ public final class FilterWriteCostBench {
     }
     System.out.printf(Locale.ROOT, "%,d lines, %,d streams, %.1f MB raw; best of %d rounds, CPU time of this thread%n",
         lines.size(), streams.size(), rawBytes / 1e6, runs);
-    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "", "format 3", "format 4", "4 / 3");
+    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "", "format 4", "format 5", "5 / 4");
     System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "write a part (zstd 3), CPU s", writeCpu[0], writeCpu[1], writeCpu[1] / writeCpu[0]);
     System.out.printf(Locale.ROOT, "%-34s %14.1f %14.1f %10.2f%n", "  as raw MB/s", rawBytes / 1e6 / writeCpu[0], rawBytes / 1e6 / writeCpu[1],
         writeCpu[0] / writeCpu[1]);
@@ -106,28 +105,10 @@ public final class FilterWriteCostBench {
     System.out.printf(Locale.ROOT, "%-34s %,14d %,14d %10.3f%n", "part file bytes", fileBytes[0], fileBytes[1], (double) fileBytes[1] / fileBytes[0]);
   }
 
-  /** Format 3's two term sets over every line, cleared every 2,000 lines as blocks would be. */
-  private static long tokenAndSubstringTerms(List<byte[]> lines) {
-    DistinctHashes tokens = new DistinctHashes();
-    DistinctHashes substrings = new DistinctHashes();
-    long total = 0;
-    for (int i = 0; i < lines.size(); i++) {
-      byte[] line = lines.get(i);
-      BloomTerms.forEachTerm(line, 0, line.length, tokens::add);
-      SubstringTerms.forEachTerm(line, 0, line.length, substrings::add);
-      if (i % 2_000 == 1_999) {
-        total += tokens.size() + substrings.size();
-        tokens.clear();
-        substrings.clear();
-      }
-    }
-    return total + tokens.size() + substrings.size();
-  }
-
-  /** Format 4's folded terms over every line, a filter built every 2,000 lines as blocks would be. */
-  private static long foldedTerms(List<byte[]> lines) {
+  /** The folded terms of format 4 or 5 over every line, a filter built every 2,000 lines as blocks would be. */
+  private static long foldedTerms(List<byte[]> lines, FoldedTerms.Scheme scheme) {
     DistinctHashes terms = new DistinctHashes();
-    FoldedTermCollector collector = new FoldedTermCollector(terms);
+    FoldedTermCollector collector = new FoldedTermCollector(terms, scheme);
     long total = 0;
     for (int i = 0; i < lines.size(); i++) {
       byte[] line = lines.get(i);

@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
  * The filters of one block, as stored in its bloom region: in part versions 1 to 3 the token
  * filter ({@link BloomTerms} terms) and, in parts written since the substring index, the substring
  * filter ({@link SubstringTerms} terms); in version 4 the one folded filter ({@link FoldedTerms}
- * terms), which {@link dev.tonari.store.part.PartReader} requires there and refuses elsewhere.
+ * terms, byte-hashed: kind 2), in version 5 the same terms word-hashed (kind 3). {@link dev.tonari.store.part.PartReader} requires each kind in its version and
+ * refuses it elsewhere; the head's chunks use kind 3 in memory.
  *
  * <p>Serialized forms of the region, told apart by its first four bytes:
  *
@@ -20,34 +21,46 @@ import java.nio.ByteOrder;
  *           .  .  substring filter, {@link BloomFilter} form
  * kind 2    0  4  u32 0x00000000
  *           4  1  u8  region kind = 2
- *           5  .  the folded filter ({@link FoldedTerms} terms), {@link BloomFilter} form
+ *           5  .  the folded filter ({@link FoldedTerms} terms, {@link FoldedTerms.Scheme#BYTE_HASHED}), {@link BloomFilter} form
+ * kind 3    0  4  u32 0x00000000
+ *           4  1  u8  region kind = 3
+ *           5  .  the folded filter ({@link FoldedTerms} terms, {@link FoldedTerms.Scheme#WORD_HASHED}), {@link BloomFilter} form
  * </pre>
  *
  * Any other kind is rejected, as are bytes left over after the filters. Reading wraps the bytes
  * without copying.
  */
-public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilter folded) {
+public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilter folded, FoldedTerms.Scheme foldedScheme) {
   public static final int KIND_TOKENS_AND_SUBSTRINGS = 1;
   public static final int KIND_FOLDED = 2;
+  public static final int KIND_FOLDED_WORDS = 3;
   private static final int KIND_HEADER_BYTES = 5;
 
   /** A region holding only a token filter, as parts written before the substring index have. */
   public static BlockFilters legacy(BloomFilter tokens) {
-    return new BlockFilters(tokens, null, null);
+    return new BlockFilters(tokens, null, null, null);
   }
 
   /** A kind-1 region: a token filter and a substring filter. */
   public BlockFilters(BloomFilter tokens, BloomFilter substrings) {
-    this(tokens, substrings, null);
+    this(tokens, substrings, null, null);
   }
 
-  /** A kind-2 region: one filter of {@link FoldedTerms}. */
-  public static BlockFilters folded(BloomFilter folded) {
-    return new BlockFilters(null, null, folded);
+  /** A kind-2 or kind-3 region: one filter of {@link FoldedTerms} hashed by the scheme. */
+  public static BlockFilters folded(BloomFilter folded, FoldedTerms.Scheme scheme) {
+    return new BlockFilters(null, null, folded, scheme);
   }
 
   public boolean isFolded() {
     return folded != null;
+  }
+
+  /** The region kind: 0 for a legacy region, else 1 to 3. */
+  public int kind() {
+    if (folded != null) {
+      return foldedScheme == FoldedTerms.Scheme.WORD_HASHED ? KIND_FOLDED_WORDS : KIND_FOLDED;
+    }
+    return substrings == null ? 0 : KIND_TOKENS_AND_SUBSTRINGS;
   }
 
   /**
@@ -57,7 +70,7 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
    */
   public boolean mightContain(NeedleProbes probes) {
     if (folded != null) {
-      for (long probe : probes.folded()) {
+      for (long probe : foldedScheme == FoldedTerms.Scheme.WORD_HASHED ? probes.foldedWords() : probes.folded()) {
         if (!folded.mightContain(probe)) {
           return false;
         }
@@ -77,7 +90,7 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
 
   /** Whether a kind-0 or kind-1 region may hold a line containing the literal with these case-sensitive probes. */
   public boolean mightContain(long[] tokenProbes, SubstringTerms.Probes substringProbes) {
-    return mightContain(new NeedleProbes(tokenProbes, substringProbes, new long[0], false));
+    return mightContain(new NeedleProbes(tokenProbes, substringProbes, new long[0], new long[0], false));
   }
 
   public int serializedSize() {
@@ -92,7 +105,7 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
     ByteBuffer out = ByteBuffer.allocate(serializedSize()).order(ByteOrder.LITTLE_ENDIAN);
     if (folded != null) {
       out.putInt(0);
-      out.put((byte) KIND_FOLDED);
+      out.put((byte) kind());
       folded.writeTo(out);
       return out.array();
     }
@@ -125,13 +138,15 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
         throw new IllegalArgumentException("bloom region of " + in.remaining() + " bytes is shorter than its 5-byte kind header");
       }
       int kind = in.get(in.position() + 4) & 0xff;
-      if (kind != KIND_TOKENS_AND_SUBSTRINGS && kind != KIND_FOLDED) {
+      if (kind != KIND_TOKENS_AND_SUBSTRINGS && kind != KIND_FOLDED && kind != KIND_FOLDED_WORDS) {
         throw new IllegalArgumentException(
-            "bloom region of unknown kind " + kind + " (this reader knows kinds " + KIND_TOKENS_AND_SUBSTRINGS + " and " + KIND_FOLDED + ")");
+            "bloom region of unknown kind " + kind + " (this reader knows kinds " + KIND_TOKENS_AND_SUBSTRINGS + " to " + KIND_FOLDED_WORDS + ")");
       }
       in.position(in.position() + KIND_HEADER_BYTES);
       if (kind == KIND_FOLDED) {
-        filters = folded(BloomFilter.readFrom(in));
+        filters = folded(BloomFilter.readFrom(in), FoldedTerms.Scheme.BYTE_HASHED);
+      } else if (kind == KIND_FOLDED_WORDS) {
+        filters = folded(BloomFilter.readFrom(in), FoldedTerms.Scheme.WORD_HASHED);
       } else {
         BloomFilter tokens = BloomFilter.readFrom(in);
         BloomFilter substrings = BloomFilter.readFrom(in);

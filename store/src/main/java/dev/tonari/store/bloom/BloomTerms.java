@@ -130,6 +130,50 @@ public final class BloomTerms {
     return count + 1;
   }
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long GOLDEN = 0x9e3779b97f4a7c15L;
+
+  /**
+   * The 64-bit word hash of a term, kind-3 regions' hash ({@link FoldedTerms.Scheme#WORD_HASHED}):
+   * h = (64 * tag + length) * 0x9e3779b97f4a7c15; then for each 8 bytes of the term, little-endian,
+   * the last word zero-padded, h = fmix64(h ^ word). A gram, eight bytes, is one load and one
+   * finalizer, where {@link #hash} multiplies once per byte: the part writer hashes a gram at every
+   * byte of a long token. Part of the stored format, like {@link #hash}.
+   */
+  public static long wordHash(int tag, byte[] bytes, int offset, int length) {
+    long h = ((tag & 0xffL) * 64 + length) * GOLDEN;
+    int i = offset;
+    int end = offset + length;
+    for (; i + Long.BYTES <= end; i += Long.BYTES) {
+      h = fmix64(h ^ (long) LONGS.get(bytes, i));
+    }
+    int rest = end - i;
+    if (rest > 0) {
+      long word;
+      if (i + Long.BYTES <= bytes.length) {
+        word = (long) LONGS.get(bytes, i) & (-1L >>> (Long.SIZE - Byte.SIZE * rest));
+      } else {
+        word = 0;
+        for (int b = rest - 1; b >= 0; b--) {
+          word = word << Byte.SIZE | (bytes[i + b] & 0xffL);
+        }
+      }
+      h = fmix64(h ^ word);
+    }
+    return length == 0 ? fmix64(h) : h;
+  }
+
+  private static long fmix64(long value) {
+    long h = value;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
   /** The 64-bit hash of a term: FNV-1a 64 over (tag, bytes), then fmix64. */
   public static long hash(int tag, byte[] bytes, int offset, int length) {
     long h = 0xcbf29ce484222325L;
@@ -140,11 +184,6 @@ public final class BloomTerms {
       h ^= bytes[i] & 0xff;
       h *= 0x100000001b3L;
     }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+    return fmix64(h);
   }
 }

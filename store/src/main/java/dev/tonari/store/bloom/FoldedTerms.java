@@ -71,11 +71,32 @@ public final class FoldedTerms {
   }
 
   /**
+   * How the terms of a folded filter are hashed: kind-2 regions (format 4) and kind-3 regions
+   * (format 5) hold the same token terms, junctions and winnowed grams, hashed byte by byte in kind
+   * 2 and eight bytes a step in kind 3.
+   */
+  public enum Scheme {
+    /** Kind 2: every term hashed with {@link BloomTerms#hash} (FNV-1a byte by byte). */
+    BYTE_HASHED,
+    /** Kind 3: every term hashed with {@link BloomTerms#wordHash} (eight bytes a step). */
+    WORD_HASHED;
+
+    long hash(int tag, byte[] bytes, int offset, int length) {
+      return this == WORD_HASHED ? BloomTerms.wordHash(tag, bytes, offset, length) : BloomTerms.hash(tag, bytes, offset, length);
+    }
+  }
+
+  /** {@link #forEachTermOfFolded(byte[], int, int, Scheme, LongConsumer)} of a kind-2 region. */
+  public static void forEachTermOfFolded(byte[] folded, int offset, int length, LongConsumer hashSink) {
+    forEachTermOfFolded(folded, offset, length, Scheme.BYTE_HASHED, hashSink);
+  }
+
+  /**
    * Calls {@code hashSink} with every term of a line whose bytes are already folded (repeats
    * included): the token terms, the junctions and the winnowed grams.
    */
-  public static void forEachTermOfFolded(byte[] folded, int offset, int length, LongConsumer hashSink) {
-    // One pass over the tokens for the three kinds of terms (they are those of BloomTerms.forEachTerm,
+  public static void forEachTermOfFolded(byte[] folded, int offset, int length, Scheme scheme, LongConsumer hashSink) {
+    // One pass over the tokens for every kind of term (they are those of BloomTerms.forEachTerm,
     // SubstringTerms.forEachJunction and the winnowed grams, token by token): the scans for token
     // bytes were a good part of a part writer's time when each kind made its own.
     long[] window = null;
@@ -97,14 +118,14 @@ public final class FoldedTerms {
         break;
       }
       if (tokenLength >= BloomTerms.AFFIX_LENGTH) {
-        hashSink.accept(BloomTerms.hash(BloomTerms.TAG_PREFIX, folded, start, BloomTerms.AFFIX_LENGTH));
-        hashSink.accept(BloomTerms.hash(BloomTerms.TAG_SUFFIX, folded, i - BloomTerms.AFFIX_LENGTH, BloomTerms.AFFIX_LENGTH));
+        hashSink.accept(scheme.hash(BloomTerms.TAG_PREFIX, folded, start, BloomTerms.AFFIX_LENGTH));
+        hashSink.accept(scheme.hash(BloomTerms.TAG_SUFFIX, folded, i - BloomTerms.AFFIX_LENGTH, BloomTerms.AFFIX_LENGTH));
       } else if (tokenLength >= BloomTerms.MIN_TOKEN_LENGTH) {
-        hashSink.accept(BloomTerms.hash(BloomTerms.TAG_TOKEN, folded, start, tokenLength));
+        hashSink.accept(scheme.hash(BloomTerms.TAG_TOKEN, folded, start, tokenLength));
       }
       if (previousEnd >= 0 && start - gapStart == 1 && gapStart == previousEnd
           && SubstringTerms.isNumericJunction(folded, previousStart, previousEnd, start, i)) {
-        hashSink.accept(SubstringTerms.junction(folded, previousStart, previousEnd, start, i));
+        hashSink.accept(junction(scheme, folded, previousStart, previousEnd, start, i));
       }
       previousStart = start;
       previousEnd = i;
@@ -112,23 +133,32 @@ public final class FoldedTerms {
         if (window == null) {
           window = new long[WINDOW];
         }
-        winnow(folded, start, i, window, hashSink);
+        winnow(scheme, folded, start, i, window, hashSink);
       }
     }
+  }
+
+  private static long junction(Scheme scheme, byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+    if (scheme == Scheme.BYTE_HASHED) {
+      return SubstringTerms.junction(bytes, leftStart, leftEnd, rightStart, rightEnd);
+    }
+    int leftTake = Math.min(SubstringTerms.JUNCTION_AFFIX, leftEnd - leftStart);
+    int rightTake = Math.min(SubstringTerms.JUNCTION_AFFIX, rightEnd - rightStart);
+    return BloomTerms.wordHash(SubstringTerms.TAG_JUNCTION, bytes, leftEnd - leftTake, leftTake + 1 + rightTake);
   }
 
   /**
    * Calls the sink with the pick of each window of the token {@code [start, end)}, skipping a pick
    * equal to the previous window's (the same gram at the same offset).
    */
-  private static void winnow(byte[] bytes, int start, int end, long[] ring, LongConsumer sink) {
+  private static void winnow(Scheme scheme, byte[] bytes, int start, int end, long[] ring, LongConsumer sink) {
     // The last WINDOW gram hashes in a ring (gram g at g % WINDOW), so that a line costs one small
     // array however long its tokens: the writer and the head hash every line of every block.
     int grams = end - start - GRAM_LENGTH + 1;
     int previousPick = -1;
     int pick = -1;
     for (int g = 0; g < grams; g++) {
-      long gram = BloomTerms.hash(TAG_WINNOWED_GRAM, bytes, start + g, GRAM_LENGTH);
+      long gram = scheme.hash(TAG_WINNOWED_GRAM, bytes, start + g, GRAM_LENGTH);
       ring[g % WINDOW] = gram;
       int window = g - WINDOW + 1;
       if (window < 0) {
@@ -154,22 +184,28 @@ public final class FoldedTerms {
     }
   }
 
-  /**
-   * The probes of a literal (UTF-8 bytes, any case) in a folded filter, without duplicates: all
-   * must be present for a line to contain the literal, case-sensitively, or case-insensitively
-   * when the literal has no byte {@code >= 0x80} and no {@code k} or {@code s}.
-   */
+  /** The probes of a literal in a kind-2 region: {@link #probes(byte[], Scheme)} byte-hashed. */
   public static long[] probes(byte[] literal) {
+    return probes(literal, Scheme.BYTE_HASHED);
+  }
+
+  /**
+   * The probes of a literal (UTF-8 bytes, any case) in a folded filter of the scheme, without
+   * duplicates: all must be present for a line to contain the literal, case-sensitively, or
+   * case-insensitively when the literal has no byte {@code >= 0x80} and no {@code k} or {@code s}.
+   */
+  public static long[] probes(byte[] literal, Scheme scheme) {
     byte[] folded = new byte[literal.length];
     fold(literal, 0, literal.length, folded);
-    long[] tokens = BloomTerms.probes(folded);
-    long[] junctions = SubstringTerms.junctionProbes(folded);
-    long[] all = Arrays.copyOf(tokens, tokens.length + junctions.length + literal.length);
-    System.arraycopy(junctions, 0, all, tokens.length, junctions.length);
-    int[] count = {tokens.length + junctions.length};
+    long[] all = new long[2 * literal.length + 4];
+    int count = 0;
     int n = folded.length;
     int i = 0;
+    int previousStart = -1;
+    int previousEnd = -1;
+    boolean previousWhole = false;
     while (i < n) {
+      int gapStart = i;
       while (i < n && !BloomTerms.isTokenByte(folded[i])) {
         i++;
       }
@@ -177,12 +213,47 @@ public final class FoldedTerms {
       while (i < n && BloomTerms.isTokenByte(folded[i])) {
         i++;
       }
-      if (i - start >= MIN_WINNOWED_TOKEN) {
-        long[] target = all;
-        winnow(folded, start, i, new long[WINDOW], hash -> target[count[0]++] = hash);
+      int tokenLength = i - start;
+      if (tokenLength == 0) {
+        break;
+      }
+      boolean boundedLeft = start > 0;
+      boolean boundedRight = i < n;
+      // The token probes of BloomTerms.probes, hashed by the scheme.
+      boolean longToken = tokenLength >= BloomTerms.AFFIX_LENGTH;
+      if (boundedLeft && boundedRight && !longToken && tokenLength >= BloomTerms.MIN_TOKEN_LENGTH) {
+        all[count++] = scheme.hash(BloomTerms.TAG_TOKEN, folded, start, tokenLength);
+      }
+      if (boundedLeft && longToken) {
+        all[count++] = scheme.hash(BloomTerms.TAG_PREFIX, folded, start, BloomTerms.AFFIX_LENGTH);
+      }
+      if (boundedRight && longToken) {
+        all[count++] = scheme.hash(BloomTerms.TAG_SUFFIX, folded, i - BloomTerms.AFFIX_LENGTH, BloomTerms.AFFIX_LENGTH);
+      }
+      // The junction probes of SubstringTerms: a junction is known when both its parts are, a part
+      // being whole (the literal bounds it) or at least as long as the bytes the term takes of it.
+      boolean leftKnown = previousEnd >= 0 && (previousWhole || previousEnd - previousStart >= SubstringTerms.JUNCTION_AFFIX);
+      boolean rightKnown = boundedRight || tokenLength >= SubstringTerms.JUNCTION_AFFIX;
+      if (leftKnown && rightKnown && start - gapStart == 1 && gapStart == previousEnd
+          && SubstringTerms.isNumericJunction(folded, previousStart, previousEnd, start, i)) {
+        all = ensureRoom(all, count);
+        all[count++] = junction(scheme, folded, previousStart, previousEnd, start, i);
+      }
+      previousStart = start;
+      previousEnd = i;
+      previousWhole = boundedLeft;
+      if (tokenLength >= MIN_WINNOWED_TOKEN) {
+        long[][] target = {all};
+        int[] added = {count};
+        winnow(scheme, folded, start, i, new long[WINDOW], hash -> {
+          target[0] = ensureRoom(target[0], added[0]);
+          target[0][added[0]++] = hash;
+        });
+        all = target[0];
+        count = added[0];
       }
     }
-    long[] distinct = Arrays.copyOf(all, count[0]);
+    long[] distinct = Arrays.copyOf(all, count);
     Arrays.sort(distinct);
     int unique = 0;
     for (int j = 0; j < distinct.length; j++) {
@@ -191,6 +262,10 @@ public final class FoldedTerms {
       }
     }
     return Arrays.copyOf(distinct, unique);
+  }
+
+  private static long[] ensureRoom(long[] values, int count) {
+    return count < values.length ? values : Arrays.copyOf(values, values.length * 2 + 4);
   }
 
   /**

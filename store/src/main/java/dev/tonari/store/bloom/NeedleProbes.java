@@ -8,14 +8,14 @@ import java.util.List;
  * The probes of one required literal in a block's {@link BlockFilters}: for kind-0 and kind-1
  * regions, token probes ({@link BloomTerms#probes}), all needed, and substring probes ({@link
  * SubstringTerms#probes}), checked only where there is a substring filter; for kind-2 regions the
- * folded probes ({@link FoldedTerms#probes}), all needed. A case-insensitive literal has folded
- * probes only: older regions keep the case and cannot prune for it. Parts and the head's chunks
- * use the same probes.
+ * folded probes ({@link FoldedTerms#probes}, byte-hashed), for kind-3 regions the word-hashed
+ * folded probes, all needed. A case-insensitive literal has folded probes only: older regions keep
+ * the case and cannot prune for it. Parts and the head's chunks use the same probes.
  *
  * @param caseInsensitive whether the literal is required case-insensitively (ASCII case; see
  *     {@link FoldedTerms#caseInsensitivePieces})
  */
-public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long[] folded, boolean caseInsensitive) {
+public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long[] folded, long[] foldedWords, boolean caseInsensitive) {
   private static final long[] NONE = new long[0];
 
   /** The probes of case-sensitive literals that can prune (others are left out: they rule nothing out). */
@@ -32,7 +32,8 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long
     List<NeedleProbes> probes = new ArrayList<>(requiredLiterals.size() + caseInsensitiveLiterals.size());
     for (String literal : requiredLiterals) {
       byte[] bytes = literal.getBytes(StandardCharsets.UTF_8);
-      NeedleProbes literalProbes = new NeedleProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes), FoldedTerms.probes(bytes), false);
+      NeedleProbes literalProbes = new NeedleProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes),
+          FoldedTerms.probes(bytes, FoldedTerms.Scheme.BYTE_HASHED), FoldedTerms.probes(bytes, FoldedTerms.Scheme.WORD_HASHED), false);
       if (!literalProbes.isEmpty()) {
         probes.add(literalProbes);
       }
@@ -50,15 +51,16 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long
 
   private static void addCaseInsensitive(List<NeedleProbes> probes, String literal) {
     for (byte[] piece : FoldedTerms.caseInsensitivePieces(literal.getBytes(StandardCharsets.UTF_8))) {
-      long[] folded = FoldedTerms.probes(piece);
+      long[] folded = FoldedTerms.probes(piece, FoldedTerms.Scheme.BYTE_HASHED);
       if (folded.length > 0) {
-        probes.add(new NeedleProbes(NONE, SubstringTerms.Probes.NONE, folded, true));
+        probes.add(new NeedleProbes(NONE, SubstringTerms.Probes.NONE, folded, FoldedTerms.probes(piece, FoldedTerms.Scheme.WORD_HASHED), true));
       }
     }
   }
 
   public boolean isEmpty() {
-    return tokens.length == 0 && substrings.isEmpty() && folded.length == 0;
+    // Both folded schemes probe the same terms, hashed two ways.
+    return tokens.length == 0 && substrings.isEmpty() && folded.length == 0 && foldedWords.length == 0;
   }
 
   /** Whether a block with these filters may hold a line containing every literal. */
@@ -87,12 +89,13 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long
   }
 
   /**
-   * The kind-2 filter of a run of lines, as the part writer builds it for a block and the head for
-   * a chunk; {@code terms} is scratch space, cleared here.
+   * The folded filter of a run of lines, of the kind the scheme makes, as the part writer builds it
+   * for a block and the head for a chunk; {@code terms} is scratch space, cleared here.
    */
-  public static BlockFilters foldedFiltersOf(byte[] buffer, int[] offsets, int[] lengths, int count, double falsePositiveRate, DistinctHashes terms) {
+  public static BlockFilters foldedFiltersOf(
+      byte[] buffer, int[] offsets, int[] lengths, int count, double falsePositiveRate, FoldedTerms.Scheme scheme, DistinctHashes terms) {
     terms.clear();
-    FoldedTermCollector collector = new FoldedTermCollector(terms);
+    FoldedTermCollector collector = new FoldedTermCollector(terms, scheme);
     for (int i = 0; i < count; i++) {
       collector.add(buffer, offsets[i], lengths[i]);
     }

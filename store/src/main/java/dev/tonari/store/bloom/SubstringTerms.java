@@ -106,42 +106,6 @@ public final class SubstringTerms {
     }
   }
 
-  /** The junction probes of a literal (the required probes of {@link #probes} that are not grams). */
-  public static long[] junctionProbes(byte[] literal) {
-    int n = literal.length;
-    long[] found = new long[n];
-    int count = 0;
-    int i = 0;
-    int previousStart = -1;
-    int previousEnd = -1;
-    boolean previousWhole = false;
-    while (i < n) {
-      int gapStart = i;
-      while (i < n && !BloomTerms.isTokenByte(literal[i])) {
-        i++;
-      }
-      int start = i;
-      while (i < n && BloomTerms.isTokenByte(literal[i])) {
-        i++;
-      }
-      int tokenLength = i - start;
-      if (tokenLength == 0) {
-        break;
-      }
-      boolean boundedLeft = start > 0;
-      boolean boundedRight = i < n;
-      boolean leftKnown = previousEnd >= 0 && (previousWhole || previousEnd - previousStart >= JUNCTION_AFFIX);
-      boolean rightKnown = boundedRight || tokenLength >= JUNCTION_AFFIX;
-      if (leftKnown && rightKnown && start - gapStart == 1 && gapStart == previousEnd && isNumericJunction(literal, previousStart, previousEnd, start, i)) {
-        found[count++] = junction(literal, previousStart, previousEnd, start, i);
-      }
-      previousStart = start;
-      previousEnd = i;
-      previousWhole = boundedLeft;
-    }
-    return Arrays.copyOf(found, count);
-  }
-
   /**
    * Whether the folded filter keeps the junction of tokens A = [leftStart, leftEnd) and B =
    * [rightStart, rightEnd) separated by the one byte at leftEnd: the separator is {@code .} and

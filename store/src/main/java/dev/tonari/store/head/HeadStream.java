@@ -5,6 +5,7 @@ import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.bloom.BlockFilters;
 import dev.tonari.store.bloom.DistinctHashes;
+import dev.tonari.store.bloom.FoldedTerms;
 import dev.tonari.store.bloom.NeedleProbes;
 import dev.tonari.store.part.PartWriterOptions;
 import java.nio.charset.StandardCharsets;
@@ -221,7 +222,7 @@ public final class HeadStream {
           at += lengths[i];
         }
         chunkFilters[chunk] = NeedleProbes.foldedFiltersOf(
-            gathered, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, terms);
+            gathered, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, FoldedTerms.Scheme.WORD_HASHED, terms);
       }
       chunkFilterCount = full;
     }

@@ -1,7 +1,7 @@
 package dev.tonari.store.part;
 
 /**
- * The byte-level specification of a part file, format "tonari-part" version 4. {@code
+ * The byte-level specification of a part file, format "tonari-part" version 5. {@code
  * docs/format.md} mirrors this text with a worked example; the two must change together.
  *
  * <p>All fixed-width integers are little-endian. "varint" is unsigned LEB128 (7 bits per byte,
@@ -15,7 +15,7 @@ package dev.tonari.store.part;
  *   0  4  magic 0x89 'T' 'N' 'P'           (89 54 4E 50; the high byte catches 7-bit transfers)
  *   4 11  format name "tonari-part"        (ASCII)
  *  15  1  0x00
- *  16  4  u32 version = 4                 (readers also accept 1 to 3; see the block and bloom region)
+ *  16  4  u32 version = 5                 (readers also accept 1 to 4; see the block and bloom region)
  *  20  4  u32 flags = 0                     (readers reject any other value)
  * data    for each stream in index order, for each of its blocks in time order:
  *           compressed block (compressedSize bytes) followed by its bloom filter (bloomSize bytes).
@@ -105,9 +105,9 @@ package dev.tonari.store.part;
  * text. The columns fill the raw size exactly and decode to exactly L line bytes.
  * </pre>
  *
- * <p><b>Bloom region</b> of a block ({@link dev.tonari.store.bloom.BlockFilters}), in one of three
+ * <p><b>Bloom region</b> of a block ({@link dev.tonari.store.bloom.BlockFilters}), in one of four
  * forms told apart by its first u32 and kind byte; versions 1 to 3 have legacy or kind-1 regions,
- * version 4 only kind-2 ones (any other combination is a corrupt part):
+ * version 4 only kind-2 ones, version 5 only kind-3 ones (any other combination is a corrupt part):
  *
  * <pre>
  *   legacy  one {@link dev.tonari.store.bloom.BloomFilter} (u32 word count >= 1, u8 hash count,
@@ -128,11 +128,20 @@ package dev.tonari.store.part;
  *                 lowercased (tokens, 6-byte prefixes and suffixes, numeric junctions around '.',
  *                 winnowed 8-byte grams of tokens of 15+ bytes), at 20% false positives per term
  *                 by default; nothing follows it. Exact and case-insensitive literals probe it.
+ *   kind 3  0  4  u32 0
+ *           4  1  u8 kind = 3
+ *           5  .  the word-hashed folded filter: the terms of kind 2, each hashed by {@link
+ *                 dev.tonari.store.bloom.BloomTerms#wordHash} (eight bytes a step) instead of
+ *                 FNV-1a byte by byte; same false-positive rate, nothing follows it.
  * </pre>
  *
  * <p><b>Version 4</b> is version 3 with kind-2 regions; blocks, footer and trailer are unchanged.
  * The version moved so that a version-3 reader refuses such a part as unknown instead of
  * quarantining it as corrupt (it rejects kind 2).
+ *
+ * <p><b>Version 5</b> is version 4 with kind-3 regions, for the same reason: a version-4 reader
+ * refuses it as unknown. Word hashes cut the part writer's term hashing (a gram at every byte of a
+ * long token; store/RATIONALE.md, "Format 5: terms hashed a word at a time").
  *
  * <p><b>Reading.</b> Open checks the header, trailer, footer CRC, the footer's structure (lengths,
  * order, fingerprints, tiling, totals) and every bloom filter's CRC, so that an opened part's
@@ -141,8 +150,13 @@ package dev.tonari.store.part;
  * a buffer is sized from it.
  */
 public final class PartFormat {
-  /** Version 3's blocks with one case-folded filter per block (bloom region kind 2). Written by default. */
-  public static final int VERSION = 4;
+  /** Version 3's blocks with one case-folded, word-hashed filter per block (bloom region kind 3). Written by default. */
+  public static final int VERSION = 5;
+
+  public static final int VERSION_5 = 5;
+
+  /** Version 3's blocks with one case-folded, byte-hashed filter per block (bloom region kind 2). */
+  public static final int VERSION_4 = 4;
   /** Templated lines with two filters per block (bloom region kind 1). Still read; written only when asked. */
   public static final int VERSION_3 = 3;
   /** Plain lines with a length column. Still read; written only when asked ({@link PartWriterOptions#formatVersion}). */
@@ -158,4 +172,22 @@ public final class PartFormat {
   public static final String FILE_SUFFIX = ".part";
 
   private PartFormat() {}
+
+  /** Whether a bloom region of this kind (0 legacy, 1 to 3) belongs in a part of this version. */
+  static boolean hasRegionOfItsVersion(int version, int regionKind) {
+    return switch (version) {
+      case VERSION_5 -> regionKind == dev.tonari.store.bloom.BlockFilters.KIND_FOLDED_WORDS;
+      case VERSION_4 -> regionKind == dev.tonari.store.bloom.BlockFilters.KIND_FOLDED;
+      default -> regionKind <= dev.tonari.store.bloom.BlockFilters.KIND_TOKENS_AND_SUBSTRINGS;
+    };
+  }
+
+  /** The region kinds a part of this version has, for error messages. */
+  static String regionKindsOf(int version) {
+    return switch (version) {
+      case VERSION_5 -> "word-hashed folded (kind 3)";
+      case VERSION_4 -> "folded (kind 2)";
+      default -> "token (legacy or kind 1)";
+    };
+  }
 }

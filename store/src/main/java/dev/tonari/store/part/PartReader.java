@@ -461,11 +461,11 @@ public final class PartReader implements AutoCloseable {
           } catch (IllegalArgumentException e) {
             throw new CorruptPartException(name, "bloom region is invalid: " + e.getMessage(), s, b, bloomOffset, e);
           }
-          // Version 4 is the version of the folded filter: a part of either side with the other
-          // region form was not written by a writer of its version.
-          if (bloom.isFolded() != (version >= PartFormat.VERSION)) {
+          // Each version has its region form (4: the folded filter, 5: its word-hashed form): a part
+          // with another form was not written by a writer of its version.
+          if (!PartFormat.hasRegionOfItsVersion(version, bloom.kind())) {
             throw new CorruptPartException(name, "bloom region is invalid: a version " + version + " part must have "
-                + (version >= PartFormat.VERSION ? "folded (kind 2)" : "token (legacy or kind 1)") + " filters", s, b, bloomOffset, null);
+                + PartFormat.regionKindsOf(version) + " filters, found kind " + bloom.kind(), s, b, bloomOffset, null);
           }
           addBlock(offset, compressedSize, rawSize, entryCount, blockMin, blockMax, crc, bloom);
           streamEntrySum += entryCount;

@@ -8,6 +8,7 @@ import dev.tonari.store.bloom.BloomFilter;
 import dev.tonari.store.bloom.BloomTerms;
 import dev.tonari.store.bloom.DistinctHashes;
 import dev.tonari.store.bloom.FoldedTermCollector;
+import dev.tonari.store.bloom.FoldedTerms;
 import dev.tonari.store.bloom.SubstringTerms;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -77,8 +78,8 @@ public final class PartWriter implements AutoCloseable {
   private final LongConsumer termSink = terms::add;
   private final DistinctHashes substringTerms = new DistinctHashes();
   private final LongConsumer substringTermSink = substringTerms::add;
-  /** Version 4's one filter per block; versions 2 and 3 use the two term sets above instead. */
-  private final FoldedTermCollector foldedTerms = new FoldedTermCollector();
+  /** Versions 4 and 5's one filter per block; versions 2 and 3 use the two term sets above instead. */
+  private final FoldedTermCollector foldedTerms;
   private final boolean folded;
   private Labels lastMetadata;
   private byte[] lastMetadataEncoded;
@@ -93,7 +94,9 @@ public final class PartWriter implements AutoCloseable {
   public PartWriter(Path file, PartWriterOptions options) throws IOException {
     this.file = file;
     this.options = options;
-    this.folded = options.formatVersion() >= PartFormat.VERSION;
+    this.folded = options.formatVersion() >= PartFormat.VERSION_4;
+    this.foldedTerms = new FoldedTermCollector(
+        options.formatVersion() >= PartFormat.VERSION_5 ? FoldedTerms.Scheme.WORD_HASHED : FoldedTerms.Scheme.BYTE_HASHED);
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     this.compressor = new ZstdCompressCtx();
     try {

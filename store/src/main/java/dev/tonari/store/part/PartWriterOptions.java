@@ -15,11 +15,12 @@ import java.util.List;
  * @param bloomFalsePositiveRate target false-positive rate of each block's token filter (versions 2
  *     and 3, which write two filters per block)
  * @param formatVersion the {@link PartFormat} version to write: {@link PartFormat#VERSION} (templated
- *     lines and one folded filter, the default), {@link PartFormat#VERSION_3} (templated lines, token
+ *     lines and one word-hashed folded filter, the default), {@link PartFormat#VERSION_4} (templated
+ *     lines and one byte-hashed folded filter), {@link PartFormat#VERSION_3} (templated lines, token
  *     and substring filters) or {@link PartFormat#VERSION_2} (plain lines); the older two are kept so
  *     that tests and benchmarks can write the old layouts and compare
  * @param foldedFalsePositiveRate target false-positive rate per term of each block's folded filter
- *     (version 4)
+ *     (versions 4 and 5)
  */
 public record PartWriterOptions(
     String tenant,
@@ -94,8 +95,8 @@ public record PartWriterOptions(
     if (!(foldedFalsePositiveRate > 0 && foldedFalsePositiveRate < 1)) {
       throw new IllegalArgumentException("folded filter false-positive rate must be in (0, 1), got " + foldedFalsePositiveRate);
     }
-    if (formatVersion != PartFormat.VERSION && formatVersion != PartFormat.VERSION_3 && formatVersion != PartFormat.VERSION_2) {
-      throw new IllegalArgumentException("part format version must be " + PartFormat.VERSION_2 + ", " + PartFormat.VERSION_3 + " or "
+    if (formatVersion < PartFormat.VERSION_2 || formatVersion > PartFormat.VERSION) {
+      throw new IllegalArgumentException("part format version must be " + PartFormat.VERSION_2 + " to "
           + PartFormat.VERSION + ", got " + formatVersion + " for tenant " + tenant);
     }
   }

@@ -27,15 +27,18 @@ class FoldedTermsTest {
   private static final String KELVIN = "\u212A";
   private static final String LONG_S = "\u017F";
 
-  @Property(tries = 4000)
+  @Property(tries = 6000)
   void everyExactSubstringProbesOnlyTermsOfTheLine(
-      @ForAll("lines") String line, @ForAll @IntRange(min = 0, max = 10_000) int start, @ForAll @IntRange(min = 0, max = 10_000) int length) {
+      @ForAll("lines") String line,
+      @ForAll @IntRange(min = 0, max = 10_000) int start,
+      @ForAll @IntRange(min = 0, max = 10_000) int length,
+      @ForAll FoldedTerms.Scheme scheme) {
     byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
     int from = bytes.length == 0 ? 0 : start % (bytes.length + 1);
     int to = from + (bytes.length - from == 0 ? 0 : length % (bytes.length - from + 1));
     byte[] literal = java.util.Arrays.copyOfRange(bytes, from, to);
-    Set<Long> terms = termsOf(bytes);
-    for (long probe : FoldedTerms.probes(literal)) {
+    Set<Long> terms = termsOf(bytes, scheme);
+    for (long probe : FoldedTerms.probes(literal, scheme)) {
       assertThat(terms).as("probe of %s (bytes %d..%d) among the terms of %s", new String(literal, StandardCharsets.UTF_8), from, to, line)
           .contains(probe);
     }
@@ -46,17 +49,18 @@ class FoldedTermsTest {
       @ForAll("lines") String line,
       @ForAll @IntRange(min = 0, max = 10_000) int start,
       @ForAll @IntRange(min = 1, max = 60) int length,
-      @ForAll @LongRange long caseSeed) {
+      @ForAll @LongRange long caseSeed,
+      @ForAll FoldedTerms.Scheme scheme) {
     Assume.that(!line.isEmpty());
     int from = start % line.length();
     int to = Math.min(line.length(), from + length);
     String needle = caseVariant(line.substring(from, to), caseSeed);
     // The reference: only needles RE2 really finds ignoring case, as LogQL's |~ "(?i)..." would.
     Assume.that(Pattern.compile("(?i)" + Pattern.quote(needle)).matcher(line).find());
-    Set<Long> terms = termsOf(line.getBytes(StandardCharsets.UTF_8));
+    Set<Long> terms = termsOf(line.getBytes(StandardCharsets.UTF_8), scheme);
     for (NeedleProbes probes : NeedleProbes.ofCaseInsensitive(List.of(needle))) {
       assertThat(probes.caseInsensitive()).isTrue();
-      for (long probe : probes.folded()) {
+      for (long probe : scheme == FoldedTerms.Scheme.WORD_HASHED ? probes.foldedWords() : probes.folded()) {
         assertThat(terms).as("probe of (?i)%s among the terms of %s", needle, line).contains(probe);
       }
     }
@@ -65,8 +69,11 @@ class FoldedTermsTest {
   @Provide
   Arbitrary<String> lines() {
     // Hex digits of both cases, k and s with their Unicode relatives, dotted numbers and separators,
-    // so that long tokens (winnowed grams), junctions and every folding question are common.
-    return Arbitraries.strings().withChars("0123456789abcdefABCDEF kKsSxX.:-=_\"éÉ" + KELVIN + LONG_S).ofMaxLength(140);
+    // so that long tokens (winnowed grams), junctions and every folding question are common; and
+    // lines of short dotted numbers, so that runs of junctions are too.
+    Arbitrary<String> mixed = Arbitraries.strings().withChars("0123456789abcdefABCDEF kKsSxX.:-=_\"éÉ" + KELVIN + LONG_S).ofMaxLength(140);
+    Arbitrary<String> dotted = Arbitraries.strings().withChars("0123456789.....a x").ofMaxLength(60);
+    return Arbitraries.oneOf(mixed, dotted);
   }
 
   /** The needle with each character in a case RE2's (?i) folds to it, chosen by the seed. */
@@ -86,23 +93,24 @@ class FoldedTermsTest {
   }
 
   /** Exactly the terms of the line's folded filter, as a set (no bloom filter's false positives). */
-  private static Set<Long> termsOf(byte[] line) {
+  private static Set<Long> termsOf(byte[] line, FoldedTerms.Scheme scheme) {
     byte[] folded = new byte[line.length];
     FoldedTerms.fold(line, 0, line.length, folded);
     Set<Long> terms = new HashSet<>();
-    FoldedTerms.forEachTermOfFolded(folded, 0, folded.length, terms::add);
+    FoldedTerms.forEachTermOfFolded(folded, 0, folded.length, scheme, terms::add);
     return terms;
   }
 
-  @Test
-  void aCaseInsensitiveIdOrWordPrunesAndAnotherDoesNotPass() {
+  private static BlockFilters regionOf(String line, FoldedTerms.Scheme scheme) {
     BloomFilter filter = BloomFilter.withSize(1 << 14, 4);
+    termsOf(line.getBytes(StandardCharsets.UTF_8), scheme).forEach(filter::add);
+    return BlockFilters.folded(filter, scheme);
+  }
+
+  @Property(tries = 2)
+  void aCaseInsensitiveIdOrWordPrunesAndAnotherDoesNotPass(@ForAll FoldedTerms.Scheme scheme) {
     String line = "ts=2026-12-07T08:00:00Z level=ERROR msg=\"Request Failed\" trace_id=4BF92F3577B34DA6A3CE929D0E0E4736 ip=10.42.3.7";
-    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-    byte[] folded = new byte[bytes.length];
-    FoldedTerms.fold(bytes, 0, bytes.length, folded);
-    FoldedTerms.forEachTermOfFolded(folded, 0, folded.length, filter::add);
-    BlockFilters region = BlockFilters.folded(filter);
+    BlockFilters region = regionOf(line, scheme);
     assertThat(NeedleProbes.mightContainAll(region, NeedleProbes.ofCaseInsensitive(List.of("level=error")))).isTrue();
     assertThat(NeedleProbes.mightContainAll(region, NeedleProbes.ofCaseInsensitive(List.of("4bf92f3577b34da6a3ce929d0e0e4736")))).isTrue();
     assertThat(NeedleProbes.mightContainAll(region, NeedleProbes.of(List.of("4BF92F3577B34DA6A3CE929D0E0E4736")))).isTrue();
@@ -115,21 +123,61 @@ class FoldedTermsTest {
     assertThat(NeedleProbes.mightContainAll(region, NeedleProbes.ofCaseInsensitive(List.of("request timeout")))).isFalse();
   }
 
+  /** The word hash reads the same words near the end of an array (byte by byte) as elsewhere (one masked load). */
+  @Property(tries = 3000)
+  void wordHashIsTheHashOfTheTermsWordsWhereverTheTermLies(@ForAll long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    byte[] term = new byte[random.nextInt(20)];
+    random.nextBytes(term);
+    int tag = random.nextInt(8);
+    byte[] padded = new byte[term.length + 16];
+    int offset = random.nextInt(9);
+    System.arraycopy(term, 0, padded, offset, term.length);
+    random.nextBytes(new byte[0]);
+    for (int i = offset + term.length; i < padded.length; i++) {
+      padded[i] = (byte) random.nextInt(256);
+    }
+    long expected = referenceWordHash(tag, term);
+    assertThat(BloomTerms.wordHash(tag, term, 0, term.length)).isEqualTo(expected);
+    assertThat(BloomTerms.wordHash(tag, padded, offset, term.length)).isEqualTo(expected);
+  }
+
+  private static long referenceWordHash(int tag, byte[] term) {
+    long h = (tag * 64L + term.length) * 0x9e3779b97f4a7c15L;
+    for (int word = 0; word * 8 < term.length; word++) {
+      long value = 0;
+      for (int b = 0; b < 8 && word * 8 + b < term.length; b++) {
+        value |= (term[word * 8 + b] & 0xffL) << (8 * b);
+      }
+      h = fmix64(h ^ value);
+    }
+    return term.length == 0 ? fmix64(h) : h;
+  }
+
+  private static long fmix64(long value) {
+    long h = value;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
   /**
    * The writer makes all terms in one pass and its winnowing keeps the pick of the last window
    * while it is still inside the window; the terms must be those of the definition: token terms,
    * junctions, and each window's smallest gram hash (the earliest on ties), searched over the
    * whole window.
    */
-  @Property(tries = 3000)
-  void termsAreThoseOfTheWinnowingDefinition(@ForAll("lines") String line) {
+  @Property(tries = 4000)
+  void termsAreThoseOfTheWinnowingDefinition(@ForAll("lines") String line, @ForAll FoldedTerms.Scheme scheme) {
     byte[] folded = line.getBytes(StandardCharsets.UTF_8);
     FoldedTerms.fold(folded, 0, folded.length, folded);
     List<Long> actual = new java.util.ArrayList<>();
-    FoldedTerms.forEachTermOfFolded(folded, 0, folded.length, actual::add);
-    List<Long> expected = new java.util.ArrayList<>();
-    BloomTerms.forEachTerm(folded, 0, folded.length, expected::add);
-    SubstringTerms.forEachJunction(folded, 0, folded.length, expected::add);
+    FoldedTerms.forEachTermOfFolded(folded, 0, folded.length, scheme, actual::add);
+    // The definition, kind by kind, over the list of tokens (maximal runs of token bytes).
+    List<int[]> tokens = new java.util.ArrayList<>();
     int i = 0;
     while (i < folded.length) {
       while (i < folded.length && !BloomTerms.isTokenByte(folded[i])) {
@@ -139,28 +187,81 @@ class FoldedTermsTest {
       while (i < folded.length && BloomTerms.isTokenByte(folded[i])) {
         i++;
       }
+      if (i > start) {
+        tokens.add(new int[] {start, i});
+      }
+    }
+    List<Long> expected = new java.util.ArrayList<>();
+    for (int t = 0; t < tokens.size(); t++) {
+      int start = tokens.get(t)[0];
+      int end = tokens.get(t)[1];
+      if (end - start >= 6) {
+        expected.add(hash(scheme, BloomTerms.TAG_PREFIX, folded, start, 6));
+        expected.add(hash(scheme, BloomTerms.TAG_SUFFIX, folded, end - 6, 6));
+      } else if (end - start >= 2) {
+        expected.add(hash(scheme, BloomTerms.TAG_TOKEN, folded, start, end - start));
+      }
+      if (t >= 1 && dotBetween(folded, tokens.get(t - 1), tokens.get(t)) && digits(folded, end(tokens.get(t - 1)) - 3, end(tokens.get(t - 1)), tokens.get(t - 1))
+          && digits(folded, start, start + 3, tokens.get(t))) {
+        int from = Math.max(tokens.get(t - 1)[0], tokens.get(t - 1)[1] - 3);
+        expected.add(hash(scheme, SubstringTerms.TAG_JUNCTION, folded, from, Math.min(end, start + 3) - from));
+      }
       int previousPick = -1;
-      for (int window = start; window + FoldedTerms.WINDOW + FoldedTerms.GRAM_LENGTH - 1 <= i; window++) {
+      for (int window = start; window + FoldedTerms.WINDOW + FoldedTerms.GRAM_LENGTH - 1 <= end; window++) {
         int pick = window;
         for (int candidate = window; candidate < window + FoldedTerms.WINDOW; candidate++) {
-          if (gramHash(folded, candidate) < gramHash(folded, pick)) {
+          if (gramHash(scheme, folded, candidate) < gramHash(scheme, folded, pick)) {
             pick = candidate;
           }
         }
         if (pick != previousPick) {
-          expected.add(gramHash(folded, pick));
+          expected.add(gramHash(scheme, folded, pick));
           previousPick = pick;
         }
       }
     }
-    // One pass emits the kinds token by token, the definition kind by kind: the same terms, as many times each.
     java.util.Collections.sort(actual);
     java.util.Collections.sort(expected);
     assertThat(actual).as("terms of %s", line).isEqualTo(expected);
   }
 
-  private static long gramHash(byte[] folded, int at) {
-    return BloomTerms.hash(FoldedTerms.TAG_WINNOWED_GRAM, folded, at, FoldedTerms.GRAM_LENGTH);
+  /** The kind-2 definition is also that of BloomTerms and SubstringTerms, which formats 1 to 3 use. */
+  @Property(tries = 2000)
+  void byteHashedTokenTermsAndJunctionsAreThoseOfTheOlderFilters(@ForAll("lines") String line) {
+    byte[] folded = line.getBytes(StandardCharsets.UTF_8);
+    FoldedTerms.fold(folded, 0, folded.length, folded);
+    Set<Long> terms = new HashSet<>();
+    FoldedTerms.forEachTermOfFolded(folded, 0, folded.length, terms::add);
+    List<Long> older = new java.util.ArrayList<>();
+    BloomTerms.forEachTerm(folded, 0, folded.length, older::add);
+    SubstringTerms.forEachJunction(folded, 0, folded.length, older::add);
+    assertThat(terms).containsAll(older);
+  }
+
+  private static int end(int[] token) {
+    return token[1];
+  }
+
+  private static boolean dotBetween(byte[] bytes, int[] left, int[] right) {
+    return right[0] == left[1] + 1 && bytes[left[1]] == '.';
+  }
+
+  /** Whether the bytes of [from, to) clipped to the token are all ASCII digits. */
+  private static boolean digits(byte[] bytes, int from, int to, int[] token) {
+    for (int i = Math.max(from, token[0]); i < Math.min(to, token[1]); i++) {
+      if (bytes[i] < '0' || bytes[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long hash(FoldedTerms.Scheme scheme, int tag, byte[] bytes, int offset, int length) {
+    return scheme == FoldedTerms.Scheme.WORD_HASHED ? BloomTerms.wordHash(tag, bytes, offset, length) : BloomTerms.hash(tag, bytes, offset, length);
+  }
+
+  private static long gramHash(FoldedTerms.Scheme scheme, byte[] folded, int at) {
+    return hash(scheme, FoldedTerms.TAG_WINNOWED_GRAM, folded, at, FoldedTerms.GRAM_LENGTH);
   }
 
   /** The eight-bytes-a-step fold gives what lowercasing A..Z byte by byte gives, any byte value, any offset and length. */
