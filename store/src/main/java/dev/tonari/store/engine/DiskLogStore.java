@@ -1617,13 +1617,6 @@ public final class DiskLogStore implements LogStore {
         streams.computeIfAbsent(partStreams.get(s).labels(), l -> new ArrayList<>()).add(new int[] {p, s});
       }
     }
-    // Local inputs' blocks by positional reads (PartReader.readingBlocksFrom); remote ones through
-    // the range cache, as queries read them.
-    List<PartReader> mergeReaders = new ArrayList<>(inputs.size());
-    for (PartHandle input : inputs) {
-      mergeReaders.add(objectStore.isRemote() ? input.reader()
-          : input.reader().readingBlocksFrom(new ObjectRangePartBytes(objectStore, input.key(), input.summary().fileBytes())));
-    }
     long sequence = takeSequence();
     String key = PartHandle.key(tenant, level, sequence);
     PartHandle merged =
@@ -1635,8 +1628,7 @@ public final class DiskLogStore implements LogStore {
                 List<MergingCursor.Source> sources = new ArrayList<>();
                 for (int[] ref : stream.getValue()) {
                   PartHandle part = inputs.get(ref[0]);
-                  sources.add(new MergingCursor.Source(
-                      mergeReaders.get(ref[0]).cursor(ref[1], Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD, LinePredicate.ALL, List.of()), part));
+                  sources.add(new MergingCursor.Source(part.reader().cursor(ref[1], Long.MIN_VALUE, Long.MAX_VALUE, Direction.FORWARD, LinePredicate.ALL, List.of()), part));
                 }
                 try (MergingCursor cursor = new MergingCursor(stream.getKey(), sources, Direction.FORWARD, this::quarantine)) {
                   boolean begun = false;

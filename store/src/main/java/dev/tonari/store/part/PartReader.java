@@ -31,10 +31,7 @@ import java.util.zip.CRC32C;
  */
 public final class PartReader implements AutoCloseable {
   private final String name;
-  /**
-   * Format version of the file: 1, 2 (they differ in the timestamps column only), 3 (templated
-   * lines), 4 (one folded filter per block) or 5 (its terms word-hashed).
-   */
+  /** Format version of the file: 1, 2 (they differ in the timestamps column only), 3 (templated lines) or 4 (one folded filter per block). */
   final int version;
   private final PartBytes bytes;
   private final PartSummary summary;
@@ -49,10 +46,9 @@ public final class PartReader implements AutoCloseable {
   final long[] blockMaxTimestamp;
   final int[] blockCrc;
   final BlockFilters[] blockBloom;
-  final PartReadStats stats;
+  final PartReadStats stats = new PartReadStats();
 
   private PartReader(String name, PartBytes bytes, FooterParser footer, int version) {
-    this.stats = new PartReadStats();
     this.name = name;
     this.version = version;
     this.bytes = bytes;
@@ -67,41 +63,6 @@ public final class PartReader implements AutoCloseable {
     this.blockMaxTimestamp = footer.blockMaxTimestamp;
     this.blockCrc = footer.blockCrc;
     this.blockBloom = footer.blockBloom;
-  }
-
-  /** The same part, index, filters and read counts as {@code other}, with its blocks read through {@code blockBytes}. */
-  private PartReader(PartReader other, PartBytes blockBytes) {
-    this.stats = other.stats;
-    this.name = other.name;
-    this.version = other.version;
-    this.bytes = blockBytes;
-    this.summary = other.summary;
-    this.streams = other.streams;
-    this.streamFirstBlock = other.streamFirstBlock;
-    this.blockOffset = other.blockOffset;
-    this.blockCompressedSize = other.blockCompressedSize;
-    this.blockRawSize = other.blockRawSize;
-    this.blockEntryCount = other.blockEntryCount;
-    this.blockMinTimestamp = other.blockMinTimestamp;
-    this.blockMaxTimestamp = other.blockMaxTimestamp;
-    this.blockCrc = other.blockCrc;
-    this.blockBloom = other.blockBloom;
-  }
-
-  /**
-   * This part with its blocks read through {@code blockBytes} (the same part's bytes by another
-   * path) and everything else shared: a merge reads the blocks of its local inputs with positional
-   * reads instead of through their memory maps, since every page of a map it touched would stay in
-   * the server's resident set until the GC unmaps the part, after the merge deleted it. The blocks
-   * are checked against their CRC as always.
-   *
-   * @throws IllegalArgumentException when {@code blockBytes} is not of this part's size
-   */
-  public PartReader readingBlocksFrom(PartBytes blockBytes) {
-    if (blockBytes.size() != bytes.size()) {
-      throw new IllegalArgumentException("part " + name + " is " + bytes.size() + " bytes, the block source " + blockBytes.size());
-    }
-    return new PartReader(this, blockBytes);
   }
 
   /**
