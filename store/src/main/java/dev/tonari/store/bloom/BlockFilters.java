@@ -126,13 +126,29 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
    * @throws IllegalArgumentException when the bytes are not a valid region of a known kind
    */
   public static BlockFilters readFrom(ByteBuffer region) {
-    ByteBuffer in = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    return readFrom(region, region);
+  }
+
+  /**
+   * The filters of a region checked in {@code region} (a copy, say) whose words are taken from
+   * {@code words}, the same bytes at the same positions (the mapped part), which are not read here.
+   *
+   * @throws IllegalArgumentException when the bytes are not a valid region of a known kind, or the
+   *     two buffers differ in size
+   */
+  public static BlockFilters readFrom(ByteBuffer region, ByteBuffer words) {
+    if (region.remaining() != words.remaining()) {
+      throw new IllegalArgumentException("bloom region of " + region.remaining() + " bytes against its words' " + words.remaining());
+    }
+    // Both from 0, so that a position in one is the same byte in the other.
+    ByteBuffer in = region.slice().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer wordSource = words.slice().order(ByteOrder.LITTLE_ENDIAN);
     if (in.remaining() < 4) {
       throw new IllegalArgumentException("bloom region of " + in.remaining() + " bytes is shorter than its 4-byte header");
     }
     BlockFilters filters;
     if (in.getInt(in.position()) != 0) {
-      filters = legacy(BloomFilter.readFrom(in));
+      filters = legacy(BloomFilter.readFrom(in, wordSource));
     } else {
       if (in.remaining() < KIND_HEADER_BYTES) {
         throw new IllegalArgumentException("bloom region of " + in.remaining() + " bytes is shorter than its 5-byte kind header");
@@ -144,12 +160,12 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
       }
       in.position(in.position() + KIND_HEADER_BYTES);
       if (kind == KIND_FOLDED) {
-        filters = folded(BloomFilter.readFrom(in), FoldedTerms.Scheme.BYTE_HASHED);
+        filters = folded(BloomFilter.readFrom(in, wordSource), FoldedTerms.Scheme.BYTE_HASHED);
       } else if (kind == KIND_FOLDED_WORDS) {
-        filters = folded(BloomFilter.readFrom(in), FoldedTerms.Scheme.WORD_HASHED);
+        filters = folded(BloomFilter.readFrom(in, wordSource), FoldedTerms.Scheme.WORD_HASHED);
       } else {
-        BloomFilter tokens = BloomFilter.readFrom(in);
-        BloomFilter substrings = BloomFilter.readFrom(in);
+        BloomFilter tokens = BloomFilter.readFrom(in, wordSource);
+        BloomFilter substrings = BloomFilter.readFrom(in, wordSource);
         filters = new BlockFilters(tokens, substrings);
       }
     }

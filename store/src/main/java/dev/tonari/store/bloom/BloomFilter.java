@@ -142,6 +142,16 @@ public final class BloomFilter {
    *     buffer's limit
    */
   public static BloomFilter readFrom(ByteBuffer in) {
+    return readFrom(in, in);
+  }
+
+  /**
+   * As {@link #readFrom(ByteBuffer)}, reading the header from {@code in} and taking the words from
+   * {@code wordSource} at the same positions: a part reader checks a copy of a bloom region and
+   * keeps filters over the mapped file without touching its pages ({@link
+   * BlockFilters#readFrom(ByteBuffer, ByteBuffer)}).
+   */
+  static BloomFilter readFrom(ByteBuffer in, ByteBuffer wordSource) {
     if (in.remaining() < HEADER_BYTES) {
       throw new IllegalArgumentException("bloom filter header needs " + HEADER_BYTES + " bytes, " + in.remaining() + " remain");
     }
@@ -153,7 +163,7 @@ public final class BloomFilter {
     if (size > in.remaining()) {
       throw new IllegalArgumentException("bloom filter of " + wordCount + " words needs " + size + " bytes, " + in.remaining() + " remain");
     }
-    ByteBuffer wordBytes = in.slice(start + HEADER_BYTES, wordCount * 8).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer wordBytes = wordSource.slice(start + HEADER_BYTES, wordCount * 8).order(ByteOrder.LITTLE_ENDIAN);
     in.position(start + (int) size);
     return new BloomFilter(wordCount, hashCount, null, wordBytes);
   }

@@ -883,7 +883,7 @@ public final class DiskLogStore implements LogStore {
       Files.deleteIfExists(temporary);
     }
     Object[] parsed = PartHandle.parse(key);
-    PartReader reader = PartReader.open(key, objectStore.get(key));
+    PartReader reader = PartReader.open(key, new LocalPartBytes(objectStore, key));
     return new PartHandle(key, options.tenant(), (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams());
   }
 
@@ -991,7 +991,7 @@ public final class DiskLogStore implements LogStore {
       }
       maxSequence = Math.max(maxSequence, (Long) parsed[2]);
       try {
-        PartReader reader = PartReader.open(info.key(), objectStore.get(info.key()));
+        PartReader reader = PartReader.open(info.key(), new LocalPartBytes(objectStore, info.key()));
         opened.put(info.key(), new PartHandle(info.key(), (String) parsed[0], (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams()));
       } catch (CorruptPartException e) {
         corrupt.put(info.key(), e);
@@ -1051,7 +1051,7 @@ public final class DiskLogStore implements LogStore {
                 return remoteParts.openByCommit(key);
               }
               Object[] parsed = PartHandle.parse(key);
-              PartReader reader = PartReader.open(key, objectStore.get(key));
+              PartReader reader = PartReader.open(key, new LocalPartBytes(objectStore, key));
               return new PartHandle(key, (String) parsed[0], (Integer) parsed[1], (Long) parsed[2], reader, reader.summary(), reader.streams());
             });
     for (Map.Entry<String, java.nio.file.NoSuchFileException> missing : result.missing().entrySet()) {

@@ -131,6 +131,34 @@ public final class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * The range read into a heap buffer with positional reads, not mapped: for a reader that reads
+   * each range once (a part's bloom regions checked at open), so that the pages stay the kernel's
+   * page cache and never join the process's resident set.
+   */
+  @Override
+  public ByteBuffer getRange(String key, long offset, int length) throws IOException {
+    Path file = resolve(key);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (offset < 0 || length < 0 || offset + length > size) {
+        throw new java.io.EOFException("range [" + offset + ", " + (offset + length) + ") runs past object " + key + " of " + size + " bytes");
+      }
+      ByteBuffer target = ByteBuffer.allocate(length);
+      while (target.hasRemaining()) {
+        int read = channel.read(target, offset + target.position());
+        if (read < 0) {
+          throw new java.io.EOFException("object " + key + " ended at " + (offset + target.position()) + " while reading [" + offset + ", " + (offset + length) + ")");
+        }
+      }
+      return target.flip();
+    } catch (NoSuchFileException e) {
+      NoSuchFileException named = new NoSuchFileException(key, null, "no such object in " + root);
+      named.initCause(e);
+      throw named;
+    }
+  }
+
   @Override
   public List<ObjectInfo> list(String prefix) throws IOException {
     ensureOpen();

@@ -450,14 +450,16 @@ public final class PartReader implements AutoCloseable {
           }
           previousMax = blockMax;
           CRC32C bloomChecksum = new CRC32C();
-          ByteBuffer bloomBytes = bytes.read(bloomOffset, bloomSize).order(ByteOrder.LITTLE_ENDIAN);
+          // Checked and parsed on a copy; the filters keep the words of the part's own bytes
+          // (a mapped file's pages are touched when a query probes them, not at open).
+          ByteBuffer bloomBytes = bytes.copy(bloomOffset, bloomSize).order(ByteOrder.LITTLE_ENDIAN);
           bloomChecksum.update(bloomBytes.duplicate());
           if ((int) bloomChecksum.getValue() != bloomCrc) {
             throw new CorruptPartException(name, "bloom filter checksum mismatch", s, b, bloomOffset, null);
           }
           BlockFilters bloom;
           try {
-            bloom = BlockFilters.readFrom(bloomBytes);
+            bloom = BlockFilters.readFrom(bloomBytes, bytes.read(bloomOffset, bloomSize));
           } catch (IllegalArgumentException e) {
             throw new CorruptPartException(name, "bloom region is invalid: " + e.getMessage(), s, b, bloomOffset, e);
           }

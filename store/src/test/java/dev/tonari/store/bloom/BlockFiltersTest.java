@@ -26,6 +26,30 @@ class BlockFiltersTest {
     return filters.mightContain(BloomTerms.probes(bytes), SubstringTerms.probes(bytes));
   }
 
+  /**
+   * A region checked on a copy keeps the words of the other buffer: the copy's words are never
+   * read, so a part reader can check a copy and probe the mapped file.
+   */
+  @Test
+  void aRegionCheckedOnACopyProbesTheWordsOfItsOwnBytes() {
+    BloomFilter folded = BloomFilter.forExpected(40, 0.2);
+    byte[] lowered = LINE.clone();
+    FoldedTerms.fold(LINE, 0, LINE.length, lowered);
+    FoldedTerms.forEachTermOfFolded(lowered, 0, lowered.length, FoldedTerms.Scheme.WORD_HASHED, folded::add);
+    byte[] region = BlockFilters.folded(folded, FoldedTerms.Scheme.WORD_HASHED).toByteArray();
+    byte[] headersOnly = region.clone();
+    java.util.Arrays.fill(headersOnly, 5 + BloomFilter.HEADER_BYTES, headersOnly.length, (byte) 0);
+    NeedleProbes[] probes = NeedleProbes.of(java.util.List.of("4bf92f3577b34da6a3ce929d0e0e4736"));
+    BlockFilters fromCopy = BlockFilters.readFrom(ByteBuffer.wrap(headersOnly), ByteBuffer.wrap(region));
+    assertThat(fromCopy.kind()).isEqualTo(BlockFilters.KIND_FOLDED_WORDS);
+    assertThat(NeedleProbes.mightContainAll(fromCopy, probes)).isTrue();
+    // The other way round, the zeroed words answer: nothing is there.
+    assertThat(NeedleProbes.mightContainAll(BlockFilters.readFrom(ByteBuffer.wrap(region), ByteBuffer.wrap(headersOnly)), probes)).isFalse();
+    assertThatThrownBy(() -> BlockFilters.readFrom(ByteBuffer.wrap(region), ByteBuffer.wrap(region, 0, region.length - 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("against its words'");
+  }
+
   @Test
   void roundTripKeepsBothFilters() {
     BlockFilters written = filtersOfLine();

@@ -1,0 +1,42 @@
+package dev.tonari.store.engine;
+
+import dev.tonari.store.object.ObjectStore;
+import dev.tonari.store.part.PartBytes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A part of a local object store: read through its memory map ({@link ObjectStore#get}), except
+ * the copies a reader checks at open ({@link PartBytes#copy}), which come by positional reads
+ * ({@link ObjectStore#getRange}) so that opening a part leaves its mapped pages untouched.
+ */
+final class LocalPartBytes implements PartBytes {
+  private final PartBytes mapped;
+  private final ObjectStore objectStore;
+  private final String key;
+
+  LocalPartBytes(ObjectStore objectStore, String key) throws IOException {
+    this.mapped = PartBytes.of(objectStore.get(key));
+    this.objectStore = objectStore;
+    this.key = key;
+  }
+
+  @Override
+  public long size() {
+    return mapped.size();
+  }
+
+  @Override
+  public ByteBuffer read(long offset, int length) throws IOException {
+    return mapped.read(offset, length);
+  }
+
+  @Override
+  public ByteBuffer copy(long offset, int length) throws IOException {
+    if (offset < 0 || length < 0 || offset + length > mapped.size()) {
+      throw new IndexOutOfBoundsException("range [" + offset + ", " + (offset + length) + ") outside part " + key + " of " + mapped.size() + " bytes");
+    }
+    return objectStore.getRange(key, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+  }
+}
