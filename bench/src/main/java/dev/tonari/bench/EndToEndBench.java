@@ -491,6 +491,13 @@ public final class EndToEndBench {
               index[1] / 1e6, index[0] / 1e6, index[2], index[3], index[4] / 1e6, index[5] / 1e6, index[6] / 1e6),
           "", ""});
       needles.run(zst.toString());
+      // The queries read parts (full scans included): what stayed resident, beside the ingest's peak.
+      long anonymous = ServerProcess.readProcStatusKilobytes(server.pid(), "RssAnon:");
+      long fileBacked = ServerProcess.readProcStatusKilobytes(server.pid(), "RssFile:");
+      needles.rows.add(new String[] {
+          "server peak RSS, needle queries", String.format(Locale.ROOT, "%.0f MB", server.peakResidentBytes() / 1e6),
+          String.format(Locale.ROOT, "VmHWM of the server that ran them (restarted on the data); at the end anonymous %d MB, file-backed %d MB", Math.round(anonymous * 1024 / 1e6), Math.round(fileBacked * 1024 / 1e6)),
+          "", ""});
       server.stopGracefully(Duration.ofMinutes(5));
     }
     return needles;

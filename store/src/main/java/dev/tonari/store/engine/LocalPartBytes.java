@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A part of a local object store: read through its memory map ({@link ObjectStore#get}), except
- * the copies a reader checks at open ({@link PartBytes#copy}), which come by positional reads
- * ({@link ObjectStore#getRange}) so that opening a part leaves its mapped pages untouched.
+ * A part of a local object store: its header, footer and bloom filters read through its memory
+ * map ({@link ObjectStore#get}), its blocks and the copies a reader checks at open ({@link
+ * PartBytes#readBlock}, {@link PartBytes#copy}) by positional reads ({@link ObjectStore#getRange}),
+ * so that only the filters' pages a query probes join the server's resident set.
  */
 final class LocalPartBytes implements PartBytes {
   private final PartBytes mapped;
@@ -30,6 +31,11 @@ final class LocalPartBytes implements PartBytes {
   @Override
   public ByteBuffer read(long offset, int length) throws IOException {
     return mapped.read(offset, length);
+  }
+
+  @Override
+  public ByteBuffer readBlock(long offset, int length) throws IOException {
+    return copy(offset, length);
   }
 
   @Override

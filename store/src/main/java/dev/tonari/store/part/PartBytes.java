@@ -34,6 +34,16 @@ public interface PartBytes {
   default void prefetch(long offset, int length) {}
 
   /**
+   * The compressed bytes of one block, as {@link #read} gives them; a local part reads them past
+   * its memory map ({@link #copy}), so that the blocks a query or merge decodes are the kernel's
+   * page cache and not the server's resident set (a full scan of a tenant's parts through the map
+   * left all of them resident). The default reads as {@link #read} does.
+   */
+  default ByteBuffer readBlock(long offset, int length) throws IOException {
+    return read(offset, length);
+  }
+
+  /**
    * The bytes {@code [offset, offset + length)} as a copy read past any memory map, for checks at
    * open that need every bloom region once: reading them through the map of a part just written
    * made about 70% of the file resident (the kernel maps the cached pages around each fault, and

@@ -319,7 +319,7 @@ public final class PartReader implements AutoCloseable {
 
   /** The compressed bytes of a block (flat index), positioned at 0; not yet checked against its CRC. */
   ByteBuffer blockBytes(int block) throws IOException {
-    return bytes.read(blockOffset[block], blockCompressedSize[block]);
+    return bytes.readBlock(blockOffset[block], blockCompressedSize[block]);
   }
 
   /** Lets a remote source start fetching a block that a cursor has planned to read. */
