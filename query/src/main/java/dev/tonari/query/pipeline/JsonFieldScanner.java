@@ -20,10 +20,19 @@ import java.util.Arrays;
  * numbers with a leading zero, no trailing comma, no escapes in keys, nesting up to {@link
  * #MAX_DEPTH}), a wanted string that needs decoding (escapes, non-ASCII bytes), or a key it cannot
  * compare in place. Not thread-safe: one per stream and thread.
+ *
+ * <p>A line with the {@link JsonLineShape} of the last line learnt (the same bytes between its
+ * values) is taken without walking its keys again: only its values are parsed, with the walk's
+ * own methods, so it gets the values and the verdict the walk would give.
  */
 public final class JsonFieldScanner {
   /** Deeper lines go to the String parser, whose own limit is far higher. */
   static final int MAX_DEPTH = 32;
+  /**
+   * Lines in a row without the kept shape before a new one is learnt: a stream mixing a few
+   * formats keeps the commonest, one whose format changed learns the new one soon.
+   */
+  private static final int RELEARN_AFTER_MISSES = 4;
   private static final int MAX_NAME_BYTES = 256;
 
   private final FieldKeys keys;
@@ -37,6 +46,16 @@ public final class JsonFieldScanner {
   private int position;
   /** Whether the key {@link #skipKey} last passed was ASCII without escapes. */
   private boolean keyPlain;
+  /** The shape of the last line learnt, which most lines of a stream share. */
+  private final JsonLineShape shape = new JsonLineShape();
+  /** Lines in a row that did not have the kept shape: after a few, the next clean line becomes the shape. */
+  private int missesInARow;
+  /** Whether the full walk under way records its line's shape. */
+  private boolean recording;
+  /** Where the last leaf value of the walk ended (the line's start before the first). */
+  private int lastValueEnd;
+  /** Lines taken by their shape, for the tests to see that the shape is used at all. */
+  long linesTakenByShape;
 
   public JsonFieldScanner(FieldKeys keys) {
     this.keys = keys;
@@ -50,8 +69,24 @@ public final class JsonFieldScanner {
     Arrays.fill(valueEnd, -1);
     this.line = buffer;
     this.end = offset + length;
-    this.position = offset;
     try {
+      if (shape.values >= 0) {
+        if (scanByShape(offset)) {
+          missesInARow = 0;
+          linesTakenByShape++;
+          return true;
+        }
+        // The shape may have filled slots before the line left it.
+        Arrays.fill(valueStart, -1);
+        Arrays.fill(valueEnd, -1);
+        missesInARow++;
+      }
+      recording = shape.values < 0 || missesInARow >= RELEARN_AFTER_MISSES;
+      if (recording) {
+        shape.startRecording();
+      }
+      lastValueEnd = offset;
+      position = offset;
       skipSpaces();
       if (position >= end || line[position] != '{') {
         return false;
@@ -60,10 +95,68 @@ public final class JsonFieldScanner {
         return false;
       }
       skipSpaces();
-      return position == end;
+      boolean taken = position == end;
+      if (taken && recording) {
+        shape.keepRecorded(line, lastValueEnd, end);
+        missesInARow = 0;
+      }
+      return taken;
     } finally {
       this.line = null;
     }
+  }
+
+  /**
+   * Takes the line when it has the kept shape: the same bytes between its values, values of the
+   * same kinds that parse (see {@link JsonLineShape} for why this gives what the full walk gives).
+   * False when it does not, whatever the reason: the full walk then decides the line.
+   */
+  private boolean scanByShape(int offset) {
+    JsonLineShape kept = shape;
+    int at = offset;
+    for (int value = 0; value < kept.values; value++) {
+      if (!kept.segmentAt(value, line, at, end)) {
+        return false;
+      }
+      at += kept.segmentLength(value);
+      int slot = kept.slots[value];
+      byte kind = kept.kinds[value];
+      if (kind == JsonLineShape.STRING) {
+        // The segment ends with the opening quote, where skipString starts.
+        position = at - 1;
+        if (!skipString()) {
+          return false;
+        }
+        if (slot >= 0) {
+          if (!plainBytes(at, position - 1)) {
+            return false;
+          }
+          valueStart[slot] = at;
+          valueEnd[slot] = position - 1;
+        }
+      } else {
+        if (at >= end) {
+          return false;
+        }
+        byte first = line[at];
+        position = at;
+        if (kind == JsonLineShape.SCALAR) {
+          // The walk reads these first bytes as a string, an object or a skipped value instead.
+          if (first == '"' || first == '{' || first == '[' || first == 'n' || !scalar()) {
+            return false;
+          }
+          if (slot >= 0) {
+            valueStart[slot] = at;
+            valueEnd[slot] = position;
+          }
+        } else if ((first != '[' && first != 'n') || !skipValue(kept.depths[value])) {
+          return false;
+        }
+      }
+      at = position;
+    }
+    int last = kept.values;
+    return kept.segmentAt(last, line, at, end) && at + kept.segmentLength(last) == end;
   }
 
   private boolean object(int prefixLength, int depth) {
@@ -103,8 +196,14 @@ public final class JsonFieldScanner {
           if (childLength < 0 || !object(childLength, depth + 1)) {
             return false;
           }
-        } else if (!skipValue(depth + 1)) {
-          return false;
+        } else {
+          if (recording) {
+            shape.recordValue(lastValueEnd, position, JsonLineShape.SKIPPED, FieldKeys.NONE, depth + 1);
+          }
+          if (!skipValue(depth + 1)) {
+            return false;
+          }
+          lastValueEnd = position;
         }
       } else {
         if (!plainKey(keyStart, keyEnd)) {
@@ -113,6 +212,9 @@ public final class JsonFieldScanner {
         int slot = keys.matchAscii(prefix, prefixLength, line, keyStart, keyEnd, prefixLength == 0);
         if (slot == FieldKeys.UNDECIDED) {
           return false;
+        }
+        if (recording) {
+          shape.recordValue(lastValueEnd, first == '"' ? position + 1 : position, first == '"' ? JsonLineShape.STRING : JsonLineShape.SCALAR, slot, depth + 1);
         }
         if (first == '"') {
           int valueStartAt = position + 1;
@@ -136,6 +238,7 @@ public final class JsonFieldScanner {
             valueEnd[slot] = position;
           }
         }
+        lastValueEnd = position;
       }
       skipSpaces();
       if (position < end && line[position] == ',') {

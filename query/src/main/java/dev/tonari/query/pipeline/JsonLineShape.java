@@ -1,0 +1,109 @@
+package dev.tonari.query.pipeline;
+
+import java.util.Arrays;
+
+/**
+ * The shape of the last JSON line {@link JsonFieldScanner} walked in full and took: the bytes
+ * between its leaf values (braces, keys, colons, commas, spaces, a string's opening quote), and per
+ * leaf value its kind, the slot its key named and its nesting depth.
+ *
+ * <p>Why this is enough to take a later line without walking its keys: the walk is a function of
+ * the bytes it reads. A line whose bytes between values are those of the shape, and whose values
+ * start with a byte of the same kind, puts the walk through the same states (same keys, so the same
+ * slots, prefixes and depths; same separators), and only the values themselves differ; those the
+ * scanner still parses with the walk's own methods. So such a line is taken with exactly the values
+ * the full walk gives, and any difference (another key, a space, a value of another kind, a value
+ * that does not parse, a longer or shorter line) sends the line to the full walk, which decides it
+ * as before. Lines of one stream are printed by one format string, so nearly all share a shape.
+ */
+final class JsonLineShape {
+  /** A string value: its segment ends with the opening quote. */
+  static final byte STRING = 0;
+  /** A number, true or false: its segment ends before the first byte. */
+  static final byte SCALAR = 1;
+  /** An array or a null, skipped by the walk whatever its key. */
+  static final byte SKIPPED = 2;
+
+  /** Lines with more leaf values are not kept as shapes (rare; the full walk takes them). */
+  static final int MAX_VALUES = 64;
+
+  // What the full walk under way records, in line positions: segment v is [segmentFrom, segmentTo).
+  private final int[] recordedFrom = new int[MAX_VALUES + 1];
+  private final int[] recordedTo = new int[MAX_VALUES + 1];
+  private final byte[] recordedKinds = new byte[MAX_VALUES];
+  private final int[] recordedSlots = new int[MAX_VALUES];
+  private final int[] recordedDepths = new int[MAX_VALUES];
+  private int recordedValues;
+  private boolean recordingOverflowed;
+
+  // The shape kept: segment v is bytes[segmentStarts[v], segmentStarts[v + 1]), the last one after the last value.
+  byte[] bytes = new byte[256];
+  final int[] segmentStarts = new int[MAX_VALUES + 2];
+  final byte[] kinds = new byte[MAX_VALUES];
+  final int[] slots = new int[MAX_VALUES];
+  final int[] depths = new int[MAX_VALUES];
+  /** Leaf values of the kept shape; -1 while there is none. */
+  int values = -1;
+
+  void startRecording() {
+    recordedValues = 0;
+    recordingOverflowed = false;
+  }
+
+  /**
+   * Records a leaf value of the walk: its segment runs from the end of the previous value (or the
+   * line's start) to {@code segmentTo}, which for a string is just after its opening quote.
+   */
+  void recordValue(int segmentFrom, int segmentTo, byte kind, int slot, int depth) {
+    if (recordedValues == MAX_VALUES) {
+      recordingOverflowed = true;
+      return;
+    }
+    recordedFrom[recordedValues] = segmentFrom;
+    recordedTo[recordedValues] = segmentTo;
+    recordedKinds[recordedValues] = kind;
+    recordedSlots[recordedValues] = slot;
+    recordedDepths[recordedValues] = depth;
+    recordedValues++;
+  }
+
+  /** Keeps the recorded walk of a line taken as the shape; {@code lastValueEnd} to {@code end} is the last segment. */
+  void keepRecorded(byte[] line, int lastValueEnd, int end) {
+    if (recordingOverflowed) {
+      return;
+    }
+    recordedFrom[recordedValues] = lastValueEnd;
+    recordedTo[recordedValues] = end;
+    int total = 0;
+    for (int v = 0; v <= recordedValues; v++) {
+      total += recordedTo[v] - recordedFrom[v];
+    }
+    if (total > bytes.length) {
+      // Grows only while a stream's shapes get longer: not per line.
+      bytes = new byte[Math.max(total, bytes.length * 2)];
+    }
+    int at = 0;
+    for (int v = 0; v <= recordedValues; v++) {
+      segmentStarts[v] = at;
+      int length = recordedTo[v] - recordedFrom[v];
+      System.arraycopy(line, recordedFrom[v], bytes, at, length);
+      at += length;
+    }
+    segmentStarts[recordedValues + 1] = at;
+    System.arraycopy(recordedKinds, 0, kinds, 0, recordedValues);
+    System.arraycopy(recordedSlots, 0, slots, 0, recordedValues);
+    System.arraycopy(recordedDepths, 0, depths, 0, recordedValues);
+    values = recordedValues;
+  }
+
+  /** Whether segment {@code segment} of the shape is at {@code line[from, ...)} and ends before {@code end}. */
+  boolean segmentAt(int segment, byte[] line, int from, int end) {
+    int start = segmentStarts[segment];
+    int length = segmentStarts[segment + 1] - start;
+    return from + length <= end && Arrays.equals(line, from, from + length, bytes, start, start + length);
+  }
+
+  int segmentLength(int segment) {
+    return segmentStarts[segment + 1] - segmentStarts[segment];
+  }
+}
