@@ -63,6 +63,14 @@ public final class JsonFieldScanner {
     this.valueEnd = new int[keys.slotCount()];
   }
 
+  /**
+   * Whether the line before took the shape: a caller's search for names the line must hold gains
+   * nothing then (the lines that follow are mostly of the same shape, and the shape is cheaper).
+   */
+  public boolean lastLineTookShape() {
+    return missesInARow == 0 && shape.values >= 0;
+  }
+
   /** Scans one line; false when it needs the String parser (see the class comment). */
   public boolean scan(byte[] buffer, int offset, int length) {
     Arrays.fill(valueStart, -1);
