@@ -46,6 +46,9 @@ final class JsonLineShape {
   final byte[] kinds = new byte[MAX_VALUES];
   final int[] slots = new int[MAX_VALUES];
   final int[] depths = new int[MAX_VALUES];
+  /** Per segment of at most eight bytes: its bytes as a little-endian word, and the mask of its bytes in a word. */
+  private final long[] heads = new long[MAX_VALUES + 1];
+  private final long[] headMasks = new long[MAX_VALUES + 1];
   /** Leaf values of the kept shape; -1 while there is none. */
   int values = -1;
 
@@ -94,6 +97,15 @@ final class JsonLineShape {
       at += length;
     }
     segmentStarts[recordedValues + 1] = at;
+    for (int v = 0; v <= recordedValues; v++) {
+      int length = segmentStarts[v + 1] - segmentStarts[v];
+      long head = 0;
+      for (int i = Math.min(length, Long.BYTES) - 1; i >= 0; i--) {
+        head = (head << 8) | (bytes[segmentStarts[v] + i] & 0xFF);
+      }
+      heads[v] = head;
+      headMasks[v] = length >= Long.BYTES ? -1L : (1L << (8 * length)) - 1;
+    }
     System.arraycopy(recordedKinds, 0, kinds, 0, recordedValues);
     System.arraycopy(recordedSlots, 0, slots, 0, recordedValues);
     System.arraycopy(recordedDepths, 0, depths, 0, recordedValues);
@@ -106,6 +118,10 @@ final class JsonLineShape {
     int length = segmentStarts[segment + 1] - start;
     if (from + length > end) {
       return false;
+    }
+    if (length <= Long.BYTES && from + Long.BYTES <= line.length) {
+      // One word read from the buffer (past the segment, even past the line: only masked bits count).
+      return (((long) LONGS.get(line, from) ^ heads[segment]) & headMasks[segment]) == 0;
     }
     if (length < Long.BYTES) {
       for (int i = 0; i < length; i++) {
