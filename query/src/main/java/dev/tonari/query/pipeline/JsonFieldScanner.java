@@ -121,32 +121,35 @@ public final class JsonFieldScanner {
    */
   private boolean scanByShape(int offset) {
     JsonLineShape kept = shape;
+    byte[] bytes = line;
+    int lineEnd = end;
     int at = offset;
     for (int value = 0; value < kept.values; value++) {
-      if (!kept.segmentAt(value, line, at, end)) {
+      at = kept.segmentEnd(value, bytes, at, lineEnd);
+      if (at < 0) {
         return false;
       }
-      at += kept.segmentLength(value);
       int slot = kept.slots[value];
       byte kind = kept.kinds[value];
       if (kind == JsonLineShape.STRING) {
-        // The segment ends with the opening quote, where skipString starts.
-        position = at - 1;
-        if (!skipString()) {
+        // The segment ends with the opening quote.
+        int after = stringEnd(bytes, at, lineEnd);
+        if (after < 0) {
           return false;
         }
         if (slot >= 0) {
-          if (!plainBytes(at, position - 1)) {
+          if (!plainBytes(at, after - 1)) {
             return false;
           }
           valueStart[slot] = at;
-          valueEnd[slot] = position - 1;
+          valueEnd[slot] = after - 1;
         }
+        at = after;
       } else {
-        if (at >= end) {
+        if (at >= lineEnd) {
           return false;
         }
-        byte first = line[at];
+        byte first = bytes[at];
         position = at;
         if (kind == JsonLineShape.SCALAR) {
           // The walk reads these first bytes as a string, an object or a skipped value instead.
@@ -160,11 +163,10 @@ public final class JsonFieldScanner {
         } else if ((first != '[' && first != 'n') || !skipValue(kept.depths[value])) {
           return false;
         }
+        at = position;
       }
-      at = position;
     }
-    int last = kept.values;
-    return kept.segmentAt(last, line, at, end) && at + kept.segmentLength(last) == end;
+    return kept.segmentEnd(kept.values, bytes, at, lineEnd) == lineEnd;
   }
 
   private boolean object(int prefixLength, int depth) {
@@ -298,44 +300,58 @@ public final class JsonFieldScanner {
 
   /** Moves past a string starting at its quote, checking its escapes; false on anything doubtful. */
   private boolean skipString() {
-    position++;
-    while (position < end) {
-      position = nextSpecial(line, position, end);
-      if (position >= end) {
-        return false;
+    int after = stringEnd(line, position + 1, end);
+    if (after < 0) {
+      return false;
+    }
+    position = after;
+    return true;
+  }
+
+  /**
+   * The position after the closing quote of a string whose content starts at {@code from},
+   * checking its escapes; -1 on anything doubtful. Static, on locals: it is most of a shaped line's
+   * time, and the JIT keeps locals in registers where it stores fields back on every step.
+   */
+  private static int stringEnd(byte[] line, int from, int end) {
+    int at = from;
+    while (at < end) {
+      at = nextSpecial(line, at, end);
+      if (at >= end) {
+        return -1;
       }
-      byte c = line[position++];
+      byte c = line[at++];
       if (c == '"') {
-        return true;
+        return at;
       }
       if (c >= 0 && c < ' ') {
-        return false;
+        return -1;
       }
       if (c == '\\') {
-        if (position >= end) {
-          return false;
+        if (at >= end) {
+          return -1;
         }
-        byte escaped = line[position++];
+        byte escaped = line[at++];
         switch (escaped) {
           case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {}
           case 'u' -> {
-            if (position + 4 > end) {
-              return false;
+            if (at + 4 > end) {
+              return -1;
             }
             for (int i = 0; i < 4; i++) {
-              if (!isHex(line[position + i])) {
-                return false;
+              if (!isHex(line[at + i])) {
+                return -1;
               }
             }
-            position += 4;
+            at += 4;
           }
           default -> {
-            return false;
+            return -1;
           }
         }
       }
     }
-    return false;
+    return -1;
   }
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -112,36 +112,36 @@ final class JsonLineShape {
     values = recordedValues;
   }
 
-  /** Whether segment {@code segment} of the shape is at {@code line[from, ...)} and ends before {@code end}. */
-  boolean segmentAt(int segment, byte[] line, int from, int end) {
+  /**
+   * The position after segment {@code segment} of the shape when the line holds it at {@code
+   * from} (before {@code end}), else -1.
+   */
+  int segmentEnd(int segment, byte[] line, int from, int end) {
     int start = segmentStarts[segment];
     int length = segmentStarts[segment + 1] - start;
-    if (from + length > end) {
-      return false;
+    int after = from + length;
+    if (after > end) {
+      return -1;
     }
     if (length <= Long.BYTES && from + Long.BYTES <= line.length) {
       // One word read from the buffer (past the segment, even past the line: only masked bits count).
-      return (((long) LONGS.get(line, from) ^ heads[segment]) & headMasks[segment]) == 0;
+      return (((long) LONGS.get(line, from) ^ heads[segment]) & headMasks[segment]) == 0 ? after : -1;
     }
     if (length < Long.BYTES) {
       for (int i = 0; i < length; i++) {
         if (line[from + i] != bytes[start + i]) {
-          return false;
+          return -1;
         }
       }
-      return true;
+      return after;
     }
     // Eight bytes a step, the last step overlapping the one before: segments are mostly 8 to 20
     // bytes, where Arrays.equals's vectorised mismatch costs more than it saves (it showed in profiles).
     for (int i = 0; i < length - Long.BYTES; i += Long.BYTES) {
       if ((long) LONGS.get(line, from + i) != (long) LONGS.get(bytes, start + i)) {
-        return false;
+        return -1;
       }
     }
-    return (long) LONGS.get(line, from + length - Long.BYTES) == (long) LONGS.get(bytes, start + length - Long.BYTES);
-  }
-
-  int segmentLength(int segment) {
-    return segmentStarts[segment + 1] - segmentStarts[segment];
+    return (long) LONGS.get(line, after - Long.BYTES) == (long) LONGS.get(bytes, start + length - Long.BYTES) ? after : -1;
   }
 }
