@@ -3,6 +3,7 @@ package dev.tonari.query.pipeline;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The shape of the last JSON line {@link JsonFieldScanner} walked in full and took: the bytes
@@ -30,27 +31,50 @@ final class JsonLineShape {
 
   /** Lines with more leaf values are not kept as shapes (rare; the full walk takes them). */
   static final int MAX_VALUES = 64;
+  /**
+   * Values the arrays hold at first: a scanner is made per stream of a query, so a query over
+   * thousands of streams would hold megabytes of arrays sized for the longest lines; they grow
+   * (rarely: once per longer shape) up to {@link #MAX_VALUES}.
+   */
+  private static final int INITIAL_VALUES = 16;
 
-  // What the full walk under way records, in line positions: segment v is [segmentFrom, segmentTo).
-  private final int[] recordedFrom = new int[MAX_VALUES + 1];
-  private final int[] recordedTo = new int[MAX_VALUES + 1];
-  private final byte[] recordedKinds = new byte[MAX_VALUES];
-  private final int[] recordedSlots = new int[MAX_VALUES];
-  private final int[] recordedDepths = new int[MAX_VALUES];
+  private int capacity = INITIAL_VALUES;
+  // What the full walk under way records, in line positions: segment v is [recordedFrom[v], recordedTo[v]).
+  private int[] recordedFrom = new int[INITIAL_VALUES + 1];
+  private int[] recordedTo = new int[INITIAL_VALUES + 1];
+  private byte[] recordedKinds = new byte[INITIAL_VALUES];
+  private int[] recordedSlots = new int[INITIAL_VALUES];
+  private int[] recordedDepths = new int[INITIAL_VALUES];
   private int recordedValues;
   private boolean recordingOverflowed;
 
   // The shape kept: segment v is bytes[segmentStarts[v], segmentStarts[v + 1]), the last one after the last value.
-  byte[] bytes = new byte[256];
-  final int[] segmentStarts = new int[MAX_VALUES + 2];
-  final byte[] kinds = new byte[MAX_VALUES];
-  final int[] slots = new int[MAX_VALUES];
-  final int[] depths = new int[MAX_VALUES];
+  byte[] bytes = new byte[128];
+  int[] segmentStarts = new int[INITIAL_VALUES + 2];
+  byte[] kinds = new byte[INITIAL_VALUES];
+  int[] slots = new int[INITIAL_VALUES];
+  int[] depths = new int[INITIAL_VALUES];
   /** Per segment of at most eight bytes: its bytes as a little-endian word, and the mask of its bytes in a word. */
-  private final long[] heads = new long[MAX_VALUES + 1];
-  private final long[] headMasks = new long[MAX_VALUES + 1];
+  private long[] heads = new long[INITIAL_VALUES + 1];
+  private long[] headMasks = new long[INITIAL_VALUES + 1];
   /** Leaf values of the kept shape; -1 while there is none. */
   int values = -1;
+
+  /** Doubles every array, keeping what they hold (the kept shape stays usable). */
+  private void grow() {
+    capacity *= 2;
+    recordedFrom = Arrays.copyOf(recordedFrom, capacity + 1);
+    recordedTo = Arrays.copyOf(recordedTo, capacity + 1);
+    recordedKinds = Arrays.copyOf(recordedKinds, capacity);
+    recordedSlots = Arrays.copyOf(recordedSlots, capacity);
+    recordedDepths = Arrays.copyOf(recordedDepths, capacity);
+    segmentStarts = Arrays.copyOf(segmentStarts, capacity + 2);
+    kinds = Arrays.copyOf(kinds, capacity);
+    slots = Arrays.copyOf(slots, capacity);
+    depths = Arrays.copyOf(depths, capacity);
+    heads = Arrays.copyOf(heads, capacity + 1);
+    headMasks = Arrays.copyOf(headMasks, capacity + 1);
+  }
 
   void startRecording() {
     recordedValues = 0;
@@ -62,9 +86,15 @@ final class JsonLineShape {
    * line's start) to {@code segmentTo}, which for a string is just after its opening quote.
    */
   void recordValue(int segmentFrom, int segmentTo, byte kind, int slot, int depth) {
-    if (recordedValues == MAX_VALUES) {
-      recordingOverflowed = true;
+    if (recordingOverflowed) {
       return;
+    }
+    if (recordedValues == capacity) {
+      if (capacity == MAX_VALUES) {
+        recordingOverflowed = true;
+        return;
+      }
+      grow();
     }
     recordedFrom[recordedValues] = segmentFrom;
     recordedTo[recordedValues] = segmentTo;
