@@ -432,7 +432,9 @@ final class FastSampleExtractor {
       if (metadataHasError) {
         return FALL_BACK;
       }
-      if (anyRequiredLiteral && cannotHoldRequiredLabel(buffer, offset, length)) {
+      // While a JSON stream's lines take the scanner's shape, scanning them costs less than the
+      // search; either way a line without the label gives no sample.
+      if (anyRequiredLiteral && !(json && jsonScanner.lastLineTookShape()) && cannotHoldRequiredLabel(buffer, offset, length)) {
         return NO_SAMPLE;
       }
       boolean clean = json ? jsonScanner.scan(buffer, offset, length) : logfmtScanner.scan(buffer, offset, length);

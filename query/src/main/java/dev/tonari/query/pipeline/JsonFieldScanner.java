@@ -20,10 +20,19 @@ import java.util.Arrays;
  * numbers with a leading zero, no trailing comma, no escapes in keys, nesting up to {@link
  * #MAX_DEPTH}), a wanted string that needs decoding (escapes, non-ASCII bytes), or a key it cannot
  * compare in place. Not thread-safe: one per stream and thread.
+ *
+ * <p>A line with the {@link JsonLineShape} of the last line learnt (the same bytes between its
+ * values) is taken without walking its keys again: only its values are parsed, with the walk's
+ * own methods, so it gets the values and the verdict the walk would give.
  */
 public final class JsonFieldScanner {
   /** Deeper lines go to the String parser, whose own limit is far higher. */
   static final int MAX_DEPTH = 32;
+  /**
+   * Lines in a row without the kept shape before a new one is learnt: a stream mixing a few
+   * formats keeps the commonest, one whose format changed learns the new one soon.
+   */
+  private static final int RELEARN_AFTER_MISSES = 4;
   private static final int MAX_NAME_BYTES = 256;
 
   private final FieldKeys keys;
@@ -37,11 +46,29 @@ public final class JsonFieldScanner {
   private int position;
   /** Whether the key {@link #skipKey} last passed was ASCII without escapes. */
   private boolean keyPlain;
+  /** The shape of the last line learnt, which most lines of a stream share. */
+  private final JsonLineShape shape = new JsonLineShape();
+  /** Lines in a row that did not have the kept shape: after a few, the next clean line becomes the shape. */
+  private int missesInARow;
+  /** Whether the full walk under way records its line's shape. */
+  private boolean recording;
+  /** Where the last leaf value of the walk ended (the line's start before the first). */
+  private int lastValueEnd;
+  /** Lines taken by their shape, for the tests to see that the shape is used at all. */
+  long linesTakenByShape;
 
   public JsonFieldScanner(FieldKeys keys) {
     this.keys = keys;
     this.valueStart = new int[keys.slotCount()];
     this.valueEnd = new int[keys.slotCount()];
+  }
+
+  /**
+   * Whether the line before took the shape: a caller's search for names the line must hold gains
+   * nothing then (the lines that follow are mostly of the same shape, and the shape is cheaper).
+   */
+  public boolean lastLineTookShape() {
+    return missesInARow == 0 && shape.values >= 0;
   }
 
   /** Scans one line; false when it needs the String parser (see the class comment). */
@@ -50,8 +77,24 @@ public final class JsonFieldScanner {
     Arrays.fill(valueEnd, -1);
     this.line = buffer;
     this.end = offset + length;
-    this.position = offset;
     try {
+      if (shape.values >= 0) {
+        if (scanByShape(offset)) {
+          missesInARow = 0;
+          linesTakenByShape++;
+          return true;
+        }
+        // The shape may have filled slots before the line left it.
+        Arrays.fill(valueStart, -1);
+        Arrays.fill(valueEnd, -1);
+        missesInARow++;
+      }
+      recording = shape.values < 0 || missesInARow >= RELEARN_AFTER_MISSES;
+      if (recording) {
+        shape.startRecording();
+      }
+      lastValueEnd = offset;
+      position = offset;
       skipSpaces();
       if (position >= end || line[position] != '{') {
         return false;
@@ -60,10 +103,70 @@ public final class JsonFieldScanner {
         return false;
       }
       skipSpaces();
-      return position == end;
+      boolean taken = position == end;
+      if (taken && recording) {
+        shape.keepRecorded(line, lastValueEnd, end);
+        missesInARow = 0;
+      }
+      return taken;
     } finally {
       this.line = null;
     }
+  }
+
+  /**
+   * Takes the line when it has the kept shape: the same bytes between its values, values of the
+   * same kinds that parse (see {@link JsonLineShape} for why this gives what the full walk gives).
+   * False when it does not, whatever the reason: the full walk then decides the line.
+   */
+  private boolean scanByShape(int offset) {
+    JsonLineShape kept = shape;
+    byte[] bytes = line;
+    int lineEnd = end;
+    int at = offset;
+    for (int value = 0; value < kept.values; value++) {
+      at = kept.segmentEnd(value, bytes, at, lineEnd);
+      if (at < 0) {
+        return false;
+      }
+      int slot = kept.slots[value];
+      byte kind = kept.kinds[value];
+      if (kind == JsonLineShape.STRING) {
+        // The segment ends with the opening quote.
+        int after = stringEnd(bytes, at, lineEnd);
+        if (after < 0) {
+          return false;
+        }
+        if (slot >= 0) {
+          if (!plainBytes(at, after - 1)) {
+            return false;
+          }
+          valueStart[slot] = at;
+          valueEnd[slot] = after - 1;
+        }
+        at = after;
+      } else {
+        if (at >= lineEnd) {
+          return false;
+        }
+        byte first = bytes[at];
+        position = at;
+        if (kind == JsonLineShape.SCALAR) {
+          // The walk reads these first bytes as a string, an object or a skipped value instead.
+          if (first == '"' || first == '{' || first == '[' || first == 'n' || !scalar()) {
+            return false;
+          }
+          if (slot >= 0) {
+            valueStart[slot] = at;
+            valueEnd[slot] = position;
+          }
+        } else if ((first != '[' && first != 'n') || !skipValue(kept.depths[value])) {
+          return false;
+        }
+        at = position;
+      }
+    }
+    return kept.segmentEnd(kept.values, bytes, at, lineEnd) == lineEnd;
   }
 
   private boolean object(int prefixLength, int depth) {
@@ -103,8 +206,14 @@ public final class JsonFieldScanner {
           if (childLength < 0 || !object(childLength, depth + 1)) {
             return false;
           }
-        } else if (!skipValue(depth + 1)) {
-          return false;
+        } else {
+          if (recording) {
+            shape.recordValue(lastValueEnd, position, JsonLineShape.SKIPPED, FieldKeys.NONE, depth + 1);
+          }
+          if (!skipValue(depth + 1)) {
+            return false;
+          }
+          lastValueEnd = position;
         }
       } else {
         if (!plainKey(keyStart, keyEnd)) {
@@ -113,6 +222,9 @@ public final class JsonFieldScanner {
         int slot = keys.matchAscii(prefix, prefixLength, line, keyStart, keyEnd, prefixLength == 0);
         if (slot == FieldKeys.UNDECIDED) {
           return false;
+        }
+        if (recording) {
+          shape.recordValue(lastValueEnd, first == '"' ? position + 1 : position, first == '"' ? JsonLineShape.STRING : JsonLineShape.SCALAR, slot, depth + 1);
         }
         if (first == '"') {
           int valueStartAt = position + 1;
@@ -136,6 +248,7 @@ public final class JsonFieldScanner {
             valueEnd[slot] = position;
           }
         }
+        lastValueEnd = position;
       }
       skipSpaces();
       if (position < end && line[position] == ',') {
@@ -187,44 +300,58 @@ public final class JsonFieldScanner {
 
   /** Moves past a string starting at its quote, checking its escapes; false on anything doubtful. */
   private boolean skipString() {
-    position++;
-    while (position < end) {
-      position = nextSpecial(line, position, end);
-      if (position >= end) {
-        return false;
+    int after = stringEnd(line, position + 1, end);
+    if (after < 0) {
+      return false;
+    }
+    position = after;
+    return true;
+  }
+
+  /**
+   * The position after the closing quote of a string whose content starts at {@code from},
+   * checking its escapes; -1 on anything doubtful. Static, on locals: it is most of a shaped line's
+   * time, and the JIT keeps locals in registers where it stores fields back on every step.
+   */
+  private static int stringEnd(byte[] line, int from, int end) {
+    int at = from;
+    while (at < end) {
+      at = nextSpecial(line, at, end);
+      if (at >= end) {
+        return -1;
       }
-      byte c = line[position++];
+      byte c = line[at++];
       if (c == '"') {
-        return true;
+        return at;
       }
       if (c >= 0 && c < ' ') {
-        return false;
+        return -1;
       }
       if (c == '\\') {
-        if (position >= end) {
-          return false;
+        if (at >= end) {
+          return -1;
         }
-        byte escaped = line[position++];
+        byte escaped = line[at++];
         switch (escaped) {
           case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {}
           case 'u' -> {
-            if (position + 4 > end) {
-              return false;
+            if (at + 4 > end) {
+              return -1;
             }
             for (int i = 0; i < 4; i++) {
-              if (!isHex(line[position + i])) {
-                return false;
+              if (!isHex(line[at + i])) {
+                return -1;
               }
             }
-            position += 4;
+            at += 4;
           }
           default -> {
-            return false;
+            return -1;
           }
         }
       }
     }
-    return false;
+    return -1;
   }
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
