@@ -5,6 +5,7 @@ import dev.tonari.store.part.PartBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.NoSuchFileException;
 
 /**
  * A part of a local object store: its header, footer and bloom filters read through its memory
@@ -33,9 +34,18 @@ final class LocalPartBytes implements PartBytes {
     return mapped.read(offset, length);
   }
 
+  /**
+   * By a positional read while the file is there; through the map once a merge or retention has
+   * deleted it (a query that planned its parts before keeps reading them, and the map stays valid
+   * after the file is gone, where a read by path fails).
+   */
   @Override
   public ByteBuffer readBlock(long offset, int length) throws IOException {
-    return copy(offset, length);
+    try {
+      return copy(offset, length);
+    } catch (NoSuchFileException deleted) {
+      return mapped.read(offset, length);
+    }
   }
 
   @Override
