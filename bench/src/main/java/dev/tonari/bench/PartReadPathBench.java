@@ -3,14 +3,13 @@ package dev.tonari.bench;
 import dev.tonari.store.Direction;
 import dev.tonari.store.LinePredicate;
 import dev.tonari.store.LiteralLinePredicate;
-import dev.tonari.store.part.PartBytes;
+import dev.tonari.store.engine.LocalPartBytes;
+import dev.tonari.store.object.LocalObjectStore;
 import dev.tonari.store.part.PartCursor;
 import dev.tonari.store.part.PartReader;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,41 +21,15 @@ import java.util.Locale;
 /**
  * What reading blocks past the memory map costs a scan: every block of every part of a data
  * directory decoded, and its lines searched for {@code deadlock} (the full-scan row of the needle
- * benchmark), once with the blocks sliced from the map and once read by positional reads into the
- * heap (as the store reads local parts since the resident-memory change), taking turns; CPU time
- * of this thread, best of the rounds. Prints both, their ratio, and the bytes decoded.
+ * benchmark), once with the blocks sliced from the map and once through the store's own {@link
+ * LocalPartBytes} (positional reads into the heap), taking turns; CPU time of this thread, best of
+ * the rounds. Prints both, their ratio, and the bytes decoded.
  *
  * <p>Command line: {@code java -cp benchmarks.jar dev.tonari.bench.PartReadPathBench --data DIR
  * [--rounds N]}.
  */
 public final class PartReadPathBench {
   private PartReadPathBench() {}
-
-  /** The part's map for everything but blocks, which come by positional reads. */
-  private record PositionalBlocks(PartBytes mapped, Path file) implements PartBytes {
-    @Override
-    public long size() {
-      return mapped.size();
-    }
-
-    @Override
-    public ByteBuffer read(long offset, int length) throws IOException {
-      return mapped.read(offset, length);
-    }
-
-    @Override
-    public ByteBuffer readBlock(long offset, int length) throws IOException {
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        ByteBuffer target = ByteBuffer.allocate(length);
-        while (target.hasRemaining()) {
-          if (channel.read(target, offset + target.position()) < 0) {
-            throw new IOException(file + " ended inside a block");
-          }
-        }
-        return target.flip().order(ByteOrder.LITTLE_ENDIAN);
-      }
-    }
-  }
 
   public static void main(String[] args) throws Exception {
     Path data = null;
@@ -77,13 +50,16 @@ public final class PartReadPathBench {
     }
     List<PartReader> mapped = new ArrayList<>();
     List<PartReader> positional = new ArrayList<>();
+    Path objects = data.resolve("objects");
+    LocalObjectStore store = new LocalObjectStore(objects);
     for (Path file : files) {
       ByteBuffer map;
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
         map = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
       }
+      String key = objects.relativize(file).toString();
       mapped.add(PartReader.open(file.toString(), map));
-      positional.add(PartReader.open(file.toString(), new PositionalBlocks(PartBytes.of(map), file)));
+      positional.add(PartReader.open(key, new LocalPartBytes(store, key)));
     }
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};

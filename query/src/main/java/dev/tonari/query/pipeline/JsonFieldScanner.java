@@ -137,12 +137,8 @@ public final class JsonFieldScanner {
         if (after < 0) {
           return false;
         }
-        if (slot >= 0) {
-          if (!plainBytes(at, after - 1)) {
-            return false;
-          }
-          valueStart[slot] = at;
-          valueEnd[slot] = after - 1;
+        if (!takeString(slot, at, after - 1)) {
+          return false;
         }
         at = after;
       } else {
@@ -231,12 +227,8 @@ public final class JsonFieldScanner {
           if (!skipString()) {
             return false;
           }
-          if (slot >= 0) {
-            if (!plainBytes(valueStartAt, position - 1)) {
-              return false;
-            }
-            valueStart[slot] = valueStartAt;
-            valueEnd[slot] = position - 1;
+          if (!takeString(slot, valueStartAt, position - 1)) {
+            return false;
           }
         } else {
           int valueStartAt = position;
@@ -267,7 +259,24 @@ public final class JsonFieldScanner {
     return keyPlain && !FieldKeys.trimmableEnds(line, from, to);
   }
 
-  private boolean plainBytes(int from, int to) {
+  /**
+   * Keeps the string value inside its quotes {@code [from, to)} for a wanted slot; false when it
+   * needs decoding (the String parser then takes the line). An unwanted slot ({@code < 0}) keeps
+   * nothing and never fails.
+   */
+  private boolean takeString(int slot, int from, int to) {
+    if (slot < 0) {
+      return true;
+    }
+    if (!plainBytes(from, to)) {
+      return false;
+    }
+    valueStart[slot] = from;
+    valueEnd[slot] = to;
+    return true;
+  }
+
+    private boolean plainBytes(int from, int to) {
     for (int i = from; i < to; i++) {
       if (line[i] < 0 || line[i] == '\\') {
         return false;

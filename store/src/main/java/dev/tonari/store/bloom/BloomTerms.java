@@ -164,7 +164,8 @@ public final class BloomTerms {
     return length == 0 ? fmix64(h) : h;
   }
 
-  private static long fmix64(long value) {
+  /** MurmurHash3's 64-bit finalizer. */
+  static long fmix64(long value) {
     long h = value;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;

@@ -13,12 +13,13 @@ import java.nio.file.NoSuchFileException;
  * PartBytes#readBlock}, {@link PartBytes#copy}) by positional reads ({@link ObjectStore#getRange}),
  * so that only the filters' pages a query probes join the server's resident set.
  */
-final class LocalPartBytes implements PartBytes {
+public final class LocalPartBytes implements PartBytes {
   private final PartBytes mapped;
   private final ObjectStore objectStore;
   private final String key;
 
-  LocalPartBytes(ObjectStore objectStore, String key) throws IOException {
+  /** The part under {@code key} of a local object store, mapped now. */
+  public LocalPartBytes(ObjectStore objectStore, String key) throws IOException {
     this.mapped = PartBytes.of(objectStore.get(key));
     this.objectStore = objectStore;
     this.key = key;
