@@ -87,6 +87,11 @@ public final class BloomTerms {
 
   /** Probes of a literal given as bytes, without duplicates; empty when none. */
   public static long[] probes(byte[] literal) {
+    return probes(literal, FoldedTerms.Scheme.BYTE_HASHED);
+  }
+
+  /** The same probes hashed by the scheme: those of a folded filter, for a literal already folded. */
+  static long[] probes(byte[] literal, FoldedTerms.Scheme scheme) {
     // At most two probes per token, and a token takes at least one byte plus a separator.
     long[] probes = new long[literal.length + 2];
     int count = 0;
@@ -108,13 +113,13 @@ public final class BloomTerms {
       boolean boundedRight = i < n;
       boolean longToken = tokenLength >= AFFIX_LENGTH;
       if (boundedLeft && boundedRight && !longToken && tokenLength >= MIN_TOKEN_LENGTH) {
-        count = addUnique(probes, count, hash(TAG_TOKEN, literal, start, tokenLength));
+        count = addUnique(probes, count, scheme.hash(TAG_TOKEN, literal, start, tokenLength));
       }
       if (boundedLeft && longToken) {
-        count = addUnique(probes, count, hash(TAG_PREFIX, literal, start, AFFIX_LENGTH));
+        count = addUnique(probes, count, scheme.hash(TAG_PREFIX, literal, start, AFFIX_LENGTH));
       }
       if (boundedRight && longToken) {
-        count = addUnique(probes, count, hash(TAG_SUFFIX, literal, i - AFFIX_LENGTH, AFFIX_LENGTH));
+        count = addUnique(probes, count, scheme.hash(TAG_SUFFIX, literal, i - AFFIX_LENGTH, AFFIX_LENGTH));
       }
     }
     return count == 0 ? NO_PROBES : Arrays.copyOf(probes, count);

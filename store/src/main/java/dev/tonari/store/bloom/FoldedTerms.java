@@ -125,7 +125,7 @@ public final class FoldedTerms {
       }
       if (previousEnd >= 0 && start - gapStart == 1 && gapStart == previousEnd
           && SubstringTerms.isNumericJunction(folded, previousStart, previousEnd, start, i)) {
-        hashSink.accept(junction(scheme, folded, previousStart, previousEnd, start, i));
+        hashSink.accept(SubstringTerms.junction(scheme, folded, previousStart, previousEnd, start, i));
       }
       previousStart = start;
       previousEnd = i;
@@ -136,15 +136,6 @@ public final class FoldedTerms {
         winnow(scheme, folded, start, i, window, hashSink);
       }
     }
-  }
-
-  private static long junction(Scheme scheme, byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {
-    if (scheme == Scheme.BYTE_HASHED) {
-      return SubstringTerms.junction(bytes, leftStart, leftEnd, rightStart, rightEnd);
-    }
-    int leftTake = Math.min(SubstringTerms.JUNCTION_AFFIX, leftEnd - leftStart);
-    int rightTake = Math.min(SubstringTerms.JUNCTION_AFFIX, rightEnd - rightStart);
-    return BloomTerms.wordHash(SubstringTerms.TAG_JUNCTION, bytes, leftEnd - leftTake, leftTake + 1 + rightTake);
   }
 
   /**
@@ -197,15 +188,14 @@ public final class FoldedTerms {
   public static long[] probes(byte[] literal, Scheme scheme) {
     byte[] folded = new byte[literal.length];
     fold(literal, 0, literal.length, folded);
-    long[] all = new long[2 * literal.length + 4];
-    int count = 0;
+    long[] tokens = BloomTerms.probes(folded, scheme);
+    long[] junctions = SubstringTerms.junctionProbes(folded, scheme);
+    long[] all = Arrays.copyOf(tokens, tokens.length + junctions.length + literal.length);
+    System.arraycopy(junctions, 0, all, tokens.length, junctions.length);
+    int[] count = {tokens.length + junctions.length};
     int n = folded.length;
     int i = 0;
-    int previousStart = -1;
-    int previousEnd = -1;
-    boolean previousWhole = false;
     while (i < n) {
-      int gapStart = i;
       while (i < n && !BloomTerms.isTokenByte(folded[i])) {
         i++;
       }
@@ -213,47 +203,12 @@ public final class FoldedTerms {
       while (i < n && BloomTerms.isTokenByte(folded[i])) {
         i++;
       }
-      int tokenLength = i - start;
-      if (tokenLength == 0) {
-        break;
-      }
-      boolean boundedLeft = start > 0;
-      boolean boundedRight = i < n;
-      // The token probes of BloomTerms.probes, hashed by the scheme.
-      boolean longToken = tokenLength >= BloomTerms.AFFIX_LENGTH;
-      if (boundedLeft && boundedRight && !longToken && tokenLength >= BloomTerms.MIN_TOKEN_LENGTH) {
-        all[count++] = scheme.hash(BloomTerms.TAG_TOKEN, folded, start, tokenLength);
-      }
-      if (boundedLeft && longToken) {
-        all[count++] = scheme.hash(BloomTerms.TAG_PREFIX, folded, start, BloomTerms.AFFIX_LENGTH);
-      }
-      if (boundedRight && longToken) {
-        all[count++] = scheme.hash(BloomTerms.TAG_SUFFIX, folded, i - BloomTerms.AFFIX_LENGTH, BloomTerms.AFFIX_LENGTH);
-      }
-      // The junction probes of SubstringTerms: a junction is known when both its parts are, a part
-      // being whole (the literal bounds it) or at least as long as the bytes the term takes of it.
-      boolean leftKnown = previousEnd >= 0 && (previousWhole || previousEnd - previousStart >= SubstringTerms.JUNCTION_AFFIX);
-      boolean rightKnown = boundedRight || tokenLength >= SubstringTerms.JUNCTION_AFFIX;
-      if (leftKnown && rightKnown && start - gapStart == 1 && gapStart == previousEnd
-          && SubstringTerms.isNumericJunction(folded, previousStart, previousEnd, start, i)) {
-        all = ensureRoom(all, count);
-        all[count++] = junction(scheme, folded, previousStart, previousEnd, start, i);
-      }
-      previousStart = start;
-      previousEnd = i;
-      previousWhole = boundedLeft;
-      if (tokenLength >= MIN_WINNOWED_TOKEN) {
-        long[][] target = {all};
-        int[] added = {count};
-        winnow(scheme, folded, start, i, new long[WINDOW], hash -> {
-          target[0] = ensureRoom(target[0], added[0]);
-          target[0][added[0]++] = hash;
-        });
-        all = target[0];
-        count = added[0];
+      if (i - start >= MIN_WINNOWED_TOKEN) {
+        long[] target = all;
+        winnow(scheme, folded, start, i, new long[WINDOW], hash -> target[count[0]++] = hash);
       }
     }
-    long[] distinct = Arrays.copyOf(all, count);
+    long[] distinct = Arrays.copyOf(all, count[0]);
     Arrays.sort(distinct);
     int unique = 0;
     for (int j = 0; j < distinct.length; j++) {
@@ -262,10 +217,6 @@ public final class FoldedTerms {
       }
     }
     return Arrays.copyOf(distinct, unique);
-  }
-
-  private static long[] ensureRoom(long[] values, int count) {
-    return count < values.length ? values : Arrays.copyOf(values, values.length * 2 + 4);
   }
 
   /**

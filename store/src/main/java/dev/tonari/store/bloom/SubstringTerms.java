@@ -107,6 +107,45 @@ public final class SubstringTerms {
   }
 
   /**
+   * The numeric junction probes of a literal in a folded filter of the scheme (the required probes
+   * of {@link #probes} that are not grams, for junctions around '.' between digits).
+   */
+  static long[] junctionProbes(byte[] literal, FoldedTerms.Scheme scheme) {
+    int n = literal.length;
+    long[] found = new long[n];
+    int count = 0;
+    int i = 0;
+    int previousStart = -1;
+    int previousEnd = -1;
+    boolean previousWhole = false;
+    while (i < n) {
+      int gapStart = i;
+      while (i < n && !BloomTerms.isTokenByte(literal[i])) {
+        i++;
+      }
+      int start = i;
+      while (i < n && BloomTerms.isTokenByte(literal[i])) {
+        i++;
+      }
+      int tokenLength = i - start;
+      if (tokenLength == 0) {
+        break;
+      }
+      boolean boundedLeft = start > 0;
+      boolean boundedRight = i < n;
+      boolean leftKnown = previousEnd >= 0 && (previousWhole || previousEnd - previousStart >= JUNCTION_AFFIX);
+      boolean rightKnown = boundedRight || tokenLength >= JUNCTION_AFFIX;
+      if (leftKnown && rightKnown && start - gapStart == 1 && gapStart == previousEnd && isNumericJunction(literal, previousStart, previousEnd, start, i)) {
+        found[count++] = junction(scheme, literal, previousStart, previousEnd, start, i);
+      }
+      previousStart = start;
+      previousEnd = i;
+      previousWhole = boundedLeft;
+    }
+    return Arrays.copyOf(found, count);
+  }
+
+  /**
    * Whether the folded filter keeps the junction of tokens A = [leftStart, leftEnd) and B =
    * [rightStart, rightEnd) separated by the one byte at leftEnd: the separator is {@code .} and
    * every byte the junction term takes (the last min(3, |A|) of A, the first min(3, |B|) of B) is
@@ -131,10 +170,15 @@ public final class SubstringTerms {
   }
 
   static long junction(byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+    return junction(FoldedTerms.Scheme.BYTE_HASHED, bytes, leftStart, leftEnd, rightStart, rightEnd);
+  }
+
+  /** The junction term of tokens A and B hashed by the scheme (byte-hashed in kind-1 and kind-2 regions). */
+  static long junction(FoldedTerms.Scheme scheme, byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {
     int leftTake = Math.min(JUNCTION_AFFIX, leftEnd - leftStart);
     int rightTake = Math.min(JUNCTION_AFFIX, rightEnd - rightStart);
     // The separator is the single byte between the two tokens, so the term is one contiguous range.
-    return BloomTerms.hash(TAG_JUNCTION, bytes, leftEnd - leftTake, leftTake + 1 + rightTake);
+    return scheme.hash(TAG_JUNCTION, bytes, leftEnd - leftTake, leftTake + 1 + rightTake);
   }
 
   /**

@@ -125,9 +125,7 @@ public final class LocalObjectStore implements ObjectStore {
       }
       return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
     } catch (NoSuchFileException e) {
-      NoSuchFileException named = new NoSuchFileException(key, null, "no such object in " + root);
-      named.initCause(e);
-      throw named;
+      throw noSuchObject(key, e);
     }
   }
 
@@ -153,10 +151,14 @@ public final class LocalObjectStore implements ObjectStore {
       }
       return target.flip();
     } catch (NoSuchFileException e) {
-      NoSuchFileException named = new NoSuchFileException(key, null, "no such object in " + root);
-      named.initCause(e);
-      throw named;
+      throw noSuchObject(key, e);
     }
+  }
+
+  private NoSuchFileException noSuchObject(String key, NoSuchFileException cause) {
+    NoSuchFileException named = new NoSuchFileException(key, null, "no such object in " + root);
+    named.initCause(cause);
+    return named;
   }
 
   @Override
