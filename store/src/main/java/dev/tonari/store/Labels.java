@@ -171,6 +171,9 @@ public final class Labels implements Comparable<Labels> {
   public int compareTo(Labels other) {
     int n = Math.min(pairs.length, other.pairs.length);
     for (int i = 0; i < n; i++) {
+      if (pairs[i] == other.pairs[i]) {
+        continue; // names are mostly the same instances: a sort of series compared them char by char
+      }
       int c = pairs[i].compareTo(other.pairs[i]);
       if (c != 0) {
         return c;

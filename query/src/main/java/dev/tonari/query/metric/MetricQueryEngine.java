@@ -303,17 +303,51 @@ public final class MetricQueryEngine {
           }
           yield new StepMatrix(grid, List.of(row));
         }
-        case RangeAggregation aggregation -> rangeAggregation(aggregation, aggregation.grouping());
+        case RangeAggregation aggregation -> rangeAggregation(aggregation, aggregation.grouping(), true);
         case VectorAggregation aggregation -> {
+          RangeAggregation pushedDown = pushedDownRange(aggregation);
+          if (pushedDown != null) {
+            yield pushedDownSum(aggregation, pushedDown, true);
+          }
           int parameter = aggregation.parameter() == null ? 0 : aggregation.parameter();
-          StepMatrix input = pushDownGrouping && aggregation.inner() instanceof RangeAggregation range && canPushGrouping(aggregation, range)
-              ? rangeAggregation(range, aggregation.grouping() == null ? Grouping.by() : aggregation.grouping())
+          StepMatrix input = aggregation.operation() == VectorOperation.TOPK || aggregation.operation() == VectorOperation.BOTTOMK
+              ? selectionInput(aggregation.inner())
               : vector(aggregation.inner());
           yield VectorAggregations.aggregate(aggregation.operation(), aggregation.grouping(), parameter, input);
         }
         case BinaryOperation operation -> binaryOperation(operation);
         case LabelReplace replace -> labelReplace(replace);
       };
+    }
+
+    /** The range aggregation below a {@code sum} that hands its grouping down to it, or null. */
+    private RangeAggregation pushedDownRange(VectorAggregation aggregation) {
+      return pushDownGrouping && aggregation.inner() instanceof RangeAggregation range && canPushGrouping(aggregation, range) ? range : null;
+    }
+
+    /**
+     * A {@code sum} whose grouping labels the series of the range aggregation below it. Each of
+     * those series is then a group of its own, and a sum of one sample is that sample: the series
+     * are the sum's answer, row for row, without the pass that would regroup thousands of them.
+     */
+    private StepMatrix pushedDownSum(VectorAggregation sum, RangeAggregation range, boolean labelOrdered)
+        throws QueryException, MetricEvaluationException {
+      return rangeAggregation(range, sum.grouping() == null ? Grouping.by() : sum.grouping(), labelOrdered);
+    }
+
+    /**
+     * The input of {@code topk} or {@code bottomk}: a range aggregation (or a pushed-down
+     * {@code sum} of one) is left in no particular order, since the selection orders ties by labels
+     * itself; sorting every series first was a quarter of a {@code topk} over thousands of paths.
+     */
+    private StepMatrix selectionInput(SampleExpr inner) throws QueryException, MetricEvaluationException {
+      if (inner instanceof RangeAggregation range) {
+        return rangeAggregation(range, range.grouping(), false);
+      }
+      if (inner instanceof VectorAggregation sum && pushedDownRange(sum) instanceof RangeAggregation range) {
+        return pushedDownSum(sum, range, false);
+      }
+      return vector(inner);
     }
 
     private StepMatrix vector(SampleExpr expr) throws QueryException, MetricEvaluationException {
@@ -369,11 +403,11 @@ public final class MetricQueryEngine {
      * One range aggregation whose series are labelled by {@code seriesGrouping}: its own grouping,
      * or the grouping of a {@code sum} above it pushed down (see {@link #canPushGrouping}).
      */
-    private StepMatrix rangeAggregation(RangeAggregation aggregation, Grouping seriesGrouping)
+    private StepMatrix rangeAggregation(RangeAggregation aggregation, Grouping seriesGrouping, boolean labelOrdered)
         throws QueryException, MetricEvaluationException {
       RangeReader reader = new RangeReader(aggregation, seriesGrouping);
       reader.read();
-      return reader.result();
+      return reader.result(labelOrdered);
     }
 
     /**
@@ -455,8 +489,6 @@ public final class MetricQueryEngine {
       private LinePredicate lineFilter = LinePredicate.ALL;
       private List<LineFilter> pushedFilters = List.of();
       private List<PipelineStage> rest = List.of();
-      /** Series made by all readers of a parallel read, counted against the cardinality limit; null when sequential. */
-      private Set<Labels> sharedSeries;
 
       void read() throws QueryException {
         prepare();
@@ -565,17 +597,16 @@ public final class MetricQueryEngine {
       }
 
       /**
-       * Readers of this one's prepared plan for a parallel read, sharing one set of the series they
-       * meet, so that the cardinality limit counts each series once whichever reader meets it.
+       * Readers of this one's prepared plan for a parallel read. Each keeps its own series, under
+       * the cardinality limit; the distinct series of all of them are counted once they are merged
+       * (a set shared between the readers, to count each series once as it was met, was a tenth of
+       * a topk over thousands of paths).
        */
       private List<RangeReader> parallelReaders(int count) {
-        // Sized for many series (a topk over paths has thousands): its resizes showed in profiles.
-        Set<Labels> allSeries = java.util.concurrent.ConcurrentHashMap.newKeySet(1024);
         List<RangeReader> readers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
           RangeReader reader = new RangeReader(aggregation, seriesGrouping);
           reader.usePreparedFrom(this);
-          reader.sharedSeries = allSeries;
           readers.add(reader);
         }
         return readers;
@@ -594,6 +625,10 @@ public final class MetricQueryEngine {
           reader.countStream(cursors.get(index), index);
         });
         for (RangeReader reader : readers) {
+          if (series.isEmpty()) {
+            series.putAll(reader.series);
+            continue;
+          }
           for (Map.Entry<Labels, WindowedSeries> partial : reader.series.entrySet()) {
             WindowedSeries target = series.get(partial.getKey());
             if (target == null) {
@@ -603,7 +638,17 @@ public final class MetricQueryEngine {
             }
           }
         }
+        // Each reader held its own series under the limit; the distinct ones of all readers are counted here.
+        if (series.size() > CARDINALITY_LIMIT) {
+          throw cardinalityExceeded();
+        }
         emitCounts();
+      }
+
+      /** Loki's refusal when the series of a range aggregation pass the limit, naming the count that passed it. */
+      private QueryException cardinalityExceeded() {
+        return new QueryException(
+            400, "cardinality limit exceeded for {}; " + (CARDINALITY_LIMIT + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
       }
 
       /** One task of {@link #runInParallel}: task {@code index}, run by worker {@code worker}. */
@@ -935,16 +980,8 @@ public final class MetricQueryEngine {
       private WindowedSeries seriesOf(Labels labels) throws QueryException {
         WindowedSeries target = series.get(labels);
         if (target == null) {
-          int before;
-          if (sharedSeries == null) {
-            before = series.size();
-          } else {
-            // Readers of a parallel count may meet the same series; each distinct one counts once.
-            before = sharedSeries.add(labels) ? sharedSeries.size() - 1 : 0;
-          }
-          if (before >= CARDINALITY_LIMIT) {
-            throw new QueryException(
-                400, "cardinality limit exceeded for {}; " + (before + 1) + " entries, more than limit of " + CARDINALITY_LIMIT);
+          if (series.size() >= CARDINALITY_LIMIT) {
+            throw cardinalityExceeded();
           }
           target = new WindowedSeries(labels, context);
           series.put(labels, target);
@@ -1015,7 +1052,8 @@ public final class MetricQueryEngine {
         }
       }
 
-      StepMatrix result() throws MetricEvaluationException {
+      /** The series with points, in label order when {@code labelOrdered} (see {@link StepMatrix#labelOrdered}). */
+      StepMatrix result(boolean labelOrdered) throws MetricEvaluationException {
         if (anyPresent != null) {
           // Loki's absent_over_time: 1 at each step where no series has a sample, labelled by the selector's equality matchers.
           StepMatrix.Row absent = new StepMatrix.Row(absentLabels(logRange.selector().matchers()), steps);
@@ -1027,22 +1065,29 @@ public final class MetricQueryEngine {
           return new StepMatrix(grid, absent.isEmpty() ? List.of() : List.of(absent));
         }
         List<WindowedSeries> withPoints = new ArrayList<>();
+        Labels firstError = null;
         for (WindowedSeries candidate : series.values()) {
           if (candidate.hasOutput()) {
             withPoints.add(candidate);
+            // The refusal names the first erring series in label order, whether or not the rows are sorted.
+            if (hasError(candidate.labels) && (firstError == null || candidate.labels.compareTo(firstError) < 0)) {
+              firstError = candidate.labels;
+            }
           }
         }
-        withPoints.sort(Comparator.comparing(candidate -> candidate.labels));
+        if (firstError != null) {
+          throw new MetricEvaluationException(pipelineErrorMessage(firstError));
+        }
+        if (labelOrdered) {
+          withPoints.sort((a, b) -> a.labels.compareTo(b.labels));
+        }
         List<StepMatrix.Row> rows = new ArrayList<>(withPoints.size());
         for (WindowedSeries candidate : withPoints) {
-          if (hasError(candidate.labels)) {
-            throw new MetricEvaluationException(pipelineErrorMessage(candidate.labels));
-          }
           // A row holds a value per step, whatever the series held while it was read.
           context.memoryChanged(8L * steps);
           rows.add(candidate.toRow(steps));
         }
-        return new StepMatrix(grid, rows);
+        return labelOrdered ? new StepMatrix(grid, rows) : StepMatrix.unordered(grid, rows);
       }
     }
   }

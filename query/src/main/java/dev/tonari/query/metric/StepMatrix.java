@@ -50,10 +50,26 @@ final class StepMatrix implements StepValue {
 
   final StepGrid grid;
   final List<Row> rows;
+  /**
+   * Whether {@link #rows} are in label order, as they are everywhere except in the input that a
+   * range aggregation hands to {@code topk} or {@code bottomk}: those order ties by labels
+   * themselves and keep few rows, so sorting thousands of series first would be wasted.
+   */
+  final boolean labelOrdered;
 
   StepMatrix(StepGrid grid, List<Row> rows) {
+    this(grid, rows, true);
+  }
+
+  private StepMatrix(StepGrid grid, List<Row> rows, boolean labelOrdered) {
     this.grid = grid;
     this.rows = rows;
+    this.labelOrdered = labelOrdered;
+  }
+
+  /** A matrix whose rows are in no particular order: only for the input of {@code topk} and {@code bottomk}. */
+  static StepMatrix unordered(StepGrid grid, List<Row> rows) {
+    return new StepMatrix(grid, rows, false);
   }
 
   int steps() {

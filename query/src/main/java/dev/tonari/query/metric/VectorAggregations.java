@@ -120,8 +120,11 @@ final class VectorAggregations {
   /** Up to this k, {@link #selectK} keeps the best rows by insertion; above it, it sorts the step's rows. */
   private static final int MAX_SELECTED_K = 32;
 
-  /** Numbers before NaN, best value first, and the earlier row first among equal values: a total order of a step's rows. */
-  private static int compareCandidates(boolean top, double x, int a, double y, int b) {
+  /**
+   * Numbers before NaN, best value first, and among equal values the row first in label order (the
+   * earlier row, when the input is in label order): a total order of a step's rows.
+   */
+  private static int compareCandidates(StepMatrix input, boolean top, double x, int a, double y, int b) {
     boolean xNaN = Double.isNaN(x);
     boolean yNaN = Double.isNaN(y);
     if (xNaN != yNaN) {
@@ -131,7 +134,10 @@ final class VectorAggregations {
     if (x == y) {
       byValue = 0; // -0.0 and 0.0 are equal values here, as in Go
     }
-    return byValue != 0 ? byValue : Integer.compare(a, b);
+    if (byValue != 0) {
+      return byValue;
+    }
+    return input.labelOrdered ? Integer.compare(a, b) : input.rows.get(a).labels.compareTo(input.rows.get(b).labels);
   }
 
   private static StepMatrix selectK(boolean top, Grouping grouping, int k, StepMatrix input) {
@@ -162,6 +168,9 @@ final class VectorAggregations {
         nonEmpty.add(row);
       }
     }
+    if (!input.labelOrdered) {
+      nonEmpty.sort(StepMatrix.BY_LABELS); // the few rows kept, not the thousands read
+    }
     return new StepMatrix(input.grid, nonEmpty);
   }
 
@@ -169,8 +178,8 @@ final class VectorAggregations {
    * A small k keeps the best k of every step in sorted arrays, one insertion per row and step (a
    * topk(5) of thousands of paths no longer sorts them all at every step). Rows are read one after
    * the other, each along its steps, so the rows' arrays stream through the cache instead of being
-   * visited across all rows at each step; the rows of a group are taken in index order, so that
-   * among equal values the earlier row is kept, as the sort's order says.
+   * visited across all rows at each step. The order of {@link #compareCandidates} is total, so the
+   * rows kept do not depend on the order the rows are taken in.
    */
   private static void selectByInsertion(boolean top, int k, List<List<Integer>> groups, StepMatrix input, StepMatrix.Row[] out) {
     int steps = input.steps();
@@ -191,7 +200,7 @@ final class VectorAggregations {
           int base = step * k;
           int size = sizes[step];
           int position = size;
-          while (position > 0 && compareCandidates(top, value, r, bestValues[base + position - 1], bestRows[base + position - 1]) < 0) {
+          while (position > 0 && compareCandidates(input, top, value, r, bestValues[base + position - 1], bestRows[base + position - 1]) < 0) {
             position--;
           }
           if (position >= k) {
@@ -227,7 +236,7 @@ final class VectorAggregations {
             candidates[size++] = r;
           }
         }
-        Arrays.sort(candidates, 0, size, (a, b) -> compareCandidates(top, input.rows.get(a).values[at], a, input.rows.get(b).values[at], b));
+        Arrays.sort(candidates, 0, size, (a, b) -> compareCandidates(input, top, input.rows.get(a).values[at], a, input.rows.get(b).values[at], b));
         for (int i = 0; i < Math.min(k, size); i++) {
           int r = candidates[i];
           outRow(out, r, input).set(at, input.rows.get(r).values[at]);

@@ -164,6 +164,32 @@ class MetricQueryEngineTest {
         .hasSize(1);
   }
 
+  /**
+   * Loki's range-aggregation cardinality limit (100,000 series) counts distinct series across the
+   * threads that count streams in parallel: two streams of 60,000 ids each pass it when their
+   * series differ (each thread alone stays under it), and do not when a pushed-down {@code sum by (id)}
+   * makes the two streams' series the same 60,000.
+   */
+  @Test
+  void cardinalityLimitCountsTheDistinctSeriesOfAllParallelReaders() throws Exception {
+    int ids = 60_000;
+    for (String pod : List.of("p1", "p2")) {
+      LogEntry[] entries = new LogEntry[ids];
+      for (int i = 0; i < ids; i++) {
+        entries[i] = new LogEntry(SECOND + i * 1000L, "id=" + i, Labels.EMPTY);
+      }
+      push(Labels.of("app", "a", "pod", pod), entries);
+    }
+    MetricQueryEngine wide = new MetricQueryEngine(store, new QueryLimits(5000, Duration.ZERO, 100_000));
+    assertThatThrownBy(() -> wide.evaluate(TENANT, parse("count_over_time({app=\"a\"} | logfmt [1m])"), MINUTE, MINUTE, 0, true))
+        .isInstanceOfSatisfying(QueryException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.getMessage()).isEqualTo("cardinality limit exceeded for {}; 100001 entries, more than limit of 100000");
+        });
+    List<VectorSample> byId = ((VectorResult) wide.evaluate(TENANT, parse("sum by (id) (count_over_time({app=\"a\"} | logfmt [1m]))"), MINUTE, MINUTE, 0, true)).samples();
+    assertThat(byId).hasSize(ids).allSatisfy(sample -> assertThat(sample.value()).isEqualTo(2.0));
+  }
+
   private Map<Labels, Double> instant(String query, long time) throws Exception {
     VectorResult result = (VectorResult) engine.evaluate(TENANT, parse(query), time, time, 0, true);
     Map<Labels, Double> vector = new LinkedHashMap<>();
