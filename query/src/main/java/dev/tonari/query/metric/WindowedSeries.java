@@ -36,6 +36,13 @@ final class WindowedSeries {
   /** Counting mode: {@code countDifferences[i] - countDifferences[i - 1]} summed up to a step is its count. */
   private long[] countDifferences;
   private long[] valueDifferences;
+  /**
+   * Counting mode: the steps whose windows hold a counted sample lie in {@code [firstCounted,
+   * lastCounted]}; the differences are zero outside, so only those steps are read (a path seen on
+   * one line is counted in a window's few steps, not the query's hundreds).
+   */
+  private int firstCounted = Integer.MAX_VALUE;
+  private int lastCounted = -1;
 
   /** The query's memory account: told when this series' arrays grow or shrink ({@code max_query_memory_bytes}). */
   private final QueryContext memory;
@@ -144,6 +151,8 @@ final class WindowedSeries {
       countDifferences = new long[steps + 1];
       valueDifferences = new long[steps + 1];
     }
+    firstCounted = Math.min(firstCounted, first);
+    lastCounted = Math.max(lastCounted, last);
     countDifferences[first]++;
     countDifferences[last + 1]--;
     valueDifferences[first] += value;
@@ -160,12 +169,14 @@ final class WindowedSeries {
       countDifferences = other.countDifferences;
       valueDifferences = other.valueDifferences;
     } else {
-      for (int i = 0; i < countDifferences.length; i++) {
+      for (int i = other.firstCounted; i <= other.lastCounted + 1; i++) {
         countDifferences[i] += other.countDifferences[i];
         valueDifferences[i] += other.valueDifferences[i];
       }
       memory.memoryChanged(-16L * other.countDifferences.length);
     }
+    firstCounted = Math.min(firstCounted, other.firstCounted);
+    lastCounted = Math.max(lastCounted, other.lastCounted);
     other.countDifferences = null;
     other.valueDifferences = null;
     memory.memoryChanged(-baseBytes(other.labels));
@@ -183,7 +194,8 @@ final class WindowedSeries {
     // than grown by half again and again (their copies were a tenth of a topk over many series).
     long count = 0;
     int nonEmpty = 0;
-    for (int step = 0; step < steps; step++) {
+    int last = Math.min(lastCounted, steps - 1);
+    for (int step = firstCounted; step <= last; step++) {
       count += countDifferences[step];
       if (count > 0) {
         nonEmpty++;
@@ -192,7 +204,7 @@ final class WindowedSeries {
     reserveOutputs(nonEmpty);
     count = 0;
     long sum = 0;
-    for (int step = 0; step < steps; step++) {
+    for (int step = firstCounted; step <= last; step++) {
       count += countDifferences[step];
       sum += valueDifferences[step];
       if (count > 0) {
@@ -202,6 +214,8 @@ final class WindowedSeries {
     memory.memoryChanged(-16L * countDifferences.length);
     countDifferences = null;
     valueDifferences = null;
+    firstCounted = Integer.MAX_VALUE;
+    lastCounted = -1;
   }
 
   /** The value of a counting aggregation from a window's sample count and the sum of the samples' values. */
