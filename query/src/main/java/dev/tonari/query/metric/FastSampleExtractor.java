@@ -55,6 +55,10 @@ final class FastSampleExtractor {
 
   private static final double[] POWERS_OF_TEN = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   private static final int MAX_EXACT_DIGITS = 15;
+  /** Searched lines in a row holding the required names after which the search rests (see {@code Stream.searchRequiredNames}). */
+  static final int SEARCH_RESTS_AFTER = 64;
+  /** Lines a stream then takes without the search. */
+  static final int SEARCH_REST = 1024;
 
   private final boolean json;
   /** Every label the query reads, sorted; a slot per name. */
@@ -425,6 +429,11 @@ final class FastSampleExtractor {
      * Reads the line {@code buffer[offset, offset + length)} with its structured metadata: {@link
      * #SAMPLE}, {@link #NO_SAMPLE} or {@link #FALL_BACK}.
      */
+    /** Searched lines in a row that held the required names (see {@link #searchRequiredNames}). */
+    private int linesHoldingTheNames;
+    /** Lines still to take without the search. */
+    private int searchRest;
+
     int take(byte[] buffer, int offset, int length, Labels metadata) {
       if (metadata != lastMetadata) {
         useMetadata(metadata);
@@ -434,7 +443,9 @@ final class FastSampleExtractor {
       }
       // While a JSON stream's lines take the scanner's shape, scanning them costs less than the
       // search; either way a line without the label gives no sample.
-      if (anyRequiredLiteral && !(json && jsonScanner.lastLineTookShape()) && cannotHoldRequiredLabel(buffer, offset, length)) {
+      if (anyRequiredLiteral && !(json && jsonScanner.lastLineTookShape()) && searchRequiredNames()
+          && cannotHoldRequiredLabel(buffer, offset, length)) {
+        linesHoldingTheNames = 0;
         return NO_SAMPLE;
       }
       boolean clean = json ? jsonScanner.scan(buffer, offset, length) : logfmtScanner.scan(buffer, offset, length);
@@ -516,6 +527,25 @@ final class FastSampleExtractor {
      * letters and digits of the name is in the line's bytes, unless a JSON key spells it with
      * escapes (a line with a backslash is always scanned). Metadata may give the label too.
      */
+    /**
+     * Whether to search this line for the required names. A stream whose last {@link
+     * #SEARCH_RESTS_AFTER} searched lines all held them (a logfmt stream read for {@code status}
+     * has it on every line) rests the search for {@link #SEARCH_REST} lines, then tries it again:
+     * there the search found the name every time and cost a quarter of a logfmt rate's CPU. Either
+     * way a line without the names gives no sample; the scanner decides it when not searched.
+     */
+    private boolean searchRequiredNames() {
+      if (searchRest > 0) {
+        searchRest--;
+        return false;
+      }
+      if (++linesHoldingTheNames > SEARCH_RESTS_AFTER) {
+        linesHoldingTheNames = 0;
+        searchRest = SEARCH_REST;
+      }
+      return true;
+    }
+
     private boolean cannotHoldRequiredLabel(byte[] buffer, int offset, int length) {
       boolean escapesChecked = false;
       for (int slot = 0; slot < requiredLiterals.length; slot++) {

@@ -157,6 +157,9 @@ class FastSampleExtractorDifferentialTest {
   private record LineRecord(Labels stream, long timestamp, String text, Labels metadata) {}
 
   private static List<LineRecord> corpus(Random random) {
+    if (random.nextInt(4) == 0) {
+      return longStream(random);
+    }
     List<LineRecord> lines = new ArrayList<>();
     int count = 20 + random.nextInt(120);
     for (int i = 0; i < count; i++) {
@@ -181,6 +184,30 @@ class FastSampleExtractorDifferentialTest {
       };
       // Whole seconds with repeats: equal timestamps, window edges.
       lines.add(new LineRecord(stream, random.nextInt(200) * SECOND / 2, text, metadata));
+    }
+    return lines;
+  }
+
+  /**
+   * One long stream in time order: runs of lines that all hold {@code status} (long enough for the
+   * extractor to rest its search for required names) between runs of any lines, so that lines
+   * without the name fall in a rest and are decided by the scanner alone.
+   */
+  private static List<LineRecord> longStream(Random random) {
+    List<LineRecord> lines = new ArrayList<>();
+    Labels stream = Labels.of("app", "a", "pod", "p1");
+    int count = 600 + random.nextInt(900);
+    int run = 40 + random.nextInt(200);
+    for (int i = 0; i < count; i++) {
+      String text = (i / run) % 2 == 0
+          ? "status=" + pick(random, NUMBERS) + " " + logfmtLine(random)
+          : switch (random.nextInt(4)) {
+              case 0 -> logfmtLine(random);
+              case 1 -> jsonLine(random, 0);
+              case 2 -> "plain line " + pick(random, WORDS);
+              default -> mangle(random, logfmtLine(random));
+            };
+      lines.add(new LineRecord(stream, i * SECOND / 5, text, Labels.EMPTY));
     }
     return lines;
   }
