@@ -40,6 +40,21 @@ final class ByteBuilder {
     size += length;
   }
 
+  /**
+   * Room for {@code extra} more bytes: the array to write them in from {@link #size()} on, which
+   * {@link #advance} then counts. For the encoder's runs of value bytes (a UUID's sixteen), where a
+   * capacity check per byte showed as a twentieth of a part writer's time.
+   */
+  byte[] reserve(int extra) {
+    ensure(extra);
+    return bytes;
+  }
+
+  /** Counts {@code count} bytes written into the array {@link #reserve} gave. */
+  void advance(int count) {
+    size += count;
+  }
+
   void writeByte(int value) {
     ensure(1);
     bytes[size++] = (byte) value;

@@ -38,6 +38,8 @@ final class TemplatedLinesEncoder {
   /** The digit count is one skeleton byte. */
   static final int MAX_HEX_DIGITS = 255;
   static final int UUID_CHARACTERS = 36;
+  /** The bytes of a UUID's value: its 32 hex digits, two to a byte. */
+  static final int UUID_BYTES = 16;
 
   private static final byte[] CLASS = new byte[256];
   private static final byte DIGIT = 1;
@@ -194,6 +196,8 @@ final class TemplatedLinesEncoder {
       }
     }
     skeleton.writeByte(UUID_LOWER);
+    byte[] out = values.reserve(UUID_BYTES);
+    int at = values.size();
     int high = -1;
     for (int k = 0; k < UUID_CHARACTERS; k++) {
       int c = line[start + k] & 0xff;
@@ -204,10 +208,11 @@ final class TemplatedLinesEncoder {
       if (high < 0) {
         high = nibble;
       } else {
-        values.writeByte(high << 4 | nibble);
+        out[at++] = (byte) (high << 4 | nibble);
         high = -1;
       }
     }
+    values.advance(UUID_BYTES);
     return after;
   }
 
@@ -241,10 +246,13 @@ final class TemplatedLinesEncoder {
       return -1;
     }
     skeleton.writeByte(IPV4);
-    values.writeByte(address >>> 24);
-    values.writeByte(address >>> 16);
-    values.writeByte(address >>> 8);
-    values.writeByte(address);
+    byte[] out = values.reserve(Integer.BYTES);
+    int at = values.size();
+    out[at] = (byte) (address >>> 24);
+    out[at + 1] = (byte) (address >>> 16);
+    out[at + 2] = (byte) (address >>> 8);
+    out[at + 3] = (byte) address;
+    values.advance(Integer.BYTES);
     return position;
   }
 
@@ -275,11 +283,15 @@ final class TemplatedLinesEncoder {
     }
     skeleton.writeByte(marker);
     skeleton.writeByte(digits);
+    int valueBytes = (digits + 1) / 2;
+    byte[] out = values.reserve(valueBytes);
+    int at = values.size();
     for (int k = start; k < runEnd; k += 2) {
       int high = nibble(line[k], letterBase);
       int low = k + 1 < runEnd ? nibble(line[k + 1], letterBase) : 0;
-      values.writeByte(high << 4 | low);
+      out[at++] = (byte) (high << 4 | low);
     }
+    values.advance(valueBytes);
     return runEnd;
   }
 
