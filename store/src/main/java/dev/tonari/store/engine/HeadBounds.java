@@ -17,8 +17,15 @@ import java.time.Duration;
  *     to make room before it is refused (with background maintenance; zero: refused at once)
  */
 public record HeadBounds(long maxBytes, long maxBytesPerTenant, Duration waitForRoom) {
-  /** {@link #waitForRoom} unless set: about what flushing a frozen head takes on a small machine. */
-  public static final Duration DEFAULT_WAIT_FOR_ROOM = Duration.ofMillis(500);
+  /**
+   * {@link #waitForRoom} unless set: longer than flushing a frozen head of a small server takes
+   * (a 96 MB head on 2 cores, about 1 to 1.5 s beside the pushes), so that a burst waits for the
+   * flush instead of being refused. At 500 ms the four pushers of the 200 MB benchmark were each
+   * refused once per run and slept a whole {@code Retry-After}: 200k-210k lines/s warm, where 2 s
+   * gave 261k-297k without a refusal (bench/run.sh --ingest-only, in turns). A waiting push holds
+   * its decoded body; at most four wait ({@code DiskLogStore.HEAD_FULL_WAITERS}).
+   */
+  public static final Duration DEFAULT_WAIT_FOR_ROOM = Duration.ofSeconds(2);
 
   /** No bound at all: what a store without configuration does. */
   public static final HeadBounds NONE = new HeadBounds(0, 0);
