@@ -271,6 +271,26 @@ public abstract class LogStoreContractTest {
   }
 
   @Test
+  void aLoneSurrogateIsStoredAsTheReplacementCharacterGoWouldStore() throws IOException {
+    store = openStore(directory);
+    Labels labels = Labels.of("app", "surrogates");
+    store.append("team-a", List.of(new StreamBatch(labels, List.of(new LogEntry(1_000, "lone \uD800 high"), new LogEntry(2_000, "pair \uD83D\uDE00 ok"),
+        new LogEntry(3_000, "asked? \uDC00")))));
+    store = afterRound(store, directory, 0);
+    store = beforeReads(store, directory);
+    List<String> lines = new ArrayList<>();
+    for (EntryCursor cursor : store.select(SelectRequest.all("team-a", 0, 10_000, Direction.FORWARD))) {
+      try (cursor) {
+        while (cursor.next()) {
+          lines.add(cursor.line());
+        }
+      }
+    }
+    // Loki (Go) replaces a lone surrogate by U+FFFD, whose three bytes its limits count; Java's encoder would write '?'.
+    assertThat(lines).containsExactly("lone \uFFFD high", "pair \uD83D\uDE00 ok", "asked? \uFFFD");
+  }
+
+  @Test
   void emptyStoreAndEmptyAppendsReturnNothing() throws IOException {
     store = openStore(directory);
     store.append("team-a", List.of());

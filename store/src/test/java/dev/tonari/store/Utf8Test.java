@@ -30,6 +30,23 @@ class Utf8Test {
     assertThat(Utf8.isAscii(bytes, offset, length)).as("offset %d length %d of %d bytes", offset, length, bytes.length).isEqualTo(expected);
   }
 
+  @Property(tries = 3000)
+  void encodeIsJavasEncodingWithLoneSurrogatesReplacedAndCountsAsLength(@ForAll long seed) {
+    Random random = new Random(seed);
+    // Mostly ASCII with question marks, as lines are, and now and then a surrogate, paired or not, or another character.
+    char[] pool = {'a', 'Z', '0', ' ', '?', '?', '=', '\u00e9', '\u65e5', '\uD83D', '\uDE00', '\uD800', '\uDFFF'};
+    StringBuilder text = new StringBuilder();
+    int length = random.nextInt(40);
+    for (int i = 0; i < length; i++) {
+      text.append(random.nextInt(4) == 0 ? pool[random.nextInt(pool.length)] : pool[random.nextInt(7)]);
+    }
+    String s = text.toString();
+    // Java's regexes read a well-formed pair as one code point, so \p{Cs} matches only the lone ones.
+    byte[] expected = s.replaceAll("\\p{Cs}", "\uFFFD").getBytes(StandardCharsets.UTF_8);
+    assertThat(Utf8.encode(s)).as(s).isEqualTo(expected);
+    assertThat(Utf8.encode(s)).hasSize(Utf8.length(s));
+  }
+
   @Test
   void lengthIsTheEncodedLength() {
     for (String text : new String[] {"", "plain", "caf\u00e9", "\u65e5\u672c", "\uD83D\uDE00 emoji"}) {

@@ -3,12 +3,12 @@ package dev.tonari.store.head;
 import dev.tonari.store.DistinctLineSet;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
+import dev.tonari.store.Utf8;
 import dev.tonari.store.bloom.BlockFilters;
 import dev.tonari.store.bloom.DistinctHashes;
 import dev.tonari.store.bloom.FoldedTerms;
 import dev.tonari.store.bloom.NeedleProbes;
 import dev.tonari.store.part.PartWriterOptions;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,7 +95,7 @@ public final class HeadStream {
     entries.forEach(list::add);
     byte[][] lines = new byte[list.size()][];
     for (int i = 0; i < lines.length; i++) {
-      lines[i] = list.get(i).line().getBytes(StandardCharsets.UTF_8);
+      lines[i] = Utf8.encode(list.get(i).line());
     }
     return append(list, lines);
   }

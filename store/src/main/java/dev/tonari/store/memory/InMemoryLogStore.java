@@ -8,6 +8,7 @@ import dev.tonari.store.LogStore;
 import dev.tonari.store.ScanListener;
 import dev.tonari.store.SelectRequest;
 import dev.tonari.store.StreamBatch;
+import dev.tonari.store.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,7 +84,7 @@ public final class InMemoryLogStore implements LogStore {
         if (linesInRun == 0) {
           listener.beforeBlock();
         }
-        byte[] bytes = e.getValue().line().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Utf8.encode(e.getValue().line());
         linesInRun++;
         bytesInRun += bytes.length;
         if (request.lineFilter().test(bytes, 0, bytes.length)) {
@@ -181,7 +182,7 @@ public final class InMemoryLogStore implements LogStore {
         return false;
       }
       index++;
-      line = entries.get(index).getValue().line().getBytes(StandardCharsets.UTF_8);
+      line = Utf8.encode(entries.get(index).getValue().line());
       return true;
     }
 

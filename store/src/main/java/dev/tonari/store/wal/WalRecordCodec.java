@@ -3,6 +3,7 @@ package dev.tonari.store.wal;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.StreamBatch;
+import dev.tonari.store.Utf8;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public final class WalRecordCodec {
       List<LogEntry> entries = streams.get(s).entries();
       byte[][] ofStream = new byte[entries.size()][];
       for (int e = 0; e < ofStream.length; e++) {
-        ofStream[e] = entries.get(e).line().getBytes(StandardCharsets.UTF_8);
+        ofStream[e] = Utf8.encode(entries.get(e).line());
       }
       lines[s] = ofStream;
     }
