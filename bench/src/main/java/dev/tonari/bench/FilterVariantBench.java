@@ -2,6 +2,7 @@ package dev.tonari.bench;
 
 import dev.tonari.store.Direction;
 import dev.tonari.store.bloom.BlockFilters;
+import dev.tonari.store.bloom.BlockTermHashes;
 import dev.tonari.store.bloom.DistinctHashes;
 import dev.tonari.store.bloom.FoldedTerms;
 import dev.tonari.store.bloom.NeedleProbes;
@@ -118,7 +119,7 @@ public final class FilterVariantBench {
   }
 
   private static BlockFilters folded(Block block, double rate, FoldedTerms.Scheme scheme) {
-    return NeedleProbes.foldedFiltersOf(block.bytes, block.offsets, block.lengths, block.count, rate, scheme, new DistinctHashes());
+    return NeedleProbes.foldedFiltersOf(block.bytes, block.offsets, block.lengths, block.count, rate, scheme, new BlockTermHashes());
   }
 
   private static void report(String name, List<Block> blocks, List<Needle> needles, long lines, FilterBuilder builder) {

@@ -5,6 +5,8 @@ import dev.tonari.cli.generate.GeneratorOptions;
 import dev.tonari.cli.generate.LogGenerator;
 import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
+import dev.tonari.store.bloom.BlockTermHashes;
+import dev.tonari.store.bloom.BloomFilter;
 import dev.tonari.store.bloom.DistinctHashes;
 import dev.tonari.store.bloom.FoldedTermCollector;
 import dev.tonari.store.bloom.FoldedTerms;
@@ -62,6 +64,11 @@ public final class FilterWriteCostBench {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[] writeCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
     double[] termsCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
+    double exactCpu = Double.MAX_VALUE;
+    double[] countCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
+    long[][] blockHashes = blockTermHashes(lines);
+    long exactBytes = 0;
+    long estimatedBytes = 0;
     long[] fileBytes = new long[2];
     int[] versions = {PartFormat.VERSION_4, PartFormat.VERSION};
     Path directory = Files.createTempDirectory("tonari-filter-cost");
@@ -85,10 +92,24 @@ public final class FilterWriteCostBench {
           Files.delete(part);
 
           cpuStart = threads.getCurrentThreadCpuTime();
-          long terms = foldedTerms(lines, versions[v] == PartFormat.VERSION_4 ? FoldedTerms.Scheme.BYTE_HASHED : FoldedTerms.Scheme.WORD_HASHED);
+          long filterBytes = foldedTerms(lines, versions[v] == PartFormat.VERSION_4 ? FoldedTerms.Scheme.BYTE_HASHED : FoldedTerms.Scheme.WORD_HASHED);
           termsCpu[v] = Math.min(termsCpu[v], (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
-          if (terms == 0) {
+          if (filterBytes == 0) {
             throw new IllegalStateException("no terms hashed");
+          }
+          if (versions[v] == PartFormat.VERSION) {
+            estimatedBytes = filterBytes;
+          }
+        }
+        long cpuStart = threads.getCurrentThreadCpuTime();
+        exactBytes = foldedTermsExactlyCounted(lines);
+        exactCpu = Math.min(exactCpu, (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+        for (int way = 0; way < 2; way++) {
+          cpuStart = threads.getCurrentThreadCpuTime();
+          long bytes = countAndBuild(blockHashes, way == 1);
+          countCpu[way] = Math.min(countCpu[way], (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+          if (bytes == 0) {
+            throw new IllegalStateException("no filter built");
           }
         }
       }
@@ -101,23 +122,105 @@ public final class FilterWriteCostBench {
     System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "write a part (zstd 3), CPU s", writeCpu[0], writeCpu[1], writeCpu[1] / writeCpu[0]);
     System.out.printf(Locale.ROOT, "%-34s %14.1f %14.1f %10.2f%n", "  as raw MB/s", rawBytes / 1e6 / writeCpu[0], rawBytes / 1e6 / writeCpu[1],
         writeCpu[0] / writeCpu[1]);
-    System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "hash filter terms only, CPU s", termsCpu[0], termsCpu[1], termsCpu[1] / termsCpu[0]);
+    System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "filter terms and build, CPU s", termsCpu[0], termsCpu[1], termsCpu[1] / termsCpu[0]);
     System.out.printf(Locale.ROOT, "%-34s %,14d %,14d %10.3f%n", "part file bytes", fileBytes[0], fileBytes[1], (double) fileBytes[1] / fileBytes[0]);
+    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "format 5 filters sized by", "exact set", "estimate", "est / exact");
+    System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "filter terms and build, CPU s", exactCpu, termsCpu[1], termsCpu[1] / exactCpu);
+    System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "  count and build only, CPU s", countCpu[0], countCpu[1], countCpu[1] / countCpu[0]);
+    System.out.printf(Locale.ROOT, "%-34s %,14d %,14d %10.4f%n", "filter bytes", exactBytes, estimatedBytes, (double) estimatedBytes / exactBytes);
   }
 
   /** The folded terms of format 4 or 5 over every line, a filter built every 2,000 lines as blocks would be. */
   private static long foldedTerms(List<byte[]> lines, FoldedTerms.Scheme scheme) {
-    DistinctHashes terms = new DistinctHashes();
+    BlockTermHashes terms = new BlockTermHashes();
     FoldedTermCollector collector = new FoldedTermCollector(terms, scheme);
     long total = 0;
     for (int i = 0; i < lines.size(); i++) {
       byte[] line = lines.get(i);
       collector.add(line, 0, line.length);
       if (i % 2_000 == 1_999) {
-        total += terms.size();
+        total += collector.build(0.2).serializedSize();
+      }
+    }
+    return total + collector.build(0.2).serializedSize();
+  }
+
+  /**
+   * As {@link #foldedTerms} in format 5, the filter sized by an exact set of the distinct terms as
+   * the writer did before the estimate ({@link BlockTermHashes}): the baseline of the "filter terms
+   * and build" line. Returns the filter bytes, to compare with the estimate's.
+   */
+  private static long foldedTermsExactlyCounted(List<byte[]> lines) {
+    DistinctHashes terms = new DistinctHashes();
+    byte[] folded = new byte[1024];
+    long total = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      byte[] line = lines.get(i);
+      if (folded.length < line.length) {
+        folded = new byte[line.length * 2];
+      }
+      FoldedTerms.fold(line, 0, line.length, folded);
+      FoldedTerms.forEachTermOfFolded(folded, 0, line.length, FoldedTerms.Scheme.WORD_HASHED, terms::add);
+      if (i % 2_000 == 1_999 || i == lines.size() - 1) {
+        BloomFilter filter = BloomFilter.forExpected(terms.size(), 0.2);
+        terms.forEach(filter::add);
+        total += filter.serializedSize();
         terms.clear();
       }
     }
-    return total + terms.size();
+    return total;
+  }
+
+  /** Every block's format-5 term hashes (2,000 lines a block), repeats included, computed once. */
+  private static long[][] blockTermHashes(List<byte[]> lines) {
+    List<long[]> blocks = new ArrayList<>();
+    long[][] current = {new long[1 << 16]};
+    int[] size = {0};
+    byte[] folded = new byte[1024];
+    for (int i = 0; i < lines.size(); i++) {
+      byte[] line = lines.get(i);
+      if (folded.length < line.length) {
+        folded = new byte[line.length * 2];
+      }
+      FoldedTerms.fold(line, 0, line.length, folded);
+      FoldedTerms.forEachTermOfFolded(folded, 0, line.length, FoldedTerms.Scheme.WORD_HASHED, hash -> {
+        if (size[0] == current[0].length) {
+          current[0] = java.util.Arrays.copyOf(current[0], size[0] * 2);
+        }
+        current[0][size[0]++] = hash;
+      });
+      if (i % 2_000 == 1_999 || i == lines.size() - 1) {
+        blocks.add(java.util.Arrays.copyOf(current[0], size[0]));
+        size[0] = 0;
+      }
+    }
+    return blocks.toArray(long[][]::new);
+  }
+
+  /** The filters of the blocks' hashes, sized by an exact distinct set or by the estimate: the stage the estimate replaced, alone. */
+  private static long countAndBuild(long[][] blocks, boolean estimate) {
+    DistinctHashes exact = new DistinctHashes();
+    BlockTermHashes estimated = new BlockTermHashes();
+    long total = 0;
+    for (long[] block : blocks) {
+      BloomFilter filter;
+      if (estimate) {
+        for (long hash : block) {
+          estimated.add(hash);
+        }
+        filter = BloomFilter.forExpected(estimated.distinctEstimate(), 0.2);
+        estimated.addTo(filter);
+        estimated.clear();
+      } else {
+        for (long hash : block) {
+          exact.add(hash);
+        }
+        filter = BloomFilter.forExpected(exact.size(), 0.2);
+        exact.forEach(filter::add);
+        exact.clear();
+      }
+      total += filter.serializedSize();
+    }
+    return total;
   }
 }

@@ -3,24 +3,24 @@ package dev.tonari.store.bloom;
 import java.util.function.LongConsumer;
 
 /**
- * Gathers the distinct {@link FoldedTerms} of a block's lines as they are added, then builds the
- * block's folded filter (kind 2 or 3, by the scheme) sized to them. Reused from block to block
+ * Gathers the {@link FoldedTerms} of a block's lines as they are added, then builds the
+ * block's folded filter (kind 2 or 3, by the scheme) sized to about their number. Reused from block to block
  * (its scratch buffers grow to the longest line seen).
  */
 public final class FoldedTermCollector {
-  private final DistinctHashes terms;
+  private final BlockTermHashes terms;
   private final FoldedTerms.Scheme scheme;
   private final LongConsumer sink;
   private byte[] folded = new byte[1024];
 
-  public FoldedTermCollector(DistinctHashes terms, FoldedTerms.Scheme scheme) {
+  public FoldedTermCollector(BlockTermHashes terms, FoldedTerms.Scheme scheme) {
     this.terms = terms;
     this.scheme = scheme;
     this.sink = terms::add;
   }
 
   public FoldedTermCollector(FoldedTerms.Scheme scheme) {
-    this(new DistinctHashes(), scheme);
+    this(new BlockTermHashes(), scheme);
   }
 
   public void add(byte[] line, int offset, int length) {
@@ -31,14 +31,15 @@ public final class FoldedTermCollector {
     FoldedTerms.forEachTermOfFolded(folded, 0, length, scheme, sink);
   }
 
+  /** About how many distinct terms were added since the last build ({@link BlockTermHashes#distinctEstimate}). */
   public int distinctTerms() {
-    return terms.size();
+    return terms.distinctEstimate();
   }
 
   /** The filter of the terms added since the last build, at this false-positive rate; starts a new block. */
   public BlockFilters build(double falsePositiveRate) {
-    BloomFilter filter = BloomFilter.forExpected(terms.size(), falsePositiveRate);
-    terms.forEach(filter::add);
+    BloomFilter filter = BloomFilter.forExpected(terms.distinctEstimate(), falsePositiveRate);
+    terms.addTo(filter);
     terms.clear();
     return BlockFilters.folded(filter, scheme);
   }

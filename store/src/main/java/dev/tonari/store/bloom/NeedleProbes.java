@@ -93,7 +93,7 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long
    * for a block and the head for a chunk; {@code terms} is scratch space, cleared here.
    */
   public static BlockFilters foldedFiltersOf(
-      byte[] buffer, int[] offsets, int[] lengths, int count, double falsePositiveRate, FoldedTerms.Scheme scheme, DistinctHashes terms) {
+      byte[] buffer, int[] offsets, int[] lengths, int count, double falsePositiveRate, FoldedTerms.Scheme scheme, BlockTermHashes terms) {
     terms.clear();
     FoldedTermCollector collector = new FoldedTermCollector(terms, scheme);
     for (int i = 0; i < count; i++) {

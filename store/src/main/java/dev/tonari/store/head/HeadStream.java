@@ -5,7 +5,7 @@ import dev.tonari.store.Labels;
 import dev.tonari.store.LogEntry;
 import dev.tonari.store.Utf8;
 import dev.tonari.store.bloom.BlockFilters;
-import dev.tonari.store.bloom.DistinctHashes;
+import dev.tonari.store.bloom.BlockTermHashes;
 import dev.tonari.store.bloom.FoldedTerms;
 import dev.tonari.store.bloom.NeedleProbes;
 import dev.tonari.store.part.PartWriterOptions;
@@ -199,7 +199,7 @@ public final class HeadStream {
       if (chunkFilters.length < full) {
         chunkFilters = Arrays.copyOf(chunkFilters, Math.max(full, chunkFilters.length * 2));
       }
-      DistinctHashes terms = new DistinctHashes();
+      BlockTermHashes terms = new BlockTermHashes();
       int[] offsets = new int[CHUNK_ENTRIES];
       int[] lengths = new int[CHUNK_ENTRIES];
       // A chunk's lines may lie in several pages; the filter builder takes one buffer, so they are
