@@ -80,6 +80,7 @@ public final class FilterVariantBench {
       double rate = Double.parseDouble(rateText);
       report("kind 2 folded, window " + FoldedTerms.WINDOW + ", p=" + rate, blocks, needles, lines, block -> folded(block, rate, FoldedTerms.Scheme.BYTE_HASHED));
       report("kind 3 word-hashed, p=" + rate, blocks, needles, lines, block -> folded(block, rate, FoldedTerms.Scheme.WORD_HASHED));
+      report("kind 4 numeric spans, p=" + rate, blocks, needles, lines, block -> folded(block, rate, FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS));
     }
   }
 

@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
  * The filters of one block, as stored in its bloom region: in part versions 1 to 3 the token
  * filter ({@link BloomTerms} terms) and, in parts written since the substring index, the substring
  * filter ({@link SubstringTerms} terms); in version 4 the one folded filter ({@link FoldedTerms}
- * terms, byte-hashed: kind 2), in version 5 the same terms word-hashed (kind 3). {@link dev.tonari.store.part.PartReader} requires each kind in its version and
+ * terms, byte-hashed: kind 2), in version 5 the same terms word-hashed (kind 3), in version 6 those
+ * and the numeric spans (kind 4). {@link dev.tonari.store.part.PartReader} requires each kind in its version and
  * refuses it elsewhere; the head's chunks use kind 3 in memory.
  *
  * <p>Serialized forms of the region, told apart by its first four bytes:
@@ -25,6 +26,10 @@ import java.nio.ByteOrder;
  * kind 3    0  4  u32 0x00000000
  *           4  1  u8  region kind = 3
  *           5  .  the folded filter ({@link FoldedTerms} terms, {@link FoldedTerms.Scheme#WORD_HASHED}), {@link BloomFilter} form
+ * kind 4    0  4  u32 0x00000000
+ *           4  1  u8  region kind = 4
+ *           5  .  the folded filter ({@link FoldedTerms} terms with numeric spans,
+ *                 {@link FoldedTerms.Scheme#WORD_HASHED_NUMERIC_SPANS}), {@link BloomFilter} form
  * </pre>
  *
  * Any other kind is rejected, as are bytes left over after the filters. Reading wraps the bytes
@@ -34,6 +39,7 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
   public static final int KIND_TOKENS_AND_SUBSTRINGS = 1;
   public static final int KIND_FOLDED = 2;
   public static final int KIND_FOLDED_WORDS = 3;
+  public static final int KIND_FOLDED_NUMERIC_SPANS = 4;
   private static final int KIND_HEADER_BYTES = 5;
 
   /** A region holding only a token filter, as parts written before the substring index have. */
@@ -55,10 +61,14 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
     return folded != null;
   }
 
-  /** The region kind: 0 for a legacy region, else 1 to 3. */
+  /** The region kind: 0 for a legacy region, else 1 to 4. */
   public int kind() {
     if (folded != null) {
-      return foldedScheme == FoldedTerms.Scheme.WORD_HASHED ? KIND_FOLDED_WORDS : KIND_FOLDED;
+      return switch (foldedScheme) {
+        case BYTE_HASHED -> KIND_FOLDED;
+        case WORD_HASHED -> KIND_FOLDED_WORDS;
+        case WORD_HASHED_NUMERIC_SPANS -> KIND_FOLDED_NUMERIC_SPANS;
+      };
     }
     return substrings == null ? 0 : KIND_TOKENS_AND_SUBSTRINGS;
   }
@@ -70,7 +80,7 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
    */
   public boolean mightContain(NeedleProbes probes) {
     if (folded != null) {
-      for (long probe : foldedScheme == FoldedTerms.Scheme.WORD_HASHED ? probes.foldedWords() : probes.folded()) {
+      for (long probe : probes.folded(foldedScheme)) {
         if (!folded.mightContain(probe)) {
           return false;
         }
@@ -90,7 +100,7 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
 
   /** Whether a kind-0 or kind-1 region may hold a line containing the literal with these case-sensitive probes. */
   public boolean mightContain(long[] tokenProbes, SubstringTerms.Probes substringProbes) {
-    return mightContain(new NeedleProbes(tokenProbes, substringProbes, new long[0], new long[0], false));
+    return mightContain(NeedleProbes.caseSensitiveOnly(tokenProbes, substringProbes));
   }
 
   public int serializedSize() {
@@ -154,15 +164,17 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
         throw new IllegalArgumentException("bloom region of " + in.remaining() + " bytes is shorter than its 5-byte kind header");
       }
       int kind = in.get(in.position() + 4) & 0xff;
-      if (kind != KIND_TOKENS_AND_SUBSTRINGS && kind != KIND_FOLDED && kind != KIND_FOLDED_WORDS) {
+      if (kind < KIND_TOKENS_AND_SUBSTRINGS || kind > KIND_FOLDED_NUMERIC_SPANS) {
         throw new IllegalArgumentException(
-            "bloom region of unknown kind " + kind + " (this reader knows kinds " + KIND_TOKENS_AND_SUBSTRINGS + " to " + KIND_FOLDED_WORDS + ")");
+            "bloom region of unknown kind " + kind + " (this reader knows kinds " + KIND_TOKENS_AND_SUBSTRINGS + " to " + KIND_FOLDED_NUMERIC_SPANS + ")");
       }
       in.position(in.position() + KIND_HEADER_BYTES);
       if (kind == KIND_FOLDED) {
         filters = folded(BloomFilter.readFrom(in, wordSource), FoldedTerms.Scheme.BYTE_HASHED);
       } else if (kind == KIND_FOLDED_WORDS) {
         filters = folded(BloomFilter.readFrom(in, wordSource), FoldedTerms.Scheme.WORD_HASHED);
+      } else if (kind == KIND_FOLDED_NUMERIC_SPANS) {
+        filters = folded(BloomFilter.readFrom(in, wordSource), FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS);
       } else {
         BloomFilter tokens = BloomFilter.readFrom(in, wordSource);
         BloomFilter substrings = BloomFilter.readFrom(in, wordSource);

@@ -79,10 +79,21 @@ public final class FoldedTerms {
     /** Kind 2: every term hashed with {@link BloomTerms#hash} (FNV-1a byte by byte). */
     BYTE_HASHED,
     /** Kind 3: every term hashed with {@link BloomTerms#wordHash} (eight bytes a step). */
-    WORD_HASHED;
+    WORD_HASHED,
+    /**
+     * Kind 4 (format 6): kind 3's terms and hash, and for four tokens joined by dots whose middle
+     * two are short numbers (an address's octets) the span of {@link
+     * SubstringTerms#forEachNumericSpanTerm}, one term that ties them.
+     */
+    WORD_HASHED_NUMERIC_SPANS;
 
     long hash(int tag, byte[] bytes, int offset, int length) {
-      return this == WORD_HASHED ? BloomTerms.wordHash(tag, bytes, offset, length) : BloomTerms.hash(tag, bytes, offset, length);
+      return this == BYTE_HASHED ? BloomTerms.hash(tag, bytes, offset, length) : BloomTerms.wordHash(tag, bytes, offset, length);
+    }
+
+    /** Whether the scheme's filters hold the numeric span terms (kind 4). */
+    public boolean numericSpans() {
+      return this == WORD_HASHED_NUMERIC_SPANS;
     }
   }
 
@@ -104,6 +115,10 @@ public final class FoldedTerms {
     int i = offset;
     int previousStart = -1;
     int previousEnd = -1;
+    // For kind 4's spans: how many single dots join the tokens up to the previous one, and where
+    // the token before the previous one starts.
+    int dotsBefore = 0;
+    int beforePreviousStart = -1;
     while (i < end) {
       int gapStart = i;
       while (i < end && !BloomTerms.isTokenByte(folded[i])) {
@@ -123,10 +138,16 @@ public final class FoldedTerms {
       } else if (tokenLength >= BloomTerms.MIN_TOKEN_LENGTH) {
         hashSink.accept(scheme.hash(BloomTerms.TAG_TOKEN, folded, start, tokenLength));
       }
-      if (previousEnd >= 0 && start - gapStart == 1 && gapStart == previousEnd
-          && SubstringTerms.isNumericJunction(folded, previousStart, previousEnd, start, i)) {
+      boolean joined = previousEnd >= 0 && start - gapStart == 1 && gapStart == previousEnd;
+      if (joined && SubstringTerms.isNumericJunction(folded, previousStart, previousEnd, start, i)) {
         hashSink.accept(SubstringTerms.junction(scheme, folded, previousStart, previousEnd, start, i));
       }
+      boolean joinedByDot = joined && folded[gapStart] == '.';
+      if (scheme.numericSpans() && joinedByDot && dotsBefore >= 2) {
+        SubstringTerms.forEachNumericSpanTerm(scheme, folded, beforePreviousStart, previousStart - 1, previousStart, previousEnd, start, hashSink);
+      }
+      dotsBefore = joinedByDot ? dotsBefore + 1 : 0;
+      beforePreviousStart = previousStart;
       previousStart = start;
       previousEnd = i;
       if (tokenLength >= MIN_WINNOWED_TOKEN) {

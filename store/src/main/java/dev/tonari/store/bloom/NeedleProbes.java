@@ -7,16 +7,36 @@ import java.util.List;
 /**
  * The probes of one required literal in a block's {@link BlockFilters}: for kind-0 and kind-1
  * regions, token probes ({@link BloomTerms#probes}), all needed, and substring probes ({@link
- * SubstringTerms#probes}), checked only where there is a substring filter; for kind-2 regions the
- * folded probes ({@link FoldedTerms#probes}, byte-hashed), for kind-3 regions the word-hashed
- * folded probes, all needed. A case-insensitive literal has folded probes only: older regions keep
+ * SubstringTerms#probes}), checked only where there is a substring filter; for kind-2 to kind-4
+ * regions the folded probes of the region's scheme ({@link FoldedTerms#probes}), all needed. A case-insensitive literal has folded probes only: older regions keep
  * the case and cannot prune for it. Parts and the head's chunks use the same probes.
  *
  * @param caseInsensitive whether the literal is required case-insensitively (ASCII case; see
  *     {@link FoldedTerms#caseInsensitivePieces})
  */
-public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long[] folded, long[] foldedWords, boolean caseInsensitive) {
+public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long[][] foldedBySchemes, boolean caseInsensitive) {
   private static final long[] NONE = new long[0];
+  private static final FoldedTerms.Scheme[] SCHEMES = FoldedTerms.Scheme.values();
+
+  /** The folded probes of the literal in a filter of this scheme, indexed as {@link FoldedTerms.Scheme#ordinal}. */
+  public long[] folded(FoldedTerms.Scheme scheme) {
+    return foldedBySchemes[scheme.ordinal()];
+  }
+
+  private static long[][] foldedProbes(byte[] literal) {
+    long[][] probes = new long[SCHEMES.length][];
+    for (FoldedTerms.Scheme scheme : SCHEMES) {
+      probes[scheme.ordinal()] = FoldedTerms.probes(literal, scheme);
+    }
+    return probes;
+  }
+
+  /** Probes for kind-0 and kind-1 regions only. */
+  static NeedleProbes caseSensitiveOnly(long[] tokens, SubstringTerms.Probes substrings) {
+    long[][] none = new long[SCHEMES.length][];
+    java.util.Arrays.fill(none, NONE);
+    return new NeedleProbes(tokens, substrings, none, false);
+  }
 
   /** The probes of case-sensitive literals that can prune (others are left out: they rule nothing out). */
   public static NeedleProbes[] of(List<String> requiredLiterals) {
@@ -32,8 +52,7 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long
     List<NeedleProbes> probes = new ArrayList<>(requiredLiterals.size() + caseInsensitiveLiterals.size());
     for (String literal : requiredLiterals) {
       byte[] bytes = literal.getBytes(StandardCharsets.UTF_8);
-      NeedleProbes literalProbes = new NeedleProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes),
-          FoldedTerms.probes(bytes, FoldedTerms.Scheme.BYTE_HASHED), FoldedTerms.probes(bytes, FoldedTerms.Scheme.WORD_HASHED), false);
+      NeedleProbes literalProbes = new NeedleProbes(BloomTerms.probes(bytes), SubstringTerms.probes(bytes), foldedProbes(bytes), false);
       if (!literalProbes.isEmpty()) {
         probes.add(literalProbes);
       }
@@ -51,16 +70,18 @@ public record NeedleProbes(long[] tokens, SubstringTerms.Probes substrings, long
 
   private static void addCaseInsensitive(List<NeedleProbes> probes, String literal) {
     for (byte[] piece : FoldedTerms.caseInsensitivePieces(literal.getBytes(StandardCharsets.UTF_8))) {
-      long[] folded = FoldedTerms.probes(piece, FoldedTerms.Scheme.BYTE_HASHED);
-      if (folded.length > 0) {
-        probes.add(new NeedleProbes(NONE, SubstringTerms.Probes.NONE, folded, FoldedTerms.probes(piece, FoldedTerms.Scheme.WORD_HASHED), true));
+      long[][] folded = foldedProbes(piece);
+      // Every scheme probes the same token terms, so one without probes has none in any scheme.
+      if (folded[FoldedTerms.Scheme.BYTE_HASHED.ordinal()].length > 0) {
+        probes.add(new NeedleProbes(NONE, SubstringTerms.Probes.NONE, folded, true));
       }
     }
   }
 
   public boolean isEmpty() {
-    // Both folded schemes probe the same terms, hashed two ways.
-    return tokens.length == 0 && substrings.isEmpty() && folded.length == 0 && foldedWords.length == 0;
+    // The folded schemes probe the same token terms, hashed two ways (kind 4 adds only junctions
+    // and spans, which come with token terms).
+    return tokens.length == 0 && substrings.isEmpty() && folded(FoldedTerms.Scheme.BYTE_HASHED).length == 0;
   }
 
   /** Whether a block with these filters may hold a line containing every literal. */

@@ -39,6 +39,8 @@ import java.util.function.LongConsumer;
 public final class SubstringTerms {
   public static final int TAG_GRAM = 3;
   public static final int TAG_JUNCTION = 4;
+  /** Kind 4's span of three dotted numbers (tag 5 is the folded filters' winnowed gram). */
+  public static final int TAG_NUMERIC_SPAN = 6;
   public static final int GRAM_LENGTH = 8;
   public static final int GRAM_STRIDE = 4;
   public static final int MIN_GRAM_LITERAL = GRAM_LENGTH + GRAM_STRIDE - 1;
@@ -118,6 +120,10 @@ public final class SubstringTerms {
     int previousStart = -1;
     int previousEnd = -1;
     boolean previousWhole = false;
+    // For kind 4's spans: how many single dots join the tokens up to the previous one, and where
+    // the token before the previous one starts.
+    int dotsBefore = 0;
+    int beforePreviousStart = -1;
     while (i < n) {
       int gapStart = i;
       while (i < n && !BloomTerms.isTokenByte(literal[i])) {
@@ -135,9 +141,18 @@ public final class SubstringTerms {
       boolean boundedRight = i < n;
       boolean leftKnown = previousEnd >= 0 && (previousWhole || previousEnd - previousStart >= JUNCTION_AFFIX);
       boolean rightKnown = boundedRight || tokenLength >= JUNCTION_AFFIX;
-      if (leftKnown && rightKnown && start - gapStart == 1 && gapStart == previousEnd && isNumericJunction(literal, previousStart, previousEnd, start, i)) {
+      boolean joined = previousEnd >= 0 && start - gapStart == 1 && gapStart == previousEnd;
+      if (leftKnown && rightKnown && joined && isNumericJunction(literal, previousStart, previousEnd, start, i)) {
         found[count++] = junction(scheme, literal, previousStart, previousEnd, start, i);
       }
+      boolean joinedByDot = joined && literal[gapStart] == '.';
+      // The span of the four tokens ending here: the middle two are whole (a dot on each side).
+      if (scheme.numericSpans() && joinedByDot && dotsBefore >= 2
+          && isNumericSpan(literal, beforePreviousStart, previousStart - 1, previousStart, previousEnd, start)) {
+        found[count++] = span(scheme, literal, beforePreviousStart - 2, start + 1);
+      }
+      dotsBefore = joinedByDot ? dotsBefore + 1 : 0;
+      beforePreviousStart = previousStart;
       previousStart = start;
       previousEnd = i;
       previousWhole = boundedLeft;
@@ -167,6 +182,48 @@ public final class SubstringTerms {
       }
     }
     return true;
+  }
+
+  /**
+   * Kind 4's span term of four tokens joined by single dots, A.B.C.D, where B = [secondStart,
+   * secondEnd) and C = [thirdStart, thirdEnd) (so A ends one byte before B and D starts one byte
+   * after C, at {@code fourthStart}): when B and C have 1 to 3 bytes, all digits, and A's last and
+   * D's first byte are digits, the bytes from A's last byte to D's first, the three dots, B and C
+   * included (tag {@value #TAG_NUMERIC_SPAN}). An IPv4 literal {@code 13.91.208.108} knows those
+   * bytes ({@code 3.91.208.1}) whatever the line tokens around its outer octets, so it always
+   * probes its span, and the span ties its octets: a block where they occur apart, as octets and
+   * junctions of them do by chance in a block full of addresses, does not pass.
+   */
+  static void forEachNumericSpanTerm(
+      FoldedTerms.Scheme scheme, byte[] bytes, int secondStart, int secondEnd, int thirdStart, int thirdEnd, int fourthStart, LongConsumer sink) {
+    if (isNumericSpan(bytes, secondStart, secondEnd, thirdStart, thirdEnd, fourthStart)) {
+      sink.accept(span(scheme, bytes, secondStart - 2, fourthStart + 1));
+    }
+  }
+
+  private static boolean isNumericSpan(byte[] bytes, int secondStart, int secondEnd, int thirdStart, int thirdEnd, int fourthStart) {
+    int second = secondEnd - secondStart;
+    int third = thirdEnd - thirdStart;
+    return second <= JUNCTION_AFFIX && third <= JUNCTION_AFFIX
+        && trailingDigits(bytes, secondEnd, second) == second && trailingDigits(bytes, thirdEnd, third) == third
+        && isDigit(bytes[secondStart - 2]) && isDigit(bytes[fourthStart]);
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  private static long span(FoldedTerms.Scheme scheme, byte[] bytes, int from, int to) {
+    return scheme.hash(TAG_NUMERIC_SPAN, bytes, from, to - from);
+  }
+
+  /** How many of the {@code limit} bytes before {@code end} are digits, counting back from {@code end}. */
+  private static int trailingDigits(byte[] bytes, int end, int limit) {
+    int count = 0;
+    while (count < limit && bytes[end - 1 - count] >= '0' && bytes[end - 1 - count] <= '9') {
+      count++;
+    }
+    return count;
   }
 
   static long junction(byte[] bytes, int leftStart, int leftEnd, int rightStart, int rightEnd) {

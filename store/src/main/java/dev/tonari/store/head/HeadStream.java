@@ -222,7 +222,7 @@ public final class HeadStream {
           at += lengths[i];
         }
         chunkFilters[chunk] = NeedleProbes.foldedFiltersOf(
-            gathered, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, FoldedTerms.Scheme.WORD_HASHED, terms);
+            gathered, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS, terms);
       }
       chunkFilterCount = full;
     }

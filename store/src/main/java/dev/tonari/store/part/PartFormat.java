@@ -1,7 +1,7 @@
 package dev.tonari.store.part;
 
 /**
- * The byte-level specification of a part file, format "tonari-part" version 5. {@code
+ * The byte-level specification of a part file, format "tonari-part" version 6. {@code
  * docs/format.md} mirrors this text with a worked example; the two must change together.
  *
  * <p>All fixed-width integers are little-endian. "varint" is unsigned LEB128 (7 bits per byte,
@@ -15,7 +15,7 @@ package dev.tonari.store.part;
  *   0  4  magic 0x89 'T' 'N' 'P'           (89 54 4E 50; the high byte catches 7-bit transfers)
  *   4 11  format name "tonari-part"        (ASCII)
  *  15  1  0x00
- *  16  4  u32 version = 5                 (readers also accept 1 to 4; see the block and bloom region)
+ *  16  4  u32 version = 6                 (readers also accept 1 to 5; see the block and bloom region)
  *  20  4  u32 flags = 0                     (readers reject any other value)
  * data    for each stream in index order, for each of its blocks in time order:
  *           compressed block (compressedSize bytes) followed by its bloom filter (bloomSize bytes).
@@ -105,9 +105,10 @@ package dev.tonari.store.part;
  * text. The columns fill the raw size exactly and decode to exactly L line bytes.
  * </pre>
  *
- * <p><b>Bloom region</b> of a block ({@link dev.tonari.store.bloom.BlockFilters}), in one of four
+ * <p><b>Bloom region</b> of a block ({@link dev.tonari.store.bloom.BlockFilters}), in one of five
  * forms told apart by its first u32 and kind byte; versions 1 to 3 have legacy or kind-1 regions,
- * version 4 only kind-2 ones, version 5 only kind-3 ones (any other combination is a corrupt part):
+ * version 4 only kind-2 ones, version 5 only kind-3 ones, version 6 only kind-4 ones (any other
+ * combination is a corrupt part):
  *
  * <pre>
  *   legacy  one {@link dev.tonari.store.bloom.BloomFilter} (u32 word count >= 1, u8 hash count,
@@ -133,6 +134,14 @@ package dev.tonari.store.part;
  *           5  .  the word-hashed folded filter: the terms of kind 2, each hashed by {@link
  *                 dev.tonari.store.bloom.BloomTerms#wordHash} (eight bytes a step) instead of
  *                 FNV-1a byte by byte; same false-positive rate, nothing follows it.
+ *   kind 4  0  4  u32 0
+ *           4  1  u8 kind = 4
+ *           5  .  the word-hashed folded filter of kind 3's terms and, for three tokens joined
+ *                 by single dots A.B.C, the {@link
+ *                 dev.tonari.store.bloom.SubstringTerms#forEachNumericSpanTerm span} (tag 6):
+ *                 the last min(3, |A|) bytes of A, '.', B (1 to 3 bytes), '.', the first min(3,
+ *                 |C|) bytes of C, when all those bytes but the dots are ASCII digits; same
+ *                 false-positive rate, nothing follows it.
  * </pre>
  *
  * <p><b>Version 4</b> is version 3 with kind-2 regions; blocks, footer and trailer are unchanged.
@@ -143,6 +152,11 @@ package dev.tonari.store.part;
  * refuses it as unknown. Word hashes cut the part writer's term hashing (a gram at every byte of a
  * long token; store/RATIONALE.md, "Format 5: terms hashed a word at a time").
  *
+ * <p><b>Version 6</b> is version 5 with kind-4 regions. An address literal such as {@code
+ * 13.91.208.108} probes only junctions of two octets, and a block full of addresses holds such a
+ * junction by chance; a span ties three octets in one term (store/RATIONALE.md, "Format 6:
+ * numeric spans").
+ *
  * <p><b>Reading.</b> Open checks the header, trailer, footer CRC, the footer's structure (lengths,
  * order, fingerprints, tiling, totals) and every bloom filter's CRC, so that an opened part's
  * index and bloom filters can be trusted. A block's CRC is checked each time it is read, before
@@ -150,9 +164,11 @@ package dev.tonari.store.part;
  * a buffer is sized from it.
  */
 public final class PartFormat {
-  /** Version 3's blocks with one case-folded, word-hashed filter per block (bloom region kind 3). Written by default. */
-  public static final int VERSION = 5;
+  /** Version 3's blocks with one case-folded, word-hashed filter per block that also holds numeric spans (bloom region kind 4). Written by default. */
+  public static final int VERSION = 6;
 
+  public static final int VERSION_6 = 6;
+  /** Version 3's blocks with one case-folded, word-hashed filter per block (bloom region kind 3). */
   public static final int VERSION_5 = 5;
 
   /** Version 3's blocks with one case-folded, byte-hashed filter per block (bloom region kind 2). */
@@ -173,9 +189,10 @@ public final class PartFormat {
 
   private PartFormat() {}
 
-  /** Whether a bloom region of this kind (0 legacy, 1 to 3) belongs in a part of this version. */
+  /** Whether a bloom region of this kind (0 legacy, 1 to 4) belongs in a part of this version. */
   static boolean hasRegionOfItsVersion(int version, int regionKind) {
     return switch (version) {
+      case VERSION_6 -> regionKind == dev.tonari.store.bloom.BlockFilters.KIND_FOLDED_NUMERIC_SPANS;
       case VERSION_5 -> regionKind == dev.tonari.store.bloom.BlockFilters.KIND_FOLDED_WORDS;
       case VERSION_4 -> regionKind == dev.tonari.store.bloom.BlockFilters.KIND_FOLDED;
       default -> regionKind <= dev.tonari.store.bloom.BlockFilters.KIND_TOKENS_AND_SUBSTRINGS;
@@ -185,6 +202,7 @@ public final class PartFormat {
   /** The region kinds a part of this version has, for error messages. */
   static String regionKindsOf(int version) {
     return switch (version) {
+      case VERSION_6 -> "word-hashed folded with numeric spans (kind 4)";
       case VERSION_5 -> "word-hashed folded (kind 3)";
       case VERSION_4 -> "folded (kind 2)";
       default -> "token (legacy or kind 1)";

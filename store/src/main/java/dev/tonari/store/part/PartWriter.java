@@ -96,7 +96,11 @@ public final class PartWriter implements AutoCloseable {
     this.options = options;
     this.folded = options.formatVersion() >= PartFormat.VERSION_4;
     this.foldedTerms = new FoldedTermCollector(
-        options.formatVersion() >= PartFormat.VERSION_5 ? FoldedTerms.Scheme.WORD_HASHED : FoldedTerms.Scheme.BYTE_HASHED);
+        switch (options.formatVersion()) {
+          case PartFormat.VERSION_6 -> FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS;
+          case PartFormat.VERSION_5 -> FoldedTerms.Scheme.WORD_HASHED;
+          default -> FoldedTerms.Scheme.BYTE_HASHED;
+        });
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     this.compressor = new ZstdCompressCtx();
     try {

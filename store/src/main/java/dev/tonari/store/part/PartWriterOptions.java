@@ -15,12 +15,13 @@ import java.util.List;
  * @param bloomFalsePositiveRate target false-positive rate of each block's token filter (versions 2
  *     and 3, which write two filters per block)
  * @param formatVersion the {@link PartFormat} version to write: {@link PartFormat#VERSION} (templated
- *     lines and one word-hashed folded filter, the default), {@link PartFormat#VERSION_4} (templated
+ *     lines and one word-hashed folded filter with numeric spans, the default), {@link
+ *     PartFormat#VERSION_5} (the same without numeric spans), {@link PartFormat#VERSION_4} (templated
  *     lines and one byte-hashed folded filter), {@link PartFormat#VERSION_3} (templated lines, token
  *     and substring filters) or {@link PartFormat#VERSION_2} (plain lines); the older two are kept so
  *     that tests and benchmarks can write the old layouts and compare
  * @param foldedFalsePositiveRate target false-positive rate per term of each block's folded filter
- *     (versions 4 and 5)
+ *     (versions 4 to 6)
  */
 public record PartWriterOptions(
     String tenant,

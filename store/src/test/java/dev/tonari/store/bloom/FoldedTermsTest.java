@@ -60,7 +60,7 @@ class FoldedTermsTest {
     Set<Long> terms = termsOf(line.getBytes(StandardCharsets.UTF_8), scheme);
     for (NeedleProbes probes : NeedleProbes.ofCaseInsensitive(List.of(needle))) {
       assertThat(probes.caseInsensitive()).isTrue();
-      for (long probe : scheme == FoldedTerms.Scheme.WORD_HASHED ? probes.foldedWords() : probes.folded()) {
+      for (long probe : probes.folded(scheme)) {
         assertThat(terms).as("probe of (?i)%s among the terms of %s", needle, line).contains(probe);
       }
     }
@@ -121,6 +121,30 @@ class FoldedTermsTest {
     // "failed" still is.
     assertThat(NeedleProbes.mightContainAll(region, NeedleProbes.ofCaseInsensitive(List.of("request failed")))).isTrue();
     assertThat(NeedleProbes.mightContainAll(region, NeedleProbes.ofCaseInsensitive(List.of("request timeout")))).isFalse();
+  }
+
+  /**
+   * Kind 4's reason to be: a block holding an address's octets and both its two-octet junctions,
+   * but never the address, passes kind 3 (every probe it can make is there) and not kind 4 (the
+   * span {@code 3.91.208.1} is not); a line holding the address inside longer numbers passes both.
+   */
+  @Test
+  void anAddressWhoseOctetsOccurApartPassesKindThreeButNotKindFour() {
+    String apart = "src=113.91.208.7 dst=208.108.1.1 via 4.13.91.5";
+    String inside = "peer=213.91.208.1080:443";
+    for (FoldedTerms.Scheme scheme : List.of(FoldedTerms.Scheme.WORD_HASHED, FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS)) {
+      NeedleProbes[] address = NeedleProbes.of(List.of("13.91.208.108"));
+      assertThat(NeedleProbes.mightContainAll(regionOf(inside, scheme), address)).as("%s, the address inside longer numbers", scheme).isTrue();
+      assertThat(NeedleProbes.mightContainAll(regionOf(apart, scheme), address)).as("%s, the octets apart", scheme)
+          .isEqualTo(scheme == FoldedTerms.Scheme.WORD_HASHED);
+    }
+    // Fewer than four dotted tokens, or a middle number of four digits, make no span to probe.
+    assertThat(FoldedTerms.probes("13.91.208".getBytes(StandardCharsets.UTF_8), FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS))
+        .isEqualTo(FoldedTerms.probes("13.91.208".getBytes(StandardCharsets.UTF_8), FoldedTerms.Scheme.WORD_HASHED));
+    assertThat(FoldedTerms.probes("13.9100.208.108".getBytes(StandardCharsets.UTF_8), FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS))
+        .isEqualTo(FoldedTerms.probes("13.9100.208.108".getBytes(StandardCharsets.UTF_8), FoldedTerms.Scheme.WORD_HASHED));
+    assertThat(FoldedTerms.probes("13.91.208.108".getBytes(StandardCharsets.UTF_8), FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS))
+        .hasSize(FoldedTerms.probes("13.91.208.108".getBytes(StandardCharsets.UTF_8), FoldedTerms.Scheme.WORD_HASHED).length + 1);
   }
 
   /** The word hash reads the same words near the end of an array (byte by byte) as elsewhere (one masked load). */
@@ -197,6 +221,10 @@ class FoldedTermsTest {
         int from = Math.max(tokens.get(t - 1)[0], tokens.get(t - 1)[1] - 3);
         expected.add(hash(scheme, SubstringTerms.TAG_JUNCTION, folded, from, Math.min(end, start + 3) - from));
       }
+      if (scheme.numericSpans() && t >= 3 && dotBetween(folded, tokens.get(t - 3), tokens.get(t - 2))
+          && dotBetween(folded, tokens.get(t - 2), tokens.get(t - 1)) && dotBetween(folded, tokens.get(t - 1), tokens.get(t))) {
+        expected.addAll(numericSpanTerms(scheme, folded, tokens.get(t - 3), tokens.get(t - 2), tokens.get(t - 1), tokens.get(t)));
+      }
       int previousPick = -1;
       for (int window = start; window + FoldedTerms.WINDOW + FoldedTerms.GRAM_LENGTH - 1 <= end; window++) {
         int pick = window;
@@ -229,6 +257,28 @@ class FoldedTermsTest {
     assertThat(terms).containsAll(older);
   }
 
+  /**
+   * Kind 4's definition, written apart from the writer's loop: for A.B.C.D with B and C of 1 to 3
+   * digits and A's last and D's first byte digits, the span from A's last byte to D's first.
+   */
+  private static List<Long> numericSpanTerms(FoldedTerms.Scheme scheme, byte[] bytes, int[] a, int[] b, int[] c, int[] d) {
+    List<Long> terms = new java.util.ArrayList<>();
+    if (b[1] - b[0] <= 3 && c[1] - c[0] <= 3 && allDigits(bytes, a[1] - 1, a[1]) && allDigits(bytes, b[0], b[1])
+        && allDigits(bytes, c[0], c[1]) && allDigits(bytes, d[0], d[0] + 1)) {
+      terms.add(hash(scheme, SubstringTerms.TAG_NUMERIC_SPAN, bytes, a[1] - 1, d[0] + 1 - (a[1] - 1)));
+    }
+    return terms;
+  }
+
+  private static boolean allDigits(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] < '0' || bytes[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int end(int[] token) {
     return token[1];
   }
@@ -248,7 +298,7 @@ class FoldedTermsTest {
   }
 
   private static long hash(FoldedTerms.Scheme scheme, int tag, byte[] bytes, int offset, int length) {
-    return scheme == FoldedTerms.Scheme.WORD_HASHED ? BloomTerms.wordHash(tag, bytes, offset, length) : BloomTerms.hash(tag, bytes, offset, length);
+    return scheme == FoldedTerms.Scheme.BYTE_HASHED ? BloomTerms.hash(tag, bytes, offset, length) : BloomTerms.wordHash(tag, bytes, offset, length);
   }
 
   private static long gramHash(FoldedTerms.Scheme scheme, byte[] folded, int at) {

@@ -202,6 +202,12 @@ class PartFormatVersionsTest {
     assertGoldenFoldedPart("format-v5.part", PartFormat.VERSION_5, BlockFilters.KIND_FOLDED_WORDS);
   }
 
+  /** The same for version 6 (numeric spans), written by the first version-6 writer. */
+  @Test
+  void goldenVersionSixPartStaysReadableAndTheWriterStillWritesIt() throws Exception {
+    assertGoldenFoldedPart("format-v6.part", PartFormat.VERSION_6, BlockFilters.KIND_FOLDED_NUMERIC_SPANS);
+  }
+
   private static void assertGoldenFoldedPart(String name, int version, int regionKind) throws Exception {
     TreeMap<Labels, List<ByteEntry>> expected = goldenStreams();
     PartWriterOptions options = PartWriterOptions.defaults("golden").withBlockTargetBytes(2_000).withFormatVersion(version);
