@@ -1260,7 +1260,7 @@ public final class DiskLogStore implements LogStore {
       List<PartStream> streams = part.streams();
       for (int i = 0; i < streams.size(); i++) {
         PartStream stream = streams.get(i);
-        if (stream.overlaps(from, to) && selector.test(stream.labels())) {
+        if (stream.overlaps(from, to) && selector.test(stream.labels()) && part.reader().mayHoldAll(i, from, to, probes)) {
           EntryCursor cursor =
               scanPool == null
                   ? part.reader().cursor(i, from, to, request.direction(), request.lineFilter(), probes, request.scanListener())

@@ -256,6 +256,32 @@ public final class PartReader implements AutoCloseable {
         scanListener == null ? ScanListener.NONE : scanListener);
   }
 
+  /**
+   * Whether some block of the stream overlapping {@code [fromNanos, toNanos)} may hold every
+   * literal of the probes (always so without probes). When none may, those blocks are counted as
+   * skipped by their bloom filters, as a cursor over them would count them, so that a store can
+   * leave the stream out of a needle query without making a cursor (making one for each of a
+   * tenant's hundreds of streams in every part was a good share of a one-block needle query).
+   */
+  public boolean mayHoldAll(int streamIndex, long fromNanos, long toNanos, NeedleProbes[] probes) {
+    checkStreamIndex(streamIndex);
+    if (probes.length == 0) {
+      return true;
+    }
+    int pruned = 0;
+    for (int block = streamFirstBlock[streamIndex]; block < streamFirstBlock[streamIndex + 1]; block++) {
+      if (blockMaxTimestamp[block] < fromNanos || blockMinTimestamp[block] >= toNanos) {
+        continue;
+      }
+      if (NeedleProbes.mightContainAll(blockBloom[block], probes)) {
+        return true;
+      }
+      pruned++;
+    }
+    stats.blocksSkippedByBloom.add(pruned);
+    return false;
+  }
+
   private void checkStreamIndex(int streamIndex) {
     if (streamIndex < 0 || streamIndex >= streams.size()) {
       throw new IndexOutOfBoundsException("stream index " + streamIndex + " out of 0.." + (streams.size() - 1) + " in part " + name);

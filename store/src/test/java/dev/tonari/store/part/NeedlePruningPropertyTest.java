@@ -89,6 +89,46 @@ class NeedlePruningPropertyTest {
     }
   }
 
+  /**
+   * A store asks {@link PartReader#mayHoldAll} before it makes a cursor: true for the stream whose
+   * block holds the id, and for any stream without probes; false for a stream none of whose blocks
+   * in the range may hold it, counting those blocks as a cursor would have.
+   */
+  @Test
+  void aStreamNoneOfWhoseBlocksMayHoldTheIdIsToldApartWithoutACursor() throws Exception {
+    SplittableRandom random = new SplittableRandom(6);
+    TreeMap<Labels, List<Entry>> streams = new TreeMap<>();
+    String needle = null;
+    for (int s = 0; s < 3; s++) {
+      List<Entry> entries = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        String id = hex(random, 32);
+        needle = s == 1 && i == 200 ? id : needle;
+        entries.add(new Entry(1_700_000_000_000_000_000L + i * 1000L, "level=info client_ip=" + ip(random) + " trace_id=" + id, Labels.EMPTY));
+      }
+      streams.put(Labels.of("app", "a" + s), entries);
+    }
+    Path file = Files.createTempFile("tonari-needle", ".part");
+    try {
+      PartTestData.write(file, PartWriterOptions.defaults("t").withBlockTargetBytes(4096), streams);
+      PartReader reader = PartReader.open(file.toString(), PartTestData.load(file, PartTestData.BufferKind.HEAP));
+      dev.tonari.store.bloom.NeedleProbes[] probes = dev.tonari.store.bloom.NeedleProbes.of(List.of(needle));
+      long all = Long.MIN_VALUE;
+      long none = Long.MAX_VALUE;
+      assertThat(reader.mayHoldAll(1, all, none, probes)).isTrue();
+      assertThat(reader.mayHoldAll(0, all, none, new dev.tonari.store.bloom.NeedleProbes[0])).isTrue();
+      assertThat(reader.blocksSkippedByBloom()).isZero();
+      int blocksOfStreamZero = reader.firstBlockOf(1);
+      assertThat(reader.mayHoldAll(0, all, none, probes)).isFalse();
+      assertThat(reader.blocksSkippedByBloom()).isEqualTo(blocksOfStreamZero);
+      // Outside the stream's time range no block is probed, and none is counted.
+      assertThat(reader.mayHoldAll(2, 0, 1, probes)).isFalse();
+      assertThat(reader.blocksSkippedByBloom()).isEqualTo(blocksOfStreamZero);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
   @Test
   void aPartOfTheVersionTwoWriterReadsAndPrunesWithItsTokenFilters() throws Exception {
     byte[] bytes;
