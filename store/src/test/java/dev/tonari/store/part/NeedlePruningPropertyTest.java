@@ -69,7 +69,7 @@ class NeedlePruningPropertyTest {
     for (int i = 0; i < 2000; i++) {
       String id = hex(random, 32);
       needle = i == 1234 ? id : needle;
-      entries.add(new Entry(1_700_000_000_000_000_000L + i * 1000L, "level=info client_ip=" + ip(random) + " trace_id=" + id, Labels.EMPTY));
+      entries.add(accessEntry(i, ip(random), id));
     }
     streams.put(Labels.of("app", "a"), entries);
     Path file = Files.createTempFile("tonari-needle", ".part");
@@ -104,7 +104,7 @@ class NeedlePruningPropertyTest {
       // Addresses from a small space, so that octets and their junctions recur in every block.
       String address = random.nextInt(8) + "." + random.nextInt(8) + "." + random.nextInt(8) + "." + random.nextInt(100);
       needle = i == 1717 ? address : needle;
-      entries.add(new Entry(1_700_000_000_000_000_000L + i * 1000L, "level=info client_ip=" + address + " trace_id=" + hex(random, 32), Labels.EMPTY));
+      entries.add(accessEntry(i, address, hex(random, 32)));
     }
     streams.put(Labels.of("app", "a"), entries);
     String literal = needle;
@@ -143,7 +143,7 @@ class NeedlePruningPropertyTest {
       for (int i = 0; i < 400; i++) {
         String id = hex(random, 32);
         needle = s == 1 && i == 200 ? id : needle;
-        entries.add(new Entry(1_700_000_000_000_000_000L + i * 1000L, "level=info client_ip=" + ip(random) + " trace_id=" + id, Labels.EMPTY));
+        entries.add(accessEntry(i, ip(random), id));
       }
       streams.put(Labels.of("app", "a" + s), entries);
     }
@@ -251,6 +251,11 @@ class NeedlePruningPropertyTest {
       chars[i] = HEX[random.nextInt(16)];
     }
     return new String(chars);
+  }
+
+  /** The i-th entry of a stream of access lines with this client address and trace id, a microsecond apart. */
+  private static Entry accessEntry(int i, String clientIp, String traceId) {
+    return new Entry(1_700_000_000_000_000_000L + i * 1000L, "level=info client_ip=" + clientIp + " trace_id=" + traceId, Labels.EMPTY);
   }
 
   private static String ip(SplittableRandom random) {
