@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
  * filter ({@link BloomTerms} terms) and, in parts written since the substring index, the substring
  * filter ({@link SubstringTerms} terms); in version 4 the one folded filter ({@link FoldedTerms}
  * terms, byte-hashed: kind 2), in version 5 the same terms word-hashed (kind 3), in version 6 those
- * and the numeric spans (kind 4). {@link dev.tonari.store.part.PartReader} requires each kind in its version and
- * refuses it elsewhere; the head's chunks use kind 3 in memory.
+ * and the numeric spans (kind 4). {@link dev.tonari.store.part.PartReader} requires each kind in
+ * its version and refuses it elsewhere; the head's chunks use kind 4 in memory.
  *
  * <p>Serialized forms of the region, told apart by its first four bytes:
  *

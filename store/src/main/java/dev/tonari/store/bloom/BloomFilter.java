@@ -87,22 +87,10 @@ public final class BloomFilter {
     }
   }
 
-  /** Adds {@code hashes[0, count)}; as {@link #add} for each, in one loop the JIT keeps tight. */
+  /** Adds {@code hashes[0, count)}, as {@link #add} each. */
   public void addAll(long[] hashes, int count) {
-    if (words == null) {
-      throw new UnsupportedOperationException("a bloom filter read from a buffer is read-only");
-    }
-    long[] bits = words;
-    long size = bitCount;
-    int k = hashCount;
     for (int j = 0; j < count; j++) {
-      long hash64 = hashes[j];
-      int h1 = (int) hash64;
-      int h2 = (int) (hash64 >>> 32) | 1;
-      for (int i = 0; i < k; i++) {
-        long bit = (((h1 + i * h2) & 0xffffffffL) * size) >>> 32;
-        bits[(int) (bit >>> 6)] |= 1L << bit;
-      }
+      add(hashes[j]);
     }
   }
 

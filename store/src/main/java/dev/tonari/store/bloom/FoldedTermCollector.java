@@ -3,9 +3,10 @@ package dev.tonari.store.bloom;
 import java.util.function.LongConsumer;
 
 /**
- * Gathers the {@link FoldedTerms} of a block's lines as they are added, then builds the
- * block's folded filter (kind 2 or 3, by the scheme) sized to about their number. Reused from block to block
- * (its scratch buffers grow to the longest line seen).
+ * Gathers the {@link FoldedTerms} of a block's lines as they are added, then builds the block's
+ * folded filter (kind 2 to 4, by the scheme) sized to about their number ({@link
+ * BlockTermHashes}). Reused from block to block (its scratch buffers grow to the longest line
+ * seen).
  */
 public final class FoldedTermCollector {
   private final BlockTermHashes terms;

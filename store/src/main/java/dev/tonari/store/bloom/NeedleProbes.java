@@ -8,8 +8,9 @@ import java.util.List;
  * The probes of one required literal in a block's {@link BlockFilters}: for kind-0 and kind-1
  * regions, token probes ({@link BloomTerms#probes}), all needed, and substring probes ({@link
  * SubstringTerms#probes}), checked only where there is a substring filter; for kind-2 to kind-4
- * regions the folded probes of the region's scheme ({@link FoldedTerms#probes}), all needed. A case-insensitive literal has folded probes only: older regions keep
- * the case and cannot prune for it. Parts and the head's chunks use the same probes.
+ * regions the folded probes of the region's scheme ({@link FoldedTerms#probes}), all needed. A
+ * case-insensitive literal has folded probes only: older regions keep the case and cannot prune
+ * for it. Parts and the head's chunks use the same probes.
  *
  * @param caseInsensitive whether the literal is required case-insensitively (ASCII case; see
  *     {@link FoldedTerms#caseInsensitivePieces})

@@ -39,7 +39,7 @@ import java.util.function.LongConsumer;
 public final class SubstringTerms {
   public static final int TAG_GRAM = 3;
   public static final int TAG_JUNCTION = 4;
-  /** Kind 4's span of three dotted numbers (tag 5 is the folded filters' winnowed gram). */
+  /** Kind 4's span of four dotted tokens (tag 5 is the folded filters' winnowed gram). */
   public static final int TAG_NUMERIC_SPAN = 6;
   public static final int GRAM_LENGTH = 8;
   public static final int GRAM_STRIDE = 4;

@@ -136,12 +136,12 @@ package dev.tonari.store.part;
  *                 FNV-1a byte by byte; same false-positive rate, nothing follows it.
  *   kind 4  0  4  u32 0
  *           4  1  u8 kind = 4
- *           5  .  the word-hashed folded filter of kind 3's terms and, for three tokens joined
- *                 by single dots A.B.C, the {@link
+ *           5  .  the word-hashed folded filter of kind 3's terms and, for four tokens joined
+ *                 by single dots A.B.C.D where B and C are 1 to 3 ASCII digits and A's last and
+ *                 D's first byte are ASCII digits, the {@link
  *                 dev.tonari.store.bloom.SubstringTerms#forEachNumericSpanTerm span} (tag 6):
- *                 the last min(3, |A|) bytes of A, '.', B (1 to 3 bytes), '.', the first min(3,
- *                 |C|) bytes of C, when all those bytes but the dots are ASCII digits; same
- *                 false-positive rate, nothing follows it.
+ *                 A's last byte, '.', B, '.', C, '.', D's first byte; same false-positive rate,
+ *                 nothing follows it.
  * </pre>
  *
  * <p><b>Version 4</b> is version 3 with kind-2 regions; blocks, footer and trailer are unchanged.
@@ -154,8 +154,8 @@ package dev.tonari.store.part;
  *
  * <p><b>Version 6</b> is version 5 with kind-4 regions. An address literal such as {@code
  * 13.91.208.108} probes only junctions of two octets, and a block full of addresses holds such a
- * junction by chance; a span ties three octets in one term (store/RATIONALE.md, "Format 6:
- * numeric spans").
+ * junction by chance; a span ties all four octets in one term, and every IPv4 literal knows its
+ * bytes (store/RATIONALE.md, "Format 6: numeric spans").
  *
  * <p><b>Reading.</b> Open checks the header, trailer, footer CRC, the footer's structure (lengths,
  * order, fingerprints, tiling, totals) and every bloom filter's CRC, so that an opened part's
