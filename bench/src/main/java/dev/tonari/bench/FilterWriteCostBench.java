@@ -26,14 +26,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What part format 4's one folded filter costs the writer (flushes and merges) against format 3's
- * two filters, on the realistic corpus, in the same run: the CPU time of writing whole parts at zstd
- * 3, and of hashing the filter terms alone (the part of the writer that changed), best of several
- * rounds taken in turn, in this thread's CPU time (steadier than wall time on a shared machine).
+ * What the folded filter costs the writer (flushes and merges), format 4's against the current
+ * format's, on the realistic corpus, in the same run: the CPU time of writing whole parts at zstd
+ * 3, and of the filter terms and the filters alone; then the current filters sized by an exact set
+ * of their distinct terms (as before {@link BlockTermHashes}) against the estimate, the terms and
+ * build together and the count and build alone. Best of several rounds taken in turn, in this
+ * thread's CPU time (steadier than wall time on a shared machine).
  *
  * <p>Command line: {@code java -cp benchmarks.jar dev.tonari.bench.FilterWriteCostBench [--mb N] [--runs N]}.
  */
 public final class FilterWriteCostBench {
+  /** The scheme of the current format's folded filter (kind 4, format 6). */
+  private static final FoldedTerms.Scheme CURRENT_SCHEME = FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS;
+
   private FilterWriteCostBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -92,7 +97,7 @@ public final class FilterWriteCostBench {
           Files.delete(part);
 
           cpuStart = threads.getCurrentThreadCpuTime();
-          long filterBytes = foldedTerms(lines, versions[v] == PartFormat.VERSION_4 ? FoldedTerms.Scheme.BYTE_HASHED : FoldedTerms.Scheme.WORD_HASHED);
+          long filterBytes = foldedTerms(lines, versions[v] == PartFormat.VERSION_4 ? FoldedTerms.Scheme.BYTE_HASHED : CURRENT_SCHEME);
           termsCpu[v] = Math.min(termsCpu[v], (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
           if (filterBytes == 0) {
             throw new IllegalStateException("no terms hashed");
@@ -118,13 +123,13 @@ public final class FilterWriteCostBench {
     }
     System.out.printf(Locale.ROOT, "%,d lines, %,d streams, %.1f MB raw; best of %d rounds, CPU time of this thread%n",
         lines.size(), streams.size(), rawBytes / 1e6, runs);
-    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "", "format 4", "format 5", "5 / 4");
+    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "", "format 4", "format " + PartFormat.VERSION, PartFormat.VERSION + " / 4");
     System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "write a part (zstd 3), CPU s", writeCpu[0], writeCpu[1], writeCpu[1] / writeCpu[0]);
     System.out.printf(Locale.ROOT, "%-34s %14.1f %14.1f %10.2f%n", "  as raw MB/s", rawBytes / 1e6 / writeCpu[0], rawBytes / 1e6 / writeCpu[1],
         writeCpu[0] / writeCpu[1]);
     System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "filter terms and build, CPU s", termsCpu[0], termsCpu[1], termsCpu[1] / termsCpu[0]);
     System.out.printf(Locale.ROOT, "%-34s %,14d %,14d %10.3f%n", "part file bytes", fileBytes[0], fileBytes[1], (double) fileBytes[1] / fileBytes[0]);
-    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "format 5 filters sized by", "exact set", "estimate", "est / exact");
+    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "format " + PartFormat.VERSION + " filters sized by", "exact set", "estimate", "est / exact");
     System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "filter terms and build, CPU s", exactCpu, termsCpu[1], termsCpu[1] / exactCpu);
     System.out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %10.2f%n", "  count and build only, CPU s", countCpu[0], countCpu[1], countCpu[1] / countCpu[0]);
     System.out.printf(Locale.ROOT, "%-34s %,14d %,14d %10.4f%n", "filter bytes", exactBytes, estimatedBytes, (double) estimatedBytes / exactBytes);
@@ -146,7 +151,7 @@ public final class FilterWriteCostBench {
   }
 
   /**
-   * As {@link #foldedTerms} in format 5, the filter sized by an exact set of the distinct terms as
+   * As {@link #foldedTerms} in the current format, the filter sized by an exact set of the distinct terms as
    * the writer did before the estimate ({@link BlockTermHashes}): the baseline of the "filter terms
    * and build" line. Returns the filter bytes, to compare with the estimate's.
    */
@@ -160,7 +165,7 @@ public final class FilterWriteCostBench {
         folded = new byte[line.length * 2];
       }
       FoldedTerms.fold(line, 0, line.length, folded);
-      FoldedTerms.forEachTermOfFolded(folded, 0, line.length, FoldedTerms.Scheme.WORD_HASHED, terms::add);
+      FoldedTerms.forEachTermOfFolded(folded, 0, line.length, CURRENT_SCHEME, terms::add);
       if (i % 2_000 == 1_999 || i == lines.size() - 1) {
         BloomFilter filter = BloomFilter.forExpected(terms.size(), 0.2);
         terms.forEach(filter::add);
@@ -171,7 +176,7 @@ public final class FilterWriteCostBench {
     return total;
   }
 
-  /** Every block's format-5 term hashes (2,000 lines a block), repeats included, computed once. */
+  /** Every block's current-format term hashes (2,000 lines a block), repeats included, computed once. */
   private static long[][] blockTermHashes(List<byte[]> lines) {
     List<long[]> blocks = new ArrayList<>();
     long[][] current = {new long[1 << 16]};
@@ -183,7 +188,7 @@ public final class FilterWriteCostBench {
         folded = new byte[line.length * 2];
       }
       FoldedTerms.fold(line, 0, line.length, folded);
-      FoldedTerms.forEachTermOfFolded(folded, 0, line.length, FoldedTerms.Scheme.WORD_HASHED, hash -> {
+      FoldedTerms.forEachTermOfFolded(folded, 0, line.length, CURRENT_SCHEME, hash -> {
         if (size[0] == current[0].length) {
           current[0] = java.util.Arrays.copyOf(current[0], size[0] * 2);
         }
