@@ -64,11 +64,7 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
   /** The region kind: 0 for a legacy region, else 1 to 4. */
   public int kind() {
     if (folded != null) {
-      return switch (foldedScheme) {
-        case BYTE_HASHED -> KIND_FOLDED;
-        case WORD_HASHED -> KIND_FOLDED_WORDS;
-        case WORD_HASHED_NUMERIC_SPANS -> KIND_FOLDED_NUMERIC_SPANS;
-      };
+      return foldedScheme.regionKind();
     }
     return substrings == null ? 0 : KIND_TOKENS_AND_SUBSTRINGS;
   }
@@ -169,12 +165,9 @@ public record BlockFilters(BloomFilter tokens, BloomFilter substrings, BloomFilt
             "bloom region of unknown kind " + kind + " (this reader knows kinds " + KIND_TOKENS_AND_SUBSTRINGS + " to " + KIND_FOLDED_NUMERIC_SPANS + ")");
       }
       in.position(in.position() + KIND_HEADER_BYTES);
-      if (kind == KIND_FOLDED) {
-        filters = folded(BloomFilter.readFrom(in, wordSource), FoldedTerms.Scheme.BYTE_HASHED);
-      } else if (kind == KIND_FOLDED_WORDS) {
-        filters = folded(BloomFilter.readFrom(in, wordSource), FoldedTerms.Scheme.WORD_HASHED);
-      } else if (kind == KIND_FOLDED_NUMERIC_SPANS) {
-        filters = folded(BloomFilter.readFrom(in, wordSource), FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS);
+      FoldedTerms.Scheme scheme = FoldedTerms.Scheme.ofRegionKind(kind);
+      if (scheme != null) {
+        filters = folded(BloomFilter.readFrom(in, wordSource), scheme);
       } else {
         BloomFilter tokens = BloomFilter.readFrom(in, wordSource);
         BloomFilter substrings = BloomFilter.readFrom(in, wordSource);

@@ -77,15 +77,36 @@ public final class FoldedTerms {
    */
   public enum Scheme {
     /** Kind 2: every term hashed with {@link BloomTerms#hash} (FNV-1a byte by byte). */
-    BYTE_HASHED,
+    BYTE_HASHED(BlockFilters.KIND_FOLDED),
     /** Kind 3: every term hashed with {@link BloomTerms#wordHash} (eight bytes a step). */
-    WORD_HASHED,
+    WORD_HASHED(BlockFilters.KIND_FOLDED_WORDS),
     /**
      * Kind 4 (format 6): kind 3's terms and hash, and for four tokens joined by dots whose middle
      * two are short numbers (an address's octets) the span of {@link
      * SubstringTerms#forEachNumericSpanTerm}, one term that ties them.
      */
-    WORD_HASHED_NUMERIC_SPANS;
+    WORD_HASHED_NUMERIC_SPANS(BlockFilters.KIND_FOLDED_NUMERIC_SPANS);
+
+    private final int regionKind;
+
+    Scheme(int regionKind) {
+      this.regionKind = regionKind;
+    }
+
+    /** The bloom region kind whose filter holds this scheme's terms ({@link BlockFilters}). */
+    public int regionKind() {
+      return regionKind;
+    }
+
+    /** The scheme of a folded region of this kind, or null for a kind that is not folded. */
+    public static Scheme ofRegionKind(int kind) {
+      for (Scheme scheme : values()) {
+        if (scheme.regionKind == kind) {
+          return scheme;
+        }
+      }
+      return null;
+    }
 
     long hash(int tag, byte[] bytes, int offset, int length) {
       return this == BYTE_HASHED ? BloomTerms.hash(tag, bytes, offset, length) : BloomTerms.wordHash(tag, bytes, offset, length);

@@ -6,8 +6,8 @@ import dev.tonari.store.LogEntry;
 import dev.tonari.store.Utf8;
 import dev.tonari.store.bloom.BlockFilters;
 import dev.tonari.store.bloom.BlockTermHashes;
-import dev.tonari.store.bloom.FoldedTerms;
 import dev.tonari.store.bloom.NeedleProbes;
+import dev.tonari.store.part.PartFormat;
 import dev.tonari.store.part.PartWriterOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -222,7 +222,7 @@ public final class HeadStream {
           at += lengths[i];
         }
         chunkFilters[chunk] = NeedleProbes.foldedFiltersOf(
-            gathered, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS, terms);
+            gathered, offsets, lengths, CHUNK_ENTRIES, PartWriterOptions.DEFAULT_FOLDED_FALSE_POSITIVE_RATE, PartFormat.foldedScheme(PartFormat.VERSION), terms);
       }
       chunkFilterCount = full;
     }

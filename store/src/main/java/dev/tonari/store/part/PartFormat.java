@@ -189,14 +189,24 @@ public final class PartFormat {
 
   private PartFormat() {}
 
+  /**
+   * The folded filter scheme of a part of this version: the one scheme of its bloom regions from
+   * version 4 on, null for versions 1 to 3 (token and substring filters). The writer, the reader's
+   * check and the head's chunks take it from here.
+   */
+  public static dev.tonari.store.bloom.FoldedTerms.Scheme foldedScheme(int version) {
+    return switch (version) {
+      case VERSION_6 -> dev.tonari.store.bloom.FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS;
+      case VERSION_5 -> dev.tonari.store.bloom.FoldedTerms.Scheme.WORD_HASHED;
+      case VERSION_4 -> dev.tonari.store.bloom.FoldedTerms.Scheme.BYTE_HASHED;
+      default -> null;
+    };
+  }
+
   /** Whether a bloom region of this kind (0 legacy, 1 to 4) belongs in a part of this version. */
   static boolean hasRegionOfItsVersion(int version, int regionKind) {
-    return switch (version) {
-      case VERSION_6 -> regionKind == dev.tonari.store.bloom.BlockFilters.KIND_FOLDED_NUMERIC_SPANS;
-      case VERSION_5 -> regionKind == dev.tonari.store.bloom.BlockFilters.KIND_FOLDED_WORDS;
-      case VERSION_4 -> regionKind == dev.tonari.store.bloom.BlockFilters.KIND_FOLDED;
-      default -> regionKind <= dev.tonari.store.bloom.BlockFilters.KIND_TOKENS_AND_SUBSTRINGS;
-    };
+    dev.tonari.store.bloom.FoldedTerms.Scheme scheme = foldedScheme(version);
+    return scheme != null ? regionKind == scheme.regionKind() : regionKind <= dev.tonari.store.bloom.BlockFilters.KIND_TOKENS_AND_SUBSTRINGS;
   }
 
   /** The region kinds a part of this version has, for error messages. */

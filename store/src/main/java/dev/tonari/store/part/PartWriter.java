@@ -94,13 +94,10 @@ public final class PartWriter implements AutoCloseable {
   public PartWriter(Path file, PartWriterOptions options) throws IOException {
     this.file = file;
     this.options = options;
-    this.folded = options.formatVersion() >= PartFormat.VERSION_4;
-    this.foldedTerms = new FoldedTermCollector(
-        switch (options.formatVersion()) {
-          case PartFormat.VERSION_6 -> FoldedTerms.Scheme.WORD_HASHED_NUMERIC_SPANS;
-          case PartFormat.VERSION_5 -> FoldedTerms.Scheme.WORD_HASHED;
-          default -> FoldedTerms.Scheme.BYTE_HASHED;
-        });
+    FoldedTerms.Scheme scheme = PartFormat.foldedScheme(options.formatVersion());
+    this.folded = scheme != null;
+    // Versions 2 and 3 never use the collector; its scheme there does not matter.
+    this.foldedTerms = new FoldedTermCollector(folded ? scheme : FoldedTerms.Scheme.BYTE_HASHED);
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     this.compressor = new ZstdCompressCtx();
     try {
