@@ -27,6 +27,10 @@ public final class Labels implements Comparable<Labels> {
 
   /** Labels from alternating names and values, in any order; a repeated name is an error. */
   public static Labels of(String... namesAndValues) {
+    if (namesAndValues.length == 2) {
+      // One label, the common case of a series grouped by one label: nothing to sort or check.
+      return new Labels(new String[] {java.util.Objects.requireNonNull(namesAndValues[0], "label name"), namesAndValues[1]});
+    }
     if (namesAndValues.length % 2 != 0) {
       throw new IllegalArgumentException("labels need name/value pairs, got an odd count");
     }

@@ -303,15 +303,15 @@ public final class MetricQueryEngine {
           }
           yield new StepMatrix(grid, List.of(row));
         }
-        case RangeAggregation aggregation -> rangeAggregation(aggregation, aggregation.grouping(), true);
+        case RangeAggregation aggregation -> rangeAggregation(aggregation, aggregation.grouping(), true, null);
         case VectorAggregation aggregation -> {
           RangeAggregation pushedDown = pushedDownRange(aggregation);
           if (pushedDown != null) {
-            yield pushedDownSum(aggregation, pushedDown, true);
+            yield pushedDownSum(aggregation, pushedDown, true, null);
           }
           int parameter = aggregation.parameter() == null ? 0 : aggregation.parameter();
           StepMatrix input = aggregation.operation() == VectorOperation.TOPK || aggregation.operation() == VectorOperation.BOTTOMK
-              ? selectionInput(aggregation.inner())
+              ? selectionInput(aggregation, parameter)
               : vector(aggregation.inner());
           yield VectorAggregations.aggregate(aggregation.operation(), aggregation.grouping(), parameter, input);
         }
@@ -330,22 +330,28 @@ public final class MetricQueryEngine {
      * those series is then a group of its own, and a sum of one sample is that sample: the series
      * are the sum's answer, row for row, without the pass that would regroup thousands of them.
      */
-    private StepMatrix pushedDownSum(VectorAggregation sum, RangeAggregation range, boolean labelOrdered)
+    private StepMatrix pushedDownSum(VectorAggregation sum, RangeAggregation range, boolean labelOrdered, SelectionCandidates candidates)
         throws QueryException, MetricEvaluationException {
-      return rangeAggregation(range, sum.grouping() == null ? Grouping.by() : sum.grouping(), labelOrdered);
+      return rangeAggregation(range, sum.grouping() == null ? Grouping.by() : sum.grouping(), labelOrdered, candidates);
     }
 
     /**
      * The input of {@code topk} or {@code bottomk}: a range aggregation (or a pushed-down
      * {@code sum} of one) is left in no particular order, since the selection orders ties by labels
      * itself; sorting every series first was a quarter of a {@code topk} over thousands of paths.
+     * A counting range aggregation there makes rows only for the series the selection could keep
+     * ({@link SelectionCandidates}).
      */
-    private StepMatrix selectionInput(SampleExpr inner) throws QueryException, MetricEvaluationException {
+    private StepMatrix selectionInput(VectorAggregation selection, int k) throws QueryException, MetricEvaluationException {
+      SampleExpr inner = selection.inner();
+      SelectionCandidates candidates = SelectionCandidates.applies(k)
+          ? new SelectionCandidates(selection.operation() == VectorOperation.TOPK, k, selection.grouping(), grid.size())
+          : null;
       if (inner instanceof RangeAggregation range) {
-        return rangeAggregation(range, range.grouping(), false);
+        return rangeAggregation(range, range.grouping(), false, candidates);
       }
       if (inner instanceof VectorAggregation sum && pushedDownRange(sum) instanceof RangeAggregation range) {
-        return pushedDownSum(sum, range, false);
+        return pushedDownSum(sum, range, false, candidates);
       }
       return vector(inner);
     }
@@ -403,11 +409,12 @@ public final class MetricQueryEngine {
      * One range aggregation whose series are labelled by {@code seriesGrouping}: its own grouping,
      * or the grouping of a {@code sum} above it pushed down (see {@link #canPushGrouping}).
      */
-    private StepMatrix rangeAggregation(RangeAggregation aggregation, Grouping seriesGrouping, boolean labelOrdered)
+    private StepMatrix rangeAggregation(
+        RangeAggregation aggregation, Grouping seriesGrouping, boolean labelOrdered, SelectionCandidates candidates)
         throws QueryException, MetricEvaluationException {
       RangeReader reader = new RangeReader(aggregation, seriesGrouping);
       reader.read();
-      return reader.result(labelOrdered);
+      return reader.result(labelOrdered, candidates);
     }
 
     /**
@@ -436,6 +443,10 @@ public final class MetricQueryEngine {
       private final boolean bytes;
       private final int steps;
       private final Map<Labels, WindowedSeries> series = new HashMap<>();
+      /** What this reader's series hold, told to the query a few kilobytes at a time. */
+      private final SeriesMemory memory = new SeriesMemory(context);
+      /** The accounts of the parallel readers whose series this one took over: they still tell their changes there. */
+      private final List<SeriesMemory> takenOverMemories = new ArrayList<>();
       /** The series of the byte-level plan's grouping values: the one value, or the list of them (see {@link #fastGroupSeries}). */
       private final Map<Object, WindowedSeries> seriesByGroupValues = new HashMap<>();
       /** The series holding samples, in no particular order. */
@@ -594,6 +605,7 @@ public final class MetricQueryEngine {
         for (RangeReader reader : readers) {
           series.putAll(reader.series);
         }
+        flushMemory();
       }
 
       /**
@@ -608,6 +620,7 @@ public final class MetricQueryEngine {
           RangeReader reader = new RangeReader(aggregation, seriesGrouping);
           reader.usePreparedFrom(this);
           readers.add(reader);
+          takenOverMemories.add(reader.memory);
         }
         return readers;
       }
@@ -634,7 +647,7 @@ public final class MetricQueryEngine {
             if (target == null) {
               series.put(partial.getKey(), partial.getValue());
             } else {
-              target.addCounts(partial.getValue());
+              target.addCounts(partial.getValue(), steps);
             }
           }
         }
@@ -642,7 +655,15 @@ public final class MetricQueryEngine {
         if (series.size() > CARDINALITY_LIMIT) {
           throw cardinalityExceeded();
         }
-        emitCounts();
+        flushMemory();
+      }
+
+      /** Tells the query what this reader's series and those it took over hold, so far held back. */
+      private void flushMemory() {
+        memory.flush();
+        for (SeriesMemory taken : takenOverMemories) {
+          taken.flush();
+        }
       }
 
       /** Loki's refusal when the series of a range aggregation pass the limit, naming the count that passed it. */
@@ -802,7 +823,6 @@ public final class MetricQueryEngine {
         for (int i = 0; i < cursors.size(); i++) {
           countStream(cursors.get(i), indices[i]);
         }
-        emitCounts();
       }
 
       /** Counts one stream's samples into the per-step counters of their series. */
@@ -834,19 +854,16 @@ public final class MetricQueryEngine {
         }
       }
 
-      /** Turns the per-step counters of every series into the aggregation's values. */
-      private void emitCounts() {
+      /** The value of a counting aggregation at a step, from its window's sample count and value sum. */
+      private WindowedSeries.CountedValue countedValue() {
         double rangeSeconds = RangeWindows.goSeconds(rangeNanos);
-        WindowedSeries.CountedValue value = switch (operation) {
+        return switch (operation) {
           case COUNT_OVER_TIME -> (count, sum) -> count;
           case RATE -> (count, sum) -> count / rangeSeconds;
           case BYTES_OVER_TIME -> (count, sum) -> sum;
           case BYTES_RATE -> (count, sum) -> sum / rangeSeconds;
           default -> throw new IllegalStateException("not a counting aggregation: " + operation);
         };
-        for (WindowedSeries candidate : series.values()) {
-          candidate.emitCounts(steps, value);
-        }
       }
 
       private StreamInput newInput(EntryCursor cursor, int index) {
@@ -963,7 +980,10 @@ public final class MetricQueryEngine {
         // Grouping values that change from line to line (a path, an id) find their series without a label set made per line.
         Object key = values.length == 1 ? values[0] : Arrays.asList(values.clone());
         WindowedSeries target = seriesByGroupValues.get(key);
-        if (target == null) {
+        if (target == null && values.length == 1) {
+          target = seriesOf(values[0] == null ? Labels.EMPTY : Labels.of(groupNames[0], values[0]));
+          seriesByGroupValues.put(key, target);
+        } else if (target == null) {
           TreeMap<String, String> kept = new TreeMap<>();
           for (int i = 0; i < groupNames.length; i++) {
             if (values[i] != null) {
@@ -983,7 +1003,7 @@ public final class MetricQueryEngine {
           if (series.size() >= CARDINALITY_LIMIT) {
             throw cardinalityExceeded();
           }
-          target = new WindowedSeries(labels, context);
+          target = new WindowedSeries(labels, memory);
           series.put(labels, target);
         }
         return target;
@@ -1052,8 +1072,12 @@ public final class MetricQueryEngine {
         }
       }
 
-      /** The series with points, in label order when {@code labelOrdered} (see {@link StepMatrix#labelOrdered}). */
-      StepMatrix result(boolean labelOrdered) throws MetricEvaluationException {
+      /**
+       * The series with points, in label order when {@code labelOrdered} (see {@link
+       * StepMatrix#labelOrdered}); only those a selection could keep when it gives its {@code
+       * candidates} (non-null only for an unordered result) and the aggregation counts.
+       */
+      StepMatrix result(boolean labelOrdered, SelectionCandidates candidates) throws MetricEvaluationException {
         if (anyPresent != null) {
           // Loki's absent_over_time: 1 at each step where no series has a sample, labelled by the selector's equality matchers.
           StepMatrix.Row absent = new StepMatrix.Row(absentLabels(logRange.selector().matchers()), steps);
@@ -1067,7 +1091,7 @@ public final class MetricQueryEngine {
         List<WindowedSeries> withPoints = new ArrayList<>();
         Labels firstError = null;
         for (WindowedSeries candidate : series.values()) {
-          if (candidate.hasOutput()) {
+          if (counting ? candidate.hasCounts() : candidate.hasOutput()) {
             withPoints.add(candidate);
             // The refusal names the first erring series in label order, whether or not the rows are sorted.
             if (hasError(candidate.labels) && (firstError == null || candidate.labels.compareTo(firstError) < 0)) {
@@ -1081,12 +1105,26 @@ public final class MetricQueryEngine {
         if (labelOrdered) {
           withPoints.sort((a, b) -> a.labels.compareTo(b.labels));
         }
+        WindowedSeries.CountedValue value = counting ? countedValue() : null;
+        List<WindowedSeries> all = withPoints;
+        if (counting && candidates != null) {
+          for (WindowedSeries candidate : all) {
+            candidates.offer(candidate, value);
+          }
+          withPoints = candidates.chosen();
+        }
         List<StepMatrix.Row> rows = new ArrayList<>(withPoints.size());
         for (WindowedSeries candidate : withPoints) {
           // A row holds a value per step, whatever the series held while it was read.
-          context.memoryChanged(8L * steps);
-          rows.add(candidate.toRow(steps));
+          memory.changed(8L * steps);
+          rows.add(counting ? candidate.countedRow(steps, value) : candidate.toRow(steps));
         }
+        if (withPoints != all) {
+          for (WindowedSeries notChosen : all) {
+            notChosen.releaseCounts();
+          }
+        }
+        flushMemory();
         return labelOrdered ? new StepMatrix(grid, rows) : StepMatrix.unordered(grid, rows);
       }
     }

@@ -118,26 +118,31 @@ final class VectorAggregations {
   }
 
   /** Up to this k, {@link #selectK} keeps the best rows by insertion; above it, it sorts the step's rows. */
-  private static final int MAX_SELECTED_K = 32;
+  static final int MAX_SELECTED_K = 32;
 
   /**
    * Numbers before NaN, best value first, and among equal values the row first in label order (the
    * earlier row, when the input is in label order): a total order of a step's rows.
    */
   private static int compareCandidates(StepMatrix input, boolean top, double x, int a, double y, int b) {
+    int byValue = compareValues(top, x, y);
+    if (byValue != 0) {
+      return byValue;
+    }
+    return input.labelOrdered ? Integer.compare(a, b) : input.rows.get(a).labels.compareTo(input.rows.get(b).labels);
+  }
+
+  /** The order of {@link #compareCandidates} by value alone: numbers before NaN, the best first; 0 for values that tie. */
+  static int compareValues(boolean top, double x, double y) {
     boolean xNaN = Double.isNaN(x);
     boolean yNaN = Double.isNaN(y);
     if (xNaN != yNaN) {
       return xNaN ? 1 : -1;
     }
-    int byValue = xNaN ? 0 : (top ? Double.compare(y, x) : Double.compare(x, y));
-    if (x == y) {
-      byValue = 0; // -0.0 and 0.0 are equal values here, as in Go
+    if (xNaN || x == y) {
+      return 0; // -0.0 and 0.0 are equal values here, as in Go
     }
-    if (byValue != 0) {
-      return byValue;
-    }
-    return input.labelOrdered ? Integer.compare(a, b) : input.rows.get(a).labels.compareTo(input.rows.get(b).labels);
+    return top ? Double.compare(y, x) : Double.compare(x, y);
   }
 
   private static StepMatrix selectK(boolean top, Grouping grouping, int k, StepMatrix input) {

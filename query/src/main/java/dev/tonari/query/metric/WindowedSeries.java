@@ -1,6 +1,5 @@
 package dev.tonari.query.metric;
 
-import dev.tonari.query.QueryContext;
 import dev.tonari.store.Labels;
 import java.util.Arrays;
 
@@ -13,7 +12,8 @@ import java.util.Arrays;
  *
  * <p>For counting aggregations ({@link #count}) the series holds no samples at all but, per step, a
  * difference array of its sample count and byte sum: integers, so adding them in any order gives
- * exactly the windowed result, and the lines may come stream after stream instead of merged.
+ * exactly the windowed result, and the lines may come stream after stream instead of merged. Its
+ * row is made straight from them ({@link #countedRow}), with no list of computed values between.
  *
  * <p>Samples must be added in time order (the engine merges the store's per-stream cursors by
  * timestamp; equal timestamps keep the store's stream order). Not thread-safe.
@@ -33,19 +33,20 @@ final class WindowedSeries {
   private int outputs;
   /** Whether the series is in the engine's list of series holding samples. */
   boolean active;
-  /** Counting mode: {@code countDifferences[i] - countDifferences[i - 1]} summed up to a step is its count. */
-  private long[] countDifferences;
-  private long[] valueDifferences;
   /**
-   * Counting mode: the steps whose windows hold a counted sample lie in {@code [firstCounted,
-   * lastCounted]}; the differences are zero outside, so only those steps are read (a path seen on
-   * one line is counted in a window's few steps, not the query's hundreds).
+   * Counting mode: per step from {@link #countBase}, interleaved, the difference of the window's
+   * sample count ({@code [2i]}) and of its value sum ({@code [2i + 1]}) from the step before; their
+   * running sums are the step's count and sum. The array spans only the steps counted so far (a path
+   * seen on one line holds a window's few steps, not the query's hundreds) and grows to take more.
    */
+  private long[] differences;
+  private int countBase;
+  /** Counting mode: the steps whose windows hold a counted sample lie in {@code [firstCounted, lastCounted]}. */
   private int firstCounted = Integer.MAX_VALUE;
   private int lastCounted = -1;
 
   /** The query's memory account: told when this series' arrays grow or shrink ({@code max_query_memory_bytes}). */
-  private final QueryContext memory;
+  private final SeriesMemory memory;
 
   /** What a series costs before any sample: the object, its first arrays, its labels (estimated). */
   static long baseBytes(Labels labels) {
@@ -56,10 +57,10 @@ final class WindowedSeries {
     return bytes;
   }
 
-  WindowedSeries(Labels labels, QueryContext memory) {
+  WindowedSeries(Labels labels, SeriesMemory memory) {
     this.labels = labels;
     this.memory = memory;
-    memory.memoryChanged(baseBytes(labels));
+    memory.changed(baseBytes(labels));
   }
 
   void add(long timestampNanos, double value) {
@@ -72,7 +73,7 @@ final class WindowedSeries {
         head = 0;
       } else {
         int capacity = timestamps.length + (timestamps.length >> 1) + 1;
-        memory.memoryChanged(16L * (capacity - timestamps.length));
+        memory.changed(16L * (capacity - timestamps.length));
         timestamps = Arrays.copyOf(timestamps, capacity);
         values = Arrays.copyOf(values, capacity);
       }
@@ -92,7 +93,7 @@ final class WindowedSeries {
       tail = 0;
       if (timestamps.length > 64) {
         // A burst grew the arrays; an idle series gives the room back.
-        memory.memoryChanged(16L * (4 - timestamps.length));
+        memory.changed(16L * (4 - timestamps.length));
         timestamps = new long[4];
         values = new double[4];
       }
@@ -122,20 +123,10 @@ final class WindowedSeries {
   }
 
   /** Records the value of a closed step; steps come in increasing order. */
-  /** Makes room for this many more outputs at once. */
-  private void reserveOutputs(int more) {
-    int capacity = outputs + more;
-    if (capacity > outputSteps.length) {
-      memory.memoryChanged(12L * (capacity - outputSteps.length));
-      outputSteps = Arrays.copyOf(outputSteps, capacity);
-      outputValues = Arrays.copyOf(outputValues, capacity);
-    }
-  }
-
   void emit(int step, double value) {
     if (outputs == outputSteps.length) {
       int capacity = Math.max(4, outputs + (outputs >> 1));
-      memory.memoryChanged(12L * (capacity - outputSteps.length));
+      memory.changed(12L * (capacity - outputSteps.length));
       outputSteps = Arrays.copyOf(outputSteps, capacity);
       outputValues = Arrays.copyOf(outputValues, capacity);
     }
@@ -146,74 +137,107 @@ final class WindowedSeries {
 
   /** Counting mode: one sample of an integer value (1, or a line's bytes) in the windows of steps {@code first..last}. */
   void count(int first, int last, int steps, long value) {
-    if (countDifferences == null) {
-      memory.memoryChanged(16L * (steps + 1));
-      countDifferences = new long[steps + 1];
-      valueDifferences = new long[steps + 1];
-    }
+    cover(first, last + 1, steps);
     firstCounted = Math.min(firstCounted, first);
     lastCounted = Math.max(lastCounted, last);
-    countDifferences[first]++;
-    countDifferences[last + 1]--;
-    valueDifferences[first] += value;
-    valueDifferences[last + 1] -= value;
+    int at = 2 * (first - countBase);
+    differences[at]++;
+    differences[at + 1] += value;
+    int after = 2 * (last + 1 - countBase);
+    differences[after]--;
+    differences[after + 1] -= value;
+  }
+
+  /** Makes {@link #differences} span steps {@code from..to} (at most the grid's {@code steps + 1}), keeping what it holds. */
+  private void cover(int from, int to, int steps) {
+    if (differences != null && from >= countBase && to < countBase + differences.length / 2) {
+      return;
+    }
+    int low = differences == null ? from : Math.min(from, countBase);
+    int high = differences == null ? to : Math.max(to, countBase + differences.length / 2 - 1);
+    if (differences != null) {
+      // Grown by half again at least, toward the grid's ends, so that a series read over many steps is copied a few times only.
+      int more = Math.max(1, (high - low + 1) / 2);
+      low = Math.max(0, low - (from < countBase ? more : 0));
+      high = Math.min(steps, high + (to > countBase + differences.length / 2 - 1 ? more : 0));
+    }
+    long[] grown = new long[2 * (high - low + 1)];
+    if (differences != null) {
+      System.arraycopy(differences, 0, grown, 2 * (countBase - low), differences.length);
+      memory.changed(8L * (grown.length - differences.length));
+    } else {
+      memory.changed(8L * grown.length);
+    }
+    differences = grown;
+    countBase = low;
   }
 
   /** Counting mode: adds another reader's counts of the same series (a parallel count's partial aggregate). */
-  void addCounts(WindowedSeries other) {
-    if (other.countDifferences == null) {
+  void addCounts(WindowedSeries other, int steps) {
+    if (other.differences == null) {
       return;
     }
-    if (countDifferences == null) {
-      // The other reader's arrays are taken over, and so is what they were counted as.
-      countDifferences = other.countDifferences;
-      valueDifferences = other.valueDifferences;
+    if (differences == null) {
+      // The other reader's array is taken over, and so is what it was counted as.
+      differences = other.differences;
+      countBase = other.countBase;
     } else {
-      for (int i = other.firstCounted; i <= other.lastCounted + 1; i++) {
-        countDifferences[i] += other.countDifferences[i];
-        valueDifferences[i] += other.valueDifferences[i];
+      int otherEnd = other.countBase + other.differences.length / 2 - 1;
+      cover(other.countBase, otherEnd, steps);
+      int offset = 2 * (other.countBase - countBase);
+      for (int i = 0; i < other.differences.length; i++) {
+        differences[offset + i] += other.differences[i];
       }
-      memory.memoryChanged(-16L * other.countDifferences.length);
+      memory.changed(-8L * other.differences.length);
     }
     firstCounted = Math.min(firstCounted, other.firstCounted);
     lastCounted = Math.max(lastCounted, other.lastCounted);
-    other.countDifferences = null;
-    other.valueDifferences = null;
-    memory.memoryChanged(-baseBytes(other.labels));
+    other.differences = null;
+    memory.changed(-baseBytes(other.labels));
+  }
+
+  /** Counting mode: whether any sample was counted. */
+  boolean hasCounts() {
+    return differences != null;
   }
 
   /**
-   * Counting mode: turns the per-step counts into values with {@code value(count, valueSum)} and
-   * records every step with at least one sample.
+   * Counting mode: the value at every step with at least one sample, from the per-step counts with
+   * {@code value(count, valueSum)}, in step order.
    */
-  void emitCounts(int steps, CountedValue value) {
-    if (countDifferences == null) {
-      return;
-    }
-    // The steps with samples are counted first, so that the output arrays are sized once rather
-    // than grown by half again and again (their copies were a tenth of a topk over many series).
+  void forEachCountedStep(int steps, CountedValue value, StepConsumer consumer) {
     long count = 0;
-    int nonEmpty = 0;
+    long sum = 0;
     int last = Math.min(lastCounted, steps - 1);
     for (int step = firstCounted; step <= last; step++) {
-      count += countDifferences[step];
+      int at = 2 * (step - countBase);
+      count += differences[at];
+      sum += differences[at + 1];
       if (count > 0) {
-        nonEmpty++;
+        consumer.accept(step, value.of(count, sum));
       }
     }
-    reserveOutputs(nonEmpty);
-    count = 0;
-    long sum = 0;
-    for (int step = firstCounted; step <= last; step++) {
-      count += countDifferences[step];
-      sum += valueDifferences[step];
-      if (count > 0) {
-        emit(step, value.of(count, sum));
-      }
+  }
+
+  /** A step's value, as {@link #forEachCountedStep} gives them. */
+  interface StepConsumer {
+    void accept(int step, double value);
+  }
+
+  /** Counting mode: the row of this series, a value per step with a sample ({@link #forEachCountedStep}); the counts are given up. */
+  StepMatrix.Row countedRow(int steps, CountedValue value) {
+    StepMatrix.Row row = new StepMatrix.Row(labels, steps);
+    forEachCountedStep(steps, value, row::set);
+    releaseCounts();
+    return row;
+  }
+
+  /** Counting mode: gives up the counts (their row made, or not wanted). */
+  void releaseCounts() {
+    if (differences != null) {
+      memory.changed(-8L * differences.length);
+      differences = null;
     }
-    memory.memoryChanged(-16L * countDifferences.length);
-    countDifferences = null;
-    valueDifferences = null;
     firstCounted = Integer.MAX_VALUE;
     lastCounted = -1;
   }
