@@ -442,7 +442,7 @@ public final class MetricQueryEngine {
       private final double parameter;
       private final boolean bytes;
       private final int steps;
-      private final Map<Labels, WindowedSeries> series = new HashMap<>();
+      private Map<Labels, WindowedSeries> series = new HashMap<>();
       /** What this reader's series hold, told to the query a few kilobytes at a time. */
       private final SeriesMemory memory = new SeriesMemory(context);
       /** The accounts of the parallel readers whose series this one took over: they still tell their changes there. */
@@ -627,8 +627,8 @@ public final class MetricQueryEngine {
 
       /**
        * Counts the streams on {@link #PARALLELISM} threads, each taking the next unread stream into
-       * a reader of its own, then adds the readers' per-step counts up series by series and emits
-       * them here.
+       * a reader of its own, then adds the readers' per-step counts up series by series (their rows
+       * are made by {@link #result}).
        */
       private void countInParallel(List<EntryCursor> cursors) throws IOException, QueryException {
         int threads = Math.min(PARALLELISM, cursors.size());
@@ -637,18 +637,21 @@ public final class MetricQueryEngine {
           RangeReader reader = readers.get(worker);
           reader.countStream(cursors.get(index), index);
         });
+        // The readers' partial counts are added into the largest reader's map, which is taken as it is.
+        RangeReader largest = readers.get(0);
         for (RangeReader reader : readers) {
-          if (series.isEmpty()) {
-            series.putAll(reader.series);
-            continue;
+          if (reader.series.size() > largest.series.size()) {
+            largest = reader;
           }
-          for (Map.Entry<Labels, WindowedSeries> partial : reader.series.entrySet()) {
-            WindowedSeries target = series.get(partial.getKey());
-            if (target == null) {
-              series.put(partial.getKey(), partial.getValue());
-            } else {
-              target.addCounts(partial.getValue(), steps);
-            }
+        }
+        if (series.isEmpty()) {
+          series = largest.series;
+        } else {
+          addCounts(largest);
+        }
+        for (RangeReader reader : readers) {
+          if (reader != largest) {
+            addCounts(reader);
           }
         }
         // Each reader held its own series under the limit; the distinct ones of all readers are counted here.
@@ -656,6 +659,18 @@ public final class MetricQueryEngine {
           throw cardinalityExceeded();
         }
         flushMemory();
+      }
+
+      /** Adds a parallel reader's counts, series by series, into this reader's. */
+      private void addCounts(RangeReader reader) {
+        for (Map.Entry<Labels, WindowedSeries> partial : reader.series.entrySet()) {
+          WindowedSeries target = series.get(partial.getKey());
+          if (target == null) {
+            series.put(partial.getKey(), partial.getValue());
+          } else {
+            target.addCounts(partial.getValue(), steps);
+          }
+        }
       }
 
       /** Tells the query what this reader's series and those it took over hold, so far held back. */
