@@ -303,16 +303,22 @@ public final class MetricQueryEngine {
           }
           yield new StepMatrix(grid, List.of(row));
         }
-        case RangeAggregation aggregation -> rangeAggregation(aggregation, aggregation.grouping(), true, null);
+        case RangeAggregation aggregation -> rangeAggregation(aggregation, aggregation.grouping(), true, null, null);
         case VectorAggregation aggregation -> {
           RangeAggregation pushedDown = pushedDownRange(aggregation);
           if (pushedDown != null) {
             yield pushedDownSum(aggregation, pushedDown, true, null);
           }
           int parameter = aggregation.parameter() == null ? 0 : aggregation.parameter();
-          StepMatrix input = aggregation.operation() == VectorOperation.TOPK || aggregation.operation() == VectorOperation.BOTTOMK
-              ? selectionInput(aggregation, parameter)
-              : vector(aggregation.inner());
+          StepMatrix input;
+          if (aggregation.operation() == VectorOperation.TOPK || aggregation.operation() == VectorOperation.BOTTOMK) {
+            input = selectionInput(aggregation, parameter);
+          } else if (aggregation.inner() instanceof RangeAggregation range) {
+            // Not pushed down (pushdown off), yet the sum above still decides which labels its samples keep.
+            input = rangeAggregation(range, range.grouping(), true, null, aggregation);
+          } else {
+            input = vector(aggregation.inner());
+          }
           yield VectorAggregations.aggregate(aggregation.operation(), aggregation.grouping(), parameter, input);
         }
         case BinaryOperation operation -> binaryOperation(operation);
@@ -332,7 +338,7 @@ public final class MetricQueryEngine {
      */
     private StepMatrix pushedDownSum(VectorAggregation sum, RangeAggregation range, boolean labelOrdered, SelectionCandidates candidates)
         throws QueryException, MetricEvaluationException {
-      return rangeAggregation(range, sum.grouping() == null ? Grouping.by() : sum.grouping(), labelOrdered, candidates);
+      return rangeAggregation(range, sum.grouping() == null ? Grouping.by() : sum.grouping(), labelOrdered, candidates, sum);
     }
 
     /**
@@ -348,7 +354,7 @@ public final class MetricQueryEngine {
           ? new SelectionCandidates(selection.operation() == VectorOperation.TOPK, k, selection.grouping(), grid.size())
           : null;
       if (inner instanceof RangeAggregation range) {
-        return rangeAggregation(range, range.grouping(), false, candidates);
+        return rangeAggregation(range, range.grouping(), false, candidates, null);
       }
       if (inner instanceof VectorAggregation sum && pushedDownRange(sum) instanceof RangeAggregation range) {
         return pushedDownSum(sum, range, false, candidates);
@@ -410,9 +416,9 @@ public final class MetricQueryEngine {
      * or the grouping of a {@code sum} above it pushed down (see {@link #canPushGrouping}).
      */
     private StepMatrix rangeAggregation(
-        RangeAggregation aggregation, Grouping seriesGrouping, boolean labelOrdered, SelectionCandidates candidates)
+        RangeAggregation aggregation, Grouping seriesGrouping, boolean labelOrdered, SelectionCandidates candidates, VectorAggregation above)
         throws QueryException, MetricEvaluationException {
-      RangeReader reader = new RangeReader(aggregation, seriesGrouping);
+      RangeReader reader = new RangeReader(aggregation, seriesGrouping, UnusedParsers.keepNoLabel(aggregation, above));
       reader.read();
       return reader.result(labelOrdered, candidates);
     }
@@ -433,6 +439,8 @@ public final class MetricQueryEngine {
      */
     private final class RangeReader {
       private final RangeAggregation aggregation;
+      /** Whether the samples keep no label (Loki's {@code noLabels}): see {@link UnusedParsers}. */
+      private final boolean keepNoLabel;
       private final RangeOperation operation;
       private final LogRange logRange;
       private final Grouping seriesGrouping;
@@ -473,8 +481,9 @@ public final class MetricQueryEngine {
        */
       private final boolean counting;
 
-      RangeReader(RangeAggregation aggregation, Grouping seriesGrouping) {
+      RangeReader(RangeAggregation aggregation, Grouping seriesGrouping, boolean keepNoLabel) {
         this.aggregation = aggregation;
+        this.keepNoLabel = keepNoLabel;
         this.operation = aggregation.operation();
         this.logRange = aggregation.range();
         this.seriesGrouping = seriesGrouping;
@@ -617,7 +626,7 @@ public final class MetricQueryEngine {
       private List<RangeReader> parallelReaders(int count) {
         List<RangeReader> readers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-          RangeReader reader = new RangeReader(aggregation, seriesGrouping);
+          RangeReader reader = new RangeReader(aggregation, seriesGrouping, keepNoLabel);
           reader.usePreparedFrom(this);
           readers.add(reader);
           takenOverMemories.add(reader.memory);
@@ -753,7 +762,8 @@ public final class MetricQueryEngine {
       /** Compiles the pipeline: the line filters for the store, the stages after them, the byte-level plan. */
       private void prepare() throws QueryException {
         LogSelectorExpr selector = logRange.selector();
-        List<PipelineStage> pipeline = selector.pipeline();
+        // Parsers whose labels no one reads do not run, as in Loki (and the line filters after them then go to the store).
+        List<PipelineStage> pipeline = UnusedParsers.apply(selector.pipeline(), keepNoLabel, unwrap != null);
         // The leading line filters run in the store, on bytes, before any String is made.
         int pushed = 0;
         for (int count = 1; count <= pipeline.size() && pipeline.get(count - 1) instanceof LineFilter; count++) {
