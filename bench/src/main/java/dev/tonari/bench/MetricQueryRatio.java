@@ -18,7 +18,7 @@ import java.util.Locale;
  * [query ...]}; queries are the benchmark's {@code query} parameter values (all by default).
  */
 public final class MetricQueryRatio {
-  private static final List<String> ALL = List.of("rate_logfmt", "quantile_json", "count_by_level", "bytes_rate_json", "topk_paths");
+  private static final List<String> ALL = List.of("rate_logfmt", "quantile_json", "count_by_level", "bytes_rate_json", "topk_paths", "sum_json");
 
   /** Rounds run before timing: enough for C2 to compile both paths (5 left the first query's scan at twice its later time). */
   private static final int WARM_UP_ROUNDS = 20;
