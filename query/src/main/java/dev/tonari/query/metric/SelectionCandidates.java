@@ -25,7 +25,8 @@ final class SelectionCandidates {
   private final Grouping grouping;
   private final int steps;
   private final List<WindowedSeries> offered = new ArrayList<>();
-  private final Map<Labels, Group> groups = new HashMap<>();
+  private final Map<Labels, BestOfSteps> groups = new HashMap<>();
+  private final BestOfSteps.Order order = this::compare;
 
   /** Whether the selection {@code topk}/{@code bottomk(k)} is one this keeps candidates for (a small k, as the selection's insertion takes). */
   static boolean applies(int k) {
@@ -39,31 +40,6 @@ final class SelectionCandidates {
     this.steps = steps;
   }
 
-  /** The best {@code k} series of one group at every step: indices into {@link #offered}, best first. */
-  private final class Group {
-    final int[] best = new int[steps * k];
-    final double[] values = new double[steps * k];
-    final int[] sizes = new int[steps];
-
-    void offer(int series, int step, double value) {
-      int base = step * k;
-      int size = sizes[step];
-      int position = size;
-      while (position > 0 && compare(value, series, values[base + position - 1], best[base + position - 1]) < 0) {
-        position--;
-      }
-      if (position >= k) {
-        return;
-      }
-      int kept = Math.min(size, k - 1);
-      System.arraycopy(best, base + position, best, base + position + 1, kept - position);
-      System.arraycopy(values, base + position, values, base + position + 1, kept - position);
-      best[base + position] = series;
-      values[base + position] = value;
-      sizes[step] = kept + 1;
-    }
-  }
-
   private int compare(double x, int a, double y, int b) {
     int byValue = VectorAggregations.compareValues(top, x, y);
     return byValue != 0 ? byValue : offered.get(a).labels.compareTo(offered.get(b).labels);
@@ -71,19 +47,19 @@ final class SelectionCandidates {
 
   /** Offers every counted step of a series, its value from {@code value(count, sum)}. */
   void offer(WindowedSeries series, WindowedSeries.CountedValue value) {
-    Group group = groups.computeIfAbsent(Matching.groupLabels(grouping, series.labels), labels -> new Group());
+    BestOfSteps group = groups.computeIfAbsent(Matching.groupLabels(grouping, series.labels), labels -> new BestOfSteps(steps, k));
     int index = offered.size();
     offered.add(series);
-    series.forEachCountedStep(steps, value, (step, stepValue) -> group.offer(index, step, stepValue));
+    series.forEachCountedStep(steps, value, (step, stepValue) -> group.offer(step, index, stepValue, order));
   }
 
   /** The offered series that some step of some group keeps, in the order they were offered. */
   List<WindowedSeries> chosen() {
     BitSet kept = new BitSet(offered.size());
-    for (Group group : groups.values()) {
+    for (BestOfSteps group : groups.values()) {
       for (int step = 0; step < steps; step++) {
-        for (int i = 0; i < group.sizes[step]; i++) {
-          kept.set(group.best[step * k + i]);
+        for (int i = 0; i < group.size(step); i++) {
+          kept.set(group.row(step, i));
         }
       }
     }

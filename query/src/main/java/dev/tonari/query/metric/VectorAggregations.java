@@ -188,41 +188,23 @@ final class VectorAggregations {
    */
   private static void selectByInsertion(boolean top, int k, List<List<Integer>> groups, StepMatrix input, StepMatrix.Row[] out) {
     int steps = input.steps();
-    int[] bestRows = new int[steps * k];
-    double[] bestValues = new double[steps * k];
-    int[] sizes = new int[steps];
+    BestOfSteps best = new BestOfSteps(steps, k);
+    BestOfSteps.Order order = (x, a, y, b) -> compareCandidates(input, top, x, a, y, b);
     for (List<Integer> group : groups) {
-      Arrays.fill(sizes, 0);
+      best.clear();
       for (int r : group) {
         StepMatrix.Row row = input.rows.get(r);
         boolean[] present = row.present;
         double[] values = row.values;
         for (int step = 0; step < steps; step++) {
-          if (!present[step]) {
-            continue;
+          if (present[step]) {
+            best.offer(step, r, values[step], order);
           }
-          double value = values[step];
-          int base = step * k;
-          int size = sizes[step];
-          int position = size;
-          while (position > 0 && compareCandidates(input, top, value, r, bestValues[base + position - 1], bestRows[base + position - 1]) < 0) {
-            position--;
-          }
-          if (position >= k) {
-            continue;
-          }
-          int kept = Math.min(size, k - 1);
-          System.arraycopy(bestRows, base + position, bestRows, base + position + 1, kept - position);
-          System.arraycopy(bestValues, base + position, bestValues, base + position + 1, kept - position);
-          bestRows[base + position] = r;
-          bestValues[base + position] = value;
-          sizes[step] = kept + 1;
         }
       }
       for (int step = 0; step < steps; step++) {
-        for (int i = 0; i < sizes[step]; i++) {
-          int r = bestRows[step * k + i];
-          outRow(out, r, input).set(step, bestValues[step * k + i]);
+        for (int i = 0; i < best.size(step); i++) {
+          outRow(out, best.row(step, i), input).set(step, best.value(step, i));
         }
       }
     }

@@ -127,18 +127,6 @@ class CountedSeriesPropertyTest {
     VectorOperation operation = top ? VectorOperation.TOPK : VectorOperation.BOTTOMK;
     StepMatrix ofAll = VectorAggregations.aggregate(operation, grouping, k, rows.apply(false));
     StepMatrix ofCandidates = VectorAggregations.aggregate(operation, grouping, k, rows.apply(true));
-    assertThat(render(ofCandidates)).isEqualTo(render(ofAll));
-  }
-
-  private static List<String> render(StepMatrix matrix) {
-    List<String> out = new ArrayList<>();
-    for (StepMatrix.Row row : matrix.rows) {
-      StringBuilder text = new StringBuilder(row.labels.toString());
-      for (int step = 0; step < row.values.length; step++) {
-        text.append(' ').append(row.present[step] ? Double.toString(row.values[step]) : "-");
-      }
-      out.add(text.toString());
-    }
-    return out;
+    assertThat(TopkSelectionPropertyTest.render(ofCandidates)).isEqualTo(TopkSelectionPropertyTest.render(ofAll));
   }
 }

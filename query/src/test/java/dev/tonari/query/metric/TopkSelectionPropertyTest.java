@@ -82,7 +82,8 @@ class TopkSelectionPropertyTest {
     return new StepMatrix(input.grid, out.stream().filter(row -> !row.isEmpty()).toList());
   }
 
-  private static List<String> render(StepMatrix matrix) {
+  /** A matrix as text, a line per row: its labels and each step's value or "-" (shared with {@code CountedSeriesPropertyTest}). */
+  static List<String> render(StepMatrix matrix) {
     List<String> rendered = new ArrayList<>();
     for (StepMatrix.Row row : matrix.rows) {
       StringBuilder text = new StringBuilder(row.labels.toString());
