@@ -1,8 +1,10 @@
 package dev.tonari.query.metric;
 
 import dev.tonari.logql.Decolorize;
+import dev.tonari.logql.DropLabels;
 import dev.tonari.logql.Grouping;
 import dev.tonari.logql.JsonParser;
+import dev.tonari.logql.KeepLabels;
 import dev.tonari.logql.LineFilter;
 import dev.tonari.logql.LogfmtParser;
 import dev.tonari.logql.PatternParser;
@@ -27,10 +29,11 @@ import java.util.List;
  * counts.
  *
  * <p>Applied only where Loki's hint holds no label for certain: the pipeline is line filters,
- * parsers and {@code decolorize}, and nothing is unwrapped. A label filter, {@code line_format},
- * {@code label_format}, {@code drop} or {@code keep} may read parsed labels (Loki then hints their
- * names and stops parsing once they are found, which Tonari does not: see query/RATIONALE.md), so
- * there every parser runs as before. The regexp parser, which Loki runs even then, only adds labels
+ * parsers, {@code decolorize}, {@code drop} and {@code keep} (whose {@code RequiredLabelNames} are
+ * empty in Loki; with no parsed label they only drop stream labels that the grouping drops anyway,
+ * and they filter no line), and nothing is unwrapped. A label filter, {@code line_format} or {@code
+ * label_format} may read parsed labels (Loki then hints their names and stops parsing once they
+ * are found, which Tonari does not: see query/RATIONALE.md), so there every parser runs as before. The regexp parser, which Loki runs even then, only adds labels
  * no one reads and sets no error, so it goes too.
  */
 final class UnusedParsers {
@@ -62,22 +65,20 @@ final class UnusedParsers {
     }
     boolean anyParser = false;
     for (PipelineStage stage : pipeline) {
-      switch (stage) {
-        case JsonParser parser -> anyParser = true;
-        case LogfmtParser parser -> anyParser = true;
-        case PatternParser parser -> anyParser = true;
-        case UnpackParser parser -> anyParser = true;
-        case RegexpParser parser -> anyParser = true;
-        case LineFilter filter -> {}
-        case Decolorize decolorize -> {}
-        default -> {
-          return pipeline;
-        }
+      if (isParser(stage)) {
+        anyParser = true;
+      } else if (!(stage instanceof LineFilter || stage instanceof Decolorize || stage instanceof DropLabels || stage instanceof KeepLabels)) {
+        return pipeline;
       }
     }
     if (!anyParser) {
       return pipeline;
     }
-    return pipeline.stream().filter(stage -> stage instanceof LineFilter || stage instanceof Decolorize).toList();
+    return pipeline.stream().filter(stage -> !isParser(stage)).toList();
+  }
+
+  private static boolean isParser(PipelineStage stage) {
+    return stage instanceof JsonParser || stage instanceof LogfmtParser || stage instanceof PatternParser || stage instanceof UnpackParser
+        || stage instanceof RegexpParser;
   }
 }

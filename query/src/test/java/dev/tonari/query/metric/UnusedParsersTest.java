@@ -60,9 +60,16 @@ class UnusedParsersTest {
   }
 
   @Test
+  void dropAndKeepReadNoLabelSoTheParsersBeforeThemGoToo() throws Exception {
+    RangeAggregation range = range("count_over_time({app=\"api\"} | json | drop level | keep app [1m])");
+    assertThat(UnusedParsers.apply(range.range().selector().pipeline(), true, false))
+        .isEqualTo(range("count_over_time({app=\"api\"} | drop level | keep app [1m])").range().selector().pipeline());
+  }
+
+  @Test
   void parsersStayWhenAStageMayReadTheirLabelsOrSomethingIsUnwrappedOrLabelsAreKept() throws Exception {
     for (String pipeline : List.of("| json | level=\"error\"", "| json | __error__=\"\"", "| json | line_format \"{{.msg}}\"",
-        "| json | label_format lvl=level", "| json | drop level", "| json | keep level")) {
+        "| json | label_format lvl=level")) {
       var stages = range("count_over_time({app=\"api\"} " + pipeline + " [1m])").range().selector().pipeline();
       assertThat(UnusedParsers.apply(stages, true, false)).as(pipeline).isSameAs(stages);
     }
@@ -81,6 +88,8 @@ class UnusedParsersTest {
       assertThatThrownBy(() -> instant(query)).as(query)
           .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.getMessage()).startsWith("pipeline error: 'JSONParserErr'"));
     }
+    // keep never removes __error__, so parsing the line would refuse the query; Loki runs no parser here.
+    assertThat(instant("sum(count_over_time({app=\"api\"} | json | keep level [1m]))")).containsExactly(Map.entry(Labels.EMPTY, 3.0));
     // A label filter reads parsed labels: the parser runs, and __error__="" keeps the good lines.
     assertThat(instant("sum(count_over_time({app=\"api\"} | json | __error__=\"\" [1m]))")).containsExactly(Map.entry(Labels.EMPTY, 2.0));
   }
