@@ -33,8 +33,9 @@ import java.util.List;
  * empty in Loki; with no parsed label they only drop stream labels that the grouping drops anyway,
  * and they filter no line), and nothing is unwrapped. A label filter, {@code line_format} or {@code
  * label_format} may read parsed labels (Loki then hints their names and stops parsing once they
- * are found, which Tonari does not: see query/RATIONALE.md), so there every parser runs as before. The regexp parser, which Loki runs even then, only adds labels
- * no one reads and sets no error, so it goes too.
+ * are found, which Tonari does not: see query/RATIONALE.md), so there every parser runs as
+ * before. The regexp parser, which Loki runs even then, only adds labels no one reads and sets no
+ * error, so it goes too.
  */
 final class UnusedParsers {
   private UnusedParsers() {}

@@ -150,16 +150,16 @@ final class WindowedSeries {
 
   /** Makes {@link #differences} span steps {@code from..to} (at most the grid's {@code steps + 1}), keeping what it holds. */
   private void cover(int from, int to, int steps) {
-    if (differences != null && from >= countBase && to < countBase + differences.length / 2) {
+    if (differences != null && from >= countBase && to <= spanEnd()) {
       return;
     }
     int low = differences == null ? from : Math.min(from, countBase);
-    int high = differences == null ? to : Math.max(to, countBase + differences.length / 2 - 1);
+    int high = differences == null ? to : Math.max(to, spanEnd());
     if (differences != null) {
       // Grown by half again at least, toward the grid's ends, so that a series read over many steps is copied a few times only.
       int more = Math.max(1, (high - low + 1) / 2);
       low = Math.max(0, low - (from < countBase ? more : 0));
-      high = Math.min(steps, high + (to > countBase + differences.length / 2 - 1 ? more : 0));
+      high = Math.min(steps, high + (to > spanEnd() ? more : 0));
     }
     long[] grown = new long[2 * (high - low + 1)];
     if (differences != null) {
@@ -172,6 +172,11 @@ final class WindowedSeries {
     countBase = low;
   }
 
+  /** Counting mode: the last step {@link #differences} spans. */
+  private int spanEnd() {
+    return countBase + differences.length / 2 - 1;
+  }
+
   /** Counting mode: adds another reader's counts of the same series (a parallel count's partial aggregate). */
   void addCounts(WindowedSeries other, int steps) {
     if (other.differences == null) {
@@ -182,8 +187,7 @@ final class WindowedSeries {
       differences = other.differences;
       countBase = other.countBase;
     } else {
-      int otherEnd = other.countBase + other.differences.length / 2 - 1;
-      cover(other.countBase, otherEnd, steps);
+      cover(other.countBase, other.spanEnd(), steps);
       int offset = 2 * (other.countBase - countBase);
       for (int i = 0; i < other.differences.length; i++) {
         differences[offset + i] += other.differences[i];
