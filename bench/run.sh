@@ -6,7 +6,7 @@
 # the amount of data. Prints one table; also saved to bench/work/results-<size>.txt.
 # Usage: bench/run.sh [--size 1g|50m] [--small-size 256m|none] [--server-jvm '-Xmx384m ...'] [--query-heap 96m] [--jar tonari.jar] [--ingest-only]
 #   --server-jvm: the servers' JVM options; the default keeps the whole process under 0.6 GiB of RSS
-#   --ingest-only: only the two ingests (lines/s, latency, CPU per GB, peak RSS), no queries
+#   --ingest-only: only the ingests (cold, warm, and warm paced at Loki's 145k lines/s: lines/s, latency, CPU per GB, peak RSS), no queries
 #   --needles-only: only ingest (protobuf) and the needle search rows of issue 12
 #   --jar: benchmark this server jar instead of building cli/target/tonari.jar
 #   --query-heap: the small fixed heap (-Xmx) in which the heavy queries must succeed at both sizes

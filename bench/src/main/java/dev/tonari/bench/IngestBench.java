@@ -1,6 +1,7 @@
 package dev.tonari.bench;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +24,7 @@ public final class IngestBench {
    */
   public record Result(
       long entries, long rawBytes, long wireBytes, double seconds, double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis,
-      long backpressureRetries, SecondHalf secondHalf, double wholePushP99Millis) {
+      long backpressureRetries, SecondHalf secondHalf, double wholePushP99Millis, String slowestAttempts) {
     public double linesPerSecond() {
       return entries / seconds;
     }
@@ -36,8 +37,8 @@ public final class IngestBench {
     public String toString() {
       return String.format(
           Locale.ROOT, "%,d lines in %.2f s: %,.0f lines/s, %.1f MB/s raw, push latency p50 %.1f ms p99 %.1f ms max %.1f ms (p99 with retries %.1f ms), %d pushes retried after 429;"
-              + " second half %,.0f lines/s, server CPU %.2f s (%.1f s per GB raw)",
-          entries, seconds, linesPerSecond(), rawMegabytesPerSecond(), latencyP50Millis, latencyP99Millis, latencyMaxMillis, wholePushP99Millis, backpressureRetries,
+              + " slowest attempts %s; second half %,.0f lines/s, server CPU %.2f s (%.1f s per GB raw)",
+          entries, seconds, linesPerSecond(), rawMegabytesPerSecond(), latencyP50Millis, latencyP99Millis, latencyMaxMillis, wholePushP99Millis, backpressureRetries, slowestAttempts,
           secondHalf.linesPerSecond(), secondHalf.cpuSeconds(), secondHalf.cpuSecondsPerGigabyte());
     }
   }
@@ -61,6 +62,15 @@ public final class IngestBench {
     }
   }
 
+  /** "612 ms at 1.40 s, ...": each slow attempt's latency and when it was sent after the first. */
+  private static String describe(List<long[]> slowest) {
+    List<String> parts = new ArrayList<>();
+    for (long[] attempt : slowest) {
+      parts.add(String.format(Locale.ROOT, "%.0f ms at %.2f s", attempt[0] / 1e6, attempt[1] / 1e9));
+    }
+    return String.join(", ", parts);
+  }
+
   public static Result run(LokiHttpClient client, List<PushBodyFile.PushBody> bodies, int connections) throws IOException, InterruptedException {
     return run(client, bodies, connections, () -> -1);
   }
@@ -73,6 +83,26 @@ public final class IngestBench {
    */
   public static Result run(LokiHttpClient client, List<PushBodyFile.PushBody> bodies, int connections, java.util.function.DoubleSupplier serverCpuSeconds)
       throws IOException, InterruptedException {
+    return run(client, bodies, connections, serverCpuSeconds, 0);
+  }
+
+  /**
+   * As {@link #run(LokiHttpClient, List, int, java.util.function.DoubleSupplier)}, and with {@code
+   * linesPerSecond > 0} paced: the body that starts at line n of the corpus is due at n /
+   * linesPerSecond after the start, is sent then (or as soon as a connection is free), and its
+   * latency counts from when it was due, so a server that falls behind shows the wait of every push
+   * queued behind a slow one (the coordinated omission a closed loop hides). Without pacing the
+   * pushes follow each other as fast as the server answers: the server's top rate, where the
+   * latency is what four pushes in flight take to pass through it.
+   */
+  public static Result run(LokiHttpClient client, List<PushBodyFile.PushBody> bodies, int connections, java.util.function.DoubleSupplier serverCpuSeconds,
+      double linesPerSecond) throws IOException, InterruptedException {
+    long[] dueNanos = new long[bodies.size()];
+    long linesBefore = 0;
+    for (int i = 0; i < bodies.size(); i++) {
+      dueNanos[i] = linesPerSecond > 0 ? (long) (linesBefore / linesPerSecond * 1e9) : 0;
+      linesBefore += bodies.get(i).entries();
+    }
     Histogram latencies = new Histogram(3_600_000_000_000L, 3);
     // From a push's first attempt to its 204, retries and their Retry-After waits included: what the agent waits.
     Histogram wholePushes = new Histogram(3_600_000_000_000L, 3);
@@ -87,6 +117,8 @@ public final class IngestBench {
     // Taken by the pusher whose acknowledgement completes the first half: time, CPU, entries and bytes so far.
     double[] halfMark = new double[4];
     Thread[] threads = new Thread[connections];
+    // The four slowest attempts: latency and when they were sent, to tell a slow start from a stall later on.
+    List<long[]> slowest = new ArrayList<>();
     long start = System.nanoTime();
     for (int t = 0; t < connections; t++) {
       threads[t] =
@@ -97,14 +129,26 @@ public final class IngestBench {
                     int index;
                     while (failure.get() == null && (index = next.getAndIncrement()) < bodies.size()) {
                       PushBodyFile.PushBody body = bodies.get(index);
-                      long firstSent = System.nanoTime();
+                      long due = start + dueNanos[index];
+                      long firstSent = linesPerSecond > 0 ? due : System.nanoTime();
                       try {
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                        boolean firstAttempt = true;
                         while (true) {
-                          long sent = System.nanoTime();
+                          long sent = firstAttempt ? firstSent : System.nanoTime();
+                          firstAttempt = false;
                           LokiHttpClient.PushAnswer answer = client.send(body.tenant(), body.push());
                           long elapsed = System.nanoTime() - sent;
                           synchronized (latencies) {
                             latencies.recordValue(elapsed);
+                            slowest.add(new long[] {elapsed, sent - start});
+                            slowest.sort((a, b) -> Long.compare(b[0], a[0]));
+                            if (slowest.size() > 4) {
+                              slowest.remove(4);
+                            }
                           }
                           if (answer.status() == 204) {
                             synchronized (wholePushes) {
@@ -152,6 +196,6 @@ public final class IngestBench {
     }
     return new Result(
         entries.get(), rawBytes.get(), wireBytes.get(), seconds, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6, latencies.getMaxValue() / 1e6, retries.get(),
-        secondHalf, wholePushes.getValueAtPercentile(99) / 1e6);
+        secondHalf, wholePushes.getValueAtPercentile(99) / 1e6, describe(slowest));
   }
 }
