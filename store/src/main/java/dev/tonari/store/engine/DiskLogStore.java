@@ -623,8 +623,9 @@ public final class DiskLogStore implements LogStore {
       List<String> tenants = new ArrayList<>(frozen.head.tenants());
       tenants.removeAll(frozen.persistedTenants);
       tenants.sort(null);
-      // Each part is served as soon as it is written; a tenant whose part failed stays in the
-      // frozen head (served from there) and is written again by the next flush.
+      // Each part is served as soon as it is written, and its tenant's streams then leave the
+      // frozen head, so that appends waiting for room resume tenant by tenant. A tenant whose part
+      // failed stays in the frozen head (served from there) and is written again by the next flush.
       writeHeadParts(frozen.head, tenants, (tenant, part) -> {
         if (part != null) {
           synchronized (stateLock) {
@@ -633,6 +634,8 @@ public final class DiskLogStore implements LogStore {
           metrics.flushBytesWritten.add(part.summary().fileBytes());
         }
         frozen.persistedTenants.add(tenant);
+        frozen.head.release(tenant);
+        signalHeadRoom();
       });
       synchronized (stateLock) {
         List<FrozenHead> remaining = new ArrayList<>(state.frozen());
@@ -1253,7 +1256,9 @@ public final class DiskLogStore implements LogStore {
         }
       }
     }
-    for (PartHandle part : current.parts(request.tenant())) {
+    // The parts of a state read after the heads: a flush publishes a tenant's part before its
+    // streams leave the frozen head, so an entry the heads no longer showed is in these parts.
+    for (PartHandle part : state.parts(request.tenant())) {
       if (!part.overlaps(from, to)) {
         continue;
       }
@@ -1315,7 +1320,8 @@ public final class DiskLogStore implements LogStore {
         }
       }
     }
-    for (PartHandle part : current.parts(tenant)) {
+    // Parts read after the heads, as in select.
+    for (PartHandle part : state.parts(tenant)) {
       if (!part.overlaps(fromNanos, toNanos)) {
         continue;
       }
@@ -1367,15 +1373,16 @@ public final class DiskLogStore implements LogStore {
 
   @Override
   public List<String> tenants() {
-    State current = state;
-    TreeSet<String> tenants = new TreeSet<>(current.parts().keySet());
-    for (Head head : current.heads()) {
+    TreeSet<String> tenants = new TreeSet<>();
+    for (Head head : state.heads()) {
       for (String tenant : head.tenants()) {
         if (head.streams(tenant).iterator().hasNext()) {
           tenants.add(tenant);
         }
       }
     }
+    // Parts read after the heads, as in select.
+    tenants.addAll(state.parts().keySet());
     return List.copyOf(tenants);
   }
 

@@ -98,6 +98,23 @@ public final class Head {
     return firstAppendMillis.get();
   }
 
+  /**
+   * Drops a tenant's streams from a frozen head once a flush has published their part, so that
+   * their bytes leave the head bounds (and the heap) while the flush writes the other tenants' parts:
+   * a push waiting for room resumes after the first tenant's part, not after the whole head. Only
+   * for a frozen head, which takes no more appends.
+   */
+  public void release(String tenant) {
+    ConcurrentHashMap<Labels, HeadStream> streams = tenants.remove(tenant);
+    LongAdder ofTenant = tenantBytes.remove(tenant);
+    if (ofTenant != null) {
+      bytes.add(-ofTenant.sum());
+    }
+    if (streams != null) {
+      streamCount.add(-streams.size());
+    }
+  }
+
   public List<String> tenants() {
     return new ArrayList<>(tenants.keySet());
   }

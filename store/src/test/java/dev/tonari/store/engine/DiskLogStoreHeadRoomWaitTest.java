@@ -166,6 +166,84 @@ class DiskLogStoreHeadRoomWaitTest {
     }
   }
 
+  /** Holds only the put of one tenant's part (keys start with the tenant), letting the others through. */
+  private static final class TenantHeldObjectStore extends HeldObjectStore {
+    private final String heldTenant;
+
+    TenantHeldObjectStore(ObjectStore delegate, String heldTenant) {
+      super(delegate);
+      this.heldTenant = heldTenant;
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+      if (key.startsWith(heldTenant + "/")) {
+        super.put(key, file);
+      } else {
+        delegate.put(key, file);
+      }
+    }
+  }
+
+  @Test
+  void aTenantsStreamsLeaveTheHeadBoundsOnceItsPartIsPublishedWhileTheFlushWritesTheNextTenant() throws Exception {
+    TenantHeldObjectStore objects = new TenantHeldObjectStore(new LocalObjectStore(directory.resolve("parts")), "b");
+    TreeSet<String> acknowledgedA = new TreeSet<>();
+    TreeSet<String> acknowledgedB = new TreeSet<>();
+    // No wait for room: a push the bound refuses fails the test at once.
+    try (DiskLogStore store = open(objects, Duration.ZERO)) {
+      try {
+        holdBAndCheckRoom(store, objects, acknowledgedA, acknowledgedB);
+      } finally {
+        // Never left held: the store's close would wait for the put.
+        objects.release.countDown();
+      }
+      store.flush();
+      assertThat(lines(store, "a")).isEqualTo(acknowledgedA);
+      assertThat(lines(store, "b")).isEqualTo(acknowledgedB);
+    }
+  }
+
+  private static void holdBAndCheckRoom(DiskLogStore store, TenantHeldObjectStore objects, TreeSet<String> acknowledgedA, TreeSet<String> acknowledgedB)
+      throws Exception {
+    {
+      // Both tenants' pushes until one of them starts a flush; tenants are written in name order,
+      // so a's part is published and b's is held in its put.
+      int number = 0;
+      while (objects.entered.getCount() > 0) {
+        assertThat(number).as("a flush starts before 1000 pushes").isLessThan(1000);
+        String tenant = number % 2 == 0 ? "a" : "b";
+        List<StreamBatch> batch = push(number++);
+        store.append(tenant, batch);
+        batch.get(0).entries().forEach(entry -> (tenant.equals("a") ? acknowledgedA : acknowledgedB).add(entry.line()));
+        if (store.headBytes() >= 10_000) {
+          assertThat(objects.entered.await(1, TimeUnit.MINUTES)).as("the requested flush reaches b's put").isTrue();
+        }
+      }
+      assertThat(store.partCounts()).containsEntry("a", 1L).doesNotContainKey("b");
+      // a's bytes have left the bounds: only b's share of the frozen head is counted.
+      long frozenB = store.headBytes();
+      assertThat(frozenB).isGreaterThan(0).isLessThan(7_000);
+      // Every acknowledged line is read once, a's from its part and b's from the frozen head.
+      assertThat(StoreLines.of(store, "a")).hasSize(acknowledgedA.size());
+      assertThat(lines(store, "a")).isEqualTo(acknowledgedA);
+      assertThat(lines(store, "b")).isEqualTo(acknowledgedB);
+      assertThat(store.tenants()).containsExactly("a", "b");
+      // The room a's part freed takes pushes that the whole frozen head (10,000 bytes or more)
+      // would have refused: more than 10,000 bytes of live head beside b's share, under 20,000.
+      while (store.headBytes() - frozenB <= 11_000) {
+        List<StreamBatch> batch = push(number++);
+        store.append("a", batch);
+        batch.get(0).entries().forEach(entry -> acknowledgedA.add(entry.line()));
+      }
+      assertThat(store.metrics().headFullRefusals()).isZero();
+    }
+  }
+
+  private static TreeSet<String> lines(DiskLogStore store, String tenant) throws IOException {
+    return new TreeSet<>(StoreLines.of(store, tenant));
+  }
+
   private static TreeSet<String> lines(DiskLogStore store) throws IOException {
     return new TreeSet<>(StoreLines.of(store, "a"));
   }
