@@ -21,6 +21,7 @@ import dev.tonari.store.part.PartStream;
 import dev.tonari.store.part.PartSummary;
 import dev.tonari.store.part.PartWriter;
 import dev.tonari.store.part.PartWriterOptions;
+import dev.tonari.store.wal.RecordBuffers;
 import dev.tonari.store.wal.WalRecordCodec;
 import dev.tonari.store.wal.WriteAheadLog;
 import java.io.IOException;
@@ -185,6 +186,8 @@ public final class DiskLogStore implements LogStore {
   private final ObjectStore objectStore;
   private final boolean ownsObjectStore;
   private final WriteAheadLog wal;
+  /** Arrays for the WAL records of appends, reused once each record is durable. */
+  private final RecordBuffers recordBuffers = new RecordBuffers();
   private final StoreMetrics metrics = new StoreMetrics(this);
   private final ReentrantReadWriteLock appendLock = new ReentrantReadWriteLock();
   private final ReentrantLock flushLock = new ReentrantLock();
@@ -394,7 +397,7 @@ public final class DiskLogStore implements LogStore {
     HeadBounds bounds = config.headBounds();
     long incoming = bounds.bounded() ? headBytesOf(utf8Lines) : 0;
     checkHeadBounds(tenant, incoming);
-    byte[] payload = WalRecordCodec.encode(tenant, nonEmpty, utf8Lines);
+    WalRecordCodec.Encoded record = WalRecordCodec.encode(tenant, nonEmpty, utf8Lines, recordBuffers);
     CompletableFuture<Long> durable;
     Head head;
     appendLock.readLock().lock();
@@ -405,7 +408,7 @@ public final class DiskLogStore implements LogStore {
       if (readOnly) {
         throw new IOException("store on " + objectStore + " is read-only (storage.s3.read_only); append for tenant " + tenant + " refused");
       }
-      durable = wal.submit(payload);
+      durable = wal.submit(record.bytes(), record.length());
       head = state.live();
       long now = config.clock().millis();
       for (int s = 0; s < utf8Lines.length; s++) {
@@ -415,6 +418,9 @@ public final class DiskLogStore implements LogStore {
       appendLock.readLock().unlock();
     }
     WriteAheadLog.await(durable);
+    // Durable, so the writer has copied it out. After a failed write the array is not given back:
+    // nothing more is written, and a record array is cheap to lose.
+    recordBuffers.give(record.bytes());
     if (remoteOptions.ackAfterUpload()) {
       awaitUploaded(head);
       return;

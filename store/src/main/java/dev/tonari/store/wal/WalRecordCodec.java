@@ -54,6 +54,21 @@ public final class WalRecordCodec {
    * @param utf8Lines {@code utf8Lines[s][e]} is the line of entry {@code e} of stream {@code s}
    */
   public static byte[] encode(String tenant, List<StreamBatch> streams, byte[][][] utf8Lines) {
+    Encoded encoded = encode(tenant, streams, utf8Lines, null);
+    return encoded.bytes();
+  }
+
+  /**
+   * A record in the first {@code length} bytes of {@code bytes}; the rest of the array is left
+   * from an earlier record when it came from {@link RecordBuffers}.
+   */
+  public record Encoded(byte[] bytes, int length) {}
+
+  /**
+   * {@link #encode(String, List, byte[][][])} into an array of {@code buffers} (null: a new array
+   * of exactly the record's size), to be given back once the record is durable.
+   */
+  public static Encoded encode(String tenant, List<StreamBatch> streams, byte[][][] utf8Lines, RecordBuffers buffers) {
     byte[] tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
     if (tenantBytes.length > 0xFFFF) {
       throw new IllegalArgumentException("tenant name longer than 65535 bytes");
@@ -77,7 +92,7 @@ public final class WalRecordCodec {
     if (size > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("WAL record of tenant " + tenant + " would take " + size + " bytes, more than an array holds");
     }
-    ByteSink sink = new ByteSink((int) size);
+    ByteSink sink = new ByteSink(buffers == null ? new byte[(int) size] : buffers.take((int) size));
     sink.putShort(tenantBytes.length);
     sink.put(tenantBytes);
     sink.putInt(streams.size());
@@ -100,7 +115,7 @@ public final class WalRecordCodec {
         }
       }
     }
-    return sink.toByteArray();
+    return new Encoded(sink.bytes, sink.size);
   }
 
   /**
@@ -165,8 +180,8 @@ public final class WalRecordCodec {
     private byte[] bytes;
     private int size;
 
-    ByteSink(int capacity) {
-      bytes = new byte[capacity];
+    ByteSink(byte[] array) {
+      bytes = array;
     }
 
     private void ensure(int more) {
@@ -206,9 +221,5 @@ public final class WalRecordCodec {
       put(b);
     }
 
-    /** The bytes written; the array itself when it was sized exactly, as {@link #encode(String, List, byte[][][])} does. */
-    byte[] toByteArray() {
-      return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
-    }
   }
 }

@@ -71,10 +71,13 @@ public final class WriteAheadLog implements AutoCloseable {
 
   private static class Pending extends CompletableFuture<Long> {
     final byte[] payload;
+    /** The record is {@code payload[0, length)}; a pooled array is longer. */
+    final int length;
     final int crc;
 
-    Pending(byte[] payload, int crc) {
+    Pending(byte[] payload, int length, int crc) {
       this.payload = payload;
+      this.length = length;
       this.crc = crc;
     }
   }
@@ -82,7 +85,7 @@ public final class WriteAheadLog implements AutoCloseable {
   /** A queue marker that makes the writer switch to a new segment after what precedes it. */
   private static final class RotateMarker extends Pending {
     RotateMarker() {
-      super(null, 0);
+      super(null, 0, 0);
     }
   }
 
@@ -151,9 +154,20 @@ public final class WriteAheadLog implements AutoCloseable {
    * fsynced, or exceptionally with the IOException that prevented it.
    */
   public CompletableFuture<Long> submit(byte[] payload) {
+    return submit(payload, payload.length);
+  }
+
+  /**
+   * {@link #submit(byte[])} of the record in {@code payload[0, length)}. The writer has copied it
+   * out by the time the future completes, so the array may then be reused.
+   */
+  public CompletableFuture<Long> submit(byte[] payload, int length) {
+    if (length < 0 || length > payload.length) {
+      throw new IllegalArgumentException("record length " + length + " outside its array of " + payload.length + " bytes");
+    }
     CRC32C crc = new CRC32C();
-    crc.update(payload, 0, payload.length);
-    Pending pending = new Pending(payload, (int) crc.getValue());
+    crc.update(payload, 0, length);
+    Pending pending = new Pending(payload, length, (int) crc.getValue());
     enqueue(pending);
     return pending;
   }
@@ -298,18 +312,18 @@ public final class WriteAheadLog implements AutoCloseable {
       try {
         long total = 0;
         for (int i = from; i < to; i++) {
-          total += FRAME_HEADER_BYTES + batch.get(i).payload.length;
+          total += FRAME_HEADER_BYTES + batch.get(i).length;
         }
         writeBuffer.clear();
         for (int i = from; i < to; i++) {
           Pending p = batch.get(i);
-          if (writeBuffer.remaining() < FRAME_HEADER_BYTES + p.payload.length) {
+          if (writeBuffer.remaining() < FRAME_HEADER_BYTES + p.length) {
             drain();
-            if (writeBuffer.capacity() < FRAME_HEADER_BYTES + p.payload.length) {
-              writeBuffer = ByteBuffer.allocateDirect(FRAME_HEADER_BYTES + p.payload.length);
+            if (writeBuffer.capacity() < FRAME_HEADER_BYTES + p.length) {
+              writeBuffer = ByteBuffer.allocateDirect(FRAME_HEADER_BYTES + p.length);
             }
           }
-          writeBuffer.putInt(p.payload.length).putInt(p.crc).put(p.payload);
+          writeBuffer.putInt(p.length).putInt(p.crc).put(p.payload, 0, p.length);
         }
         drain();
         channel.force(false);

@@ -64,6 +64,37 @@ class WriteAheadLogTest {
     assertThat(replay(directory, 2)).isEqualTo(written.subList(5, 10));
   }
 
+  /**
+   * Records encoded into reused arrays: each array is longer than its record and still holds the
+   * end of a longer, earlier record; only {@code [0, length)} is framed, checksummed and replayed.
+   */
+  @Test
+  void recordsInPooledArraysAreWrittenToTheirLengthOnly() throws IOException {
+    RecordBuffers buffers = new RecordBuffers();
+    List<WalRecord> written = new ArrayList<>();
+    try (WriteAheadLog wal = WriteAheadLog.open(directory, 1, (s, r) -> {})) {
+      for (int i = 0; i < 12; i++) {
+        // Long and short records in turn, so a short one lands in an array a long one filled.
+        String line = (i % 2 == 0 ? "x".repeat(5_000) : "short ") + i;
+        WalRecord r = new WalRecord("t", List.of(new StreamBatch(Labels.of("app", "api"), List.of(new LogEntry(i, line)))));
+        WalRecordCodec.Encoded encoded = WalRecordCodec.encode(r.tenant(), r.streams(), WalRecordCodec.utf8Lines(r.streams()), buffers);
+        assertThat(encoded.length()).isLessThanOrEqualTo(encoded.bytes().length);
+        WriteAheadLog.await(wal.submit(encoded.bytes(), encoded.length()));
+        buffers.give(encoded.bytes());
+        written.add(r);
+      }
+    }
+    assertThat(buffers.pooled()).isEqualTo(1);
+    assertThat(replay(directory, 1)).isEqualTo(written);
+  }
+
+  @Test
+  void aLengthOutsideItsArrayIsRefused() throws IOException {
+    try (WriteAheadLog wal = WriteAheadLog.open(directory, 1, (s, r) -> {})) {
+      assertThatThrownBy(() -> wal.submit(new byte[10], 11)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record length 11 outside its array of 10 bytes");
+    }
+  }
+
   @Test
   void deletesSegmentsBelowACheckpointButNeverTheCurrentOne() throws IOException {
     try (WriteAheadLog wal = WriteAheadLog.open(directory, 1, (s, r) -> {})) {
